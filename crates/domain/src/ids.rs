@@ -1,0 +1,36 @@
+//! Typed ids: no bare integer crosses a layer, so a unit id can never be passed where a problem id
+//! belongs.
+
+macro_rules! typed_id {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(transparent)]
+        #[schema(value_type = i64)]
+        pub struct $name(i64);
+
+        impl $name {
+            pub const fn new(raw: i64) -> Self { Self(raw) }
+            pub const fn get(self) -> i64 { self.0 }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { self.0.fmt(f) }
+        }
+    )*};
+}
+
+typed_id!(
+    UnitId,
+    UserId,
+    CampaignId,
+    CategoryId,
+    FeedbackId,
+    ProblemId,
+    MeasureId,
+    MechanismId,
+    SignoffId,
+    ExtensionId,
+    TokenId,
+    NoteId,
+);

@@ -1,0 +1,23 @@
+//! The ledger's types and rules (SPEC §1), with no I/O: values that are valid once parsed, typed
+//! ids, the rectification workflow, who may see and do what in the unit tree, the working-day
+//! calendar and the derived supervision flags. Nothing here touches a database, the network or the
+//! wall clock (time comes in through [`Clock`]).
+
+pub mod access;
+pub mod calendar;
+pub mod campaign;
+pub mod clock;
+pub mod error;
+pub mod feedback;
+pub mod ids;
+pub mod limits;
+pub mod problem;
+pub mod supervision;
+pub mod text;
+pub mod unit;
+pub mod user;
+pub mod workflow;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{Error, Msg, Result};
+pub use ids::*;

@@ -1,0 +1,199 @@
+//! 问题: the problem on the list and its parsed values — the fixed number, the rectification type,
+//! priority, satisfaction and the measures' status.
+
+use crate::{Error, Result};
+
+/// Defines a closed vocabulary with its wire name and Chinese label, parsed from either.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident, $field:literal { $($(#[$vdoc:meta])* $variant:ident = $wire:literal / $zh:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+
+            pub fn label_zh(self) -> &'static str {
+                match self { $($name::$variant => $zh),+ }
+            }
+
+            /// Parses the wire name or the Chinese label.
+            pub fn parse(s: &str) -> $crate::Result<Self> {
+                let s = s.trim();
+                Self::ALL.iter().copied().find(|v| v.as_str() == s || v.label_zh() == s).ok_or_else(|| {
+                    let wire: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                    let zh: Vec<&str> = Self::ALL.iter().map(|v| v.label_zh()).collect();
+                    $crate::Error::invalid(
+                        $field,
+                        format!("未知取值“{s}”（可选：{}）", zh.join("、")),
+                        format!("unknown value \"{s}\" (known: {})", wire.join(", ")),
+                    )
+                })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+pub(crate) use vocabulary;
+
+vocabulary!(
+    /// 整改类型: how the problem is to be fixed.
+    RectificationType, "rectification_type" {
+        /// 立行立改: fix at once.
+        Immediate = "immediate" / "立行立改",
+        /// 限期整改: fix by a deadline.
+        Deadline = "deadline" / "限期整改",
+        /// 长期坚持: ongoing, with milestones.
+        Ongoing = "ongoing" / "长期坚持",
+    }
+);
+
+vocabulary!(
+    Priority, "priority" {
+        Low = "low" / "低",
+        Normal = "normal" / "一般",
+        High = "high" / "高",
+        Urgent = "urgent" / "紧急",
+    }
+);
+
+vocabulary!(
+    /// 满意度: kept apart from whether the problem was solved.
+    Satisfaction, "satisfaction" {
+        Satisfied = "satisfied" / "满意",
+        Basic = "basic" / "基本满意",
+        Dissatisfied = "dissatisfied" / "不满意",
+    }
+);
+
+vocabulary!(
+    /// The status of one 整改措施.
+    MeasureStatus, "status" {
+        Planned = "planned" / "未开始",
+        InProgress = "in_progress" / "推进中",
+        Done = "done" / "已完成",
+    }
+);
+
+vocabulary!(
+    /// 长效机制 status.
+    MechanismStatus, "status" {
+        Drafting = "drafting" / "起草中",
+        Issued = "issued" / "已印发",
+    }
+);
+
+vocabulary!(
+    ExtensionStatus, "status" {
+        Pending = "pending" / "待审批",
+        Approved = "approved" / "已批准",
+        Refused = "refused" / "未批准",
+    }
+);
+
+vocabulary!(
+    /// The outcome of one sign-off application.
+    SignoffStatus, "status" {
+        PendingLeader = "pending_leader" / "待领导审核",
+        PendingVerifier = "pending_verifier" / "待验收",
+        Accepted = "accepted" / "已验收",
+        Returned = "returned" / "已退回",
+        Voided = "voided" / "已作废",
+    }
+);
+
+/// 问题编号: the number a problem keeps for life, e.g. `ZT-2026-000123`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(transparent)]
+pub struct ProblemNumber(String);
+
+impl ProblemNumber {
+    pub fn new(prefix: &CodePrefix, year: i32, seq: i64) -> Self {
+        Self(format!("{}-{year}-{seq:06}", prefix.as_str()))
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        let s = s.trim();
+        let mut parts = s.split('-');
+        let ok = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(p), Some(y), Some(n), None) => {
+                CodePrefix::parse(p).is_ok()
+                    && y.len() == 4
+                    && y.bytes().all(|b| b.is_ascii_digit())
+                    && n.len() >= 6
+                    && n.bytes().all(|b| b.is_ascii_digit())
+            }
+            _ => false,
+        };
+        if ok {
+            Ok(Self(s.to_string()))
+        } else {
+            Err(Error::invalid(
+                "number",
+                format!("问题编号“{s}”格式不对（应如 ZT-2026-000123）"),
+                format!("problem number \"{s}\" is malformed (expected e.g. ZT-2026-000123)"),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The letters that open a campaign's problem numbers, e.g. `ZT` for 主题教育: 1–8 capital letters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(transparent)]
+pub struct CodePrefix(String);
+
+impl CodePrefix {
+    pub fn parse(s: &str) -> Result<Self> {
+        let s = s.trim();
+        if (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(Self(s.to_string()))
+        } else {
+            Err(Error::invalid(
+                "code_prefix",
+                format!("编号前缀“{s}”须为1–8个大写字母"),
+                format!("number prefix \"{s}\" must be 1–8 capital letters"),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_numbers_are_zero_padded_and_parse_back() {
+        let n = ProblemNumber::new(&CodePrefix::parse("ZT").unwrap(), 2026, 123);
+        assert_eq!(n.as_str(), "ZT-2026-000123");
+        assert_eq!(ProblemNumber::parse("ZT-2026-000123").unwrap(), n);
+        assert_eq!(ProblemNumber::parse("XS-2026-1234567").unwrap().as_str(), "XS-2026-1234567");
+        for bad in ["zt-2026-000123", "ZT-26-000123", "ZT-2026-12", "ZT2026000123", "ZT-2026-000123-1"] {
+            assert!(ProblemNumber::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn vocabularies_parse_wire_names_and_chinese_labels() {
+        assert_eq!(RectificationType::parse("限期整改").unwrap(), RectificationType::Deadline);
+        assert_eq!(RectificationType::parse("ongoing").unwrap(), RectificationType::Ongoing);
+        assert_eq!(Satisfaction::parse("不满意").unwrap(), Satisfaction::Dissatisfied);
+        let err = Priority::parse("very").unwrap_err();
+        assert!(err.message().en.contains("known: low, normal, high, urgent"));
+    }
+}
