@@ -1,0 +1,274 @@
+//! The connection to whichever database the install uses: an embedded SQLite file (WAL, foreign keys
+//! on, a busy timeout) by default, or PostgreSQL by URL. Migrations for both are embedded and run at
+//! start.
+
+use domain::Error;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A pool on one of the two backends.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A write transaction. On SQLite it begins IMMEDIATE, taking the write lock up front, so that a
+/// transaction that reads before it writes never fails on a snapshot another writer moved.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// A connection taken from the pool for reads outside a transaction.
+pub enum Pooled {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+/// A borrowed connection: what every store function takes.
+pub enum Conn<'c> {
+    Sqlite(&'c mut sqlx::SqliteConnection),
+    Postgres(&'c mut sqlx::PgConnection),
+}
+
+/// Turns a database error into the domain's: a unique-constraint violation names the field that
+/// clashed; anything else is our fault.
+pub fn db_err(e: sqlx::Error) -> Error {
+    if let sqlx::Error::Database(db) = &e {
+        if db.is_unique_violation() {
+            let field = unique_field(db.constraint(), db.message());
+            return Error::conflict(
+                field.clone(),
+                format!("“{field}”的值已存在，不能重复"),
+                format!("a record with this {field} already exists"),
+            );
+        }
+        if db.is_foreign_key_violation() {
+            return Error::invalid(
+                "reference",
+                "引用的记录不存在",
+                "a referenced record does not exist",
+            );
+        }
+    }
+    Error::Internal(format!("database: {e}"))
+}
+
+/// The column behind a unique violation: PostgreSQL names the constraint (`users_username_key`),
+/// SQLite the columns (`UNIQUE constraint failed: users.username`).
+fn unique_field(constraint: Option<&str>, message: &str) -> String {
+    if let Some(name) = constraint {
+        let known = [
+            ("users_username_key", "username"),
+            ("units_code_key", "code"),
+            ("units_parent_name_key", "name"),
+            ("categories_parent_name_key", "name"),
+            ("problems_number_key", "number"),
+            ("feedback_source_key", "source_key"),
+            ("feedback_tracking_code_key", "tracking_code"),
+            ("api_tokens_token_hash_key", "token"),
+        ];
+        if let Some((_, field)) = known.iter().find(|(c, _)| *c == name) {
+            return (*field).to_string();
+        }
+        return name.to_string();
+    }
+    let cols = message.rsplit("failed: ").next().unwrap_or(message);
+    let last = cols.split(',').next_back().unwrap_or(cols).trim();
+    match last.split('.').next_back().unwrap_or(last) {
+        "parent_id" | "coalesce(parent_id, 0)" => "name".to_string(),
+        other => other.to_string(),
+    }
+}
+
+impl Db {
+    /// Opens (creating if missing) the database at `url`: `sqlite://path` or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Self, Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url).map_err(|e| config_err(url, e))?;
+            Self::connect_postgres(options).await
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url).map_err(|e| config_err(url, e))?;
+            Self::connect_sqlite(options).await
+        } else {
+            Err(Error::invalid(
+                "database_url",
+                format!("无法识别的数据库地址“{}”（应以 sqlite:// 或 postgres:// 开头）", redact(url)),
+                format!("unrecognised database URL \"{}\" (use sqlite://… or postgres://…)", redact(url)),
+            ))
+        }
+    }
+
+    pub async fn connect_sqlite(options: SqliteConnectOptions) -> Result<Self, Error> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| Error::Internal(format!("cannot open the SQLite database: {e}")))?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    pub async fn connect_postgres(options: PgConnectOptions) -> Result<Self, Error> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| Error::Internal(format!("cannot connect to PostgreSQL: {e}")))?;
+        Ok(Db::Postgres(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies every migration not yet applied.
+    pub async fn migrate(&self) -> Result<(), Error> {
+        let result = match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        };
+        result.map_err(|e| Error::Internal(format!("migration failed: {e}")))
+    }
+
+    /// Begins a write transaction.
+    pub async fn begin(&self) -> Result<Tx, Error> {
+        match self {
+            Db::Sqlite(pool) => pool.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite).map_err(db_err),
+            Db::Postgres(pool) => pool.begin().await.map(Tx::Postgres).map_err(db_err),
+        }
+    }
+
+    /// Takes a connection for reads.
+    pub async fn acquire(&self) -> Result<Pooled, Error> {
+        match self {
+            Db::Sqlite(pool) => pool.acquire().await.map(Pooled::Sqlite).map_err(db_err),
+            Db::Postgres(pool) => pool.acquire().await.map(Pooled::Postgres).map_err(db_err),
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// Runs one statement outside any transaction (maintenance: `VACUUM INTO`, schema setup).
+    pub async fn execute_raw(&self, sql: String) -> Result<(), Error> {
+        let sql = sqlx::AssertSqlSafe(sql);
+        match self {
+            Db::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()).map_err(db_err),
+            Db::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()).map_err(db_err),
+        }
+    }
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(tx) => Conn::Sqlite(&mut **tx),
+            Tx::Postgres(tx) => Conn::Postgres(&mut **tx),
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await.map_err(db_err),
+            Tx::Postgres(tx) => tx.commit().await.map_err(db_err),
+        }
+    }
+}
+
+impl Pooled {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Pooled::Sqlite(c) => Conn::Sqlite(&mut **c),
+            Pooled::Postgres(c) => Conn::Postgres(&mut **c),
+        }
+    }
+}
+
+impl Conn<'_> {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+fn config_err(url: &str, e: sqlx::Error) -> Error {
+    Error::invalid(
+        "database_url",
+        format!("数据库地址“{}”无效：{e}", redact(url)),
+        format!("invalid database URL \"{}\": {e}", redact(url)),
+    )
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &creds[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_database_urls_never_print() {
+        assert_eq!(redact("postgres://app:s3cret@db:5432/x"), "postgres://app:***@db:5432/x");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+    }
+
+    #[test]
+    fn unique_violations_name_the_field_on_both_backends() {
+        assert_eq!(unique_field(Some("users_username_key"), ""), "username");
+        assert_eq!(unique_field(None, "UNIQUE constraint failed: users.username"), "username");
+        assert_eq!(unique_field(None, "UNIQUE constraint failed: feedback.source, feedback.source_key"), "source_key");
+    }
+}

@@ -1,0 +1,237 @@
+//! Feedback (诉求/线索): raw reports as they arrived. The (source, source_key) pair is unique, which
+//! makes imports idempotent.
+
+use crate::{Bind, Conn, Result, db_err};
+use chrono::{DateTime, Utc};
+use domain::{FeedbackId, ProblemId};
+
+macro_rules! feedback_columns {
+    () => {
+        r"f.id, f.campaign_id, f.unit_id, f.channel, f.kind, f.title, f.body, f.received_at, f.reporter_name,
+          f.reporter_contact, f.address, f.latitude, f.longitude, f.likes, f.dislikes, f.source, f.source_key,
+          f.tracking_code, f.rating_key_hash, f.problem_id, f.created_by, f.created_at, f.updated_at"
+    };
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+pub struct FeedbackRow {
+    pub id: i64,
+    pub campaign_id: Option<i64>,
+    pub unit_id: i64,
+    pub channel: String,
+    pub kind: String,
+    pub title: Option<String>,
+    pub body: String,
+    pub received_at: DateTime<Utc>,
+    pub reporter_name: Option<String>,
+    pub reporter_contact: Option<String>,
+    pub address: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub likes: i64,
+    pub dislikes: i64,
+    pub source: Option<String>,
+    pub source_key: Option<String>,
+    pub tracking_code: String,
+    pub rating_key_hash: Option<String>,
+    pub problem_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn insert_feedback(c: &mut Conn<'_>, f: &FeedbackRow) -> Result<FeedbackId> {
+    let id: i64 = with_conn!(c, |c| {
+        sqlx::query_scalar(
+            r"insert into feedback (campaign_id, unit_id, channel, kind, title, body, received_at, reporter_name,
+                reporter_contact, address, latitude, longitude, likes, dislikes, source, source_key, tracking_code,
+                rating_key_hash, problem_id, created_by, created_at, updated_at)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
+              returning id",
+        )
+        .bind(f.campaign_id)
+        .bind(f.unit_id)
+        .bind(&f.channel)
+        .bind(&f.kind)
+        .bind(&f.title)
+        .bind(&f.body)
+        .bind(f.received_at)
+        .bind(&f.reporter_name)
+        .bind(&f.reporter_contact)
+        .bind(&f.address)
+        .bind(f.latitude)
+        .bind(f.longitude)
+        .bind(f.likes)
+        .bind(f.dislikes)
+        .bind(&f.source)
+        .bind(&f.source_key)
+        .bind(&f.tracking_code)
+        .bind(&f.rating_key_hash)
+        .bind(f.problem_id)
+        .bind(f.created_by)
+        .bind(f.created_at)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?
+    });
+    Ok(FeedbackId::new(id))
+}
+
+pub async fn get_feedback(c: &mut Conn<'_>, id: FeedbackId) -> Result<Option<FeedbackRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(concat!("select ", feedback_columns!(), " from feedback f where f.id = $1"))
+            .bind(id.get())
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}
+
+pub async fn get_feedback_by_code(c: &mut Conn<'_>, code: &str) -> Result<Option<FeedbackRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(concat!("select ", feedback_columns!(), " from feedback f where f.tracking_code = $1"))
+            .bind(code)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}
+
+pub async fn find_feedback_by_source(c: &mut Conn<'_>, source: &str, key: &str) -> Result<Option<FeedbackRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(concat!(
+            "select ",
+            feedback_columns!(),
+            " from feedback f where f.source = $1 and f.source_key = $2"
+        ))
+        .bind(source)
+        .bind(key)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+pub async fn list_feedback_of_problem(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<FeedbackRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(concat!("select ", feedback_columns!(), " from feedback f where f.problem_id = $1 order by f.id"))
+            .bind(problem.get())
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FeedbackFilter {
+    /// Visible when the receiving unit, or the linked problem's lead unit, lies in this subtree.
+    pub visible_prefix: Option<String>,
+    pub unit_path: Option<String>,
+    pub channel: Option<String>,
+    pub kind: Option<String>,
+    pub campaign_id: Option<i64>,
+    pub problem_id: Option<i64>,
+    /// Some(false): only feedback not yet on the list (the intake inbox).
+    pub linked: Option<bool>,
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// One page of feedback, newest first, and whether another follows.
+pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<FeedbackRow>, bool)> {
+    let mut binds: Vec<Bind> = Vec::new();
+    let mut conds: Vec<String> = Vec::new();
+    let bind = |b: Bind, binds: &mut Vec<Bind>| {
+        binds.push(b);
+        format!("${}", binds.len())
+    };
+    if let Some(prefix) = &f.visible_prefix {
+        let p = bind(Bind::Text(format!("{prefix}%")), &mut binds);
+        conds.push(format!(
+            "(fu.path like {p} or exists (select 1 from problems p join units lu on lu.id = p.lead_unit_id \
+              where p.id = f.problem_id and lu.path like {p}))"
+        ));
+    }
+    if let Some(path) = &f.unit_path {
+        let p = bind(Bind::Text(format!("{path}%")), &mut binds);
+        conds.push(format!("fu.path like {p}"));
+    }
+    if let Some(v) = &f.channel {
+        let p = bind(Bind::Text(v.clone()), &mut binds);
+        conds.push(format!("f.channel = {p}"));
+    }
+    if let Some(v) = &f.kind {
+        let p = bind(Bind::Text(v.clone()), &mut binds);
+        conds.push(format!("f.kind = {p}"));
+    }
+    if let Some(v) = f.campaign_id {
+        let p = bind(Bind::I64(v), &mut binds);
+        conds.push(format!("f.campaign_id = {p}"));
+    }
+    if let Some(v) = f.problem_id {
+        let p = bind(Bind::I64(v), &mut binds);
+        conds.push(format!("f.problem_id = {p}"));
+    }
+    match f.linked {
+        Some(true) => conds.push("f.problem_id is not null".into()),
+        Some(false) => conds.push("f.problem_id is null".into()),
+        None => {}
+    }
+    if let Some(v) = f.before_id {
+        let p = bind(Bind::I64(v), &mut binds);
+        conds.push(format!("f.id < {p}"));
+    }
+    let limit = bind(Bind::I64(f.limit + 1), &mut binds);
+    let sql = format!(
+        "select {cols} from feedback f join units fu on fu.id = f.unit_id {where_} order by f.id desc limit {limit}",
+        cols = feedback_columns!(),
+        where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) }
+    );
+    let mut rows: Vec<FeedbackRow> = with_conn!(c, |c| {
+        bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), &binds)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)?
+    });
+    let more = rows.len() as i64 > f.limit;
+    rows.truncate(usize::try_from(f.limit).unwrap_or(0));
+    Ok((rows, more))
+}
+
+pub async fn link_feedback(
+    c: &mut Conn<'_>,
+    id: FeedbackId,
+    problem: Option<ProblemId>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query("update feedback set problem_id = $1, updated_at = $2 where id = $3")
+            .bind(problem.map(|p| p.get()))
+            .bind(now)
+            .bind(id.get())
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    });
+    Ok(())
+}
+
+/// Moves every feedback of `from` to `to` (merge); returns how many moved.
+pub async fn move_feedback(c: &mut Conn<'_>, from: ProblemId, to: ProblemId, now: DateTime<Utc>) -> Result<u64> {
+    with_conn!(c, |c| {
+        sqlx::query("update feedback set problem_id = $1, updated_at = $2 where problem_id = $3")
+            .bind(to.get())
+            .bind(now)
+            .bind(from.get())
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
+            .map_err(db_err)
+    })
+}
+
+pub async fn count_feedback(c: &mut Conn<'_>) -> Result<i64> {
+    with_conn!(c, |c| {
+        sqlx::query_scalar("select count(*) from feedback").fetch_one(&mut *c).await.map_err(db_err)
+    })
+}

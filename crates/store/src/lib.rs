@@ -1,0 +1,67 @@
+//! All of zhenggai's SQL, for SQLite and PostgreSQL. One module per aggregate; functions are named
+//! for intent and take a [`Conn`] (a pooled connection or the caller's transaction), so that `app`
+//! owns the transaction. The SQL text is shared by both backends wherever it can be (`$1`
+//! placeholders work on both); [`with_conn!`] runs the same code against whichever is in use.
+//! Nothing here decides who may do what: that is `app`'s and `domain`'s job.
+
+/// Runs `$body` with `$c` bound to the concrete connection (SQLite or PostgreSQL). The body is
+/// compiled once per backend, so the same query text and binds serve both.
+macro_rules! with_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::Conn::Sqlite($c) => {
+                let $c: &mut sqlx::SqliteConnection = &mut **$c;
+                $body
+            }
+            $crate::Conn::Postgres($c) => {
+                let $c: &mut sqlx::PgConnection = &mut **$c;
+                $body
+            }
+        }
+    };
+}
+
+/// Applies a list of [`Bind`] values to a query, for either backend.
+macro_rules! bind_all {
+    ($query:expr, $binds:expr) => {{
+        let mut q = $query;
+        for b in $binds {
+            q = match b {
+                $crate::Bind::I64(v) => q.bind(*v),
+                $crate::Bind::Text(v) => q.bind(v.clone()),
+                $crate::Bind::Date(v) => q.bind(*v),
+                $crate::Bind::Time(v) => q.bind(*v),
+                $crate::Bind::Bool(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod campaigns;
+pub mod categories;
+mod db;
+pub mod feedback;
+pub mod mechanisms;
+pub mod problem_list;
+pub mod problems;
+pub mod rectification;
+pub mod units;
+pub mod users;
+
+pub use db::{Backend, Conn, Db, Pooled, Tx, db_err, redact};
+
+/// A value bound to a query whose text is built at run time.
+#[derive(Debug, Clone)]
+pub enum Bind {
+    I64(i64),
+    Text(String),
+    Date(chrono::NaiveDate),
+    Time(chrono::DateTime<chrono::Utc>),
+    Bool(bool),
+}
+
+pub type Result<T> = domain::Result<T>;

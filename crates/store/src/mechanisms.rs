@@ -1,0 +1,153 @@
+//! Lasting mechanisms (长效机制): rules and systems that stop a kind of problem for good, linked to
+//! the problems they address.
+
+use crate::{Conn, Result, db_err};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{Error, MechanismId, ProblemId};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+pub struct MechanismRow {
+    pub id: i64,
+    pub campaign_id: Option<i64>,
+    pub unit_id: i64,
+    pub title: String,
+    pub body: Option<String>,
+    pub status: String,
+    pub issued_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+pub async fn insert_mechanism(c: &mut Conn<'_>, m: &MechanismRow) -> Result<MechanismRow> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            r"insert into mechanisms (campaign_id, unit_id, title, body, status, issued_on, created_at, updated_at, version)
+              values ($1, $2, $3, $4, $5, $6, $7, $7, 1)
+              returning id, campaign_id, unit_id, title, body, status, issued_on, created_at, updated_at, version",
+        )
+        .bind(m.campaign_id)
+        .bind(m.unit_id)
+        .bind(&m.title)
+        .bind(&m.body)
+        .bind(&m.status)
+        .bind(m.issued_on)
+        .bind(m.created_at)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+pub async fn update_mechanism(c: &mut Conn<'_>, m: &MechanismRow) -> Result<i64> {
+    let affected = with_conn!(c, |c| {
+        sqlx::query(
+            r"update mechanisms set title = $3, body = $4, status = $5, issued_on = $6, updated_at = $7,
+                unit_id = $8, campaign_id = $9, version = version + 1 where id = $1 and version = $2",
+        )
+        .bind(m.id)
+        .bind(m.version)
+        .bind(&m.title)
+        .bind(&m.body)
+        .bind(&m.status)
+        .bind(m.issued_on)
+        .bind(m.updated_at)
+        .bind(m.unit_id)
+        .bind(m.campaign_id)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?
+        .rows_affected()
+    });
+    if affected == 1 {
+        return Ok(m.version + 1);
+    }
+    match get_mechanism(c, MechanismId::new(m.id)).await? {
+        Some(cur) => Err(Error::StaleVersion { sent: m.version, current: cur.version }),
+        None => Err(Error::not_found("mechanism")),
+    }
+}
+
+pub async fn get_mechanism(c: &mut Conn<'_>, id: MechanismId) -> Result<Option<MechanismRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            r"select id, campaign_id, unit_id, title, body, status, issued_on, created_at, updated_at, version
+              from mechanisms where id = $1",
+        )
+        .bind(id.get())
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+/// Mechanisms of units in the subtree `path_prefix` (all when `None`).
+pub async fn list_mechanisms(c: &mut Conn<'_>, path_prefix: Option<&str>) -> Result<Vec<MechanismRow>> {
+    let pattern = format!("{}%", path_prefix.unwrap_or("/"));
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            r"select m.id, m.campaign_id, m.unit_id, m.title, m.body, m.status, m.issued_on, m.created_at,
+                m.updated_at, m.version
+              from mechanisms m join units u on u.id = m.unit_id where u.path like $1 order by m.id",
+        )
+        .bind(&pattern)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+pub async fn link(c: &mut Conn<'_>, problem: ProblemId, mechanism: MechanismId) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query(
+            r"insert into problem_mechanisms (problem_id, mechanism_id) values ($1, $2)
+              on conflict (problem_id, mechanism_id) do nothing",
+        )
+        .bind(problem.get())
+        .bind(mechanism.get())
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    });
+    Ok(())
+}
+
+pub async fn unlink(c: &mut Conn<'_>, problem: ProblemId, mechanism: MechanismId) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query("delete from problem_mechanisms where problem_id = $1 and mechanism_id = $2")
+            .bind(problem.get())
+            .bind(mechanism.get())
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    });
+    Ok(())
+}
+
+pub async fn mechanisms_of_problem(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<MechanismRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            r"select m.id, m.campaign_id, m.unit_id, m.title, m.body, m.status, m.issued_on, m.created_at,
+                m.updated_at, m.version
+              from mechanisms m join problem_mechanisms pm on pm.mechanism_id = m.id
+              where pm.problem_id = $1 order by m.id",
+        )
+        .bind(problem.get())
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+pub async fn problems_of_mechanism(c: &mut Conn<'_>, mechanism: MechanismId) -> Result<Vec<(i64, String, String)>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            r"select p.id, p.number, p.title from problems p join problem_mechanisms pm on pm.problem_id = p.id
+              where pm.mechanism_id = $1 order by p.id",
+        )
+        .bind(mechanism.get())
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}

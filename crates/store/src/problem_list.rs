@@ -1,0 +1,277 @@
+//! Listing problems: filters, the derived overdue and colour flags computed in SQL (so that they
+//! filter and page correctly), sorting and keyset ("cursor") pagination.
+
+use crate::problems::{ProblemRow, problem_columns};
+use crate::{Bind, Conn, Result, db_err};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// A problem in a list, with the names the list shows.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProblemListRow {
+    #[sqlx(flatten)]
+    pub problem: ProblemRow,
+    pub lead_unit_name: Option<String>,
+    pub category_name: Option<String>,
+}
+
+/// Who is asking, when they may not see everything: problems are visible when the owner unit, the
+/// lead unit or a cooperating unit lies in the subtree `path_prefix`, or the user is the
+/// responsible leader.
+#[derive(Debug, Clone)]
+pub struct Visibility {
+    pub path_prefix: String,
+    pub user_id: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Created,
+    Deadline,
+    Updated,
+    Number,
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CursorValue {
+    Id,
+    Date(NaiveDate),
+    Time(DateTime<Utc>),
+    Text(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct After {
+    pub value: CursorValue,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProblemFilter {
+    pub visibility: Option<Visibility>,
+    pub published_only: bool,
+    pub statuses: Vec<String>,
+    /// Lead unit in this subtree.
+    pub lead_unit_path: Option<String>,
+    pub category_ids: Vec<i64>,
+    pub channel: Option<String>,
+    pub rectification_type: Option<String>,
+    pub campaign_id: Option<i64>,
+    pub overdue: Option<bool>,
+    pub colour: Option<String>,
+    pub deadline_from: Option<NaiveDate>,
+    pub deadline_to: Option<NaiveDate>,
+    pub today: NaiveDate,
+    pub due_soon_cutoff: NaiveDate,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub after: Option<After>,
+    pub limit: i64,
+}
+
+/// Far-future stand-in for "no deadline", so that problems without one sort last.
+pub const NO_DEADLINE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+const OPEN: &str = "p.status in ('new', 'assigned', 'submitted')";
+
+/// The colour's rank (0 none, 1 blue, 2 yellow, 3 red), the higher of the derived one and the
+/// manual flag. `{t}` is today's placeholder, `{c}` the due-soon cutoff's.
+fn colour_rank_sql(t: &str, c: &str) -> String {
+    let derived = format!(
+        "(case when {OPEN} and p.deadline < {t} then 3 \
+          when {OPEN} and (p.next_measure_deadline < {t} or p.awaiting_resubmission) then 2 \
+          when {OPEN} and p.deadline <= {c} then 1 else 0 end)"
+    );
+    let manual = format!(
+        "(case when {OPEN} then (case p.manual_colour when 'red' then 3 when 'yellow' then 2 when 'blue' then 1 else 0 end) else 0 end)"
+    );
+    format!("(case when {derived} >= {manual} then {derived} else {manual} end)")
+}
+
+struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    fn bind(&mut self, b: Bind) -> String {
+        self.binds.push(b);
+        format!("${}", self.binds.len())
+    }
+}
+
+fn build(f: &ProblemFilter) -> Sql {
+    let mut q = Sql { text: String::new(), binds: Vec::new() };
+    let mut conds: Vec<String> = Vec::new();
+    if let Some(v) = &f.visibility {
+        let pat = q.bind(Bind::Text(format!("{}%", v.path_prefix)));
+        let uid = q.bind(Bind::I64(v.user_id));
+        conds.push(format!(
+            "(ou.path like {pat} or lu.path like {pat} or p.responsible_leader_id = {uid} or exists \
+             (select 1 from problem_units pu join units cu on cu.id = pu.unit_id \
+              where pu.problem_id = p.id and cu.path like {pat}))"
+        ));
+    }
+    if f.published_only {
+        let t = q.bind(Bind::Bool(true));
+        conds.push(format!("p.published = {t}"));
+    }
+    if !f.statuses.is_empty() {
+        let list: Vec<String> = f.statuses.iter().map(|s| q.bind(Bind::Text(s.clone()))).collect();
+        conds.push(format!("p.status in ({})", list.join(", ")));
+    }
+    if let Some(path) = &f.lead_unit_path {
+        let pat = q.bind(Bind::Text(format!("{path}%")));
+        conds.push(format!("lu.path like {pat}"));
+    }
+    if !f.category_ids.is_empty() {
+        let list: Vec<String> = f.category_ids.iter().map(|id| q.bind(Bind::I64(*id))).collect();
+        conds.push(format!("p.category_id in ({})", list.join(", ")));
+    }
+    if let Some(channel) = &f.channel {
+        let b = q.bind(Bind::Text(channel.clone()));
+        conds.push(format!("p.channel = {b}"));
+    }
+    if let Some(t) = &f.rectification_type {
+        let b = q.bind(Bind::Text(t.clone()));
+        conds.push(format!("p.rectification_type = {b}"));
+    }
+    if let Some(id) = f.campaign_id {
+        let b = q.bind(Bind::I64(id));
+        conds.push(format!("p.campaign_id = {b}"));
+    }
+    if let Some(overdue) = f.overdue {
+        let t = q.bind(Bind::Date(f.today));
+        let expr = format!("({OPEN} and p.deadline < {t})");
+        conds.push(if overdue { expr } else { format!("not {expr}") });
+    }
+    if let Some(colour) = &f.colour {
+        let t = q.bind(Bind::Date(f.today));
+        let c = q.bind(Bind::Date(f.due_soon_cutoff));
+        let rank = match colour.as_str() {
+            "red" => 3,
+            "yellow" => 2,
+            "blue" => 1,
+            _ => 0,
+        };
+        conds.push(format!("{} = {rank}", colour_rank_sql(&t, &c)));
+    }
+    if let Some(from) = f.deadline_from {
+        let b = q.bind(Bind::Date(from));
+        conds.push(format!("p.deadline >= {b}"));
+    }
+    if let Some(to) = f.deadline_to {
+        let b = q.bind(Bind::Date(to));
+        conds.push(format!("p.deadline <= {b}"));
+    }
+    let key = match f.sort {
+        SortKey::Created => "p.id".to_string(),
+        SortKey::Deadline => {
+            let b = q.bind(Bind::Date(NO_DEADLINE));
+            format!("coalesce(p.deadline, {b})")
+        }
+        SortKey::Updated => "p.updated_at".to_string(),
+        SortKey::Number => "p.number".to_string(),
+    };
+    let (cmp, dir) = if f.descending { ("<", "desc") } else { (">", "asc") };
+    if let Some(after) = &f.after {
+        let id = q.bind(Bind::I64(after.id));
+        let value = match &after.value {
+            CursorValue::Id => None,
+            CursorValue::Date(d) => Some(Bind::Date(*d)),
+            CursorValue::Time(t) => Some(Bind::Time(*t)),
+            CursorValue::Text(s) => Some(Bind::Text(s.clone())),
+        };
+        match value {
+            None => conds.push(format!("p.id {cmp} {id}")),
+            Some(v) => {
+                let v = q.bind(v);
+                conds.push(format!("({key} {cmp} {v} or ({key} = {v} and p.id {cmp} {id}))"));
+            }
+        }
+    }
+    let limit = q.bind(Bind::I64(f.limit + 1));
+    let order = if f.sort == SortKey::Created { format!("p.id {dir}") } else { format!("{key} {dir}, p.id {dir}") };
+    q.text = format!(
+        "select {cols}, lu.name as lead_unit_name, cat.name as category_name \
+         from problems p join units ou on ou.id = p.owner_unit_id \
+         left join units lu on lu.id = p.lead_unit_id \
+         left join categories cat on cat.id = p.category_id \
+         {where_} order by {order} limit {limit}",
+        cols = problem_columns!(),
+        where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) },
+    );
+    q
+}
+
+/// One page of problems and whether another follows.
+pub async fn list_problems(c: &mut Conn<'_>, f: &ProblemFilter) -> Result<(Vec<ProblemListRow>, bool)> {
+    let q = build(f);
+    let mut rows: Vec<ProblemListRow> = with_conn!(c, |c| {
+        bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(q.text.clone())), &q.binds)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)?
+    });
+    let more = rows.len() as i64 > f.limit;
+    rows.truncate(usize::try_from(f.limit).unwrap_or(0));
+    Ok((rows, more))
+}
+
+/// The cursor value of a row under a sort.
+pub fn cursor_of(row: &ProblemRow, sort: SortKey) -> After {
+    let value = match sort {
+        SortKey::Created => CursorValue::Id,
+        SortKey::Deadline => CursorValue::Date(row.deadline.unwrap_or(NO_DEADLINE)),
+        SortKey::Updated => CursorValue::Time(row.updated_at),
+        SortKey::Number => CursorValue::Text(row.number.clone()),
+    };
+    After { value, id: row.id }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter() -> ProblemFilter {
+        ProblemFilter {
+            visibility: None,
+            published_only: false,
+            statuses: vec![],
+            lead_unit_path: None,
+            category_ids: vec![],
+            channel: None,
+            rectification_type: None,
+            campaign_id: None,
+            overdue: None,
+            colour: None,
+            deadline_from: None,
+            deadline_to: None,
+            today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            due_soon_cutoff: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            sort: SortKey::Created,
+            descending: true,
+            after: None,
+            limit: 50,
+        }
+    }
+
+    #[test]
+    fn placeholders_are_numbered_in_the_order_values_are_bound() {
+        let mut f = filter();
+        f.statuses = vec!["new".into(), "assigned".into()];
+        f.lead_unit_path = Some("/1/2/".into());
+        f.sort = SortKey::Deadline;
+        f.after = Some(After { value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), id: 9 });
+        let q = build(&f);
+        let n = q.binds.len();
+        for i in 1..=n {
+            assert!(q.text.contains(&format!("${i}")), "${i} missing in {}", q.text);
+        }
+        assert!(!q.text.contains(&format!("${}", n + 1)));
+        assert!(q.text.contains("order by coalesce(p.deadline"));
+    }
+}

@@ -1,0 +1,337 @@
+//! Problems (问题): the row, its cooperating units, and optimistic-locking updates. A write that
+//! names a stale version changes nothing and reports the version the row is at.
+
+use crate::{Conn, Result, db_err};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{Error, ProblemId, UnitId};
+
+/// The problem columns, qualified with the alias `p`.
+macro_rules! problem_columns {
+    () => {
+        r"p.id, p.number, p.campaign_id, p.owner_unit_id, p.title, p.description, p.category_id, p.channel,
+          p.kind, p.priority, p.rectification_type, p.status, p.signoff_stage, p.lead_unit_id,
+          p.responsible_leader_id, p.responsible_person, p.deadline, p.original_deadline, p.extension_count,
+          p.root_cause, p.public_reply, p.verification_note, p.solved, p.satisfaction, p.published,
+          p.published_at, p.excluded_from_scoring, p.exclusion_reason, p.manual_colour, p.manual_colour_reason,
+          p.awaiting_resubmission, p.next_measure_deadline, p.sent_back_count, p.reopen_count, p.merged_into_id,
+          p.dismiss_reason, p.closed_without_evidence, p.received_on, p.assigned_at, p.submitted_at, p.closed_at,
+          p.created_by, p.created_at, p.updated_at, p.version"
+    };
+}
+pub(crate) use problem_columns;
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+pub struct ProblemRow {
+    pub id: i64,
+    pub number: String,
+    pub campaign_id: i64,
+    pub owner_unit_id: i64,
+    pub title: String,
+    pub description: String,
+    pub category_id: Option<i64>,
+    pub channel: String,
+    pub kind: String,
+    pub priority: String,
+    pub rectification_type: String,
+    pub status: String,
+    pub signoff_stage: Option<String>,
+    pub lead_unit_id: Option<i64>,
+    pub responsible_leader_id: Option<i64>,
+    pub responsible_person: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub original_deadline: Option<NaiveDate>,
+    pub extension_count: i32,
+    pub root_cause: Option<String>,
+    pub public_reply: Option<String>,
+    pub verification_note: Option<String>,
+    pub solved: Option<bool>,
+    pub satisfaction: Option<String>,
+    pub published: bool,
+    pub published_at: Option<DateTime<Utc>>,
+    pub excluded_from_scoring: bool,
+    pub exclusion_reason: Option<String>,
+    pub manual_colour: Option<String>,
+    pub manual_colour_reason: Option<String>,
+    pub awaiting_resubmission: bool,
+    pub next_measure_deadline: Option<NaiveDate>,
+    pub sent_back_count: i32,
+    pub reopen_count: i32,
+    pub merged_into_id: Option<i64>,
+    pub dismiss_reason: Option<String>,
+    pub closed_without_evidence: bool,
+    pub received_on: NaiveDate,
+    pub assigned_at: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl ProblemRow {
+    pub fn problem_id(&self) -> ProblemId {
+        ProblemId::new(self.id)
+    }
+}
+
+/// Inserts a problem; `row.id` and `row.version` are ignored (the database assigns the id, the
+/// version starts at 1).
+pub async fn insert_problem(c: &mut Conn<'_>, row: &ProblemRow) -> Result<ProblemId> {
+    let id: i64 = with_conn!(c, |c| {
+        sqlx::query_scalar(
+            r"insert into problems (number, campaign_id, owner_unit_id, title, description, category_id, channel,
+                kind, priority, rectification_type, status, signoff_stage, lead_unit_id, responsible_leader_id,
+                responsible_person, deadline, original_deadline, extension_count, root_cause, public_reply,
+                verification_note, solved, satisfaction, published, published_at, excluded_from_scoring,
+                exclusion_reason, manual_colour, manual_colour_reason, awaiting_resubmission, next_measure_deadline,
+                sent_back_count, reopen_count, merged_into_id, dismiss_reason, closed_without_evidence, received_on,
+                assigned_at, submitted_at, closed_at, created_by, created_at, updated_at, version)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40,
+                $41, $42, $43, 1)
+              returning id",
+        )
+        .bind(&row.number)
+        .bind(row.campaign_id)
+        .bind(row.owner_unit_id)
+        .bind(&row.title)
+        .bind(&row.description)
+        .bind(row.category_id)
+        .bind(&row.channel)
+        .bind(&row.kind)
+        .bind(&row.priority)
+        .bind(&row.rectification_type)
+        .bind(&row.status)
+        .bind(&row.signoff_stage)
+        .bind(row.lead_unit_id)
+        .bind(row.responsible_leader_id)
+        .bind(&row.responsible_person)
+        .bind(row.deadline)
+        .bind(row.original_deadline)
+        .bind(row.extension_count)
+        .bind(&row.root_cause)
+        .bind(&row.public_reply)
+        .bind(&row.verification_note)
+        .bind(row.solved)
+        .bind(&row.satisfaction)
+        .bind(row.published)
+        .bind(row.published_at)
+        .bind(row.excluded_from_scoring)
+        .bind(&row.exclusion_reason)
+        .bind(&row.manual_colour)
+        .bind(&row.manual_colour_reason)
+        .bind(row.awaiting_resubmission)
+        .bind(row.next_measure_deadline)
+        .bind(row.sent_back_count)
+        .bind(row.reopen_count)
+        .bind(row.merged_into_id)
+        .bind(&row.dismiss_reason)
+        .bind(row.closed_without_evidence)
+        .bind(row.received_on)
+        .bind(row.assigned_at)
+        .bind(row.submitted_at)
+        .bind(row.closed_at)
+        .bind(row.created_by)
+        .bind(row.created_at)
+        .bind(row.updated_at)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?
+    });
+    Ok(ProblemId::new(id))
+}
+
+/// Writes every mutable field of `row` if the stored version is still `row.version`, and bumps the
+/// version. Returns the new version, or `stale_version` naming the version the row is at.
+pub async fn update_problem(c: &mut Conn<'_>, row: &ProblemRow) -> Result<i64> {
+    let affected = with_conn!(c, |c| {
+        sqlx::query(
+            r"update problems set title = $3, description = $4, category_id = $5, channel = $6, kind = $7,
+                priority = $8, rectification_type = $9, status = $10, signoff_stage = $11, lead_unit_id = $12,
+                responsible_leader_id = $13, responsible_person = $14, deadline = $15, original_deadline = $16,
+                extension_count = $17, root_cause = $18, public_reply = $19, verification_note = $20, solved = $21,
+                satisfaction = $22, published = $23, published_at = $24, excluded_from_scoring = $25,
+                exclusion_reason = $26, manual_colour = $27, manual_colour_reason = $28,
+                awaiting_resubmission = $29, next_measure_deadline = $30, sent_back_count = $31,
+                reopen_count = $32, merged_into_id = $33, dismiss_reason = $34, closed_without_evidence = $35,
+                assigned_at = $36, submitted_at = $37, closed_at = $38, updated_at = $39,
+                campaign_id = $40, owner_unit_id = $41, version = version + 1
+              where id = $1 and version = $2",
+        )
+        .bind(row.id)
+        .bind(row.version)
+        .bind(&row.title)
+        .bind(&row.description)
+        .bind(row.category_id)
+        .bind(&row.channel)
+        .bind(&row.kind)
+        .bind(&row.priority)
+        .bind(&row.rectification_type)
+        .bind(&row.status)
+        .bind(&row.signoff_stage)
+        .bind(row.lead_unit_id)
+        .bind(row.responsible_leader_id)
+        .bind(&row.responsible_person)
+        .bind(row.deadline)
+        .bind(row.original_deadline)
+        .bind(row.extension_count)
+        .bind(&row.root_cause)
+        .bind(&row.public_reply)
+        .bind(&row.verification_note)
+        .bind(row.solved)
+        .bind(&row.satisfaction)
+        .bind(row.published)
+        .bind(row.published_at)
+        .bind(row.excluded_from_scoring)
+        .bind(&row.exclusion_reason)
+        .bind(&row.manual_colour)
+        .bind(&row.manual_colour_reason)
+        .bind(row.awaiting_resubmission)
+        .bind(row.next_measure_deadline)
+        .bind(row.sent_back_count)
+        .bind(row.reopen_count)
+        .bind(row.merged_into_id)
+        .bind(&row.dismiss_reason)
+        .bind(row.closed_without_evidence)
+        .bind(row.assigned_at)
+        .bind(row.submitted_at)
+        .bind(row.closed_at)
+        .bind(row.updated_at)
+        .bind(row.campaign_id)
+        .bind(row.owner_unit_id)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?
+        .rows_affected()
+    });
+    if affected == 1 {
+        return Ok(row.version + 1);
+    }
+    let current: Option<i64> = with_conn!(c, |c| {
+        sqlx::query_scalar("select version from problems where id = $1")
+            .bind(row.id)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)?
+    });
+    match current {
+        Some(current) => Err(Error::StaleVersion { sent: row.version, current }),
+        None => Err(Error::not_found("problem")),
+    }
+}
+
+pub async fn get_problem(c: &mut Conn<'_>, id: ProblemId) -> Result<Option<ProblemRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(concat!("select ", problem_columns!(), " from problems p where p.id = $1"))
+            .bind(id.get())
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}
+
+pub async fn get_problem_by_number(c: &mut Conn<'_>, number: &str) -> Result<Option<ProblemRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(concat!("select ", problem_columns!(), " from problems p where p.number = $1"))
+            .bind(number)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}
+
+/// A unit linked to a problem, with what the access rules and the views need.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkedUnit {
+    pub id: i64,
+    pub name: String,
+    pub path: String,
+}
+
+pub async fn list_cooperating_units(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<LinkedUnit>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            r"select u.id, u.name, u.path from problem_units pu join units u on u.id = pu.unit_id
+              where pu.problem_id = $1 order by u.id",
+        )
+        .bind(problem.get())
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+pub async fn set_cooperating_units(c: &mut Conn<'_>, problem: ProblemId, units: &[UnitId]) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query("delete from problem_units where problem_id = $1")
+            .bind(problem.get())
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+        for unit in units {
+            sqlx::query("insert into problem_units (problem_id, unit_id) values ($1, $2)")
+                .bind(problem.get())
+                .bind(unit.get())
+                .execute(&mut *c)
+                .await
+                .map_err(db_err)?;
+        }
+    });
+    Ok(())
+}
+
+/// Where a problem sits: the paths of its owner and lead units, for the access rules.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PlaceRow {
+    pub owner_path: String,
+    pub lead_path: Option<String>,
+    pub responsible_leader_id: Option<i64>,
+    pub published: bool,
+}
+
+pub async fn get_place(c: &mut Conn<'_>, id: ProblemId) -> Result<Option<PlaceRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            r"select o.path as owner_path, l.path as lead_path, p.responsible_leader_id, p.published
+              from problems p join units o on o.id = p.owner_unit_id left join units l on l.id = p.lead_unit_id
+              where p.id = $1",
+        )
+        .bind(id.get())
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+/// Recomputes the earliest deadline among a problem's measures not yet done (a cache for the
+/// yellow flag, so that lists can filter by colour without a join).
+pub async fn refresh_next_measure_deadline(c: &mut Conn<'_>, problem: ProblemId) -> Result<Option<NaiveDate>> {
+    with_conn!(c, |c| {
+        let next: Option<NaiveDate> = sqlx::query_scalar(
+            "select min(deadline) from measures where problem_id = $1 and status <> 'done' and deadline is not null",
+        )
+        .bind(problem.get())
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?;
+        sqlx::query("update problems set next_measure_deadline = $1 where id = $2")
+            .bind(next)
+            .bind(problem.get())
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+        Ok(next)
+    })
+}
+
+/// Problems merged into `target`.
+pub async fn list_merged_into(c: &mut Conn<'_>, target: ProblemId) -> Result<Vec<(i64, String)>> {
+    with_conn!(c, |c| {
+        sqlx::query_as("select id, number from problems where merged_into_id = $1 order by id")
+            .bind(target.get())
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}
