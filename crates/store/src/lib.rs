@@ -32,6 +32,13 @@ macro_rules! bind_all {
                 $crate::Bind::Date(v) => q.bind(*v),
                 $crate::Bind::Time(v) => q.bind(*v),
                 $crate::Bind::Bool(v) => q.bind(*v),
+                $crate::Bind::F64(v) => q.bind(*v),
+                $crate::Bind::OptI64(v) => q.bind(*v),
+                $crate::Bind::OptText(v) => q.bind(v.clone()),
+                $crate::Bind::OptDate(v) => q.bind(*v),
+                $crate::Bind::OptTime(v) => q.bind(*v),
+                $crate::Bind::OptBool(v) => q.bind(*v),
+                $crate::Bind::OptF64(v) => q.bind(*v),
             };
         }
         q
@@ -40,6 +47,7 @@ macro_rules! bind_all {
 
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod calendar;
 pub mod campaigns;
 pub mod categories;
@@ -62,6 +70,13 @@ pub enum Bind {
     Date(chrono::NaiveDate),
     Time(chrono::DateTime<chrono::Utc>),
     Bool(bool),
+    F64(f64),
+    OptI64(Option<i64>),
+    OptText(Option<String>),
+    OptDate(Option<chrono::NaiveDate>),
+    OptTime(Option<chrono::DateTime<chrono::Utc>>),
+    OptBool(Option<bool>),
+    OptF64(Option<f64>),
 }
 
 pub type Result<T> = domain::Result<T>;

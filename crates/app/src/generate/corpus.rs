@@ -1,0 +1,280 @@
+//! The generator's Chinese: issues as citizens describe them, with places, paraphrases and filler,
+//! so that generated messages are varied and yet many people report the same problem in different
+//! words (true clusters exist), while the same template at another place is another problem.
+
+use rand::RngExt;
+use rand::rngs::StdRng;
+
+pub(crate) const DISTRICTS: [&str; 5] = ["东城区", "西城区", "南湖区", "高新区", "临江县"];
+const STREETS: [&str; 20] = [
+    "建设路", "人民路", "解放路", "中山路", "和平街", "文化路", "新华路", "朝阳路", "长江路", "黄河路", "桂花路",
+    "湘江大道", "梅溪湖路", "东风路", "五一大道", "芙蓉中路", "韶山北路", "劳动东路", "雨花路", "望城大道",
+];
+const ESTATES: [&str; 24] = [
+    "阳光小区", "幸福家园", "丽景花园", "翠湖苑", "锦绣华府", "金色家园", "和谐新村", "滨江一品", "御景湾", "书香名邸",
+    "春天花园", "东方名苑", "水岸人家", "紫荆苑", "青园小区", "银杏苑", "桃花源小区", "星城国际", "润芳园", "魅力之城",
+    "伊景园", "丽发新城", "梧桐苑", "世纪城",
+];
+const SCHOOLS: [&str; 8] = ["实验小学", "育才小学", "第一中学", "第三中学", "明德中学", "城南小学", "职业技术学院", "师范附小"];
+const COMPANIES: [&str; 8] = ["宏达建设公司", "恒盛物业公司", "天成置业", "顺通公交公司", "康宁医院", "鑫源商贸", "华泰驾校", "远航培训学校"];
+
+/// One kind of issue: its category (an index into [`CATEGORIES`]), the feedback kind, and the
+/// ways people phrase it. `{p}` is the place; `{x}` a detail.
+pub(crate) struct IssueKind {
+    pub category: usize,
+    pub kind: &'static str,
+    pub place: PlaceKind,
+    pub titles: &'static [&'static str],
+    pub bodies: &'static [&'static str],
+    pub details: &'static [&'static str],
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum PlaceKind {
+    Estate,
+    Street,
+    School,
+    Company,
+}
+
+/// Categories: (name, parent index or none, lead department index into `generate::DEPARTMENTS`).
+pub(crate) const CATEGORIES: [(&str, Option<usize>, usize); 16] = [
+    ("城乡建设", None, 0),
+    ("环境保护", None, 1),
+    ("交通运输", None, 2),
+    ("教育文体", None, 3),
+    ("劳动和社会保障", None, 4),
+    ("卫生健康", None, 5),
+    ("市场监管", None, 6),
+    ("城市管理", None, 7),
+    ("物业管理", Some(0), 0),
+    ("违章建筑", Some(0), 7),
+    ("噪音污染", Some(1), 1),
+    ("油烟扰民", Some(1), 1),
+    ("公交线路", Some(2), 2),
+    ("入学问题", Some(3), 3),
+    ("拖欠工资", Some(4), 4),
+    ("消费纠纷", Some(6), 6),
+];
+
+pub(crate) const ISSUES: [IssueKind; 14] = [
+    IssueKind {
+        category: 10,
+        kind: "complaint",
+        place: PlaceKind::Estate,
+        titles: &["{p}旁工地夜间施工噪音扰民", "投诉{p}附近{x}噪音", "{p}周边施工噪音严重影响休息", "关于{p}夜间施工扰民的问题"],
+        bodies: &[
+            "{p}旁边的工地每天晚上十一点以后还在施工，{x}的噪音特别大，小区老人小孩都睡不好觉，多次打电话反映都没有解决，恳请相关部门尽快处理。",
+            "我是{p}的业主，附近{x}从早到晚不停，晚上也不停工，噪音严重超标，已经影响到居民正常生活，希望领导重视。",
+            "{p}周边的{x}噪音太大了，尤其是凌晨还在作业，居民苦不堪言，请环保部门查处夜间违规施工。",
+            "反映{p}附近{x}扰民问题：连续一个多月夜间施工，噪音和震动很大，孩子要高考了，请求帮助解决。",
+        ],
+        details: &["搅拌站", "打桩机", "渣土车", "切割机", "混凝土泵车"],
+    },
+    IssueKind {
+        category: 11,
+        kind: "complaint",
+        place: PlaceKind::Estate,
+        titles: &["{p}临街门面{x}油烟扰民", "{p}楼下{x}油烟问题", "投诉{p}{x}油烟直排", "{p}底商{x}油烟噪音扰民"],
+        bodies: &[
+            "{p}临街门面开了好几家{x}，油烟直接排到楼上住户家里，窗户都不敢开，晚上还很吵，请城管和环保部门管一管。",
+            "{p}楼下的{x}没有安装油烟净化设备，油烟味道很大，夏天根本没法开窗，投诉多次没有结果。",
+            "反映{p}底商{x}油烟扰民问题，排烟管道就在居民窗户下面，严重影响健康，希望依法整治。",
+        ],
+        details: &["烧烤店", "夜宵摊", "餐馆", "小龙虾店", "火锅店"],
+    },
+    IssueKind {
+        category: 8,
+        kind: "complaint",
+        place: PlaceKind::Estate,
+        titles: &["{p}物业{x}问题", "投诉{p}物业公司{x}", "{p}物业服务差，{x}", "关于{p}物业{x}的投诉"],
+        bodies: &[
+            "{p}物业公司{x}，业主多次找物业都推脱不管，小区环境越来越差，请住建部门督促整改。",
+            "我们{p}的物业{x}，收费却一分不少，业主意见很大，希望相关部门介入处理。",
+            "{p}小区物业长期{x}，电梯经常坏、垃圾没人清，请求主管部门监督物业履行职责。",
+        ],
+        details: &["乱收停车费", "不公开公共收益", "电梯长期停运", "垃圾不及时清运", "擅自涨物业费"],
+    },
+    IssueKind {
+        category: 8,
+        kind: "complaint",
+        place: PlaceKind::Estate,
+        titles: &["{p}开发商捆绑销售车位", "{p}车位{x}", "投诉{p}车位只售不租"],
+        bodies: &[
+            "{p}开发商要求业主必须购买车位才能办理交房手续，{x}，这属于捆绑销售，请相关部门查处。",
+            "{p}车位{x}，开发商只卖不租，价格高得离谱，业主无法接受，恳请领导为业主做主。",
+        ],
+        details: &["价格高达二十多万", "强制捆绑购买", "不买车位不给钥匙"],
+    },
+    IssueKind {
+        category: 9,
+        kind: "report",
+        place: PlaceKind::Estate,
+        titles: &["举报{p}{x}违章建筑", "{p}顶楼{x}违建", "{p}有业主{x}"],
+        bodies: &[
+            "{p}有住户在顶楼{x}，已经搭了好几个月，存在安全隐患，物业不管，请城管部门依法拆除。",
+            "举报{p}业主{x}，占用公共空间，影响其他住户采光和通行，希望尽快查处。",
+        ],
+        details: &["搭建阳光房", "私自扩建", "占用绿化带建房", "加盖一层"],
+    },
+    IssueKind {
+        category: 12,
+        kind: "suggestion",
+        place: PlaceKind::Street,
+        titles: &["建议在{p}增设公交站点", "{p}公交{x}", "关于{p}公交线路的建议"],
+        bodies: &[
+            "{p}附近新建了好几个小区，居民出行很不方便，建议{x}，方便群众上下班。",
+            "{p}一带公交{x}，早晚高峰等车要四十分钟，希望交通部门优化线路。",
+        ],
+        details: &["增开一条公交线路", "班次太少", "加密早晚高峰班次", "延长末班车时间"],
+    },
+    IssueKind {
+        category: 2,
+        kind: "complaint",
+        place: PlaceKind::Street,
+        titles: &["{p}路面{x}", "{p}道路{x}多年未修", "反映{p}{x}问题"],
+        bodies: &[
+            "{p}路面{x}，下雨天积水严重，行人和车辆通行都很危险，已经有人摔倒，请尽快维修。",
+            "{p}{x}好几年了一直没有修，附近居民出行非常不便，希望有关部门安排维修。",
+        ],
+        details: &["坑洼不平", "井盖缺失", "路灯不亮", "人行道破损"],
+    },
+    IssueKind {
+        category: 13,
+        kind: "consult",
+        place: PlaceKind::School,
+        titles: &["咨询{p}入学{x}", "{p}学区划分问题", "关于{p}{x}的咨询"],
+        bodies: &[
+            "请问今年{p}的招生范围是怎么划分的？我们小区{x}，孩子明年上学，希望教育局给予答复。",
+            "咨询{p}入学{x}，政策文件说的不清楚，家长都很着急，请教育部门解答。",
+        ],
+        details: &["是否属于学区", "需要哪些材料", "积分怎么计算", "随迁子女能否就读"],
+    },
+    IssueKind {
+        category: 3,
+        kind: "complaint",
+        place: PlaceKind::School,
+        titles: &["{p}强制学生{x}", "反映{p}{x}问题", "投诉{p}{x}"],
+        bodies: &[
+            "{p}要求学生{x}，不参加就不给毕业证，学生和家长意见很大，请教育部门调查。",
+            "{p}{x}，学生被迫去工厂流水线，和所学专业毫无关系，恳请有关部门制止。",
+        ],
+        details: &["到指定企业实习", "统一购买教辅资料", "周末补课收费", "强制实习"],
+    },
+    IssueKind {
+        category: 14,
+        kind: "help",
+        place: PlaceKind::Company,
+        titles: &["{p}拖欠农民工工资", "{p}{x}请求帮助", "讨要{p}拖欠的工资"],
+        bodies: &[
+            "我们在{p}的工地干了大半年，{x}，老板一直拖着不给，快过年了，请劳动监察部门帮我们讨薪。",
+            "{p}{x}，多次讨要未果，工人生活困难，请求政府帮助解决。",
+        ],
+        details: &["工资拖欠三个月", "拖欠工资二十多万", "押着工资不发", "拖欠加班费"],
+    },
+    IssueKind {
+        category: 15,
+        kind: "complaint",
+        place: PlaceKind::Company,
+        titles: &["{p}{x}，消费者维权", "投诉{p}{x}", "{p}预付卡{x}"],
+        bodies: &[
+            "我在{p}办了预付卡，现在{x}，大量消费者的钱拿不回来，请市场监管部门介入。",
+            "{p}{x}，客服电话打不通，商家拒不退款，希望依法处理。",
+        ],
+        details: &["突然关门跑路", "拒绝退款", "虚假宣传", "擅自提价"],
+    },
+    IssueKind {
+        category: 4,
+        kind: "consult",
+        place: PlaceKind::Street,
+        titles: &["咨询{x}办理", "关于{x}的政策咨询", "{x}如何申请"],
+        bodies: &[
+            "您好，我住在{p}附近，想咨询一下{x}需要准备哪些材料，在哪里办理，多久能办好？",
+            "请问{x}的条件是什么？我在{p}的社区问了说不清楚，麻烦相关部门解答。",
+        ],
+        details: &["人才购房补贴", "灵活就业社保", "失业保险金", "退休手续"],
+    },
+    IssueKind {
+        category: 7,
+        kind: "complaint",
+        place: PlaceKind::Street,
+        titles: &["{p}{x}占道经营", "{p}{x}问题严重", "整治{p}{x}"],
+        bodies: &[
+            "{p}两边{x}，人行道被完全占用，行人只能走机动车道，非常危险，请城管部门加强管理。",
+            "{p}{x}长期存在，环境脏乱差，附近居民多次反映，希望彻底整治。",
+        ],
+        details: &["流动摊贩", "乱停乱放", "夜市摊点", "废品收购站"],
+    },
+    IssueKind {
+        category: 5,
+        kind: "complaint",
+        place: PlaceKind::Company,
+        titles: &["{p}{x}", "投诉{p}服务态度", "{p}看病{x}"],
+        bodies: &[
+            "在{p}看病{x}，排队两个多小时，医生三分钟就看完了，希望卫健部门督促改进。",
+            "{p}{x}，患者家属多次沟通无果，请有关部门调查处理。",
+        ],
+        details: &["挂号难", "乱收费", "服务态度差", "检查项目过多"],
+    },
+];
+
+const OPENERS: [&str; 6] = ["", "您好！", "尊敬的领导：", "领导您好，", "我要反映一个问题。", "市长您好！"];
+const CLOSERS: [&str; 7] = ["", "谢谢！", "盼复。", "望尽快处理，谢谢。", "恳请领导重视！", "希望早日解决。", "已经反映过多次了，请务必处理。"];
+
+pub(crate) fn place(rng: &mut StdRng, kind: PlaceKind) -> String {
+    let district = DISTRICTS[rng.random_range(0..DISTRICTS.len())];
+    match kind {
+        PlaceKind::Estate => {
+            format!("{district}{}{}", STREETS[rng.random_range(0..STREETS.len())], ESTATES[rng.random_range(0..ESTATES.len())])
+        }
+        PlaceKind::Street => format!("{district}{}", STREETS[rng.random_range(0..STREETS.len())]),
+        PlaceKind::School => format!("{district}{}", SCHOOLS[rng.random_range(0..SCHOOLS.len())]),
+        PlaceKind::Company => COMPANIES[rng.random_range(0..COMPANIES.len())].to_string(),
+    }
+}
+
+/// A concrete issue: a kind, at a place, with one detail. Many people report it.
+pub(crate) struct Issue {
+    pub kind: usize,
+    pub place: String,
+    pub detail: &'static str,
+}
+
+pub(crate) fn new_issue(rng: &mut StdRng) -> Issue {
+    let kind = rng.random_range(0..ISSUES.len());
+    let k = &ISSUES[kind];
+    Issue { kind, place: place(rng, k.place), detail: k.details[rng.random_range(0..k.details.len())] }
+}
+
+/// One citizen's message about an issue: its own wording, opener and closer.
+pub(crate) fn message(rng: &mut StdRng, issue: &Issue) -> (String, String) {
+    let k = &ISSUES[issue.kind];
+    let fill = |t: &str| t.replace("{p}", &issue.place).replace("{x}", issue.detail);
+    let title = fill(k.titles[rng.random_range(0..k.titles.len())]);
+    let body = format!(
+        "{}{}{}",
+        OPENERS[rng.random_range(0..OPENERS.len())],
+        fill(k.bodies[rng.random_range(0..k.bodies.len())]),
+        CLOSERS[rng.random_range(0..CLOSERS.len())]
+    );
+    (title, body)
+}
+
+pub(crate) const MEASURES: [&str; 8] = [
+    "现场核查，约谈责任主体，下达限期整改通知书",
+    "联合执法检查，依法立案查处",
+    "制定整改方案，明确责任人和完成时限",
+    "组织施工单位调整作业时间，夜间停止高噪声作业",
+    "督促安装油烟净化设备并验收",
+    "召开业主协调会，公开收费明细",
+    "增加巡查频次，建立长效监管台账",
+    "回访群众，听取意见并公示整改结果",
+];
+
+pub(crate) const REPLIES: [&str; 5] = [
+    "经现场核查，反映情况属实。我局已责令相关单位于三个工作日内整改到位，并将持续跟踪督办。",
+    "收到您的反映后，我们立即组织工作人员实地查看，已协调施工单位调整作业时间，今后夜间22时后停止施工。",
+    "经调查，相关商户已完成油烟净化设备安装，城管部门将每周巡查，确保不再反弹。",
+    "您反映的问题已转交属地街道办理，街道已约谈物业公司，物业承诺本月底前公开公共收益明细。",
+    "经核实，该校已停止相关做法，教育局已对学校负责人进行约谈，并将在全市开展专项检查。",
+];

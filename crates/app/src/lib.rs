@@ -1,0 +1,98 @@
+//! zhenggai's use cases (intake, assign, submit, verify, reopen, merge, import…): each checks who
+//! may do it, runs in one transaction, appends to the audit chain and takes its time from the
+//! [`Clock`]. The web and the command line call the same functions here, so a rule lives in one
+//! place. No HTTP types: errors are `domain::Error`, results are the view types in [`views`].
+
+pub mod actor;
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod campaigns;
+pub mod categories;
+pub mod feedback;
+pub mod generate;
+pub mod mechanisms;
+pub mod problems;
+pub mod public;
+pub mod rectification;
+pub mod secrets;
+pub mod transitions;
+pub mod units;
+pub mod users;
+pub mod views;
+
+use domain::Clock;
+use domain::text::TextLimits;
+use std::sync::Arc;
+
+pub use actor::Actor;
+pub use domain::{Error, Result};
+pub use store::{Backend, Db};
+
+/// Settings the use cases need, set per install.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub text: TextLimits,
+    /// A problem is "due soon" (临期) this many working days before its deadline.
+    pub due_soon_days: u32,
+    /// How long a login session lasts.
+    pub session_hours: i64,
+    /// Failed logins allowed per username within the window before it is throttled.
+    pub max_failed_logins: i64,
+    pub login_window_minutes: i64,
+    /// Argon2 memory cost in KiB (tests lower it; production keeps the default).
+    pub argon2_memory_kib: u32,
+    /// Where evidence files are kept, by hash (outside any web root).
+    pub files_dir: std::path::PathBuf,
+    /// The largest evidence file accepted, in bytes.
+    pub max_upload_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            text: TextLimits::default(),
+            due_soon_days: 3,
+            session_hours: 12,
+            max_failed_logins: 5,
+            login_window_minutes: 15,
+            argon2_memory_kib: 19 * 1024,
+            files_dir: std::path::PathBuf::from("data/files"),
+            max_upload_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+/// The application: a database, a clock and the install's settings. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+    calendar: Arc<calendar::CalendarCache>,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        Self { db, clock, settings: Arc::new(settings), calendar: Arc::new(calendar::CalendarCache::default()) }
+    }
+
+    /// Opens the database, runs the migrations and seeds what a fresh install needs (the shipped
+    /// holiday calendar).
+    pub async fn open(url: &str, clock: Arc<dyn Clock>, settings: Settings) -> Result<Self> {
+        Self::with_db(Db::connect(url).await?, clock, settings).await
+    }
+
+    /// Runs the migrations on an open database and seeds it (tests use this with a PostgreSQL
+    /// schema of their own).
+    pub async fn with_db(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> Result<Self> {
+        db.migrate().await?;
+        let app = Self::new(db, clock, settings);
+        app.seed_builtin_calendar().await?;
+        Ok(app)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+}

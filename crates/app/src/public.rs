@@ -1,0 +1,214 @@
+//! The public's side (SPEC §3 portal): submit feedback and get a tracking code and a private rating
+//! key; look a code up; browse published rectifications (整改公示); rate one's own closed report.
+//! The public never sees a reporter's name or contact, nor anything unpublished.
+
+use crate::feedback::{FeedbackInput, new_tracking_code, parse_input, rating_key_hash};
+use crate::problems::ProblemQuery;
+use crate::secrets::new_secret;
+use crate::{Actor, App};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::feedback::TrackingCode;
+use domain::problem::Satisfaction;
+use domain::workflow::Status;
+use domain::{CampaignId, Error, ProblemId, Result, UnitId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicSubmission {
+    pub body: String,
+    pub title: Option<String>,
+    /// `consult`, `complaint`, `help`, `suggestion`…
+    pub kind: Option<String>,
+    pub campaign_id: Option<i64>,
+    pub address: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// Private: seen only by the units handling the report.
+    pub reporter_name: Option<String>,
+    pub reporter_contact: Option<String>,
+}
+
+/// Given once, on submission: the code to look the report up, and the key to rate it later.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Receipt {
+    pub tracking_code: String,
+    /// Keep it private: whoever has it may rate the report.
+    pub rating_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrackingView {
+    pub tracking_code: String,
+    pub received_at: DateTime<Utc>,
+    pub body: String,
+    /// 已受理 until it is on the list, then the problem's status.
+    pub status: String,
+    pub status_label: String,
+    pub problem_number: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    /// The reply, once the problem is closed or published.
+    pub public_reply: Option<String>,
+    /// Whether the report can be rated now (its problem is closed).
+    pub can_rate: bool,
+}
+
+/// A published rectification, as the public sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicProblem {
+    pub number: String,
+    pub title: String,
+    pub status: String,
+    pub status_label: String,
+    pub lead_unit: Option<String>,
+    pub category: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub public_reply: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicProblemPage {
+    pub items: Vec<PublicProblem>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingInput {
+    pub tracking_code: String,
+    pub rating_key: String,
+    pub solved: bool,
+    /// `satisfied`, `basic` or `dissatisfied` (满意/基本满意/不满意).
+    pub satisfaction: String,
+    pub comment: Option<String>,
+}
+
+impl App {
+    /// Takes a report from the public portal.
+    pub async fn public_submit(&self, input: &PublicSubmission) -> Result<Receipt> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let unit = match input.campaign_id {
+            Some(cid) => store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(cid))
+                .await?
+                .map(|c| c.unit_id)
+                .ok_or_else(|| Error::invalid("campaign_id", format!("专项工作 {cid} 不存在"), format!("campaign {cid} does not exist")))?,
+            None => store::units::list_units(&mut tx.conn())
+                .await?
+                .first()
+                .map(|u| u.id)
+                .ok_or_else(|| Error::Internal("the install has no units yet".into()))?,
+        };
+        let as_feedback = FeedbackInput {
+            campaign_id: input.campaign_id,
+            unit_id: Some(unit),
+            channel: "portal".into(),
+            kind: input.kind.clone(),
+            title: input.title.clone(),
+            body: input.body.clone(),
+            address: input.address.clone(),
+            latitude: input.latitude,
+            longitude: input.longitude,
+            reporter_name: input.reporter_name.clone(),
+            reporter_contact: input.reporter_contact.clone(),
+            ..FeedbackInput::default()
+        };
+        let mut row = parse_input(&as_feedback, UnitId::new(unit), now, self.settings.text.max_text_chars)?;
+        let rating_key = new_secret("zgk_")?;
+        row.rating_key_hash = Some(rating_key_hash(&rating_key));
+        row.tracking_code = new_tracking_code()?.as_str().to_string();
+        let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
+        let audited = serde_json::json!({ "tracking_code": row.tracking_code, "channel": "portal" });
+        crate::audit::record::<(), _>(&mut tx.conn(), now, &Actor::Public, "feedback.submit", "feedback", Some(id.get()), None, Some(&audited))
+            .await?;
+        tx.commit().await?;
+        Ok(Receipt { tracking_code: row.tracking_code, rating_key })
+    }
+
+    /// Looks a tracking code up.
+    pub async fn track(&self, code: &str) -> Result<TrackingView> {
+        let code = TrackingCode::parse(code)?;
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let f = store::feedback::get_feedback_by_code(&mut c, code.as_str()).await?.ok_or_else(|| Error::not_found("feedback"))?;
+        let problem = match f.problem_id {
+            Some(pid) => store::problems::get_problem(&mut c, ProblemId::new(pid)).await?,
+            None => None,
+        };
+        let (status, label, number, deadline, reply, can_rate) = match &problem {
+            Some(p) => {
+                let s = Status::parse(&p.status)?;
+                let show_reply = s == Status::Closed || p.published;
+                (
+                    p.status.clone(),
+                    s.label_zh().to_string(),
+                    Some(p.number.clone()),
+                    p.deadline,
+                    if show_reply { p.public_reply.clone() } else { None },
+                    s == Status::Closed && f.rating_key_hash.is_some(),
+                )
+            }
+            None => ("received".to_string(), "已受理".to_string(), None, None, None, false),
+        };
+        Ok(TrackingView {
+            tracking_code: f.tracking_code,
+            received_at: f.received_at,
+            body: f.body,
+            status,
+            status_label: label,
+            problem_number: number,
+            deadline,
+            public_reply: reply,
+            can_rate,
+        })
+    }
+
+    /// Rates one's own closed report with its private key; 不满意 reopens the problem.
+    pub async fn public_rate(&self, input: &RatingInput) -> Result<TrackingView> {
+        let code = TrackingCode::parse(&input.tracking_code)?;
+        let satisfaction = Satisfaction::parse(&input.satisfaction)?;
+        let comment = domain::text::optional_text("comment", input.comment.as_deref(), 2000)?;
+        let mut tx = self.db.begin().await?;
+        let f = store::feedback::get_feedback_by_code(&mut tx.conn(), code.as_str()).await?.ok_or_else(|| Error::not_found("feedback"))?;
+        let key_ok = f.rating_key_hash.as_deref().is_some_and(|h| h == rating_key_hash(input.rating_key.trim()));
+        if !key_ok {
+            return Err(Error::forbidden("评价密钥不正确", "the rating key is wrong"));
+        }
+        let pid = f.problem_id.map(ProblemId::new).ok_or_else(|| {
+            Error::conflict("tracking_code", "该诉求尚在办理中，办结后才能评价", "the report is still being handled; rate it once it is closed")
+        })?;
+        let problem = store::problems::get_problem(&mut tx.conn(), pid).await?.ok_or_else(|| Error::not_found("problem"))?;
+        if Status::parse(&problem.status)? != Status::Closed {
+            return Err(Error::conflict("tracking_code", "该诉求尚在办理中，办结后才能评价", "the report is still being handled; rate it once it is closed"));
+        }
+        self.public_callback(&mut tx.conn(), pid, input.solved, satisfaction, comment).await?;
+        tx.commit().await?;
+        self.track(code.as_str()).await
+    }
+
+    /// Published rectifications (整改公示), newest first.
+    pub async fn public_problems(&self, cursor: Option<String>, limit: Option<i64>) -> Result<PublicProblemPage> {
+        let q = ProblemQuery { cursor, limit, ..ProblemQuery::default() };
+        let page = self.list_problems_with(None, true, &q).await?;
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let mut items = Vec::with_capacity(page.items.len());
+        for s in page.items {
+            let row = store::problems::get_problem(&mut c, ProblemId::new(s.id)).await?;
+            items.push(PublicProblem {
+                number: s.number,
+                title: s.title,
+                status: s.status,
+                status_label: s.status_label,
+                lead_unit: s.lead_unit.map(|u| u.name),
+                category: s.category.map(|c| c.name),
+                deadline: s.deadline,
+                public_reply: row.as_ref().and_then(|r| r.public_reply.clone()),
+                closed_at: row.and_then(|r| r.closed_at),
+            });
+        }
+        Ok(PublicProblemPage { items, next_cursor: page.next_cursor })
+    }
+}

@@ -1,0 +1,430 @@
+//! What the use cases return: the records as people and clients see them, with names where ids
+//! alone would mean nothing, the derived flags computed, and private fields left out where the
+//! reader may not see them. Serialised as JSON by the web layer and described in its OpenAPI.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::calendar::CalendarWarning;
+use domain::limits::TimeLimits;
+use domain::supervision::Flags;
+use serde::Serialize;
+use store::rectification::{CallbackRow, EvidenceRow, ExtensionRow, MeasureRow, NoteRow, SignoffRow};
+use utoipa::ToSchema;
+
+/// An id with the name that goes with it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct UnitView {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub code: Option<String>,
+    pub path: String,
+    pub depth: usize,
+}
+
+impl UnitView {
+    pub fn from_row(r: &store::units::UnitRow) -> Self {
+        Self {
+            id: r.id,
+            parent_id: r.parent_id,
+            name: r.name.clone(),
+            code: r.code.clone(),
+            path: r.path.clone(),
+            depth: r.path.matches('/').count().saturating_sub(1),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub role_label: String,
+    pub unit: Named,
+    pub active: bool,
+}
+
+impl UserView {
+    pub fn from_row(r: &store::users::UserRow, unit_name: String) -> Self {
+        let role_label =
+            domain::user::Role::parse(&r.role).map(|role| role.label_zh().to_string()).unwrap_or_else(|_| r.role.clone());
+        Self {
+            id: r.id,
+            username: r.username.clone(),
+            display_name: r.display_name.clone(),
+            role: r.role.clone(),
+            role_label,
+            unit: Named { id: r.unit_id, name: unit_name },
+            active: r.active,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct TokenView {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub scope: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TokenView {
+    pub fn from_row(r: &store::auth::TokenRow) -> Self {
+        Self {
+            id: r.id,
+            user_id: r.user_id,
+            name: r.name.clone(),
+            scope: r.scope.clone(),
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            revoked_at: r.revoked_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CampaignView {
+    pub id: i64,
+    pub unit_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub code_prefix: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub phases: Vec<String>,
+    pub goals: Option<String>,
+}
+
+impl CampaignView {
+    pub fn from_row(r: &store::campaigns::CampaignRow) -> Self {
+        Self {
+            id: r.id,
+            unit_id: r.unit_id,
+            name: r.name.clone(),
+            kind: r.kind.clone(),
+            code_prefix: r.code_prefix.clone(),
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            phases: serde_json::from_str(&r.phases).unwrap_or_default(),
+            goals: r.goals.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CategoryLimitView {
+    pub kind: String,
+    #[serde(flatten)]
+    pub limits: TimeLimits,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CategoryView {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub limits: Vec<CategoryLimitView>,
+}
+
+/// One feedback item. `reporter_name` and `reporter_contact` are present only for the units
+/// handling it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FeedbackView {
+    pub id: i64,
+    pub tracking_code: String,
+    pub campaign_id: Option<i64>,
+    pub unit: Named,
+    pub channel: String,
+    pub channel_label: String,
+    pub kind: String,
+    pub title: Option<String>,
+    pub body: String,
+    pub received_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reporter_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reporter_contact: Option<String>,
+    pub address: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub likes: i64,
+    pub dislikes: i64,
+    pub source: Option<String>,
+    pub source_key: Option<String>,
+    pub problem_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FeedbackPage {
+    pub items: Vec<FeedbackView>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A problem as a list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ProblemSummary {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub status: String,
+    pub status_label: String,
+    pub signoff_stage: Option<String>,
+    pub campaign_id: i64,
+    pub lead_unit: Option<Named>,
+    pub category: Option<Named>,
+    pub channel: String,
+    pub priority: String,
+    pub rectification_type: String,
+    pub deadline: Option<NaiveDate>,
+    pub flags: Flags,
+    pub published: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ProblemPage {
+    pub items: Vec<ProblemSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct MeasureView {
+    pub id: i64,
+    pub problem_id: i64,
+    pub description: String,
+    pub owner_unit: Option<Named>,
+    pub owner_name: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub status: String,
+    pub done_at: Option<DateTime<Utc>>,
+    pub overdue: bool,
+    pub version: i64,
+}
+
+impl MeasureView {
+    pub fn from_row(r: &MeasureRow, owner_unit: Option<Named>, today: NaiveDate) -> Self {
+        Self {
+            id: r.id,
+            problem_id: r.problem_id,
+            description: r.description.clone(),
+            owner_unit,
+            owner_name: r.owner_name.clone(),
+            deadline: r.deadline,
+            status: r.status.clone(),
+            done_at: r.done_at,
+            overdue: r.status != "done" && r.deadline.is_some_and(|d| d < today),
+            version: r.version,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct NoteView {
+    pub id: i64,
+    pub author: Option<Named>,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl NoteView {
+    pub fn from_row(r: &NoteRow, author: Option<Named>) -> Self {
+        Self { id: r.id, author, body: r.body.clone(), created_at: r.created_at }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct EvidenceView {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl EvidenceView {
+    pub fn from_row(r: &EvidenceRow) -> Self {
+        Self {
+            id: r.id,
+            file_name: r.file_name.clone(),
+            content_type: r.content_type.clone(),
+            size_bytes: r.size_bytes,
+            sha256: r.sha256.clone(),
+            note: r.note.clone(),
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SignoffView {
+    pub id: i64,
+    pub report: String,
+    pub no_evidence_reason: Option<String>,
+    pub evidence_count: i32,
+    pub status: String,
+    pub submitted_by: Option<i64>,
+    pub submitted_at: DateTime<Utc>,
+    pub leader_id: Option<i64>,
+    pub leader_at: Option<DateTime<Utc>>,
+    pub leader_note: Option<String>,
+    pub verifier_id: Option<i64>,
+    pub verifier_at: Option<DateTime<Utc>>,
+    pub verifier_note: Option<String>,
+}
+
+impl SignoffView {
+    pub fn from_row(r: &SignoffRow) -> Self {
+        Self {
+            id: r.id,
+            report: r.report.clone(),
+            no_evidence_reason: r.no_evidence_reason.clone(),
+            evidence_count: r.evidence_count,
+            status: r.status.clone(),
+            submitted_by: r.submitted_by,
+            submitted_at: r.submitted_at,
+            leader_id: r.leader_id,
+            leader_at: r.leader_at,
+            leader_note: r.leader_note.clone(),
+            verifier_id: r.verifier_id,
+            verifier_at: r.verifier_at,
+            verifier_note: r.verifier_note.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ExtensionView {
+    pub id: i64,
+    pub requested_by: Option<i64>,
+    pub requested_at: DateTime<Utc>,
+    pub reason: String,
+    pub previous_deadline: Option<NaiveDate>,
+    pub new_deadline: NaiveDate,
+    pub status: String,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: Option<String>,
+}
+
+impl ExtensionView {
+    pub fn from_row(r: &ExtensionRow) -> Self {
+        Self {
+            id: r.id,
+            requested_by: r.requested_by,
+            requested_at: r.requested_at,
+            reason: r.reason.clone(),
+            previous_deadline: r.previous_deadline,
+            new_deadline: r.new_deadline,
+            status: r.status.clone(),
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            decision_note: r.decision_note.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CallbackView {
+    pub at: DateTime<Utc>,
+    pub via: String,
+    pub solved: bool,
+    pub satisfaction: String,
+    pub comment: Option<String>,
+}
+
+impl CallbackView {
+    pub fn from_row(r: &CallbackRow) -> Self {
+        Self { at: r.at, via: r.via.clone(), solved: r.solved, satisfaction: r.satisfaction.clone(), comment: r.comment.clone() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct MechanismView {
+    pub id: i64,
+    pub campaign_id: Option<i64>,
+    pub unit: Named,
+    pub title: String,
+    pub body: Option<String>,
+    pub status: String,
+    pub issued_on: Option<NaiveDate>,
+    pub problems: Vec<ProblemRef>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ProblemRef {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+}
+
+/// One entry of a problem's timeline, from the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+}
+
+/// Everything about one problem that the reader may see.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ProblemDetail {
+    #[serde(flatten)]
+    pub summary: ProblemSummary,
+    pub description: String,
+    pub kind: String,
+    pub owner_unit: Named,
+    pub cooperating_units: Vec<Named>,
+    pub responsible_leader: Option<Named>,
+    pub responsible_person: Option<String>,
+    pub original_deadline: Option<NaiveDate>,
+    pub extension_count: i32,
+    pub root_cause: Option<String>,
+    pub public_reply: Option<String>,
+    pub verification_note: Option<String>,
+    pub solved: Option<bool>,
+    pub satisfaction: Option<String>,
+    pub manual_colour: Option<String>,
+    pub manual_colour_reason: Option<String>,
+    pub sent_back_count: i32,
+    pub reopen_count: i32,
+    pub merged_into: Option<ProblemRef>,
+    pub merged_from: Vec<ProblemRef>,
+    pub dismiss_reason: Option<String>,
+    pub closed_without_evidence: bool,
+    pub excluded_from_scoring: bool,
+    pub received_on: NaiveDate,
+    pub assigned_at: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub measures: Vec<MeasureView>,
+    pub notes: Vec<NoteView>,
+    pub evidence: Vec<EvidenceView>,
+    pub signoffs: Vec<SignoffView>,
+    pub extensions: Vec<ExtensionView>,
+    pub callbacks: Vec<CallbackView>,
+    pub mechanisms: Vec<ProblemRef>,
+    pub feedback: Vec<FeedbackView>,
+    pub timeline: Vec<TimelineEntry>,
+    /// What the reader may do now: legal from the current state and allowed to them.
+    pub allowed_actions: Vec<String>,
+    /// Set when the deadline falls in a year the holiday calendar does not cover.
+    pub calendar_warnings: Vec<CalendarWarning>,
+}

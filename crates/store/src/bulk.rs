@@ -1,0 +1,137 @@
+//! Bulk loading for generated data (the demo and the benchmarks): many rows per statement inside
+//! the caller's transaction, bypassing the per-record use cases. Never used for user input.
+
+use crate::feedback::FeedbackRow;
+use crate::problems::ProblemRow;
+use crate::{Bind, Conn, Result, db_err};
+
+/// Rows per statement: well under both backends' limits on bound parameters.
+const BATCH: usize = 400;
+
+async fn insert_rows(c: &mut Conn<'_>, table: &str, columns: &[&str], rows: Vec<Vec<Bind>>) -> Result<()> {
+    for chunk in rows.chunks(BATCH) {
+        let mut binds: Vec<Bind> = Vec::with_capacity(chunk.len() * columns.len());
+        let mut groups: Vec<String> = Vec::with_capacity(chunk.len());
+        for row in chunk {
+            let start = binds.len();
+            let ph: Vec<String> = (1..=row.len()).map(|i| format!("${}", start + i)).collect();
+            groups.push(format!("({})", ph.join(", ")));
+            binds.extend(row.iter().cloned());
+        }
+        let sql = format!("insert into {table} ({}) values {}", columns.join(", "), groups.join(", "));
+        with_conn!(c, |c| {
+            bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), &binds).execute(&mut *c).await.map_err(db_err)?;
+        });
+    }
+    Ok(())
+}
+
+const FEEDBACK_COLUMNS: [&str; 22] = [
+    "campaign_id", "unit_id", "channel", "kind", "title", "body", "received_at", "reporter_name", "reporter_contact",
+    "address", "latitude", "longitude", "likes", "dislikes", "source", "source_key", "tracking_code", "rating_key_hash",
+    "problem_id", "created_by", "created_at", "updated_at",
+];
+
+pub async fn insert_feedback_rows(c: &mut Conn<'_>, rows: &[FeedbackRow]) -> Result<()> {
+    let binds = rows
+        .iter()
+        .map(|f| {
+            vec![
+                Bind::OptI64(f.campaign_id),
+                Bind::I64(f.unit_id),
+                Bind::Text(f.channel.clone()),
+                Bind::Text(f.kind.clone()),
+                Bind::OptText(f.title.clone()),
+                Bind::Text(f.body.clone()),
+                Bind::Time(f.received_at),
+                Bind::OptText(f.reporter_name.clone()),
+                Bind::OptText(f.reporter_contact.clone()),
+                Bind::OptText(f.address.clone()),
+                Bind::OptF64(f.latitude),
+                Bind::OptF64(f.longitude),
+                Bind::I64(f.likes),
+                Bind::I64(f.dislikes),
+                Bind::OptText(f.source.clone()),
+                Bind::OptText(f.source_key.clone()),
+                Bind::Text(f.tracking_code.clone()),
+                Bind::OptText(f.rating_key_hash.clone()),
+                Bind::OptI64(f.problem_id),
+                Bind::OptI64(f.created_by),
+                Bind::Time(f.created_at),
+                Bind::Time(f.updated_at),
+            ]
+        })
+        .collect();
+    insert_rows(c, "feedback", &FEEDBACK_COLUMNS, binds).await
+}
+
+const PROBLEM_COLUMNS: [&str; 26] = [
+    "id", "number", "campaign_id", "owner_unit_id", "title", "description", "category_id", "channel", "kind", "priority",
+    "rectification_type", "status", "signoff_stage", "lead_unit_id", "responsible_leader_id", "deadline",
+    "original_deadline", "published", "awaiting_resubmission", "sent_back_count", "reopen_count", "received_on",
+    "assigned_at", "closed_at", "created_at", "updated_at",
+];
+
+/// Inserts problems with the ids given (so that generated feedback can point at them).
+pub async fn insert_problem_rows(c: &mut Conn<'_>, rows: &[ProblemRow]) -> Result<()> {
+    let binds = rows
+        .iter()
+        .map(|p| {
+            vec![
+                Bind::I64(p.id),
+                Bind::Text(p.number.clone()),
+                Bind::I64(p.campaign_id),
+                Bind::I64(p.owner_unit_id),
+                Bind::Text(p.title.clone()),
+                Bind::Text(p.description.clone()),
+                Bind::OptI64(p.category_id),
+                Bind::Text(p.channel.clone()),
+                Bind::Text(p.kind.clone()),
+                Bind::Text(p.priority.clone()),
+                Bind::Text(p.rectification_type.clone()),
+                Bind::Text(p.status.clone()),
+                Bind::OptText(p.signoff_stage.clone()),
+                Bind::OptI64(p.lead_unit_id),
+                Bind::OptI64(p.responsible_leader_id),
+                Bind::OptDate(p.deadline),
+                Bind::OptDate(p.original_deadline),
+                Bind::Bool(p.published),
+                Bind::Bool(p.awaiting_resubmission),
+                Bind::I64(i64::from(p.sent_back_count)),
+                Bind::I64(i64::from(p.reopen_count)),
+                Bind::Date(p.received_on),
+                Bind::OptTime(p.assigned_at),
+                Bind::OptTime(p.closed_at),
+                Bind::Time(p.created_at),
+                Bind::Time(p.updated_at),
+            ]
+        })
+        .collect();
+    insert_rows(c, "problems", &PROBLEM_COLUMNS, binds).await
+}
+
+/// The largest problem id so far (0 when none).
+pub async fn max_problem_id(c: &mut Conn<'_>) -> Result<i64> {
+    with_conn!(c, |c| {
+        sqlx::query_scalar("select coalesce(max(id), 0) from problems").fetch_one(&mut *c).await.map_err(db_err)
+    })
+}
+
+/// After inserting explicit ids on PostgreSQL, moves the identity sequence past them.
+pub async fn resync_problem_ids(c: &mut Conn<'_>) -> Result<()> {
+    if let Conn::Postgres(c) = c {
+        sqlx::query("select setval(pg_get_serial_sequence('problems', 'id'), (select coalesce(max(id), 1) from problems))")
+            .execute(&mut **c)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Refreshes the planner's statistics after a bulk load.
+pub async fn analyze(c: &mut Conn<'_>) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query("analyze").execute(&mut *c).await.map_err(db_err)?;
+    });
+    Ok(())
+}
