@@ -96,3 +96,6 @@ impl App {
         self.db.backend()
     }
 }
+
+#[cfg(feature = "testkit")]
+pub mod testkit;

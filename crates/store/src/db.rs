@@ -150,6 +150,21 @@ impl Db {
         Ok(Db::Postgres(pool))
     }
 
+    /// Connects to PostgreSQL with `schema` as the search path, creating the schema first if
+    /// asked: tests take a fresh schema each, so that they never see each other's data.
+    pub async fn connect_postgres_schema(url: &str, schema: &str, create: bool) -> Result<Self, Error> {
+        if !schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            return Err(Error::Internal(format!("bad schema name {schema:?}")));
+        }
+        let options = PgConnectOptions::from_str(url).map_err(|e| config_err(url, e))?;
+        if create {
+            let admin = Self::connect_postgres(options.clone()).await?;
+            admin.execute_raw(format!("create schema if not exists {schema}")).await?;
+            admin.close().await;
+        }
+        Self::connect_postgres(options.options([("search_path", schema)])).await
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,
