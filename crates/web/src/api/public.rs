@@ -1,0 +1,55 @@
+//! The public's endpoints, no sign-in: submit, track, browse what is published, rate.
+
+use crate::AppState;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
+use app::public::{PublicProblemPage, PublicSubmission, RatingInput, Receipt, TrackingView};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(submit))
+        .routes(routes!(track))
+        .routes(routes!(published))
+        .routes(routes!(rate))
+}
+
+/// Reports a problem; returns the tracking code and the private rating key.
+#[utoipa::path(post, path = "/api/v1/public/feedback", tag = "public", request_body = PublicSubmission,
+    responses((status = 201, body = Receipt), (status = 422, body = ErrorBody)))]
+async fn submit(State(s): State<AppState>, _caller: Caller, ApiJson(input): ApiJson<PublicSubmission>) -> ApiResult<(StatusCode, Json<Receipt>)> {
+    Ok((StatusCode::CREATED, Json(s.app.public_submit(&input).await?)))
+}
+
+/// The progress of a report, by its tracking code.
+#[utoipa::path(get, path = "/api/v1/public/track/{code}", tag = "public", params(("code" = String, Path)),
+    responses((status = 200, body = TrackingView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn track(State(s): State<AppState>, ApiPath(code): ApiPath<String>) -> ApiResult<Json<TrackingView>> {
+    Ok(Json(s.app.track(&code).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct PageQuery {
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+/// Published rectifications (整改公示).
+#[utoipa::path(get, path = "/api/v1/public/problems", tag = "public", params(PageQuery),
+    responses((status = 200, body = PublicProblemPage)))]
+async fn published(State(s): State<AppState>, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<PublicProblemPage>> {
+    Ok(Json(s.app.public_problems(q.cursor, q.limit).await?))
+}
+
+/// Rates one's own closed report with its key; 不满意 reopens the problem.
+#[utoipa::path(post, path = "/api/v1/public/ratings", tag = "public", request_body = RatingInput,
+    responses((status = 200, body = TrackingView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn rate(State(s): State<AppState>, ApiJson(input): ApiJson<RatingInput>) -> ApiResult<Json<TrackingView>> {
+    Ok(Json(s.app.public_rate(&input).await?))
+}

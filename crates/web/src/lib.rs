@@ -1,0 +1,67 @@
+//! zhenggai over HTTP: the JSON API under `/api/v1` (described by the OpenAPI document at
+//! `/api/v1/openapi.json`, generated from the handlers), the public endpoints, errors in one shape
+//! with stable codes, and the security headers every response carries. Handlers turn requests
+//! into `app` calls and nothing more: no SQL, no rules.
+
+mod api;
+mod error;
+mod extract;
+mod security;
+
+use axum::Router;
+use std::time::Duration;
+use tower_http::trace::TraceLayer;
+
+pub use error::ErrorBody;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: app::App,
+    pub config: WebConfig,
+}
+
+/// Web settings.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    /// The largest JSON body accepted, in bytes.
+    pub max_json_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { secure_cookies: false, max_json_bytes: 1024 * 1024 }
+    }
+}
+
+/// The whole web application.
+pub fn router(state: AppState) -> Router {
+    let (api, _) = api::router(state.config.max_json_bytes).split_for_parts();
+    Router::new()
+        .merge(api)
+        .fallback(error::no_route)
+        .layer(axum::middleware::from_fn(error::language))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(TraceLayer::new_for_http())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .with_state(state)
+}
+
+/// The OpenAPI document, as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, doc) = api::router(1).split_for_parts();
+    api::finish(doc)
+}
+
+/// Serves until the listener closes or `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

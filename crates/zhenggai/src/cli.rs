@@ -1,0 +1,168 @@
+//! The command line: every command takes the same configuration (data directory, database URL,
+//! optional config file); the servers also take the listen address.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "zhenggai", version, about = "问题清单·整改台账 — problem list and rectification ledger")]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub(crate) struct GlobalArgs {
+    /// 数据目录 Data directory (database file, evidence files) [default: ./data]
+    #[arg(long, global = true, env = "ZHENGGAI_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// 数据库地址 Database URL: sqlite://FILE or postgres://… [default: a SQLite file in the data directory]
+    #[arg(long, global = true, env = "ZHENGGAI_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// 配置文件 Optional TOML file with the same keys (data_dir, database_url, listen) [default: DATA_DIR/zhenggai.toml if present]
+    #[arg(long, global = true, env = "ZHENGGAI_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ListenArgs {
+    /// 监听地址 Address to serve on [default: 127.0.0.1:8080]
+    #[arg(long, env = "ZHENGGAI_LISTEN")]
+    pub listen: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// 启动服务 Serve the web application and API.
+    Serve(ListenArgs),
+    /// 数据库迁移 Apply database migrations and exit.
+    Migrate,
+    /// 演示 Make a fresh demo install with generated (or real) data and serve it.
+    Demo(DemoArgs),
+    /// 用户管理 Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 单位管理 Manage the unit tree.
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    /// API 令牌 Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// 审计日志 Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// 备份 Write a consistent copy of the database while the server runs.
+    Backup(BackupArgs),
+    /// 恢复 Restore a backup into the configured database.
+    Restore(RestoreArgs),
+    /// 生成数据 Load generated problems and feedback in bulk (for benchmarks).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    #[command(flatten)]
+    pub listen: ListenArgs,
+    /// Load real messages from this CSV instead of generating them.
+    #[arg(long = "data", value_name = "FILE.csv")]
+    pub data: Option<PathBuf>,
+    /// The CSV column with the message text.
+    #[arg(long, default_value = "留言详情")]
+    pub text_column: String,
+    /// The CSV column with the message time.
+    #[arg(long, default_value = "留言时间")]
+    pub time_column: String,
+    /// The CSV column with the message id.
+    #[arg(long, default_value = "留言编号")]
+    pub id_column: String,
+    /// The CSV column with the message title, if any.
+    #[arg(long)]
+    pub title_column: Option<String>,
+    /// The CSV column with likes, if any.
+    #[arg(long)]
+    pub likes_column: Option<String>,
+    /// How many generated feedback items.
+    #[arg(long, default_value_t = 4000)]
+    pub feedback: usize,
+    /// How many problems to drive through the workflow.
+    #[arg(long, default_value_t = 400)]
+    pub problems: usize,
+    /// Build the demo and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum UserCommand {
+    /// Add a user. The password is read from ZHENGGAI_PASSWORD, or generated and printed.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, office, supervisor, liaison or viewer.
+        #[arg(long)]
+        role: String,
+        /// The unit, by name, code or id.
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum UnitCommand {
+    /// Import units from a CSV with the columns name,parent[,code] (all or nothing).
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Create a bearer token for a user and print it (shown once).
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// full, read or intake.
+        #[arg(long, default_value = "full")]
+        scope: String,
+        /// Days until it expires (default: never).
+        #[arg(long)]
+        days: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Walk the hash chain; exit 1 naming the first row that was edited, removed or reordered.
+    Verify,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BackupArgs {
+    /// Where to write the backup.
+    #[arg(long, short)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RestoreArgs {
+    /// The backup to restore.
+    #[arg(long, short)]
+    pub input: PathBuf,
+    /// Replace an existing database.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    #[arg(long, default_value_t = 100_000)]
+    pub problems: usize,
+    #[arg(long, default_value_t = 1_000_000)]
+    pub feedback: usize,
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+}

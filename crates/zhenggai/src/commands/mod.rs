@@ -1,0 +1,59 @@
+//! One module per command. Each opens the install as configured and calls `app`.
+
+mod admin;
+mod backup;
+mod demo;
+mod serve;
+
+use crate::cli::{AuditCommand, Cli, Command};
+use crate::config::Config;
+use anyhow::{Context, Result};
+use domain::SystemClock;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
+    let listen = match &cli.command {
+        Command::Serve(l) => l.listen.clone(),
+        Command::Demo(d) => d.listen.listen.clone(),
+        _ => None,
+    };
+    let config = Config::load(&cli.global, listen.as_deref())?;
+    match cli.command {
+        Command::Serve(_) => serve::serve(&config, open(&config).await?).await,
+        Command::Migrate => {
+            open(&config).await?;
+            println!("数据库已是最新 database is up to date: {}", config.redacted_url());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(args) => demo::demo(&config, &args).await,
+        Command::User(cmd) => admin::user(&open(&config).await?, cmd).await,
+        Command::Unit(cmd) => admin::unit(&open(&config).await?, cmd).await,
+        Command::Token(cmd) => admin::token(&open(&config).await?, cmd).await,
+        Command::Audit(AuditCommand::Verify) => admin::verify(&open(&config).await?).await,
+        Command::Backup(args) => backup::backup(&config, &args).await,
+        Command::Restore(args) => backup::restore(&config, &args).await,
+        Command::Generate(args) => demo::generate(&config, &args).await,
+    }
+}
+
+/// Opens the configured database (creating the data directory for SQLite) and migrates it.
+pub(crate) async fn open(config: &Config) -> Result<app::App> {
+    if config.is_sqlite() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+    }
+    app::App::open(&config.database_url, Arc::new(SystemClock), config.settings())
+        .await
+        .map_err(|e| anyhow::anyhow!("{} ({})", e.message().zh, e.message().en))
+        .with_context(|| format!("cannot open the database {}", config.redacted_url()))
+}
+
+/// A domain error as a one-line message in both languages.
+pub(crate) fn say(e: domain::Error) -> anyhow::Error {
+    let m = e.message();
+    if let domain::Error::Internal(cause) = &e {
+        return anyhow::anyhow!("{} ({cause})", m.zh);
+    }
+    anyhow::anyhow!("{} / {}", m.zh, m.en)
+}
