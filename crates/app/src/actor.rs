@@ -6,7 +6,10 @@ use domain::{Error, Result};
 
 #[derive(Debug, Clone)]
 pub enum Actor {
-    User { principal: Principal, username: String },
+    User {
+        principal: Principal,
+        username: String,
+    },
     Public,
     System(&'static str),
 }
@@ -49,7 +52,10 @@ impl Actor {
         if p.is_admin() {
             Ok(())
         } else {
-            Err(Error::forbidden("仅系统管理员可执行此操作", "only the administrator may do this"))
+            Err(Error::forbidden(
+                "仅系统管理员可执行此操作",
+                "only the administrator may do this",
+            ))
         }
     }
 

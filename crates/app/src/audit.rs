@@ -46,7 +46,10 @@ pub fn row_hash(row: &AuditRow) -> String {
 
 fn to_json<T: Serialize>(value: Option<&T>) -> Result<Option<String>> {
     value
-        .map(|v| serde_json::to_string(v).map_err(|e| Error::Internal(format!("audit serialisation: {e}"))))
+        .map(|v| {
+            serde_json::to_string(v)
+                .map_err(|e| Error::Internal(format!("audit serialisation: {e}")))
+        })
         .transpose()
 }
 
@@ -116,18 +119,33 @@ impl App {
             }
             for row in rows {
                 checked += 1;
-                let bad = |reason: String| Ok(VerifyReport { rows_checked: checked, first_bad: Some(BadRow { seq: row.seq, reason }) });
+                let bad = |reason: String| {
+                    Ok(VerifyReport {
+                        rows_checked: checked,
+                        first_bad: Some(BadRow {
+                            seq: row.seq,
+                            reason,
+                        }),
+                    })
+                };
                 if row.seq != expected_seq {
                     return Ok(VerifyReport {
                         rows_checked: checked,
                         first_bad: Some(BadRow {
                             seq: expected_seq,
-                            reason: format!("row {expected_seq} is missing (the next row is {})", row.seq),
+                            reason: format!(
+                                "row {expected_seq} is missing (the next row is {})",
+                                row.seq
+                            ),
                         }),
                     });
                 }
                 if row.prev_hash != prev {
-                    return bad(format!("row {} does not follow row {}: the chain was broken or reordered", row.seq, row.seq - 1));
+                    return bad(format!(
+                        "row {} does not follow row {}: the chain was broken or reordered",
+                        row.seq,
+                        row.seq - 1
+                    ));
                 }
                 if row_hash(&row) != row.hash {
                     return bad(format!("row {} was altered after it was written", row.seq));
@@ -143,17 +161,26 @@ impl App {
                 rows_checked: checked,
                 first_bad: Some(BadRow {
                     seq: last + 1,
-                    reason: format!("the chain ends at row {last} but {head_seq} rows were written: row {} onwards is missing", last + 1),
+                    reason: format!(
+                        "the chain ends at row {last} but {head_seq} rows were written: row {} onwards is missing",
+                        last + 1
+                    ),
                 }),
             });
         }
         if head_hash != prev {
             return Ok(VerifyReport {
                 rows_checked: checked,
-                first_bad: Some(BadRow { seq: last, reason: format!("row {last} does not match the recorded chain head") }),
+                first_bad: Some(BadRow {
+                    seq: last,
+                    reason: format!("row {last} does not match the recorded chain head"),
+                }),
             });
         }
-        Ok(VerifyReport { rows_checked: checked, first_bad: None })
+        Ok(VerifyReport {
+            rows_checked: checked,
+            first_bad: None,
+        })
     }
 
     /// The history of one record, oldest first, for timelines.

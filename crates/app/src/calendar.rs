@@ -73,7 +73,12 @@ impl App {
     }
 
     /// Replaces a year's arrangement (admin): every date that differs from the normal week.
-    pub async fn set_calendar_year(&self, actor: &Actor, year: i32, days: Vec<SpecialDay>) -> Result<YearView> {
+    pub async fn set_calendar_year(
+        &self,
+        actor: &Actor,
+        year: i32,
+        days: Vec<SpecialDay>,
+    ) -> Result<YearView> {
         actor.admin()?;
         check_year(year)?;
         if let Some(stray) = days.iter().find(|d| d.date.year() != year) {
@@ -85,19 +90,44 @@ impl App {
         }
         let mut seen = std::collections::BTreeSet::new();
         if let Some(dup) = days.iter().find(|d| !seen.insert(d.date)) {
-            return Err(Error::invalid("days", format!("日期 {} 重复", dup.date), format!("{} appears twice", dup.date)));
+            return Err(Error::invalid(
+                "days",
+                format!("日期 {} 重复", dup.date),
+                format!("{} appears twice", dup.date),
+            ));
         }
         let before = self.calendar_year(year).await?;
         let mut tx = self.db.begin().await?;
         store::calendar::delete_days_of_year(&mut tx.conn(), year).await?;
         for day in &days {
-            let note = domain::text::optional_text("note", Some(&day.note), 50)?.unwrap_or_default();
-            store::calendar::upsert_day(&mut tx.conn(), &SpecialDay { note, ..day.clone() }).await?;
+            let note =
+                domain::text::optional_text("note", Some(&day.note), 50)?.unwrap_or_default();
+            store::calendar::upsert_day(
+                &mut tx.conn(),
+                &SpecialDay {
+                    note,
+                    ..day.clone()
+                },
+            )
+            .await?;
         }
         store::calendar::mark_year(&mut tx.conn(), year, "admin").await?;
-        let after = YearView { year, covered: true, days };
-        crate::audit::record(&mut tx.conn(), self.clock.now(), actor, "calendar.set_year", "calendar", Some(i64::from(year)), Some(&before), Some(&after))
-            .await?;
+        let after = YearView {
+            year,
+            covered: true,
+            days,
+        };
+        crate::audit::record(
+            &mut tx.conn(),
+            self.clock.now(),
+            actor,
+            "calendar.set_year",
+            "calendar",
+            Some(i64::from(year)),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         self.forget_calendar();
         Ok(after)
@@ -105,7 +135,11 @@ impl App {
 
     /// The deadline `days` working days after `from`, with a warning if it lands in a year the
     /// calendar does not cover.
-    pub async fn working_deadline(&self, from: NaiveDate, days: u32) -> Result<(NaiveDate, Vec<domain::calendar::CalendarWarning>)> {
+    pub async fn working_deadline(
+        &self,
+        from: NaiveDate,
+        days: u32,
+    ) -> Result<(NaiveDate, Vec<domain::calendar::CalendarWarning>)> {
         let cal = self.calendar().await?;
         let due = cal.add_working_days(from, days);
         Ok((due, cal.warnings_for(&[from, due])))
@@ -116,6 +150,10 @@ fn check_year(year: i32) -> Result<()> {
     if (2000..=2100).contains(&year) {
         Ok(())
     } else {
-        Err(Error::invalid("year", format!("年份 {year} 超出范围（2000–2100）"), format!("year {year} is out of range (2000–2100)")))
+        Err(Error::invalid(
+            "year",
+            format!("年份 {year} 超出范围（2000–2100）"),
+            format!("year {year} is out of range (2000–2100)"),
+        ))
     }
 }

@@ -74,7 +74,12 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> Self {
-        Self { db, clock, settings: Arc::new(settings), calendar: Arc::new(calendar::CalendarCache::default()) }
+        Self {
+            db,
+            clock,
+            settings: Arc::new(settings),
+            calendar: Arc::new(calendar::CalendarCache::default()),
+        }
     }
 
     /// Opens the database, runs the migrations and seeds what a fresh install needs (the shipped

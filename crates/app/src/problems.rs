@@ -2,8 +2,8 @@
 //! everything the reader may see, editing with optimistic locking, and listing with filters.
 
 use crate::views::{
-    CallbackView, EvidenceView, ExtensionView, MeasureView, Named, NoteView, ProblemDetail, ProblemPage,
-    ProblemRef, ProblemSummary, SignoffView, TimelineEntry,
+    CallbackView, EvidenceView, ExtensionView, MeasureView, Named, NoteView, ProblemDetail,
+    ProblemPage, ProblemRef, ProblemSummary, SignoffView, TimelineEntry,
 };
 use crate::{Actor, App};
 use base64::Engine as _;
@@ -47,7 +47,9 @@ pub struct NewProblemInput {
 }
 
 /// Deserialises a field that may be absent (leave unchanged), null (clear) or a value.
-fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Option<T>>, D::Error> {
+fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -117,13 +119,24 @@ pub(crate) struct Loaded {
 }
 
 pub(crate) async fn load(c: &mut Conn<'_>, id: ProblemId) -> Result<Loaded> {
-    let row = store::problems::get_problem(c, id).await?.ok_or_else(|| Error::not_found("problem"))?;
-    let place_row = store::problems::get_place(c, id).await?.ok_or_else(|| Error::not_found("problem"))?;
+    let row = store::problems::get_problem(c, id)
+        .await?
+        .ok_or_else(|| Error::not_found("problem"))?;
+    let place_row = store::problems::get_place(c, id)
+        .await?
+        .ok_or_else(|| Error::not_found("problem"))?;
     let coop = store::problems::list_cooperating_units(c, id).await?;
     let place = ProblemPlace {
         owner_unit: UnitPath::parse(&place_row.owner_path)?,
-        lead_unit: place_row.lead_path.as_deref().map(UnitPath::parse).transpose()?,
-        cooperating_units: coop.iter().map(|u| UnitPath::parse(&u.path)).collect::<Result<_>>()?,
+        lead_unit: place_row
+            .lead_path
+            .as_deref()
+            .map(UnitPath::parse)
+            .transpose()?,
+        cooperating_units: coop
+            .iter()
+            .map(|u| UnitPath::parse(&u.path))
+            .collect::<Result<_>>()?,
         responsible_leader: place_row.responsible_leader_id.map(UserId::new),
         published: place_row.published,
     };
@@ -131,7 +144,11 @@ pub(crate) async fn load(c: &mut Conn<'_>, id: ProblemId) -> Result<Loaded> {
 }
 
 /// Loads a problem the actor may see; anything else is 404, so that existence does not leak.
-pub(crate) async fn load_visible(c: &mut Conn<'_>, actor: &Actor, id: ProblemId) -> Result<(Loaded, Principal)> {
+pub(crate) async fn load_visible(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    id: ProblemId,
+) -> Result<(Loaded, Principal)> {
     let p = actor.user_for(Intent::Read)?.clone();
     let loaded = load(c, id).await?;
     if !access::may_read(&p, &loaded.place) {
@@ -141,18 +158,31 @@ pub(crate) async fn load_visible(c: &mut Conn<'_>, actor: &Actor, id: ProblemId)
 }
 
 pub(crate) fn state_of(row: &ProblemRow) -> Result<State> {
-    Ok(State::new(Status::parse(&row.status)?, row.signoff_stage.as_deref().and_then(SignoffStage::parse)))
+    Ok(State::new(
+        Status::parse(&row.status)?,
+        row.signoff_stage.as_deref().and_then(SignoffStage::parse),
+    ))
 }
 
-pub(crate) fn flags_of(row: &ProblemRow, today: NaiveDate, cutoff: NaiveDate, cal: &WorkCalendar) -> Flags {
-    let open = Status::parse(&row.status).map(Status::is_open).unwrap_or(false);
+pub(crate) fn flags_of(
+    row: &ProblemRow,
+    today: NaiveDate,
+    cutoff: NaiveDate,
+    cal: &WorkCalendar,
+) -> Flags {
+    let open = Status::parse(&row.status)
+        .map(Status::is_open)
+        .unwrap_or(false);
     domain::supervision::derive(
         FlagInputs {
             open,
             deadline: row.deadline,
             next_measure_deadline: row.next_measure_deadline,
             awaiting_resubmission: row.awaiting_resubmission,
-            manual: row.manual_colour.as_deref().and_then(|c| Colour::parse(c).ok()),
+            manual: row
+                .manual_colour
+                .as_deref()
+                .and_then(|c| Colour::parse(c).ok()),
         },
         today,
         cutoff,
@@ -166,7 +196,9 @@ pub(crate) fn summary(
     category_name: Option<String>,
     flags: Flags,
 ) -> ProblemSummary {
-    let status_label = Status::parse(&row.status).map(|s| s.label_zh().to_string()).unwrap_or_default();
+    let status_label = Status::parse(&row.status)
+        .map(|s| s.label_zh().to_string())
+        .unwrap_or_default();
     ProblemSummary {
         id: row.id,
         number: row.number.clone(),
@@ -175,8 +207,14 @@ pub(crate) fn summary(
         status_label,
         signoff_stage: row.signoff_stage.clone(),
         campaign_id: row.campaign_id,
-        lead_unit: row.lead_unit_id.map(|id| Named { id, name: lead_unit_name.unwrap_or_default() }),
-        category: row.category_id.map(|id| Named { id, name: category_name.unwrap_or_default() }),
+        lead_unit: row.lead_unit_id.map(|id| Named {
+            id,
+            name: lead_unit_name.unwrap_or_default(),
+        }),
+        category: row.category_id.map(|id| Named {
+            id,
+            name: category_name.unwrap_or_default(),
+        }),
         channel: row.channel.clone(),
         priority: row.priority.clone(),
         rectification_type: row.rectification_type.clone(),
@@ -190,7 +228,11 @@ pub(crate) fn summary(
 }
 
 /// The actions the principal may take now: legal from the state and allowed to them.
-pub(crate) fn allowed_actions(p: &Principal, row: &ProblemRow, place: &ProblemPlace) -> Result<Vec<Action>> {
+pub(crate) fn allowed_actions(
+    p: &Principal,
+    row: &ProblemRow,
+    place: &ProblemPlace,
+) -> Result<Vec<Action>> {
     let state = state_of(row)?;
     Ok(state
         .allowed()
@@ -215,20 +257,36 @@ fn encode_cursor(after: &After, sort: SortKey) -> String {
 }
 
 fn decode_cursor(cursor: &str, sort: SortKey) -> Result<After> {
-    let bad = || Error::invalid("cursor", "翻页游标无效，请从第一页重新开始", "the cursor is invalid; start again from the first page");
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| bad())?;
+    let bad = || {
+        Error::invalid(
+            "cursor",
+            "翻页游标无效，请从第一页重新开始",
+            "the cursor is invalid; start again from the first page",
+        )
+    };
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .map_err(|_| bad())?;
     let raw = String::from_utf8(raw).map_err(|_| bad())?;
     let mut parts = raw.splitn(3, '|');
-    let (Some(s), Some(id), Some(value)) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
+    let (Some(s), Some(id), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
     if s != sort_name(sort) {
-        return Err(Error::invalid("cursor", "游标与当前排序方式不符", "the cursor was made for another sort order"));
+        return Err(Error::invalid(
+            "cursor",
+            "游标与当前排序方式不符",
+            "the cursor was made for another sort order",
+        ));
     }
     let id: i64 = id.parse().map_err(|_| bad())?;
     let value = match sort {
         SortKey::Created => CursorValue::Id,
         SortKey::Deadline => CursorValue::Date(value.parse().map_err(|_| bad())?),
         SortKey::Updated => CursorValue::Time(
-            chrono::DateTime::parse_from_rfc3339(value).map_err(|_| bad())?.with_timezone(&chrono::Utc),
+            chrono::DateTime::parse_from_rfc3339(value)
+                .map_err(|_| bad())?
+                .with_timezone(&chrono::Utc),
         ),
         SortKey::Number => CursorValue::Text(value.to_string()),
     };
@@ -258,8 +316,12 @@ fn parse_sort(s: Option<&str>) -> Result<(SortKey, bool)> {
         other => {
             return Err(Error::invalid(
                 "sort",
-                format!("未知排序“{other}”（可选：created、deadline、updated、number，前加 - 为倒序）"),
-                format!("unknown sort \"{other}\" (known: created, deadline, updated, number; prefix - for descending)"),
+                format!(
+                    "未知排序“{other}”（可选：created、deadline、updated、number，前加 - 为倒序）"
+                ),
+                format!(
+                    "unknown sort \"{other}\" (known: created, deadline, updated, number; prefix - for descending)"
+                ),
             ));
         }
     };
@@ -268,19 +330,37 @@ fn parse_sort(s: Option<&str>) -> Result<(SortKey, bool)> {
 
 impl App {
     /// Puts a problem on the list, optionally made from feedback items.
-    pub async fn create_problem(&self, actor: &Actor, input: &NewProblemInput) -> Result<ProblemDetail> {
+    pub async fn create_problem(
+        &self,
+        actor: &Actor,
+        input: &NewProblemInput,
+    ) -> Result<ProblemDetail> {
         let id = self.insert_problem(actor, input).await?;
         self.get_problem(actor, id).await
     }
 
-    pub(crate) async fn insert_problem(&self, actor: &Actor, input: &NewProblemInput) -> Result<ProblemId> {
+    pub(crate) async fn insert_problem(
+        &self,
+        actor: &Actor,
+        input: &NewProblemInput,
+    ) -> Result<ProblemId> {
         let p = actor.user_for(Intent::Write)?.clone();
         let max = self.settings.text.max_text_chars;
         let title = domain::text::title("title", &input.title)?;
         let description = domain::text::required_text("description", &input.description, max)?;
         let channel = Channel::parse(&input.channel)?;
-        let kind = input.kind.as_deref().map(FeedbackKind::parse).transpose()?.unwrap_or(FeedbackKind::Complaint);
-        let priority = input.priority.as_deref().map(Priority::parse).transpose()?.unwrap_or(Priority::Normal);
+        let kind = input
+            .kind
+            .as_deref()
+            .map(FeedbackKind::parse)
+            .transpose()?
+            .unwrap_or(FeedbackKind::Complaint);
+        let priority = input
+            .priority
+            .as_deref()
+            .map(Priority::parse)
+            .transpose()?
+            .unwrap_or(Priority::Normal);
         let rtype = input
             .rectification_type
             .as_deref()
@@ -291,19 +371,24 @@ impl App {
         let today = self.clock.today();
         let received_on = input.received_on.unwrap_or(today);
         if received_on > today {
-            return Err(Error::invalid("received_on", format!("日期 {received_on} 在未来"), format!("{received_on} is in the future")));
+            return Err(Error::invalid(
+                "received_on",
+                format!("日期 {received_on} 在未来"),
+                format!("{received_on} is in the future"),
+            ));
         }
         let mut tx = self.db.begin().await?;
-        let campaign = store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(input.campaign_id))
-            .await?
-            .ok_or_else(|| {
-                Error::invalid_with_code(
-                    "unknown_campaign",
-                    "campaign_id",
-                    format!("专项工作 {} 不存在", input.campaign_id),
-                    format!("campaign {} does not exist", input.campaign_id),
-                )
-            })?;
+        let campaign =
+            store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(input.campaign_id))
+                .await?
+                .ok_or_else(|| {
+                    Error::invalid_with_code(
+                        "unknown_campaign",
+                        "campaign_id",
+                        format!("专项工作 {} 不存在", input.campaign_id),
+                        format!("campaign {} does not exist", input.campaign_id),
+                    )
+                })?;
         let owner_id = UnitId::new(input.owner_unit_id.unwrap_or(campaign.unit_id));
         let owner = store::units::get_unit(&mut tx.conn(), owner_id)
             .await?
@@ -372,12 +457,22 @@ impl App {
         };
         let id = store::problems::insert_problem(&mut tx.conn(), &row).await?;
         for fid in &input.feedback_ids {
-            let fb = store::feedback::get_feedback(&mut tx.conn(), FeedbackId::new(*fid)).await?.ok_or_else(|| {
-                Error::invalid("feedback_ids", format!("诉求 {fid} 不存在"), format!("feedback {fid} does not exist"))
-            })?;
+            let fb = store::feedback::get_feedback(&mut tx.conn(), FeedbackId::new(*fid))
+                .await?
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "feedback_ids",
+                        format!("诉求 {fid} 不存在"),
+                        format!("feedback {fid} does not exist"),
+                    )
+                })?;
             let fb_unit = store::units::get_unit(&mut tx.conn(), UnitId::new(fb.unit_id)).await?;
             if !fb_unit.is_some_and(|u| u.unit_path().is_ok_and(|path| p.covers(&path))) {
-                return Err(Error::invalid("feedback_ids", format!("诉求 {fid} 不存在"), format!("feedback {fid} does not exist")));
+                return Err(Error::invalid(
+                    "feedback_ids",
+                    format!("诉求 {fid} 不存在"),
+                    format!("feedback {fid} does not exist"),
+                ));
             }
             if let Some(existing) = fb.problem_id {
                 return Err(Error::conflict(
@@ -386,11 +481,23 @@ impl App {
                     format!("feedback {fid} is already linked to problem {existing}"),
                 ));
             }
-            store::feedback::link_feedback(&mut tx.conn(), FeedbackId::new(*fid), Some(id), now).await?;
+            store::feedback::link_feedback(&mut tx.conn(), FeedbackId::new(*fid), Some(id), now)
+                .await?;
         }
-        let stored = store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
-        crate::audit::record::<(), _>(&mut tx.conn(), now, actor, "problem.create", "problem", Some(id.get()), None, Some(&stored))
-            .await?;
+        let stored = store::problems::get_problem(&mut tx.conn(), id)
+            .await?
+            .ok_or_else(|| Error::not_found("problem"))?;
+        crate::audit::record::<(), _>(
+            &mut tx.conn(),
+            now,
+            actor,
+            "problem.create",
+            "problem",
+            Some(id.get()),
+            None,
+            Some(&stored),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -404,9 +511,18 @@ impl App {
         let today = self.clock.today();
         let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
         let units = store::units::list_units(&mut c).await?;
-        let unit_named = |uid: i64| Named { id: uid, name: units.iter().find(|u| u.id == uid).map(|u| u.name.clone()).unwrap_or_default() };
+        let unit_named = |uid: i64| Named {
+            id: uid,
+            name: units
+                .iter()
+                .find(|u| u.id == uid)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+        };
         let category = match row.category_id {
-            Some(cid) => store::categories::get_category(&mut c, CategoryId::new(cid)).await?.map(|r| r.name),
+            Some(cid) => store::categories::get_category(&mut c, CategoryId::new(cid))
+                .await?
+                .map(|r| r.name),
             None => None,
         };
         let flags = flags_of(&row, today, cutoff, &cal);
@@ -414,7 +530,12 @@ impl App {
         let summary = summary(&row, lead_name, category, flags);
         let coop = store::problems::list_cooperating_units(&mut c, id).await?;
         let leader = match row.responsible_leader_id {
-            Some(uid) => store::users::get_user(&mut c, UserId::new(uid)).await?.map(|u| Named { id: u.id, name: u.display_name }),
+            Some(uid) => store::users::get_user(&mut c, UserId::new(uid))
+                .await?
+                .map(|u| Named {
+                    id: u.id,
+                    name: u.display_name,
+                }),
             None => None,
         };
         let measures = store::rectification::list_measures(&mut c, id).await?;
@@ -422,7 +543,12 @@ impl App {
         let mut note_views = Vec::with_capacity(notes.len());
         for n in &notes {
             let author = match n.author_id {
-                Some(a) => store::users::get_user(&mut c, UserId::new(a)).await?.map(|u| Named { id: u.id, name: u.display_name }),
+                Some(a) => store::users::get_user(&mut c, UserId::new(a))
+                    .await?
+                    .map(|u| Named {
+                        id: u.id,
+                        name: u.display_name,
+                    }),
                 None => None,
             };
             note_views.push(NoteView::from_row(n, author));
@@ -436,23 +562,42 @@ impl App {
         let merged_into = match row.merged_into_id {
             Some(t) => store::problems::get_problem(&mut c, ProblemId::new(t))
                 .await?
-                .map(|r| ProblemRef { id: r.id, number: r.number, title: r.title }),
+                .map(|r| ProblemRef {
+                    id: r.id,
+                    number: r.number,
+                    title: r.title,
+                }),
             None => None,
         };
         let merged_from = store::problems::list_merged_into(&mut c, id).await?;
         let history = store::audit::rows_for_entity(&mut c, "problem", id.get()).await?;
         let mut feedback_views = Vec::with_capacity(feedback.len());
         for f in &feedback {
-            let unit_path = units.iter().find(|u| u.id == f.unit_id).map(|u| u.path.clone()).unwrap_or_default();
-            let see_reporter = UnitPath::parse(&unit_path).is_ok_and(|up| access::may_see_reporter(&p, &up, Some(&place)));
-            feedback_views.push(crate::feedback::view(f, unit_named(f.unit_id), see_reporter));
+            let unit_path = units
+                .iter()
+                .find(|u| u.id == f.unit_id)
+                .map(|u| u.path.clone())
+                .unwrap_or_default();
+            let see_reporter = UnitPath::parse(&unit_path)
+                .is_ok_and(|up| access::may_see_reporter(&p, &up, Some(&place)));
+            feedback_views.push(crate::feedback::view(
+                f,
+                unit_named(f.unit_id),
+                see_reporter,
+            ));
         }
         let deadlines: Vec<NaiveDate> = row.deadline.into_iter().collect();
         Ok(ProblemDetail {
             description: row.description.clone(),
             kind: row.kind.clone(),
             owner_unit: unit_named(row.owner_unit_id),
-            cooperating_units: coop.into_iter().map(|u| Named { id: u.id, name: u.name }).collect(),
+            cooperating_units: coop
+                .into_iter()
+                .map(|u| Named {
+                    id: u.id,
+                    name: u.name,
+                })
+                .collect(),
             responsible_leader: leader,
             responsible_person: row.responsible_person.clone(),
             original_deadline: row.original_deadline,
@@ -467,7 +612,14 @@ impl App {
             sent_back_count: row.sent_back_count,
             reopen_count: row.reopen_count,
             merged_into,
-            merged_from: merged_from.into_iter().map(|(id, number)| ProblemRef { id, number, title: String::new() }).collect(),
+            merged_from: merged_from
+                .into_iter()
+                .map(|(id, number)| ProblemRef {
+                    id,
+                    number,
+                    title: String::new(),
+                })
+                .collect(),
             dismiss_reason: row.dismiss_reason.clone(),
             closed_without_evidence: row.closed_without_evidence,
             excluded_from_scoring: row.excluded_from_scoring,
@@ -484,13 +636,28 @@ impl App {
             signoffs: signoffs.iter().map(SignoffView::from_row).collect(),
             extensions: extensions.iter().map(ExtensionView::from_row).collect(),
             callbacks: callbacks.iter().map(CallbackView::from_row).collect(),
-            mechanisms: mechanisms.into_iter().map(|m| ProblemRef { id: m.id, number: String::new(), title: m.title }).collect(),
+            mechanisms: mechanisms
+                .into_iter()
+                .map(|m| ProblemRef {
+                    id: m.id,
+                    number: String::new(),
+                    title: m.title,
+                })
+                .collect(),
             feedback: feedback_views,
             timeline: history
                 .into_iter()
-                .map(|h| TimelineEntry { seq: h.seq, at: h.at, actor: h.actor, action: h.action })
+                .map(|h| TimelineEntry {
+                    seq: h.seq,
+                    at: h.at,
+                    actor: h.actor,
+                    action: h.action,
+                })
                 .collect(),
-            allowed_actions: allowed_actions(&p, &row, &place)?.into_iter().map(|a| a.as_str().to_string()).collect(),
+            allowed_actions: allowed_actions(&p, &row, &place)?
+                .into_iter()
+                .map(|a| a.as_str().to_string())
+                .collect(),
             calendar_warnings: cal.warnings_for(&deadlines),
             summary,
         })
@@ -499,7 +666,12 @@ impl App {
     /// Edits a problem's fields. The office edits what it decides (title, category, units,
     /// deadline…); the units doing the work edit the rectification details (root cause, reply,
     /// responsible person). A stale `version` changes nothing.
-    pub async fn update_problem(&self, actor: &Actor, id: ProblemId, patch: &ProblemPatch) -> Result<ProblemDetail> {
+    pub async fn update_problem(
+        &self,
+        actor: &Actor,
+        id: ProblemId,
+        patch: &ProblemPatch,
+    ) -> Result<ProblemDetail> {
         let now = self.clock.now();
         let max = self.settings.text.max_text_chars;
         let mut tx = self.db.begin().await?;
@@ -508,7 +680,10 @@ impl App {
             return Err(Error::forbidden("该令牌只读", "this token is read-only"));
         }
         if patch.version != before.version {
-            return Err(Error::StaleVersion { sent: patch.version, current: before.version });
+            return Err(Error::StaleVersion {
+                sent: patch.version,
+                current: before.version,
+            });
         }
         let listing = patch.title.is_some()
             || patch.description.is_some()
@@ -520,7 +695,9 @@ impl App {
             || patch.deadline.is_some()
             || patch.responsible_leader_id.is_some()
             || patch.cooperating_unit_ids.is_some();
-        let rectification = patch.root_cause.is_some() || patch.public_reply.is_some() || patch.responsible_person.is_some();
+        let rectification = patch.root_cause.is_some()
+            || patch.public_reply.is_some()
+            || patch.responsible_person.is_some();
         if listing && !access::may_edit_listing(&p, &place) {
             return Err(Error::forbidden(
                 "只有专班办公室可以修改问题的标题、类别、责任单位和时限",
@@ -528,7 +705,10 @@ impl App {
             ));
         }
         if rectification && !access::may_edit_rectification(&p, &place) {
-            return Err(Error::forbidden("您不能修改该问题的整改信息", "you may not edit this problem's rectification details"));
+            return Err(Error::forbidden(
+                "您不能修改该问题的整改信息",
+                "you may not edit this problem's rectification details",
+            ));
         }
         let status = Status::parse(&before.status)?;
         if !status.is_open() && status != Status::Closed {
@@ -578,7 +758,8 @@ impl App {
             row.responsible_leader_id = leader;
         }
         if let Some(v) = &patch.responsible_person {
-            row.responsible_person = domain::text::optional_text("responsible_person", v.as_deref(), 100)?;
+            row.responsible_person =
+                domain::text::optional_text("responsible_person", v.as_deref(), 100)?;
         }
         if let Some(v) = &patch.root_cause {
             row.root_cause = domain::text::optional_text("root_cause", v.as_deref(), max)?;
@@ -592,9 +773,20 @@ impl App {
         }
         row.updated_at = now;
         store::problems::update_problem(&mut tx.conn(), &row).await?;
-        let after = store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
-        crate::audit::record(&mut tx.conn(), now, actor, "problem.update", "problem", Some(id.get()), Some(&before), Some(&after))
-            .await?;
+        let after = store::problems::get_problem(&mut tx.conn(), id)
+            .await?
+            .ok_or_else(|| Error::not_found("problem"))?;
+        crate::audit::record(
+            &mut tx.conn(),
+            now,
+            actor,
+            "problem.update",
+            "problem",
+            Some(id.get()),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         self.get_problem(actor, id).await
     }
@@ -605,7 +797,10 @@ impl App {
         let visibility = if p.is_admin() {
             None
         } else {
-            Some(Visibility { path_prefix: p.unit_path.as_str().to_string(), user_id: p.user_id.get() })
+            Some(Visibility {
+                path_prefix: p.unit_path.as_str().to_string(),
+                user_id: p.user_id.get(),
+            })
         };
         self.list_problems_with(visibility, false, q).await
     }
@@ -622,7 +817,11 @@ impl App {
         let (sort, descending) = parse_sort(q.sort.as_deref())?;
         let limit = q.limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
-            return Err(Error::invalid("limit", "每页条数须为1–200", "limit must be 1–200"));
+            return Err(Error::invalid(
+                "limit",
+                "每页条数须为1–200",
+                "limit must be 1–200",
+            ));
         }
         let statuses = match &q.status {
             Some(s) => s
@@ -635,7 +834,11 @@ impl App {
         if let (Some(from), Some(to)) = (q.deadline_from, q.deadline_to)
             && from > to
         {
-            return Err(Error::invalid("deadline_from", format!("起始日期 {from} 晚于截止日期 {to}"), format!("deadline_from {from} is after deadline_to {to}")));
+            return Err(Error::invalid(
+                "deadline_from",
+                format!("起始日期 {from} 晚于截止日期 {to}"),
+                format!("deadline_from {from} is after deadline_to {to}"),
+            ));
         }
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
@@ -664,7 +867,12 @@ impl App {
             statuses,
             lead_unit_path,
             category_ids,
-            channel: q.channel.as_deref().map(Channel::parse).transpose()?.map(|c| c.as_str().to_string()),
+            channel: q
+                .channel
+                .as_deref()
+                .map(Channel::parse)
+                .transpose()?
+                .map(|c| c.as_str().to_string()),
             rectification_type: q
                 .rectification_type
                 .as_deref()
@@ -673,19 +881,29 @@ impl App {
                 .map(|t| t.as_str().to_string()),
             campaign_id: q.campaign_id,
             overdue: q.overdue,
-            colour: q.colour.as_deref().map(Colour::parse).transpose()?.map(|c| c.as_str().to_string()),
+            colour: q
+                .colour
+                .as_deref()
+                .map(Colour::parse)
+                .transpose()?
+                .map(|c| c.as_str().to_string()),
             deadline_from: q.deadline_from,
             deadline_to: q.deadline_to,
             today,
             due_soon_cutoff: cutoff,
             sort,
             descending,
-            after: q.cursor.as_deref().map(|cur| decode_cursor(cur, sort)).transpose()?,
+            after: q
+                .cursor
+                .as_deref()
+                .map(|cur| decode_cursor(cur, sort))
+                .transpose()?,
             limit,
         };
         let (rows, more) = store::problem_list::list_problems(&mut c, &filter).await?;
         let next_cursor = if more {
-            rows.last().map(|r| encode_cursor(&store::problem_list::cursor_of(&r.problem, sort), sort))
+            rows.last()
+                .map(|r| encode_cursor(&store::problem_list::cursor_of(&r.problem, sort), sort))
         } else {
             None
         };
@@ -705,7 +923,11 @@ fn descendants(root: i64, all: &[store::categories::CategoryRow]) -> Vec<i64> {
     let mut i = 0;
     while i < out.len() {
         let parent = out[i];
-        out.extend(all.iter().filter(|c| c.parent_id == Some(parent)).map(|c| c.id));
+        out.extend(
+            all.iter()
+                .filter(|c| c.parent_id == Some(parent))
+                .map(|c| c.id),
+        );
         i += 1;
     }
     out
@@ -725,11 +947,19 @@ pub(crate) fn check_not_past(field: &str, date: NaiveDate, today: NaiveDate) -> 
 pub(crate) async fn check_user_exists(c: &mut Conn<'_>, id: i64, field: &str) -> Result<()> {
     match store::users::get_user(c, UserId::new(id)).await? {
         Some(_) => Ok(()),
-        None => Err(Error::invalid(field, format!("用户 {id} 不存在"), format!("user {id} does not exist"))),
+        None => Err(Error::invalid(
+            field,
+            format!("用户 {id} 不存在"),
+            format!("user {id} does not exist"),
+        )),
     }
 }
 
-pub(crate) async fn check_cooperating_units(c: &mut Conn<'_>, ids: &[i64], lead: Option<i64>) -> Result<Vec<UnitId>> {
+pub(crate) async fn check_cooperating_units(
+    c: &mut Conn<'_>,
+    ids: &[i64],
+    lead: Option<i64>,
+) -> Result<Vec<UnitId>> {
     let mut out = Vec::new();
     for id in ids {
         if Some(*id) == lead {
@@ -739,7 +969,9 @@ pub(crate) async fn check_cooperating_units(c: &mut Conn<'_>, ids: &[i64], lead:
                 "the lead unit cannot also be a cooperating unit",
             ));
         }
-        store::units::get_unit(c, UnitId::new(*id)).await?.ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(*id)))?;
+        store::units::get_unit(c, UnitId::new(*id))
+            .await?
+            .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(*id)))?;
         if !out.contains(&UnitId::new(*id)) {
             out.push(UnitId::new(*id));
         }
@@ -753,7 +985,10 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_refuse_another_sort() {
-        let after = After { value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 10, 9).unwrap()), id: 42 };
+        let after = After {
+            value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 10, 9).unwrap()),
+            id: 42,
+        };
         let enc = encode_cursor(&after, SortKey::Deadline);
         let dec = decode_cursor(&enc, SortKey::Deadline).unwrap();
         assert_eq!(dec.id, 42);
@@ -764,7 +999,10 @@ mod tests {
 
     #[test]
     fn sort_names_parse_with_an_optional_minus() {
-        assert_eq!(parse_sort(Some("-deadline")).unwrap(), (SortKey::Deadline, true));
+        assert_eq!(
+            parse_sort(Some("-deadline")).unwrap(),
+            (SortKey::Deadline, true)
+        );
         assert_eq!(parse_sort(None).unwrap(), (SortKey::Created, true));
         assert!(parse_sort(Some("colour")).is_err());
     }

@@ -3,7 +3,9 @@
 //! action needs was given; then apply it, keep its records (sign-off applications, extensions,
 //! callbacks) and append to the audit chain, all in one transaction.
 
-use crate::problems::{Loaded, check_cooperating_units, check_not_past, check_user_exists, load_visible, state_of};
+use crate::problems::{
+    Loaded, check_cooperating_units, check_not_past, check_user_exists, load_visible, state_of,
+};
 use crate::views::ProblemDetail;
 use crate::{Actor, App};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -61,7 +63,12 @@ fn required<T: Clone>(value: &Option<T>, field: &str, action: Action) -> Result<
     })
 }
 
-fn required_text(value: &Option<String>, field: &str, action: Action, max: usize) -> Result<String> {
+fn required_text(
+    value: &Option<String>,
+    field: &str,
+    action: Action,
+    max: usize,
+) -> Result<String> {
     let v = required(value, field, action)?;
     domain::text::required_text(field, &v, max)
 }
@@ -90,18 +97,33 @@ struct Extra {
 
 impl App {
     /// Applies one workflow action to a problem and returns it as the actor now sees it.
-    pub async fn transition(&self, actor: &Actor, id: ProblemId, input: &TransitionInput) -> Result<ProblemDetail> {
+    pub async fn transition(
+        &self,
+        actor: &Actor,
+        id: ProblemId,
+        input: &TransitionInput,
+    ) -> Result<ProblemDetail> {
         self.apply_transition(actor, id, input).await?;
         self.get_problem(actor, id).await
     }
 
-    pub(crate) async fn apply_transition(&self, actor: &Actor, id: ProblemId, input: &TransitionInput) -> Result<()> {
+    pub(crate) async fn apply_transition(
+        &self,
+        actor: &Actor,
+        id: ProblemId,
+        input: &TransitionInput,
+    ) -> Result<()> {
         let action = Action::parse(&input.action)?;
         let mut tx = self.db.begin().await?;
         let (Loaded { row: before, place }, p) = load_visible(&mut tx.conn(), actor, id).await?;
         let state = state_of(&before)?;
         let dissatisfied = action == Action::Callback
-            && input.satisfaction.as_deref().map(Satisfaction::parse).transpose()?.is_some_and(|s| s == Satisfaction::Dissatisfied);
+            && input
+                .satisfaction
+                .as_deref()
+                .map(Satisfaction::parse)
+                .transpose()?
+                .is_some_and(|s| s == Satisfaction::Dissatisfied);
         let next = state.after(action, dissatisfied)?;
         let permitted = match (action, state.stage) {
             (Action::SendBack, Some(SignoffStage::Leader)) => access::may_act_as_leader(&p, &place),
@@ -112,16 +134,32 @@ impl App {
             return Err(forbidden(action));
         }
         if input.version != before.version {
-            return Err(Error::StaleVersion { sent: input.version, current: before.version });
+            return Err(Error::StaleVersion {
+                sent: input.version,
+                current: before.version,
+            });
         }
         let now = self.clock.now();
         let mut row = before.clone();
-        let extra = self.apply(&mut tx.conn(), &p, action, state, next, input, &mut row, now).await?;
+        let extra = self
+            .apply(
+                &mut tx.conn(),
+                &p,
+                action,
+                state,
+                next,
+                input,
+                &mut row,
+                now,
+            )
+            .await?;
         row.status = next.status.as_str().to_string();
         row.signoff_stage = next.stage.map(|s| s.as_str().to_string());
         row.updated_at = now;
         store::problems::update_problem(&mut tx.conn(), &row).await?;
-        let after = store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
+        let after = store::problems::get_problem(&mut tx.conn(), id)
+            .await?
+            .ok_or_else(|| Error::not_found("problem"))?;
         let audit_after = serde_json::json!({ "problem": after, "extra": extra });
         crate::audit::record(
             &mut tx.conn(),
@@ -135,7 +173,13 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        tracing::info!(problem_id = id.get(), action = action.as_str(), from = state.status.as_str(), to = next.status.as_str(), "transition");
+        tracing::info!(
+            problem_id = id.get(),
+            action = action.as_str(),
+            from = state.status.as_str(),
+            to = next.status.as_str(),
+            "transition"
+        );
         Ok(())
     }
 
@@ -158,7 +202,9 @@ impl App {
         match action {
             Action::Assign => {
                 let lead = required(&input.lead_unit_id, "lead_unit_id", action)?;
-                store::units::get_unit(c, UnitId::new(lead)).await?.ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(lead)))?;
+                store::units::get_unit(c, UnitId::new(lead))
+                    .await?
+                    .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(lead)))?;
                 let rtype = match &input.rectification_type {
                     Some(t) => RectificationType::parse(t)?,
                     None => RectificationType::parse(&row.rectification_type)?,
@@ -170,8 +216,11 @@ impl App {
                     }
                     (None, RectificationType::Ongoing) => None,
                     (None, _) => {
-                        let kind = FeedbackKind::parse(&row.kind).unwrap_or(FeedbackKind::Complaint);
-                        let limits = self.limits_for(c, row.category_id.map(CategoryId::new), kind).await?;
+                        let kind =
+                            FeedbackKind::parse(&row.kind).unwrap_or(FeedbackKind::Complaint);
+                        let limits = self
+                            .limits_for(c, row.category_id.map(CategoryId::new), kind)
+                            .await?;
                         let cal = self.calendar().await?;
                         Some(cal.add_working_days(today, limits.completion_days))
                     }
@@ -181,7 +230,8 @@ impl App {
                     row.responsible_leader_id = Some(uid);
                 }
                 if let Some(person) = &input.responsible_person {
-                    row.responsible_person = domain::text::optional_text("responsible_person", Some(person), 100)?;
+                    row.responsible_person =
+                        domain::text::optional_text("responsible_person", Some(person), 100)?;
                 }
                 if let Some(ids) = &input.cooperating_unit_ids {
                     let units = check_cooperating_units(c, ids, Some(lead)).await?;
@@ -199,11 +249,21 @@ impl App {
                 extra.reason = Some(reason);
             }
             Action::Merge => {
-                let target_id = ProblemId::new(required(&input.target_problem_id, "target_problem_id", action)?);
+                let target_id = ProblemId::new(required(
+                    &input.target_problem_id,
+                    "target_problem_id",
+                    action,
+                )?);
                 if target_id.get() == row.id {
-                    return Err(Error::invalid("target_problem_id", "不能合并到自身", "a problem cannot be merged into itself"));
+                    return Err(Error::invalid(
+                        "target_problem_id",
+                        "不能合并到自身",
+                        "a problem cannot be merged into itself",
+                    ));
                 }
-                let target = crate::problems::load(c, target_id).await.map_err(|_| unknown_target(target_id))?;
+                let target = crate::problems::load(c, target_id)
+                    .await
+                    .map_err(|_| unknown_target(target_id))?;
                 if !access::may_read(p, &target.place) {
                     return Err(unknown_target(target_id));
                 }
@@ -226,7 +286,11 @@ impl App {
             Action::Submit => {
                 let report = required_text(&input.report, "report", action, max)?;
                 let evidence = store::rectification::count_evidence(c, pid).await?;
-                let no_evidence_reason = domain::text::optional_text("no_evidence_reason", input.no_evidence_reason.as_deref(), max)?;
+                let no_evidence_reason = domain::text::optional_text(
+                    "no_evidence_reason",
+                    input.no_evidence_reason.as_deref(),
+                    max,
+                )?;
                 if evidence == 0 && no_evidence_reason.is_none() {
                     return Err(Error::invalid_with_code(
                         "evidence_required",
@@ -252,7 +316,11 @@ impl App {
                     verifier_at: None,
                     verifier_note: None,
                 };
-                extra.signoff_id = Some(store::rectification::insert_signoff(c, &signoff).await?.get());
+                extra.signoff_id = Some(
+                    store::rectification::insert_signoff(c, &signoff)
+                        .await?
+                        .get(),
+                );
                 row.submitted_at = Some(now);
                 row.awaiting_resubmission = false;
             }
@@ -301,14 +369,33 @@ impl App {
             Action::Reopen => {
                 let reason = required_text(&input.reason, "reason", action, max)?;
                 reopen(row);
-                store::rectification::insert_note(c, pid, Some(p.user_id), &format!("重新整改：{reason}"), now).await?;
+                store::rectification::insert_note(
+                    c,
+                    pid,
+                    Some(p.user_id),
+                    &format!("重新整改：{reason}"),
+                    now,
+                )
+                .await?;
                 extra.reason = Some(reason);
             }
             Action::Callback => {
                 let solved = required(&input.solved, "solved", action)?;
-                let satisfaction = Satisfaction::parse(&required(&input.satisfaction, "satisfaction", action)?)?;
-                let comment = domain::text::optional_text("comment", input.comment.as_deref(), max)?;
-                record_callback(c, row, "staff", Some(p.user_id), solved, satisfaction, comment, now).await?;
+                let satisfaction =
+                    Satisfaction::parse(&required(&input.satisfaction, "satisfaction", action)?)?;
+                let comment =
+                    domain::text::optional_text("comment", input.comment.as_deref(), max)?;
+                record_callback(
+                    c,
+                    row,
+                    "staff",
+                    Some(p.user_id),
+                    solved,
+                    satisfaction,
+                    comment,
+                    now,
+                )
+                .await?;
                 if next.status == Status::Assigned {
                     reopen(row);
                 }
@@ -323,11 +410,16 @@ impl App {
                     return Err(Error::invalid(
                         "new_deadline",
                         format!("新的时限 {new_deadline} 须晚于当前时限 {current}"),
-                        format!("new_deadline {new_deadline} must be after the current deadline {current}"),
+                        format!(
+                            "new_deadline {new_deadline} must be after the current deadline {current}"
+                        ),
                     ));
                 }
                 let existing = store::rectification::list_extensions(c, pid).await?;
-                if existing.iter().any(|e| e.status == ExtensionStatus::Pending.as_str()) {
+                if existing
+                    .iter()
+                    .any(|e| e.status == ExtensionStatus::Pending.as_str())
+                {
                     return Err(Error::conflict(
                         "extension",
                         "已有待审批的延期申请",
@@ -347,21 +439,39 @@ impl App {
                     decided_at: None,
                     decision_note: None,
                 };
-                extra.extension_id = Some(store::rectification::insert_extension(c, &ext).await?.get());
+                extra.extension_id =
+                    Some(store::rectification::insert_extension(c, &ext).await?.get());
                 extra.reason = Some(reason);
             }
             Action::DecideExtension => {
                 let approve = required(&input.approve, "approve", action)?;
                 let note = domain::text::optional_text("note", input.note.as_deref(), max)?;
                 if !approve && note.is_none() {
-                    return Err(Error::invalid_with_code("required", "note", "不批准延期须写明理由", "give a note when refusing an extension"));
+                    return Err(Error::invalid_with_code(
+                        "required",
+                        "note",
+                        "不批准延期须写明理由",
+                        "give a note when refusing an extension",
+                    ));
                 }
                 let mut ext = store::rectification::list_extensions(c, pid)
                     .await?
                     .into_iter()
                     .find(|e| e.status == ExtensionStatus::Pending.as_str())
-                    .ok_or_else(|| Error::conflict("extension", "没有待审批的延期申请", "there is no extension request awaiting a decision"))?;
-                ext.status = if approve { ExtensionStatus::Approved } else { ExtensionStatus::Refused }.as_str().into();
+                    .ok_or_else(|| {
+                        Error::conflict(
+                            "extension",
+                            "没有待审批的延期申请",
+                            "there is no extension request awaiting a decision",
+                        )
+                    })?;
+                ext.status = if approve {
+                    ExtensionStatus::Approved
+                } else {
+                    ExtensionStatus::Refused
+                }
+                .as_str()
+                .into();
                 ext.decided_by = Some(p.user_id.get());
                 ext.decided_at = Some(now);
                 ext.decision_note = note.clone();
@@ -407,11 +517,23 @@ impl App {
         comment: Option<String>,
     ) -> Result<()> {
         let now = self.clock.now();
-        let before = store::problems::get_problem(c, problem).await?.ok_or_else(|| Error::not_found("problem"))?;
+        let before = store::problems::get_problem(c, problem)
+            .await?
+            .ok_or_else(|| Error::not_found("problem"))?;
         let state = state_of(&before)?;
         let next = state.after(Action::Callback, satisfaction == Satisfaction::Dissatisfied)?;
         let mut row = before.clone();
-        record_callback(c, &mut row, "public", None, solved, satisfaction, comment, now).await?;
+        record_callback(
+            c,
+            &mut row,
+            "public",
+            None,
+            solved,
+            satisfaction,
+            comment,
+            now,
+        )
+        .await?;
         if next.status == Status::Assigned {
             reopen(&mut row);
         }
@@ -420,13 +542,26 @@ impl App {
         row.updated_at = now;
         store::problems::update_problem(c, &row).await?;
         let after = store::problems::get_problem(c, problem).await?;
-        crate::audit::record(c, now, &Actor::Public, "problem.callback", "problem", Some(problem.get()), Some(&before), after.as_ref())
-            .await
+        crate::audit::record(
+            c,
+            now,
+            &Actor::Public,
+            "problem.callback",
+            "problem",
+            Some(problem.get()),
+            Some(&before),
+            after.as_ref(),
+        )
+        .await
     }
 }
 
 fn unknown_target(id: ProblemId) -> Error {
-    Error::invalid("target_problem_id", format!("目标问题 {id} 不存在"), format!("target problem {id} does not exist"))
+    Error::invalid(
+        "target_problem_id",
+        format!("目标问题 {id} 不存在"),
+        format!("target problem {id} does not exist"),
+    )
 }
 
 fn reopen(row: &mut ProblemRow) {
@@ -468,7 +603,11 @@ async fn record_callback(
 async fn pending(c: &mut Conn<'_>, problem: ProblemId) -> Result<SignoffRow> {
     store::rectification::pending_signoff(c, problem)
         .await?
-        .ok_or_else(|| Error::Internal(format!("problem {problem} is submitted but has no pending application")))
+        .ok_or_else(|| {
+            Error::Internal(format!(
+                "problem {problem} is submitted but has no pending application"
+            ))
+        })
 }
 
 /// 作废: a new application (or a merge) voids the one still pending.

@@ -8,33 +8,80 @@ use store::units::UnitRow;
 
 impl App {
     /// Creates a unit under `parent` (none: a new root). Admin only.
-    pub async fn create_unit(&self, actor: &Actor, parent: Option<UnitId>, name: &str, code: Option<&str>) -> Result<UnitView> {
+    pub async fn create_unit(
+        &self,
+        actor: &Actor,
+        parent: Option<UnitId>,
+        name: &str,
+        code: Option<&str>,
+    ) -> Result<UnitView> {
         actor.admin()?;
         let name = unit_name(name)?;
         let code = domain::text::optional_text("code", code, 50)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let parent_row = match parent {
-            Some(id) => Some(store::units::get_unit(&mut tx.conn(), id).await?.ok_or_else(|| unknown_unit_id(id))?),
+            Some(id) => Some(
+                store::units::get_unit(&mut tx.conn(), id)
+                    .await?
+                    .ok_or_else(|| unknown_unit_id(id))?,
+            ),
             None => None,
         };
-        let row = store::units::insert_unit(&mut tx.conn(), parent_row.as_ref(), &name, code.as_deref(), now).await?;
+        let row = store::units::insert_unit(
+            &mut tx.conn(),
+            parent_row.as_ref(),
+            &name,
+            code.as_deref(),
+            now,
+        )
+        .await?;
         let view = UnitView::from_row(&row);
-        crate::audit::record::<(), _>(&mut tx.conn(), now, actor, "unit.create", "unit", Some(row.id), None, Some(&view)).await?;
+        crate::audit::record::<(), _>(
+            &mut tx.conn(),
+            now,
+            actor,
+            "unit.create",
+            "unit",
+            Some(row.id),
+            None,
+            Some(&view),
+        )
+        .await?;
         tx.commit().await?;
         Ok(view)
     }
 
-    pub async fn update_unit(&self, actor: &Actor, id: UnitId, name: &str, code: Option<&str>) -> Result<UnitView> {
+    pub async fn update_unit(
+        &self,
+        actor: &Actor,
+        id: UnitId,
+        name: &str,
+        code: Option<&str>,
+    ) -> Result<UnitView> {
         actor.admin()?;
         let name = unit_name(name)?;
         let code = domain::text::optional_text("code", code, 50)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let before = store::units::get_unit(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("unit"))?;
+        let before = store::units::get_unit(&mut tx.conn(), id)
+            .await?
+            .ok_or_else(|| Error::not_found("unit"))?;
         store::units::update_unit(&mut tx.conn(), id, &name, code.as_deref(), now).await?;
-        let after = store::units::get_unit(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("unit"))?;
-        crate::audit::record(&mut tx.conn(), now, actor, "unit.update", "unit", Some(id.get()), Some(&before), Some(&after)).await?;
+        let after = store::units::get_unit(&mut tx.conn(), id)
+            .await?
+            .ok_or_else(|| Error::not_found("unit"))?;
+        crate::audit::record(
+            &mut tx.conn(),
+            now,
+            actor,
+            "unit.update",
+            "unit",
+            Some(id.get()),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(UnitView::from_row(&after))
     }
@@ -46,13 +93,21 @@ impl App {
         let rows = self.all_units().await?;
         Ok(rows
             .iter()
-            .filter(|u| p.is_admin() || u.path.starts_with(p.unit_path.as_str()) || p.unit_path.as_str().starts_with(&u.path))
+            .filter(|u| {
+                p.is_admin()
+                    || u.path.starts_with(p.unit_path.as_str())
+                    || p.unit_path.as_str().starts_with(&u.path)
+            })
             .map(UnitView::from_row)
             .collect())
     }
 
     pub async fn get_unit_view(&self, actor: &Actor, id: UnitId) -> Result<UnitView> {
-        self.list_units(actor).await?.into_iter().find(|u| u.id == id.get()).ok_or_else(|| Error::not_found("unit"))
+        self.list_units(actor)
+            .await?
+            .into_iter()
+            .find(|u| u.id == id.get())
+            .ok_or_else(|| Error::not_found("unit"))
     }
 
     pub(crate) async fn all_units(&self) -> Result<Vec<UnitRow>> {
@@ -62,7 +117,10 @@ impl App {
 
     pub(crate) async fn unit_name(&self, id: UnitId) -> Result<String> {
         let mut pooled = self.db.acquire().await?;
-        Ok(store::units::get_unit(&mut pooled.conn(), id).await?.map(|u| u.name).unwrap_or_default())
+        Ok(store::units::get_unit(&mut pooled.conn(), id)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default())
     }
 
     /// Imports a unit tree from CSV with the columns `name,parent[,code]` (parent empty for a
@@ -70,11 +128,21 @@ impl App {
     /// import and names the row.
     pub async fn import_units(&self, actor: &Actor, csv_text: &str) -> Result<Vec<UnitView>> {
         actor.admin()?;
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(csv_text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(csv_text.as_bytes());
         let headers = reader.headers().map_err(|e| csv_error(0, e))?.clone();
-        let col = |name: &str, zh: &str| headers.iter().position(|h| h.trim() == name || h.trim() == zh);
+        let col = |name: &str, zh: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim() == name || h.trim() == zh)
+        };
         let name_col = col("name", "单位名称").ok_or_else(|| {
-            Error::invalid("csv", "缺少“name”（单位名称）列", "the CSV has no \"name\" column")
+            Error::invalid(
+                "csv",
+                "缺少“name”（单位名称）列",
+                "the CSV has no \"name\" column",
+            )
         })?;
         let parent_col = col("parent", "上级单位");
         let code_col = col("code", "单位代码");
@@ -86,8 +154,14 @@ impl App {
             let record = record.map_err(|e| csv_error(line, e))?;
             let name = unit_name(record.get(name_col).unwrap_or_default())
                 .map_err(|e| row_error(line, "name", e))?;
-            let code = code_col.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty());
-            let parent_name = parent_col.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty());
+            let code = code_col
+                .and_then(|c| record.get(c))
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
+            let parent_name = parent_col
+                .and_then(|c| record.get(c))
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
             let parent = match parent_name {
                 None => None,
                 Some(pn) => {
@@ -95,11 +169,19 @@ impl App {
                     match found.as_slice() {
                         [one] => Some(one.clone()),
                         [] => {
-                            let known: Vec<String> = store::units::list_units(&mut tx.conn()).await?.into_iter().take(8).map(|u| u.name).collect();
+                            let known: Vec<String> = store::units::list_units(&mut tx.conn())
+                                .await?
+                                .into_iter()
+                                .take(8)
+                                .map(|u| u.name)
+                                .collect();
                             return Err(Error::invalid(
                                 format!("row {line}, column \"parent\""),
                                 format!("未知上级单位“{pn}”（已有：{}…）", known.join("、")),
-                                format!("unknown parent unit \"{pn}\" (known: {}…)", known.join(", ")),
+                                format!(
+                                    "unknown parent unit \"{pn}\" (known: {}…)",
+                                    known.join(", ")
+                                ),
                             ));
                         }
                         _ => {
@@ -116,7 +198,17 @@ impl App {
                 .await
                 .map_err(|e| row_error(line, "name", e))?;
             let view = UnitView::from_row(&row);
-            crate::audit::record::<(), _>(&mut tx.conn(), now, actor, "unit.import", "unit", Some(row.id), None, Some(&view)).await?;
+            crate::audit::record::<(), _>(
+                &mut tx.conn(),
+                now,
+                actor,
+                "unit.import",
+                "unit",
+                Some(row.id),
+                None,
+                Some(&view),
+            )
+            .await?;
             created.push(view);
         }
         tx.commit().await?;
@@ -134,7 +226,11 @@ pub(crate) fn unknown_unit_id(id: UnitId) -> Error {
 }
 
 fn csv_error(line: usize, e: csv::Error) -> Error {
-    Error::invalid(format!("row {line}"), format!("CSV 格式错误：{e}"), format!("malformed CSV: {e}"))
+    Error::invalid(
+        format!("row {line}"),
+        format!("CSV 格式错误：{e}"),
+        format!("malformed CSV: {e}"),
+    )
 }
 
 fn row_error(line: usize, column: &str, e: Error) -> Error {

@@ -7,7 +7,9 @@ use domain::calendar::CalendarWarning;
 use domain::limits::TimeLimits;
 use domain::supervision::Flags;
 use serde::Serialize;
-use store::rectification::{CallbackRow, EvidenceRow, ExtensionRow, MeasureRow, NoteRow, SignoffRow};
+use store::rectification::{
+    CallbackRow, EvidenceRow, ExtensionRow, MeasureRow, NoteRow, SignoffRow,
+};
 use utoipa::ToSchema;
 
 /// An id with the name that goes with it.
@@ -53,15 +55,19 @@ pub struct UserView {
 
 impl UserView {
     pub fn from_row(r: &store::users::UserRow, unit_name: String) -> Self {
-        let role_label =
-            domain::user::Role::parse(&r.role).map(|role| role.label_zh().to_string()).unwrap_or_else(|_| r.role.clone());
+        let role_label = domain::user::Role::parse(&r.role)
+            .map(|role| role.label_zh().to_string())
+            .unwrap_or_else(|_| r.role.clone());
         Self {
             id: r.id,
             username: r.username.clone(),
             display_name: r.display_name.clone(),
             role: r.role.clone(),
             role_label,
-            unit: Named { id: r.unit_id, name: unit_name },
+            unit: Named {
+                id: r.unit_id,
+                name: unit_name,
+            },
             active: r.active,
         }
     }
@@ -242,7 +248,12 @@ pub struct NoteView {
 
 impl NoteView {
     pub fn from_row(r: &NoteRow, author: Option<Named>) -> Self {
-        Self { id: r.id, author, body: r.body.clone(), created_at: r.created_at }
+        Self {
+            id: r.id,
+            author,
+            body: r.body.clone(),
+            created_at: r.created_at,
+        }
     }
 }
 
@@ -350,7 +361,13 @@ pub struct CallbackView {
 
 impl CallbackView {
     pub fn from_row(r: &CallbackRow) -> Self {
-        Self { at: r.at, via: r.via.clone(), solved: r.solved, satisfaction: r.satisfaction.clone(), comment: r.comment.clone() }
+        Self {
+            at: r.at,
+            via: r.via.clone(),
+            solved: r.solved,
+            satisfaction: r.satisfaction.clone(),
+            comment: r.comment.clone(),
+        }
     }
 }
 

@@ -93,7 +93,10 @@ mod tests {
     fn today_is_the_date_in_beijing_not_utc() {
         // 2026-11-26 20:00 UTC is already 27 November in Beijing.
         let clock = FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 26, 20, 0, 0).unwrap());
-        assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
+        assert_eq!(
+            clock.today(),
+            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+        );
     }
 
     #[test]

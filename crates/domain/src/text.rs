@@ -12,7 +12,9 @@ pub struct TextLimits {
 
 impl Default for TextLimits {
     fn default() -> Self {
-        Self { max_text_chars: 20_000 }
+        Self {
+            max_text_chars: 20_000,
+        }
     }
 }
 
@@ -45,7 +47,11 @@ pub fn optional_text(field: &str, value: Option<&str>, max_chars: usize) -> Resu
 pub fn title(field: &str, value: &str) -> Result<String> {
     let t = required_text(field, value, MAX_TITLE_CHARS)?;
     if t.contains(['\n', '\r']) {
-        return Err(Error::invalid(field, "必须是一行文字", "must be a single line"));
+        return Err(Error::invalid(
+            field,
+            "必须是一行文字",
+            "must be a single line",
+        ));
     }
     Ok(t)
 }
@@ -60,7 +66,10 @@ fn bounded(field: &str, value: &str, max_chars: usize) -> Result<String> {
             format!("{chars} characters is over the limit of {max_chars}"),
         ));
     }
-    if let Some(c) = value.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    if let Some(c) = value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
         return Err(Error::invalid(
             field,
             format!("含有不可见的控制字符 U+{:04X}", c as u32),
@@ -83,7 +92,10 @@ mod tests {
 
     #[test]
     fn blank_required_text_is_refused_and_blank_optional_text_is_none() {
-        assert_eq!(required_text("title", "  \n ", 10).unwrap_err().code(), "required");
+        assert_eq!(
+            required_text("title", "  \n ", 10).unwrap_err().code(),
+            "required"
+        );
         assert_eq!(optional_text("root_cause", Some("   "), 10).unwrap(), None);
     }
 

@@ -4,7 +4,9 @@
 use crate::{Error, Result};
 
 /// The five roles. The public is anonymous and has no role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 系统管理员: everything, everywhere.
@@ -20,7 +22,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Office, Role::Supervisor, Role::Liaison, Role::Viewer];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Office,
+        Role::Supervisor,
+        Role::Liaison,
+        Role::Viewer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,13 +51,18 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Result<Self> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s.trim()).ok_or_else(|| {
-            Error::invalid(
-                "role",
-                format!("未知角色“{s}”（可选：admin、office、supervisor、liaison、viewer）"),
-                format!("unknown role \"{s}\" (known: admin, office, supervisor, liaison, viewer)"),
-            )
-        })
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "role",
+                    format!("未知角色“{s}”（可选：admin、office、supervisor、liaison、viewer）"),
+                    format!(
+                        "unknown role \"{s}\" (known: admin, office, supervisor, liaison, viewer)"
+                    ),
+                )
+            })
     }
 }
 
@@ -62,7 +75,8 @@ impl Username {
     pub fn parse(s: &str) -> Result<Self> {
         let s = s.trim().to_lowercase();
         let ok = (2..=40).contains(&s.chars().count())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
         if ok {
             Ok(Self(s))
         } else {
@@ -121,7 +135,10 @@ mod tests {
 
     #[test]
     fn usernames_are_lowercased_and_checked() {
-        assert_eq!(Username::parse(" Zhang.San ").unwrap().as_str(), "zhang.san");
+        assert_eq!(
+            Username::parse(" Zhang.San ").unwrap().as_str(),
+            "zhang.san"
+        );
         assert!(Username::parse("张三").is_err());
         assert!(Username::parse("a").is_err());
     }

@@ -8,7 +8,12 @@ use crate::{Bind, Conn, Result, db_err};
 /// Rows per statement: well under both backends' limits on bound parameters.
 const BATCH: usize = 400;
 
-async fn insert_rows(c: &mut Conn<'_>, table: &str, columns: &[&str], rows: Vec<Vec<Bind>>) -> Result<()> {
+async fn insert_rows(
+    c: &mut Conn<'_>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Bind>>,
+) -> Result<()> {
     for chunk in rows.chunks(BATCH) {
         let mut binds: Vec<Bind> = Vec::with_capacity(chunk.len() * columns.len());
         let mut groups: Vec<String> = Vec::with_capacity(chunk.len());
@@ -18,18 +23,44 @@ async fn insert_rows(c: &mut Conn<'_>, table: &str, columns: &[&str], rows: Vec<
             groups.push(format!("({})", ph.join(", ")));
             binds.extend(row.iter().cloned());
         }
-        let sql = format!("insert into {table} ({}) values {}", columns.join(", "), groups.join(", "));
+        let sql = format!(
+            "insert into {table} ({}) values {}",
+            columns.join(", "),
+            groups.join(", ")
+        );
         with_conn!(c, |c| {
-            bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), &binds).execute(&mut *c).await.map_err(db_err)?;
+            bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), &binds)
+                .execute(&mut *c)
+                .await
+                .map_err(db_err)?;
         });
     }
     Ok(())
 }
 
 const FEEDBACK_COLUMNS: [&str; 22] = [
-    "campaign_id", "unit_id", "channel", "kind", "title", "body", "received_at", "reporter_name", "reporter_contact",
-    "address", "latitude", "longitude", "likes", "dislikes", "source", "source_key", "tracking_code", "rating_key_hash",
-    "problem_id", "created_by", "created_at", "updated_at",
+    "campaign_id",
+    "unit_id",
+    "channel",
+    "kind",
+    "title",
+    "body",
+    "received_at",
+    "reporter_name",
+    "reporter_contact",
+    "address",
+    "latitude",
+    "longitude",
+    "likes",
+    "dislikes",
+    "source",
+    "source_key",
+    "tracking_code",
+    "rating_key_hash",
+    "problem_id",
+    "created_by",
+    "created_at",
+    "updated_at",
 ];
 
 pub async fn insert_feedback_rows(c: &mut Conn<'_>, rows: &[FeedbackRow]) -> Result<()> {
@@ -66,10 +97,32 @@ pub async fn insert_feedback_rows(c: &mut Conn<'_>, rows: &[FeedbackRow]) -> Res
 }
 
 const PROBLEM_COLUMNS: [&str; 26] = [
-    "id", "number", "campaign_id", "owner_unit_id", "title", "description", "category_id", "channel", "kind", "priority",
-    "rectification_type", "status", "signoff_stage", "lead_unit_id", "responsible_leader_id", "deadline",
-    "original_deadline", "published", "awaiting_resubmission", "sent_back_count", "reopen_count", "received_on",
-    "assigned_at", "closed_at", "created_at", "updated_at",
+    "id",
+    "number",
+    "campaign_id",
+    "owner_unit_id",
+    "title",
+    "description",
+    "category_id",
+    "channel",
+    "kind",
+    "priority",
+    "rectification_type",
+    "status",
+    "signoff_stage",
+    "lead_unit_id",
+    "responsible_leader_id",
+    "deadline",
+    "original_deadline",
+    "published",
+    "awaiting_resubmission",
+    "sent_back_count",
+    "reopen_count",
+    "received_on",
+    "assigned_at",
+    "closed_at",
+    "created_at",
+    "updated_at",
 ];
 
 /// Inserts problems with the ids given (so that generated feedback can point at them).
@@ -113,7 +166,10 @@ pub async fn insert_problem_rows(c: &mut Conn<'_>, rows: &[ProblemRow]) -> Resul
 /// The largest problem id so far (0 when none).
 pub async fn max_problem_id(c: &mut Conn<'_>) -> Result<i64> {
     with_conn!(c, |c| {
-        sqlx::query_scalar("select coalesce(max(id), 0) from problems").fetch_one(&mut *c).await.map_err(db_err)
+        sqlx::query_scalar("select coalesce(max(id), 0) from problems")
+            .fetch_one(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }
 
@@ -131,7 +187,10 @@ pub async fn resync_problem_ids(c: &mut Conn<'_>) -> Result<()> {
 /// Refreshes the planner's statistics after a bulk load.
 pub async fn analyze(c: &mut Conn<'_>) -> Result<()> {
     with_conn!(c, |c| {
-        sqlx::query("analyze").execute(&mut *c).await.map_err(db_err)?;
+        sqlx::query("analyze")
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
     });
     Ok(())
 }

@@ -30,7 +30,11 @@ pub struct CampaignFields<'a> {
     pub goals: Option<&'a str>,
 }
 
-pub async fn insert_campaign(c: &mut Conn<'_>, f: &CampaignFields<'_>, now: DateTime<Utc>) -> Result<CampaignRow> {
+pub async fn insert_campaign(
+    c: &mut Conn<'_>,
+    f: &CampaignFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<CampaignRow> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"insert into campaigns (unit_id, name, kind, code_prefix, starts_on, ends_on, phases, goals, created_at, updated_at)
@@ -52,7 +56,12 @@ pub async fn insert_campaign(c: &mut Conn<'_>, f: &CampaignFields<'_>, now: Date
     })
 }
 
-pub async fn update_campaign(c: &mut Conn<'_>, id: CampaignId, f: &CampaignFields<'_>, now: DateTime<Utc>) -> Result<()> {
+pub async fn update_campaign(
+    c: &mut Conn<'_>,
+    id: CampaignId,
+    f: &CampaignFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     with_conn!(c, |c| {
         sqlx::query(
             r"update campaigns set unit_id = $1, name = $2, kind = $3, code_prefix = $4, starts_on = $5,

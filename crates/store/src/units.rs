@@ -27,7 +27,6 @@ impl UnitRow {
     }
 }
 
-
 pub async fn insert_unit(
     c: &mut Conn<'_>,
     parent: Option<&UnitRow>,
@@ -61,7 +60,9 @@ pub async fn insert_unit(
             .await
             .map_err(db_err)?;
     });
-    get_unit(c, UnitId::new(id)).await?.ok_or_else(|| Error::Internal("unit vanished".into()))
+    get_unit(c, UnitId::new(id))
+        .await?
+        .ok_or_else(|| Error::Internal("unit vanished".into()))
 }
 
 pub async fn get_unit(c: &mut Conn<'_>, id: UnitId) -> Result<Option<UnitRow>> {
@@ -125,6 +126,9 @@ pub async fn update_unit(
 /// How many units exist: zero means a fresh install.
 pub async fn count_units(c: &mut Conn<'_>) -> Result<i64> {
     with_conn!(c, |c| {
-        sqlx::query_scalar("select count(*) from units").fetch_one(&mut *c).await.map_err(db_err)
+        sqlx::query_scalar("select count(*) from units")
+            .fetch_one(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }

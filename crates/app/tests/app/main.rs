@@ -2,8 +2,11 @@
 //! `…::postgres`), each time on a fresh database. This is the only integration-test binary of the
 //! crate: add new tests to a module here, not a new file under `tests/`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod audit;
 mod intake;
+mod schema;
 mod workflow;
 
 use chrono::NaiveDate;

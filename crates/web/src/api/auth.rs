@@ -13,7 +13,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -31,21 +34,37 @@ struct LoginOutput {
 
 fn session_cookie(value: &str, max_age: i64, secure: bool) -> Option<HeaderValue> {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")).ok()
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .ok()
 }
 
 /// Signs in; sets the session cookie. Five wrong passwords in 15 minutes lock the username for a
 /// while (429).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginInput,
     responses((status = 200, body = LoginOutput), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn login(State(s): State<AppState>, caller: Caller, ApiJson(input): ApiJson<LoginInput>) -> ApiResult<impl IntoResponse> {
-    let session = s.app.login(&input.username, &input.password, &caller.client).await?;
+async fn login(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<LoginInput>,
+) -> ApiResult<impl IntoResponse> {
+    let session = s
+        .app
+        .login(&input.username, &input.password, &caller.client)
+        .await?;
     let mut headers = HeaderMap::new();
     let max_age = (session.expires_at - s.app.clock.now()).num_seconds();
     if let Some(c) = session_cookie(&session.secret, max_age, s.config.secure_cookies) {
         headers.insert(header::SET_COOKIE, c);
     }
-    Ok((headers, Json(LoginOutput { user: session.user, expires_at: session.expires_at })))
+    Ok((
+        headers,
+        Json(LoginOutput {
+            user: session.user,
+            expires_at: session.expires_at,
+        }),
+    ))
 }
 
 /// Signs out: ends the session and clears the cookie.
@@ -56,7 +75,11 @@ async fn logout(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<impl
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(&format!("{SESSION_COOKIE}=")).map(str::to_string));
+        .find_map(|c| {
+            c.trim()
+                .strip_prefix(&format!("{SESSION_COOKIE}="))
+                .map(str::to_string)
+        });
     if let Some(secret) = secret {
         s.app.logout(&secret).await?;
     }

@@ -34,7 +34,11 @@ struct DayInput {
 /// A year's holidays and make-up working days, and whether the year is covered.
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)),
     responses((status = 200, body = YearView), (status = 401, body = ErrorBody)))]
-async fn get_year(State(s): State<AppState>, caller: Caller, ApiPath(year): ApiPath<i32>) -> ApiResult<Json<YearView>> {
+async fn get_year(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(year): ApiPath<i32>,
+) -> ApiResult<Json<YearView>> {
     caller.actor.user()?;
     Ok(Json(s.app.calendar_year(year).await?))
 }
@@ -42,11 +46,24 @@ async fn get_year(State(s): State<AppState>, caller: Caller, ApiPath(year): ApiP
 /// Replaces a year's arrangement (admin): for years after those shipped.
 #[utoipa::path(put, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)), request_body = YearInput,
     responses((status = 200, body = YearView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn set_year(State(s): State<AppState>, caller: Caller, ApiPath(year): ApiPath<i32>, ApiJson(input): ApiJson<YearInput>) -> ApiResult<Json<YearView>> {
+async fn set_year(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(year): ApiPath<i32>,
+    ApiJson(input): ApiJson<YearInput>,
+) -> ApiResult<Json<YearView>> {
     let days = input
         .days
         .into_iter()
-        .map(|d| Ok(SpecialDay { date: d.date, kind: DayKind::parse(&d.kind)?, note: d.note }))
+        .map(|d| {
+            Ok(SpecialDay {
+                date: d.date,
+                kind: DayKind::parse(&d.kind)?,
+                note: d.note,
+            })
+        })
         .collect::<domain::Result<Vec<_>>>()?;
-    Ok(Json(s.app.set_calendar_year(&caller.actor, year, days).await?))
+    Ok(Json(
+        s.app.set_calendar_year(&caller.actor, year, days).await?,
+    ))
 }

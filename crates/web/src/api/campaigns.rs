@@ -13,7 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update))
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", responses((status = 200, body = Vec<CampaignView>), (status = 401, body = ErrorBody)))]
@@ -23,18 +25,42 @@ async fn list(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<C
 
 #[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", request_body = CampaignInput,
     responses((status = 201, body = CampaignView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn create(State(s): State<AppState>, caller: Caller, ApiJson(input): ApiJson<CampaignInput>) -> ApiResult<(StatusCode, Json<CampaignView>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_campaign(&caller.actor, &input).await?)))
+async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<CampaignInput>,
+) -> ApiResult<(StatusCode, Json<CampaignView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.create_campaign(&caller.actor, &input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)),
     responses((status = 200, body = CampaignView), (status = 404, body = ErrorBody)))]
-async fn get_one(State(s): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<CampaignView>> {
-    Ok(Json(s.app.get_campaign(&caller.actor, CampaignId::new(id)).await?))
+async fn get_one(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<CampaignView>> {
+    Ok(Json(
+        s.app
+            .get_campaign(&caller.actor, CampaignId::new(id))
+            .await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)), request_body = CampaignInput,
     responses((status = 200, body = CampaignView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn update(State(s): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(input): ApiJson<CampaignInput>) -> ApiResult<Json<CampaignView>> {
-    Ok(Json(s.app.update_campaign(&caller.actor, CampaignId::new(id), &input).await?))
+async fn update(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<CampaignInput>,
+) -> ApiResult<Json<CampaignView>> {
+    Ok(Json(
+        s.app
+            .update_campaign(&caller.actor, CampaignId::new(id), &input)
+            .await?,
+    ))
 }

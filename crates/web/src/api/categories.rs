@@ -13,7 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(update))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update))
 }
 
 #[utoipa::path(get, path = "/api/v1/categories", tag = "categories", responses((status = 200, body = Vec<CategoryView>), (status = 401, body = ErrorBody)))]
@@ -24,12 +26,28 @@ async fn list(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<C
 /// Adds a category with its time limits per feedback kind (admin).
 #[utoipa::path(post, path = "/api/v1/categories", tag = "categories", request_body = CategoryInput,
     responses((status = 201, body = CategoryView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn create(State(s): State<AppState>, caller: Caller, ApiJson(input): ApiJson<CategoryInput>) -> ApiResult<(StatusCode, Json<CategoryView>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_category(&caller.actor, &input).await?)))
+async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<CategoryInput>,
+) -> ApiResult<(StatusCode, Json<CategoryView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.create_category(&caller.actor, &input).await?),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/categories/{id}", tag = "categories", params(("id" = i64, Path)), request_body = CategoryInput,
     responses((status = 200, body = CategoryView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn update(State(s): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(input): ApiJson<CategoryInput>) -> ApiResult<Json<CategoryView>> {
-    Ok(Json(s.app.update_category(&caller.actor, CategoryId::new(id), &input).await?))
+async fn update(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<CategoryInput>,
+) -> ApiResult<Json<CategoryView>> {
+    Ok(Json(
+        s.app
+            .update_category(&caller.actor, CategoryId::new(id), &input)
+            .await?,
+    ))
 }

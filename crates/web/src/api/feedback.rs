@@ -22,16 +22,31 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 #[utoipa::path(get, path = "/api/v1/feedback", tag = "feedback", params(FeedbackQuery),
     responses((status = 200, body = FeedbackPage), (status = 401, body = ErrorBody)))]
-async fn list(State(s): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<FeedbackQuery>) -> ApiResult<Json<FeedbackPage>> {
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<FeedbackQuery>,
+) -> ApiResult<Json<FeedbackPage>> {
     Ok(Json(s.app.list_feedback(&caller.actor, &q).await?))
 }
 
 /// Takes in one item: 201 when new, 200 when its source and key were imported before.
 #[utoipa::path(post, path = "/api/v1/feedback", tag = "feedback", request_body = FeedbackInput,
     responses((status = 201, body = FeedbackView), (status = 200, body = FeedbackView), (status = 422, body = ErrorBody)))]
-async fn create(State(s): State<AppState>, caller: Caller, ApiJson(input): ApiJson<FeedbackInput>) -> ApiResult<(StatusCode, Json<FeedbackView>)> {
+async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<FeedbackInput>,
+) -> ApiResult<(StatusCode, Json<FeedbackView>)> {
     let (view, created) = s.app.create_feedback(&caller.actor, &input).await?;
-    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(view)))
+    Ok((
+        if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(view),
+    ))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -43,14 +58,28 @@ struct ImportInput {
 /// Takes in a batch, all or nothing.
 #[utoipa::path(post, path = "/api/v1/feedback/import", tag = "feedback", request_body = ImportInput,
     responses((status = 200, body = ImportReport), (status = 422, body = ErrorBody)))]
-async fn import(State(s): State<AppState>, caller: Caller, ApiJson(input): ApiJson<ImportInput>) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(s.app.import_feedback(&caller.actor, &input.items).await?))
+async fn import(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<ImportInput>,
+) -> ApiResult<Json<ImportReport>> {
+    Ok(Json(
+        s.app.import_feedback(&caller.actor, &input.items).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/feedback/{id}", tag = "feedback", params(("id" = i64, Path)),
     responses((status = 200, body = FeedbackView), (status = 404, body = ErrorBody)))]
-async fn get_one(State(s): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<FeedbackView>> {
-    Ok(Json(s.app.get_feedback(&caller.actor, FeedbackId::new(id)).await?))
+async fn get_one(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<FeedbackView>> {
+    Ok(Json(
+        s.app
+            .get_feedback(&caller.actor, FeedbackId::new(id))
+            .await?,
+    ))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -63,6 +92,19 @@ struct LinkInput {
 /// Links the item to a problem (or unlinks it).
 #[utoipa::path(put, path = "/api/v1/feedback/{id}/problem", tag = "feedback", params(("id" = i64, Path)), request_body = LinkInput,
     responses((status = 200, body = FeedbackView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn link(State(s): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(input): ApiJson<LinkInput>) -> ApiResult<Json<FeedbackView>> {
-    Ok(Json(s.app.link_feedback(&caller.actor, FeedbackId::new(id), input.problem_id.map(ProblemId::new)).await?))
+async fn link(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<LinkInput>,
+) -> ApiResult<Json<FeedbackView>> {
+    Ok(Json(
+        s.app
+            .link_feedback(
+                &caller.actor,
+                FeedbackId::new(id),
+                input.problem_id.map(ProblemId::new),
+            )
+            .await?,
+    ))
 }

@@ -8,41 +8,98 @@ use axum::http::{Request, header};
 use serde_json::json;
 
 async fn a_stale_edit_gets_409_and_the_winners_change_is_kept(kind: Kind) {
-    let Some(t) = TestApp::new(kind).await else { return };
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
     let id = t.problem().await;
     let v = t.version(id).await;
-    let first = t.call("PATCH", &format!("/api/v1/problems/{id}"), Some("office"), Some(json!({"version": v, "title": "甲改的标题"}))).await;
+    let first = t
+        .call(
+            "PATCH",
+            &format!("/api/v1/problems/{id}"),
+            Some("office"),
+            Some(json!({"version": v, "title": "甲改的标题"})),
+        )
+        .await;
     assert_eq!(first.status, 200);
-    let second = t.call("PATCH", &format!("/api/v1/problems/{id}"), Some("admin"), Some(json!({"version": v, "title": "乙改的标题"}))).await;
-    assert_eq!((second.status.as_u16(), second.code()), (409, "stale_version"));
+    let second = t
+        .call(
+            "PATCH",
+            &format!("/api/v1/problems/{id}"),
+            Some("admin"),
+            Some(json!({"version": v, "title": "乙改的标题"})),
+        )
+        .await;
+    assert_eq!(
+        (second.status.as_u16(), second.code()),
+        (409, "stale_version")
+    );
     assert_eq!(second.json["error"]["current_version"], v + 1);
-    let now = t.call("GET", &format!("/api/v1/problems/{id}"), Some("admin"), None).await;
+    let now = t
+        .call(
+            "GET",
+            &format!("/api/v1/problems/{id}"),
+            Some("admin"),
+            None,
+        )
+        .await;
     assert_eq!(now.json["title"], "甲改的标题");
     t.db.cleanup().await;
 }
 
 async fn an_illegal_transition_names_the_state_and_the_allowed_actions(kind: Kind) {
-    let Some(t) = TestApp::new(kind).await else { return };
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
     let id = t.problem().await;
-    let r = t.act(id, "admin", json!({"action": "accept", "note": "x"})).await;
+    let r = t
+        .act(id, "admin", json!({"action": "accept", "note": "x"}))
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (409, "illegal_transition"));
     assert_eq!(r.json["error"]["state"], "new");
-    assert_eq!(r.json["error"]["allowed_actions"], json!(["assign", "dismiss", "merge", "flag", "unflag"]));
-    assert!(r.json["error"]["message"].as_str().unwrap().contains("待分办"));
+    assert_eq!(
+        r.json["error"]["allowed_actions"],
+        json!(["assign", "dismiss", "merge", "flag", "unflag"])
+    );
+    assert!(
+        r.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("待分办")
+    );
     let mut req = Request::builder()
         .method("POST")
         .uri(format!("/api/v1/problems/{id}/transitions"))
-        .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["admin"]))
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", t.tokens["admin"]),
+        )
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9");
     req = req.header("x-test", "1");
-    let r = t.send(req.body(Body::from(json!({"action": "accept", "version": t.version(id).await}).to_string())).unwrap()).await;
-    assert!(r.json["error"]["message"].as_str().unwrap().starts_with("cannot accept a problem that is new"), "{}", r.json);
+    let r = t
+        .send(
+            req.body(Body::from(
+                json!({"action": "accept", "version": t.version(id).await}).to_string(),
+            ))
+            .unwrap(),
+        )
+        .await;
+    assert!(
+        r.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot accept a problem that is new"),
+        "{}",
+        r.json
+    );
     t.db.cleanup().await;
 }
 
 async fn every_route_is_in_the_openapi_document(kind: Kind) {
-    let Some(t) = TestApp::new(kind).await else { return };
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
     let r = t.call("GET", "/api/v1/openapi.json", None, None).await;
     assert_eq!(r.status, 200);
     let paths = r.json["paths"].as_object().unwrap();
@@ -62,64 +119,178 @@ async fn every_route_is_in_the_openapi_document(kind: Kind) {
     for entry in std::fs::read_dir(&src).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         annotated += text.matches("#[utoipa::path(").count();
-        assert!(!text.contains(".route("), "a route registered outside routes! would be undocumented");
+        assert!(
+            !text.contains(".route("),
+            "a route registered outside routes! would be undocumented"
+        );
     }
     assert_eq!(operations.len(), annotated, "{operations:?}");
     // And every documented operation answers (not the fallback's no_route).
     for (method, path) in &operations {
-        let concrete = path.replace("{id}", "1").replace("{year}", "2026").replace("{code}", "K7M2-Q9XP-A4TD");
-        let req = Request::builder().method(method.as_str()).uri(&concrete).body(Body::empty()).unwrap();
+        let concrete = path
+            .replace("{id}", "1")
+            .replace("{year}", "2026")
+            .replace("{code}", "K7M2-Q9XP-A4TD");
+        let req = Request::builder()
+            .method(method.as_str())
+            .uri(&concrete)
+            .body(Body::empty())
+            .unwrap();
         let r = t.send(req).await;
         assert_ne!(r.code(), "no_route", "{method} {path}");
     }
-    assert_eq!(t.call("GET", "/api/v1/nowhere", None, None).await.code(), "no_route");
-    for key in ["/api/v1/problems/{id}/transitions", "/api/v1/problems", "/api/v1/public/feedback"] {
+    assert_eq!(
+        t.call("GET", "/api/v1/nowhere", None, None).await.code(),
+        "no_route"
+    );
+    for key in [
+        "/api/v1/problems/{id}/transitions",
+        "/api/v1/problems",
+        "/api/v1/public/feedback",
+    ] {
         assert!(paths.contains_key(key), "{key}");
     }
     t.db.cleanup().await;
 }
 
 async fn sessions_use_safe_cookies_and_responses_carry_security_headers(kind: Kind) {
-    let Some(t) = TestApp::new(kind).await else { return };
-    let r = t.call("POST", "/api/v1/auth/login", None, Some(json!({"username": "office", "password": password_of("office")}))).await;
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let r = t
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "office", "password": password_of("office")})),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.json);
-    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let cookie = r
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     let session = cookie.split(';').next().unwrap().to_string();
-    let me = t.send(Request::builder().uri("/api/v1/me").header(header::COOKIE, &session).body(Body::empty()).unwrap()).await;
+    let me = t
+        .send(
+            Request::builder()
+                .uri("/api/v1/me")
+                .header(header::COOKIE, &session)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(me.json["username"], "office");
-    for (name, value) in [("x-content-type-options", "nosniff"), ("x-frame-options", "DENY")] {
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+    ] {
         assert_eq!(me.headers.get(name).unwrap(), value);
     }
-    assert!(me.headers.get("content-security-policy").unwrap().to_str().unwrap().contains("frame-ancestors 'none'"));
-    let out = t.send(Request::builder().method("POST").uri("/api/v1/auth/logout").header(header::COOKIE, &session).body(Body::empty()).unwrap()).await;
+    assert!(
+        me.headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    let out = t
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/api/v1/auth/logout")
+                .header(header::COOKIE, &session)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(out.status, 204);
-    let me = t.send(Request::builder().uri("/api/v1/me").header(header::COOKIE, &session).body(Body::empty()).unwrap()).await;
+    let me = t
+        .send(
+            Request::builder()
+                .uri("/api/v1/me")
+                .header(header::COOKIE, &session)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!((me.status.as_u16(), me.code()), (401, "unauthenticated"));
-    let wrong = t.call("POST", "/api/v1/auth/login", None, Some(json!({"username": "office", "password": "not the password"}))).await;
-    assert_eq!((wrong.status.as_u16(), wrong.code()), (401, "unauthenticated"));
-    let bad_token = t.send(Request::builder().uri("/api/v1/me").header(header::AUTHORIZATION, "Bearer zgt_nope").body(Body::empty()).unwrap()).await;
+    let wrong = t
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "office", "password": "not the password"})),
+        )
+        .await;
+    assert_eq!(
+        (wrong.status.as_u16(), wrong.code()),
+        (401, "unauthenticated")
+    );
+    let bad_token = t
+        .send(
+            Request::builder()
+                .uri("/api/v1/me")
+                .header(header::AUTHORIZATION, "Bearer zgt_nope")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(bad_token.status, 401);
     t.db.cleanup().await;
 }
 
 async fn the_whole_loop_runs_over_http(kind: Kind) {
-    let Some(t) = TestApp::new(kind).await else { return };
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
     let w = &t.world;
-    let receipt = t.call("POST", "/api/v1/public/feedback", None, Some(json!({"body": "小区门口垃圾没人清运", "campaign_id": w.campaign.id}))).await;
+    let receipt = t
+        .call(
+            "POST",
+            "/api/v1/public/feedback",
+            None,
+            Some(json!({"body": "小区门口垃圾没人清运", "campaign_id": w.campaign.id})),
+        )
+        .await;
     let code = receipt.json["tracking_code"].as_str().unwrap().to_string();
     let key = receipt.json["rating_key"].as_str().unwrap().to_string();
-    let fid = t.call("GET", "/api/v1/feedback?linked=false", Some("office"), None).await.json["items"][0]["id"].as_i64().unwrap();
+    let fid = t
+        .call("GET", "/api/v1/feedback?linked=false", Some("office"), None)
+        .await
+        .json["items"][0]["id"]
+        .as_i64()
+        .unwrap();
     let p = t.call("POST", "/api/v1/problems", Some("office"), Some(json!({"campaign_id": w.campaign.id, "title": "垃圾清运不及时", "description": "垃圾", "channel": "portal", "feedback_ids": [fid]}))).await;
     let id = p.json["id"].as_i64().unwrap();
     t.assign(id, w.dept_a.id).await;
     let steps = [
-        ("liaison_a", json!({"action": "submit", "report": "已清运", "no_evidence_reason": "日常保洁"})),
+        (
+            "liaison_a",
+            json!({"action": "submit", "report": "已清运", "no_evidence_reason": "日常保洁"}),
+        ),
         ("leader_a", json!({"action": "approve"})),
-        ("supervisor", json!({"action": "send_back", "reason": "请补充照片"})),
-        ("liaison_a", json!({"action": "submit", "report": "已清运并建立台账", "no_evidence_reason": "日常保洁"})),
+        (
+            "supervisor",
+            json!({"action": "send_back", "reason": "请补充照片"}),
+        ),
+        (
+            "liaison_a",
+            json!({"action": "submit", "report": "已清运并建立台账", "no_evidence_reason": "日常保洁"}),
+        ),
         ("leader_a", json!({"action": "approve"})),
-        ("supervisor", json!({"action": "accept", "note": "整改到位"})),
+        (
+            "supervisor",
+            json!({"action": "accept", "note": "整改到位"}),
+        ),
         ("office", json!({"action": "publish"})),
     ];
     for (who, body) in steps {
@@ -130,9 +301,21 @@ async fn the_whole_loop_runs_over_http(kind: Kind) {
     assert_eq!(rated.status, 200, "{}", rated.json);
     let wrong_key = t.call("POST", "/api/v1/public/ratings", None, Some(json!({"tracking_code": code, "rating_key": "zgk_wrong", "solved": true, "satisfaction": "satisfied"}))).await;
     assert_eq!(wrong_key.status, 403);
-    let p = t.call("GET", &format!("/api/v1/problems/{id}"), Some("office"), None).await;
-    assert_eq!((p.json["status"].as_str(), p.json["reopen_count"].as_i64()), (Some("assigned"), Some(1)));
-    let verify = t.call("GET", "/api/v1/audit/verify", Some("admin"), None).await;
+    let p = t
+        .call(
+            "GET",
+            &format!("/api/v1/problems/{id}"),
+            Some("office"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (p.json["status"].as_str(), p.json["reopen_count"].as_i64()),
+        (Some("assigned"), Some(1))
+    );
+    let verify = t
+        .call("GET", "/api/v1/audit/verify", Some("admin"), None)
+        .await;
     assert!(verify.json["first_bad"].is_null());
     t.db.cleanup().await;
 }

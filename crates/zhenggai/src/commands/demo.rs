@@ -12,7 +12,9 @@ use std::time::Instant;
 const DEMO_MARKER: &str = ".zhenggai-demo";
 
 fn prepare_sqlite_dir(config: &Config) -> Result<()> {
-    let Some(db) = config.sqlite_path() else { return Ok(()) };
+    let Some(db) = config.sqlite_path() else {
+        return Ok(());
+    };
     if db.exists() {
         if !config.data_dir.join(DEMO_MARKER).exists() {
             bail!(
@@ -25,14 +27,22 @@ fn prepare_sqlite_dir(config: &Config) -> Result<()> {
         }
         let _ = std::fs::remove_dir_all(config.data_dir.join("files"));
     }
-    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create {}", config.data_dir.display()))?;
-    std::fs::write(config.data_dir.join(DEMO_MARKER), "made by zhenggai demo; `zhenggai demo` may wipe this directory\n")?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    std::fs::write(
+        config.data_dir.join(DEMO_MARKER),
+        "made by zhenggai demo; `zhenggai demo` may wipe this directory\n",
+    )?;
     Ok(())
 }
 
 async fn ensure_empty(app: &app::App) -> Result<()> {
     let mut pooled = app.db.acquire().await.map_err(say)?;
-    if store::units::count_units(&mut pooled.conn()).await.map_err(say)? > 0 {
+    if store::units::count_units(&mut pooled.conn())
+        .await
+        .map_err(say)?
+        > 0
+    {
         bail!("the database already holds data; the demo needs an empty one (nothing was changed)");
     }
     Ok(())
@@ -58,7 +68,11 @@ pub(crate) async fn demo(config: &Config, args: &DemoArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let spec = app::generate::DemoSpec { feedback: args.feedback, problems: args.problems, ..Default::default() };
+    let spec = app::generate::DemoSpec {
+        feedback: args.feedback,
+        problems: args.problems,
+        ..Default::default()
+    };
     let real_count = real.as_ref().map(Vec::len);
     let logins = app::generate::demo(&app, &spec, real).await.map_err(say)?;
     println!(
@@ -69,7 +83,13 @@ pub(crate) async fn demo(config: &Config, args: &DemoArgs) -> Result<ExitCode> {
     );
     println!("登录账号 logins (password):");
     for l in &logins {
-        println!("  {:<12} {:<28} {} / {}", l.username, l.password, l.role.label_zh(), l.unit);
+        println!(
+            "  {:<12} {:<28} {} / {}",
+            l.username,
+            l.password,
+            l.role.label_zh(),
+            l.unit
+        );
     }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
@@ -81,11 +101,17 @@ pub(crate) async fn generate(config: &Config, args: &GenerateArgs) -> Result<Exi
     let started = Instant::now();
     let app = super::open(config).await?;
     ensure_empty(&app).await?;
-    let spec = app::generate::BulkSpec { problems: args.problems, feedback: args.feedback, seed: args.seed };
+    let spec = app::generate::BulkSpec {
+        problems: args.problems,
+        feedback: args.feedback,
+        seed: args.seed,
+    };
     let progress = |done: usize, total: usize| {
         eprint!("\r生成中 generating: {done}/{total}");
     };
-    let logins = app::generate::bulk(&app, &spec, &progress).await.map_err(say)?;
+    let logins = app::generate::bulk(&app, &spec, &progress)
+        .await
+        .map_err(say)?;
     eprintln!();
     println!(
         "已生成 generated {} problems and {} feedback in {:.1}s",
