@@ -72,7 +72,9 @@ impl Principal {
     pub fn token_allows(&self, intent: Intent) -> bool {
         matches!(
             (self.token_scope, intent),
-            (None | Some(TokenScope::Full), _) | (Some(_), Intent::Read) | (Some(TokenScope::Intake), Intent::Intake)
+            (None | Some(TokenScope::Full), _)
+                | (Some(_), Intent::Read)
+                | (Some(TokenScope::Intake), Intent::Intake)
         )
     }
 

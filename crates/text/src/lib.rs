@@ -3,7 +3,8 @@
 //! the classifier and the reply checks arrive with the text engine (SPEC §2).
 
 /// Full-width ASCII to half-width, ideographic space to a space, runs of whitespace to one space,
-/// trimmed. Chinese punctuation (，。) is kept: it is not full-width ASCII.
+/// trimmed. The full-width comma ， is full-width ASCII and becomes `,`; 。 and 、 have no ASCII
+/// twin and stay.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last_space = true;
@@ -34,6 +35,6 @@ mod tests {
     fn full_width_letters_and_spaces_become_half_width() {
         assert_eq!(normalize("ＡＢＣ１２３\u{3000}噪音"), "ABC123 噪音");
         assert_eq!(normalize("\n\t\t噪音  扰民\n"), "噪音 扰民");
-        assert_eq!(normalize("你好，世界。"), "你好，世界。");
+        assert_eq!(normalize("你好，世界。"), "你好,世界。");
     }
 }
