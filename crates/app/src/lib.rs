@@ -70,6 +70,7 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
     calendar: Arc<calendar::CalendarCache>,
+    units: Arc<units::UnitCache>,
 }
 
 impl App {
@@ -79,6 +80,7 @@ impl App {
             clock,
             settings: Arc::new(settings),
             calendar: Arc::new(calendar::CalendarCache::default()),
+            units: Arc::new(units::UnitCache::default()),
         }
     }
 

@@ -4,7 +4,16 @@ use crate::views::UnitView;
 use crate::{Actor, App};
 use domain::unit::unit_name;
 use domain::{Error, Result, UnitId};
+use std::sync::{Arc, RwLock};
 use store::units::UnitRow;
+
+/// How long a node keeps the unit tree before reading it again. Units change rarely (the admin
+/// adds one); a node also reloads at once when asked for a unit it does not know, and forgets the
+/// tree whenever it changes it itself.
+const CACHE_SECONDS: i64 = 30;
+
+#[derive(Default)]
+pub(crate) struct UnitCache(RwLock<Option<(chrono::DateTime<chrono::Utc>, Arc<Vec<UnitRow>>)>>);
 
 impl App {
     /// Creates a unit under `parent` (none: a new root). Admin only.
@@ -49,6 +58,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.forget_units();
         Ok(view)
     }
 
@@ -83,6 +93,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.forget_units();
         Ok(UnitView::from_row(&after))
     }
 
@@ -110,9 +121,42 @@ impl App {
             .ok_or_else(|| Error::not_found("unit"))
     }
 
-    pub(crate) async fn all_units(&self) -> Result<Vec<UnitRow>> {
+    pub(crate) async fn all_units(&self) -> Result<Arc<Vec<UnitRow>>> {
+        self.units().await
+    }
+
+    /// Every unit, parents first, at most [`CACHE_SECONDS`] old.
+    pub(crate) async fn units(&self) -> Result<Arc<Vec<UnitRow>>> {
+        let now = self.clock.now();
+        if let Ok(guard) = self.units.0.read()
+            && let Some((at, units)) = guard.as_ref()
+            && (now - *at).num_seconds() < CACHE_SECONDS
+        {
+            return Ok(units.clone());
+        }
         let mut pooled = self.db.acquire().await?;
-        store::units::list_units(&mut pooled.conn()).await
+        let units = Arc::new(store::units::list_units(&mut pooled.conn()).await?);
+        if let Ok(mut guard) = self.units.0.write() {
+            *guard = Some((now, units.clone()));
+        }
+        Ok(units)
+    }
+
+    /// Every unit, reloaded if `id` is not among the cached ones (another node may just have
+    /// added it).
+    pub(crate) async fn units_with(&self, id: UnitId) -> Result<Arc<Vec<UnitRow>>> {
+        let units = self.units().await?;
+        if units.iter().any(|u| u.id == id.get()) {
+            return Ok(units);
+        }
+        self.forget_units();
+        self.units().await
+    }
+
+    fn forget_units(&self) {
+        if let Ok(mut guard) = self.units.0.write() {
+            *guard = None;
+        }
     }
 
     pub(crate) async fn unit_name(&self, id: UnitId) -> Result<String> {
@@ -212,6 +256,7 @@ impl App {
             created.push(view);
         }
         tx.commit().await?;
+        self.forget_units();
         Ok(created)
     }
 }

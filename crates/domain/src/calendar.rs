@@ -153,15 +153,23 @@ impl WorkCalendar {
         } else {
             (to, from, -1)
         };
-        let mut count = 0i64;
-        let mut date = start;
+        // Weekdays in (start, end] by arithmetic, then the special days in that range: lists show
+        // this for every row, so it must not walk day by day across years.
+        let days = (end - start).num_days();
+        let mut count = days / 7 * 5;
+        let mut date = start + chrono::Duration::days(days / 7 * 7);
         while date < end {
-            match date.succ_opt() {
-                Some(next) => date = next,
-                None => break,
-            }
-            if self.is_working_day(date) {
+            date = date.succ_opt().unwrap_or(end);
+            if !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
                 count += 1;
+            }
+        }
+        for (day, kind) in self.special.range(start.succ_opt().unwrap_or(start)..=end) {
+            let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+            match (kind, weekend) {
+                (DayKind::Holiday, false) => count -= 1,
+                (DayKind::Workday, true) => count += 1,
+                _ => {}
             }
         }
         sign * count
@@ -268,6 +276,35 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].year, 2027);
         assert!(warnings[0].message.contains("2027年"));
+    }
+
+    #[test]
+    fn counting_by_arithmetic_agrees_with_walking_day_by_day() {
+        let cal = WorkCalendar::builtin();
+        let walk = |from: NaiveDate, to: NaiveDate| {
+            let mut n = 0;
+            let mut d = from;
+            while d < to {
+                d = d.succ_opt().unwrap();
+                if cal.is_working_day(d) {
+                    n += 1;
+                }
+            }
+            n
+        };
+        let start = d(2024, 12, 1);
+        for offset in (0..900).step_by(7) {
+            for len in [0, 1, 2, 5, 6, 7, 13, 40, 400] {
+                let from = start + chrono::Duration::days(offset);
+                let to = from + chrono::Duration::days(len);
+                assert_eq!(
+                    cal.working_days_between(from, to),
+                    walk(from, to),
+                    "{from}..{to}"
+                );
+                assert_eq!(cal.working_days_between(to, from), -walk(from, to));
+            }
+        }
     }
 
     #[test]

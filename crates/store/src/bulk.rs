@@ -14,12 +14,23 @@ async fn insert_rows(
     columns: &[&str],
     rows: Vec<Vec<Bind>>,
 ) -> Result<()> {
+    // SQLite looks a named parameter up by walking a list, so thousands of `$N` in one statement
+    // cost quadratic time; its anonymous `?` are positional and cost nothing. PostgreSQL needs `$N`.
+    let anonymous = c.backend() == crate::Backend::Sqlite;
     for chunk in rows.chunks(BATCH) {
         let mut binds: Vec<Bind> = Vec::with_capacity(chunk.len() * columns.len());
         let mut groups: Vec<String> = Vec::with_capacity(chunk.len());
         for row in chunk {
             let start = binds.len();
-            let ph: Vec<String> = (1..=row.len()).map(|i| format!("${}", start + i)).collect();
+            let ph: Vec<String> = (1..=row.len())
+                .map(|i| {
+                    if anonymous {
+                        "?".to_string()
+                    } else {
+                        format!("${}", start + i)
+                    }
+                })
+                .collect();
             groups.push(format!("({})", ph.join(", ")));
             binds.extend(row.iter().cloned());
         }

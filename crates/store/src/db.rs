@@ -140,6 +140,8 @@ impl Db {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            // A local file does not drop connections: skip the ping on every acquire.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|e| Error::Internal(format!("cannot open the SQLite database: {e}")))?;

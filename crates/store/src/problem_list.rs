@@ -1,18 +1,73 @@
 //! Listing problems: filters, the derived overdue and colour flags computed in SQL (so that they
 //! filter and page correctly), sorting and keyset ("cursor") pagination.
 
-use crate::problems::{ProblemRow, problem_columns};
+use crate::problems::ProblemRow;
 use crate::{Bind, Conn, Result, db_err};
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// A problem in a list, with the names the list shows.
+/// A problem as a list shows it: only the columns a list needs (a page is read on every view of
+/// the list, so each column costs), with the names of its lead unit and category.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProblemListRow {
-    #[sqlx(flatten)]
-    pub problem: ProblemRow,
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub status: String,
+    pub signoff_stage: Option<String>,
+    pub campaign_id: i64,
+    pub lead_unit_id: Option<i64>,
+    pub category_id: Option<i64>,
+    pub channel: String,
+    pub priority: String,
+    pub rectification_type: String,
+    pub deadline: Option<NaiveDate>,
+    pub next_measure_deadline: Option<NaiveDate>,
+    pub awaiting_resubmission: bool,
+    pub manual_colour: Option<String>,
+    pub published: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
     pub lead_unit_name: Option<String>,
     pub category_name: Option<String>,
 }
+
+impl ProblemListRow {
+    /// The list's view of a full row (names given by the caller).
+    pub fn from_problem(
+        p: &ProblemRow,
+        lead_unit_name: Option<String>,
+        category_name: Option<String>,
+    ) -> Self {
+        Self {
+            id: p.id,
+            number: p.number.clone(),
+            title: p.title.clone(),
+            status: p.status.clone(),
+            signoff_stage: p.signoff_stage.clone(),
+            campaign_id: p.campaign_id,
+            lead_unit_id: p.lead_unit_id,
+            category_id: p.category_id,
+            channel: p.channel.clone(),
+            priority: p.priority.clone(),
+            rectification_type: p.rectification_type.clone(),
+            deadline: p.deadline,
+            next_measure_deadline: p.next_measure_deadline,
+            awaiting_resubmission: p.awaiting_resubmission,
+            manual_colour: p.manual_colour.clone(),
+            published: p.published,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+            version: p.version,
+            lead_unit_name,
+            category_name,
+        }
+    }
+}
+
+const LIST_COLUMNS: &str = "p.id, p.number, p.title, p.status, p.signoff_stage, p.campaign_id, p.lead_unit_id, \
+    p.category_id, p.channel, p.priority, p.rectification_type, p.deadline, p.next_measure_deadline, \
+    p.awaiting_resubmission, p.manual_colour, p.published, p.created_at, p.updated_at, p.version";
 
 /// Who is asking, when they may not see everything: problems are visible when the owner unit, the
 /// lead unit or a cooperating unit lies in the subtree `path_prefix`, or the user is the
@@ -51,8 +106,8 @@ pub struct ProblemFilter {
     pub visibility: Option<Visibility>,
     pub published_only: bool,
     pub statuses: Vec<String>,
-    /// Lead unit in this subtree.
-    pub lead_unit_path: Option<String>,
+    /// Lead unit among these (a unit and its sub-units).
+    pub lead_unit_ids: Vec<i64>,
     pub category_ids: Vec<i64>,
     pub channel: Option<String>,
     pub rectification_type: Option<String>,
@@ -130,9 +185,13 @@ fn build(f: &ProblemFilter) -> Sql {
             .collect();
         conds.push(format!("p.status in ({})", list.join(", ")));
     }
-    if let Some(path) = &f.lead_unit_path {
-        let pat = q.bind(Bind::Text(format!("{path}%")));
-        conds.push(format!("lu.path like {pat}"));
+    if !f.lead_unit_ids.is_empty() {
+        let list: Vec<String> = f
+            .lead_unit_ids
+            .iter()
+            .map(|id| q.bind(Bind::I64(*id)))
+            .collect();
+        conds.push(format!("p.lead_unit_id in ({})", list.join(", ")));
     }
     if !f.category_ids.is_empty() {
         let list: Vec<String> = f
@@ -222,7 +281,7 @@ fn build(f: &ProblemFilter) -> Sql {
          left join units lu on lu.id = p.lead_unit_id \
          left join categories cat on cat.id = p.category_id \
          {where_} order by {order} limit {limit}",
-        cols = problem_columns!(),
+        cols = LIST_COLUMNS,
         where_ = if conds.is_empty() {
             String::new()
         } else {
@@ -253,7 +312,7 @@ pub async fn list_problems(
 }
 
 /// The cursor value of a row under a sort.
-pub fn cursor_of(row: &ProblemRow, sort: SortKey) -> After {
+pub fn cursor_of(row: &ProblemListRow, sort: SortKey) -> After {
     let value = match sort {
         SortKey::Created => CursorValue::Id,
         SortKey::Deadline => CursorValue::Date(row.deadline.unwrap_or(NO_DEADLINE)),
@@ -272,7 +331,7 @@ mod tests {
             visibility: None,
             published_only: false,
             statuses: vec![],
-            lead_unit_path: None,
+            lead_unit_ids: vec![],
             category_ids: vec![],
             channel: None,
             rectification_type: None,
@@ -294,7 +353,7 @@ mod tests {
     fn placeholders_are_numbered_in_the_order_values_are_bound() {
         let mut f = filter();
         f.statuses = vec!["new".into(), "assigned".into()];
-        f.lead_unit_path = Some("/1/2/".into());
+        f.lead_unit_ids = vec![2, 7];
         f.sort = SortKey::Deadline;
         f.after = Some(After {
             value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),

@@ -18,7 +18,6 @@ macro_rules! problem_columns {
           p.created_by, p.created_at, p.updated_at, p.version"
     };
 }
-pub(crate) use problem_columns;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct ProblemRow {

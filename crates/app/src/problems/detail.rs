@@ -1,0 +1,180 @@
+//! One problem with everything its reader may see: measures, notes, evidence, sign-offs,
+//! extensions, callbacks, mechanisms, feedback (with reporters' contacts only for the handling
+//! units), the timeline from the audit log and the actions the reader may take now.
+
+use super::summary::{allowed_actions, flags_of, summary};
+use super::{Loaded, load_visible};
+use crate::views::{
+    CallbackView, EvidenceView, ExtensionView, MeasureView, Named, NoteView, ProblemDetail,
+    ProblemRef, SignoffView, TimelineEntry,
+};
+use crate::{Actor, App};
+use chrono::NaiveDate;
+use domain::access;
+use domain::unit::UnitPath;
+use domain::{CategoryId, ProblemId, Result, UserId};
+use store::problem_list::ProblemListRow;
+
+impl App {
+    /// Everything about one problem that the reader may see.
+    pub async fn get_problem(&self, actor: &Actor, id: ProblemId) -> Result<ProblemDetail> {
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let (Loaded { row, place }, p) = load_visible(&mut c, actor, id).await?;
+        let cal = self.calendar().await?;
+        let today = self.clock.today();
+        let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
+        let units = store::units::list_units(&mut c).await?;
+        let unit_named = |uid: i64| Named {
+            id: uid,
+            name: units
+                .iter()
+                .find(|u| u.id == uid)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+        };
+        let category = match row.category_id {
+            Some(cid) => store::categories::get_category(&mut c, CategoryId::new(cid))
+                .await?
+                .map(|r| r.name),
+            None => None,
+        };
+        let lead_name = row.lead_unit_id.map(|u| unit_named(u).name);
+        let listed = ProblemListRow::from_problem(&row, lead_name, category);
+        let flags = flags_of(&listed, today, cutoff, &cal);
+        let summary = summary(listed, flags);
+        let coop = store::problems::list_cooperating_units(&mut c, id).await?;
+        let leader = match row.responsible_leader_id {
+            Some(uid) => store::users::get_user(&mut c, UserId::new(uid))
+                .await?
+                .map(|u| Named {
+                    id: u.id,
+                    name: u.display_name,
+                }),
+            None => None,
+        };
+        let measures = store::rectification::list_measures(&mut c, id).await?;
+        let notes = store::rectification::list_notes(&mut c, id).await?;
+        let mut note_views = Vec::with_capacity(notes.len());
+        for n in &notes {
+            let author = match n.author_id {
+                Some(a) => store::users::get_user(&mut c, UserId::new(a))
+                    .await?
+                    .map(|u| Named {
+                        id: u.id,
+                        name: u.display_name,
+                    }),
+                None => None,
+            };
+            note_views.push(NoteView::from_row(n, author));
+        }
+        let evidence = store::rectification::list_evidence(&mut c, id).await?;
+        let signoffs = store::rectification::list_signoffs(&mut c, id).await?;
+        let extensions = store::rectification::list_extensions(&mut c, id).await?;
+        let callbacks = store::rectification::list_callbacks(&mut c, id).await?;
+        let mechanisms = store::mechanisms::mechanisms_of_problem(&mut c, id).await?;
+        let feedback = store::feedback::list_feedback_of_problem(&mut c, id).await?;
+        let merged_into = match row.merged_into_id {
+            Some(t) => store::problems::get_problem(&mut c, ProblemId::new(t))
+                .await?
+                .map(|r| ProblemRef {
+                    id: r.id,
+                    number: r.number,
+                    title: r.title,
+                }),
+            None => None,
+        };
+        let merged_from = store::problems::list_merged_into(&mut c, id).await?;
+        let history = store::audit::rows_for_entity(&mut c, "problem", id.get()).await?;
+        let mut feedback_views = Vec::with_capacity(feedback.len());
+        for f in &feedback {
+            let unit_path = units
+                .iter()
+                .find(|u| u.id == f.unit_id)
+                .map(|u| u.path.clone())
+                .unwrap_or_default();
+            let see_reporter = UnitPath::parse(&unit_path)
+                .is_ok_and(|up| access::may_see_reporter(&p, &up, Some(&place)));
+            feedback_views.push(crate::feedback::view(
+                f,
+                unit_named(f.unit_id),
+                see_reporter,
+            ));
+        }
+        let deadlines: Vec<NaiveDate> = row.deadline.into_iter().collect();
+        Ok(ProblemDetail {
+            description: row.description.clone(),
+            kind: row.kind.clone(),
+            owner_unit: unit_named(row.owner_unit_id),
+            cooperating_units: coop
+                .into_iter()
+                .map(|u| Named {
+                    id: u.id,
+                    name: u.name,
+                })
+                .collect(),
+            responsible_leader: leader,
+            responsible_person: row.responsible_person.clone(),
+            original_deadline: row.original_deadline,
+            extension_count: row.extension_count,
+            root_cause: row.root_cause.clone(),
+            public_reply: row.public_reply.clone(),
+            verification_note: row.verification_note.clone(),
+            solved: row.solved,
+            satisfaction: row.satisfaction.clone(),
+            manual_colour: row.manual_colour.clone(),
+            manual_colour_reason: row.manual_colour_reason.clone(),
+            sent_back_count: row.sent_back_count,
+            reopen_count: row.reopen_count,
+            merged_into,
+            merged_from: merged_from
+                .into_iter()
+                .map(|(id, number)| ProblemRef {
+                    id,
+                    number,
+                    title: String::new(),
+                })
+                .collect(),
+            dismiss_reason: row.dismiss_reason.clone(),
+            closed_without_evidence: row.closed_without_evidence,
+            excluded_from_scoring: row.excluded_from_scoring,
+            received_on: row.received_on,
+            assigned_at: row.assigned_at,
+            submitted_at: row.submitted_at,
+            closed_at: row.closed_at,
+            measures: measures
+                .iter()
+                .map(|m| MeasureView::from_row(m, m.owner_unit_id.map(unit_named), today))
+                .collect(),
+            notes: note_views,
+            evidence: evidence.iter().map(EvidenceView::from_row).collect(),
+            signoffs: signoffs.iter().map(SignoffView::from_row).collect(),
+            extensions: extensions.iter().map(ExtensionView::from_row).collect(),
+            callbacks: callbacks.iter().map(CallbackView::from_row).collect(),
+            mechanisms: mechanisms
+                .into_iter()
+                .map(|m| ProblemRef {
+                    id: m.id,
+                    number: String::new(),
+                    title: m.title,
+                })
+                .collect(),
+            feedback: feedback_views,
+            timeline: history
+                .into_iter()
+                .map(|h| TimelineEntry {
+                    seq: h.seq,
+                    at: h.at,
+                    actor: h.actor,
+                    action: h.action,
+                })
+                .collect(),
+            allowed_actions: allowed_actions(&p, &row, &place)?
+                .into_iter()
+                .map(|a| a.as_str().to_string())
+                .collect(),
+            calendar_warnings: cal.warnings_for(&deadlines),
+            summary,
+        })
+    }
+}

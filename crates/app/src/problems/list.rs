@@ -1,0 +1,310 @@
+//! Listing problems: the query a client sends, its parsing (sort, cursor, filters) and one page.
+
+use super::summary::{flags_of, summary};
+use crate::views::ProblemPage;
+use crate::{Actor, App};
+use base64::Engine as _;
+use chrono::NaiveDate;
+use domain::access::Intent;
+use domain::feedback::Channel;
+use domain::problem::RectificationType;
+use domain::supervision::Colour;
+use domain::workflow::Status;
+use domain::{CategoryId, Error, Result, UnitId};
+use serde::Deserialize;
+use store::problem_list::{After, CursorValue, ProblemFilter, SortKey, Visibility};
+
+/// Filters, sorting and paging for the problem list.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProblemQuery {
+    /// One status or several, comma-separated: `new,assigned`.
+    pub status: Option<String>,
+    /// Lead unit, including its sub-units.
+    pub unit_id: Option<i64>,
+    /// Category, including its sub-categories.
+    pub category_id: Option<i64>,
+    pub channel: Option<String>,
+    pub rectification_type: Option<String>,
+    pub campaign_id: Option<i64>,
+    pub overdue: Option<bool>,
+    /// `blue`, `yellow` or `red`.
+    pub colour: Option<String>,
+    pub deadline_from: Option<NaiveDate>,
+    pub deadline_to: Option<NaiveDate>,
+    /// `created`, `deadline`, `updated` or `number`; prefix `-` for descending. Default `-created`.
+    pub sort: Option<String>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<i64>,
+}
+
+fn encode_cursor(after: &After, sort: SortKey) -> String {
+    let value = match &after.value {
+        CursorValue::Id => String::new(),
+        CursorValue::Date(d) => d.to_string(),
+        CursorValue::Time(t) => t.to_rfc3339(),
+        CursorValue::Text(s) => s.clone(),
+    };
+    let raw = format!("{}|{}|{}", sort_name(sort), after.id, value);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
+fn decode_cursor(cursor: &str, sort: SortKey) -> Result<After> {
+    let bad = || {
+        Error::invalid(
+            "cursor",
+            "翻页游标无效，请从第一页重新开始",
+            "the cursor is invalid; start again from the first page",
+        )
+    };
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .map_err(|_| bad())?;
+    let raw = String::from_utf8(raw).map_err(|_| bad())?;
+    let mut parts = raw.splitn(3, '|');
+    let (Some(s), Some(id), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    if s != sort_name(sort) {
+        return Err(Error::invalid(
+            "cursor",
+            "游标与当前排序方式不符",
+            "the cursor was made for another sort order",
+        ));
+    }
+    let id: i64 = id.parse().map_err(|_| bad())?;
+    let value = match sort {
+        SortKey::Created => CursorValue::Id,
+        SortKey::Deadline => CursorValue::Date(value.parse().map_err(|_| bad())?),
+        SortKey::Updated => CursorValue::Time(
+            chrono::DateTime::parse_from_rfc3339(value)
+                .map_err(|_| bad())?
+                .with_timezone(&chrono::Utc),
+        ),
+        SortKey::Number => CursorValue::Text(value.to_string()),
+    };
+    Ok(After { value, id })
+}
+
+fn sort_name(sort: SortKey) -> &'static str {
+    match sort {
+        SortKey::Created => "created",
+        SortKey::Deadline => "deadline",
+        SortKey::Updated => "updated",
+        SortKey::Number => "number",
+    }
+}
+
+fn parse_sort(s: Option<&str>) -> Result<(SortKey, bool)> {
+    let s = s.unwrap_or("-created").trim();
+    let (desc, name) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let key = match name {
+        "created" => SortKey::Created,
+        "deadline" => SortKey::Deadline,
+        "updated" => SortKey::Updated,
+        "number" => SortKey::Number,
+        other => {
+            return Err(Error::invalid(
+                "sort",
+                format!(
+                    "未知排序“{other}”（可选：created、deadline、updated、number，前加 - 为倒序）"
+                ),
+                format!(
+                    "unknown sort \"{other}\" (known: created, deadline, updated, number; prefix - for descending)"
+                ),
+            ));
+        }
+    };
+    Ok((key, desc))
+}
+
+impl App {
+    /// One page of the problems the reader may see.
+    pub async fn list_problems(&self, actor: &Actor, q: &ProblemQuery) -> Result<ProblemPage> {
+        let p = actor.user_for(Intent::Read)?;
+        // A user whose subtree holds every unit sees everything: no filter to evaluate per row.
+        let sees_all = p.is_admin()
+            || self
+                .units()
+                .await?
+                .iter()
+                .all(|u| u.path.starts_with(p.unit_path.as_str()));
+        let visibility = if sees_all {
+            None
+        } else {
+            Some(Visibility {
+                path_prefix: p.unit_path.as_str().to_string(),
+                user_id: p.user_id.get(),
+            })
+        };
+        self.list_problems_with(visibility, false, q).await
+    }
+
+    pub(crate) async fn list_problems_with(
+        &self,
+        visibility: Option<Visibility>,
+        published_only: bool,
+        q: &ProblemQuery,
+    ) -> Result<ProblemPage> {
+        let cal = self.calendar().await?;
+        let today = self.clock.today();
+        let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
+        let (sort, descending) = parse_sort(q.sort.as_deref())?;
+        let limit = q.limit.unwrap_or(50);
+        if !(1..=200).contains(&limit) {
+            return Err(Error::invalid(
+                "limit",
+                "每页条数须为1–200",
+                "limit must be 1–200",
+            ));
+        }
+        let statuses = match &q.status {
+            Some(s) => s
+                .split(',')
+                .filter(|x| !x.trim().is_empty())
+                .map(|x| Status::parse(x).map(|s| s.as_str().to_string()))
+                .collect::<Result<Vec<_>>>()?,
+            None => vec![],
+        };
+        if let (Some(from), Some(to)) = (q.deadline_from, q.deadline_to)
+            && from > to
+        {
+            return Err(Error::invalid(
+                "deadline_from",
+                format!("起始日期 {from} 晚于截止日期 {to}"),
+                format!("deadline_from {from} is after deadline_to {to}"),
+            ));
+        }
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let lead_unit_ids = match q.unit_id {
+            Some(uid) => {
+                let units = self.units_with(UnitId::new(uid)).await?;
+                let root = units
+                    .iter()
+                    .find(|u| u.id == uid)
+                    .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(uid)))?;
+                units
+                    .iter()
+                    .filter(|u| u.path.starts_with(&root.path))
+                    .map(|u| u.id)
+                    .collect()
+            }
+            None => vec![],
+        };
+        let category_ids = match q.category_id {
+            Some(cid) => {
+                let all = store::categories::list_categories(&mut c).await?;
+                if !all.iter().any(|x| x.id == cid) {
+                    return Err(crate::categories::unknown_category(CategoryId::new(cid)));
+                }
+                descendants(cid, &all)
+            }
+            None => vec![],
+        };
+        let filter = ProblemFilter {
+            visibility,
+            published_only,
+            statuses,
+            lead_unit_ids,
+            category_ids,
+            channel: q
+                .channel
+                .as_deref()
+                .map(Channel::parse)
+                .transpose()?
+                .map(|c| c.as_str().to_string()),
+            rectification_type: q
+                .rectification_type
+                .as_deref()
+                .map(RectificationType::parse)
+                .transpose()?
+                .map(|t| t.as_str().to_string()),
+            campaign_id: q.campaign_id,
+            overdue: q.overdue,
+            colour: q
+                .colour
+                .as_deref()
+                .map(Colour::parse)
+                .transpose()?
+                .map(|c| c.as_str().to_string()),
+            deadline_from: q.deadline_from,
+            deadline_to: q.deadline_to,
+            today,
+            due_soon_cutoff: cutoff,
+            sort,
+            descending,
+            after: q
+                .cursor
+                .as_deref()
+                .map(|cur| decode_cursor(cur, sort))
+                .transpose()?,
+            limit,
+        };
+        let (rows, more) = store::problem_list::list_problems(&mut c, &filter).await?;
+        let next_cursor = if more {
+            rows.last()
+                .map(|r| encode_cursor(&store::problem_list::cursor_of(r, sort), sort))
+        } else {
+            None
+        };
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let flags = flags_of(&r, today, cutoff, &cal);
+                summary(r, flags)
+            })
+            .collect();
+        Ok(ProblemPage { items, next_cursor })
+    }
+}
+
+fn descendants(root: i64, all: &[store::categories::CategoryRow]) -> Vec<i64> {
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let parent = out[i];
+        out.extend(
+            all.iter()
+                .filter(|c| c.parent_id == Some(parent))
+                .map(|c| c.id),
+        );
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_another_sort() {
+        let after = After {
+            value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 10, 9).unwrap()),
+            id: 42,
+        };
+        let enc = encode_cursor(&after, SortKey::Deadline);
+        let dec = decode_cursor(&enc, SortKey::Deadline).unwrap();
+        assert_eq!(dec.id, 42);
+        assert_eq!(dec.value, after.value);
+        assert!(decode_cursor(&enc, SortKey::Created).is_err());
+        assert!(decode_cursor("!!!", SortKey::Created).is_err());
+    }
+
+    #[test]
+    fn sort_names_parse_with_an_optional_minus() {
+        assert_eq!(
+            parse_sort(Some("-deadline")).unwrap(),
+            (SortKey::Deadline, true)
+        );
+        assert_eq!(parse_sort(None).unwrap(), (SortKey::Created, true));
+        assert!(parse_sort(Some("colour")).is_err());
+    }
+}

@@ -1,0 +1,486 @@
+//! The problem list (问题清单): creating problems (from feedback or by hand) and editing them with
+//! optimistic locking. Reading one is in [`detail`], listing in [`list`], the list's view of a
+//! problem in [`summary`].
+
+mod detail;
+mod list;
+mod summary;
+
+use crate::views::ProblemDetail;
+use crate::{Actor, App};
+use chrono::NaiveDate;
+use domain::access::{self, Intent, Principal, ProblemPlace};
+use domain::feedback::{Channel, FeedbackKind};
+use domain::problem::{CodePrefix, Priority, ProblemNumber, RectificationType};
+use domain::unit::UnitPath;
+use domain::workflow::{SignoffStage, State, Status};
+use domain::{CampaignId, CategoryId, Error, FeedbackId, ProblemId, Result, UnitId, UserId};
+pub use list::ProblemQuery;
+use serde::Deserialize;
+use store::Conn;
+use store::problems::ProblemRow;
+
+/// What the office gives to put a problem on the list.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProblemInput {
+    pub campaign_id: i64,
+    pub title: String,
+    pub description: String,
+    pub category_id: Option<i64>,
+    /// Where the problem came from: `hotline`, `portal`, `self_inspection`…
+    pub channel: String,
+    /// `consult`, `complaint`…; sets the time limits. Default `complaint`.
+    pub kind: Option<String>,
+    /// Default `normal`.
+    pub priority: Option<String>,
+    /// `immediate` (立行立改), `deadline` (限期整改, the default) or `ongoing` (长期坚持).
+    pub rectification_type: Option<String>,
+    /// The unit whose list it goes on; default the campaign's unit.
+    pub owner_unit_id: Option<i64>,
+    /// Feedback items this problem is made from.
+    #[serde(default)]
+    pub feedback_ids: Vec<i64>,
+    /// When the problem was first reported; default today.
+    pub received_on: Option<NaiveDate>,
+}
+
+/// Deserialises a field that may be absent (leave unchanged), null (clear) or a value.
+fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A partial edit. `version` must be the version the editor read.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemPatch {
+    pub version: i64,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub category_id: Option<Option<i64>>,
+    pub channel: Option<String>,
+    pub kind: Option<String>,
+    pub priority: Option<String>,
+    pub rectification_type: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub deadline: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub responsible_leader_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub responsible_person: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub root_cause: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub public_reply: Option<Option<String>>,
+    pub cooperating_unit_ids: Option<Vec<i64>>,
+}
+
+/// A problem row with where it sits in the tree.
+pub(crate) struct Loaded {
+    pub row: ProblemRow,
+    pub place: ProblemPlace,
+}
+
+pub(crate) async fn load(c: &mut Conn<'_>, id: ProblemId) -> Result<Loaded> {
+    let row = store::problems::get_problem(c, id)
+        .await?
+        .ok_or_else(|| Error::not_found("problem"))?;
+    let place_row = store::problems::get_place(c, id)
+        .await?
+        .ok_or_else(|| Error::not_found("problem"))?;
+    let coop = store::problems::list_cooperating_units(c, id).await?;
+    let place = ProblemPlace {
+        owner_unit: UnitPath::parse(&place_row.owner_path)?,
+        lead_unit: place_row
+            .lead_path
+            .as_deref()
+            .map(UnitPath::parse)
+            .transpose()?,
+        cooperating_units: coop
+            .iter()
+            .map(|u| UnitPath::parse(&u.path))
+            .collect::<Result<_>>()?,
+        responsible_leader: place_row.responsible_leader_id.map(UserId::new),
+        published: place_row.published,
+    };
+    Ok(Loaded { row, place })
+}
+
+/// Loads a problem the actor may see; anything else is 404, so that existence does not leak.
+pub(crate) async fn load_visible(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    id: ProblemId,
+) -> Result<(Loaded, Principal)> {
+    let p = actor.user_for(Intent::Read)?.clone();
+    let loaded = load(c, id).await?;
+    if !access::may_read(&p, &loaded.place) {
+        return Err(Error::not_found("problem"));
+    }
+    Ok((loaded, p))
+}
+
+pub(crate) fn state_of(row: &ProblemRow) -> Result<State> {
+    Ok(State::new(
+        Status::parse(&row.status)?,
+        row.signoff_stage.as_deref().and_then(SignoffStage::parse),
+    ))
+}
+
+impl App {
+    /// Puts a problem on the list, optionally made from feedback items.
+    pub async fn create_problem(
+        &self,
+        actor: &Actor,
+        input: &NewProblemInput,
+    ) -> Result<ProblemDetail> {
+        let id = self.insert_problem(actor, input).await?;
+        self.get_problem(actor, id).await
+    }
+
+    pub(crate) async fn insert_problem(
+        &self,
+        actor: &Actor,
+        input: &NewProblemInput,
+    ) -> Result<ProblemId> {
+        let p = actor.user_for(Intent::Write)?.clone();
+        let max = self.settings.text.max_text_chars;
+        let title = domain::text::title("title", &input.title)?;
+        let description = domain::text::required_text("description", &input.description, max)?;
+        let channel = Channel::parse(&input.channel)?;
+        let kind = input
+            .kind
+            .as_deref()
+            .map(FeedbackKind::parse)
+            .transpose()?
+            .unwrap_or(FeedbackKind::Complaint);
+        let priority = input
+            .priority
+            .as_deref()
+            .map(Priority::parse)
+            .transpose()?
+            .unwrap_or(Priority::Normal);
+        let rtype = input
+            .rectification_type
+            .as_deref()
+            .map(RectificationType::parse)
+            .transpose()?
+            .unwrap_or(RectificationType::Deadline);
+        let now = self.clock.now();
+        let today = self.clock.today();
+        let received_on = input.received_on.unwrap_or(today);
+        if received_on > today {
+            return Err(Error::invalid(
+                "received_on",
+                format!("日期 {received_on} 在未来"),
+                format!("{received_on} is in the future"),
+            ));
+        }
+        let mut tx = self.db.begin().await?;
+        let campaign =
+            store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(input.campaign_id))
+                .await?
+                .ok_or_else(|| {
+                    Error::invalid_with_code(
+                        "unknown_campaign",
+                        "campaign_id",
+                        format!("专项工作 {} 不存在", input.campaign_id),
+                        format!("campaign {} does not exist", input.campaign_id),
+                    )
+                })?;
+        let owner_id = UnitId::new(input.owner_unit_id.unwrap_or(campaign.unit_id));
+        let owner = store::units::get_unit(&mut tx.conn(), owner_id)
+            .await?
+            .ok_or_else(|| crate::units::unknown_unit_id(owner_id))?;
+        if !p.may_run_list_in(&owner.unit_path()?) {
+            return Err(Error::forbidden(
+                "只有专班办公室可以在本单位的清单上建立问题",
+                "only the campaign office may put problems on this unit's list",
+            ));
+        }
+        if let Some(cid) = input.category_id {
+            store::categories::get_category(&mut tx.conn(), CategoryId::new(cid))
+                .await?
+                .ok_or_else(|| crate::categories::unknown_category(CategoryId::new(cid)))?;
+        }
+        let prefix = CodePrefix::parse(&campaign.code_prefix)?;
+        let year = chrono::Datelike::year(&today);
+        let seq = store::campaigns::next_number(&mut tx.conn(), prefix.as_str(), year).await?;
+        let number = ProblemNumber::new(&prefix, year, seq);
+        let row = ProblemRow {
+            id: 0,
+            number: number.as_str().to_string(),
+            campaign_id: campaign.id,
+            owner_unit_id: owner.id,
+            title,
+            description,
+            category_id: input.category_id,
+            channel: channel.as_str().into(),
+            kind: kind.as_str().into(),
+            priority: priority.as_str().into(),
+            rectification_type: rtype.as_str().into(),
+            status: Status::New.as_str().into(),
+            signoff_stage: None,
+            lead_unit_id: None,
+            responsible_leader_id: None,
+            responsible_person: None,
+            deadline: None,
+            original_deadline: None,
+            extension_count: 0,
+            root_cause: None,
+            public_reply: None,
+            verification_note: None,
+            solved: None,
+            satisfaction: None,
+            published: false,
+            published_at: None,
+            excluded_from_scoring: false,
+            exclusion_reason: None,
+            manual_colour: None,
+            manual_colour_reason: None,
+            awaiting_resubmission: false,
+            next_measure_deadline: None,
+            sent_back_count: 0,
+            reopen_count: 0,
+            merged_into_id: None,
+            dismiss_reason: None,
+            closed_without_evidence: false,
+            received_on,
+            assigned_at: None,
+            submitted_at: None,
+            closed_at: None,
+            created_by: Some(p.user_id.get()),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let id = store::problems::insert_problem(&mut tx.conn(), &row).await?;
+        for fid in &input.feedback_ids {
+            let fb = store::feedback::get_feedback(&mut tx.conn(), FeedbackId::new(*fid))
+                .await?
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "feedback_ids",
+                        format!("诉求 {fid} 不存在"),
+                        format!("feedback {fid} does not exist"),
+                    )
+                })?;
+            let fb_unit = store::units::get_unit(&mut tx.conn(), UnitId::new(fb.unit_id)).await?;
+            if !fb_unit.is_some_and(|u| u.unit_path().is_ok_and(|path| p.covers(&path))) {
+                return Err(Error::invalid(
+                    "feedback_ids",
+                    format!("诉求 {fid} 不存在"),
+                    format!("feedback {fid} does not exist"),
+                ));
+            }
+            if let Some(existing) = fb.problem_id {
+                return Err(Error::conflict(
+                    "feedback_ids",
+                    format!("诉求 {fid} 已关联问题 {existing}"),
+                    format!("feedback {fid} is already linked to problem {existing}"),
+                ));
+            }
+            store::feedback::link_feedback(&mut tx.conn(), FeedbackId::new(*fid), Some(id), now)
+                .await?;
+        }
+        let stored = store::problems::get_problem(&mut tx.conn(), id)
+            .await?
+            .ok_or_else(|| Error::not_found("problem"))?;
+        crate::audit::record::<(), _>(
+            &mut tx.conn(),
+            now,
+            actor,
+            "problem.create",
+            "problem",
+            Some(id.get()),
+            None,
+            Some(&stored),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Edits a problem's fields. The office edits what it decides (title, category, units,
+    /// deadline…); the units doing the work edit the rectification details (root cause, reply,
+    /// responsible person). A stale `version` changes nothing.
+    pub async fn update_problem(
+        &self,
+        actor: &Actor,
+        id: ProblemId,
+        patch: &ProblemPatch,
+    ) -> Result<ProblemDetail> {
+        let now = self.clock.now();
+        let max = self.settings.text.max_text_chars;
+        let mut tx = self.db.begin().await?;
+        let (Loaded { row: before, place }, p) = load_visible(&mut tx.conn(), actor, id).await?;
+        if !p.token_allows(Intent::Write) {
+            return Err(Error::forbidden("该令牌只读", "this token is read-only"));
+        }
+        if patch.version != before.version {
+            return Err(Error::StaleVersion {
+                sent: patch.version,
+                current: before.version,
+            });
+        }
+        let listing = patch.title.is_some()
+            || patch.description.is_some()
+            || patch.category_id.is_some()
+            || patch.channel.is_some()
+            || patch.kind.is_some()
+            || patch.priority.is_some()
+            || patch.rectification_type.is_some()
+            || patch.deadline.is_some()
+            || patch.responsible_leader_id.is_some()
+            || patch.cooperating_unit_ids.is_some();
+        let rectification = patch.root_cause.is_some()
+            || patch.public_reply.is_some()
+            || patch.responsible_person.is_some();
+        if listing && !access::may_edit_listing(&p, &place) {
+            return Err(Error::forbidden(
+                "只有专班办公室可以修改问题的标题、类别、责任单位和时限",
+                "only the campaign office may change the title, category, units or deadline",
+            ));
+        }
+        if rectification && !access::may_edit_rectification(&p, &place) {
+            return Err(Error::forbidden(
+                "您不能修改该问题的整改信息",
+                "you may not edit this problem's rectification details",
+            ));
+        }
+        let status = Status::parse(&before.status)?;
+        if !status.is_open() && status != Status::Closed {
+            return Err(Error::conflict(
+                "status",
+                format!("问题已{}，不能再修改", status.label_zh()),
+                format!("the problem is {status} and can no longer be edited"),
+            ));
+        }
+        let mut row = before.clone();
+        if let Some(t) = &patch.title {
+            row.title = domain::text::title("title", t)?;
+        }
+        if let Some(d) = &patch.description {
+            row.description = domain::text::required_text("description", d, max)?;
+        }
+        if let Some(cat) = patch.category_id {
+            if let Some(cid) = cat {
+                store::categories::get_category(&mut tx.conn(), CategoryId::new(cid))
+                    .await?
+                    .ok_or_else(|| crate::categories::unknown_category(CategoryId::new(cid)))?;
+            }
+            row.category_id = cat;
+        }
+        if let Some(v) = &patch.channel {
+            row.channel = Channel::parse(v)?.as_str().into();
+        }
+        if let Some(v) = &patch.kind {
+            row.kind = FeedbackKind::parse(v)?.as_str().into();
+        }
+        if let Some(v) = &patch.priority {
+            row.priority = Priority::parse(v)?.as_str().into();
+        }
+        if let Some(v) = &patch.rectification_type {
+            row.rectification_type = RectificationType::parse(v)?.as_str().into();
+        }
+        if let Some(deadline) = patch.deadline {
+            if let Some(d) = deadline {
+                check_not_past("deadline", d, self.clock.today())?;
+            }
+            row.deadline = deadline;
+        }
+        if let Some(leader) = patch.responsible_leader_id {
+            if let Some(uid) = leader {
+                check_user_exists(&mut tx.conn(), uid, "responsible_leader_id").await?;
+            }
+            row.responsible_leader_id = leader;
+        }
+        if let Some(v) = &patch.responsible_person {
+            row.responsible_person =
+                domain::text::optional_text("responsible_person", v.as_deref(), 100)?;
+        }
+        if let Some(v) = &patch.root_cause {
+            row.root_cause = domain::text::optional_text("root_cause", v.as_deref(), max)?;
+        }
+        if let Some(v) = &patch.public_reply {
+            row.public_reply = domain::text::optional_text("public_reply", v.as_deref(), max)?;
+        }
+        if let Some(ids) = &patch.cooperating_unit_ids {
+            let units = check_cooperating_units(&mut tx.conn(), ids, row.lead_unit_id).await?;
+            store::problems::set_cooperating_units(&mut tx.conn(), id, &units).await?;
+        }
+        row.updated_at = now;
+        store::problems::update_problem(&mut tx.conn(), &row).await?;
+        let after = store::problems::get_problem(&mut tx.conn(), id)
+            .await?
+            .ok_or_else(|| Error::not_found("problem"))?;
+        crate::audit::record(
+            &mut tx.conn(),
+            now,
+            actor,
+            "problem.update",
+            "problem",
+            Some(id.get()),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_problem(actor, id).await
+    }
+}
+
+pub(crate) fn check_not_past(field: &str, date: NaiveDate, today: NaiveDate) -> Result<()> {
+    if date < today {
+        return Err(Error::invalid(
+            field,
+            format!("日期 {date} 已经过去（今天是 {today}）"),
+            format!("{date} is in the past (today is {today})"),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) async fn check_user_exists(c: &mut Conn<'_>, id: i64, field: &str) -> Result<()> {
+    match store::users::get_user(c, UserId::new(id)).await? {
+        Some(_) => Ok(()),
+        None => Err(Error::invalid(
+            field,
+            format!("用户 {id} 不存在"),
+            format!("user {id} does not exist"),
+        )),
+    }
+}
+
+pub(crate) async fn check_cooperating_units(
+    c: &mut Conn<'_>,
+    ids: &[i64],
+    lead: Option<i64>,
+) -> Result<Vec<UnitId>> {
+    let mut out = Vec::new();
+    for id in ids {
+        if Some(*id) == lead {
+            return Err(Error::invalid(
+                "cooperating_unit_ids",
+                "牵头单位不能同时是配合单位",
+                "the lead unit cannot also be a cooperating unit",
+            ));
+        }
+        store::units::get_unit(c, UnitId::new(*id))
+            .await?
+            .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(*id)))?;
+        if !out.contains(&UnitId::new(*id)) {
+            out.push(UnitId::new(*id));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,89 @@
+//! A problem as a list shows it: its derived flags (overdue, due soon, colour, working days left)
+//! and the actions a reader may take.
+
+use crate::views::{Named, ProblemSummary};
+use chrono::NaiveDate;
+use domain::Result;
+use domain::access::{self, Principal, ProblemPlace};
+use domain::calendar::WorkCalendar;
+use domain::supervision::{Colour, FlagInputs, Flags};
+use domain::workflow::{Action, SignoffStage, Status};
+use store::problem_list::ProblemListRow;
+use store::problems::ProblemRow;
+
+/// The flags derived from the row and today; never stored.
+pub(crate) fn flags_of(
+    row: &ProblemListRow,
+    today: NaiveDate,
+    cutoff: NaiveDate,
+    cal: &WorkCalendar,
+) -> Flags {
+    let open = Status::parse(&row.status)
+        .map(Status::is_open)
+        .unwrap_or(false);
+    domain::supervision::derive(
+        FlagInputs {
+            open,
+            deadline: row.deadline,
+            next_measure_deadline: row.next_measure_deadline,
+            awaiting_resubmission: row.awaiting_resubmission,
+            manual: row
+                .manual_colour
+                .as_deref()
+                .and_then(|c| Colour::parse(c).ok()),
+        },
+        today,
+        cutoff,
+        cal,
+    )
+}
+
+pub(crate) fn summary(row: ProblemListRow, flags: Flags) -> ProblemSummary {
+    let status_label = Status::parse(&row.status)
+        .map(|s| s.label_zh().to_string())
+        .unwrap_or_default();
+    ProblemSummary {
+        id: row.id,
+        number: row.number,
+        title: row.title,
+        status: row.status,
+        status_label,
+        signoff_stage: row.signoff_stage,
+        campaign_id: row.campaign_id,
+        lead_unit: row.lead_unit_id.map(|id| Named {
+            id,
+            name: row.lead_unit_name.unwrap_or_default(),
+        }),
+        category: row.category_id.map(|id| Named {
+            id,
+            name: row.category_name.unwrap_or_default(),
+        }),
+        channel: row.channel,
+        priority: row.priority,
+        rectification_type: row.rectification_type,
+        deadline: row.deadline,
+        flags,
+        published: row.published,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        version: row.version,
+    }
+}
+
+/// The actions the principal may take now: legal from the state and allowed to them.
+pub(crate) fn allowed_actions(
+    p: &Principal,
+    row: &ProblemRow,
+    place: &ProblemPlace,
+) -> Result<Vec<Action>> {
+    let state = super::state_of(row)?;
+    Ok(state
+        .allowed()
+        .into_iter()
+        .filter(|a| match (a, state.stage) {
+            (Action::SendBack, Some(SignoffStage::Leader)) => access::may_act_as_leader(p, place),
+            (Action::SendBack, _) => access::may_verify(p, place),
+            _ => access::may_take(p, *a, place),
+        })
+        .collect())
+}
