@@ -79,6 +79,15 @@ fn actor_from(row: AuthRow) -> Result<Actor> {
     })
 }
 
+/// A signed-in caller as the auth cache keeps them (see [`crate::cache`]): good while the data
+/// generation is unchanged (a logout, a revoked token or a changed user is a write, which moves it)
+/// and the session or token has not expired.
+#[derive(Debug, Clone)]
+pub(crate) struct CachedActor {
+    actor: Actor,
+    expires_at: Option<DateTime<Utc>>,
+}
+
 /// A new login session: the secret goes into the cookie, only its hash into the database.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -125,7 +134,7 @@ impl App {
         let user = match (ok, user) {
             (true, Some(u)) => u,
             _ => {
-                tx.commit().await?;
+                self.commit(tx).await?;
                 return Err(invalid_login());
             }
         };
@@ -151,7 +160,7 @@ impl App {
             Some(&serde_json::json!({ "username": user.username, "client": client })),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         let unit_name = self.unit_name(UnitId::new(user.unit_id)).await?;
         Ok(Session {
             secret,
@@ -161,46 +170,90 @@ impl App {
     }
 
     /// Ends a session.
+    /// Ends a session. Like every write it goes into the audit chain, which also tells every
+    /// node's auth cache that the session is gone.
     pub async fn logout(&self, session_secret: &str) -> Result<()> {
+        let hash = sha256_hex(session_secret.as_bytes());
+        let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        store::auth::delete_session(&mut tx.conn(), &sha256_hex(session_secret.as_bytes())).await?;
-        tx.commit().await
+        let Some(session) = store::auth::find_session(&mut tx.conn(), &hash, now).await? else {
+            return Ok(());
+        };
+        store::auth::delete_session(&mut tx.conn(), &hash).await?;
+        crate::audit::record::<(), _>(
+            &mut tx.conn(),
+            now,
+            &Actor::System("logout"),
+            "session.logout",
+            "user",
+            Some(session.user_id),
+            None,
+            Some(&serde_json::json!({ "username": session.username })),
+        )
+        .await?;
+        self.commit(tx).await
+    }
+
+    /// Looks a secret up in the auth cache, or with `lookup` in the database.
+    async fn authenticate_cached(
+        &self,
+        kind: &str,
+        secret: &str,
+        lookup: impl AsyncFnOnce(&Self, &str) -> Result<AuthRow>,
+    ) -> Result<Actor> {
+        let hash = sha256_hex(secret.as_bytes());
+        let key = format!("{kind}:{hash}");
+        let generation = self.generation().await?;
+        let now = self.clock.now();
+        if let Some(hit) = self.auth_cache.get(&key, generation)
+            && hit.expires_at.is_none_or(|e| e > now)
+        {
+            return Ok(hit.actor);
+        }
+        let row = lookup(self, &hash).await?;
+        let expires_at = row.expires_at;
+        let actor = actor_from(row)?;
+        self.auth_cache.put(
+            key,
+            generation,
+            CachedActor {
+                actor: actor.clone(),
+                expires_at,
+            },
+        );
+        Ok(actor)
     }
 
     /// The user behind a session cookie.
     pub async fn authenticate_session(&self, secret: &str) -> Result<Actor> {
-        let mut pooled = self.db.acquire().await?;
-        let row = store::auth::find_session(
-            &mut pooled.conn(),
-            &sha256_hex(secret.as_bytes()),
-            self.clock.now(),
-        )
-        .await?
-        .ok_or_else(|| Error::Unauthenticated {
-            msg: Msg::new(
-                "登录已过期，请重新登录",
-                "your session has expired; sign in again",
-            ),
-        })?;
-        actor_from(row)
+        self.authenticate_cached("session", secret, async |app: &Self, hash: &str| {
+            let mut pooled = app.db.acquire().await?;
+            store::auth::find_session(&mut pooled.conn(), hash, app.clock.now())
+                .await?
+                .ok_or_else(|| Error::Unauthenticated {
+                    msg: Msg::new(
+                        "登录已过期，请重新登录",
+                        "your session has expired; sign in again",
+                    ),
+                })
+        })
+        .await
     }
 
     /// The user behind a bearer token.
     pub async fn authenticate_token(&self, secret: &str) -> Result<Actor> {
-        let mut pooled = self.db.acquire().await?;
-        let row = store::auth::find_token(
-            &mut pooled.conn(),
-            &sha256_hex(secret.as_bytes()),
-            self.clock.now(),
-        )
-        .await?
-        .ok_or_else(|| Error::Unauthenticated {
-            msg: Msg::new(
-                "令牌无效、已撤销或已过期",
-                "the token is invalid, revoked or expired",
-            ),
-        })?;
-        actor_from(row)
+        self.authenticate_cached("token", secret, async |app: &Self, hash: &str| {
+            let mut pooled = app.db.acquire().await?;
+            store::auth::find_token(&mut pooled.conn(), hash, app.clock.now())
+                .await?
+                .ok_or_else(|| Error::Unauthenticated {
+                    msg: Msg::new(
+                        "令牌无效、已撤销或已过期",
+                        "the token is invalid, revoked or expired",
+                    ),
+                })
+        })
+        .await
     }
 
     /// Creates an API token for `user` (the admin for anyone, a user for themselves) and returns
@@ -263,7 +316,7 @@ impl App {
             Some(&view),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok((view, secret))
     }
 
@@ -301,6 +354,6 @@ impl App {
             None,
         )
         .await?;
-        tx.commit().await
+        self.commit(tx).await
     }
 }

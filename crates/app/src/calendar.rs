@@ -35,7 +35,7 @@ impl App {
             }
             store::calendar::mark_year(&mut tx.conn(), year, "builtin").await?;
         }
-        tx.commit().await
+        self.commit(tx).await
     }
 
     /// The calendar, at most a minute old.
@@ -128,7 +128,7 @@ impl App {
             Some(&after),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.forget_calendar();
         Ok(after)
     }

@@ -97,7 +97,7 @@ impl App {
             Some(&view),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(view)
     }
 
@@ -151,7 +151,7 @@ impl App {
             Some(&a),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(a)
     }
 

@@ -77,7 +77,7 @@ impl App {
             Some(&view),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(view)
     }
 
@@ -115,7 +115,7 @@ impl App {
             Some(&after),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(after)
     }
 

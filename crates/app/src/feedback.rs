@@ -301,7 +301,7 @@ impl App {
             report.created += 1;
             report.ids.push(id.get());
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(report)
     }
 
@@ -457,7 +457,7 @@ impl App {
             Some(&strip(&after)),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.get_feedback(actor, id).await
     }
 }

@@ -6,6 +6,7 @@
 pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod calendar;
 pub mod campaigns;
 pub mod categories;
@@ -42,6 +43,8 @@ pub struct Settings {
     pub login_window_minutes: i64,
     /// Argon2 memory cost in KiB (tests lower it; production keeps the default).
     pub argon2_memory_kib: u32,
+    /// How long a node trusts its last reading of the data generation (see [`cache`]).
+    pub read_cache_ms: u64,
     /// Where evidence files are kept, by hash (outside any web root).
     pub files_dir: std::path::PathBuf,
     /// The largest evidence file accepted, in bytes.
@@ -57,6 +60,7 @@ impl Default for Settings {
             max_failed_logins: 5,
             login_window_minutes: 15,
             argon2_memory_kib: 19 * 1024,
+            read_cache_ms: 250,
             files_dir: std::path::PathBuf::from("data/files"),
             max_upload_bytes: 20 * 1024 * 1024,
         }
@@ -71,6 +75,9 @@ pub struct App {
     pub settings: Arc<Settings>,
     calendar: Arc<calendar::CalendarCache>,
     units: Arc<units::UnitCache>,
+    generation: Arc<cache::Generation>,
+    /// Who a session or token belongs to, by the secret's hash.
+    auth_cache: Arc<cache::Cache<String, auth::CachedActor>>,
 }
 
 impl App {
@@ -78,9 +85,13 @@ impl App {
         Self {
             db,
             clock,
-            settings: Arc::new(settings),
             calendar: Arc::new(calendar::CalendarCache::default()),
             units: Arc::new(units::UnitCache::default()),
+            generation: Arc::new(cache::Generation::new(std::time::Duration::from_millis(
+                settings.read_cache_ms,
+            ))),
+            auth_cache: Arc::new(cache::Cache::new(10_000)),
+            settings: Arc::new(settings),
         }
     }
 
@@ -101,6 +112,26 @@ impl App {
 
     pub fn backend(&self) -> Backend {
         self.db.backend()
+    }
+
+    /// Commits a write transaction and tells this node's read caches that the data changed.
+    pub(crate) async fn commit(&self, tx: store::Tx) -> Result<()> {
+        let result = tx.commit().await;
+        self.generation.invalidate();
+        result
+    }
+
+    /// The data generation: the audit chain's head, which every write moves (see [`cache`]).
+    pub async fn generation(&self) -> Result<i64> {
+        if let Some(g) = self.generation.fresh() {
+            return Ok(g);
+        }
+        let read_at = std::time::Instant::now();
+        self.generation.begin_read();
+        let mut pooled = self.db.acquire().await?;
+        let (g, _) = store::audit::head(&mut pooled.conn()).await?;
+        self.generation.store(g, read_at);
+        Ok(g)
     }
 }
 

@@ -157,7 +157,7 @@ impl App {
             Some(&v),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(v)
     }
 
@@ -225,7 +225,7 @@ impl App {
             Some(&a),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(a)
     }
 

@@ -144,7 +144,7 @@ impl App {
             Some(&audited),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(Receipt {
             tracking_code: row.tracking_code,
             rating_key,
@@ -240,7 +240,7 @@ impl App {
         }
         self.public_callback(&mut tx.conn(), pid, input.solved, satisfaction, comment)
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.track(code.as_str()).await
     }
 

@@ -166,7 +166,7 @@ impl App {
             Some(&row),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         let owner = owner_unit.map(|u| Named {
             id: u.id,
             name: u.name,
@@ -250,7 +250,7 @@ impl App {
                 }),
             None => None,
         };
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(MeasureView::from_row(&row, owner, today))
     }
 
@@ -280,7 +280,7 @@ impl App {
             None,
         )
         .await?;
-        tx.commit().await
+        self.commit(tx).await
     }
 
     pub async fn add_note(
@@ -307,7 +307,7 @@ impl App {
             Some(&row),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(NoteView::from_row(&row, None))
     }
 
@@ -417,7 +417,7 @@ impl App {
             Some(&row),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(EvidenceView::from_row(&row))
     }
 }

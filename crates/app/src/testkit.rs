@@ -34,6 +34,7 @@ pub fn test_settings(files: &std::path::Path) -> Settings {
     Settings {
         argon2_memory_kib: 64,
         files_dir: files.to_path_buf(),
+        read_cache_ms: 0,
         ..Settings::default()
     }
 }

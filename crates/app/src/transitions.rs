@@ -172,7 +172,7 @@ impl App {
             Some(&audit_after),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         tracing::info!(
             problem_id = id.get(),
             action = action.as_str(),

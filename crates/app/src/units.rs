@@ -13,7 +13,10 @@ use store::units::UnitRow;
 const CACHE_SECONDS: i64 = 30;
 
 #[derive(Default)]
-pub(crate) struct UnitCache(RwLock<Option<(chrono::DateTime<chrono::Utc>, Arc<Vec<UnitRow>>)>>);
+pub(crate) struct UnitCache(RwLock<Option<Snapshot>>);
+
+/// The unit tree as read at a time.
+type Snapshot = (chrono::DateTime<chrono::Utc>, Arc<Vec<UnitRow>>);
 
 impl App {
     /// Creates a unit under `parent` (none: a new root). Admin only.
@@ -57,7 +60,7 @@ impl App {
             Some(&view),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.forget_units();
         Ok(view)
     }
@@ -92,7 +95,7 @@ impl App {
             Some(&after),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.forget_units();
         Ok(UnitView::from_row(&after))
     }
@@ -255,7 +258,7 @@ impl App {
             .await?;
             created.push(view);
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.forget_units();
         Ok(created)
     }

@@ -64,7 +64,7 @@ impl App {
             Some(&view),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(view)
     }
 
@@ -136,7 +136,7 @@ impl App {
             Some(&after_view),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(after_view)
     }
 

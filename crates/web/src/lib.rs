@@ -4,6 +4,7 @@
 //! into `app` calls and nothing more: no SQL, no rules.
 
 mod api;
+mod cached;
 mod error;
 mod extract;
 mod security;
@@ -19,6 +20,19 @@ pub use error::ErrorBody;
 pub struct AppState {
     pub app: app::App,
     pub config: WebConfig,
+    /// Serialised list pages by caller, address and day, good while the data generation holds
+    /// (see `app::cache`).
+    pages: std::sync::Arc<app::cache::Cache<cached::PageKey, axum::body::Bytes>>,
+}
+
+impl AppState {
+    pub fn new(app: app::App, config: WebConfig) -> Self {
+        Self {
+            app,
+            config,
+            pages: std::sync::Arc::new(app::cache::Cache::new(4096)),
+        }
+    }
 }
 
 /// Web settings.

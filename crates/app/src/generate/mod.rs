@@ -529,7 +529,7 @@ pub async fn demo(
         Some(&serde_json::json!({ "count": count, "source": rows.first().and_then(|r| r.source.clone()) })),
     )
     .await?;
-    tx.commit().await?;
+    past.commit(tx).await?;
 
     // The stored ids, in insertion order, grouped by issue; the most-reported issues first.
     let (stored, _) = {
@@ -938,7 +938,7 @@ pub async fn bulk(
             i64::try_from(spec.problems).unwrap_or(0),
         )
         .await?;
-        tx.commit().await?;
+        app.commit(tx).await?;
         n
     };
     let total = spec.problems + spec.feedback;
@@ -1011,7 +1011,7 @@ pub async fn bulk(
         }
         let mut tx = app.db.begin().await?;
         store::bulk::insert_problem_rows(&mut tx.conn(), &rows).await?;
-        tx.commit().await?;
+        app.commit(tx).await?;
         done += rows.len();
         progress(done, total);
         i = end;
@@ -1019,7 +1019,7 @@ pub async fn bulk(
     {
         let mut tx = app.db.begin().await?;
         store::bulk::resync_problem_ids(&mut tx.conn()).await?;
-        tx.commit().await?;
+        app.commit(tx).await?;
     }
     let mut i = 0;
     while i < spec.feedback {
@@ -1042,7 +1042,7 @@ pub async fn bulk(
         }
         let mut tx = app.db.begin().await?;
         store::bulk::insert_feedback_rows(&mut tx.conn(), &rows).await?;
-        tx.commit().await?;
+        app.commit(tx).await?;
         done += rows.len();
         progress(done, total);
         i = end;
@@ -1060,6 +1060,6 @@ pub async fn bulk(
     )
     .await?;
     store::bulk::analyze(&mut tx.conn()).await?;
-    tx.commit().await?;
+    app.commit(tx).await?;
     Ok(base.logins)
 }

@@ -306,7 +306,7 @@ impl App {
             Some(&stored),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -434,7 +434,7 @@ impl App {
             Some(&after),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.get_problem(actor, id).await
     }
 }

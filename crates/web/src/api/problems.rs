@@ -27,9 +27,13 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
+    uri: axum::http::Uri,
     ApiQuery(q): ApiQuery<ProblemQuery>,
-) -> ApiResult<Json<ProblemPage>> {
-    Ok(Json(s.app.list_problems(&caller.actor, &q).await?))
+) -> ApiResult<axum::response::Response> {
+    crate::cached::json(&s, &caller, &uri, async || {
+        s.app.list_problems(&caller.actor, &q).await
+    })
+    .await
 }
 
 /// Puts a problem on the list (the office), optionally from feedback items.

@@ -327,3 +327,124 @@ both!(
     sessions_use_safe_cookies_and_responses_carry_security_headers,
     the_whole_loop_runs_over_http,
 );
+
+async fn cached_lists_show_every_write_on_this_node_and_the_others(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let count = |r: crate::Reply| r.json["items"].as_array().map(Vec::len).unwrap_or(0);
+    let path = "/api/v1/problems?status=new";
+    assert_eq!(count(t.call("GET", path, Some("office"), None).await), 0);
+    // This node's own write shows at once, whatever its cache window.
+    t.problem().await;
+    assert_eq!(count(t.call("GET", path, Some("office"), None).await), 1);
+    // A write through another node on the same database shows too (the test window is zero: a
+    // real node sees it within `read_cache_ms`).
+    let other = app::App::new(
+        t.db.app.db.clone(),
+        t.db.clock.clone(),
+        app::testkit::test_settings(t.db.dir.path()),
+    );
+    let office = t.world.office.clone();
+    let g_before = t.db.app.generation().await.unwrap();
+    other
+        .create_problem(
+            &office,
+            &app::problems::NewProblemInput {
+                campaign_id: t.world.campaign.id,
+                title: "另一节点".into(),
+                description: "写入".into(),
+                category_id: None,
+                channel: "hotline".into(),
+                kind: None,
+                priority: None,
+                rectification_type: None,
+                owner_unit_id: None,
+                feedback_ids: vec![],
+                received_on: None,
+            },
+        )
+        .await
+        .unwrap();
+    let g_after = t.db.app.generation().await.unwrap();
+    assert!(
+        g_after > g_before,
+        "the other node's write moved the generation"
+    );
+    assert_eq!(count(t.call("GET", path, Some("office"), None).await), 2);
+    // Each caller gets their own page: the liaison sees none of them.
+    assert_eq!(count(t.call("GET", path, Some("liaison_a"), None).await), 0);
+    // A revoked token stops working at once on this node.
+    let tokens = t
+        .call("GET", "/api/v1/tokens", Some("viewer_a"), None)
+        .await;
+    let id = tokens.json[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        t.call(
+            "DELETE",
+            &format!("/api/v1/tokens/{id}"),
+            Some("viewer_a"),
+            None
+        )
+        .await
+        .status,
+        204
+    );
+    assert_eq!(
+        t.call("GET", path, Some("viewer_a"), None).await.status,
+        401
+    );
+    t.db.cleanup().await;
+}
+
+async fn a_node_with_a_long_cache_window_still_sees_its_own_writes_at_once(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let settings = app::Settings {
+        read_cache_ms: 60_000,
+        ..app::testkit::test_settings(t.db.dir.path())
+    };
+    let node = app::App::new(t.db.app.db.clone(), t.db.clock.clone(), settings);
+    let router = zhenggai_web::router(zhenggai_web::AppState::new(node, Default::default()));
+    let list = || {
+        let req = Request::builder()
+            .uri("/api/v1/problems")
+            .header(
+                header::AUTHORIZATION,
+                format!("Bearer {}", t.tokens["office"]),
+            )
+            .body(Body::empty())
+            .unwrap();
+        let router = router.clone();
+        async move {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let res = router.oneshot(req).await.unwrap();
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()["items"]
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(list().await, 0);
+    let create = Request::builder()
+        .method("POST")
+        .uri("/api/v1/problems")
+        .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["office"]))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({"campaign_id": t.world.campaign.id, "title": "本节点写入", "description": "x", "channel": "hotline"}).to_string()))
+        .unwrap();
+    {
+        use tower::ServiceExt;
+        assert_eq!(router.clone().oneshot(create).await.unwrap().status(), 201);
+    }
+    assert_eq!(list().await, 1);
+    t.db.cleanup().await;
+}
+
+both!(
+    cached_lists_show_every_write_on_this_node_and_the_others,
+    a_node_with_a_long_cache_window_still_sees_its_own_writes_at_once
+);

@@ -78,10 +78,7 @@ impl TestApp {
                 .unwrap();
             tokens.insert(u.username.clone(), secret);
         }
-        let router = web::router(web::AppState {
-            app: db.app.clone(),
-            config,
-        });
+        let router = web::router(web::AppState::new(db.app.clone(), config));
         Some(Self {
             db,
             world,
