@@ -32,6 +32,10 @@ pub(crate) async fn json<T: Serialize>(
     uri: &axum::http::Uri,
     compute: impl AsyncFnOnce() -> domain::Result<T>,
 ) -> ApiResult<Response> {
+    if !s.config.page_cache {
+        let value = compute().await?;
+        return Ok(axum::Json(value).into_response());
+    }
     let key = PageKey {
         who: who(caller),
         uri: uri.to_string(),

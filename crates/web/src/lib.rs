@@ -42,6 +42,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// The largest JSON body accepted, in bytes.
     pub max_json_bytes: usize,
+    /// Serve list pages from the cache while the data has not changed.
+    pub page_cache: bool,
 }
 
 impl Default for WebConfig {
@@ -49,6 +51,7 @@ impl Default for WebConfig {
         Self {
             secure_cookies: false,
             max_json_bytes: 1024 * 1024,
+            page_cache: true,
         }
     }
 }

@@ -40,6 +40,13 @@ pub(crate) struct ListenArgs {
     /// 监听地址 Address to serve on [default: 127.0.0.1:8080]
     #[arg(long, env = "ZHENGGAI_LISTEN")]
     pub listen: Option<String>,
+    /// 读缓存窗口 How many milliseconds a node trusts its last reading of the data generation
+    /// (other nodes' writes show within it; its own at once); 0 reads it on every request [default: 250]
+    #[arg(long, env = "ZHENGGAI_READ_CACHE_MS")]
+    pub read_cache_ms: Option<u64>,
+    /// Build every list page afresh instead of serving cached pages (measurements, debugging).
+    #[arg(long, env = "ZHENGGAI_NO_PAGE_CACHE")]
+    pub no_page_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,7 @@
 //! One configuration for every command: flag > environment > TOML file > default. The default
 //! database is a SQLite file in the data directory. Secrets never print.
 
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, ListenArgs};
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
 
@@ -11,6 +11,7 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     listen: Option<String>,
+    read_cache_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -18,10 +19,12 @@ pub(crate) struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub listen: String,
+    pub read_cache_ms: u64,
+    pub page_cache: bool,
 }
 
 impl Config {
-    pub(crate) fn load(global: &GlobalArgs, listen: Option<&str>) -> Result<Self> {
+    pub(crate) fn load(global: &GlobalArgs, server: Option<&ListenArgs>) -> Result<Self> {
         let data_dir_hint = global
             .data_dir
             .clone()
@@ -48,10 +51,15 @@ impl Config {
             Some(url) => url,
             None => format!("sqlite://{}", data_dir.join("zhenggai.db").display()),
         };
-        let listen = listen
-            .map(str::to_string)
+        let listen = server
+            .and_then(|s| s.listen.clone())
             .or(file.listen)
             .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let read_cache_ms = server
+            .and_then(|s| s.read_cache_ms)
+            .or(file.read_cache_ms)
+            .unwrap_or(250);
+        let page_cache = !server.is_some_and(|s| s.no_page_cache);
         if listen.parse::<std::net::SocketAddr>().is_err() {
             bail!("--listen \"{listen}\" is not an address like 127.0.0.1:8080");
         }
@@ -59,6 +67,8 @@ impl Config {
             data_dir,
             database_url,
             listen,
+            read_cache_ms,
+            page_cache,
         })
     }
 
@@ -78,6 +88,7 @@ impl Config {
     pub(crate) fn settings(&self) -> app::Settings {
         app::Settings {
             files_dir: self.data_dir.join("files"),
+            read_cache_ms: self.read_cache_ms,
             ..app::Settings::default()
         }
     }

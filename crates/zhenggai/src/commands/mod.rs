@@ -13,12 +13,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
-    let listen = match &cli.command {
-        Command::Serve(l) => l.listen.clone(),
-        Command::Demo(d) => d.listen.listen.clone(),
+    let server = match &cli.command {
+        Command::Serve(l) => Some(l),
+        Command::Demo(d) => Some(&d.listen),
         _ => None,
     };
-    let config = Config::load(&cli.global, listen.as_deref())?;
+    let config = Config::load(&cli.global, server)?;
     match cli.command {
         Command::Serve(_) => serve::serve(&config, open(&config).await?).await,
         Command::Migrate => {

@@ -13,7 +13,13 @@ pub(crate) async fn serve(config: &Config, app: app::App) -> Result<ExitCode> {
         "zhenggai 正在运行 is serving on http://{addr}/  (API: http://{addr}/api/v1/openapi.json)"
     );
     println!("数据库 database: {}", config.redacted_url());
-    let state = web::AppState::new(app, web::WebConfig::default());
+    let state = web::AppState::new(
+        app,
+        web::WebConfig {
+            page_cache: config.page_cache,
+            ..web::WebConfig::default()
+        },
+    );
     web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
