@@ -1,6 +1,7 @@
 //! The benchmarks' ceiling: a trivial axum handler on the same runtime settings as `zhenggai
-//! serve`, answering a small fixed JSON body. `bench/api-list.sh` runs `wrk` against it beside the
-//! real endpoint. Run with `cargo run --release --example ceiling -- 127.0.0.1:18090`.
+//! serve`, answering a small fixed JSON body at any path. `bench/api-list.sh` runs the same `wrk`
+//! command and script against it as against the real endpoint. Run with
+//! `cargo run --release --example ceiling -- 127.0.0.1:18090`.
 
 use axum::Router;
 use axum::routing::get;

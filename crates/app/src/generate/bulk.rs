@@ -1,0 +1,182 @@
+//! Bulk loading for the benchmarks: the skeleton, then problems and feedback straight into the
+//! tables in large batches.
+
+use super::base::build_base;
+use super::{DemoLogin, feedback_row, messages};
+use crate::{Actor, App};
+use chrono::Duration;
+use domain::Result;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use store::problems::ProblemRow;
+
+/// How much `bulk` loads.
+#[derive(Debug, Clone)]
+pub struct BulkSpec {
+    pub problems: usize,
+    pub feedback: usize,
+    pub seed: u64,
+}
+
+/// Loads an empty install with the skeleton and then `spec.problems` problems and `spec.feedback`
+/// feedback straight into the tables, for the benchmarks. Calls `progress` with rows done.
+pub async fn bulk(
+    app: &App,
+    spec: &BulkSpec,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<DemoLogin>> {
+    let now = app.clock.now();
+    let started = now - Duration::days(365);
+    let base = build_base(app, started).await?;
+    let mut rng = StdRng::seed_from_u64(spec.seed);
+    let statuses = [
+        "new",
+        "assigned",
+        "assigned",
+        "assigned",
+        "submitted",
+        "closed",
+        "closed",
+        "closed",
+        "dismissed",
+        "merged",
+    ];
+    let first_id = {
+        let mut pooled = app.db.acquire().await?;
+        store::bulk::max_problem_id(&mut pooled.conn()).await? + 1
+    };
+    let year = chrono::Datelike::year(&app.clock.today());
+    let start_number = {
+        let mut tx = app.db.begin().await?;
+        let n = store::campaigns::reserve_numbers(
+            &mut tx.conn(),
+            "ZT",
+            year,
+            i64::try_from(spec.problems).unwrap_or(0),
+        )
+        .await?;
+        app.commit(tx).await?;
+        n
+    };
+    let total = spec.problems + spec.feedback;
+    let chunk = 20_000;
+    let mut done = 0;
+    let mut i = 0;
+    while i < spec.problems {
+        let end = (i + chunk).min(spec.problems);
+        let (batch, _) = messages(&mut rng, end - i, started, now);
+        let mut rows = Vec::with_capacity(end - i);
+        for (k, g) in batch.iter().enumerate() {
+            let n = i + k;
+            let status = statuses[rng.random_range(0..statuses.len())];
+            let dept = rng.random_range(0..base.departments.len());
+            let created = g.at;
+            let assigned = status != "new" && status != "dismissed";
+            let deadline = assigned.then(|| {
+                domain::clock::china_date(created) + Duration::days(rng.random_range(5..120))
+            });
+            rows.push(ProblemRow {
+                id: first_id + i64::try_from(n).unwrap_or(0),
+                number: format!(
+                    "ZT-{year}-{:06}",
+                    start_number + i64::try_from(n).unwrap_or(0)
+                ),
+                campaign_id: base.campaign,
+                owner_unit_id: base.root.get(),
+                title: g.title.clone(),
+                description: g.body.clone(),
+                category_id: Some(base.categories[rng.random_range(0..base.categories.len())]),
+                channel: "hotline".into(),
+                kind: "complaint".into(),
+                priority: "normal".into(),
+                rectification_type: "deadline".into(),
+                status: status.into(),
+                signoff_stage: (status == "submitted").then(|| "leader".into()),
+                lead_unit_id: assigned.then(|| base.departments[dept].get()),
+                responsible_leader_id: base.dept_staff[dept].1.user_id().filter(|_| assigned),
+                responsible_person: None,
+                deadline,
+                original_deadline: deadline,
+                extension_count: 0,
+                root_cause: None,
+                public_reply: None,
+                verification_note: None,
+                solved: None,
+                satisfaction: None,
+                published: status == "closed" && rng.random_bool(0.5),
+                published_at: None,
+                excluded_from_scoring: false,
+                exclusion_reason: None,
+                manual_colour: None,
+                manual_colour_reason: None,
+                awaiting_resubmission: false,
+                next_measure_deadline: None,
+                sent_back_count: 0,
+                reopen_count: 0,
+                merged_into_id: None,
+                dismiss_reason: None,
+                closed_without_evidence: false,
+                received_on: domain::clock::china_date(created),
+                assigned_at: assigned.then_some(created),
+                submitted_at: None,
+                closed_at: (status == "closed").then_some(created + Duration::days(10)),
+                created_by: None,
+                created_at: created,
+                updated_at: created,
+                version: 1,
+            });
+        }
+        let mut tx = app.db.begin().await?;
+        store::bulk::insert_problem_rows(&mut tx.conn(), &rows).await?;
+        app.commit(tx).await?;
+        done += rows.len();
+        progress(done, total);
+        i = end;
+    }
+    {
+        let mut tx = app.db.begin().await?;
+        store::bulk::resync_problem_ids(&mut tx.conn()).await?;
+        app.commit(tx).await?;
+    }
+    let mut i = 0;
+    while i < spec.feedback {
+        let end = (i + chunk).min(spec.feedback);
+        let (batch, _) = messages(&mut rng, end - i, started, now);
+        let mut rows = Vec::with_capacity(end - i);
+        for (k, g) in batch.iter().enumerate() {
+            let unit = if rng.random_bool(0.5) {
+                base.root
+            } else {
+                base.districts[rng.random_range(0..base.districts.len())]
+            };
+            let mut row =
+                feedback_row(g, unit, base.campaign, format!("bulk-{}", i + k), &mut rng)?;
+            if spec.problems > 0 && rng.random_bool(0.6) {
+                row.problem_id =
+                    Some(first_id + rng.random_range(0..i64::try_from(spec.problems).unwrap_or(1)));
+            }
+            rows.push(row);
+        }
+        let mut tx = app.db.begin().await?;
+        store::bulk::insert_feedback_rows(&mut tx.conn(), &rows).await?;
+        app.commit(tx).await?;
+        done += rows.len();
+        progress(done, total);
+        i = end;
+    }
+    let mut tx = app.db.begin().await?;
+    crate::audit::record::<(), _>(
+        &mut tx.conn(),
+        now,
+        &Actor::System("bulk"),
+        "generate.bulk",
+        "install",
+        None,
+        None,
+        Some(&serde_json::json!({ "problems": spec.problems, "feedback": spec.feedback, "seed": spec.seed })),
+    )
+    .await?;
+    store::bulk::analyze(&mut tx.conn()).await?;
+    app.commit(tx).await?;
+    Ok(base.logins)
+}

@@ -1,0 +1,333 @@
+//! Driving generated problems through the real use cases into every state: assigned, extended,
+//! submitted, sent back, closed, rated, reopened, merged, dismissed.
+
+use super::base::Base;
+use super::corpus;
+use crate::transitions::TransitionInput;
+use crate::{Actor, App};
+use chrono::{DateTime, Duration, Utc};
+use domain::{Clock, FixedClock, ProblemId, Result};
+use rand::RngExt;
+use rand::rngs::StdRng;
+
+/// A one-pixel PNG, as a photo of the rectified site.
+const SITE_PHOTO: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0xa8, 0x60, 0x00,
+    0x00, 0x00, 0x82, 0x00, 0x81, 0x2a, 0x9a, 0x3a, 0x7a, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
+    0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// Where a generated problem ends up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fate {
+    New,
+    Dismissed,
+    Assigned,
+    Extended,
+    LeaderStage,
+    VerifierStage,
+    SentBack,
+    Closed,
+    ClosedRated,
+    Reopened,
+    Merged,
+}
+
+pub(super) fn fate(rng: &mut StdRng) -> Fate {
+    let r = rng.random_range(0..100);
+    match r {
+        0..8 => Fate::New,
+        8..12 => Fate::Dismissed,
+        12..35 => Fate::Assigned,
+        35..42 => Fate::Extended,
+        42..49 => Fate::LeaderStage,
+        49..55 => Fate::VerifierStage,
+        55..63 => Fate::SentBack,
+        63..83 => Fate::Closed,
+        83..92 => Fate::ClosedRated,
+        92..97 => Fate::Reopened,
+        _ => Fate::Merged,
+    }
+}
+
+async fn version(app: &App, id: ProblemId) -> Result<i64> {
+    let mut pooled = app.db.acquire().await?;
+    Ok(store::problems::get_problem(&mut pooled.conn(), id)
+        .await?
+        .map(|r| r.version)
+        .unwrap_or(0))
+}
+
+async fn act(app: &App, actor: &Actor, id: ProblemId, mut t: TransitionInput) -> Result<()> {
+    t.version = version(app, id).await?;
+    app.apply_transition(actor, id, &t).await
+}
+
+fn step(clock: &FixedClock, now: DateTime<Utc>, rng: &mut StdRng, max_days: i64) {
+    let at = clock.now() + Duration::hours(rng.random_range(4..(24 * max_days.max(1))));
+    clock.set(at.min(now - Duration::hours(1)));
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn drive(
+    app: &App,
+    clock: &FixedClock,
+    now: DateTime<Utc>,
+    base: &Base,
+    liaison: &Actor,
+    leader: &Actor,
+    id: ProblemId,
+    fate: Fate,
+    earlier: &[ProblemId],
+    rng: &mut StdRng,
+    n: usize,
+) -> Result<()> {
+    let t = |action: &str| TransitionInput {
+        action: action.into(),
+        ..TransitionInput::default()
+    };
+    match fate {
+        Fate::New => return Ok(()),
+        Fate::Dismissed => {
+            return act(
+                app,
+                &base.office,
+                id,
+                TransitionInput {
+                    reason: Some(
+                        "经核实，该诉求不属于本次专项工作受理范围，已告知来电人向相关渠道反映。"
+                            .into(),
+                    ),
+                    ..t("dismiss")
+                },
+            )
+            .await;
+        }
+        Fate::Merged => {
+            if let Some(target) = earlier.iter().rev().take(20).nth(rng.random_range(0..3)) {
+                let ok = act(
+                    app,
+                    &base.office,
+                    id,
+                    TransitionInput {
+                        target_problem_id: Some(target.get()),
+                        reason: Some("与已有问题属同一事项".into()),
+                        ..t("merge")
+                    },
+                )
+                .await;
+                if ok.is_ok() {
+                    return Ok(());
+                }
+            }
+        }
+        _ => {}
+    }
+    step(clock, now, rng, 2);
+    let leader_id = leader.user_id();
+    let lead_unit = liaison.principal().map(|p| p.unit_id.get());
+    let cooperating = if rng.random_bool(0.3) {
+        Some(vec![base.districts[n % base.districts.len()].get()])
+    } else {
+        None
+    };
+    act(
+        app,
+        &base.office,
+        id,
+        TransitionInput {
+            lead_unit_id: lead_unit,
+            responsible_leader_id: leader_id,
+            responsible_person: Some("科长 周涛".into()),
+            cooperating_unit_ids: cooperating,
+            ..t("assign")
+        },
+    )
+    .await?;
+    step(clock, now, rng, 3);
+    for m in 0..rng.random_range(1..4) {
+        let deadline = clock.today() + Duration::days(rng.random_range(2..25));
+        app.add_measure(
+            liaison,
+            id,
+            &crate::rectification::MeasureInput {
+                description: corpus::MEASURES[(n + m) % corpus::MEASURES.len()].into(),
+                owner_unit_id: None,
+                owner_name: Some("周涛".into()),
+                deadline: Some(deadline),
+                status: Some(if m == 0 { "in_progress" } else { "planned" }.into()),
+            },
+        )
+        .await?;
+    }
+    let reply = corpus::REPLIES[n % corpus::REPLIES.len()];
+    app.update_problem(
+        liaison,
+        id,
+        &crate::problems::ProblemPatch {
+            version: version(app, id).await?,
+            root_cause: Some(Some("日常监管不到位，相关主体责任落实不力。".into())),
+            public_reply: Some(Some(reply.into())),
+            ..Default::default()
+        },
+    )
+    .await
+    .map(|_| ())?;
+    match fate {
+        Fate::Assigned => return Ok(()),
+        Fate::Extended => {
+            step(clock, now, rng, 4);
+            let current = {
+                let mut pooled = app.db.acquire().await?;
+                store::problems::get_problem(&mut pooled.conn(), id)
+                    .await?
+                    .and_then(|r| r.deadline)
+            };
+            let new_deadline = current.unwrap_or(clock.today()).max(clock.today())
+                + Duration::days(rng.random_range(10..30));
+            act(
+                app,
+                liaison,
+                id,
+                TransitionInput {
+                    new_deadline: Some(new_deadline),
+                    reason: Some("涉及多个部门协调，需延长整改时限。".into()),
+                    ..t("request_extension")
+                },
+            )
+            .await?;
+            if rng.random_bool(0.7) {
+                step(clock, now, rng, 2);
+                act(
+                    app,
+                    &base.office,
+                    id,
+                    TransitionInput {
+                        approve: Some(true),
+                        note: Some("同意延期".into()),
+                        ..t("decide_extension")
+                    },
+                )
+                .await?;
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
+    step(clock, now, rng, 6);
+    if rng.random_bool(0.8) {
+        app.add_evidence(
+            liaison,
+            id,
+            "整改现场照片.png",
+            SITE_PHOTO,
+            Some("整改后现场"),
+        )
+        .await?;
+    }
+    let with_evidence = {
+        let mut pooled = app.db.acquire().await?;
+        store::rectification::count_evidence(&mut pooled.conn(), id).await? > 0
+    };
+    let submit = || TransitionInput {
+        report: Some("已按整改措施完成整改，现场问题已消除，申请销号。".into()),
+        no_evidence_reason: (!with_evidence).then(|| "整改为制度完善类，无现场佐证材料。".into()),
+        ..t("submit")
+    };
+    act(app, liaison, id, submit()).await?;
+    if fate == Fate::LeaderStage {
+        return Ok(());
+    }
+    step(clock, now, rng, 2);
+    act(
+        app,
+        leader,
+        id,
+        TransitionInput {
+            note: Some("同意".into()),
+            ..t("approve")
+        },
+    )
+    .await?;
+    if fate == Fate::VerifierStage {
+        return Ok(());
+    }
+    step(clock, now, rng, 3);
+    if fate == Fate::SentBack || rng.random_bool(0.15) {
+        act(
+            app,
+            &base.supervisor,
+            id,
+            TransitionInput {
+                reason: Some("佐证材料不充分，请补充整改前后对比照片。".into()),
+                ..t("send_back")
+            },
+        )
+        .await?;
+        if fate == Fate::SentBack {
+            return Ok(());
+        }
+        step(clock, now, rng, 3);
+        act(app, liaison, id, submit()).await?;
+        step(clock, now, rng, 1);
+        act(
+            app,
+            leader,
+            id,
+            TransitionInput {
+                note: Some("同意".into()),
+                ..t("approve")
+            },
+        )
+        .await?;
+        step(clock, now, rng, 2);
+    }
+    act(
+        app,
+        &base.supervisor,
+        id,
+        TransitionInput {
+            note: Some("经实地核查，整改到位，群众认可。".into()),
+            ..t("accept")
+        },
+    )
+    .await?;
+    if rng.random_bool(0.6) {
+        act(app, &base.office, id, t("publish")).await?;
+    }
+    if matches!(fate, Fate::ClosedRated | Fate::Reopened) {
+        step(clock, now, rng, 3);
+        let dissatisfied = fate == Fate::Reopened;
+        act(
+            app,
+            &base.office,
+            id,
+            TransitionInput {
+                solved: Some(!dissatisfied),
+                satisfaction: Some(
+                    if dissatisfied {
+                        "dissatisfied"
+                    } else if rng.random_bool(0.7) {
+                        "satisfied"
+                    } else {
+                        "basic"
+                    }
+                    .into(),
+                ),
+                comment: Some(
+                    if dissatisfied {
+                        "问题没有根本解决，晚上还是很吵。"
+                    } else {
+                        "处理及时，谢谢。"
+                    }
+                    .into(),
+                ),
+                ..t("callback")
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
