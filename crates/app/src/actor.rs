@@ -6,10 +6,7 @@ use domain::{Error, Result};
 
 #[derive(Debug, Clone)]
 pub enum Actor {
-    User {
-        principal: Principal,
-        username: String,
-    },
+    User { principal: Principal, username: String },
     Public,
     System(&'static str),
 }
@@ -24,9 +21,8 @@ impl Actor {
 
     /// The signed-in user, or 401 for anyone else.
     pub fn user(&self) -> Result<&Principal> {
-        self.principal().ok_or_else(|| Error::Unauthenticated {
-            msg: domain::Msg::new("请先登录", "sign in first"),
-        })
+        self.principal()
+            .ok_or_else(|| Error::Unauthenticated { msg: domain::Msg::new("请先登录", "sign in first") })
     }
 
     /// The signed-in user, if their token allows this kind of request.
@@ -35,10 +31,7 @@ impl Actor {
         if p.token_allows(intent) {
             Ok(p)
         } else {
-            Err(Error::forbidden(
-                "该令牌的权限范围不允许此操作",
-                "this token's scope does not allow this request",
-            ))
+            Err(Error::forbidden("该令牌的权限范围不允许此操作", "this token's scope does not allow this request"))
         }
     }
 
@@ -52,10 +45,7 @@ impl Actor {
         if p.is_admin() {
             Ok(())
         } else {
-            Err(Error::forbidden(
-                "仅系统管理员可执行此操作",
-                "only the administrator may do this",
-            ))
+            Err(Error::forbidden("仅系统管理员可执行此操作", "only the administrator may do this"))
         }
     }
 

@@ -46,10 +46,7 @@ pub fn row_hash(row: &AuditRow) -> String {
 
 fn to_json<T: Serialize>(value: Option<&T>) -> Result<Option<String>> {
     value
-        .map(|v| {
-            serde_json::to_string(v)
-                .map_err(|e| Error::Internal(format!("audit serialisation: {e}")))
-        })
+        .map(|v| serde_json::to_string(v).map_err(|e| Error::Internal(format!("audit serialisation: {e}"))))
         .transpose()
 }
 
@@ -120,23 +117,14 @@ impl App {
             for row in rows {
                 checked += 1;
                 let bad = |reason: String| {
-                    Ok(VerifyReport {
-                        rows_checked: checked,
-                        first_bad: Some(BadRow {
-                            seq: row.seq,
-                            reason,
-                        }),
-                    })
+                    Ok(VerifyReport { rows_checked: checked, first_bad: Some(BadRow { seq: row.seq, reason }) })
                 };
                 if row.seq != expected_seq {
                     return Ok(VerifyReport {
                         rows_checked: checked,
                         first_bad: Some(BadRow {
                             seq: expected_seq,
-                            reason: format!(
-                                "row {expected_seq} is missing (the next row is {})",
-                                row.seq
-                            ),
+                            reason: format!("row {expected_seq} is missing (the next row is {})", row.seq),
                         }),
                     });
                 }
@@ -177,10 +165,7 @@ impl App {
                 }),
             });
         }
-        Ok(VerifyReport {
-            rows_checked: checked,
-            first_bad: None,
-        })
+        Ok(VerifyReport { rows_checked: checked, first_bad: None })
     }
 
     /// The history of one record, oldest first, for timelines.

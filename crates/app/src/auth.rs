@@ -15,8 +15,8 @@ use domain::{Error, Msg, Result, TokenId, UnitId, UserId};
 use store::auth::AuthRow;
 
 fn argon2(memory_kib: u32) -> Result<Argon2<'static>> {
-    let params = Params::new(memory_kib.max(8), 2, 1, None)
-        .map_err(|e| Error::Internal(format!("argon2 parameters: {e}")))?;
+    let params =
+        Params::new(memory_kib.max(8), 2, 1, None).map_err(|e| Error::Internal(format!("argon2 parameters: {e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -41,29 +41,24 @@ async fn password_matches(password: &str, hash: &str) -> bool {
         let Ok(parsed) = PasswordHash::new(&hash) else {
             return false;
         };
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
+        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
     })
     .await
     .unwrap_or(false)
 }
 
 /// A hash of no password, checked for unknown usernames so that they take as long as known ones.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2oNmk9pL4Sk6kQ3K8dAL0HC6LWhL7i8MS8VJdp1Q3nY";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2oNmk9pL4Sk6kQ3K8dAL0HC6LWhL7i8MS8VJdp1Q3nY";
 
 fn invalid_login() -> Error {
-    Error::Unauthenticated {
-        msg: Msg::new("用户名或密码不正确", "wrong username or password"),
-    }
+    Error::Unauthenticated { msg: Msg::new("用户名或密码不正确", "wrong username or password") }
 }
 
 /// Turns a user found by session or token into an actor.
 fn actor_from(row: AuthRow) -> Result<Actor> {
     if !row.active {
-        return Err(Error::Unauthenticated {
-            msg: Msg::new("该账号已停用", "this account is disabled"),
-        });
+        return Err(Error::Unauthenticated { msg: Msg::new("该账号已停用", "this account is disabled") });
     }
     let token_scope = row.scope.as_deref().map(TokenScope::parse).transpose()?;
     let principal = Principal {
@@ -73,10 +68,7 @@ fn actor_from(row: AuthRow) -> Result<Actor> {
         unit_path: UnitPath::parse(&row.unit_path)?,
         token_scope,
     };
-    Ok(Actor::User {
-        principal,
-        username: row.username,
-    })
+    Ok(Actor::User { principal, username: row.username })
 }
 
 /// A signed-in caller as the auth cache keeps them (see [`crate::cache`]): good while the data
@@ -100,21 +92,15 @@ impl App {
     /// Checks a username and password; throttled per username and per client.
     pub async fn login(&self, username: &str, password: &str, client: &str) -> Result<Session> {
         let now = self.clock.now();
-        let username = Username::parse(username)
-            .map(|u| u.as_str().to_string())
-            .unwrap_or_default();
+        let username = Username::parse(username).map(|u| u.as_str().to_string()).unwrap_or_default();
         let since = now - Duration::minutes(self.settings.login_window_minutes);
         {
             let mut pooled = self.db.acquire().await?;
             let (by_user, by_client) =
-                store::auth::count_failed_logins(&mut pooled.conn(), &username, client, since)
-                    .await?;
-            if by_user >= self.settings.max_failed_logins
-                || by_client >= self.settings.max_failed_logins * 4
-            {
+                store::auth::count_failed_logins(&mut pooled.conn(), &username, client, since).await?;
+            if by_user >= self.settings.max_failed_logins || by_client >= self.settings.max_failed_logins * 4 {
                 return Err(Error::RateLimited {
-                    retry_after_secs: u64::try_from(self.settings.login_window_minutes * 60)
-                        .unwrap_or(900),
+                    retry_after_secs: u64::try_from(self.settings.login_window_minutes * 60).unwrap_or(900),
                 });
             }
         }
@@ -162,11 +148,7 @@ impl App {
         .await?;
         self.commit(tx).await?;
         let unit_name = self.unit_name(UnitId::new(user.unit_id)).await?;
-        Ok(Session {
-            secret,
-            expires_at,
-            user: UserView::from_row(&user, unit_name),
-        })
+        Ok(Session { secret, expires_at, user: UserView::from_row(&user, unit_name) })
     }
 
     /// Ends a session.
@@ -213,14 +195,7 @@ impl App {
         let row = lookup(self, &hash).await?;
         let expires_at = row.expires_at;
         let actor = actor_from(row)?;
-        self.auth_cache.put(
-            key,
-            generation,
-            CachedActor {
-                actor: actor.clone(),
-                expires_at,
-            },
-        );
+        self.auth_cache.put(key, generation, CachedActor { actor: actor.clone(), expires_at });
         Ok(actor)
     }
 
@@ -228,14 +203,11 @@ impl App {
     pub async fn authenticate_session(&self, secret: &str) -> Result<Actor> {
         self.authenticate_cached("session", secret, async |app: &Self, hash: &str| {
             let mut pooled = app.db.acquire().await?;
-            store::auth::find_session(&mut pooled.conn(), hash, app.clock.now())
-                .await?
-                .ok_or_else(|| Error::Unauthenticated {
-                    msg: Msg::new(
-                        "登录已过期，请重新登录",
-                        "your session has expired; sign in again",
-                    ),
-                })
+            store::auth::find_session(&mut pooled.conn(), hash, app.clock.now()).await?.ok_or_else(|| {
+                Error::Unauthenticated {
+                    msg: Msg::new("登录已过期，请重新登录", "your session has expired; sign in again"),
+                }
+            })
         })
         .await
     }
@@ -244,14 +216,11 @@ impl App {
     pub async fn authenticate_token(&self, secret: &str) -> Result<Actor> {
         self.authenticate_cached("token", secret, async |app: &Self, hash: &str| {
             let mut pooled = app.db.acquire().await?;
-            store::auth::find_token(&mut pooled.conn(), hash, app.clock.now())
-                .await?
-                .ok_or_else(|| Error::Unauthenticated {
-                    msg: Msg::new(
-                        "令牌无效、已撤销或已过期",
-                        "the token is invalid, revoked or expired",
-                    ),
-                })
+            store::auth::find_token(&mut pooled.conn(), hash, app.clock.now()).await?.ok_or_else(|| {
+                Error::Unauthenticated {
+                    msg: Msg::new("令牌无效、已撤销或已过期", "the token is invalid, revoked or expired"),
+                }
+            })
         })
         .await
     }
@@ -269,29 +238,19 @@ impl App {
         if let Some(p) = actor.principal() {
             let p = actor.user_for(domain::access::Intent::Write).map(|_| p)?;
             if !p.is_admin() && p.user_id != user {
-                return Err(Error::forbidden(
-                    "只能为自己创建令牌",
-                    "you may only create tokens for yourself",
-                ));
+                return Err(Error::forbidden("只能为自己创建令牌", "you may only create tokens for yourself"));
             }
         }
         let name = domain::text::title("name", name)?;
         if let Some(days) = valid_days
             && !(1..=3650).contains(&days)
         {
-            return Err(Error::invalid(
-                "valid_days",
-                "有效期须为1–3650天",
-                "valid_days must be 1–3650",
-            ));
+            return Err(Error::invalid("valid_days", "有效期须为1–3650天", "valid_days must be 1–3650"));
         }
         let now = self.clock.now();
         let secret = new_secret("zgt_")?;
         let mut tx = self.db.begin().await?;
-        if store::users::get_user(&mut tx.conn(), user)
-            .await?
-            .is_none()
-        {
+        if store::users::get_user(&mut tx.conn(), user).await?.is_none() {
             return Err(Error::not_found("user"));
         }
         let row = store::auth::insert_token(
@@ -324,20 +283,14 @@ impl App {
         let p = actor.user()?;
         let mut pooled = self.db.acquire().await?;
         let filter = if p.is_admin() { None } else { Some(p.user_id) };
-        Ok(store::auth::list_tokens(&mut pooled.conn(), filter)
-            .await?
-            .iter()
-            .map(TokenView::from_row)
-            .collect())
+        Ok(store::auth::list_tokens(&mut pooled.conn(), filter).await?.iter().map(TokenView::from_row).collect())
     }
 
     pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> Result<()> {
         let p = actor.user_for(domain::access::Intent::Write)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let token = store::auth::get_token(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("token"))?;
+        let token = store::auth::get_token(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("token"))?;
         if !p.is_admin() && token.user_id != p.user_id.get() {
             return Err(Error::not_found("token"));
         }

@@ -21,11 +21,7 @@ pub struct Generation {
 
 impl Generation {
     pub fn new(window: Duration) -> Self {
-        Self {
-            window,
-            last: Mutex::new(None),
-            dirty: AtomicBool::new(false),
-        }
+        Self { window, last: Mutex::new(None), dirty: AtomicBool::new(false) }
     }
 
     /// The cached generation, if it is recent enough and no local write happened since.
@@ -63,18 +59,13 @@ pub struct Cache<K, V> {
 
 impl<K: Hash + Eq, V: Clone> Cache<K, V> {
     pub fn new(capacity: usize) -> Self {
-        Self {
-            map: Mutex::new(HashMap::new()),
-            capacity,
-        }
+        Self { map: Mutex::new(HashMap::new()), capacity }
     }
 
     /// The value for `key` if it was made at `generation`.
     pub fn get(&self, key: &K, generation: i64) -> Option<V> {
         let map = self.map.lock().ok()?;
-        map.get(key)
-            .filter(|(g, _)| *g == generation)
-            .map(|(_, v)| v.clone())
+        map.get(key).filter(|(g, _)| *g == generation).map(|(_, v)| v.clone())
     }
 
     pub fn put(&self, key: K, generation: i64, value: V) {
@@ -114,10 +105,7 @@ mod tests {
         c.put(1, 1, 10);
         c.put(2, 2, 20);
         c.put(3, 2, 30);
-        assert_eq!(
-            (c.get(&1, 1), c.get(&2, 2), c.get(&3, 2)),
-            (None, Some(20), Some(30))
-        );
+        assert_eq!((c.get(&1, 1), c.get(&2, 2), c.get(&3, 2)), (None, Some(20), Some(30)));
     }
 
     #[test]
@@ -132,10 +120,6 @@ mod tests {
         assert_eq!(g.fresh(), Some(6));
         let zero = Generation::new(Duration::ZERO);
         zero.store(1, Instant::now());
-        assert_eq!(
-            zero.fresh(),
-            None,
-            "a zero window always reads the database"
-        );
+        assert_eq!(zero.fresh(), None, "a zero window always reads the database");
     }
 }

@@ -73,12 +73,7 @@ impl App {
     }
 
     /// Replaces a year's arrangement (admin): every date that differs from the normal week.
-    pub async fn set_calendar_year(
-        &self,
-        actor: &Actor,
-        year: i32,
-        days: Vec<SpecialDay>,
-    ) -> Result<YearView> {
+    pub async fn set_calendar_year(&self, actor: &Actor, year: i32, days: Vec<SpecialDay>) -> Result<YearView> {
         actor.admin()?;
         check_year(year)?;
         if let Some(stray) = days.iter().find(|d| d.date.year() != year) {
@@ -100,23 +95,11 @@ impl App {
         let mut tx = self.db.begin().await?;
         store::calendar::delete_days_of_year(&mut tx.conn(), year).await?;
         for day in &days {
-            let note =
-                domain::text::optional_text("note", Some(&day.note), 50)?.unwrap_or_default();
-            store::calendar::upsert_day(
-                &mut tx.conn(),
-                &SpecialDay {
-                    note,
-                    ..day.clone()
-                },
-            )
-            .await?;
+            let note = domain::text::optional_text("note", Some(&day.note), 50)?.unwrap_or_default();
+            store::calendar::upsert_day(&mut tx.conn(), &SpecialDay { note, ..day.clone() }).await?;
         }
         store::calendar::mark_year(&mut tx.conn(), year, "admin").await?;
-        let after = YearView {
-            year,
-            covered: true,
-            days,
-        };
+        let after = YearView { year, covered: true, days };
         crate::audit::record(
             &mut tx.conn(),
             self.clock.now(),

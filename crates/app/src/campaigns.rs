@@ -37,16 +37,8 @@ fn parse(app: &App, input: &CampaignInput) -> Result<Parsed> {
     let kind = domain::campaign::campaign_kind(&input.kind)?;
     let prefix = CodePrefix::parse(&input.code_prefix)?;
     domain::campaign::period(input.starts_on, input.ends_on)?;
-    let phases: Vec<String> = input
-        .phases
-        .iter()
-        .map(|p| domain::text::title("phases", p))
-        .collect::<Result<_>>()?;
-    let goals = domain::text::optional_text(
-        "goals",
-        input.goals.as_deref(),
-        app.settings.text.max_text_chars,
-    )?;
+    let phases: Vec<String> = input.phases.iter().map(|p| domain::text::title("phases", p)).collect::<Result<_>>()?;
+    let goals = domain::text::optional_text("goals", input.goals.as_deref(), app.settings.text.max_text_chars)?;
     Ok(Parsed {
         unit: UnitId::new(input.unit_id),
         name,
@@ -58,18 +50,12 @@ fn parse(app: &App, input: &CampaignInput) -> Result<Parsed> {
 }
 
 impl App {
-    pub async fn create_campaign(
-        &self,
-        actor: &Actor,
-        input: &CampaignInput,
-    ) -> Result<CampaignView> {
+    pub async fn create_campaign(&self, actor: &Actor, input: &CampaignInput) -> Result<CampaignView> {
         actor.admin()?;
         let p = parse(self, input)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        store::units::get_unit(&mut tx.conn(), p.unit)
-            .await?
-            .ok_or_else(|| crate::units::unknown_unit_id(p.unit))?;
+        store::units::get_unit(&mut tx.conn(), p.unit).await?.ok_or_else(|| crate::units::unknown_unit_id(p.unit))?;
         let row = store::campaigns::insert_campaign(
             &mut tx.conn(),
             &CampaignFields {
@@ -101,22 +87,14 @@ impl App {
         Ok(view)
     }
 
-    pub async fn update_campaign(
-        &self,
-        actor: &Actor,
-        id: CampaignId,
-        input: &CampaignInput,
-    ) -> Result<CampaignView> {
+    pub async fn update_campaign(&self, actor: &Actor, id: CampaignId, input: &CampaignInput) -> Result<CampaignView> {
         actor.admin()?;
         let p = parse(self, input)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let before = store::campaigns::get_campaign(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("campaign"))?;
-        store::units::get_unit(&mut tx.conn(), p.unit)
-            .await?
-            .ok_or_else(|| crate::units::unknown_unit_id(p.unit))?;
+        let before =
+            store::campaigns::get_campaign(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("campaign"))?;
+        store::units::get_unit(&mut tx.conn(), p.unit).await?.ok_or_else(|| crate::units::unknown_unit_id(p.unit))?;
         store::campaigns::update_campaign(
             &mut tx.conn(),
             id,
@@ -133,13 +111,9 @@ impl App {
             now,
         )
         .await?;
-        let after = store::campaigns::get_campaign(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("campaign"))?;
-        let (b, a) = (
-            CampaignView::from_row(&before),
-            CampaignView::from_row(&after),
-        );
+        let after =
+            store::campaigns::get_campaign(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("campaign"))?;
+        let (b, a) = (CampaignView::from_row(&before), CampaignView::from_row(&after));
         crate::audit::record(
             &mut tx.conn(),
             now,
@@ -160,11 +134,7 @@ impl App {
     pub async fn list_campaigns(&self, actor: &Actor) -> Result<Vec<CampaignView>> {
         actor.user()?;
         let mut pooled = self.db.acquire().await?;
-        Ok(store::campaigns::list_campaigns(&mut pooled.conn())
-            .await?
-            .iter()
-            .map(CampaignView::from_row)
-            .collect())
+        Ok(store::campaigns::list_campaigns(&mut pooled.conn()).await?.iter().map(CampaignView::from_row).collect())
     }
 
     pub async fn get_campaign(&self, actor: &Actor, id: CampaignId) -> Result<CampaignView> {

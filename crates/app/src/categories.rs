@@ -44,11 +44,7 @@ fn parse_limits(limits: &[LimitInput]) -> Result<Vec<(FeedbackKind, TimeLimits)>
 }
 
 impl App {
-    pub async fn create_category(
-        &self,
-        actor: &Actor,
-        input: &CategoryInput,
-    ) -> Result<CategoryView> {
+    pub async fn create_category(&self, actor: &Actor, input: &CategoryInput) -> Result<CategoryView> {
         actor.admin()?;
         let name = domain::text::title("name", &input.name)?;
         let limits = parse_limits(&input.limits)?;
@@ -56,9 +52,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let parent = input.parent_id.map(CategoryId::new);
         if let Some(pid) = parent {
-            store::categories::get_category(&mut tx.conn(), pid)
-                .await?
-                .ok_or_else(|| unknown_category(pid))?;
+            store::categories::get_category(&mut tx.conn(), pid).await?.ok_or_else(|| unknown_category(pid))?;
         }
         let row = store::categories::insert_category(&mut tx.conn(), parent, &name, now).await?;
         let id = CategoryId::new(row.id);
@@ -81,28 +75,21 @@ impl App {
         Ok(view)
     }
 
-    pub async fn update_category(
-        &self,
-        actor: &Actor,
-        id: CategoryId,
-        input: &CategoryInput,
-    ) -> Result<CategoryView> {
+    pub async fn update_category(&self, actor: &Actor, id: CategoryId, input: &CategoryInput) -> Result<CategoryView> {
         actor.admin()?;
         let name = domain::text::title("name", &input.name)?;
         let limits = parse_limits(&input.limits)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let row = store::categories::get_category(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("category"))?;
+        let row =
+            store::categories::get_category(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("category"))?;
         let before = category_view(&mut tx.conn(), row).await?;
         store::categories::rename_category(&mut tx.conn(), id, &name, now).await?;
         for (kind, l) in &limits {
             store::categories::upsert_limit(&mut tx.conn(), id, kind.as_str(), l).await?;
         }
-        let row = store::categories::get_category(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("category"))?;
+        let row =
+            store::categories::get_category(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("category"))?;
         let after = category_view(&mut tx.conn(), row).await?;
         crate::audit::record(
             &mut tx.conn(),
@@ -145,10 +132,7 @@ impl App {
             if let Some(l) = store::categories::get_limit(c, id, kind.as_str()).await? {
                 return Ok(l.limits());
             }
-            next = store::categories::get_category(c, id)
-                .await?
-                .and_then(|r| r.parent_id)
-                .map(CategoryId::new);
+            next = store::categories::get_category(c, id).await?.and_then(|r| r.parent_id).map(CategoryId::new);
             hops += 1;
             if hops > 16 {
                 break;
@@ -158,22 +142,13 @@ impl App {
     }
 }
 
-async fn category_view(
-    c: &mut store::Conn<'_>,
-    row: store::categories::CategoryRow,
-) -> Result<CategoryView> {
+async fn category_view(c: &mut store::Conn<'_>, row: store::categories::CategoryRow) -> Result<CategoryView> {
     let limits = store::categories::list_limits(c, CategoryId::new(row.id)).await?;
     Ok(CategoryView {
         id: row.id,
         parent_id: row.parent_id,
         name: row.name,
-        limits: limits
-            .iter()
-            .map(|l| CategoryLimitView {
-                kind: l.kind.clone(),
-                limits: l.limits(),
-            })
-            .collect(),
+        limits: limits.iter().map(|l| CategoryLimitView { kind: l.kind.clone(), limits: l.limits() }).collect(),
     })
 }
 

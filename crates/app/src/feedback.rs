@@ -75,23 +75,13 @@ pub(crate) fn view(f: &FeedbackRow, unit: Named, see_reporter: bool) -> Feedback
         campaign_id: f.campaign_id,
         unit,
         channel: f.channel.clone(),
-        channel_label: Channel::parse(&f.channel)
-            .map(|c| c.label_zh().to_string())
-            .unwrap_or_default(),
+        channel_label: Channel::parse(&f.channel).map(|c| c.label_zh().to_string()).unwrap_or_default(),
         kind: f.kind.clone(),
         title: f.title.clone(),
         body: f.body.clone(),
         received_at: f.received_at,
-        reporter_name: if see_reporter {
-            f.reporter_name.clone()
-        } else {
-            None
-        },
-        reporter_contact: if see_reporter {
-            f.reporter_contact.clone()
-        } else {
-            None
-        },
+        reporter_name: if see_reporter { f.reporter_name.clone() } else { None },
+        reporter_contact: if see_reporter { f.reporter_contact.clone() } else { None },
         address: f.address.clone(),
         latitude: f.latitude,
         longitude: f.longitude,
@@ -110,19 +100,9 @@ pub(crate) fn new_tracking_code() -> Result<TrackingCode> {
 
 /// Checks one input and builds the row to insert (without the tracking code's uniqueness, which
 /// the database enforces).
-pub(crate) fn parse_input(
-    input: &FeedbackInput,
-    unit: UnitId,
-    now: DateTime<Utc>,
-    max: usize,
-) -> Result<FeedbackRow> {
+pub(crate) fn parse_input(input: &FeedbackInput, unit: UnitId, now: DateTime<Utc>, max: usize) -> Result<FeedbackRow> {
     let channel = Channel::parse(&input.channel)?;
-    let kind = input
-        .kind
-        .as_deref()
-        .map(FeedbackKind::parse)
-        .transpose()?
-        .unwrap_or(FeedbackKind::Complaint);
+    let kind = input.kind.as_deref().map(FeedbackKind::parse).transpose()?.unwrap_or(FeedbackKind::Complaint);
     let body = domain::text::required_text("body", &input.body, max)?;
     let title = match &input.title {
         Some(t) if !t.trim().is_empty() => Some(domain::text::title("title", t)?),
@@ -150,11 +130,7 @@ pub(crate) fn parse_input(
     for (field, v) in [("latitude", input.latitude), ("longitude", input.longitude)] {
         let limit = if field == "latitude" { 90.0 } else { 180.0 };
         if v.is_some_and(|x| !x.is_finite() || x.abs() > limit) {
-            return Err(Error::invalid(
-                field,
-                "坐标超出范围",
-                format!("{field} is out of range"),
-            ));
+            return Err(Error::invalid(field, "坐标超出范围", format!("{field} is out of range")));
         }
     }
     for (field, v) in [("likes", input.likes), ("dislikes", input.dislikes)] {
@@ -171,16 +147,8 @@ pub(crate) fn parse_input(
         title,
         body,
         received_at,
-        reporter_name: domain::text::optional_text(
-            "reporter_name",
-            input.reporter_name.as_deref(),
-            100,
-        )?,
-        reporter_contact: domain::text::optional_text(
-            "reporter_contact",
-            input.reporter_contact.as_deref(),
-            200,
-        )?,
+        reporter_name: domain::text::optional_text("reporter_name", input.reporter_name.as_deref(), 100)?,
+        reporter_contact: domain::text::optional_text("reporter_contact", input.reporter_contact.as_deref(), 200)?,
         address: domain::text::optional_text("address", input.address.as_deref(), 500)?,
         latitude: input.latitude,
         longitude: input.longitude,
@@ -200,47 +168,25 @@ pub(crate) fn parse_input(
 impl App {
     /// Takes in one feedback item. Returns it and whether it was new (false when its source and
     /// key were imported before).
-    pub async fn create_feedback(
-        &self,
-        actor: &Actor,
-        input: &FeedbackInput,
-    ) -> Result<(FeedbackView, bool)> {
-        let report = self
-            .import_feedback(actor, std::slice::from_ref(input))
-            .await?;
+    pub async fn create_feedback(&self, actor: &Actor, input: &FeedbackInput) -> Result<(FeedbackView, bool)> {
+        let report = self.import_feedback(actor, std::slice::from_ref(input)).await?;
         let id = FeedbackId::new(report.ids.first().copied().unwrap_or_default());
         Ok((self.get_feedback(actor, id).await?, report.created == 1))
     }
 
     /// Takes in a batch, all or nothing: a bad item stops the batch and names its index.
-    pub async fn import_feedback(
-        &self,
-        actor: &Actor,
-        items: &[FeedbackInput],
-    ) -> Result<ImportReport> {
+    pub async fn import_feedback(&self, actor: &Actor, items: &[FeedbackInput]) -> Result<ImportReport> {
         let p = actor.user_for(Intent::Intake)?.clone();
         if items.is_empty() || items.len() > 10_000 {
-            return Err(Error::invalid(
-                "items",
-                "每批须有1–10000条",
-                "a batch has 1–10000 items",
-            ));
+            return Err(Error::invalid("items", "每批须有1–10000条", "a batch has 1–10000 items"));
         }
         let now = self.clock.now();
         let max = self.settings.text.max_text_chars;
         let mut tx = self.db.begin().await?;
-        let mut report = ImportReport {
-            created: 0,
-            existing: 0,
-            ids: Vec::with_capacity(items.len()),
-        };
+        let mut report = ImportReport { created: 0, existing: 0, ids: Vec::with_capacity(items.len()) };
         for (i, input) in items.iter().enumerate() {
             let at = |e: Error| {
-                if items.len() == 1 {
-                    e
-                } else {
-                    item_error(i, e)
-                }
+                if items.len() == 1 { e } else { item_error(i, e) }
             };
             let unit = UnitId::new(input.unit_id.unwrap_or(p.unit_id.get()));
             let unit_row = store::units::get_unit(&mut tx.conn(), unit)
@@ -256,22 +202,19 @@ impl App {
                 return Err(at(crate::units::unknown_unit_id(unit)));
             }
             if let Some(cid) = input.campaign_id {
-                store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(cid))
-                    .await?
-                    .ok_or_else(|| {
-                        at(Error::invalid_with_code(
-                            "unknown_campaign",
-                            "campaign_id",
-                            format!("专项工作 {cid} 不存在"),
-                            format!("campaign {cid} does not exist"),
-                        ))
-                    })?;
+                store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(cid)).await?.ok_or_else(|| {
+                    at(Error::invalid_with_code(
+                        "unknown_campaign",
+                        "campaign_id",
+                        format!("专项工作 {cid} 不存在"),
+                        format!("campaign {cid} does not exist"),
+                    ))
+                })?;
             }
             let mut row = parse_input(input, unit, now, max).map_err(at)?;
             row.created_by = Some(p.user_id.get());
             if let (Some(s), Some(k)) = (&row.source, &row.source_key)
-                && let Some(existing) =
-                    store::feedback::find_feedback_by_source(&mut tx.conn(), s, k).await?
+                && let Some(existing) = store::feedback::find_feedback_by_source(&mut tx.conn(), s, k).await?
             {
                 report.existing += 1;
                 report.ids.push(existing.id);
@@ -279,14 +222,7 @@ impl App {
             }
             let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
             row.id = id.get();
-            let audited = view(
-                &row,
-                Named {
-                    id: unit.get(),
-                    name: unit_row.name.clone(),
-                },
-                false,
-            );
+            let audited = view(&row, Named { id: unit.get(), name: unit_row.name.clone() }, false);
             crate::audit::record::<(), _>(
                 &mut tx.conn(),
                 now,
@@ -309,12 +245,9 @@ impl App {
         let p = actor.user_for(Intent::Read)?.clone();
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
-        let f = store::feedback::get_feedback(&mut c, id)
-            .await?
-            .ok_or_else(|| Error::not_found("feedback"))?;
-        let (unit, see_reporter) = feedback_access(&mut c, &p, &f)
-            .await?
-            .ok_or_else(|| Error::not_found("feedback"))?;
+        let f = store::feedback::get_feedback(&mut c, id).await?.ok_or_else(|| Error::not_found("feedback"))?;
+        let (unit, see_reporter) =
+            feedback_access(&mut c, &p, &f).await?.ok_or_else(|| Error::not_found("feedback"))?;
         Ok(view(&f, unit, see_reporter))
     }
 
@@ -322,11 +255,7 @@ impl App {
         let p = actor.user_for(Intent::Read)?.clone();
         let limit = q.limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
-            return Err(Error::invalid(
-                "limit",
-                "每页条数须为1–200",
-                "limit must be 1–200",
-            ));
+            return Err(Error::invalid("limit", "每页条数须为1–200", "limit must be 1–200"));
         }
         let before_id = match &q.cursor {
             Some(cur) => Some(cur.trim().parse::<i64>().map_err(|_| {
@@ -350,24 +279,10 @@ impl App {
             None => None,
         };
         let filter = FeedbackFilter {
-            visible_prefix: if p.is_admin() {
-                None
-            } else {
-                Some(p.unit_path.as_str().to_string())
-            },
+            visible_prefix: if p.is_admin() { None } else { Some(p.unit_path.as_str().to_string()) },
             unit_path,
-            channel: q
-                .channel
-                .as_deref()
-                .map(Channel::parse)
-                .transpose()?
-                .map(|c| c.as_str().into()),
-            kind: q
-                .kind
-                .as_deref()
-                .map(FeedbackKind::parse)
-                .transpose()?
-                .map(|k| k.as_str().into()),
+            channel: q.channel.as_deref().map(Channel::parse).transpose()?.map(|c| c.as_str().into()),
+            kind: q.kind.as_deref().map(FeedbackKind::parse).transpose()?.map(|k| k.as_str().into()),
             campaign_id: q.campaign_id,
             problem_id: q.problem_id,
             linked: q.linked,
@@ -381,11 +296,7 @@ impl App {
                 items.push(view(f, unit, see_reporter));
             }
         }
-        let next_cursor = if more {
-            rows.last().map(|r| r.id.to_string())
-        } else {
-            None
-        };
+        let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
         Ok(FeedbackPage { items, next_cursor })
     }
 
@@ -399,9 +310,8 @@ impl App {
         let p = actor.user_for(Intent::Write)?.clone();
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let before = store::feedback::get_feedback(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("feedback"))?;
+        let before =
+            store::feedback::get_feedback(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("feedback"))?;
         let Some((_, _)) = feedback_access(&mut tx.conn(), &p, &before).await? else {
             return Err(Error::not_found("feedback"));
         };
@@ -415,15 +325,9 @@ impl App {
             ));
         }
         if let Some(pid) = problem {
-            let (target, _) = crate::problems::load_visible(&mut tx.conn(), actor, pid)
-                .await
-                .map_err(|_| {
-                    Error::invalid(
-                        "problem_id",
-                        format!("问题 {pid} 不存在"),
-                        format!("problem {pid} does not exist"),
-                    )
-                })?;
+            let (target, _) = crate::problems::load_visible(&mut tx.conn(), actor, pid).await.map_err(|_| {
+                Error::invalid("problem_id", format!("问题 {pid} 不存在"), format!("problem {pid} does not exist"))
+            })?;
             if !domain::workflow::Status::parse(&target.row.status)?.is_open() {
                 return Err(Error::conflict(
                     "problem_id",
@@ -433,19 +337,9 @@ impl App {
             }
         }
         store::feedback::link_feedback(&mut tx.conn(), id, problem, now).await?;
-        let after = store::feedback::get_feedback(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("feedback"))?;
-        let strip = |f: &FeedbackRow| {
-            view(
-                f,
-                Named {
-                    id: f.unit_id,
-                    name: unit.name.clone(),
-                },
-                false,
-            )
-        };
+        let after =
+            store::feedback::get_feedback(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("feedback"))?;
+        let strip = |f: &FeedbackRow| view(f, Named { id: f.unit_id, name: unit.name.clone() }, false);
         crate::audit::record(
             &mut tx.conn(),
             now,
@@ -474,9 +368,7 @@ async fn feedback_access(
     p: &domain::access::Principal,
     f: &FeedbackRow,
 ) -> Result<Option<(Named, bool)>> {
-    let unit = store::units::get_unit(c, UnitId::new(f.unit_id))
-        .await?
-        .ok_or_else(|| Error::not_found("unit"))?;
+    let unit = store::units::get_unit(c, UnitId::new(f.unit_id)).await?.ok_or_else(|| Error::not_found("unit"))?;
     let unit_path = UnitPath::parse(&unit.path)?;
     let place = match f.problem_id {
         Some(pid) => Some(crate::problems::load(c, ProblemId::new(pid)).await?.place),
@@ -487,13 +379,7 @@ async fn feedback_access(
         return Ok(None);
     }
     let see = access::may_see_reporter(p, &unit_path, place.as_ref());
-    Ok(Some((
-        Named {
-            id: unit.id,
-            name: unit.name,
-        },
-        see,
-    )))
+    Ok(Some((Named { id: unit.id, name: unit.name }, see)))
 }
 
 /// Hash of a rating key, as stored.

@@ -87,9 +87,7 @@ impl App {
             clock,
             calendar: Arc::new(calendar::CalendarCache::default()),
             units: Arc::new(units::UnitCache::default()),
-            generation: Arc::new(cache::Generation::new(std::time::Duration::from_millis(
-                settings.read_cache_ms,
-            ))),
+            generation: Arc::new(cache::Generation::new(std::time::Duration::from_millis(settings.read_cache_ms))),
             auth_cache: Arc::new(cache::Cache::new(10_000)),
             settings: Arc::new(settings),
         }

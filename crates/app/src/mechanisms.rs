@@ -35,91 +35,47 @@ async fn view(c: &mut Conn<'_>, row: &MechanismRow) -> Result<MechanismView> {
     Ok(MechanismView {
         id: row.id,
         campaign_id: row.campaign_id,
-        unit: Named {
-            id: row.unit_id,
-            name: unit.map(|u| u.name).unwrap_or_default(),
-        },
+        unit: Named { id: row.unit_id, name: unit.map(|u| u.name).unwrap_or_default() },
         title: row.title.clone(),
         body: row.body.clone(),
         status: row.status.clone(),
         issued_on: row.issued_on,
-        problems: problems
-            .into_iter()
-            .map(|(id, number, title)| ProblemRef { id, number, title })
-            .collect(),
+        problems: problems.into_iter().map(|(id, number, title)| ProblemRef { id, number, title }).collect(),
         version: row.version,
     })
 }
 
 impl App {
-    async fn mechanism_unit(
-        &self,
-        c: &mut Conn<'_>,
-        actor: &Actor,
-        unit: UnitId,
-    ) -> Result<UnitPath> {
+    async fn mechanism_unit(&self, c: &mut Conn<'_>, actor: &Actor, unit: UnitId) -> Result<UnitPath> {
         let p = actor.user_for(Intent::Write)?;
-        let row = store::units::get_unit(c, unit)
-            .await?
-            .ok_or_else(|| crate::units::unknown_unit_id(unit))?;
+        let row = store::units::get_unit(c, unit).await?.ok_or_else(|| crate::units::unknown_unit_id(unit))?;
         let path = row.unit_path()?;
         let may = p.is_admin()
-            || (matches!(
-                p.role,
-                domain::user::Role::Office | domain::user::Role::Liaison
-            ) && p.covers(&path));
+            || (matches!(p.role, domain::user::Role::Office | domain::user::Role::Liaison) && p.covers(&path));
         if !may {
-            return Err(Error::forbidden(
-                "您不能为该单位建立长效机制",
-                "you may not keep mechanisms for this unit",
-            ));
+            return Err(Error::forbidden("您不能为该单位建立长效机制", "you may not keep mechanisms for this unit"));
         }
         Ok(path)
     }
 
-    async fn link_problems(
-        &self,
-        c: &mut Conn<'_>,
-        actor: &Actor,
-        mechanism: MechanismId,
-        ids: &[i64],
-    ) -> Result<()> {
+    async fn link_problems(&self, c: &mut Conn<'_>, actor: &Actor, mechanism: MechanismId, ids: &[i64]) -> Result<()> {
         for pid in ids {
-            crate::problems::load_visible(c, actor, ProblemId::new(*pid))
-                .await
-                .map_err(|_| {
-                    Error::invalid(
-                        "problem_ids",
-                        format!("问题 {pid} 不存在"),
-                        format!("problem {pid} does not exist"),
-                    )
-                })?;
+            crate::problems::load_visible(c, actor, ProblemId::new(*pid)).await.map_err(|_| {
+                Error::invalid("problem_ids", format!("问题 {pid} 不存在"), format!("problem {pid} does not exist"))
+            })?;
             store::mechanisms::link(c, ProblemId::new(*pid), mechanism).await?;
         }
         Ok(())
     }
 
-    pub async fn create_mechanism(
-        &self,
-        actor: &Actor,
-        input: &MechanismInput,
-    ) -> Result<MechanismView> {
+    pub async fn create_mechanism(&self, actor: &Actor, input: &MechanismInput) -> Result<MechanismView> {
         let now = self.clock.now();
         let title = domain::text::title("title", &input.title)?;
-        let body = domain::text::optional_text(
-            "body",
-            input.body.as_deref(),
-            self.settings.text.max_text_chars,
-        )?;
-        let status = input
-            .status
-            .as_deref()
-            .map(MechanismStatus::parse)
-            .transpose()?
-            .unwrap_or(MechanismStatus::Drafting);
+        let body = domain::text::optional_text("body", input.body.as_deref(), self.settings.text.max_text_chars)?;
+        let status =
+            input.status.as_deref().map(MechanismStatus::parse).transpose()?.unwrap_or(MechanismStatus::Drafting);
         let mut tx = self.db.begin().await?;
-        self.mechanism_unit(&mut tx.conn(), actor, UnitId::new(input.unit_id))
-            .await?;
+        self.mechanism_unit(&mut tx.conn(), actor, UnitId::new(input.unit_id)).await?;
         let row = store::mechanisms::insert_mechanism(
             &mut tx.conn(),
             &MechanismRow {
@@ -129,22 +85,14 @@ impl App {
                 title,
                 body,
                 status: status.as_str().into(),
-                issued_on: input
-                    .issued_on
-                    .or((status == MechanismStatus::Issued).then(|| self.clock.today())),
+                issued_on: input.issued_on.or((status == MechanismStatus::Issued).then(|| self.clock.today())),
                 created_at: now,
                 updated_at: now,
                 version: 1,
             },
         )
         .await?;
-        self.link_problems(
-            &mut tx.conn(),
-            actor,
-            MechanismId::new(row.id),
-            &input.problem_ids,
-        )
-        .await?;
+        self.link_problems(&mut tx.conn(), actor, MechanismId::new(row.id), &input.problem_ids).await?;
         let v = view(&mut tx.conn(), &row).await?;
         crate::audit::record::<(), _>(
             &mut tx.conn(),
@@ -169,49 +117,31 @@ impl App {
     ) -> Result<MechanismView> {
         let now = self.clock.now();
         let version = input.version.ok_or_else(|| {
-            Error::invalid_with_code(
-                "required",
-                "version",
-                "修改须提供版本号",
-                "version is required when editing",
-            )
+            Error::invalid_with_code("required", "version", "修改须提供版本号", "version is required when editing")
         })?;
         let title = domain::text::title("title", &input.title)?;
-        let body = domain::text::optional_text(
-            "body",
-            input.body.as_deref(),
-            self.settings.text.max_text_chars,
-        )?;
-        let status = input
-            .status
-            .as_deref()
-            .map(MechanismStatus::parse)
-            .transpose()?
-            .unwrap_or(MechanismStatus::Drafting);
+        let body = domain::text::optional_text("body", input.body.as_deref(), self.settings.text.max_text_chars)?;
+        let status =
+            input.status.as_deref().map(MechanismStatus::parse).transpose()?.unwrap_or(MechanismStatus::Drafting);
         let mut tx = self.db.begin().await?;
-        let before = store::mechanisms::get_mechanism(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("mechanism"))?;
+        let before =
+            store::mechanisms::get_mechanism(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("mechanism"))?;
         self.mechanism_unit(&mut tx.conn(), actor, UnitId::new(before.unit_id))
             .await
             .map_err(|_| Error::not_found("mechanism"))?;
-        self.mechanism_unit(&mut tx.conn(), actor, UnitId::new(input.unit_id))
-            .await?;
+        self.mechanism_unit(&mut tx.conn(), actor, UnitId::new(input.unit_id)).await?;
         let mut row = before.clone();
         row.version = version;
         row.title = title;
         row.body = body;
         row.unit_id = input.unit_id;
         row.campaign_id = input.campaign_id;
-        row.issued_on = input
-            .issued_on
-            .or(before.issued_on)
-            .or((status == MechanismStatus::Issued).then(|| self.clock.today()));
+        row.issued_on =
+            input.issued_on.or(before.issued_on).or((status == MechanismStatus::Issued).then(|| self.clock.today()));
         row.status = status.as_str().into();
         row.updated_at = now;
         row.version = store::mechanisms::update_mechanism(&mut tx.conn(), &row).await?;
-        self.link_problems(&mut tx.conn(), actor, id, &input.problem_ids)
-            .await?;
+        self.link_problems(&mut tx.conn(), actor, id, &input.problem_ids).await?;
         let b = view(&mut tx.conn(), &before).await?;
         let a = view(&mut tx.conn(), &row).await?;
         crate::audit::record(
@@ -231,11 +161,7 @@ impl App {
 
     pub async fn list_mechanisms(&self, actor: &Actor) -> Result<Vec<MechanismView>> {
         let p = actor.user_for(Intent::Read)?;
-        let prefix = if p.is_admin() {
-            None
-        } else {
-            Some(p.unit_path.as_str().to_string())
-        };
+        let prefix = if p.is_admin() { None } else { Some(p.unit_path.as_str().to_string()) };
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
         let rows = store::mechanisms::list_mechanisms(&mut c, prefix.as_deref()).await?;

@@ -121,18 +121,12 @@ impl App {
             reporter_contact: input.reporter_contact.clone(),
             ..FeedbackInput::default()
         };
-        let mut row = parse_input(
-            &as_feedback,
-            UnitId::new(unit),
-            now,
-            self.settings.text.max_text_chars,
-        )?;
+        let mut row = parse_input(&as_feedback, UnitId::new(unit), now, self.settings.text.max_text_chars)?;
         let rating_key = new_secret("zgk_")?;
         row.rating_key_hash = Some(rating_key_hash(&rating_key));
         row.tracking_code = new_tracking_code()?.as_str().to_string();
         let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
-        let audited =
-            serde_json::json!({ "tracking_code": row.tracking_code, "channel": "portal" });
+        let audited = serde_json::json!({ "tracking_code": row.tracking_code, "channel": "portal" });
         crate::audit::record::<(), _>(
             &mut tx.conn(),
             now,
@@ -145,10 +139,7 @@ impl App {
         )
         .await?;
         self.commit(tx).await?;
-        Ok(Receipt {
-            tracking_code: row.tracking_code,
-            rating_key,
-        })
+        Ok(Receipt { tracking_code: row.tracking_code, rating_key })
     }
 
     /// Looks a tracking code up.
@@ -172,22 +163,11 @@ impl App {
                     s.label_zh().to_string(),
                     Some(p.number.clone()),
                     p.deadline,
-                    if show_reply {
-                        p.public_reply.clone()
-                    } else {
-                        None
-                    },
+                    if show_reply { p.public_reply.clone() } else { None },
                     s == Status::Closed && f.rating_key_hash.is_some(),
                 )
             }
-            None => (
-                "received".to_string(),
-                "已受理".to_string(),
-                None,
-                None,
-                None,
-                false,
-            ),
+            None => ("received".to_string(), "已受理".to_string(), None, None, None, false),
         };
         Ok(TrackingView {
             tracking_code: f.tracking_code,
@@ -211,15 +191,9 @@ impl App {
         let f = store::feedback::get_feedback_by_code(&mut tx.conn(), code.as_str())
             .await?
             .ok_or_else(|| Error::not_found("feedback"))?;
-        let key_ok = f
-            .rating_key_hash
-            .as_deref()
-            .is_some_and(|h| h == rating_key_hash(input.rating_key.trim()));
+        let key_ok = f.rating_key_hash.as_deref().is_some_and(|h| h == rating_key_hash(input.rating_key.trim()));
         if !key_ok {
-            return Err(Error::forbidden(
-                "评价密钥不正确",
-                "the rating key is wrong",
-            ));
+            return Err(Error::forbidden("评价密钥不正确", "the rating key is wrong"));
         }
         let pid = f.problem_id.map(ProblemId::new).ok_or_else(|| {
             Error::conflict(
@@ -228,9 +202,8 @@ impl App {
                 "the report is still being handled; rate it once it is closed",
             )
         })?;
-        let problem = store::problems::get_problem(&mut tx.conn(), pid)
-            .await?
-            .ok_or_else(|| Error::not_found("problem"))?;
+        let problem =
+            store::problems::get_problem(&mut tx.conn(), pid).await?.ok_or_else(|| Error::not_found("problem"))?;
         if Status::parse(&problem.status)? != Status::Closed {
             return Err(Error::conflict(
                 "tracking_code",
@@ -238,23 +211,14 @@ impl App {
                 "the report is still being handled; rate it once it is closed",
             ));
         }
-        self.public_callback(&mut tx.conn(), pid, input.solved, satisfaction, comment)
-            .await?;
+        self.public_callback(&mut tx.conn(), pid, input.solved, satisfaction, comment).await?;
         self.commit(tx).await?;
         self.track(code.as_str()).await
     }
 
     /// Published rectifications (整改公示), newest first.
-    pub async fn public_problems(
-        &self,
-        cursor: Option<String>,
-        limit: Option<i64>,
-    ) -> Result<PublicProblemPage> {
-        let q = ProblemQuery {
-            cursor,
-            limit,
-            ..ProblemQuery::default()
-        };
+    pub async fn public_problems(&self, cursor: Option<String>, limit: Option<i64>) -> Result<PublicProblemPage> {
+        let q = ProblemQuery { cursor, limit, ..ProblemQuery::default() };
         let page = self.list_problems_with(None, true, &q).await?;
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
@@ -273,9 +237,6 @@ impl App {
                 closed_at: row.and_then(|r| r.closed_at),
             });
         }
-        Ok(PublicProblemPage {
-            items,
-            next_cursor: page.next_cursor,
-        })
+        Ok(PublicProblemPage { items, next_cursor: page.next_cursor })
     }
 }

@@ -64,11 +64,7 @@ pub fn sniff_content_type(bytes: &[u8]) -> Option<&'static str> {
 
 /// Whether the sniffed type fits the file name's extension.
 fn name_matches(file_name: &str, sniffed: &str) -> bool {
-    let ext = file_name
-        .rsplit('.')
-        .next()
-        .unwrap_or_default()
-        .to_lowercase();
+    let ext = file_name.rsplit('.').next().unwrap_or_default().to_lowercase();
     match sniffed {
         "image/png" => ext == "png",
         "image/jpeg" => matches!(ext.as_str(), "jpg" | "jpeg"),
@@ -101,21 +97,13 @@ impl App {
         Ok(loaded)
     }
 
-    pub async fn add_measure(
-        &self,
-        actor: &Actor,
-        id: ProblemId,
-        input: &MeasureInput,
-    ) -> Result<MeasureView> {
+    pub async fn add_measure(&self, actor: &Actor, id: ProblemId, input: &MeasureInput) -> Result<MeasureView> {
         let now = self.clock.now();
         let today = self.clock.today();
         let mut tx = self.db.begin().await?;
         self.editable(&mut tx, actor, id).await?;
-        let description = domain::text::required_text(
-            "description",
-            &input.description,
-            self.settings.text.max_text_chars,
-        )?;
+        let description =
+            domain::text::required_text("description", &input.description, self.settings.text.max_text_chars)?;
         if let Some(d) = input.deadline {
             check_not_past("deadline", d, today)?;
         }
@@ -127,12 +115,7 @@ impl App {
             ),
             None => None,
         };
-        let status = input
-            .status
-            .as_deref()
-            .map(MeasureStatus::parse)
-            .transpose()?
-            .unwrap_or(MeasureStatus::Planned);
+        let status = input.status.as_deref().map(MeasureStatus::parse).transpose()?.unwrap_or(MeasureStatus::Planned);
         let row = store::rectification::insert_measure(
             &mut tx.conn(),
             &MeasureRow {
@@ -140,11 +123,7 @@ impl App {
                 problem_id: id.get(),
                 description,
                 owner_unit_id: owner_unit.as_ref().map(|u| u.id),
-                owner_name: domain::text::optional_text(
-                    "owner_name",
-                    input.owner_name.as_deref(),
-                    100,
-                )?,
+                owner_name: domain::text::optional_text("owner_name", input.owner_name.as_deref(), 100)?,
                 deadline: input.deadline,
                 status: status.as_str().into(),
                 done_at: (status == MeasureStatus::Done).then_some(now),
@@ -167,19 +146,11 @@ impl App {
         )
         .await?;
         self.commit(tx).await?;
-        let owner = owner_unit.map(|u| Named {
-            id: u.id,
-            name: u.name,
-        });
+        let owner = owner_unit.map(|u| Named { id: u.id, name: u.name });
         Ok(MeasureView::from_row(&row, owner, today))
     }
 
-    pub async fn update_measure(
-        &self,
-        actor: &Actor,
-        measure: MeasureId,
-        patch: &MeasurePatch,
-    ) -> Result<MeasureView> {
+    pub async fn update_measure(&self, actor: &Actor, measure: MeasureId, patch: &MeasurePatch) -> Result<MeasureView> {
         let now = self.clock.now();
         let today = self.clock.today();
         let mut tx = self.db.begin().await?;
@@ -187,22 +158,16 @@ impl App {
             .await?
             .ok_or_else(|| Error::not_found("measure"))?;
         let pid = ProblemId::new(before.problem_id);
-        self.editable(&mut tx, actor, pid)
-            .await
-            .map_err(|e| match e {
-                Error::NotFound { .. } => Error::not_found("measure"),
-                other => other,
-            })?;
+        self.editable(&mut tx, actor, pid).await.map_err(|e| match e {
+            Error::NotFound { .. } => Error::not_found("measure"),
+            other => other,
+        })?;
         if patch.version != before.version {
-            return Err(Error::StaleVersion {
-                sent: patch.version,
-                current: before.version,
-            });
+            return Err(Error::StaleVersion { sent: patch.version, current: before.version });
         }
         let mut row = before.clone();
         if let Some(d) = &patch.description {
-            row.description =
-                domain::text::required_text("description", d, self.settings.text.max_text_chars)?;
+            row.description = domain::text::required_text("description", d, self.settings.text.max_text_chars)?;
         }
         if let Some(u) = patch.owner_unit_id {
             store::units::get_unit(&mut tx.conn(), UnitId::new(u))
@@ -242,12 +207,9 @@ impl App {
         )
         .await?;
         let owner = match row.owner_unit_id {
-            Some(u) => store::units::get_unit(&mut tx.conn(), UnitId::new(u))
-                .await?
-                .map(|r| Named {
-                    id: r.id,
-                    name: r.name,
-                }),
+            Some(u) => {
+                store::units::get_unit(&mut tx.conn(), UnitId::new(u)).await?.map(|r| Named { id: r.id, name: r.name })
+            }
             None => None,
         };
         self.commit(tx).await?;
@@ -261,12 +223,10 @@ impl App {
             .await?
             .ok_or_else(|| Error::not_found("measure"))?;
         let pid = ProblemId::new(before.problem_id);
-        self.editable(&mut tx, actor, pid)
-            .await
-            .map_err(|e| match e {
-                Error::NotFound { .. } => Error::not_found("measure"),
-                other => other,
-            })?;
+        self.editable(&mut tx, actor, pid).await.map_err(|e| match e {
+            Error::NotFound { .. } => Error::not_found("measure"),
+            other => other,
+        })?;
         store::rectification::delete_measure(&mut tx.conn(), measure).await?;
         store::problems::refresh_next_measure_deadline(&mut tx.conn(), pid).await?;
         crate::audit::record::<_, ()>(
@@ -283,17 +243,11 @@ impl App {
         self.commit(tx).await
     }
 
-    pub async fn add_note(
-        &self,
-        actor: &Actor,
-        id: ProblemId,
-        input: &NoteInput,
-    ) -> Result<NoteView> {
+    pub async fn add_note(&self, actor: &Actor, id: ProblemId, input: &NoteInput) -> Result<NoteView> {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         self.editable(&mut tx, actor, id).await?;
-        let body =
-            domain::text::required_text("body", &input.body, self.settings.text.max_text_chars)?;
+        let body = domain::text::required_text("body", &input.body, self.settings.text.max_text_chars)?;
         let author = actor.principal().map(|p| p.user_id);
         let row = store::rectification::insert_note(&mut tx.conn(), id, author, &body, now).await?;
         crate::audit::record::<(), _>(
@@ -323,34 +277,17 @@ impl App {
     ) -> Result<EvidenceView> {
         let file_name = domain::text::title("file_name", file_name)?;
         if file_name.contains(['/', '\\']) {
-            return Err(Error::invalid(
-                "file_name",
-                "文件名不能包含路径",
-                "the file name must not contain a path",
-            ));
+            return Err(Error::invalid("file_name", "文件名不能包含路径", "the file name must not contain a path"));
         }
         if bytes.is_empty() {
-            return Err(Error::invalid_with_code(
-                "empty_file",
-                "file",
-                "文件为空",
-                "the file is empty",
-            ));
+            return Err(Error::invalid_with_code("empty_file", "file", "文件为空", "the file is empty"));
         }
         if bytes.len() > self.settings.max_upload_bytes {
             return Err(Error::invalid_with_code(
                 "file_too_large",
                 "file",
-                format!(
-                    "文件 {} 字节，超过上限 {} 字节",
-                    bytes.len(),
-                    self.settings.max_upload_bytes
-                ),
-                format!(
-                    "the file is {} bytes, over the limit of {}",
-                    bytes.len(),
-                    self.settings.max_upload_bytes
-                ),
+                format!("文件 {} 字节，超过上限 {} 字节", bytes.len(), self.settings.max_upload_bytes),
+                format!("the file is {} bytes, over the limit of {}", bytes.len(), self.settings.max_upload_bytes),
             ));
         }
         let content_type = sniff_content_type(bytes).ok_or_else(|| {
@@ -376,10 +313,7 @@ impl App {
         self.editable(&mut tx, actor, id).await?;
         let path = self.settings.files_dir.join(&sha[..2]).join(&sha);
         if !path.exists() {
-            let dir = path
-                .parent()
-                .map(std::path::Path::to_path_buf)
-                .unwrap_or_default();
+            let dir = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
             tokio::fs::create_dir_all(&dir)
                 .await
                 .map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;

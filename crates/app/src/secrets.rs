@@ -15,10 +15,7 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
 /// `zgt_` for tokens, `zgk_` for rating keys).
 pub fn new_secret(prefix: &str) -> Result<String> {
     let bytes = random_bytes::<32>()?;
-    Ok(format!(
-        "{prefix}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    ))
+    Ok(format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {

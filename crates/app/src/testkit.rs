@@ -25,18 +25,12 @@ pub enum Kind {
 }
 
 pub fn pg_url() -> String {
-    std::env::var("ZHENGGAI_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("ZHENGGAI_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// Settings for tests: cheap password hashing.
 pub fn test_settings(files: &std::path::Path) -> Settings {
-    Settings {
-        argon2_memory_kib: 64,
-        files_dir: files.to_path_buf(),
-        read_cache_ms: 0,
-        ..Settings::default()
-    }
+    Settings { argon2_memory_kib: 64, files_dir: files.to_path_buf(), read_cache_ms: 0, ..Settings::default() }
 }
 
 pub struct TestDb {
@@ -73,26 +67,14 @@ impl TestDb {
                         if std::env::var("CI").is_ok_and(|v| v == "true") {
                             panic!("PostgreSQL at {} is required under CI=true: {e}", pg_url());
                         }
-                        eprintln!(
-                            "skipping the PostgreSQL half: {} unreachable ({e})",
-                            pg_url()
-                        );
+                        eprintln!("skipping the PostgreSQL half: {} unreachable ({e})", pg_url());
                         return None;
                     }
                 }
             }
         };
-        let app = App::with_db(db, clock.clone(), settings)
-            .await
-            .expect("migrate");
-        Some(Self {
-            app,
-            clock,
-            kind,
-            dir,
-            url,
-            schema,
-        })
+        let app = App::with_db(db, clock.clone(), settings).await.expect("migrate");
+        Some(Self { app, clock, kind, dir, url, schema })
     }
 
     /// Drops the PostgreSQL schema (the SQLite file goes with the temp dir).
@@ -101,20 +83,14 @@ impl TestDb {
         if let Some(schema) = &self.schema
             && let Ok(admin) = Db::connect(&pg_url()).await
         {
-            let _ = admin
-                .execute_raw(format!("drop schema if exists {schema} cascade"))
-                .await;
+            let _ = admin.execute_raw(format!("drop schema if exists {schema} cascade")).await;
             admin.close().await;
         }
     }
 
     /// Runs one statement directly on the database, bypassing the app (tampering tests).
     pub async fn raw(&self, sql: &str) {
-        self.app
-            .db
-            .execute_raw(sql.to_string())
-            .await
-            .expect("raw sql");
+        self.app.db.execute_raw(sql.to_string()).await.expect("raw sql");
     }
 }
 
@@ -165,22 +141,10 @@ fn actor_for(user: &UserView, role: Role, unit: &UnitView) -> Actor {
 impl World {
     pub async fn new(app: &App) -> Self {
         let sys = Actor::System("test");
-        let city = app
-            .create_unit(&sys, None, "临江市", Some("LJ"))
-            .await
-            .unwrap();
-        let dept_a = app
-            .create_unit(&sys, Some(UnitId::new(city.id)), "市住建局", None)
-            .await
-            .unwrap();
-        let dept_a_sub = app
-            .create_unit(&sys, Some(UnitId::new(dept_a.id)), "住建局物业科", None)
-            .await
-            .unwrap();
-        let dept_b = app
-            .create_unit(&sys, Some(UnitId::new(city.id)), "市生态环境局", None)
-            .await
-            .unwrap();
+        let city = app.create_unit(&sys, None, "临江市", Some("LJ")).await.unwrap();
+        let dept_a = app.create_unit(&sys, Some(UnitId::new(city.id)), "市住建局", None).await.unwrap();
+        let dept_a_sub = app.create_unit(&sys, Some(UnitId::new(dept_a.id)), "住建局物业科", None).await.unwrap();
+        let dept_b = app.create_unit(&sys, Some(UnitId::new(city.id)), "市生态环境局", None).await.unwrap();
         let specs: [(&str, Role, &UnitView); 8] = [
             ("admin", Role::Admin, &city),
             ("office", Role::Office, &city),

@@ -3,9 +3,7 @@
 //! action needs was given; then apply it, keep its records (sign-off applications, extensions,
 //! callbacks) and append to the audit chain, all in one transaction.
 
-use crate::problems::{
-    Loaded, check_cooperating_units, check_not_past, check_user_exists, load_visible, state_of,
-};
+use crate::problems::{Loaded, check_cooperating_units, check_not_past, check_user_exists, load_visible, state_of};
 use crate::views::ProblemDetail;
 use crate::{Actor, App};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -63,12 +61,7 @@ fn required<T: Clone>(value: &Option<T>, field: &str, action: Action) -> Result<
     })
 }
 
-fn required_text(
-    value: &Option<String>,
-    field: &str,
-    action: Action,
-    max: usize,
-) -> Result<String> {
+fn required_text(value: &Option<String>, field: &str, action: Action, max: usize) -> Result<String> {
     let v = required(value, field, action)?;
     domain::text::required_text(field, &v, max)
 }
@@ -97,22 +90,12 @@ struct Extra {
 
 impl App {
     /// Applies one workflow action to a problem and returns it as the actor now sees it.
-    pub async fn transition(
-        &self,
-        actor: &Actor,
-        id: ProblemId,
-        input: &TransitionInput,
-    ) -> Result<ProblemDetail> {
+    pub async fn transition(&self, actor: &Actor, id: ProblemId, input: &TransitionInput) -> Result<ProblemDetail> {
         self.apply_transition(actor, id, input).await?;
         self.get_problem(actor, id).await
     }
 
-    pub(crate) async fn apply_transition(
-        &self,
-        actor: &Actor,
-        id: ProblemId,
-        input: &TransitionInput,
-    ) -> Result<()> {
+    pub(crate) async fn apply_transition(&self, actor: &Actor, id: ProblemId, input: &TransitionInput) -> Result<()> {
         let action = Action::parse(&input.action)?;
         let mut tx = self.db.begin().await?;
         let (Loaded { row: before, place }, p) = load_visible(&mut tx.conn(), actor, id).await?;
@@ -134,32 +117,17 @@ impl App {
             return Err(forbidden(action));
         }
         if input.version != before.version {
-            return Err(Error::StaleVersion {
-                sent: input.version,
-                current: before.version,
-            });
+            return Err(Error::StaleVersion { sent: input.version, current: before.version });
         }
         let now = self.clock.now();
         let mut row = before.clone();
-        let extra = self
-            .apply(
-                &mut tx.conn(),
-                &p,
-                action,
-                state,
-                next,
-                input,
-                &mut row,
-                now,
-            )
-            .await?;
+        let extra = self.apply(&mut tx.conn(), &p, action, state, next, input, &mut row, now).await?;
         row.status = next.status.as_str().to_string();
         row.signoff_stage = next.stage.map(|s| s.as_str().to_string());
         row.updated_at = now;
         store::problems::update_problem(&mut tx.conn(), &row).await?;
-        let after = store::problems::get_problem(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("problem"))?;
+        let after =
+            store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
         let audit_after = serde_json::json!({ "problem": after, "extra": extra });
         crate::audit::record(
             &mut tx.conn(),
@@ -216,11 +184,8 @@ impl App {
                     }
                     (None, RectificationType::Ongoing) => None,
                     (None, _) => {
-                        let kind =
-                            FeedbackKind::parse(&row.kind).unwrap_or(FeedbackKind::Complaint);
-                        let limits = self
-                            .limits_for(c, row.category_id.map(CategoryId::new), kind)
-                            .await?;
+                        let kind = FeedbackKind::parse(&row.kind).unwrap_or(FeedbackKind::Complaint);
+                        let limits = self.limits_for(c, row.category_id.map(CategoryId::new), kind).await?;
                         let cal = self.calendar().await?;
                         Some(cal.add_working_days(today, limits.completion_days))
                     }
@@ -230,8 +195,7 @@ impl App {
                     row.responsible_leader_id = Some(uid);
                 }
                 if let Some(person) = &input.responsible_person {
-                    row.responsible_person =
-                        domain::text::optional_text("responsible_person", Some(person), 100)?;
+                    row.responsible_person = domain::text::optional_text("responsible_person", Some(person), 100)?;
                 }
                 if let Some(ids) = &input.cooperating_unit_ids {
                     let units = check_cooperating_units(c, ids, Some(lead)).await?;
@@ -249,11 +213,7 @@ impl App {
                 extra.reason = Some(reason);
             }
             Action::Merge => {
-                let target_id = ProblemId::new(required(
-                    &input.target_problem_id,
-                    "target_problem_id",
-                    action,
-                )?);
+                let target_id = ProblemId::new(required(&input.target_problem_id, "target_problem_id", action)?);
                 if target_id.get() == row.id {
                     return Err(Error::invalid(
                         "target_problem_id",
@@ -261,9 +221,7 @@ impl App {
                         "a problem cannot be merged into itself",
                     ));
                 }
-                let target = crate::problems::load(c, target_id)
-                    .await
-                    .map_err(|_| unknown_target(target_id))?;
+                let target = crate::problems::load(c, target_id).await.map_err(|_| unknown_target(target_id))?;
                 if !access::may_read(p, &target.place) {
                     return Err(unknown_target(target_id));
                 }
@@ -286,11 +244,8 @@ impl App {
             Action::Submit => {
                 let report = required_text(&input.report, "report", action, max)?;
                 let evidence = store::rectification::count_evidence(c, pid).await?;
-                let no_evidence_reason = domain::text::optional_text(
-                    "no_evidence_reason",
-                    input.no_evidence_reason.as_deref(),
-                    max,
-                )?;
+                let no_evidence_reason =
+                    domain::text::optional_text("no_evidence_reason", input.no_evidence_reason.as_deref(), max)?;
                 if evidence == 0 && no_evidence_reason.is_none() {
                     return Err(Error::invalid_with_code(
                         "evidence_required",
@@ -316,11 +271,7 @@ impl App {
                     verifier_at: None,
                     verifier_note: None,
                 };
-                extra.signoff_id = Some(
-                    store::rectification::insert_signoff(c, &signoff)
-                        .await?
-                        .get(),
-                );
+                extra.signoff_id = Some(store::rectification::insert_signoff(c, &signoff).await?.get());
                 row.submitted_at = Some(now);
                 row.awaiting_resubmission = false;
             }
@@ -369,33 +320,14 @@ impl App {
             Action::Reopen => {
                 let reason = required_text(&input.reason, "reason", action, max)?;
                 reopen(row);
-                store::rectification::insert_note(
-                    c,
-                    pid,
-                    Some(p.user_id),
-                    &format!("重新整改：{reason}"),
-                    now,
-                )
-                .await?;
+                store::rectification::insert_note(c, pid, Some(p.user_id), &format!("重新整改：{reason}"), now).await?;
                 extra.reason = Some(reason);
             }
             Action::Callback => {
                 let solved = required(&input.solved, "solved", action)?;
-                let satisfaction =
-                    Satisfaction::parse(&required(&input.satisfaction, "satisfaction", action)?)?;
-                let comment =
-                    domain::text::optional_text("comment", input.comment.as_deref(), max)?;
-                record_callback(
-                    c,
-                    row,
-                    "staff",
-                    Some(p.user_id),
-                    solved,
-                    satisfaction,
-                    comment,
-                    now,
-                )
-                .await?;
+                let satisfaction = Satisfaction::parse(&required(&input.satisfaction, "satisfaction", action)?)?;
+                let comment = domain::text::optional_text("comment", input.comment.as_deref(), max)?;
+                record_callback(c, row, "staff", Some(p.user_id), solved, satisfaction, comment, now).await?;
                 if next.status == Status::Assigned {
                     reopen(row);
                 }
@@ -410,16 +342,11 @@ impl App {
                     return Err(Error::invalid(
                         "new_deadline",
                         format!("新的时限 {new_deadline} 须晚于当前时限 {current}"),
-                        format!(
-                            "new_deadline {new_deadline} must be after the current deadline {current}"
-                        ),
+                        format!("new_deadline {new_deadline} must be after the current deadline {current}"),
                     ));
                 }
                 let existing = store::rectification::list_extensions(c, pid).await?;
-                if existing
-                    .iter()
-                    .any(|e| e.status == ExtensionStatus::Pending.as_str())
-                {
+                if existing.iter().any(|e| e.status == ExtensionStatus::Pending.as_str()) {
                     return Err(Error::conflict(
                         "extension",
                         "已有待审批的延期申请",
@@ -439,8 +366,7 @@ impl App {
                     decided_at: None,
                     decision_note: None,
                 };
-                extra.extension_id =
-                    Some(store::rectification::insert_extension(c, &ext).await?.get());
+                extra.extension_id = Some(store::rectification::insert_extension(c, &ext).await?.get());
                 extra.reason = Some(reason);
             }
             Action::DecideExtension => {
@@ -465,13 +391,7 @@ impl App {
                             "there is no extension request awaiting a decision",
                         )
                     })?;
-                ext.status = if approve {
-                    ExtensionStatus::Approved
-                } else {
-                    ExtensionStatus::Refused
-                }
-                .as_str()
-                .into();
+                ext.status = if approve { ExtensionStatus::Approved } else { ExtensionStatus::Refused }.as_str().into();
                 ext.decided_by = Some(p.user_id.get());
                 ext.decided_at = Some(now);
                 ext.decision_note = note.clone();
@@ -517,23 +437,11 @@ impl App {
         comment: Option<String>,
     ) -> Result<()> {
         let now = self.clock.now();
-        let before = store::problems::get_problem(c, problem)
-            .await?
-            .ok_or_else(|| Error::not_found("problem"))?;
+        let before = store::problems::get_problem(c, problem).await?.ok_or_else(|| Error::not_found("problem"))?;
         let state = state_of(&before)?;
         let next = state.after(Action::Callback, satisfaction == Satisfaction::Dissatisfied)?;
         let mut row = before.clone();
-        record_callback(
-            c,
-            &mut row,
-            "public",
-            None,
-            solved,
-            satisfaction,
-            comment,
-            now,
-        )
-        .await?;
+        record_callback(c, &mut row, "public", None, solved, satisfaction, comment, now).await?;
         if next.status == Status::Assigned {
             reopen(&mut row);
         }
@@ -557,11 +465,7 @@ impl App {
 }
 
 fn unknown_target(id: ProblemId) -> Error {
-    Error::invalid(
-        "target_problem_id",
-        format!("目标问题 {id} 不存在"),
-        format!("target problem {id} does not exist"),
-    )
+    Error::invalid("target_problem_id", format!("目标问题 {id} 不存在"), format!("target problem {id} does not exist"))
 }
 
 fn reopen(row: &mut ProblemRow) {
@@ -603,11 +507,7 @@ async fn record_callback(
 async fn pending(c: &mut Conn<'_>, problem: ProblemId) -> Result<SignoffRow> {
     store::rectification::pending_signoff(c, problem)
         .await?
-        .ok_or_else(|| {
-            Error::Internal(format!(
-                "problem {problem} is submitted but has no pending application"
-            ))
-        })
+        .ok_or_else(|| Error::Internal(format!("problem {problem} is submitted but has no pending application")))
 }
 
 /// 作废: a new application (or a merge) voids the one still pending.

@@ -33,21 +33,10 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let parent_row = match parent {
-            Some(id) => Some(
-                store::units::get_unit(&mut tx.conn(), id)
-                    .await?
-                    .ok_or_else(|| unknown_unit_id(id))?,
-            ),
+            Some(id) => Some(store::units::get_unit(&mut tx.conn(), id).await?.ok_or_else(|| unknown_unit_id(id))?),
             None => None,
         };
-        let row = store::units::insert_unit(
-            &mut tx.conn(),
-            parent_row.as_ref(),
-            &name,
-            code.as_deref(),
-            now,
-        )
-        .await?;
+        let row = store::units::insert_unit(&mut tx.conn(), parent_row.as_ref(), &name, code.as_deref(), now).await?;
         let view = UnitView::from_row(&row);
         crate::audit::record::<(), _>(
             &mut tx.conn(),
@@ -65,25 +54,15 @@ impl App {
         Ok(view)
     }
 
-    pub async fn update_unit(
-        &self,
-        actor: &Actor,
-        id: UnitId,
-        name: &str,
-        code: Option<&str>,
-    ) -> Result<UnitView> {
+    pub async fn update_unit(&self, actor: &Actor, id: UnitId, name: &str, code: Option<&str>) -> Result<UnitView> {
         actor.admin()?;
         let name = unit_name(name)?;
         let code = domain::text::optional_text("code", code, 50)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let before = store::units::get_unit(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("unit"))?;
+        let before = store::units::get_unit(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("unit"))?;
         store::units::update_unit(&mut tx.conn(), id, &name, code.as_deref(), now).await?;
-        let after = store::units::get_unit(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("unit"))?;
+        let after = store::units::get_unit(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("unit"))?;
         crate::audit::record(
             &mut tx.conn(),
             now,
@@ -108,20 +87,14 @@ impl App {
         Ok(rows
             .iter()
             .filter(|u| {
-                p.is_admin()
-                    || u.path.starts_with(p.unit_path.as_str())
-                    || p.unit_path.as_str().starts_with(&u.path)
+                p.is_admin() || u.path.starts_with(p.unit_path.as_str()) || p.unit_path.as_str().starts_with(&u.path)
             })
             .map(UnitView::from_row)
             .collect())
     }
 
     pub async fn get_unit_view(&self, actor: &Actor, id: UnitId) -> Result<UnitView> {
-        self.list_units(actor)
-            .await?
-            .into_iter()
-            .find(|u| u.id == id.get())
-            .ok_or_else(|| Error::not_found("unit"))
+        self.list_units(actor).await?.into_iter().find(|u| u.id == id.get()).ok_or_else(|| Error::not_found("unit"))
     }
 
     pub(crate) async fn all_units(&self) -> Result<Arc<Vec<UnitRow>>> {
@@ -164,10 +137,7 @@ impl App {
 
     pub(crate) async fn unit_name(&self, id: UnitId) -> Result<String> {
         let mut pooled = self.db.acquire().await?;
-        Ok(store::units::get_unit(&mut pooled.conn(), id)
-            .await?
-            .map(|u| u.name)
-            .unwrap_or_default())
+        Ok(store::units::get_unit(&mut pooled.conn(), id).await?.map(|u| u.name).unwrap_or_default())
     }
 
     /// Imports a unit tree from CSV with the columns `name,parent[,code]` (parent empty for a
@@ -175,22 +145,11 @@ impl App {
     /// import and names the row.
     pub async fn import_units(&self, actor: &Actor, csv_text: &str) -> Result<Vec<UnitView>> {
         actor.admin()?;
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(csv_text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(csv_text.as_bytes());
         let headers = reader.headers().map_err(|e| csv_error(0, e))?.clone();
-        let col = |name: &str, zh: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim() == name || h.trim() == zh)
-        };
-        let name_col = col("name", "单位名称").ok_or_else(|| {
-            Error::invalid(
-                "csv",
-                "缺少“name”（单位名称）列",
-                "the CSV has no \"name\" column",
-            )
-        })?;
+        let col = |name: &str, zh: &str| headers.iter().position(|h| h.trim() == name || h.trim() == zh);
+        let name_col = col("name", "单位名称")
+            .ok_or_else(|| Error::invalid("csv", "缺少“name”（单位名称）列", "the CSV has no \"name\" column"))?;
         let parent_col = col("parent", "上级单位");
         let code_col = col("code", "单位代码");
         let now = self.clock.now();
@@ -199,16 +158,9 @@ impl App {
         for (i, record) in reader.records().enumerate() {
             let line = i + 2;
             let record = record.map_err(|e| csv_error(line, e))?;
-            let name = unit_name(record.get(name_col).unwrap_or_default())
-                .map_err(|e| row_error(line, "name", e))?;
-            let code = code_col
-                .and_then(|c| record.get(c))
-                .map(str::trim)
-                .filter(|s| !s.is_empty());
-            let parent_name = parent_col
-                .and_then(|c| record.get(c))
-                .map(str::trim)
-                .filter(|s| !s.is_empty());
+            let name = unit_name(record.get(name_col).unwrap_or_default()).map_err(|e| row_error(line, "name", e))?;
+            let code = code_col.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty());
+            let parent_name = parent_col.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty());
             let parent = match parent_name {
                 None => None,
                 Some(pn) => {
@@ -225,10 +177,7 @@ impl App {
                             return Err(Error::invalid(
                                 format!("row {line}, column \"parent\""),
                                 format!("未知上级单位“{pn}”（已有：{}…）", known.join("、")),
-                                format!(
-                                    "unknown parent unit \"{pn}\" (known: {}…)",
-                                    known.join(", ")
-                                ),
+                                format!("unknown parent unit \"{pn}\" (known: {}…)", known.join(", ")),
                             ));
                         }
                         _ => {
@@ -274,11 +223,7 @@ pub(crate) fn unknown_unit_id(id: UnitId) -> Error {
 }
 
 fn csv_error(line: usize, e: csv::Error) -> Error {
-    Error::invalid(
-        format!("row {line}"),
-        format!("CSV 格式错误：{e}"),
-        format!("malformed CSV: {e}"),
-    )
+    Error::invalid(format!("row {line}"), format!("CSV 格式错误：{e}"), format!("malformed CSV: {e}"))
 }
 
 fn row_error(line: usize, column: &str, e: Error) -> Error {

@@ -7,9 +7,7 @@ use domain::calendar::CalendarWarning;
 use domain::limits::TimeLimits;
 use domain::supervision::Flags;
 use serde::Serialize;
-use store::rectification::{
-    CallbackRow, EvidenceRow, ExtensionRow, MeasureRow, NoteRow, SignoffRow,
-};
+use store::rectification::{CallbackRow, EvidenceRow, ExtensionRow, MeasureRow, NoteRow, SignoffRow};
 use utoipa::ToSchema;
 
 /// An id with the name that goes with it.
@@ -64,10 +62,7 @@ impl UserView {
             display_name: r.display_name.clone(),
             role: r.role.clone(),
             role_label,
-            unit: Named {
-                id: r.unit_id,
-                name: unit_name,
-            },
+            unit: Named { id: r.unit_id, name: unit_name },
             active: r.active,
         }
     }
@@ -248,12 +243,7 @@ pub struct NoteView {
 
 impl NoteView {
     pub fn from_row(r: &NoteRow, author: Option<Named>) -> Self {
-        Self {
-            id: r.id,
-            author,
-            body: r.body.clone(),
-            created_at: r.created_at,
-        }
+        Self { id: r.id, author, body: r.body.clone(), created_at: r.created_at }
     }
 }
 

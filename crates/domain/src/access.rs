@@ -8,9 +8,7 @@ use crate::workflow::Action;
 use crate::{UnitId, UserId};
 
 /// What an API token may do, on top of its user's own rights.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenScope {
     /// Everything the user may do.
@@ -72,9 +70,7 @@ impl Principal {
     pub fn token_allows(&self, intent: Intent) -> bool {
         matches!(
             (self.token_scope, intent),
-            (None | Some(TokenScope::Full), _)
-                | (Some(_), Intent::Read)
-                | (Some(TokenScope::Intake), Intent::Intake)
+            (None | Some(TokenScope::Full), _) | (Some(_), Intent::Read) | (Some(TokenScope::Intake), Intent::Intake)
         )
     }
 
@@ -111,9 +107,7 @@ pub struct ProblemPlace {
 
 impl ProblemPlace {
     fn units(&self) -> impl Iterator<Item = &UnitPath> {
-        std::iter::once(&self.owner_unit)
-            .chain(self.lead_unit.iter())
-            .chain(self.cooperating_units.iter())
+        std::iter::once(&self.owner_unit).chain(self.lead_unit.iter()).chain(self.cooperating_units.iter())
     }
 
     fn lead_covered_by(&self, p: &Principal) -> bool {
@@ -123,17 +117,13 @@ impl ProblemPlace {
     /// The user's own unit is the lead unit or lies inside it: such a user cannot verify the
     /// unit's own report.
     fn is_inside_lead_unit(&self, p: &Principal) -> bool {
-        self.lead_unit
-            .as_ref()
-            .is_some_and(|lead| lead.contains(&p.unit_path))
+        self.lead_unit.as_ref().is_some_and(|lead| lead.contains(&p.unit_path))
     }
 }
 
 /// Whether the user may see the problem at all.
 pub fn may_read(p: &Principal, place: &ProblemPlace) -> bool {
-    p.is_admin()
-        || place.units().any(|u| p.covers(u))
-        || place.responsible_leader == Some(p.user_id)
+    p.is_admin() || place.units().any(|u| p.covers(u)) || place.responsible_leader == Some(p.user_id)
 }
 
 /// Whether the user may edit the problem's rectification details: root cause, reply, measures,
@@ -142,9 +132,7 @@ pub fn may_edit_rectification(p: &Principal, place: &ProblemPlace) -> bool {
     match p.role {
         Role::Admin => true,
         Role::Office => place.units().any(|u| p.covers(u)),
-        Role::Liaison => {
-            place.lead_covered_by(p) || place.cooperating_units.iter().any(|u| p.covers(u))
-        }
+        Role::Liaison => place.lead_covered_by(p) || place.cooperating_units.iter().any(|u| p.covers(u)),
         Role::Supervisor | Role::Viewer => false,
     }
 }
@@ -168,15 +156,12 @@ pub fn may_take(p: &Principal, action: Action, place: &ProblemPlace) -> bool {
         }
         Action::Publish | Action::Unpublish => p.may_run_list_in(&place.owner_unit),
         Action::Submit | Action::RequestExtension => {
-            p.is_admin()
-                || (matches!(p.role, Role::Liaison | Role::Office) && place.lead_covered_by(p))
+            p.is_admin() || (matches!(p.role, Role::Liaison | Role::Office) && place.lead_covered_by(p))
         }
         Action::DecideExtension => {
             p.is_admin() || (p.may_run_list_in(&place.owner_unit) && !place.is_inside_lead_unit(p))
         }
-        Action::Flag | Action::Unflag => {
-            p.is_admin() || (p.role == Role::Supervisor && may_read(p, place))
-        }
+        Action::Flag | Action::Unflag => p.is_admin() || (p.role == Role::Supervisor && may_read(p, place)),
         Action::Approve => may_act_as_leader(p, place),
         Action::Accept => may_verify(p, place),
         Action::SendBack => may_act_as_leader(p, place) || may_verify(p, place),
@@ -194,22 +179,14 @@ pub fn may_verify(p: &Principal, place: &ProblemPlace) -> bool {
         return false;
     }
     p.is_admin()
-        || (matches!(p.role, Role::Supervisor | Role::Office)
-            && may_read(p, place)
-            && !place.is_inside_lead_unit(p))
+        || (matches!(p.role, Role::Supervisor | Role::Office) && may_read(p, place) && !place.is_inside_lead_unit(p))
 }
 
 /// Whether the user may see a reporter's name and contact: only the units handling the report.
-pub fn may_see_reporter(
-    p: &Principal,
-    feedback_unit: &UnitPath,
-    problem: Option<&ProblemPlace>,
-) -> bool {
+pub fn may_see_reporter(p: &Principal, feedback_unit: &UnitPath, problem: Option<&ProblemPlace>) -> bool {
     match p.role {
         Role::Admin => true,
-        Role::Office => {
-            p.covers(feedback_unit) || problem.is_some_and(|pl| may_edit_rectification(p, pl))
-        }
+        Role::Office => p.covers(feedback_unit) || problem.is_some_and(|pl| may_edit_rectification(p, pl)),
         Role::Liaison => problem.is_some_and(|pl| may_edit_rectification(p, pl)),
         Role::Supervisor | Role::Viewer => false,
     }
@@ -226,13 +203,7 @@ mod tests {
     fn user(id: i64, role: Role, unit: &str) -> Principal {
         let unit_path = path(unit);
         let unit_id = *unit_path.ids().last().unwrap();
-        Principal {
-            user_id: UserId::new(id),
-            role,
-            unit_id,
-            unit_path,
-            token_scope: None,
-        }
+        Principal { user_id: UserId::new(id), role, unit_id, unit_path, token_scope: None }
     }
 
     fn place() -> ProblemPlace {
@@ -251,39 +222,17 @@ mod tests {
         assert!(may_read(&user(1, Role::Liaison, "/1/2/"), &pl));
         assert!(may_read(&user(1, Role::Liaison, "/1/3/"), &pl));
         assert!(!may_read(&user(1, Role::Liaison, "/1/4/"), &pl));
-        assert!(may_edit_rectification(
-            &user(1, Role::Liaison, "/1/2/"),
-            &pl
-        ));
-        assert!(!may_edit_rectification(
-            &user(1, Role::Viewer, "/1/2/"),
-            &pl
-        ));
+        assert!(may_edit_rectification(&user(1, Role::Liaison, "/1/2/"), &pl));
+        assert!(!may_edit_rectification(&user(1, Role::Viewer, "/1/2/"), &pl));
     }
 
     #[test]
     fn only_the_lead_unit_submits_and_only_the_responsible_leader_approves() {
         let pl = place();
-        assert!(may_take(
-            &user(1, Role::Liaison, "/1/2/"),
-            Action::Submit,
-            &pl
-        ));
-        assert!(!may_take(
-            &user(1, Role::Liaison, "/1/3/"),
-            Action::Submit,
-            &pl
-        ));
-        assert!(may_take(
-            &user(50, Role::Viewer, "/1/2/"),
-            Action::Approve,
-            &pl
-        ));
-        assert!(!may_take(
-            &user(51, Role::Office, "/1/"),
-            Action::Approve,
-            &pl
-        ));
+        assert!(may_take(&user(1, Role::Liaison, "/1/2/"), Action::Submit, &pl));
+        assert!(!may_take(&user(1, Role::Liaison, "/1/3/"), Action::Submit, &pl));
+        assert!(may_take(&user(50, Role::Viewer, "/1/2/"), Action::Approve, &pl));
+        assert!(!may_take(&user(51, Role::Office, "/1/"), Action::Approve, &pl));
     }
 
     #[test]
@@ -291,18 +240,9 @@ mod tests {
         let pl = place();
         assert!(may_verify(&user(2, Role::Supervisor, "/1/"), &pl));
         assert!(may_verify(&user(2, Role::Office, "/1/"), &pl));
-        assert!(
-            !may_verify(&user(2, Role::Office, "/1/2/"), &pl),
-            "the unit cannot verify itself"
-        );
-        assert!(
-            !may_verify(&user(2, Role::Office, "/1/2/7/"), &pl),
-            "nor can a sub-unit of it"
-        );
-        assert!(
-            !may_verify(&user(2, Role::Supervisor, "/1/4/"), &pl),
-            "a supervisor elsewhere cannot see it"
-        );
+        assert!(!may_verify(&user(2, Role::Office, "/1/2/"), &pl), "the unit cannot verify itself");
+        assert!(!may_verify(&user(2, Role::Office, "/1/2/7/"), &pl), "nor can a sub-unit of it");
+        assert!(!may_verify(&user(2, Role::Supervisor, "/1/4/"), &pl), "a supervisor elsewhere cannot see it");
         assert!(!may_verify(&user(2, Role::Liaison, "/1/"), &pl));
     }
 
@@ -320,47 +260,19 @@ mod tests {
     fn reporter_contact_is_for_the_handling_units_only() {
         let pl = place();
         let city = path("/1/");
-        assert!(may_see_reporter(
-            &user(1, Role::Office, "/1/"),
-            &city,
-            Some(&pl)
-        ));
-        assert!(may_see_reporter(
-            &user(1, Role::Liaison, "/1/2/"),
-            &city,
-            Some(&pl)
-        ));
-        assert!(!may_see_reporter(
-            &user(1, Role::Supervisor, "/1/"),
-            &city,
-            Some(&pl)
-        ));
-        assert!(!may_see_reporter(
-            &user(1, Role::Viewer, "/1/2/"),
-            &city,
-            Some(&pl)
-        ));
-        assert!(!may_see_reporter(
-            &user(1, Role::Liaison, "/1/2/"),
-            &city,
-            None
-        ));
+        assert!(may_see_reporter(&user(1, Role::Office, "/1/"), &city, Some(&pl)));
+        assert!(may_see_reporter(&user(1, Role::Liaison, "/1/2/"), &city, Some(&pl)));
+        assert!(!may_see_reporter(&user(1, Role::Supervisor, "/1/"), &city, Some(&pl)));
+        assert!(!may_see_reporter(&user(1, Role::Viewer, "/1/2/"), &city, Some(&pl)));
+        assert!(!may_see_reporter(&user(1, Role::Liaison, "/1/2/"), &city, None));
     }
 
     #[test]
     fn supervisors_flag_what_they_can_see_and_offices_run_their_own_list() {
         let pl = place();
-        assert!(may_take(
-            &user(1, Role::Supervisor, "/1/"),
-            Action::Flag,
-            &pl
-        ));
+        assert!(may_take(&user(1, Role::Supervisor, "/1/"), Action::Flag, &pl));
         assert!(!may_take(&user(1, Role::Office, "/1/"), Action::Flag, &pl));
         assert!(may_take(&user(1, Role::Office, "/1/"), Action::Assign, &pl));
-        assert!(!may_take(
-            &user(1, Role::Office, "/1/2/"),
-            Action::Assign,
-            &pl
-        ));
+        assert!(!may_take(&user(1, Role::Office, "/1/2/"), Action::Assign, &pl));
     }
 }

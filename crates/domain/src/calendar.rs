@@ -11,9 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const BUILTIN_CSV: &str = include_str!("cn-holidays.csv");
 
 /// How a date differs from the normal week.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// A day off, even on a weekday (法定节假日 or 调休 rest day).
@@ -87,10 +85,7 @@ pub struct WorkCalendar {
 }
 
 impl WorkCalendar {
-    pub fn new(
-        days: impl IntoIterator<Item = SpecialDay>,
-        covered_years: impl IntoIterator<Item = i32>,
-    ) -> Self {
+    pub fn new(days: impl IntoIterator<Item = SpecialDay>, covered_years: impl IntoIterator<Item = i32>) -> Self {
         Self {
             special: days.into_iter().map(|d| (d.date, d.kind)).collect(),
             covered_years: covered_years.into_iter().collect(),
@@ -148,11 +143,7 @@ impl WorkCalendar {
         if to == from {
             return 0;
         }
-        let (start, end, sign) = if to > from {
-            (from, to, 1)
-        } else {
-            (to, from, -1)
-        };
+        let (start, end, sign) = if to > from { (from, to, 1) } else { (to, from, -1) };
         // Weekdays in (start, end] by arithmetic, then the special days in that range: lists show
         // this for every row, so it must not walk day by day across years.
         let days = (end - start).num_days();
@@ -177,11 +168,7 @@ impl WorkCalendar {
 
     /// A warning for each year in `dates` that the calendar has no arrangement for.
     pub fn warnings_for(&self, dates: &[NaiveDate]) -> Vec<CalendarWarning> {
-        let years: BTreeSet<i32> = dates
-            .iter()
-            .map(|d| d.year())
-            .filter(|y| !self.covers(*y))
-            .collect();
+        let years: BTreeSet<i32> = dates.iter().map(|d| d.year()).filter(|y| !self.covers(*y)).collect();
         years
             .into_iter()
             .map(|year| CalendarWarning {
@@ -215,23 +202,11 @@ mod tests {
     fn national_day_2026_is_off_and_its_make_up_days_are_worked() {
         let cal = WorkCalendar::builtin();
         for day in 1..=7 {
-            assert!(
-                !cal.is_working_day(d(2026, 10, day)),
-                "2026-10-{day} should be off"
-            );
+            assert!(!cal.is_working_day(d(2026, 10, day)), "2026-10-{day} should be off");
         }
-        assert!(
-            cal.is_working_day(d(2026, 9, 20)),
-            "Sunday 20 September is worked"
-        );
-        assert!(
-            cal.is_working_day(d(2026, 10, 10)),
-            "Saturday 10 October is worked"
-        );
-        assert!(
-            !cal.is_working_day(d(2026, 10, 11)),
-            "Sunday 11 October is an ordinary Sunday"
-        );
+        assert!(cal.is_working_day(d(2026, 9, 20)), "Sunday 20 September is worked");
+        assert!(cal.is_working_day(d(2026, 10, 10)), "Saturday 10 October is worked");
+        assert!(!cal.is_working_day(d(2026, 10, 11)), "Sunday 11 October is an ordinary Sunday");
         assert!(cal.is_working_day(d(2026, 10, 8)));
     }
 
@@ -242,10 +217,7 @@ mod tests {
         assert_eq!(cal.add_working_days(d(2026, 9, 30), 5), d(2026, 10, 13));
         assert_eq!(cal.add_working_days(d(2026, 9, 30), 3), d(2026, 10, 10));
         assert_eq!(cal.working_days_between(d(2026, 9, 30), d(2026, 10, 13)), 5);
-        assert_eq!(
-            cal.working_days_between(d(2026, 10, 13), d(2026, 9, 30)),
-            -5
-        );
+        assert_eq!(cal.working_days_between(d(2026, 10, 13), d(2026, 9, 30)), -5);
     }
 
     #[test]
@@ -297,11 +269,7 @@ mod tests {
             for len in [0, 1, 2, 5, 6, 7, 13, 40, 400] {
                 let from = start + chrono::Duration::days(offset);
                 let to = from + chrono::Duration::days(len);
-                assert_eq!(
-                    cal.working_days_between(from, to),
-                    walk(from, to),
-                    "{from}..{to}"
-                );
+                assert_eq!(cal.working_days_between(from, to), walk(from, to), "{from}..{to}");
                 assert_eq!(cal.working_days_between(to, from), -walk(from, to));
             }
         }

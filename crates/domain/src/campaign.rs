@@ -9,11 +9,7 @@ pub const SUGGESTED_KINDS: [&str; 5] = ["主题教育", "巡视整改", "审计�
 pub fn campaign_kind(value: &str) -> Result<String> {
     let kind = crate::text::title("kind", value)?;
     if kind.chars().count() > 50 {
-        return Err(Error::invalid(
-            "kind",
-            "类型不能超过50字",
-            "a campaign type is at most 50 characters",
-        ));
+        return Err(Error::invalid("kind", "类型不能超过50字", "a campaign type is at most 50 characters"));
     }
     Ok(kind)
 }

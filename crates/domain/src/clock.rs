@@ -54,11 +54,7 @@ impl FixedClock {
     /// A clock at 09:00 Beijing time on the given date.
     pub fn at_china_morning(date: NaiveDate) -> Self {
         let local = date.and_hms_opt(9, 0, 0).unwrap_or_default();
-        let at = china_offset()
-            .from_local_datetime(&local)
-            .single()
-            .map(|d| d.with_timezone(&Utc))
-            .unwrap_or_default();
+        let at = china_offset().from_local_datetime(&local).single().map(|d| d.with_timezone(&Utc)).unwrap_or_default();
         Self::new(at)
     }
 
@@ -93,10 +89,7 @@ mod tests {
     fn today_is_the_date_in_beijing_not_utc() {
         // 2026-11-26 20:00 UTC is already 27 November in Beijing.
         let clock = FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 26, 20, 0, 0).unwrap());
-        assert_eq!(
-            clock.today(),
-            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
-        );
+        assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
     }
 
     #[test]

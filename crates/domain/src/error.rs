@@ -12,19 +12,12 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Self { zh: zh.into(), en: en.into() }
     }
 
     /// The message in the requested language ("en" for English, anything else zh-CN).
     pub fn in_lang(&self, lang: &str) -> &str {
-        if lang.starts_with("en") {
-            &self.en
-        } else {
-            &self.zh
-        }
+        if lang.starts_with("en") { &self.en } else { &self.zh }
     }
 }
 
@@ -34,11 +27,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// A value the user gave is not acceptable (422 `validation_failed`, or a more specific code).
     #[error("{field}: {}", msg.en)]
-    Invalid {
-        code: &'static str,
-        field: String,
-        msg: Msg,
-    },
+    Invalid { code: &'static str, field: String, msg: Msg },
     /// The record does not exist, or the user may not know that it exists.
     #[error("{entity} not found")]
     NotFound { entity: &'static str },
@@ -51,11 +40,7 @@ pub enum Error {
     #[error("stale version: you sent {sent}, the record is at {current}")]
     StaleVersion { sent: i64, current: i64 },
     #[error("illegal transition: {action} from {state}")]
-    IllegalTransition {
-        state: Status,
-        action: Action,
-        allowed: Vec<Action>,
-    },
+    IllegalTransition { state: Status, action: Action, allowed: Vec<Action> },
     /// A unique value is already taken, or the request clashes with the record's state.
     #[error("conflict on {field}: {}", msg.en)]
     Conflict { field: String, msg: Msg },
@@ -68,11 +53,7 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Error::Invalid {
-            code: "validation_failed",
-            field: field.into(),
-            msg: Msg::new(zh, en),
-        }
+        Error::Invalid { code: "validation_failed", field: field.into(), msg: Msg::new(zh, en) }
     }
 
     pub fn invalid_with_code(
@@ -81,28 +62,15 @@ impl Error {
         zh: impl Into<String>,
         en: impl Into<String>,
     ) -> Self {
-        Error::Invalid {
-            code,
-            field: field.into(),
-            msg: Msg::new(zh, en),
-        }
+        Error::Invalid { code, field: field.into(), msg: Msg::new(zh, en) }
     }
 
     pub fn forbidden(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Error::Forbidden {
-            msg: Msg::new(zh, en),
-        }
+        Error::Forbidden { msg: Msg::new(zh, en) }
     }
 
-    pub fn conflict(
-        field: impl Into<String>,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Self {
-        Error::Conflict {
-            field: field.into(),
-            msg: Msg::new(zh, en),
-        }
+    pub fn conflict(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Error::Conflict { field: field.into(), msg: Msg::new(zh, en) }
     }
 
     pub fn not_found(entity: &'static str) -> Self {
@@ -127,28 +95,21 @@ impl Error {
     /// The message for a person, in both languages.
     pub fn message(&self) -> Msg {
         match self {
-            Error::Invalid { field, msg, .. } => Msg::new(
-                format!("{field}：{}", msg.zh),
-                format!("{field}: {}", msg.en),
-            ),
+            Error::Invalid { field, msg, .. } => {
+                Msg::new(format!("{field}：{}", msg.zh), format!("{field}: {}", msg.en))
+            }
             Error::NotFound { entity } => Msg::new(
                 format!("未找到该{}，或您无权查看", entity_zh(entity)),
                 format!("{entity} not found, or you may not see it"),
             ),
             Error::Forbidden { msg } | Error::Unauthenticated { msg } => msg.clone(),
             Error::StaleVersion { sent, current } => Msg::new(
-                format!(
-                    "记录已被他人修改（您提交的版本 {sent}，当前版本 {current}），请刷新后重试"
-                ),
+                format!("记录已被他人修改（您提交的版本 {sent}，当前版本 {current}），请刷新后重试"),
                 format!(
                     "the record was changed by someone else (you sent version {sent}, it is now at {current}); reload and try again"
                 ),
             ),
-            Error::IllegalTransition {
-                state,
-                action,
-                allowed,
-            } => {
+            Error::IllegalTransition { state, action, allowed } => {
                 let allowed_zh: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
                 Msg::new(
                     format!(
@@ -157,29 +118,18 @@ impl Error {
                         state.as_str(),
                         action.label_zh(),
                         action.as_str(),
-                        if allowed_zh.is_empty() {
-                            "无".to_string()
-                        } else {
-                            allowed_zh.join("、")
-                        }
+                        if allowed_zh.is_empty() { "无".to_string() } else { allowed_zh.join("、") }
                     ),
                     format!(
                         "cannot {} a problem that is {}; allowed from {}: {}",
                         action.as_str(),
                         state.as_str(),
                         state.as_str(),
-                        if allowed_zh.is_empty() {
-                            "none".to_string()
-                        } else {
-                            allowed_zh.join(", ")
-                        }
+                        if allowed_zh.is_empty() { "none".to_string() } else { allowed_zh.join(", ") }
                     ),
                 )
             }
-            Error::Conflict { field, msg } => Msg::new(
-                format!("{field}：{}", msg.zh),
-                format!("{field}: {}", msg.en),
-            ),
+            Error::Conflict { field, msg } => Msg::new(format!("{field}：{}", msg.zh), format!("{field}: {}", msg.en)),
             Error::RateLimited { retry_after_secs } => Msg::new(
                 format!("尝试次数过多，请 {retry_after_secs} 秒后再试"),
                 format!("too many attempts; try again in {retry_after_secs} seconds"),

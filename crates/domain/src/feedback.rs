@@ -36,30 +36,22 @@ vocabulary!(
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 /// 查询码: the public tracking code of one feedback, e.g. `K7M2-Q9XP-A4TD`.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct TrackingCode(String);
 
 impl TrackingCode {
     /// Builds a code from 12 random bytes.
     pub fn from_random(bytes: [u8; 12]) -> Self {
-        let chars: Vec<char> = bytes
-            .iter()
-            .map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char)
-            .collect();
+        let chars: Vec<char> = bytes.iter().map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char).collect();
         let groups: Vec<String> = chars.chunks(4).map(|c| c.iter().collect()).collect();
         Self(groups.join("-"))
     }
 
     /// Reads a code as a person typed it: case and spaces do not matter.
     pub fn parse(s: &str) -> Result<Self> {
-        let cleaned: String = s
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .flat_map(char::to_uppercase)
-            .collect();
+        let cleaned: String =
+            s.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect();
         if cleaned.len() == 12 && cleaned.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
             let groups: Vec<&str> = vec![&cleaned[0..4], &cleaned[4..8], &cleaned[8..12]];
             Ok(Self(groups.join("-")))
@@ -89,23 +81,12 @@ impl SourceKey {
         let source = source.trim();
         let key = key.trim();
         if source.is_empty() || source.chars().count() > 50 {
-            return Err(Error::invalid(
-                "source",
-                "来源系统名须为1–50字",
-                "source must be 1–50 characters",
-            ));
+            return Err(Error::invalid("source", "来源系统名须为1–50字", "source must be 1–50 characters"));
         }
         if key.is_empty() || key.chars().count() > 100 {
-            return Err(Error::invalid(
-                "source_key",
-                "来源编号须为1–100字",
-                "source_key must be 1–100 characters",
-            ));
+            return Err(Error::invalid("source_key", "来源编号须为1–100字", "source_key must be 1–100 characters"));
         }
-        Ok(Self {
-            source: source.to_string(),
-            key: key.to_string(),
-        })
+        Ok(Self { source: source.to_string(), key: key.to_string() })
     }
 }
 
@@ -119,19 +100,13 @@ mod tests {
         assert_eq!(code.as_str().len(), 14);
         let typed = code.as_str().to_lowercase().replace('-', " ");
         assert_eq!(TrackingCode::parse(&typed).unwrap(), code);
-        assert!(
-            TrackingCode::parse("K7M2-Q9XP-A4T0").is_err(),
-            "0 is not in the alphabet"
-        );
+        assert!(TrackingCode::parse("K7M2-Q9XP-A4T0").is_err(), "0 is not in the alphabet");
         assert!(TrackingCode::parse("short").is_err());
     }
 
     #[test]
     fn channels_parse_from_chinese() {
         assert_eq!(Channel::parse("12345热线").unwrap(), Channel::Hotline);
-        assert_eq!(
-            FeedbackKind::parse("投诉").unwrap(),
-            FeedbackKind::Complaint
-        );
+        assert_eq!(FeedbackKind::parse("投诉").unwrap(), FeedbackKind::Complaint);
     }
 }

@@ -5,9 +5,7 @@ use crate::calendar::WorkCalendar;
 use crate::feedback::FeedbackKind;
 use chrono::NaiveDate;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct TimeLimits {
     /// 签收: working days to sign for a report.
     pub sign_days: u32,
@@ -29,21 +27,11 @@ impl TimeLimits {
             FeedbackKind::Suggestion => 15,
             FeedbackKind::Praise | FeedbackKind::Other => 10,
         };
-        Self {
-            sign_days: 1,
-            response_days: 2.min(completion_days),
-            completion_days,
-            callback_days: 3,
-        }
+        Self { sign_days: 1, response_days: 2.min(completion_days), completion_days, callback_days: 3 }
     }
 
     pub fn validate(&self) -> crate::Result<()> {
-        let all = [
-            self.sign_days,
-            self.response_days,
-            self.completion_days,
-            self.callback_days,
-        ];
+        let all = [self.sign_days, self.response_days, self.completion_days, self.callback_days];
         if all.iter().any(|d| *d > 365) {
             return Err(crate::Error::invalid(
                 "limits",
@@ -79,11 +67,7 @@ pub fn due_dates(calendar: &WorkCalendar, received: NaiveDate, limits: &TimeLimi
 }
 
 /// The callback is due this many working days after completion.
-pub fn callback_due(
-    calendar: &WorkCalendar,
-    completed: NaiveDate,
-    limits: &TimeLimits,
-) -> NaiveDate {
+pub fn callback_due(calendar: &WorkCalendar, completed: NaiveDate, limits: &TimeLimits) -> NaiveDate {
     calendar.add_working_days(completed, limits.callback_days)
 }
 
@@ -97,15 +81,9 @@ mod tests {
         let limits = TimeLimits::default_for(FeedbackKind::Complaint);
         let due = due_dates(&cal, NaiveDate::from_ymd_opt(2026, 9, 28).unwrap(), &limits);
         // 29, 30 Sep; 8, 9, 10(Sat), 12, 13, 14, 15, 16, 19, 20, 21 Oct.
-        assert_eq!(
-            due.complete_by,
-            NaiveDate::from_ymd_opt(2026, 10, 21).unwrap()
-        );
+        assert_eq!(due.complete_by, NaiveDate::from_ymd_opt(2026, 10, 21).unwrap());
         assert_eq!(due.sign_by, NaiveDate::from_ymd_opt(2026, 9, 29).unwrap());
-        assert_eq!(
-            due.respond_by,
-            NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()
-        );
+        assert_eq!(due.respond_by, NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
     }
 
     #[test]
@@ -113,25 +91,13 @@ mod tests {
         let cal = WorkCalendar::builtin();
         let limits = TimeLimits::default_for(FeedbackKind::Consult);
         let due = due_dates(&cal, NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(), &limits);
-        assert_eq!(
-            due.complete_by,
-            NaiveDate::from_ymd_opt(2026, 10, 10).unwrap()
-        );
+        assert_eq!(due.complete_by, NaiveDate::from_ymd_opt(2026, 10, 10).unwrap());
     }
 
     #[test]
     fn limits_that_contradict_each_other_are_refused() {
-        let bad = TimeLimits {
-            sign_days: 5,
-            response_days: 1,
-            completion_days: 3,
-            callback_days: 1,
-        };
+        let bad = TimeLimits { sign_days: 5, response_days: 1, completion_days: 3, callback_days: 1 };
         assert!(bad.validate().is_err());
-        assert!(
-            TimeLimits::default_for(FeedbackKind::Complaint)
-                .validate()
-                .is_ok()
-        );
+        assert!(TimeLimits::default_for(FeedbackKind::Complaint).validate().is_ok());
     }
 }

@@ -111,9 +111,7 @@ vocabulary!(
 );
 
 /// 问题编号: the number a problem keeps for life, e.g. `ZT-2026-000123`.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct ProblemNumber(String);
 
@@ -152,9 +150,7 @@ impl ProblemNumber {
 }
 
 /// The letters that open a campaign's problem numbers, e.g. `ZT` for 主题教育: 1–8 capital letters.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct CodePrefix(String);
 
@@ -186,40 +182,18 @@ mod tests {
         let n = ProblemNumber::new(&CodePrefix::parse("ZT").unwrap(), 2026, 123);
         assert_eq!(n.as_str(), "ZT-2026-000123");
         assert_eq!(ProblemNumber::parse("ZT-2026-000123").unwrap(), n);
-        assert_eq!(
-            ProblemNumber::parse("XS-2026-1234567").unwrap().as_str(),
-            "XS-2026-1234567"
-        );
-        for bad in [
-            "zt-2026-000123",
-            "ZT-26-000123",
-            "ZT-2026-12",
-            "ZT2026000123",
-            "ZT-2026-000123-1",
-        ] {
+        assert_eq!(ProblemNumber::parse("XS-2026-1234567").unwrap().as_str(), "XS-2026-1234567");
+        for bad in ["zt-2026-000123", "ZT-26-000123", "ZT-2026-12", "ZT2026000123", "ZT-2026-000123-1"] {
             assert!(ProblemNumber::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn vocabularies_parse_wire_names_and_chinese_labels() {
-        assert_eq!(
-            RectificationType::parse("限期整改").unwrap(),
-            RectificationType::Deadline
-        );
-        assert_eq!(
-            RectificationType::parse("ongoing").unwrap(),
-            RectificationType::Ongoing
-        );
-        assert_eq!(
-            Satisfaction::parse("不满意").unwrap(),
-            Satisfaction::Dissatisfied
-        );
+        assert_eq!(RectificationType::parse("限期整改").unwrap(), RectificationType::Deadline);
+        assert_eq!(RectificationType::parse("ongoing").unwrap(), RectificationType::Ongoing);
+        assert_eq!(Satisfaction::parse("不满意").unwrap(), Satisfaction::Dissatisfied);
         let err = Priority::parse("very").unwrap_err();
-        assert!(
-            err.message()
-                .en
-                .contains("known: low, normal, high, urgent")
-        );
+        assert!(err.message().en.contains("known: low, normal, high, urgent"));
     }
 }

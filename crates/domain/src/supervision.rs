@@ -54,12 +54,7 @@ pub fn due_soon_cutoff(calendar: &WorkCalendar, today: NaiveDate, due_soon_days:
     calendar.add_working_days(today, due_soon_days)
 }
 
-pub fn derive(
-    inputs: FlagInputs,
-    today: NaiveDate,
-    due_soon_cutoff: NaiveDate,
-    calendar: &WorkCalendar,
-) -> Flags {
+pub fn derive(inputs: FlagInputs, today: NaiveDate, due_soon_cutoff: NaiveDate, calendar: &WorkCalendar) -> Flags {
     let overdue = inputs.open && inputs.deadline.is_some_and(|d| d < today);
     let due_soon = inputs.open && !overdue && inputs.deadline.is_some_and(|d| d <= due_soon_cutoff);
     let behind = inputs.open && inputs.next_measure_deadline.is_some_and(|d| d < today);
@@ -77,19 +72,9 @@ pub fn derive(
         (Some(a), Some(b)) => Some(if a.rank() >= b.rank() { a } else { b }),
         (a, b) => a.or(b),
     };
-    let working_days_left = if inputs.open {
-        inputs
-            .deadline
-            .map(|d| calendar.working_days_between(today, d))
-    } else {
-        None
-    };
-    Flags {
-        overdue,
-        due_soon,
-        colour,
-        working_days_left,
-    }
+    let working_days_left =
+        if inputs.open { inputs.deadline.map(|d| calendar.working_days_between(today, d)) } else { None };
+    Flags { overdue, due_soon, colour, working_days_left }
 }
 
 #[cfg(test)]
@@ -114,12 +99,7 @@ mod tests {
     fn a_problem_past_its_deadline_is_overdue_and_red() {
         let cal = WorkCalendar::builtin();
         let today = d(10, 9);
-        let f = derive(
-            inputs(d(10, 8)),
-            today,
-            due_soon_cutoff(&cal, today, 3),
-            &cal,
-        );
+        let f = derive(inputs(d(10, 8)), today, due_soon_cutoff(&cal, today, 3), &cal);
         assert!(f.overdue && !f.due_soon);
         assert_eq!(f.colour, Some(Colour::Red));
         assert_eq!(f.working_days_left, Some(-1));

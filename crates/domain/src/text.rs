@@ -12,9 +12,7 @@ pub struct TextLimits {
 
 impl Default for TextLimits {
     fn default() -> Self {
-        Self {
-            max_text_chars: 20_000,
-        }
+        Self { max_text_chars: 20_000 }
     }
 }
 
@@ -25,12 +23,7 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub fn required_text(field: &str, value: &str, max_chars: usize) -> Result<String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(Error::invalid_with_code(
-            "required",
-            field,
-            "不能为空",
-            "must not be empty",
-        ));
+        return Err(Error::invalid_with_code("required", field, "不能为空", "must not be empty"));
     }
     bounded(field, trimmed, max_chars)
 }
@@ -47,11 +40,7 @@ pub fn optional_text(field: &str, value: Option<&str>, max_chars: usize) -> Resu
 pub fn title(field: &str, value: &str) -> Result<String> {
     let t = required_text(field, value, MAX_TITLE_CHARS)?;
     if t.contains(['\n', '\r']) {
-        return Err(Error::invalid(
-            field,
-            "必须是一行文字",
-            "must be a single line",
-        ));
+        return Err(Error::invalid(field, "必须是一行文字", "must be a single line"));
     }
     Ok(t)
 }
@@ -66,10 +55,7 @@ fn bounded(field: &str, value: &str, max_chars: usize) -> Result<String> {
             format!("{chars} characters is over the limit of {max_chars}"),
         ));
     }
-    if let Some(c) = value
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
+    if let Some(c) = value.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
         return Err(Error::invalid(
             field,
             format!("含有不可见的控制字符 U+{:04X}", c as u32),
@@ -92,10 +78,7 @@ mod tests {
 
     #[test]
     fn blank_required_text_is_refused_and_blank_optional_text_is_none() {
-        assert_eq!(
-            required_text("title", "  \n ", 10).unwrap_err().code(),
-            "required"
-        );
+        assert_eq!(required_text("title", "  \n ", 10).unwrap_err().code(), "required");
         assert_eq!(optional_text("root_cause", Some("   "), 10).unwrap(), None);
     }
 

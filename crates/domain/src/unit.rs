@@ -5,9 +5,7 @@ use crate::{Error, Result, UnitId};
 
 /// The path of ids from the root to a unit, as `/1/4/9/`. A unit's subtree is every unit whose path
 /// starts with its own.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct UnitPath(String);
 
@@ -25,14 +23,8 @@ impl UnitPath {
         let ok = s.len() >= 3
             && s.starts_with('/')
             && s.ends_with('/')
-            && s[1..s.len() - 1]
-                .split('/')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-        if ok {
-            Ok(Self(s.to_string()))
-        } else {
-            Err(Error::Internal(format!("malformed unit path {s:?}")))
-        }
+            && s[1..s.len() - 1].split('/').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        if ok { Ok(Self(s.to_string())) } else { Err(Error::Internal(format!("malformed unit path {s:?}"))) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -50,11 +42,7 @@ impl UnitPath {
 
     /// The ids from the root down to this unit.
     pub fn ids(&self) -> Vec<UnitId> {
-        self.0
-            .split('/')
-            .filter_map(|p| p.parse::<i64>().ok())
-            .map(UnitId::new)
-            .collect()
+        self.0.split('/').filter_map(|p| p.parse::<i64>().ok()).map(UnitId::new).collect()
     }
 }
 
@@ -62,11 +50,7 @@ impl UnitPath {
 pub fn unit_name(value: &str) -> Result<String> {
     let name = crate::text::title("name", value)?;
     if name.chars().count() > 100 {
-        return Err(Error::invalid(
-            "name",
-            "单位名称不能超过100字",
-            "a unit name is at most 100 characters",
-        ));
+        return Err(Error::invalid("name", "单位名称不能超过100字", "a unit name is at most 100 characters"));
     }
     Ok(name)
 }
@@ -85,10 +69,7 @@ mod tests {
         assert!(!dept.contains(&other) && !sub.contains(&dept));
         assert_eq!(sub.as_str(), "/1/4/9/");
         assert_eq!(sub.depth(), 3);
-        assert_eq!(
-            sub.ids(),
-            vec![UnitId::new(1), UnitId::new(4), UnitId::new(9)]
-        );
+        assert_eq!(sub.ids(), vec![UnitId::new(1), UnitId::new(4), UnitId::new(9)]);
     }
 
     #[test]

@@ -4,9 +4,7 @@
 use crate::{Error, Result};
 
 /// The five roles. The public is anonymous and has no role.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 系统管理员: everything, everywhere.
@@ -22,13 +20,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Office,
-        Role::Supervisor,
-        Role::Liaison,
-        Role::Viewer,
-    ];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Office, Role::Supervisor, Role::Liaison, Role::Viewer];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,18 +43,13 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Result<Self> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s.trim())
-            .ok_or_else(|| {
-                Error::invalid(
-                    "role",
-                    format!("未知角色“{s}”（可选：admin、office、supervisor、liaison、viewer）"),
-                    format!(
-                        "unknown role \"{s}\" (known: admin, office, supervisor, liaison, viewer)"
-                    ),
-                )
-            })
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim()).ok_or_else(|| {
+            Error::invalid(
+                "role",
+                format!("未知角色“{s}”（可选：admin、office、supervisor、liaison、viewer）"),
+                format!("unknown role \"{s}\" (known: admin, office, supervisor, liaison, viewer)"),
+            )
+        })
     }
 }
 
@@ -75,8 +62,7 @@ impl Username {
     pub fn parse(s: &str) -> Result<Self> {
         let s = s.trim().to_lowercase();
         let ok = (2..=40).contains(&s.chars().count())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
         if ok {
             Ok(Self(s))
         } else {
@@ -100,11 +86,7 @@ impl NewPassword {
     pub fn parse(s: &str) -> Result<Self> {
         let n = s.chars().count();
         if !(10..=200).contains(&n) {
-            return Err(Error::invalid(
-                "password",
-                "密码长度须为10–200个字符",
-                "a password is 10–200 characters long",
-            ));
+            return Err(Error::invalid("password", "密码长度须为10–200个字符", "a password is 10–200 characters long"));
         }
         Ok(Self(s.to_string()))
     }
@@ -135,10 +117,7 @@ mod tests {
 
     #[test]
     fn usernames_are_lowercased_and_checked() {
-        assert_eq!(
-            Username::parse(" Zhang.San ").unwrap().as_str(),
-            "zhang.san"
-        );
+        assert_eq!(Username::parse(" Zhang.San ").unwrap().as_str(), "zhang.san");
         assert!(Username::parse("张三").is_err());
         assert!(Username::parse("a").is_err());
     }

@@ -7,9 +7,7 @@
 use crate::{Error, Result};
 
 /// Where a problem is in the workflow.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// 待分办
@@ -27,14 +25,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::New,
-        Status::Assigned,
-        Status::Submitted,
-        Status::Closed,
-        Status::Dismissed,
-        Status::Merged,
-    ];
+    pub const ALL: [Status; 6] =
+        [Status::New, Status::Assigned, Status::Submitted, Status::Closed, Status::Dismissed, Status::Merged];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -76,9 +68,7 @@ impl Status {
 }
 
 /// The stage of a pending sign-off application, while the problem is `submitted`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SignoffStage {
     /// Awaiting the unit's responsible leader (单位领导审核).
@@ -105,9 +95,7 @@ impl SignoffStage {
 }
 
 /// Everything that can be done to a problem through `POST /problems/{id}/transitions`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// 分办: give the problem a lead unit and a deadline.
@@ -201,17 +189,14 @@ impl Action {
     }
 
     pub fn parse(s: &str) -> Result<Self> {
-        Action::ALL
-            .into_iter()
-            .find(|a| a.as_str() == s.trim())
-            .ok_or_else(|| {
-                let known: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
-                Error::invalid(
-                    "action",
-                    format!("未知操作“{s}”（可选：{}）", known.join("、")),
-                    format!("unknown action \"{s}\" (known: {})", known.join(", ")),
-                )
-            })
+        Action::ALL.into_iter().find(|a| a.as_str() == s.trim()).ok_or_else(|| {
+            let known: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+            Error::invalid(
+                "action",
+                format!("未知操作“{s}”（可选：{}）", known.join("、")),
+                format!("unknown action \"{s}\" (known: {})", known.join(", ")),
+            )
+        })
     }
 }
 
@@ -236,14 +221,7 @@ pub struct State {
 
 impl State {
     pub fn new(status: Status, stage: Option<SignoffStage>) -> Self {
-        Self {
-            status,
-            stage: if status == Status::Submitted {
-                stage.or(Some(SignoffStage::Leader))
-            } else {
-                None
-            },
-        }
+        Self { status, stage: if status == Status::Submitted { stage.or(Some(SignoffStage::Leader)) } else { None } }
     }
 
     /// The actions legal from this state, whoever asks.
@@ -252,42 +230,13 @@ impl State {
         match (self.status, self.stage) {
             (Status::New, _) => vec![Assign, Dismiss, Merge, Flag, Unflag],
             (Status::Assigned, _) => {
-                vec![
-                    Submit,
-                    Merge,
-                    RequestExtension,
-                    DecideExtension,
-                    Flag,
-                    Unflag,
-                    Publish,
-                    Unpublish,
-                ]
+                vec![Submit, Merge, RequestExtension, DecideExtension, Flag, Unflag, Publish, Unpublish]
             }
             (Status::Submitted, Some(SignoffStage::Verifier)) => {
-                vec![
-                    Accept,
-                    SendBack,
-                    Submit,
-                    Merge,
-                    DecideExtension,
-                    Flag,
-                    Unflag,
-                    Publish,
-                    Unpublish,
-                ]
+                vec![Accept, SendBack, Submit, Merge, DecideExtension, Flag, Unflag, Publish, Unpublish]
             }
             (Status::Submitted, _) => {
-                vec![
-                    Approve,
-                    SendBack,
-                    Submit,
-                    Merge,
-                    DecideExtension,
-                    Flag,
-                    Unflag,
-                    Publish,
-                    Unpublish,
-                ]
+                vec![Approve, SendBack, Submit, Merge, DecideExtension, Flag, Unflag, Publish, Unpublish]
             }
             (Status::Closed, _) => vec![Callback, Reopen, Publish, Unpublish],
             (Status::Dismissed | Status::Merged, _) => vec![],
@@ -299,16 +248,10 @@ impl State {
     pub fn after(self, action: Action, dissatisfied: bool) -> Result<State> {
         let allowed = self.allowed();
         if !allowed.contains(&action) {
-            return Err(Error::IllegalTransition {
-                state: self.status,
-                action,
-                allowed,
-            });
+            return Err(Error::IllegalTransition { state: self.status, action, allowed });
         }
         let next = match action {
-            Action::Assign | Action::SendBack | Action::Reopen => {
-                State::new(Status::Assigned, None)
-            }
+            Action::Assign | Action::SendBack | Action::Reopen => State::new(Status::Assigned, None),
             Action::Dismiss => State::new(Status::Dismissed, None),
             Action::Merge => State::new(Status::Merged, None),
             Action::Submit => State::new(Status::Submitted, Some(SignoffStage::Leader)),
@@ -340,10 +283,7 @@ mod tests {
         let s = st(Status::New).after(Action::Assign, false).unwrap();
         assert_eq!(s.status, Status::Assigned);
         let s = s.after(Action::Submit, false).unwrap();
-        assert_eq!(
-            (s.status, s.stage),
-            (Status::Submitted, Some(SignoffStage::Leader))
-        );
+        assert_eq!((s.status, s.stage), (Status::Submitted, Some(SignoffStage::Leader)));
         let s = s.after(Action::Approve, false).unwrap();
         assert_eq!(s.stage, Some(SignoffStage::Verifier));
         let s = s.after(Action::Accept, false).unwrap();
@@ -355,11 +295,7 @@ mod tests {
         let leader_stage = st(Status::Assigned).after(Action::Submit, false).unwrap();
         let err = leader_stage.after(Action::Accept, false).unwrap_err();
         match err {
-            Error::IllegalTransition {
-                state,
-                action,
-                allowed,
-            } => {
+            Error::IllegalTransition { state, action, allowed } => {
                 assert_eq!(state, Status::Submitted);
                 assert_eq!(action, Action::Accept);
                 assert!(allowed.contains(&Action::Approve));
@@ -372,14 +308,8 @@ mod tests {
     fn sending_back_at_either_stage_returns_the_problem_to_rectification() {
         let leader = State::new(Status::Submitted, Some(SignoffStage::Leader));
         let verifier = State::new(Status::Submitted, Some(SignoffStage::Verifier));
-        assert_eq!(
-            leader.after(Action::SendBack, false).unwrap().status,
-            Status::Assigned
-        );
-        assert_eq!(
-            verifier.after(Action::SendBack, false).unwrap().status,
-            Status::Assigned
-        );
+        assert_eq!(leader.after(Action::SendBack, false).unwrap().status, Status::Assigned);
+        assert_eq!(verifier.after(Action::SendBack, false).unwrap().status, Status::Assigned);
     }
 
     #[test]
@@ -392,18 +322,9 @@ mod tests {
     #[test]
     fn a_closed_problem_reopens_when_the_callback_is_dissatisfied() {
         let closed = st(Status::Closed);
-        assert_eq!(
-            closed.after(Action::Callback, false).unwrap().status,
-            Status::Closed
-        );
-        assert_eq!(
-            closed.after(Action::Callback, true).unwrap().status,
-            Status::Assigned
-        );
-        assert_eq!(
-            closed.after(Action::Reopen, false).unwrap().status,
-            Status::Assigned
-        );
+        assert_eq!(closed.after(Action::Callback, false).unwrap().status, Status::Closed);
+        assert_eq!(closed.after(Action::Callback, true).unwrap().status, Status::Assigned);
+        assert_eq!(closed.after(Action::Reopen, false).unwrap().status, Status::Assigned);
     }
 
     #[test]
@@ -421,10 +342,7 @@ mod tests {
         assert!(st(Status::New).after(Action::Dismiss, false).is_ok());
         assert!(st(Status::Assigned).after(Action::Dismiss, false).is_err());
         for s in [Status::New, Status::Assigned, Status::Submitted] {
-            assert_eq!(
-                st(s).after(Action::Merge, false).unwrap().status,
-                Status::Merged
-            );
+            assert_eq!(st(s).after(Action::Merge, false).unwrap().status, Status::Merged);
         }
         assert!(st(Status::Closed).after(Action::Merge, false).is_err());
     }
@@ -444,12 +362,6 @@ mod tests {
     fn statuses_and_actions_parse_from_their_names() {
         assert_eq!(Status::parse("已销号").unwrap(), Status::Closed);
         assert_eq!(Action::parse("send_back").unwrap(), Action::SendBack);
-        assert!(
-            Action::parse("destroy")
-                .unwrap_err()
-                .message()
-                .en
-                .contains("known: assign")
-        );
+        assert!(Action::parse("destroy").unwrap_err().message().en.contains("known: assign"));
     }
 }

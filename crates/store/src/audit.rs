@@ -63,10 +63,7 @@ pub async fn append(c: &mut Conn<'_>, row: &AuditRow) -> Result<()> {
 /// The head as stored: the last sequence number and hash.
 pub async fn head(c: &mut Conn<'_>) -> Result<(i64, String)> {
     with_conn!(c, |c| {
-        sqlx::query_as("select seq, hash from audit_head where id = 1")
-            .fetch_one(&mut *c)
-            .await
-            .map_err(db_err)
+        sqlx::query_as("select seq, hash from audit_head where id = 1").fetch_one(&mut *c).await.map_err(db_err)
     })
 }
 
@@ -86,11 +83,7 @@ pub async fn rows_after(c: &mut Conn<'_>, after_seq: i64, limit: i64) -> Result<
 }
 
 /// The history of one record, oldest first.
-pub async fn rows_for_entity(
-    c: &mut Conn<'_>,
-    entity_type: &str,
-    entity_id: i64,
-) -> Result<Vec<AuditRow>> {
+pub async fn rows_for_entity(c: &mut Conn<'_>, entity_type: &str, entity_id: i64) -> Result<Vec<AuditRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"select seq, at, actor_id, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash

@@ -39,11 +39,7 @@ pub async fn insert_session(
     Ok(())
 }
 
-pub async fn find_session(
-    c: &mut Conn<'_>,
-    id_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<AuthRow>> {
+pub async fn find_session(c: &mut Conn<'_>, id_hash: &str, now: DateTime<Utc>) -> Result<Option<AuthRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"select u.id as user_id, u.username, u.display_name, u.role, u.active, u.unit_id,
@@ -61,11 +57,7 @@ pub async fn find_session(
 
 pub async fn delete_session(c: &mut Conn<'_>, id_hash: &str) -> Result<()> {
     with_conn!(c, |c| {
-        sqlx::query("delete from sessions where id_hash = $1")
-            .bind(id_hash)
-            .execute(&mut *c)
-            .await
-            .map_err(db_err)?;
+        sqlx::query("delete from sessions where id_hash = $1").bind(id_hash).execute(&mut *c).await.map_err(db_err)?;
     });
     Ok(())
 }
@@ -130,11 +122,7 @@ pub async fn insert_token(
     })
 }
 
-pub async fn find_token(
-    c: &mut Conn<'_>,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<AuthRow>> {
+pub async fn find_token(c: &mut Conn<'_>, token_hash: &str, now: DateTime<Utc>) -> Result<Option<AuthRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"select u.id as user_id, u.username, u.display_name, u.role, u.active, u.unit_id,
@@ -195,16 +183,14 @@ pub async fn record_login_attempt(
     now: DateTime<Utc>,
 ) -> Result<()> {
     with_conn!(c, |c| {
-        sqlx::query(
-            "insert into login_attempts (username, client, at, success) values ($1, $2, $3, $4)",
-        )
-        .bind(username)
-        .bind(client)
-        .bind(now)
-        .bind(success)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
+        sqlx::query("insert into login_attempts (username, client, at, success) values ($1, $2, $3, $4)")
+            .bind(username)
+            .bind(client)
+            .bind(now)
+            .bind(success)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
     });
     Ok(())
 }

@@ -8,12 +8,7 @@ use crate::{Bind, Conn, Result, db_err};
 /// Rows per statement: well under both backends' limits on bound parameters.
 const BATCH: usize = 400;
 
-async fn insert_rows(
-    c: &mut Conn<'_>,
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<Bind>>,
-) -> Result<()> {
+async fn insert_rows(c: &mut Conn<'_>, table: &str, columns: &[&str], rows: Vec<Vec<Bind>>) -> Result<()> {
     // SQLite looks a named parameter up by walking a list, so thousands of `$N` in one statement
     // cost quadratic time; its anonymous `?` are positional and cost nothing. PostgreSQL needs `$N`.
     let anonymous = c.backend() == crate::Backend::Sqlite;
@@ -22,28 +17,14 @@ async fn insert_rows(
         let mut groups: Vec<String> = Vec::with_capacity(chunk.len());
         for row in chunk {
             let start = binds.len();
-            let ph: Vec<String> = (1..=row.len())
-                .map(|i| {
-                    if anonymous {
-                        "?".to_string()
-                    } else {
-                        format!("${}", start + i)
-                    }
-                })
-                .collect();
+            let ph: Vec<String> =
+                (1..=row.len()).map(|i| if anonymous { "?".to_string() } else { format!("${}", start + i) }).collect();
             groups.push(format!("({})", ph.join(", ")));
             binds.extend(row.iter().cloned());
         }
-        let sql = format!(
-            "insert into {table} ({}) values {}",
-            columns.join(", "),
-            groups.join(", ")
-        );
+        let sql = format!("insert into {table} ({}) values {}", columns.join(", "), groups.join(", "));
         with_conn!(c, |c| {
-            bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), &binds)
-                .execute(&mut *c)
-                .await
-                .map_err(db_err)?;
+            bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), &binds).execute(&mut *c).await.map_err(db_err)?;
         });
     }
     Ok(())
@@ -177,20 +158,19 @@ pub async fn insert_problem_rows(c: &mut Conn<'_>, rows: &[ProblemRow]) -> Resul
 /// The largest problem id so far (0 when none).
 pub async fn max_problem_id(c: &mut Conn<'_>) -> Result<i64> {
     with_conn!(c, |c| {
-        sqlx::query_scalar("select coalesce(max(id), 0) from problems")
-            .fetch_one(&mut *c)
-            .await
-            .map_err(db_err)
+        sqlx::query_scalar("select coalesce(max(id), 0) from problems").fetch_one(&mut *c).await.map_err(db_err)
     })
 }
 
 /// After inserting explicit ids on PostgreSQL, moves the identity sequence past them.
 pub async fn resync_problem_ids(c: &mut Conn<'_>) -> Result<()> {
     if let Conn::Postgres(c) = c {
-        sqlx::query("select setval(pg_get_serial_sequence('problems', 'id'), (select coalesce(max(id), 1) from problems))")
-            .execute(&mut **c)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "select setval(pg_get_serial_sequence('problems', 'id'), (select coalesce(max(id), 1) from problems))",
+        )
+        .execute(&mut **c)
+        .await
+        .map_err(db_err)?;
     }
     Ok(())
 }
@@ -198,10 +178,7 @@ pub async fn resync_problem_ids(c: &mut Conn<'_>) -> Result<()> {
 /// Refreshes the planner's statistics after a bulk load.
 pub async fn analyze(c: &mut Conn<'_>) -> Result<()> {
     with_conn!(c, |c| {
-        sqlx::query("analyze")
-            .execute(&mut *c)
-            .await
-            .map_err(db_err)?;
+        sqlx::query("analyze").execute(&mut *c).await.map_err(db_err)?;
     });
     Ok(())
 }

@@ -20,20 +20,11 @@ pub async fn load_calendar(c: &mut Conn<'_>) -> Result<WorkCalendar> {
             .map_err(db_err)?
     });
     let years: Vec<i32> = with_conn!(c, |c| {
-        sqlx::query_scalar("select year from calendar_years order by year")
-            .fetch_all(&mut *c)
-            .await
-            .map_err(db_err)?
+        sqlx::query_scalar("select year from calendar_years order by year").fetch_all(&mut *c).await.map_err(db_err)?
     });
     let special = days
         .into_iter()
-        .filter_map(|d| {
-            DayKind::parse(&d.kind).ok().map(|kind| SpecialDay {
-                date: d.day,
-                kind,
-                note: d.note,
-            })
-        })
+        .filter_map(|d| DayKind::parse(&d.kind).ok().map(|kind| SpecialDay { date: d.day, kind, note: d.note }))
         .collect::<Vec<_>>();
     Ok(WorkCalendar::new(special, years))
 }
@@ -42,24 +33,16 @@ pub async fn list_days(c: &mut Conn<'_>, year: i32) -> Result<Vec<SpecialDay>> {
     let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
     let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
     let rows: Vec<DayRow> = with_conn!(c, |c| {
-        sqlx::query_as(
-            "select day, kind, note from calendar_days where day >= $1 and day <= $2 order by day",
-        )
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *c)
-        .await
-        .map_err(db_err)?
+        sqlx::query_as("select day, kind, note from calendar_days where day >= $1 and day <= $2 order by day")
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)?
     });
     Ok(rows
         .into_iter()
-        .filter_map(|d| {
-            DayKind::parse(&d.kind).ok().map(|kind| SpecialDay {
-                date: d.day,
-                kind,
-                note: d.note,
-            })
-        })
+        .filter_map(|d| DayKind::parse(&d.kind).ok().map(|kind| SpecialDay { date: d.day, kind, note: d.note }))
         .collect())
 }
 

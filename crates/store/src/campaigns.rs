@@ -30,11 +30,7 @@ pub struct CampaignFields<'a> {
     pub goals: Option<&'a str>,
 }
 
-pub async fn insert_campaign(
-    c: &mut Conn<'_>,
-    f: &CampaignFields<'_>,
-    now: DateTime<Utc>,
-) -> Result<CampaignRow> {
+pub async fn insert_campaign(c: &mut Conn<'_>, f: &CampaignFields<'_>, now: DateTime<Utc>) -> Result<CampaignRow> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"insert into campaigns (unit_id, name, kind, code_prefix, starts_on, ends_on, phases, goals, created_at, updated_at)

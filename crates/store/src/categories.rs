@@ -56,12 +56,7 @@ pub async fn insert_category(
     })
 }
 
-pub async fn rename_category(
-    c: &mut Conn<'_>,
-    id: CategoryId,
-    name: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn rename_category(c: &mut Conn<'_>, id: CategoryId, name: &str, now: DateTime<Utc>) -> Result<()> {
     with_conn!(c, |c| {
         sqlx::query("update categories set name = $1, updated_at = $2 where id = $3")
             .bind(name)
@@ -76,24 +71,20 @@ pub async fn rename_category(
 
 pub async fn get_category(c: &mut Conn<'_>, id: CategoryId) -> Result<Option<CategoryRow>> {
     with_conn!(c, |c| {
-        sqlx::query_as(
-            "select id, parent_id, name, created_at, updated_at from categories where id = $1",
-        )
-        .bind(id.get())
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db_err)
+        sqlx::query_as("select id, parent_id, name, created_at, updated_at from categories where id = $1")
+            .bind(id.get())
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }
 
 pub async fn list_categories(c: &mut Conn<'_>) -> Result<Vec<CategoryRow>> {
     with_conn!(c, |c| {
-        sqlx::query_as(
-            "select id, parent_id, name, created_at, updated_at from categories order by id",
-        )
-        .fetch_all(&mut *c)
-        .await
-        .map_err(db_err)
+        sqlx::query_as("select id, parent_id, name, created_at, updated_at from categories order by id")
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }
 
@@ -110,11 +101,7 @@ pub async fn list_limits(c: &mut Conn<'_>, category: CategoryId) -> Result<Vec<L
     })
 }
 
-pub async fn get_limit(
-    c: &mut Conn<'_>,
-    category: CategoryId,
-    kind: &str,
-) -> Result<Option<LimitRow>> {
+pub async fn get_limit(c: &mut Conn<'_>, category: CategoryId, kind: &str) -> Result<Option<LimitRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"select category_id, kind, sign_days, response_days, completion_days, callback_days
@@ -128,12 +115,7 @@ pub async fn get_limit(
     })
 }
 
-pub async fn upsert_limit(
-    c: &mut Conn<'_>,
-    category: CategoryId,
-    kind: &str,
-    l: &TimeLimits,
-) -> Result<()> {
+pub async fn upsert_limit(c: &mut Conn<'_>, category: CategoryId, kind: &str, l: &TimeLimits) -> Result<()> {
     let days = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
     with_conn!(c, |c| {
         sqlx::query(

@@ -67,11 +67,7 @@ pub fn db_err(e: sqlx::Error) -> Error {
             );
         }
         if db.is_foreign_key_violation() {
-            return Error::invalid(
-                "reference",
-                "引用的记录不存在",
-                "a referenced record does not exist",
-            );
+            return Error::invalid("reference", "引用的记录不存在", "a referenced record does not exist");
         }
     }
     Error::Internal(format!("database: {e}"))
@@ -116,14 +112,8 @@ impl Db {
         } else {
             Err(Error::invalid(
                 "database_url",
-                format!(
-                    "无法识别的数据库地址“{}”（应以 sqlite:// 或 postgres:// 开头）",
-                    redact(url)
-                ),
-                format!(
-                    "unrecognised database URL \"{}\" (use sqlite://… or postgres://…)",
-                    redact(url)
-                ),
+                format!("无法识别的数据库地址“{}”（应以 sqlite:// 或 postgres:// 开头）", redact(url)),
+                format!("unrecognised database URL \"{}\" (use sqlite://… or postgres://…)", redact(url)),
             ))
         }
     }
@@ -160,23 +150,14 @@ impl Db {
 
     /// Connects to PostgreSQL with `schema` as the search path, creating the schema first if
     /// asked: tests take a fresh schema each, so that they never see each other's data.
-    pub async fn connect_postgres_schema(
-        url: &str,
-        schema: &str,
-        create: bool,
-    ) -> Result<Self, Error> {
-        if !schema
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        {
+    pub async fn connect_postgres_schema(url: &str, schema: &str, create: bool) -> Result<Self, Error> {
+        if !schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
             return Err(Error::Internal(format!("bad schema name {schema:?}")));
         }
         let options = PgConnectOptions::from_str(url).map_err(|e| config_err(url, e))?;
         if create {
             let admin = Self::connect_postgres(options.clone()).await?;
-            admin
-                .execute_raw(format!("create schema if not exists {schema}"))
-                .await?;
+            admin.execute_raw(format!("create schema if not exists {schema}")).await?;
             admin.close().await;
         }
         Self::connect_postgres(options.options([("search_path", schema)])).await
@@ -201,11 +182,7 @@ impl Db {
     /// Begins a write transaction.
     pub async fn begin(&self) -> Result<Tx, Error> {
         match self {
-            Db::Sqlite(pool) => pool
-                .begin_with("BEGIN IMMEDIATE")
-                .await
-                .map(Tx::Sqlite)
-                .map_err(db_err),
+            Db::Sqlite(pool) => pool.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite).map_err(db_err),
             Db::Postgres(pool) => pool.begin().await.map(Tx::Postgres).map_err(db_err),
         }
     }
@@ -229,16 +206,8 @@ impl Db {
     pub async fn execute_raw(&self, sql: String) -> Result<(), Error> {
         let sql = sqlx::AssertSqlSafe(sql);
         match self {
-            Db::Sqlite(pool) => sqlx::raw_sql(sql)
-                .execute(pool)
-                .await
-                .map(|_| ())
-                .map_err(db_err),
-            Db::Postgres(pool) => sqlx::raw_sql(sql)
-                .execute(pool)
-                .await
-                .map(|_| ())
-                .map_err(db_err),
+            Db::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()).map_err(db_err),
+            Db::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()).map_err(db_err),
         }
     }
 }
@@ -291,12 +260,7 @@ pub fn redact(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let creds = &url[scheme_end + 3..at];
             match creds.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme_end + 3],
-                    &creds[..colon],
-                    &url[at..]
-                ),
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &creds[..colon], &url[at..]),
                 None => url.to_string(),
             }
         }
@@ -310,29 +274,14 @@ mod tests {
 
     #[test]
     fn passwords_in_database_urls_never_print() {
-        assert_eq!(
-            redact("postgres://app:s3cret@db:5432/x"),
-            "postgres://app:***@db:5432/x"
-        );
-        assert_eq!(
-            redact("postgres://postgres@127.0.0.1/test"),
-            "postgres://postgres@127.0.0.1/test"
-        );
+        assert_eq!(redact("postgres://app:s3cret@db:5432/x"), "postgres://app:***@db:5432/x");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
     }
 
     #[test]
     fn unique_violations_name_the_field_on_both_backends() {
         assert_eq!(unique_field(Some("users_username_key"), ""), "username");
-        assert_eq!(
-            unique_field(None, "UNIQUE constraint failed: users.username"),
-            "username"
-        );
-        assert_eq!(
-            unique_field(
-                None,
-                "UNIQUE constraint failed: feedback.source, feedback.source_key"
-            ),
-            "source_key"
-        );
+        assert_eq!(unique_field(None, "UNIQUE constraint failed: users.username"), "username");
+        assert_eq!(unique_field(None, "UNIQUE constraint failed: feedback.source, feedback.source_key"), "source_key");
     }
 }

@@ -79,37 +79,25 @@ pub async fn insert_feedback(c: &mut Conn<'_>, f: &FeedbackRow) -> Result<Feedba
 
 pub async fn get_feedback(c: &mut Conn<'_>, id: FeedbackId) -> Result<Option<FeedbackRow>> {
     with_conn!(c, |c| {
-        sqlx::query_as(concat!(
-            "select ",
-            feedback_columns!(),
-            " from feedback f where f.id = $1"
-        ))
-        .bind(id.get())
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db_err)
+        sqlx::query_as(concat!("select ", feedback_columns!(), " from feedback f where f.id = $1"))
+            .bind(id.get())
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }
 
 pub async fn get_feedback_by_code(c: &mut Conn<'_>, code: &str) -> Result<Option<FeedbackRow>> {
     with_conn!(c, |c| {
-        sqlx::query_as(concat!(
-            "select ",
-            feedback_columns!(),
-            " from feedback f where f.tracking_code = $1"
-        ))
-        .bind(code)
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db_err)
+        sqlx::query_as(concat!("select ", feedback_columns!(), " from feedback f where f.tracking_code = $1"))
+            .bind(code)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }
 
-pub async fn find_feedback_by_source(
-    c: &mut Conn<'_>,
-    source: &str,
-    key: &str,
-) -> Result<Option<FeedbackRow>> {
+pub async fn find_feedback_by_source(c: &mut Conn<'_>, source: &str, key: &str) -> Result<Option<FeedbackRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(concat!(
             "select ",
@@ -124,10 +112,7 @@ pub async fn find_feedback_by_source(
     })
 }
 
-pub async fn list_feedback_of_problem(
-    c: &mut Conn<'_>,
-    problem: ProblemId,
-) -> Result<Vec<FeedbackRow>> {
+pub async fn list_feedback_of_problem(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<FeedbackRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(concat!(
             "select ",
@@ -157,10 +142,7 @@ pub struct FeedbackFilter {
 }
 
 /// One page of feedback, newest first, and whether another follows.
-pub async fn list_feedback(
-    c: &mut Conn<'_>,
-    f: &FeedbackFilter,
-) -> Result<(Vec<FeedbackRow>, bool)> {
+pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<FeedbackRow>, bool)> {
     let mut binds: Vec<Bind> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
     let bind = |b: Bind, binds: &mut Vec<Bind>| {
@@ -207,17 +189,10 @@ pub async fn list_feedback(
     let sql = format!(
         "select {cols} from feedback f join units fu on fu.id = f.unit_id {where_} order by f.id desc limit {limit}",
         cols = feedback_columns!(),
-        where_ = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("where {}", conds.join(" and "))
-        }
+        where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) }
     );
     let mut rows: Vec<FeedbackRow> = with_conn!(c, |c| {
-        bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), &binds)
-            .fetch_all(&mut *c)
-            .await
-            .map_err(db_err)?
+        bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), &binds).fetch_all(&mut *c).await.map_err(db_err)?
     });
     let more = rows.len() as i64 > f.limit;
     rows.truncate(usize::try_from(f.limit).unwrap_or(0));
@@ -243,12 +218,7 @@ pub async fn link_feedback(
 }
 
 /// Moves every feedback of `from` to `to` (merge); returns how many moved.
-pub async fn move_feedback(
-    c: &mut Conn<'_>,
-    from: ProblemId,
-    to: ProblemId,
-    now: DateTime<Utc>,
-) -> Result<u64> {
+pub async fn move_feedback(c: &mut Conn<'_>, from: ProblemId, to: ProblemId, now: DateTime<Utc>) -> Result<u64> {
     with_conn!(c, |c| {
         sqlx::query("update feedback set problem_id = $1, updated_at = $2 where problem_id = $3")
             .bind(to.get())
@@ -262,10 +232,5 @@ pub async fn move_feedback(
 }
 
 pub async fn count_feedback(c: &mut Conn<'_>) -> Result<i64> {
-    with_conn!(c, |c| {
-        sqlx::query_scalar("select count(*) from feedback")
-            .fetch_one(&mut *c)
-            .await
-            .map_err(db_err)
-    })
+    with_conn!(c, |c| sqlx::query_scalar("select count(*) from feedback").fetch_one(&mut *c).await.map_err(db_err))
 }

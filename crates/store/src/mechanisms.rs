@@ -63,10 +63,7 @@ pub async fn update_mechanism(c: &mut Conn<'_>, m: &MechanismRow) -> Result<i64>
         return Ok(m.version + 1);
     }
     match get_mechanism(c, MechanismId::new(m.id)).await? {
-        Some(cur) => Err(Error::StaleVersion {
-            sent: m.version,
-            current: cur.version,
-        }),
+        Some(cur) => Err(Error::StaleVersion { sent: m.version, current: cur.version }),
         None => Err(Error::not_found("mechanism")),
     }
 }
@@ -85,10 +82,7 @@ pub async fn get_mechanism(c: &mut Conn<'_>, id: MechanismId) -> Result<Option<M
 }
 
 /// Mechanisms of units in the subtree `path_prefix` (all when `None`).
-pub async fn list_mechanisms(
-    c: &mut Conn<'_>,
-    path_prefix: Option<&str>,
-) -> Result<Vec<MechanismRow>> {
+pub async fn list_mechanisms(c: &mut Conn<'_>, path_prefix: Option<&str>) -> Result<Vec<MechanismRow>> {
     let pattern = format!("{}%", path_prefix.unwrap_or("/"));
     with_conn!(c, |c| {
         sqlx::query_as(
@@ -130,10 +124,7 @@ pub async fn unlink(c: &mut Conn<'_>, problem: ProblemId, mechanism: MechanismId
     Ok(())
 }
 
-pub async fn mechanisms_of_problem(
-    c: &mut Conn<'_>,
-    problem: ProblemId,
-) -> Result<Vec<MechanismRow>> {
+pub async fn mechanisms_of_problem(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<MechanismRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"select m.id, m.campaign_id, m.unit_id, m.title, m.body, m.status, m.issued_on, m.created_at,
@@ -148,10 +139,7 @@ pub async fn mechanisms_of_problem(
     })
 }
 
-pub async fn problems_of_mechanism(
-    c: &mut Conn<'_>,
-    mechanism: MechanismId,
-) -> Result<Vec<(i64, String, String)>> {
+pub async fn problems_of_mechanism(c: &mut Conn<'_>, mechanism: MechanismId) -> Result<Vec<(i64, String, String)>> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"select p.id, p.number, p.title from problems p join problem_mechanisms pm on pm.problem_id = p.id

@@ -34,11 +34,7 @@ pub struct ProblemListRow {
 
 impl ProblemListRow {
     /// The list's view of a full row (names given by the caller).
-    pub fn from_problem(
-        p: &ProblemRow,
-        lead_unit_name: Option<String>,
-        category_name: Option<String>,
-    ) -> Self {
+    pub fn from_problem(p: &ProblemRow, lead_unit_name: Option<String>, category_name: Option<String>) -> Self {
         Self {
             id: p.id,
             number: p.number.clone(),
@@ -159,10 +155,7 @@ impl Sql {
 }
 
 fn build(f: &ProblemFilter) -> Sql {
-    let mut q = Sql {
-        text: String::new(),
-        binds: Vec::new(),
-    };
+    let mut q = Sql { text: String::new(), binds: Vec::new() };
     let mut conds: Vec<String> = Vec::new();
     if let Some(v) = &f.visibility {
         let pat = q.bind(Bind::Text(format!("{}%", v.path_prefix)));
@@ -178,27 +171,15 @@ fn build(f: &ProblemFilter) -> Sql {
         conds.push(format!("p.published = {t}"));
     }
     if !f.statuses.is_empty() {
-        let list: Vec<String> = f
-            .statuses
-            .iter()
-            .map(|s| q.bind(Bind::Text(s.clone())))
-            .collect();
+        let list: Vec<String> = f.statuses.iter().map(|s| q.bind(Bind::Text(s.clone()))).collect();
         conds.push(format!("p.status in ({})", list.join(", ")));
     }
     if !f.lead_unit_ids.is_empty() {
-        let list: Vec<String> = f
-            .lead_unit_ids
-            .iter()
-            .map(|id| q.bind(Bind::I64(*id)))
-            .collect();
+        let list: Vec<String> = f.lead_unit_ids.iter().map(|id| q.bind(Bind::I64(*id))).collect();
         conds.push(format!("p.lead_unit_id in ({})", list.join(", ")));
     }
     if !f.category_ids.is_empty() {
-        let list: Vec<String> = f
-            .category_ids
-            .iter()
-            .map(|id| q.bind(Bind::I64(*id)))
-            .collect();
+        let list: Vec<String> = f.category_ids.iter().map(|id| q.bind(Bind::I64(*id))).collect();
         conds.push(format!("p.category_id in ({})", list.join(", ")));
     }
     if let Some(channel) = &f.channel {
@@ -246,11 +227,7 @@ fn build(f: &ProblemFilter) -> Sql {
         SortKey::Updated => "p.updated_at".to_string(),
         SortKey::Number => "p.number".to_string(),
     };
-    let (cmp, dir) = if f.descending {
-        ("<", "desc")
-    } else {
-        (">", "asc")
-    };
+    let (cmp, dir) = if f.descending { ("<", "desc") } else { (">", "asc") };
     if let Some(after) = &f.after {
         let id = q.bind(Bind::I64(after.id));
         let value = match &after.value {
@@ -263,18 +240,12 @@ fn build(f: &ProblemFilter) -> Sql {
             None => conds.push(format!("p.id {cmp} {id}")),
             Some(v) => {
                 let v = q.bind(v);
-                conds.push(format!(
-                    "({key} {cmp} {v} or ({key} = {v} and p.id {cmp} {id}))"
-                ));
+                conds.push(format!("({key} {cmp} {v} or ({key} = {v} and p.id {cmp} {id}))"));
             }
         }
     }
     let limit = q.bind(Bind::I64(f.limit + 1));
-    let order = if f.sort == SortKey::Created {
-        format!("p.id {dir}")
-    } else {
-        format!("{key} {dir}, p.id {dir}")
-    };
+    let order = if f.sort == SortKey::Created { format!("p.id {dir}") } else { format!("{key} {dir}, p.id {dir}") };
     q.text = format!(
         "select {cols}, lu.name as lead_unit_name, cat.name as category_name \
          from problems p join units ou on ou.id = p.owner_unit_id \
@@ -282,29 +253,19 @@ fn build(f: &ProblemFilter) -> Sql {
          left join categories cat on cat.id = p.category_id \
          {where_} order by {order} limit {limit}",
         cols = LIST_COLUMNS,
-        where_ = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("where {}", conds.join(" and "))
-        },
+        where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) },
     );
     q
 }
 
 /// One page of problems and whether another follows.
-pub async fn list_problems(
-    c: &mut Conn<'_>,
-    f: &ProblemFilter,
-) -> Result<(Vec<ProblemListRow>, bool)> {
+pub async fn list_problems(c: &mut Conn<'_>, f: &ProblemFilter) -> Result<(Vec<ProblemListRow>, bool)> {
     let q = build(f);
     let mut rows: Vec<ProblemListRow> = with_conn!(c, |c| {
-        bind_all!(
-            sqlx::query_as(sqlx::AssertSqlSafe(q.text.clone())),
-            &q.binds
-        )
-        .fetch_all(&mut *c)
-        .await
-        .map_err(db_err)?
+        bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(q.text.clone())), &q.binds)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)?
     });
     let more = rows.len() as i64 > f.limit;
     rows.truncate(usize::try_from(f.limit).unwrap_or(0));
@@ -355,18 +316,11 @@ mod tests {
         f.statuses = vec!["new".into(), "assigned".into()];
         f.lead_unit_ids = vec![2, 7];
         f.sort = SortKey::Deadline;
-        f.after = Some(After {
-            value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
-            id: 9,
-        });
+        f.after = Some(After { value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), id: 9 });
         let q = build(&f);
         let n = q.binds.len();
         for i in 1..=n {
-            assert!(
-                q.text.contains(&format!("${i}")),
-                "${i} missing in {}",
-                q.text
-            );
+            assert!(q.text.contains(&format!("${i}")), "${i} missing in {}", q.text);
         }
         assert!(!q.text.contains(&format!("${}", n + 1)));
         assert!(q.text.contains("order by coalesce(p.deadline"));

@@ -215,39 +215,28 @@ pub async fn update_problem(c: &mut Conn<'_>, row: &ProblemRow) -> Result<i64> {
             .map_err(db_err)?
     });
     match current {
-        Some(current) => Err(Error::StaleVersion {
-            sent: row.version,
-            current,
-        }),
+        Some(current) => Err(Error::StaleVersion { sent: row.version, current }),
         None => Err(Error::not_found("problem")),
     }
 }
 
 pub async fn get_problem(c: &mut Conn<'_>, id: ProblemId) -> Result<Option<ProblemRow>> {
     with_conn!(c, |c| {
-        sqlx::query_as(concat!(
-            "select ",
-            problem_columns!(),
-            " from problems p where p.id = $1"
-        ))
-        .bind(id.get())
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db_err)
+        sqlx::query_as(concat!("select ", problem_columns!(), " from problems p where p.id = $1"))
+            .bind(id.get())
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }
 
 pub async fn get_problem_by_number(c: &mut Conn<'_>, number: &str) -> Result<Option<ProblemRow>> {
     with_conn!(c, |c| {
-        sqlx::query_as(concat!(
-            "select ",
-            problem_columns!(),
-            " from problems p where p.number = $1"
-        ))
-        .bind(number)
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db_err)
+        sqlx::query_as(concat!("select ", problem_columns!(), " from problems p where p.number = $1"))
+            .bind(number)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }
 
@@ -259,10 +248,7 @@ pub struct LinkedUnit {
     pub path: String,
 }
 
-pub async fn list_cooperating_units(
-    c: &mut Conn<'_>,
-    problem: ProblemId,
-) -> Result<Vec<LinkedUnit>> {
+pub async fn list_cooperating_units(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<LinkedUnit>> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"select u.id, u.name, u.path from problem_units pu join units u on u.id = pu.unit_id
@@ -275,11 +261,7 @@ pub async fn list_cooperating_units(
     })
 }
 
-pub async fn set_cooperating_units(
-    c: &mut Conn<'_>,
-    problem: ProblemId,
-    units: &[UnitId],
-) -> Result<()> {
+pub async fn set_cooperating_units(c: &mut Conn<'_>, problem: ProblemId, units: &[UnitId]) -> Result<()> {
     with_conn!(c, |c| {
         sqlx::query("delete from problem_units where problem_id = $1")
             .bind(problem.get())
@@ -323,10 +305,7 @@ pub async fn get_place(c: &mut Conn<'_>, id: ProblemId) -> Result<Option<PlaceRo
 
 /// Recomputes the earliest deadline among a problem's measures not yet done (a cache for the
 /// yellow flag, so that lists can filter by colour without a join).
-pub async fn refresh_next_measure_deadline(
-    c: &mut Conn<'_>,
-    problem: ProblemId,
-) -> Result<Option<NaiveDate>> {
+pub async fn refresh_next_measure_deadline(c: &mut Conn<'_>, problem: ProblemId) -> Result<Option<NaiveDate>> {
     with_conn!(c, |c| {
         let next: Option<NaiveDate> = sqlx::query_scalar(
             "select min(deadline) from measures where problem_id = $1 and status <> 'done' and deadline is not null",

@@ -69,10 +69,7 @@ pub async fn update_measure(c: &mut Conn<'_>, m: &MeasureRow) -> Result<i64> {
         return Ok(m.version + 1);
     }
     match get_measure(c, MeasureId::new(m.id)).await? {
-        Some(current) => Err(Error::StaleVersion {
-            sent: m.version,
-            current: current.version,
-        }),
+        Some(current) => Err(Error::StaleVersion { sent: m.version, current: current.version }),
         None => Err(Error::not_found("measure")),
     }
 }
@@ -92,11 +89,7 @@ pub async fn get_measure(c: &mut Conn<'_>, id: MeasureId) -> Result<Option<Measu
 
 pub async fn delete_measure(c: &mut Conn<'_>, id: MeasureId) -> Result<()> {
     with_conn!(c, |c| {
-        sqlx::query("delete from measures where id = $1")
-            .bind(id.get())
-            .execute(&mut *c)
-            .await
-            .map_err(db_err)?;
+        sqlx::query("delete from measures where id = $1").bind(id.get()).execute(&mut *c).await.map_err(db_err)?;
     });
     Ok(())
 }

@@ -60,20 +60,16 @@ pub async fn insert_unit(
             .await
             .map_err(db_err)?;
     });
-    get_unit(c, UnitId::new(id))
-        .await?
-        .ok_or_else(|| Error::Internal("unit vanished".into()))
+    get_unit(c, UnitId::new(id)).await?.ok_or_else(|| Error::Internal("unit vanished".into()))
 }
 
 pub async fn get_unit(c: &mut Conn<'_>, id: UnitId) -> Result<Option<UnitRow>> {
     with_conn!(c, |c| {
-        sqlx::query_as(
-            r"select id, parent_id, name, code, path, created_at, updated_at from units where id = $1",
-        )
-        .bind(id.get())
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db_err)
+        sqlx::query_as(r"select id, parent_id, name, code, path, created_at, updated_at from units where id = $1")
+            .bind(id.get())
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }
 
@@ -125,10 +121,5 @@ pub async fn update_unit(
 
 /// How many units exist: zero means a fresh install.
 pub async fn count_units(c: &mut Conn<'_>) -> Result<i64> {
-    with_conn!(c, |c| {
-        sqlx::query_scalar("select count(*) from units")
-            .fetch_one(&mut *c)
-            .await
-            .map_err(db_err)
-    })
+    with_conn!(c, |c| sqlx::query_scalar("select count(*) from units").fetch_one(&mut *c).await.map_err(db_err))
 }

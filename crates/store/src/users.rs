@@ -113,12 +113,7 @@ pub async fn update_user(
     Ok(())
 }
 
-pub async fn set_password_hash(
-    c: &mut Conn<'_>,
-    id: UserId,
-    hash: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn set_password_hash(c: &mut Conn<'_>, id: UserId, hash: &str, now: DateTime<Utc>) -> Result<()> {
     with_conn!(c, |c| {
         sqlx::query("update users set password_hash = $1, updated_at = $2 where id = $3")
             .bind(hash)

@@ -36,29 +36,20 @@ pub(crate) async fn json<T: Serialize>(
         let value = compute().await?;
         return Ok(axum::Json(value).into_response());
     }
-    let key = PageKey {
-        who: who(caller),
-        uri: uri.to_string(),
-        lang: crate::error::lang(),
-        day: s.app.clock.today(),
-    };
+    let key = PageKey { who: who(caller), uri: uri.to_string(), lang: crate::error::lang(), day: s.app.clock.today() };
     let generation = s.app.generation().await?;
     let bytes = match s.pages.get(&key, generation) {
         Some(bytes) => bytes,
         None => {
             let value = compute().await?;
             let bytes = Bytes::from(
-                serde_json::to_vec(&value)
-                    .map_err(|e| domain::Error::Internal(format!("serialising a page: {e}")))?,
+                serde_json::to_vec(&value).map_err(|e| domain::Error::Internal(format!("serialising a page: {e}")))?,
             );
             s.pages.put(key, generation, bytes.clone());
             bytes
         }
     };
     let mut response = bytes.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Ok(response)
 }

@@ -4,7 +4,6 @@
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::Error;
 use serde::Serialize;
@@ -13,23 +12,19 @@ tokio::task_local! {
     static LANG: &'static str;
 }
 
-/// Reads `Accept-Language` (or `?lang=`) once per request, so every error in it speaks that
-/// language.
-pub(crate) async fn language(req: Request, next: Next) -> Response {
-    let from_query = req
-        .uri()
-        .query()
-        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")));
-    let header = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let lang = match from_query.unwrap_or(header).trim().get(..2) {
+/// The language a request asks for: `?lang=` or `Accept-Language`; zh-CN unless it is English.
+pub(crate) fn requested_language(req: &Request) -> &'static str {
+    let from_query = req.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")));
+    let header = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    match from_query.unwrap_or(header).trim().get(..2) {
         Some("en") => "en",
         _ => "zh",
-    };
-    LANG.scope(lang, next.run(req)).await
+    }
+}
+
+/// Runs a request in its language, so every error in it speaks that language.
+pub(crate) async fn in_language<F: std::future::Future>(lang: &'static str, f: F) -> F::Output {
+    LANG.scope(lang, f).await
 }
 
 pub(crate) fn lang() -> &'static str {
@@ -76,9 +71,7 @@ pub(crate) type ApiResult<T> = Result<T, ApiError>;
 fn status_of(e: &Error) -> StatusCode {
     match e {
         Error::Invalid { code, .. } => match *code {
-            "invalid_json" | "unknown_field" | "invalid_query" | "invalid_path" => {
-                StatusCode::BAD_REQUEST
-            }
+            "invalid_json" | "unknown_field" | "invalid_query" | "invalid_path" => StatusCode::BAD_REQUEST,
             "payload_too_large" | "file_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
             "no_route" => StatusCode::NOT_FOUND,
             "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -87,9 +80,7 @@ fn status_of(e: &Error) -> StatusCode {
         Error::NotFound { .. } => StatusCode::NOT_FOUND,
         Error::Forbidden { .. } => StatusCode::FORBIDDEN,
         Error::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-        Error::StaleVersion { .. } | Error::IllegalTransition { .. } | Error::Conflict { .. } => {
-            StatusCode::CONFLICT
-        }
+        Error::StaleVersion { .. } | Error::IllegalTransition { .. } | Error::Conflict { .. } => StatusCode::CONFLICT,
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -106,9 +97,7 @@ pub(crate) fn body_of(e: &Error) -> ErrorBody {
         current_version: None,
     };
     match e {
-        Error::Invalid { field, .. } | Error::Conflict { field, .. } => {
-            detail.field = Some(field.clone())
-        }
+        Error::Invalid { field, .. } | Error::Conflict { field, .. } => detail.field = Some(field.clone()),
         Error::IllegalTransition { state, allowed, .. } => {
             detail.state = Some(state.as_str().to_string());
             detail.allowed_actions = Some(allowed.iter().map(|a| a.as_str().to_string()).collect());
@@ -137,10 +126,5 @@ impl IntoResponse for ApiError {
 
 /// Paths that match no route.
 pub(crate) async fn no_route() -> ApiError {
-    ApiError(Error::invalid_with_code(
-        "no_route",
-        "path",
-        "没有这个地址",
-        "no such path",
-    ))
+    ApiError(Error::invalid_with_code("no_route", "path", "没有这个地址", "no such path"))
 }

@@ -33,16 +33,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "the body must be JSON (Content-Type: application/json)",
             )));
         }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|_| {
-                ApiError(Error::invalid_with_code(
-                    "payload_too_large",
-                    "body",
-                    "请求体过大",
-                    "the request body is too large",
-                ))
-            })?;
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| {
+            ApiError(Error::invalid_with_code(
+                "payload_too_large",
+                "body",
+                "请求体过大",
+                "the request body is too large",
+            ))
+        })?;
         parse_json(&bytes).map(ApiJson)
     }
 }
@@ -116,18 +114,15 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|p| ApiPath(p.0))
-            .map_err(|e| {
-                let text = e.body_text();
-                ApiError(Error::invalid_with_code(
-                    "invalid_path",
-                    "path",
-                    format!("地址参数不对：{text}"),
-                    format!("invalid path: {text}"),
-                ))
-            })
+        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| ApiPath(p.0)).map_err(|e| {
+            let text = e.body_text();
+            ApiError(Error::invalid_with_code(
+                "invalid_path",
+                "path",
+                format!("地址参数不对：{text}"),
+                format!("invalid path: {text}"),
+            ))
+        })
     }
 }
 
@@ -139,25 +134,18 @@ pub(crate) struct Caller {
 }
 
 fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| {
+    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+        |c| {
             let (k, v) = c.trim().split_once('=')?;
             (k == name).then_some(v)
-        })
+        },
+    )
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let client = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -167,10 +155,7 @@ impl FromRequestParts<AppState> for Caller {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim);
         let actor = if let Some(token) = bearer {
             state.app.authenticate_token(token).await?

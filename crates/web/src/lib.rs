@@ -10,28 +10,34 @@ mod extract;
 mod security;
 
 use axum::Router;
-use std::time::Duration;
+use std::sync::Arc;
 use tower_http::trace::TraceLayer;
 
 pub use error::ErrorBody;
 
-/// What every handler can reach.
+/// What every handler can reach. Cloned for every request, so it is one `Arc`.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<State>);
+
+pub struct State {
     pub app: app::App,
     pub config: WebConfig,
     /// Serialised list pages by caller, address and day, good while the data generation holds
     /// (see `app::cache`).
-    pages: std::sync::Arc<app::cache::Cache<cached::PageKey, axum::body::Bytes>>,
+    pages: app::cache::Cache<cached::PageKey, axum::body::Bytes>,
 }
 
 impl AppState {
     pub fn new(app: app::App, config: WebConfig) -> Self {
-        Self {
-            app,
-            config,
-            pages: std::sync::Arc::new(app::cache::Cache::new(4096)),
-        }
+        Self(Arc::new(State { app, config, pages: app::cache::Cache::new(4096) }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.0
     }
 }
 
@@ -48,11 +54,7 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self {
-            secure_cookies: false,
-            max_json_bytes: 1024 * 1024,
-            page_cache: true,
-        }
+        Self { secure_cookies: false, max_json_bytes: 1024 * 1024, page_cache: true }
     }
 }
 
@@ -62,13 +64,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .fallback(error::no_route)
-        .layer(axum::middleware::from_fn(error::language))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(security::per_request))
         .layer(TraceLayer::new_for_http())
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(60),
-        ))
         .with_state(state)
 }
 
@@ -84,10 +81,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

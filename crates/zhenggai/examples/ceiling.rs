@@ -4,17 +4,15 @@
 //! `cargo run --release --example ceiling -- 127.0.0.1:18090`.
 
 use axum::Router;
-use axum::routing::get;
+
+async fn ok() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:18090".into());
-    let app = Router::new().route(
-        "/",
-        get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
-    );
+    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:18090".into());
+    let app = Router::new().fallback(ok);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("ceiling on http://{addr}/");
     axum::serve(listener, app).await

@@ -5,11 +5,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "zhenggai",
-    version,
-    about = "问题清单·整改台账 — problem list and rectification ledger"
-)]
+#[command(name = "zhenggai", version, about = "问题清单·整改台账 — problem list and rectification ledger")]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -23,12 +19,7 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, env = "ZHENGGAI_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// 数据库地址 Database URL: sqlite://FILE or postgres://… [default: a SQLite file in the data directory]
-    #[arg(
-        long,
-        global = true,
-        env = "ZHENGGAI_DATABASE_URL",
-        hide_env_values = true
-    )]
+    #[arg(long, global = true, env = "ZHENGGAI_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
     /// 配置文件 Optional TOML file with the same keys (data_dir, database_url, listen) [default: DATA_DIR/zhenggai.toml if present]
     #[arg(long, global = true, env = "ZHENGGAI_CONFIG")]

@@ -25,10 +25,7 @@ pub(crate) struct Config {
 
 impl Config {
     pub(crate) fn load(global: &GlobalArgs, server: Option<&ListenArgs>) -> Result<Self> {
-        let data_dir_hint = global
-            .data_dir
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir_hint = global.data_dir.clone().unwrap_or_else(|| PathBuf::from("data"));
         let file_path = global.config.clone().or_else(|| {
             let p = data_dir_hint.join("zhenggai.toml");
             p.exists().then_some(p)
@@ -37,39 +34,22 @@ impl Config {
             Some(p) => {
                 let text = std::fs::read_to_string(p)
                     .with_context(|| format!("cannot read the config file {}", p.display()))?;
-                toml::from_str(&text)
-                    .with_context(|| format!("config file {} is not valid", p.display()))?
+                toml::from_str(&text).with_context(|| format!("config file {} is not valid", p.display()))?
             }
             None => FileConfig::default(),
         };
-        let data_dir = global
-            .data_dir
-            .clone()
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir = global.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
         let database_url = match global.database_url.clone().or(file.database_url) {
             Some(url) => url,
             None => format!("sqlite://{}", data_dir.join("zhenggai.db").display()),
         };
-        let listen = server
-            .and_then(|s| s.listen.clone())
-            .or(file.listen)
-            .unwrap_or_else(|| "127.0.0.1:8080".into());
-        let read_cache_ms = server
-            .and_then(|s| s.read_cache_ms)
-            .or(file.read_cache_ms)
-            .unwrap_or(250);
+        let listen = server.and_then(|s| s.listen.clone()).or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let read_cache_ms = server.and_then(|s| s.read_cache_ms).or(file.read_cache_ms).unwrap_or(250);
         let page_cache = !server.is_some_and(|s| s.no_page_cache);
         if listen.parse::<std::net::SocketAddr>().is_err() {
             bail!("--listen \"{listen}\" is not an address like 127.0.0.1:8080");
         }
-        Ok(Self {
-            data_dir,
-            database_url,
-            listen,
-            read_cache_ms,
-            page_cache,
-        })
+        Ok(Self { data_dir, database_url, listen, read_cache_ms, page_cache })
     }
 
     pub(crate) fn is_sqlite(&self) -> bool {
@@ -78,10 +58,7 @@ impl Config {
 
     /// The SQLite file, when the database is one.
     pub(crate) fn sqlite_path(&self) -> Option<PathBuf> {
-        let rest = self
-            .database_url
-            .strip_prefix("sqlite://")
-            .or_else(|| self.database_url.strip_prefix("sqlite:"))?;
+        let rest = self.database_url.strip_prefix("sqlite://").or_else(|| self.database_url.strip_prefix("sqlite:"))?;
         Some(PathBuf::from(rest.split('?').next().unwrap_or(rest)))
     }
 

@@ -44,13 +44,7 @@ pub(super) struct Base {
     pub(super) logins: Vec<DemoLogin>,
 }
 
-fn principal_actor(
-    user_id: i64,
-    username: &str,
-    role: Role,
-    unit: UnitId,
-    path: &str,
-) -> Result<Actor> {
+fn principal_actor(user_id: i64, username: &str, role: Role, unit: UnitId, path: &str) -> Result<Actor> {
     Ok(Actor::User {
         principal: Principal {
             user_id: UserId::new(user_id),
@@ -73,35 +67,16 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
     let root = app.create_unit(&system, None, "临江市", Some("LJ")).await?;
     let mut departments = Vec::new();
     for (i, name) in DEPARTMENTS.iter().enumerate() {
-        departments.push(
-            app.create_unit(
-                &system,
-                Some(UnitId::new(root.id)),
-                name,
-                Some(&format!("D{:02}", i + 1)),
-            )
-            .await?,
-        );
+        departments
+            .push(app.create_unit(&system, Some(UnitId::new(root.id)), name, Some(&format!("D{:02}", i + 1))).await?);
     }
     let mut districts = Vec::new();
     for (i, name) in corpus::DISTRICTS.iter().enumerate() {
-        let d = app
-            .create_unit(
-                &system,
-                Some(UnitId::new(root.id)),
-                name,
-                Some(&format!("Q{:02}", i + 1)),
-            )
-            .await?;
+        let d = app.create_unit(&system, Some(UnitId::new(root.id)), name, Some(&format!("Q{:02}", i + 1))).await?;
         for (j, s) in STREET_OFFICES.iter().enumerate() {
             let street = format!("{}{}", name.trim_end_matches(['区', '县']), s);
-            app.create_unit(
-                &system,
-                Some(UnitId::new(d.id)),
-                &street,
-                Some(&format!("Q{:02}S{}", i + 1, j + 1)),
-            )
-            .await?;
+            app.create_unit(&system, Some(UnitId::new(d.id)), &street, Some(&format!("Q{:02}S{}", i + 1, j + 1)))
+                .await?;
         }
         districts.push(d);
     }
@@ -120,46 +95,20 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
         make_user("admin", "系统管理员", Role::Admin, &root),
         make_user("office", "专班办公室 王敏", Role::Office, &root),
         make_user("supervisor", "督导组 李强", Role::Supervisor, &root),
-        make_user(
-            "liaison",
-            "住建局联络员 张伟",
-            Role::Liaison,
-            &departments[0],
-        ),
-        make_user(
-            "leader",
-            "住建局分管领导 刘洋",
-            Role::Viewer,
-            &departments[0],
-        ),
+        make_user("liaison", "住建局联络员 张伟", Role::Liaison, &departments[0]),
+        make_user("leader", "住建局分管领导 刘洋", Role::Viewer, &departments[0]),
         make_user("viewer", "东城区 陈静", Role::Viewer, &districts[0]),
     ];
     for (i, d) in departments.iter().enumerate().skip(1) {
-        planned.push(make_user(
-            &format!("liaison{:02}", i + 1),
-            &format!("{}联络员", d.name),
-            Role::Liaison,
-            d,
-        ));
-        planned.push(make_user(
-            &format!("leader{:02}", i + 1),
-            &format!("{}分管领导", d.name),
-            Role::Viewer,
-            d,
-        ));
+        planned.push(make_user(&format!("liaison{:02}", i + 1), &format!("{}联络员", d.name), Role::Liaison, d));
+        planned.push(make_user(&format!("leader{:02}", i + 1), &format!("{}分管领导", d.name), Role::Viewer, d));
     }
     let mut actors = std::collections::HashMap::new();
     for (input, role, unit) in &planned {
         let user = app.create_user(&system, input).await?;
         actors.insert(
             input.username.clone(),
-            principal_actor(
-                user.id,
-                &input.username,
-                *role,
-                UnitId::new(unit.id),
-                &unit.path,
-            )?,
+            principal_actor(user.id, &input.username, *role, UnitId::new(unit.id), &unit.path)?,
         );
         if !input.username.ends_with(|c: char| c.is_ascii_digit()) {
             logins.push(DemoLogin {
@@ -170,18 +119,11 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
             });
         }
     }
-    let take = |name: &str| {
-        actors
-            .get(name)
-            .cloned()
-            .ok_or_else(|| Error::Internal(format!("demo user {name} missing")))
-    };
+    let take =
+        |name: &str| actors.get(name).cloned().ok_or_else(|| Error::Internal(format!("demo user {name} missing")));
     let mut dept_staff = vec![(take("liaison")?, take("leader")?)];
     for i in 1..departments.len() {
-        dept_staff.push((
-            take(&format!("liaison{:02}", i + 1))?,
-            take(&format!("leader{:02}", i + 1))?,
-        ));
+        dept_staff.push((take(&format!("liaison{:02}", i + 1))?, take(&format!("leader{:02}", i + 1))?));
     }
     let mut categories: Vec<i64> = Vec::new();
     for (name, parent, _) in CATEGORIES {
@@ -205,11 +147,8 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
         } else {
             vec![]
         };
-        let input = crate::categories::CategoryInput {
-            parent_id: parent.map(|p| categories[p]),
-            name: name.into(),
-            limits,
-        };
+        let input =
+            crate::categories::CategoryInput { parent_id: parent.map(|p| categories[p]), name: name.into(), limits };
         categories.push(app.create_category(&system, &input).await?.id);
     }
     let campaign = app
@@ -222,15 +161,8 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
                 code_prefix: "ZT".into(),
                 starts_on: domain::clock::china_date(started),
                 ends_on: None,
-                phases: vec![
-                    "动员部署".into(),
-                    "调查研究".into(),
-                    "检视整改".into(),
-                    "总结评估".into(),
-                ],
-                goals: Some(
-                    "聚焦群众反映强烈的突出问题，建立问题清单，逐项整改销号，健全长效机制。".into(),
-                ),
+                phases: vec!["动员部署".into(), "调查研究".into(), "检视整改".into(), "总结评估".into()],
+                goals: Some("聚焦群众反映强烈的突出问题，建立问题清单，逐项整改销号，健全长效机制。".into()),
             },
         )
         .await?;

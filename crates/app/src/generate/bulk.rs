@@ -20,27 +20,13 @@ pub struct BulkSpec {
 
 /// Loads an empty install with the skeleton and then `spec.problems` problems and `spec.feedback`
 /// feedback straight into the tables, for the benchmarks. Calls `progress` with rows done.
-pub async fn bulk(
-    app: &App,
-    spec: &BulkSpec,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Vec<DemoLogin>> {
+pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<DemoLogin>> {
     let now = app.clock.now();
     let started = now - Duration::days(365);
     let base = build_base(app, started).await?;
     let mut rng = StdRng::seed_from_u64(spec.seed);
-    let statuses = [
-        "new",
-        "assigned",
-        "assigned",
-        "assigned",
-        "submitted",
-        "closed",
-        "closed",
-        "closed",
-        "dismissed",
-        "merged",
-    ];
+    let statuses =
+        ["new", "assigned", "assigned", "assigned", "submitted", "closed", "closed", "closed", "dismissed", "merged"];
     let first_id = {
         let mut pooled = app.db.acquire().await?;
         store::bulk::max_problem_id(&mut pooled.conn()).await? + 1
@@ -48,13 +34,9 @@ pub async fn bulk(
     let year = chrono::Datelike::year(&app.clock.today());
     let start_number = {
         let mut tx = app.db.begin().await?;
-        let n = store::campaigns::reserve_numbers(
-            &mut tx.conn(),
-            "ZT",
-            year,
-            i64::try_from(spec.problems).unwrap_or(0),
-        )
-        .await?;
+        let n =
+            store::campaigns::reserve_numbers(&mut tx.conn(), "ZT", year, i64::try_from(spec.problems).unwrap_or(0))
+                .await?;
         app.commit(tx).await?;
         n
     };
@@ -72,15 +54,11 @@ pub async fn bulk(
             let dept = rng.random_range(0..base.departments.len());
             let created = g.at;
             let assigned = status != "new" && status != "dismissed";
-            let deadline = assigned.then(|| {
-                domain::clock::china_date(created) + Duration::days(rng.random_range(5..120))
-            });
+            let deadline =
+                assigned.then(|| domain::clock::china_date(created) + Duration::days(rng.random_range(5..120)));
             rows.push(ProblemRow {
                 id: first_id + i64::try_from(n).unwrap_or(0),
-                number: format!(
-                    "ZT-{year}-{:06}",
-                    start_number + i64::try_from(n).unwrap_or(0)
-                ),
+                number: format!("ZT-{year}-{:06}", start_number + i64::try_from(n).unwrap_or(0)),
                 campaign_id: base.campaign,
                 owner_unit_id: base.root.get(),
                 title: g.title.clone(),
@@ -149,11 +127,9 @@ pub async fn bulk(
             } else {
                 base.districts[rng.random_range(0..base.districts.len())]
             };
-            let mut row =
-                feedback_row(g, unit, base.campaign, format!("bulk-{}", i + k), &mut rng)?;
+            let mut row = feedback_row(g, unit, base.campaign, format!("bulk-{}", i + k), &mut rng)?;
             if spec.problems > 0 && rng.random_bool(0.6) {
-                row.problem_id =
-                    Some(first_id + rng.random_range(0..i64::try_from(spec.problems).unwrap_or(1)));
+                row.problem_id = Some(first_id + rng.random_range(0..i64::try_from(spec.problems).unwrap_or(1)));
             }
             rows.push(row);
         }

@@ -54,26 +54,10 @@ const ESTATES: [&str; 24] = [
     "梧桐苑",
     "世纪城",
 ];
-const SCHOOLS: [&str; 8] = [
-    "实验小学",
-    "育才小学",
-    "第一中学",
-    "第三中学",
-    "明德中学",
-    "城南小学",
-    "职业技术学院",
-    "师范附小",
-];
-const COMPANIES: [&str; 8] = [
-    "宏达建设公司",
-    "恒盛物业公司",
-    "天成置业",
-    "顺通公交公司",
-    "康宁医院",
-    "鑫源商贸",
-    "华泰驾校",
-    "远航培训学校",
-];
+const SCHOOLS: [&str; 8] =
+    ["实验小学", "育才小学", "第一中学", "第三中学", "明德中学", "城南小学", "职业技术学院", "师范附小"];
+const COMPANIES: [&str; 8] =
+    ["宏达建设公司", "恒盛物业公司", "天成置业", "顺通公交公司", "康宁医院", "鑫源商贸", "华泰驾校", "远航培训学校"];
 
 /// One kind of issue: its category (an index into [`CATEGORIES`]), the feedback kind, and the
 /// ways people phrase it. `{p}` is the place; `{x}` a detail.
@@ -137,12 +121,7 @@ pub(crate) const ISSUES: [IssueKind; 14] = [
         category: 11,
         kind: "complaint",
         place: PlaceKind::Estate,
-        titles: &[
-            "{p}临街门面{x}油烟扰民",
-            "{p}楼下{x}油烟问题",
-            "投诉{p}{x}油烟直排",
-            "{p}底商{x}油烟噪音扰民",
-        ],
+        titles: &["{p}临街门面{x}油烟扰民", "{p}楼下{x}油烟问题", "投诉{p}{x}油烟直排", "{p}底商{x}油烟噪音扰民"],
         bodies: &[
             "{p}临街门面开了好几家{x}，油烟直接排到楼上住户家里，窗户都不敢开，晚上还很吵，请城管和环保部门管一管。",
             "{p}楼下的{x}没有安装油烟净化设备，油烟味道很大，夏天根本没法开窗，投诉多次没有结果。",
@@ -154,24 +133,13 @@ pub(crate) const ISSUES: [IssueKind; 14] = [
         category: 8,
         kind: "complaint",
         place: PlaceKind::Estate,
-        titles: &[
-            "{p}物业{x}问题",
-            "投诉{p}物业公司{x}",
-            "{p}物业服务差，{x}",
-            "关于{p}物业{x}的投诉",
-        ],
+        titles: &["{p}物业{x}问题", "投诉{p}物业公司{x}", "{p}物业服务差，{x}", "关于{p}物业{x}的投诉"],
         bodies: &[
             "{p}物业公司{x}，业主多次找物业都推脱不管，小区环境越来越差，请住建部门督促整改。",
             "我们{p}的物业{x}，收费却一分不少，业主意见很大，希望相关部门介入处理。",
             "{p}小区物业长期{x}，电梯经常坏、垃圾没人清，请求主管部门监督物业履行职责。",
         ],
-        details: &[
-            "乱收停车费",
-            "不公开公共收益",
-            "电梯长期停运",
-            "垃圾不及时清运",
-            "擅自涨物业费",
-        ],
+        details: &["乱收停车费", "不公开公共收益", "电梯长期停运", "垃圾不及时清运", "擅自涨物业费"],
     },
     IssueKind {
         category: 8,
@@ -199,21 +167,12 @@ pub(crate) const ISSUES: [IssueKind; 14] = [
         category: 12,
         kind: "suggestion",
         place: PlaceKind::Street,
-        titles: &[
-            "建议在{p}增设公交站点",
-            "{p}公交{x}",
-            "关于{p}公交线路的建议",
-        ],
+        titles: &["建议在{p}增设公交站点", "{p}公交{x}", "关于{p}公交线路的建议"],
         bodies: &[
             "{p}附近新建了好几个小区，居民出行很不方便，建议{x}，方便群众上下班。",
             "{p}一带公交{x}，早晚高峰等车要四十分钟，希望交通部门优化线路。",
         ],
-        details: &[
-            "增开一条公交线路",
-            "班次太少",
-            "加密早晚高峰班次",
-            "延长末班车时间",
-        ],
+        details: &["增开一条公交线路", "班次太少", "加密早晚高峰班次", "延长末班车时间"],
     },
     IssueKind {
         category: 2,
@@ -235,12 +194,7 @@ pub(crate) const ISSUES: [IssueKind; 14] = [
             "请问今年{p}的招生范围是怎么划分的？我们小区{x}，孩子明年上学，希望教育局给予答复。",
             "咨询{p}入学{x}，政策文件说的不清楚，家长都很着急，请教育部门解答。",
         ],
-        details: &[
-            "是否属于学区",
-            "需要哪些材料",
-            "积分怎么计算",
-            "随迁子女能否就读",
-        ],
+        details: &["是否属于学区", "需要哪些材料", "积分怎么计算", "随迁子女能否就读"],
     },
     IssueKind {
         category: 3,
@@ -251,12 +205,7 @@ pub(crate) const ISSUES: [IssueKind; 14] = [
             "{p}要求学生{x}，不参加就不给毕业证，学生和家长意见很大，请教育部门调查。",
             "{p}{x}，学生被迫去工厂流水线，和所学专业毫无关系，恳请有关部门制止。",
         ],
-        details: &[
-            "到指定企业实习",
-            "统一购买教辅资料",
-            "周末补课收费",
-            "强制实习",
-        ],
+        details: &["到指定企业实习", "统一购买教辅资料", "周末补课收费", "强制实习"],
     },
     IssueKind {
         category: 14,
@@ -267,12 +216,7 @@ pub(crate) const ISSUES: [IssueKind; 14] = [
             "我们在{p}的工地干了大半年，{x}，老板一直拖着不给，快过年了，请劳动监察部门帮我们讨薪。",
             "{p}{x}，多次讨要未果，工人生活困难，请求政府帮助解决。",
         ],
-        details: &[
-            "工资拖欠三个月",
-            "拖欠工资二十多万",
-            "押着工资不发",
-            "拖欠加班费",
-        ],
+        details: &["工资拖欠三个月", "拖欠工资二十多万", "押着工资不发", "拖欠加班费"],
     },
     IssueKind {
         category: 15,
@@ -320,14 +264,7 @@ pub(crate) const ISSUES: [IssueKind; 14] = [
     },
 ];
 
-const OPENERS: [&str; 6] = [
-    "",
-    "您好！",
-    "尊敬的领导：",
-    "领导您好，",
-    "我要反映一个问题。",
-    "市长您好！",
-];
+const OPENERS: [&str; 6] = ["", "您好！", "尊敬的领导：", "领导您好，", "我要反映一个问题。", "市长您好！"];
 const CLOSERS: [&str; 7] = [
     "",
     "谢谢！",
@@ -364,11 +301,7 @@ pub(crate) struct Issue {
 pub(crate) fn new_issue(rng: &mut StdRng) -> Issue {
     let kind = rng.random_range(0..ISSUES.len());
     let k = &ISSUES[kind];
-    Issue {
-        kind,
-        place: place(rng, k.place),
-        detail: k.details[rng.random_range(0..k.details.len())],
-    }
+    Issue { kind, place: place(rng, k.place), detail: k.details[rng.random_range(0..k.details.len())] }
 }
 
 /// One citizen's message about an issue: its own wording, opener and closer.

@@ -38,12 +38,7 @@ pub struct DemoSpec {
 
 impl Default for DemoSpec {
     fn default() -> Self {
-        Self {
-            feedback: 4000,
-            problems: 400,
-            seed: 2026,
-            days: 120,
-        }
+        Self { feedback: 4000, problems: 400, seed: 2026, days: 120 }
     }
 }
 
@@ -97,18 +92,8 @@ pub(crate) fn messages(
         for _ in 0..n {
             let (title, body) = corpus::message(rng, &issue);
             let offset = (first + rng.random_range(0..(86_400 * 20))).min(span - 1);
-            let likes = if rng.random_bool(0.3) {
-                rng.random_range(0..50)
-            } else {
-                0
-            };
-            out.push(Generated {
-                title,
-                body,
-                issue: issues.len(),
-                at: from + Duration::seconds(offset),
-                likes,
-            });
+            let likes = if rng.random_bool(0.3) { rng.random_range(0..50) } else { 0 };
+            out.push(Generated { title, body, issue: issues.len(), at: from + Duration::seconds(offset), likes });
         }
         issues.push(issue);
     }
@@ -122,20 +107,8 @@ pub(super) fn feedback_row(
     source_key: String,
     rng: &mut StdRng,
 ) -> Result<FeedbackRow> {
-    let channels = [
-        "hotline",
-        "hotline",
-        "hotline",
-        "portal",
-        "portal",
-        "letter_visit",
-        "research",
-        "self_inspection",
-    ];
-    let kind = ISSUES
-        .get(g.issue % ISSUES.len())
-        .map(|k| k.kind)
-        .unwrap_or("complaint");
+    let channels = ["hotline", "hotline", "hotline", "portal", "portal", "letter_visit", "research", "self_inspection"];
+    let kind = ISSUES.get(g.issue % ISSUES.len()).map(|k| k.kind).unwrap_or("complaint");
     Ok(FeedbackRow {
         id: 0,
         campaign_id: Some(campaign),
@@ -149,11 +122,7 @@ pub(super) fn feedback_row(
             "{}先生",
             ["王", "李", "张", "刘", "陈", "杨", "赵", "黄"][rng.random_range(0..8)]
         )),
-        reporter_contact: Some(format!(
-            "1{}{:08}",
-            rng.random_range(30..90),
-            rng.random_range(0..100_000_000)
-        )),
+        reporter_contact: Some(format!("1{}{:08}", rng.random_range(30..90), rng.random_range(0..100_000_000))),
         address: None,
         latitude: None,
         longitude: None,
@@ -173,17 +142,11 @@ pub(super) fn feedback_row(
 /// Fills an empty install with the demo: units, users, categories, two campaigns, `spec.feedback`
 /// generated messages (or the real ones given), and `spec.problems` problems driven through the
 /// workflow into every state. Returns the logins to print.
-pub async fn demo(
-    app: &App,
-    spec: &DemoSpec,
-    real_messages: Option<Vec<real::RealMessage>>,
-) -> Result<Vec<DemoLogin>> {
+pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::RealMessage>>) -> Result<Vec<DemoLogin>> {
     let now = app.clock.now();
     let started = now - Duration::days(spec.days);
     let clock = Arc::new(FixedClock::new(started));
-    let settings = Settings {
-        ..(*app.settings).clone()
-    };
+    let settings = Settings { ..(*app.settings).clone() };
     let past = App::new(app.db.clone(), clock.clone(), settings);
     let base = build_base(&past, started).await?;
     let mut rng = StdRng::seed_from_u64(spec.seed);
@@ -211,16 +174,9 @@ pub async fn demo(
             }
         }
         None => {
-            let (generated, _) =
-                messages(&mut rng, spec.feedback, started, now - Duration::days(2));
+            let (generated, _) = messages(&mut rng, spec.feedback, started, now - Duration::days(2));
             for (i, g) in generated.iter().enumerate() {
-                rows.push(feedback_row(
-                    g,
-                    base.root,
-                    base.campaign,
-                    format!("demo-{i}"),
-                    &mut rng,
-                )?);
+                rows.push(feedback_row(g, base.root, base.campaign, format!("demo-{i}"), &mut rng)?);
                 issue_of_row.push(g.issue);
             }
         }
@@ -246,17 +202,13 @@ pub async fn demo(
         let mut pooled = past.db.acquire().await?;
         store::feedback::list_feedback(
             &mut pooled.conn(),
-            &store::feedback::FeedbackFilter {
-                limit: i64::try_from(count).unwrap_or(i64::MAX),
-                ..Default::default()
-            },
+            &store::feedback::FeedbackFilter { limit: i64::try_from(count).unwrap_or(i64::MAX), ..Default::default() },
         )
         .await?
     };
     let mut ids: Vec<(i64, DateTime<Utc>)> = stored.iter().map(|f| (f.id, f.received_at)).collect();
     ids.sort_by_key(|(id, _)| *id);
-    let mut by_issue: std::collections::BTreeMap<usize, Vec<(i64, DateTime<Utc>)>> =
-        Default::default();
+    let mut by_issue: std::collections::BTreeMap<usize, Vec<(i64, DateTime<Utc>)>> = Default::default();
     for ((id, at), issue) in ids.into_iter().zip(issue_of_row.iter()) {
         by_issue.entry(*issue).or_default().push((id, at));
     }
@@ -271,15 +223,11 @@ pub async fn demo(
         clock.set((first_at + Duration::hours(rng.random_range(2..30))).min(now));
         let f = {
             let mut pooled = past.db.acquire().await?;
-            store::feedback::get_feedback(&mut pooled.conn(), domain::FeedbackId::new(group[0].0))
-                .await?
+            store::feedback::get_feedback(&mut pooled.conn(), domain::FeedbackId::new(group[0].0)).await?
         };
         let Some(f) = f else { continue };
         let issue_kind = issue_of_row
-            .get(
-                usize::try_from(group[0].0 - stored.iter().map(|s| s.id).min().unwrap_or(1))
-                    .unwrap_or(0),
-            )
+            .get(usize::try_from(group[0].0 - stored.iter().map(|s| s.id).min().unwrap_or(1)).unwrap_or(0))
             .copied();
         let cat_index = issue_kind
             .and_then(|i| ISSUES.get(i % ISSUES.len()))
@@ -288,10 +236,7 @@ pub async fn demo(
         let dept = CATEGORIES[cat_index].2;
         let input = NewProblemInput {
             campaign_id: base.campaign,
-            title: f
-                .title
-                .clone()
-                .unwrap_or_else(|| f.body.chars().take(30).collect()),
+            title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
             description: f.body.clone(),
             category_id: Some(base.categories[cat_index]),
             channel: f.channel.clone(),
@@ -314,10 +259,7 @@ pub async fn demo(
         let id = past.insert_problem(&base.office, &input).await?;
         let (liaison, leader) = &base.dept_staff[dept];
         let ff = fate(&mut rng);
-        drive(
-            &past, &clock, now, &base, liaison, leader, id, ff, &made, &mut rng, n,
-        )
-        .await?;
+        drive(&past, &clock, now, &base, liaison, leader, id, ff, &made, &mut rng, n).await?;
         made.push(id);
     }
     Ok(base.logins)

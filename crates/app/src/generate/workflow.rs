@@ -12,11 +12,10 @@ use rand::rngs::StdRng;
 
 /// A one-pixel PNG, as a photo of the rectified site.
 const SITE_PHOTO: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0xa8, 0x60, 0x00,
-    0x00, 0x00, 0x82, 0x00, 0x81, 0x2a, 0x9a, 0x3a, 0x7a, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
-    0x44, 0xae, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0xa8, 0x60, 0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x2a, 0x9a, 0x3a, 0x7a,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
 /// Where a generated problem ends up.
@@ -54,10 +53,7 @@ pub(super) fn fate(rng: &mut StdRng) -> Fate {
 
 async fn version(app: &App, id: ProblemId) -> Result<i64> {
     let mut pooled = app.db.acquire().await?;
-    Ok(store::problems::get_problem(&mut pooled.conn(), id)
-        .await?
-        .map(|r| r.version)
-        .unwrap_or(0))
+    Ok(store::problems::get_problem(&mut pooled.conn(), id).await?.map(|r| r.version).unwrap_or(0))
 }
 
 async fn act(app: &App, actor: &Actor, id: ProblemId, mut t: TransitionInput) -> Result<()> {
@@ -84,10 +80,7 @@ pub(super) async fn drive(
     rng: &mut StdRng,
     n: usize,
 ) -> Result<()> {
-    let t = |action: &str| TransitionInput {
-        action: action.into(),
-        ..TransitionInput::default()
-    };
+    let t = |action: &str| TransitionInput { action: action.into(), ..TransitionInput::default() };
     match fate {
         Fate::New => return Ok(()),
         Fate::Dismissed => {
@@ -96,10 +89,7 @@ pub(super) async fn drive(
                 &base.office,
                 id,
                 TransitionInput {
-                    reason: Some(
-                        "经核实，该诉求不属于本次专项工作受理范围，已告知来电人向相关渠道反映。"
-                            .into(),
-                    ),
+                    reason: Some("经核实，该诉求不属于本次专项工作受理范围，已告知来电人向相关渠道反映。".into()),
                     ..t("dismiss")
                 },
             )
@@ -128,11 +118,8 @@ pub(super) async fn drive(
     step(clock, now, rng, 2);
     let leader_id = leader.user_id();
     let lead_unit = liaison.principal().map(|p| p.unit_id.get());
-    let cooperating = if rng.random_bool(0.3) {
-        Some(vec![base.districts[n % base.districts.len()].get()])
-    } else {
-        None
-    };
+    let cooperating =
+        if rng.random_bool(0.3) { Some(vec![base.districts[n % base.districts.len()].get()]) } else { None };
     act(
         app,
         &base.office,
@@ -181,12 +168,10 @@ pub(super) async fn drive(
             step(clock, now, rng, 4);
             let current = {
                 let mut pooled = app.db.acquire().await?;
-                store::problems::get_problem(&mut pooled.conn(), id)
-                    .await?
-                    .and_then(|r| r.deadline)
+                store::problems::get_problem(&mut pooled.conn(), id).await?.and_then(|r| r.deadline)
             };
-            let new_deadline = current.unwrap_or(clock.today()).max(clock.today())
-                + Duration::days(rng.random_range(10..30));
+            let new_deadline =
+                current.unwrap_or(clock.today()).max(clock.today()) + Duration::days(rng.random_range(10..30));
             act(
                 app,
                 liaison,
@@ -204,11 +189,7 @@ pub(super) async fn drive(
                     app,
                     &base.office,
                     id,
-                    TransitionInput {
-                        approve: Some(true),
-                        note: Some("同意延期".into()),
-                        ..t("decide_extension")
-                    },
+                    TransitionInput { approve: Some(true), note: Some("同意延期".into()), ..t("decide_extension") },
                 )
                 .await?;
             }
@@ -218,14 +199,7 @@ pub(super) async fn drive(
     }
     step(clock, now, rng, 6);
     if rng.random_bool(0.8) {
-        app.add_evidence(
-            liaison,
-            id,
-            "整改现场照片.png",
-            SITE_PHOTO,
-            Some("整改后现场"),
-        )
-        .await?;
+        app.add_evidence(liaison, id, "整改现场照片.png", SITE_PHOTO, Some("整改后现场")).await?;
     }
     let with_evidence = {
         let mut pooled = app.db.acquire().await?;
@@ -241,16 +215,7 @@ pub(super) async fn drive(
         return Ok(());
     }
     step(clock, now, rng, 2);
-    act(
-        app,
-        leader,
-        id,
-        TransitionInput {
-            note: Some("同意".into()),
-            ..t("approve")
-        },
-    )
-    .await?;
+    act(app, leader, id, TransitionInput { note: Some("同意".into()), ..t("approve") }).await?;
     if fate == Fate::VerifierStage {
         return Ok(());
     }
@@ -261,8 +226,7 @@ pub(super) async fn drive(
             &base.supervisor,
             id,
             TransitionInput {
-                reason: Some("佐证材料不充分，请补充整改前后对比照片。".into()),
-                ..t("send_back")
+                reason: Some("佐证材料不充分，请补充整改前后对比照片。".into()), ..t("send_back")
             },
         )
         .await?;
@@ -272,26 +236,14 @@ pub(super) async fn drive(
         step(clock, now, rng, 3);
         act(app, liaison, id, submit()).await?;
         step(clock, now, rng, 1);
-        act(
-            app,
-            leader,
-            id,
-            TransitionInput {
-                note: Some("同意".into()),
-                ..t("approve")
-            },
-        )
-        .await?;
+        act(app, leader, id, TransitionInput { note: Some("同意".into()), ..t("approve") }).await?;
         step(clock, now, rng, 2);
     }
     act(
         app,
         &base.supervisor,
         id,
-        TransitionInput {
-            note: Some("经实地核查，整改到位，群众认可。".into()),
-            ..t("accept")
-        },
+        TransitionInput { note: Some("经实地核查，整改到位，群众认可。".into()), ..t("accept") },
     )
     .await?;
     if rng.random_bool(0.6) {

@@ -5,8 +5,8 @@
 use super::summary::{allowed_actions, flags_of, summary};
 use super::{Loaded, load_visible};
 use crate::views::{
-    CallbackView, EvidenceView, ExtensionView, MeasureView, Named, NoteView, ProblemDetail,
-    ProblemRef, SignoffView, TimelineEntry,
+    CallbackView, EvidenceView, ExtensionView, MeasureView, Named, NoteView, ProblemDetail, ProblemRef, SignoffView,
+    TimelineEntry,
 };
 use crate::{Actor, App};
 use chrono::NaiveDate;
@@ -27,16 +27,10 @@ impl App {
         let units = store::units::list_units(&mut c).await?;
         let unit_named = |uid: i64| Named {
             id: uid,
-            name: units
-                .iter()
-                .find(|u| u.id == uid)
-                .map(|u| u.name.clone())
-                .unwrap_or_default(),
+            name: units.iter().find(|u| u.id == uid).map(|u| u.name.clone()).unwrap_or_default(),
         };
         let category = match row.category_id {
-            Some(cid) => store::categories::get_category(&mut c, CategoryId::new(cid))
-                .await?
-                .map(|r| r.name),
+            Some(cid) => store::categories::get_category(&mut c, CategoryId::new(cid)).await?.map(|r| r.name),
             None => None,
         };
         let lead_name = row.lead_unit_id.map(|u| unit_named(u).name);
@@ -47,10 +41,7 @@ impl App {
         let leader = match row.responsible_leader_id {
             Some(uid) => store::users::get_user(&mut c, UserId::new(uid))
                 .await?
-                .map(|u| Named {
-                    id: u.id,
-                    name: u.display_name,
-                }),
+                .map(|u| Named { id: u.id, name: u.display_name }),
             None => None,
         };
         let measures = store::rectification::list_measures(&mut c, id).await?;
@@ -60,10 +51,7 @@ impl App {
             let author = match n.author_id {
                 Some(a) => store::users::get_user(&mut c, UserId::new(a))
                     .await?
-                    .map(|u| Named {
-                        id: u.id,
-                        name: u.display_name,
-                    }),
+                    .map(|u| Named { id: u.id, name: u.display_name }),
                 None => None,
             };
             note_views.push(NoteView::from_row(n, author));
@@ -75,44 +63,28 @@ impl App {
         let mechanisms = store::mechanisms::mechanisms_of_problem(&mut c, id).await?;
         let feedback = store::feedback::list_feedback_of_problem(&mut c, id).await?;
         let merged_into = match row.merged_into_id {
-            Some(t) => store::problems::get_problem(&mut c, ProblemId::new(t))
-                .await?
-                .map(|r| ProblemRef {
-                    id: r.id,
-                    number: r.number,
-                    title: r.title,
-                }),
+            Some(t) => store::problems::get_problem(&mut c, ProblemId::new(t)).await?.map(|r| ProblemRef {
+                id: r.id,
+                number: r.number,
+                title: r.title,
+            }),
             None => None,
         };
         let merged_from = store::problems::list_merged_into(&mut c, id).await?;
         let history = store::audit::rows_for_entity(&mut c, "problem", id.get()).await?;
         let mut feedback_views = Vec::with_capacity(feedback.len());
         for f in &feedback {
-            let unit_path = units
-                .iter()
-                .find(|u| u.id == f.unit_id)
-                .map(|u| u.path.clone())
-                .unwrap_or_default();
-            let see_reporter = UnitPath::parse(&unit_path)
-                .is_ok_and(|up| access::may_see_reporter(&p, &up, Some(&place)));
-            feedback_views.push(crate::feedback::view(
-                f,
-                unit_named(f.unit_id),
-                see_reporter,
-            ));
+            let unit_path = units.iter().find(|u| u.id == f.unit_id).map(|u| u.path.clone()).unwrap_or_default();
+            let see_reporter =
+                UnitPath::parse(&unit_path).is_ok_and(|up| access::may_see_reporter(&p, &up, Some(&place)));
+            feedback_views.push(crate::feedback::view(f, unit_named(f.unit_id), see_reporter));
         }
         let deadlines: Vec<NaiveDate> = row.deadline.into_iter().collect();
         Ok(ProblemDetail {
             description: row.description.clone(),
             kind: row.kind.clone(),
             owner_unit: unit_named(row.owner_unit_id),
-            cooperating_units: coop
-                .into_iter()
-                .map(|u| Named {
-                    id: u.id,
-                    name: u.name,
-                })
-                .collect(),
+            cooperating_units: coop.into_iter().map(|u| Named { id: u.id, name: u.name }).collect(),
             responsible_leader: leader,
             responsible_person: row.responsible_person.clone(),
             original_deadline: row.original_deadline,
@@ -129,11 +101,7 @@ impl App {
             merged_into,
             merged_from: merged_from
                 .into_iter()
-                .map(|(id, number)| ProblemRef {
-                    id,
-                    number,
-                    title: String::new(),
-                })
+                .map(|(id, number)| ProblemRef { id, number, title: String::new() })
                 .collect(),
             dismiss_reason: row.dismiss_reason.clone(),
             closed_without_evidence: row.closed_without_evidence,
@@ -153,26 +121,14 @@ impl App {
             callbacks: callbacks.iter().map(CallbackView::from_row).collect(),
             mechanisms: mechanisms
                 .into_iter()
-                .map(|m| ProblemRef {
-                    id: m.id,
-                    number: String::new(),
-                    title: m.title,
-                })
+                .map(|m| ProblemRef { id: m.id, number: String::new(), title: m.title })
                 .collect(),
             feedback: feedback_views,
             timeline: history
                 .into_iter()
-                .map(|h| TimelineEntry {
-                    seq: h.seq,
-                    at: h.at,
-                    actor: h.actor,
-                    action: h.action,
-                })
+                .map(|h| TimelineEntry { seq: h.seq, at: h.at, actor: h.actor, action: h.action })
                 .collect(),
-            allowed_actions: allowed_actions(&p, &row, &place)?
-                .into_iter()
-                .map(|a| a.as_str().to_string())
-                .collect(),
+            allowed_actions: allowed_actions(&p, &row, &place)?.into_iter().map(|a| a.as_str().to_string()).collect(),
             calendar_warnings: cal.warnings_for(&deadlines),
             summary,
         })

@@ -60,29 +60,21 @@ fn decode_cursor(cursor: &str, sort: SortKey) -> Result<After> {
             "the cursor is invalid; start again from the first page",
         )
     };
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor.trim())
-        .map_err(|_| bad())?;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| bad())?;
     let raw = String::from_utf8(raw).map_err(|_| bad())?;
     let mut parts = raw.splitn(3, '|');
     let (Some(s), Some(id), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(bad());
     };
     if s != sort_name(sort) {
-        return Err(Error::invalid(
-            "cursor",
-            "游标与当前排序方式不符",
-            "the cursor was made for another sort order",
-        ));
+        return Err(Error::invalid("cursor", "游标与当前排序方式不符", "the cursor was made for another sort order"));
     }
     let id: i64 = id.parse().map_err(|_| bad())?;
     let value = match sort {
         SortKey::Created => CursorValue::Id,
         SortKey::Deadline => CursorValue::Date(value.parse().map_err(|_| bad())?),
         SortKey::Updated => CursorValue::Time(
-            chrono::DateTime::parse_from_rfc3339(value)
-                .map_err(|_| bad())?
-                .with_timezone(&chrono::Utc),
+            chrono::DateTime::parse_from_rfc3339(value).map_err(|_| bad())?.with_timezone(&chrono::Utc),
         ),
         SortKey::Number => CursorValue::Text(value.to_string()),
     };
@@ -112,9 +104,7 @@ fn parse_sort(s: Option<&str>) -> Result<(SortKey, bool)> {
         other => {
             return Err(Error::invalid(
                 "sort",
-                format!(
-                    "未知排序“{other}”（可选：created、deadline、updated、number，前加 - 为倒序）"
-                ),
+                format!("未知排序“{other}”（可选：created、deadline、updated、number，前加 - 为倒序）"),
                 format!(
                     "unknown sort \"{other}\" (known: created, deadline, updated, number; prefix - for descending)"
                 ),
@@ -129,19 +119,11 @@ impl App {
     pub async fn list_problems(&self, actor: &Actor, q: &ProblemQuery) -> Result<ProblemPage> {
         let p = actor.user_for(Intent::Read)?;
         // A user whose subtree holds every unit sees everything: no filter to evaluate per row.
-        let sees_all = p.is_admin()
-            || self
-                .units()
-                .await?
-                .iter()
-                .all(|u| u.path.starts_with(p.unit_path.as_str()));
+        let sees_all = p.is_admin() || self.units().await?.iter().all(|u| u.path.starts_with(p.unit_path.as_str()));
         let visibility = if sees_all {
             None
         } else {
-            Some(Visibility {
-                path_prefix: p.unit_path.as_str().to_string(),
-                user_id: p.user_id.get(),
-            })
+            Some(Visibility { path_prefix: p.unit_path.as_str().to_string(), user_id: p.user_id.get() })
         };
         self.list_problems_with(visibility, false, q).await
     }
@@ -158,11 +140,7 @@ impl App {
         let (sort, descending) = parse_sort(q.sort.as_deref())?;
         let limit = q.limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
-            return Err(Error::invalid(
-                "limit",
-                "每页条数须为1–200",
-                "limit must be 1–200",
-            ));
+            return Err(Error::invalid("limit", "每页条数须为1–200", "limit must be 1–200"));
         }
         let statuses = match &q.status {
             Some(s) => s
@@ -190,11 +168,7 @@ impl App {
                     .iter()
                     .find(|u| u.id == uid)
                     .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(uid)))?;
-                units
-                    .iter()
-                    .filter(|u| u.path.starts_with(&root.path))
-                    .map(|u| u.id)
-                    .collect()
+                units.iter().filter(|u| u.path.starts_with(&root.path)).map(|u| u.id).collect()
             }
             None => vec![],
         };
@@ -214,12 +188,7 @@ impl App {
             statuses,
             lead_unit_ids,
             category_ids,
-            channel: q
-                .channel
-                .as_deref()
-                .map(Channel::parse)
-                .transpose()?
-                .map(|c| c.as_str().to_string()),
+            channel: q.channel.as_deref().map(Channel::parse).transpose()?.map(|c| c.as_str().to_string()),
             rectification_type: q
                 .rectification_type
                 .as_deref()
@@ -228,29 +197,19 @@ impl App {
                 .map(|t| t.as_str().to_string()),
             campaign_id: q.campaign_id,
             overdue: q.overdue,
-            colour: q
-                .colour
-                .as_deref()
-                .map(Colour::parse)
-                .transpose()?
-                .map(|c| c.as_str().to_string()),
+            colour: q.colour.as_deref().map(Colour::parse).transpose()?.map(|c| c.as_str().to_string()),
             deadline_from: q.deadline_from,
             deadline_to: q.deadline_to,
             today,
             due_soon_cutoff: cutoff,
             sort,
             descending,
-            after: q
-                .cursor
-                .as_deref()
-                .map(|cur| decode_cursor(cur, sort))
-                .transpose()?,
+            after: q.cursor.as_deref().map(|cur| decode_cursor(cur, sort)).transpose()?,
             limit,
         };
         let (rows, more) = store::problem_list::list_problems(&mut c, &filter).await?;
         let next_cursor = if more {
-            rows.last()
-                .map(|r| encode_cursor(&store::problem_list::cursor_of(r, sort), sort))
+            rows.last().map(|r| encode_cursor(&store::problem_list::cursor_of(r, sort), sort))
         } else {
             None
         };
@@ -270,11 +229,7 @@ fn descendants(root: i64, all: &[store::categories::CategoryRow]) -> Vec<i64> {
     let mut i = 0;
     while i < out.len() {
         let parent = out[i];
-        out.extend(
-            all.iter()
-                .filter(|c| c.parent_id == Some(parent))
-                .map(|c| c.id),
-        );
+        out.extend(all.iter().filter(|c| c.parent_id == Some(parent)).map(|c| c.id));
         i += 1;
     }
     out
@@ -286,10 +241,7 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_refuse_another_sort() {
-        let after = After {
-            value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 10, 9).unwrap()),
-            id: 42,
-        };
+        let after = After { value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 10, 9).unwrap()), id: 42 };
         let enc = encode_cursor(&after, SortKey::Deadline);
         let dec = decode_cursor(&enc, SortKey::Deadline).unwrap();
         assert_eq!(dec.id, 42);
@@ -300,10 +252,7 @@ mod tests {
 
     #[test]
     fn sort_names_parse_with_an_optional_minus() {
-        assert_eq!(
-            parse_sort(Some("-deadline")).unwrap(),
-            (SortKey::Deadline, true)
-        );
+        assert_eq!(parse_sort(Some("-deadline")).unwrap(), (SortKey::Deadline, true));
         assert_eq!(parse_sort(None).unwrap(), (SortKey::Created, true));
         assert!(parse_sort(Some("colour")).is_err());
     }

@@ -91,24 +91,13 @@ pub(crate) struct Loaded {
 }
 
 pub(crate) async fn load(c: &mut Conn<'_>, id: ProblemId) -> Result<Loaded> {
-    let row = store::problems::get_problem(c, id)
-        .await?
-        .ok_or_else(|| Error::not_found("problem"))?;
-    let place_row = store::problems::get_place(c, id)
-        .await?
-        .ok_or_else(|| Error::not_found("problem"))?;
+    let row = store::problems::get_problem(c, id).await?.ok_or_else(|| Error::not_found("problem"))?;
+    let place_row = store::problems::get_place(c, id).await?.ok_or_else(|| Error::not_found("problem"))?;
     let coop = store::problems::list_cooperating_units(c, id).await?;
     let place = ProblemPlace {
         owner_unit: UnitPath::parse(&place_row.owner_path)?,
-        lead_unit: place_row
-            .lead_path
-            .as_deref()
-            .map(UnitPath::parse)
-            .transpose()?,
-        cooperating_units: coop
-            .iter()
-            .map(|u| UnitPath::parse(&u.path))
-            .collect::<Result<_>>()?,
+        lead_unit: place_row.lead_path.as_deref().map(UnitPath::parse).transpose()?,
+        cooperating_units: coop.iter().map(|u| UnitPath::parse(&u.path)).collect::<Result<_>>()?,
         responsible_leader: place_row.responsible_leader_id.map(UserId::new),
         published: place_row.published,
     };
@@ -116,11 +105,7 @@ pub(crate) async fn load(c: &mut Conn<'_>, id: ProblemId) -> Result<Loaded> {
 }
 
 /// Loads a problem the actor may see; anything else is 404, so that existence does not leak.
-pub(crate) async fn load_visible(
-    c: &mut Conn<'_>,
-    actor: &Actor,
-    id: ProblemId,
-) -> Result<(Loaded, Principal)> {
+pub(crate) async fn load_visible(c: &mut Conn<'_>, actor: &Actor, id: ProblemId) -> Result<(Loaded, Principal)> {
     let p = actor.user_for(Intent::Read)?.clone();
     let loaded = load(c, id).await?;
     if !access::may_read(&p, &loaded.place) {
@@ -130,45 +115,24 @@ pub(crate) async fn load_visible(
 }
 
 pub(crate) fn state_of(row: &ProblemRow) -> Result<State> {
-    Ok(State::new(
-        Status::parse(&row.status)?,
-        row.signoff_stage.as_deref().and_then(SignoffStage::parse),
-    ))
+    Ok(State::new(Status::parse(&row.status)?, row.signoff_stage.as_deref().and_then(SignoffStage::parse)))
 }
 
 impl App {
     /// Puts a problem on the list, optionally made from feedback items.
-    pub async fn create_problem(
-        &self,
-        actor: &Actor,
-        input: &NewProblemInput,
-    ) -> Result<ProblemDetail> {
+    pub async fn create_problem(&self, actor: &Actor, input: &NewProblemInput) -> Result<ProblemDetail> {
         let id = self.insert_problem(actor, input).await?;
         self.get_problem(actor, id).await
     }
 
-    pub(crate) async fn insert_problem(
-        &self,
-        actor: &Actor,
-        input: &NewProblemInput,
-    ) -> Result<ProblemId> {
+    pub(crate) async fn insert_problem(&self, actor: &Actor, input: &NewProblemInput) -> Result<ProblemId> {
         let p = actor.user_for(Intent::Write)?.clone();
         let max = self.settings.text.max_text_chars;
         let title = domain::text::title("title", &input.title)?;
         let description = domain::text::required_text("description", &input.description, max)?;
         let channel = Channel::parse(&input.channel)?;
-        let kind = input
-            .kind
-            .as_deref()
-            .map(FeedbackKind::parse)
-            .transpose()?
-            .unwrap_or(FeedbackKind::Complaint);
-        let priority = input
-            .priority
-            .as_deref()
-            .map(Priority::parse)
-            .transpose()?
-            .unwrap_or(Priority::Normal);
+        let kind = input.kind.as_deref().map(FeedbackKind::parse).transpose()?.unwrap_or(FeedbackKind::Complaint);
+        let priority = input.priority.as_deref().map(Priority::parse).transpose()?.unwrap_or(Priority::Normal);
         let rtype = input
             .rectification_type
             .as_deref()
@@ -186,17 +150,16 @@ impl App {
             ));
         }
         let mut tx = self.db.begin().await?;
-        let campaign =
-            store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(input.campaign_id))
-                .await?
-                .ok_or_else(|| {
-                    Error::invalid_with_code(
-                        "unknown_campaign",
-                        "campaign_id",
-                        format!("专项工作 {} 不存在", input.campaign_id),
-                        format!("campaign {} does not exist", input.campaign_id),
-                    )
-                })?;
+        let campaign = store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(input.campaign_id))
+            .await?
+            .ok_or_else(|| {
+                Error::invalid_with_code(
+                    "unknown_campaign",
+                    "campaign_id",
+                    format!("专项工作 {} 不存在", input.campaign_id),
+                    format!("campaign {} does not exist", input.campaign_id),
+                )
+            })?;
         let owner_id = UnitId::new(input.owner_unit_id.unwrap_or(campaign.unit_id));
         let owner = store::units::get_unit(&mut tx.conn(), owner_id)
             .await?
@@ -265,15 +228,9 @@ impl App {
         };
         let id = store::problems::insert_problem(&mut tx.conn(), &row).await?;
         for fid in &input.feedback_ids {
-            let fb = store::feedback::get_feedback(&mut tx.conn(), FeedbackId::new(*fid))
-                .await?
-                .ok_or_else(|| {
-                    Error::invalid(
-                        "feedback_ids",
-                        format!("诉求 {fid} 不存在"),
-                        format!("feedback {fid} does not exist"),
-                    )
-                })?;
+            let fb = store::feedback::get_feedback(&mut tx.conn(), FeedbackId::new(*fid)).await?.ok_or_else(|| {
+                Error::invalid("feedback_ids", format!("诉求 {fid} 不存在"), format!("feedback {fid} does not exist"))
+            })?;
             let fb_unit = store::units::get_unit(&mut tx.conn(), UnitId::new(fb.unit_id)).await?;
             if !fb_unit.is_some_and(|u| u.unit_path().is_ok_and(|path| p.covers(&path))) {
                 return Err(Error::invalid(
@@ -289,12 +246,10 @@ impl App {
                     format!("feedback {fid} is already linked to problem {existing}"),
                 ));
             }
-            store::feedback::link_feedback(&mut tx.conn(), FeedbackId::new(*fid), Some(id), now)
-                .await?;
+            store::feedback::link_feedback(&mut tx.conn(), FeedbackId::new(*fid), Some(id), now).await?;
         }
-        let stored = store::problems::get_problem(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("problem"))?;
+        let stored =
+            store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
         crate::audit::record::<(), _>(
             &mut tx.conn(),
             now,
@@ -313,12 +268,7 @@ impl App {
     /// Edits a problem's fields. The office edits what it decides (title, category, units,
     /// deadline…); the units doing the work edit the rectification details (root cause, reply,
     /// responsible person). A stale `version` changes nothing.
-    pub async fn update_problem(
-        &self,
-        actor: &Actor,
-        id: ProblemId,
-        patch: &ProblemPatch,
-    ) -> Result<ProblemDetail> {
+    pub async fn update_problem(&self, actor: &Actor, id: ProblemId, patch: &ProblemPatch) -> Result<ProblemDetail> {
         let now = self.clock.now();
         let max = self.settings.text.max_text_chars;
         let mut tx = self.db.begin().await?;
@@ -327,10 +277,7 @@ impl App {
             return Err(Error::forbidden("该令牌只读", "this token is read-only"));
         }
         if patch.version != before.version {
-            return Err(Error::StaleVersion {
-                sent: patch.version,
-                current: before.version,
-            });
+            return Err(Error::StaleVersion { sent: patch.version, current: before.version });
         }
         let listing = patch.title.is_some()
             || patch.description.is_some()
@@ -342,9 +289,8 @@ impl App {
             || patch.deadline.is_some()
             || patch.responsible_leader_id.is_some()
             || patch.cooperating_unit_ids.is_some();
-        let rectification = patch.root_cause.is_some()
-            || patch.public_reply.is_some()
-            || patch.responsible_person.is_some();
+        let rectification =
+            patch.root_cause.is_some() || patch.public_reply.is_some() || patch.responsible_person.is_some();
         if listing && !access::may_edit_listing(&p, &place) {
             return Err(Error::forbidden(
                 "只有专班办公室可以修改问题的标题、类别、责任单位和时限",
@@ -405,8 +351,7 @@ impl App {
             row.responsible_leader_id = leader;
         }
         if let Some(v) = &patch.responsible_person {
-            row.responsible_person =
-                domain::text::optional_text("responsible_person", v.as_deref(), 100)?;
+            row.responsible_person = domain::text::optional_text("responsible_person", v.as_deref(), 100)?;
         }
         if let Some(v) = &patch.root_cause {
             row.root_cause = domain::text::optional_text("root_cause", v.as_deref(), max)?;
@@ -420,9 +365,8 @@ impl App {
         }
         row.updated_at = now;
         store::problems::update_problem(&mut tx.conn(), &row).await?;
-        let after = store::problems::get_problem(&mut tx.conn(), id)
-            .await?
-            .ok_or_else(|| Error::not_found("problem"))?;
+        let after =
+            store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
         crate::audit::record(
             &mut tx.conn(),
             now,
@@ -453,19 +397,11 @@ pub(crate) fn check_not_past(field: &str, date: NaiveDate, today: NaiveDate) -> 
 pub(crate) async fn check_user_exists(c: &mut Conn<'_>, id: i64, field: &str) -> Result<()> {
     match store::users::get_user(c, UserId::new(id)).await? {
         Some(_) => Ok(()),
-        None => Err(Error::invalid(
-            field,
-            format!("用户 {id} 不存在"),
-            format!("user {id} does not exist"),
-        )),
+        None => Err(Error::invalid(field, format!("用户 {id} 不存在"), format!("user {id} does not exist"))),
     }
 }
 
-pub(crate) async fn check_cooperating_units(
-    c: &mut Conn<'_>,
-    ids: &[i64],
-    lead: Option<i64>,
-) -> Result<Vec<UnitId>> {
+pub(crate) async fn check_cooperating_units(c: &mut Conn<'_>, ids: &[i64], lead: Option<i64>) -> Result<Vec<UnitId>> {
     let mut out = Vec::new();
     for id in ids {
         if Some(*id) == lead {

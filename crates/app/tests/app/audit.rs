@@ -17,19 +17,11 @@ async fn every_write_appends_a_row_and_the_chain_verifies(kind: Kind) {
     assert!(after.ok(), "{after:?}");
     assert_eq!(after.rows_checked, before.rows_checked + 2);
     let history = app.history("problem", id.get()).await.unwrap();
-    assert_eq!(
-        history
-            .iter()
-            .map(|h| h.action.as_str())
-            .collect::<Vec<_>>(),
-        vec!["problem.create", "problem.assign"]
-    );
+    assert_eq!(history.iter().map(|h| h.action.as_str()).collect::<Vec<_>>(), vec!["problem.create", "problem.assign"]);
     let assign_row = &history[1];
     assert_eq!(assign_row.actor, "office");
-    let before_json: serde_json::Value =
-        serde_json::from_str(assign_row.before_json.as_deref().unwrap()).unwrap();
-    let after_json: serde_json::Value =
-        serde_json::from_str(assign_row.after_json.as_deref().unwrap()).unwrap();
+    let before_json: serde_json::Value = serde_json::from_str(assign_row.before_json.as_deref().unwrap()).unwrap();
+    let after_json: serde_json::Value = serde_json::from_str(assign_row.after_json.as_deref().unwrap()).unwrap();
     assert_eq!(before_json["status"], "new");
     assert_eq!(after_json["problem"]["status"], "assigned");
     db.cleanup().await;
@@ -47,29 +39,16 @@ async fn editing_deleting_or_reordering_a_row_is_found_and_named(kind: Kind) {
     let total = app.verify_audit().await.unwrap().rows_checked;
     assert!(total > 10);
     // Edited.
-    db.raw("update audit_log set actor = 'someone else' where seq = 5")
-        .await;
+    db.raw("update audit_log set actor = 'someone else' where seq = 5").await;
     let report = app.verify_audit().await.unwrap();
-    assert_eq!(
-        report.first_bad.as_ref().map(|b| b.seq),
-        Some(5),
-        "{report:?}"
-    );
+    assert_eq!(report.first_bad.as_ref().map(|b| b.seq), Some(5), "{report:?}");
     assert!(report.first_bad.unwrap().reason.contains("altered"));
-    db.raw("update audit_log set actor = 'system:test' where seq = 5")
-        .await;
-    assert!(
-        app.verify_audit().await.unwrap().ok(),
-        "restoring the value restores the chain"
-    );
+    db.raw("update audit_log set actor = 'system:test' where seq = 5").await;
+    assert!(app.verify_audit().await.unwrap().ok(), "restoring the value restores the chain");
     // Removed.
     db.raw("delete from audit_log where seq = 7").await;
     let report = app.verify_audit().await.unwrap();
-    assert_eq!(
-        report.first_bad.as_ref().map(|b| b.seq),
-        Some(7),
-        "{report:?}"
-    );
+    assert_eq!(report.first_bad.as_ref().map(|b| b.seq), Some(7), "{report:?}");
     assert!(report.first_bad.unwrap().reason.contains("missing"));
     db.cleanup().await;
 }
@@ -87,24 +66,15 @@ async fn swapping_two_rows_or_dropping_the_last_one_is_found(kind: Kind) {
     db.raw("update audit_log set seq = 3 where seq = 4").await;
     db.raw("update audit_log set seq = 4 where seq = -3").await;
     let report = app.verify_audit().await.unwrap();
-    assert_eq!(
-        report.first_bad.as_ref().map(|b| b.seq),
-        Some(3),
-        "{report:?}"
-    );
+    assert_eq!(report.first_bad.as_ref().map(|b| b.seq), Some(3), "{report:?}");
     db.raw("update audit_log set seq = -3 where seq = 3").await;
     db.raw("update audit_log set seq = 3 where seq = 4").await;
     db.raw("update audit_log set seq = 4 where seq = -3").await;
     assert!(app.verify_audit().await.unwrap().ok());
     // The newest row removed.
-    db.raw(&format!("delete from audit_log where seq = {total}"))
-        .await;
+    db.raw(&format!("delete from audit_log where seq = {total}")).await;
     let report = app.verify_audit().await.unwrap();
-    assert_eq!(
-        report.first_bad.as_ref().map(|b| b.seq),
-        Some(total),
-        "{report:?}"
-    );
+    assert_eq!(report.first_bad.as_ref().map(|b| b.seq), Some(total), "{report:?}");
     db.cleanup().await;
 }
 
@@ -147,13 +117,7 @@ async fn concurrent_writers_never_fork_the_chain(kind: Kind) {
     let report = app.verify_audit().await.unwrap();
     assert!(report.ok(), "{report:?}");
     let page = app
-        .list_problems(
-            &w.office,
-            &zhenggai_app::problems::ProblemQuery {
-                limit: Some(200),
-                ..Default::default()
-            },
-        )
+        .list_problems(&w.office, &zhenggai_app::problems::ProblemQuery { limit: Some(200), ..Default::default() })
         .await
         .unwrap();
     let mut numbers: Vec<_> = page.items.iter().map(|p| p.number.clone()).collect();

@@ -30,22 +30,13 @@ async fn importing_the_same_records_twice_gives_one_feedback_each(kind: Kind) {
     assert_eq!((second.created, second.existing), (0, 2));
     assert_eq!(first.ids, second.ids);
     // A bad item stops the whole batch, named by its index, and nothing is written.
-    let bad = vec![
-        item("B-1", "正常"),
-        FeedbackInput {
-            body: "   ".into(),
-            ..item("B-2", "")
-        },
-    ];
+    let bad = vec![item("B-1", "正常"), FeedbackInput { body: "   ".into(), ..item("B-2", "") }];
     let err = app.import_feedback(&w.office, &bad).await.unwrap_err();
     match err {
         Error::Invalid { field, .. } => assert!(field.starts_with("items[1]"), "{field}"),
         other => panic!("{other:?}"),
     }
-    let all = app
-        .list_feedback(&w.office, &Default::default())
-        .await
-        .unwrap();
+    let all = app.list_feedback(&w.office, &Default::default()).await.unwrap();
     assert_eq!(all.items.len(), 2, "the bad batch left nothing behind");
     db.cleanup().await;
 }
@@ -55,22 +46,12 @@ async fn reporter_contact_is_for_the_handling_units_and_never_public(kind: Kind)
         return;
     };
     let app = &db.app;
-    let (fb, created) = app
-        .create_feedback(&w.office, &item("C-1", "噪音扰民"))
-        .await
-        .unwrap();
+    let (fb, created) = app.create_feedback(&w.office, &item("C-1", "噪音扰民")).await.unwrap();
     assert!(created);
     assert_eq!(fb.reporter_contact.as_deref(), Some("13900000000"));
-    assert!(
-        app.get_feedback(&w.supervisor, domain::FeedbackId::new(fb.id))
-            .await
-            .unwrap()
-            .reporter_contact
-            .is_none()
-    );
+    assert!(app.get_feedback(&w.supervisor, domain::FeedbackId::new(fb.id)).await.unwrap().reporter_contact.is_none());
     assert!(matches!(
-        app.get_feedback(&w.liaison_a, domain::FeedbackId::new(fb.id))
-            .await,
+        app.get_feedback(&w.liaison_a, domain::FeedbackId::new(fb.id)).await,
         Err(Error::NotFound { .. })
     ));
     let tracked = app.track(&fb.tracking_code).await.unwrap();
@@ -84,39 +65,19 @@ async fn logins_are_checked_throttled_and_sessions_expire(kind: Kind) {
         return;
     };
     let app = &db.app;
-    let session = app
-        .login("office", &password_of("office"), "10.0.0.1")
-        .await
-        .unwrap();
+    let session = app.login("office", &password_of("office"), "10.0.0.1").await.unwrap();
     let actor = app.authenticate_session(&session.secret).await.unwrap();
     assert_eq!(actor.label(), "office");
     for _ in 0..5 {
-        assert!(matches!(
-            app.login("office", "wrong password!", "10.0.0.2").await,
-            Err(Error::Unauthenticated { .. })
-        ));
+        assert!(matches!(app.login("office", "wrong password!", "10.0.0.2").await, Err(Error::Unauthenticated { .. })));
     }
-    let err = app
-        .login("office", &password_of("office"), "10.0.0.3")
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::RateLimited { .. }),
-        "throttled after five failures: {err:?}"
-    );
+    let err = app.login("office", &password_of("office"), "10.0.0.3").await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "throttled after five failures: {err:?}");
     db.clock.advance(chrono::Duration::minutes(16));
-    app.login("office", &password_of("office"), "10.0.0.3")
-        .await
-        .unwrap();
-    assert!(matches!(
-        app.login("nobody", "whatever-password", "10.0.0.4").await,
-        Err(Error::Unauthenticated { .. })
-    ));
+    app.login("office", &password_of("office"), "10.0.0.3").await.unwrap();
+    assert!(matches!(app.login("nobody", "whatever-password", "10.0.0.4").await, Err(Error::Unauthenticated { .. })));
     db.clock.advance(chrono::Duration::hours(13));
-    assert!(
-        app.authenticate_session(&session.secret).await.is_err(),
-        "sessions expire"
-    );
+    assert!(app.authenticate_session(&session.secret).await.is_err(), "sessions expire");
     app.logout(&session.secret).await.unwrap();
     db.cleanup().await;
 }
@@ -127,21 +88,11 @@ async fn tokens_are_hashed_scoped_and_revocable(kind: Kind) {
     };
     let app = &db.app;
     let office_id = domain::UserId::new(w.user("office").id);
-    let (view, secret) = app
-        .create_token(
-            &w.admin,
-            office_id,
-            "12345 对接",
-            TokenScope::Intake,
-            Some(30),
-        )
-        .await
-        .unwrap();
+    let (view, secret) =
+        app.create_token(&w.admin, office_id, "12345 对接", TokenScope::Intake, Some(30)).await.unwrap();
     assert!(secret.starts_with("zgt_"));
     let actor = app.authenticate_token(&secret).await.unwrap();
-    app.import_feedback(&actor, &[item("T-1", "令牌导入")])
-        .await
-        .unwrap();
+    app.import_feedback(&actor, &[item("T-1", "令牌导入")]).await.unwrap();
     let err = app
         .create_problem(
             &actor,
@@ -161,27 +112,16 @@ async fn tokens_are_hashed_scoped_and_revocable(kind: Kind) {
         )
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, Error::Forbidden { .. }),
-        "an intake token cannot write problems: {err:?}"
-    );
+    assert!(matches!(err, Error::Forbidden { .. }), "an intake token cannot write problems: {err:?}");
     // The database holds only the hash.
     let mut pooled = app.db.acquire().await.unwrap();
-    let tokens = store::auth::list_tokens(&mut pooled.conn(), None)
-        .await
-        .unwrap();
+    let tokens = store::auth::list_tokens(&mut pooled.conn(), None).await.unwrap();
     drop(pooled);
     assert_eq!(tokens.len(), 1);
     assert!(!format!("{tokens:?}").contains(&secret));
     // A liaison cannot mint tokens for others.
-    assert!(
-        app.create_token(&w.liaison_a, office_id, "x", TokenScope::Full, None)
-            .await
-            .is_err()
-    );
-    app.revoke_token(&w.admin, domain::TokenId::new(view.id))
-        .await
-        .unwrap();
+    assert!(app.create_token(&w.liaison_a, office_id, "x", TokenScope::Full, None).await.is_err());
+    app.revoke_token(&w.admin, domain::TokenId::new(view.id)).await.unwrap();
     assert!(app.authenticate_token(&secret).await.is_err());
     db.cleanup().await;
 }
@@ -193,41 +133,19 @@ async fn the_calendar_can_be_extended_for_a_new_year(kind: Kind) {
     let app = &db.app;
     assert!(!app.calendar_year(2027).await.unwrap().covered);
     let (due, warnings) = app.working_deadline(date(2026, 12, 30), 2).await.unwrap();
-    assert_eq!(
-        due,
-        date(2027, 1, 1),
-        "without the 2027 arrangement New Year's Day counts as a Friday"
-    );
+    assert_eq!(due, date(2027, 1, 1), "without the 2027 arrangement New Year's Day counts as a Friday");
     assert_eq!(warnings.len(), 1);
-    let day = |m, d, kind| domain::calendar::SpecialDay {
-        date: date(2027, m, d),
-        kind,
-        note: "元旦".into(),
-    };
-    app.set_calendar_year(
-        &w.admin,
-        2027,
-        vec![day(1, 1, domain::calendar::DayKind::Holiday)],
-    )
-    .await
-    .unwrap();
+    let day = |m, d, kind| domain::calendar::SpecialDay { date: date(2027, m, d), kind, note: "元旦".into() };
+    app.set_calendar_year(&w.admin, 2027, vec![day(1, 1, domain::calendar::DayKind::Holiday)]).await.unwrap();
     let (due, warnings) = app.working_deadline(date(2026, 12, 30), 2).await.unwrap();
     assert_eq!(due, date(2027, 1, 4));
     assert!(warnings.is_empty());
-    assert!(
-        app.set_calendar_year(&w.office, 2027, vec![])
-            .await
-            .is_err(),
-        "only the admin edits the calendar"
-    );
+    assert!(app.set_calendar_year(&w.office, 2027, vec![]).await.is_err(), "only the admin edits the calendar");
     assert!(
         app.set_calendar_year(
             &w.admin,
             2027,
-            vec![
-                day(1, 1, domain::calendar::DayKind::Holiday),
-                day(1, 1, domain::calendar::DayKind::Workday)
-            ]
+            vec![day(1, 1, domain::calendar::DayKind::Holiday), day(1, 1, domain::calendar::DayKind::Workday)]
         )
         .await
         .is_err()

@@ -42,21 +42,13 @@ pub(crate) async fn act(
 ) -> Result<zhenggai_app::views::ProblemDetail, Error> {
     let version = {
         let mut pooled = app.db.acquire().await.unwrap();
-        store::problems::get_problem(&mut pooled.conn(), id)
-            .await
-            .unwrap()
-            .unwrap()
-            .version
+        store::problems::get_problem(&mut pooled.conn(), id).await.unwrap().unwrap().version
     };
-    app.transition(actor, id, &TransitionInput { version, ..t })
-        .await
+    app.transition(actor, id, &TransitionInput { version, ..t }).await
 }
 
 pub(crate) fn t(action: &str) -> TransitionInput {
-    TransitionInput {
-        action: action.into(),
-        ..TransitionInput::default()
-    }
+    TransitionInput { action: action.into(), ..TransitionInput::default() }
 }
 
 pub(crate) fn assign(w: &World) -> TransitionInput {
@@ -75,32 +67,14 @@ pub(crate) async fn problem_in(app: &App, w: &World, state: State) -> ProblemId 
         return id;
     }
     if state.status == Status::Dismissed {
-        act(
-            app,
-            &w.office,
-            id,
-            TransitionInput {
-                reason: Some("不属于受理范围".into()),
-                ..t("dismiss")
-            },
-        )
-        .await
-        .unwrap();
+        act(app, &w.office, id, TransitionInput { reason: Some("不属于受理范围".into()), ..t("dismiss") })
+            .await
+            .unwrap();
         return id;
     }
     if state.status == Status::Merged {
         let target = new_problem(app, w).await;
-        act(
-            app,
-            &w.office,
-            id,
-            TransitionInput {
-                target_problem_id: Some(target.get()),
-                ..t("merge")
-            },
-        )
-        .await
-        .unwrap();
+        act(app, &w.office, id, TransitionInput { target_problem_id: Some(target.get()), ..t("merge") }).await.unwrap();
         return id;
     }
     act(app, &w.office, id, assign(w)).await.unwrap();
@@ -112,9 +86,7 @@ pub(crate) async fn problem_in(app: &App, w: &World, state: State) -> ProblemId 
         &w.liaison_a,
         id,
         TransitionInput {
-            report: Some("已整改".into()),
-            no_evidence_reason: Some("制度类整改".into()),
-            ..t("submit")
+            report: Some("已整改".into()), no_evidence_reason: Some("制度类整改".into()), ..t("submit")
         },
     )
     .await
@@ -126,17 +98,7 @@ pub(crate) async fn problem_in(app: &App, w: &World, state: State) -> ProblemId 
     if state.status == Status::Submitted {
         return id;
     }
-    act(
-        app,
-        &w.supervisor,
-        id,
-        TransitionInput {
-            note: Some("整改到位".into()),
-            ..t("accept")
-        },
-    )
-    .await
-    .unwrap();
+    act(app, &w.supervisor, id, TransitionInput { note: Some("整改到位".into()), ..t("accept") }).await.unwrap();
     id
 }
 
@@ -160,26 +122,13 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
         })
         .await
         .unwrap();
-    assert_eq!(
-        app.track(&receipt.tracking_code).await.unwrap().status,
-        "received"
-    );
+    assert_eq!(app.track(&receipt.tracking_code).await.unwrap().status, "received");
     let inbox = app
-        .list_feedback(
-            &w.office,
-            &zhenggai_app::feedback::FeedbackQuery {
-                linked: Some(false),
-                ..Default::default()
-            },
-        )
+        .list_feedback(&w.office, &zhenggai_app::feedback::FeedbackQuery { linked: Some(false), ..Default::default() })
         .await
         .unwrap();
     let fb = &inbox.items[0];
-    assert_eq!(
-        fb.reporter_contact.as_deref(),
-        Some("13800000000"),
-        "the office handling it sees the contact"
-    );
+    assert_eq!(fb.reporter_contact.as_deref(), Some("13800000000"), "the office handling it sees the contact");
     let p = app
         .create_problem(
             &w.office,
@@ -199,21 +148,13 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
         )
         .await
         .unwrap();
-    assert!(
-        p.summary.number.starts_with("ZT-2026-"),
-        "{}",
-        p.summary.number
-    );
+    assert!(p.summary.number.starts_with("ZT-2026-"), "{}", p.summary.number);
     assert_eq!(p.summary.status, "new");
     let id = ProblemId::new(p.summary.id);
     // Assigned with no deadline: the category's 5 working days from 28 Sep cross National Day.
     let p = act(app, &w.office, id, assign(&w)).await.unwrap();
     assert_eq!(p.summary.status, "assigned");
-    assert_eq!(
-        p.summary.deadline,
-        Some(date(2026, 10, 10)),
-        "29, 30 Sep, 8, 9 Oct and the worked Saturday 10 Oct"
-    );
+    assert_eq!(p.summary.deadline, Some(date(2026, 10, 10)), "29, 30 Sep, 8, 9 Oct and the worked Saturday 10 Oct");
     assert_eq!(p.cooperating_units.len(), 1);
     // The liaison adds a measure and evidence, and submits.
     app.add_measure(
@@ -229,79 +170,27 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
     )
     .await
     .unwrap();
-    app.add_evidence(&w.liaison_a, id, "现场.png", PNG, None)
+    app.add_evidence(&w.liaison_a, id, "现场.png", PNG, None).await.unwrap();
+    let p = act(app, &w.liaison_a, id, TransitionInput { report: Some("已约谈并停工".into()), ..t("submit") })
         .await
         .unwrap();
-    let p = act(
-        app,
-        &w.liaison_a,
-        id,
-        TransitionInput {
-            report: Some("已约谈并停工".into()),
-            ..t("submit")
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        (
-            p.summary.status.as_str(),
-            p.summary.signoff_stage.as_deref()
-        ),
-        ("submitted", Some("leader"))
-    );
+    assert_eq!((p.summary.status.as_str(), p.summary.signoff_stage.as_deref()), ("submitted", Some("leader")));
     // The leader approves; the verifier sends it back once, then accepts.
     act(app, &w.leader_a, id, t("approve")).await.unwrap();
-    let p = act(
-        app,
-        &w.supervisor,
-        id,
-        TransitionInput {
-            reason: Some("缺少整改后照片".into()),
-            ..t("send_back")
-        },
-    )
-    .await
-    .unwrap();
+    let p = act(app, &w.supervisor, id, TransitionInput { reason: Some("缺少整改后照片".into()), ..t("send_back") })
+        .await
+        .unwrap();
     assert_eq!(p.summary.status, "assigned");
     assert_eq!(p.sent_back_count, 1);
-    assert_eq!(
-        p.summary.flags.colour.map(|c| c.as_str()),
-        Some("yellow"),
-        "sent back is yellow"
-    );
-    act(
-        app,
-        &w.liaison_a,
-        id,
-        TransitionInput {
-            report: Some("补充了照片".into()),
-            ..t("submit")
-        },
-    )
-    .await
-    .unwrap();
+    assert_eq!(p.summary.flags.colour.map(|c| c.as_str()), Some("yellow"), "sent back is yellow");
+    act(app, &w.liaison_a, id, TransitionInput { report: Some("补充了照片".into()), ..t("submit") }).await.unwrap();
     act(app, &w.leader_a, id, t("approve")).await.unwrap();
-    let p = act(
-        app,
-        &w.supervisor,
-        id,
-        TransitionInput {
-            note: Some("经复核，整改到位".into()),
-            ..t("accept")
-        },
-    )
-    .await
-    .unwrap();
+    let p = act(app, &w.supervisor, id, TransitionInput { note: Some("经复核，整改到位".into()), ..t("accept") })
+        .await
+        .unwrap();
     assert_eq!(p.summary.status, "closed");
     assert!(!p.closed_without_evidence);
-    assert_eq!(
-        p.signoffs
-            .iter()
-            .map(|s| s.status.as_str())
-            .collect::<Vec<_>>(),
-        vec!["returned", "accepted"]
-    );
+    assert_eq!(p.signoffs.iter().map(|s| s.status.as_str()).collect::<Vec<_>>(), vec!["returned", "accepted"]);
     // Published, then the reporter rates it dissatisfied and it reopens.
     act(app, &w.office, id, t("publish")).await.unwrap();
     let public = app.public_problems(None, None).await.unwrap();
@@ -320,15 +209,8 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
         .unwrap();
     assert_eq!(rated.status, "assigned");
     let p = app.get_problem(&w.office, id).await.unwrap();
-    assert_eq!(
-        (p.reopen_count, p.solved, p.satisfaction.as_deref()),
-        (1, Some(false), Some("dissatisfied"))
-    );
-    assert!(
-        p.timeline
-            .iter()
-            .any(|e| e.action == "problem.callback" && e.actor == "public")
-    );
+    assert_eq!((p.reopen_count, p.solved, p.satisfaction.as_deref()), (1, Some(false), Some("dissatisfied")));
+    assert!(p.timeline.iter().any(|e| e.action == "problem.callback" && e.actor == "public"));
     assert!(app.verify_audit().await.unwrap().ok());
     db.cleanup().await;
 }
@@ -351,37 +233,19 @@ async fn every_illegal_transition_is_refused_naming_the_state_and_what_it_allows
         let id = problem_in(app, &w, state).await;
         let before = app.get_problem(&w.admin, id).await.unwrap();
         assert_eq!(before.summary.status, state.status.as_str());
-        assert_eq!(
-            before.summary.signoff_stage.as_deref(),
-            state.stage.map(|s| s.as_str())
-        );
-        for action in Action::ALL
-            .into_iter()
-            .filter(|a| !state.allowed().contains(a))
-        {
-            let err = act(app, &w.admin, id, t(action.as_str()))
-                .await
-                .unwrap_err();
+        assert_eq!(before.summary.signoff_stage.as_deref(), state.stage.map(|s| s.as_str()));
+        for action in Action::ALL.into_iter().filter(|a| !state.allowed().contains(a)) {
+            let err = act(app, &w.admin, id, t(action.as_str())).await.unwrap_err();
             match err {
-                Error::IllegalTransition {
-                    state: s,
-                    action: a,
-                    allowed,
-                } => {
+                Error::IllegalTransition { state: s, action: a, allowed } => {
                     assert_eq!((s, a), (state.status, action));
                     assert_eq!(allowed, state.allowed());
                 }
-                other => panic!(
-                    "{action} from {:?}: expected illegal_transition, got {other:?}",
-                    state
-                ),
+                other => panic!("{action} from {:?}: expected illegal_transition, got {other:?}", state),
             }
         }
         let after = app.get_problem(&w.admin, id).await.unwrap();
-        assert_eq!(
-            after.summary.version, before.summary.version,
-            "refused actions write nothing"
-        );
+        assert_eq!(after.summary.version, before.summary.version, "refused actions write nothing");
     }
     db.cleanup().await;
 }
@@ -393,12 +257,7 @@ async fn a_transition_without_its_required_fields_is_refused_and_writes_nothing(
     let app = &db.app;
     let new = problem_in(app, &w, State::new(Status::New, None)).await;
     let assigned = problem_in(app, &w, State::new(Status::Assigned, None)).await;
-    let verifier = problem_in(
-        app,
-        &w,
-        State::new(Status::Submitted, Some(SignoffStage::Verifier)),
-    )
-    .await;
+    let verifier = problem_in(app, &w, State::new(Status::Submitted, Some(SignoffStage::Verifier))).await;
     let closed = problem_in(app, &w, State::new(Status::Closed, None)).await;
     let audit_before = app.verify_audit().await.unwrap().rows_checked;
     let cases: Vec<(ProblemId, &Actor, TransitionInput, &str)> = vec![
@@ -407,71 +266,28 @@ async fn a_transition_without_its_required_fields_is_refused_and_writes_nothing(
         (
             new,
             &w.office,
-            TransitionInput {
-                lead_unit_id: Some(w.dept_a.id),
-                deadline: Some(date(2026, 10, 1)),
-                ..t("assign")
-            },
+            TransitionInput { lead_unit_id: Some(w.dept_a.id), deadline: Some(date(2026, 10, 1)), ..t("assign") },
             "deadline",
         ),
-        (
-            new,
-            &w.office,
-            TransitionInput {
-                lead_unit_id: Some(999_999),
-                ..t("assign")
-            },
-            "unit_id",
-        ),
+        (new, &w.office, TransitionInput { lead_unit_id: Some(999_999), ..t("assign") }, "unit_id"),
         (new, &w.office, t("merge"), "target_problem_id"),
         (assigned, &w.liaison_a, t("submit"), "report"),
+        (assigned, &w.liaison_a, TransitionInput { report: Some("完成".into()), ..t("submit") }, "no_evidence_reason"),
         (
             assigned,
             &w.liaison_a,
-            TransitionInput {
-                report: Some("完成".into()),
-                ..t("submit")
-            },
-            "no_evidence_reason",
-        ),
-        (
-            assigned,
-            &w.liaison_a,
-            TransitionInput {
-                reason: Some("协调".into()),
-                ..t("request_extension")
-            },
+            TransitionInput { reason: Some("协调".into()), ..t("request_extension") },
             "new_deadline",
         ),
         (verifier, &w.supervisor, t("send_back"), "reason"),
-        (
-            verifier,
-            &w.supervisor,
-            TransitionInput {
-                reason: Some("   ".into()),
-                ..t("send_back")
-            },
-            "reason",
-        ),
+        (verifier, &w.supervisor, TransitionInput { reason: Some("   ".into()), ..t("send_back") }, "reason"),
         (verifier, &w.supervisor, t("accept"), "note"),
         (closed, &w.office, t("reopen"), "reason"),
-        (
-            closed,
-            &w.office,
-            TransitionInput {
-                solved: Some(true),
-                ..t("callback")
-            },
-            "satisfaction",
-        ),
+        (closed, &w.office, TransitionInput { solved: Some(true), ..t("callback") }, "satisfaction"),
         (
             assigned,
             &w.supervisor,
-            TransitionInput {
-                colour: Some("purple".into()),
-                reason: Some("x".into()),
-                ..t("flag")
-            },
+            TransitionInput { colour: Some("purple".into()), reason: Some("x".into()), ..t("flag") },
             "colour",
         ),
     ];
@@ -479,22 +295,16 @@ async fn a_transition_without_its_required_fields_is_refused_and_writes_nothing(
         let before = app.get_problem(&w.admin, id).await.unwrap();
         let err = act(app, actor, id, input.clone()).await.unwrap_err();
         match &err {
-            Error::Invalid { field: f, .. } => assert!(
-                f.contains(field),
-                "{}: expected a problem with {field}, got {err:?}",
-                input.action
-            ),
+            Error::Invalid { field: f, .. } => {
+                assert!(f.contains(field), "{}: expected a problem with {field}, got {err:?}", input.action)
+            }
             other => panic!("{}: expected 422 on {field}, got {other:?}", input.action),
         }
         let after = app.get_problem(&w.admin, id).await.unwrap();
         assert_eq!(after.summary.version, before.summary.version);
         assert_eq!(after.summary.status, before.summary.status);
     }
-    assert_eq!(
-        app.verify_audit().await.unwrap().rows_checked,
-        audit_before,
-        "no audit rows for refused requests"
-    );
+    assert_eq!(app.verify_audit().await.unwrap().rows_checked, audit_before, "no audit rows for refused requests");
     db.cleanup().await;
 }
 
@@ -504,33 +314,13 @@ async fn two_edits_with_the_same_version_one_wins_and_the_other_is_stale(kind: K
     };
     let app = &db.app;
     let id = new_problem(app, &w).await;
-    let v = app
-        .get_problem(&w.office, id)
-        .await
-        .unwrap()
-        .summary
-        .version;
-    let first = ProblemPatch {
-        version: v,
-        title: Some("第一个人的标题".into()),
-        ..Default::default()
-    };
-    let second = ProblemPatch {
-        version: v,
-        description: Some("第二个人的描述".into()),
-        ..Default::default()
-    };
-    let (a, b) = tokio::join!(
-        app.update_problem(&w.office, id, &first),
-        app.update_problem(&w.admin, id, &second)
-    );
+    let v = app.get_problem(&w.office, id).await.unwrap().summary.version;
+    let first = ProblemPatch { version: v, title: Some("第一个人的标题".into()), ..Default::default() };
+    let second = ProblemPatch { version: v, description: Some("第二个人的描述".into()), ..Default::default() };
+    let (a, b) = tokio::join!(app.update_problem(&w.office, id, &first), app.update_problem(&w.admin, id, &second));
     let (won, lost) = match (a, b) {
         (Ok(won), Err(lost)) | (Err(lost), Ok(won)) => (won, lost),
-        (a, b) => panic!(
-            "exactly one edit must win: {:?} / {:?}",
-            a.is_ok(),
-            b.is_ok()
-        ),
+        (a, b) => panic!("exactly one edit must win: {:?} / {:?}", a.is_ok(), b.is_ok()),
     };
     match lost {
         Error::StaleVersion { sent, current } => assert_eq!((sent, current), (v, v + 1)),
@@ -554,17 +344,7 @@ async fn two_edits_with_the_same_version_one_wins_and_the_other_is_stale(kind: K
     assert_eq!(merged.summary.title, "第一个人的标题");
     assert_eq!(merged.description, "第二个人的描述");
     // Transitions are guarded the same way.
-    let err = app
-        .transition(
-            &w.office,
-            id,
-            &TransitionInput {
-                version: v,
-                ..assign(&w)
-            },
-        )
-        .await
-        .unwrap_err();
+    let err = app.transition(&w.office, id, &TransitionInput { version: v, ..assign(&w) }).await.unwrap_err();
     assert!(matches!(err, Error::StaleVersion { .. }), "{err:?}");
     db.cleanup().await;
 }
@@ -577,59 +357,31 @@ async fn deadlines_across_national_day_count_working_days(kind: Kind) {
     let app = &db.app;
     let id = new_problem(app, &w).await;
     let p = act(app, &w.office, id, assign(&w)).await.unwrap();
-    assert_eq!(
-        p.summary.deadline,
-        Some(date(2026, 10, 13)),
-        "8, 9, 10 (Sat, worked), 12, 13 Oct"
-    );
+    assert_eq!(p.summary.deadline, Some(date(2026, 10, 13)), "8, 9, 10 (Sat, worked), 12, 13 Oct");
     assert_eq!(p.summary.flags.working_days_left, Some(5));
     assert!(!p.summary.flags.due_soon && p.calendar_warnings.is_empty());
     // On 9 Oct, 3 working days are left (10, 12, 13): due soon, blue.
-    db.clock.set(
-        chrono::DateTime::parse_from_rfc3339("2026-10-09T01:00:00Z")
-            .unwrap()
-            .into(),
-    );
+    db.clock.set(chrono::DateTime::parse_from_rfc3339("2026-10-09T01:00:00Z").unwrap().into());
     let p = app.get_problem(&w.office, id).await.unwrap();
     assert_eq!(p.summary.flags.working_days_left, Some(3));
     assert!(p.summary.flags.due_soon);
     assert_eq!(p.summary.flags.colour.map(|c| c.as_str()), Some("blue"));
     // On 14 Oct it is overdue and red, and the list's overdue filter finds it.
-    db.clock.set(
-        chrono::DateTime::parse_from_rfc3339("2026-10-14T01:00:00Z")
-            .unwrap()
-            .into(),
-    );
+    db.clock.set(chrono::DateTime::parse_from_rfc3339("2026-10-14T01:00:00Z").unwrap().into());
     let p = app.get_problem(&w.office, id).await.unwrap();
     assert!(p.summary.flags.overdue);
     assert_eq!(p.summary.flags.colour.map(|c| c.as_str()), Some("red"));
-    let q = zhenggai_app::problems::ProblemQuery {
-        overdue: Some(true),
-        ..Default::default()
-    };
-    assert_eq!(
-        app.list_problems(&w.office, &q).await.unwrap().items.len(),
-        1
-    );
-    let q = zhenggai_app::problems::ProblemQuery {
-        colour: Some("red".into()),
-        ..Default::default()
-    };
-    assert_eq!(
-        app.list_problems(&w.office, &q).await.unwrap().items.len(),
-        1
-    );
+    let q = zhenggai_app::problems::ProblemQuery { overdue: Some(true), ..Default::default() };
+    assert_eq!(app.list_problems(&w.office, &q).await.unwrap().items.len(), 1);
+    let q = zhenggai_app::problems::ProblemQuery { colour: Some("red".into()), ..Default::default() };
+    assert_eq!(app.list_problems(&w.office, &q).await.unwrap().items.len(), 1);
     // A deadline in 2027, which the calendar does not cover, carries a warning.
     let v = p.summary.version;
     let p = app
         .update_problem(
             &w.office,
             id,
-            &ProblemPatch {
-                version: v,
-                deadline: Some(Some(date(2027, 2, 10))),
-                ..Default::default()
-            },
+            &ProblemPatch { version: v, deadline: Some(Some(date(2027, 2, 10))), ..Default::default() },
         )
         .await
         .unwrap();
@@ -644,22 +396,14 @@ async fn extensions_are_requested_approved_and_counted(kind: Kind) {
     };
     let app = &db.app;
     let id = problem_in(app, &w, State::new(Status::Assigned, None)).await;
-    let deadline = app
-        .get_problem(&w.office, id)
-        .await
-        .unwrap()
-        .summary
-        .deadline
-        .unwrap();
+    let deadline = app.get_problem(&w.office, id).await.unwrap().summary.deadline.unwrap();
     let later = deadline + chrono::Duration::days(20);
     act(
         app,
         &w.liaison_a,
         id,
         TransitionInput {
-            new_deadline: Some(later),
-            reason: Some("需多部门协调".into()),
-            ..t("request_extension")
+            new_deadline: Some(later), reason: Some("需多部门协调".into()), ..t("request_extension")
         },
     )
     .await
@@ -668,40 +412,20 @@ async fn extensions_are_requested_approved_and_counted(kind: Kind) {
         app,
         &w.liaison_a,
         id,
-        TransitionInput {
-            new_deadline: Some(later),
-            reason: Some("再申请".into()),
-            ..t("request_extension")
-        },
+        TransitionInput { new_deadline: Some(later), reason: Some("再申请".into()), ..t("request_extension") },
     )
     .await;
-    assert!(
-        matches!(again, Err(Error::Conflict { .. })),
-        "one pending request at a time"
-    );
+    assert!(matches!(again, Err(Error::Conflict { .. })), "one pending request at a time");
     // The liaison's own unit may not approve; the office outside it may.
     assert!(matches!(
-        act(
-            app,
-            &w.office_a,
-            id,
-            TransitionInput {
-                approve: Some(true),
-                ..t("decide_extension")
-            }
-        )
-        .await,
+        act(app, &w.office_a, id, TransitionInput { approve: Some(true), ..t("decide_extension") }).await,
         Err(Error::Forbidden { .. })
     ));
     let p = act(
         app,
         &w.office,
         id,
-        TransitionInput {
-            approve: Some(true),
-            note: Some("同意".into()),
-            ..t("decide_extension")
-        },
+        TransitionInput { approve: Some(true), note: Some("同意".into()), ..t("decide_extension") },
     )
     .await
     .unwrap();
@@ -722,28 +446,12 @@ async fn extensions_are_requested_approved_and_counted(kind: Kind) {
     )
     .await
     .unwrap();
-    assert!(
-        act(
-            app,
-            &w.office,
-            id,
-            TransitionInput {
-                approve: Some(false),
-                ..t("decide_extension")
-            }
-        )
-        .await
-        .is_err()
-    );
+    assert!(act(app, &w.office, id, TransitionInput { approve: Some(false), ..t("decide_extension") }).await.is_err());
     let p = act(
         app,
         &w.office,
         id,
-        TransitionInput {
-            approve: Some(false),
-            note: Some("理由不充分".into()),
-            ..t("decide_extension")
-        },
+        TransitionInput { approve: Some(false), note: Some("理由不充分".into()), ..t("decide_extension") },
     )
     .await
     .unwrap();
@@ -763,18 +471,13 @@ async fn sign_off_needs_the_leader_then_a_verifier_outside_the_unit(kind: Kind) 
         &w.liaison_a,
         id,
         TransitionInput {
-            report: Some("已整改".into()),
-            no_evidence_reason: Some("制度完善类".into()),
-            ..t("submit")
+            report: Some("已整改".into()), no_evidence_reason: Some("制度完善类".into()), ..t("submit")
         },
     )
     .await
     .unwrap();
     assert!(
-        matches!(
-            act(app, &w.office, id, t("approve")).await,
-            Err(Error::Forbidden { .. })
-        ),
+        matches!(act(app, &w.office, id, t("approve")).await, Err(Error::Forbidden { .. })),
         "only the responsible leader approves"
     );
     act(app, &w.leader_a, id, t("approve")).await.unwrap();
@@ -792,44 +495,16 @@ async fn sign_off_needs_the_leader_then_a_verifier_outside_the_unit(kind: Kind) 
     .await
     .unwrap();
     assert_eq!(p.summary.signoff_stage.as_deref(), Some("leader"));
-    assert_eq!(
-        p.signoffs
-            .iter()
-            .map(|s| s.status.as_str())
-            .collect::<Vec<_>>(),
-        vec!["voided", "pending_leader"]
-    );
+    assert_eq!(p.signoffs.iter().map(|s| s.status.as_str()).collect::<Vec<_>>(), vec!["voided", "pending_leader"]);
     act(app, &w.leader_a, id, t("approve")).await.unwrap();
     for insider in [&w.office_a, &w.liaison_a, &w.viewer_a] {
-        let err = act(
-            app,
-            insider,
-            id,
-            TransitionInput {
-                note: Some("自己验收".into()),
-                ..t("accept")
-            },
-        )
-        .await
-        .unwrap_err();
+        let err =
+            act(app, insider, id, TransitionInput { note: Some("自己验收".into()), ..t("accept") }).await.unwrap_err();
         assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
     }
-    let p = act(
-        app,
-        &w.office,
-        id,
-        TransitionInput {
-            note: Some("核查属实".into()),
-            ..t("accept")
-        },
-    )
-    .await
-    .unwrap();
+    let p = act(app, &w.office, id, TransitionInput { note: Some("核查属实".into()), ..t("accept") }).await.unwrap();
     assert_eq!(p.summary.status, "closed");
-    assert!(
-        p.closed_without_evidence,
-        "closing without evidence is flagged"
-    );
+    assert!(p.closed_without_evidence, "closing without evidence is flagged");
     db.cleanup().await;
 }
 
@@ -839,21 +514,8 @@ async fn dismiss_merge_flag_and_reopen_do_what_they_say(kind: Kind) {
     };
     let app = &db.app;
     let a = problem_in(app, &w, State::new(Status::New, None)).await;
-    let p = act(
-        app,
-        &w.office,
-        a,
-        TransitionInput {
-            reason: Some("重复诉求".into()),
-            ..t("dismiss")
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        (p.summary.status.as_str(), p.dismiss_reason.as_deref()),
-        ("dismissed", Some("重复诉求"))
-    );
+    let p = act(app, &w.office, a, TransitionInput { reason: Some("重复诉求".into()), ..t("dismiss") }).await.unwrap();
+    assert_eq!((p.summary.status.as_str(), p.dismiss_reason.as_deref()), ("dismissed", Some("重复诉求")));
     // Merge moves the feedback to the target.
     let (created, _) = app
         .create_feedback(
@@ -890,18 +552,12 @@ async fn dismiss_merge_flag_and_reopen_do_what_they_say(kind: Kind) {
         app,
         &w.office,
         ProblemId::new(source.summary.id),
-        TransitionInput {
-            target_problem_id: Some(target.get()),
-            ..t("merge")
-        },
+        TransitionInput { target_problem_id: Some(target.get()), ..t("merge") },
     )
     .await
     .unwrap();
     assert_eq!(merged.summary.status, "merged");
-    assert_eq!(
-        merged.merged_into.as_ref().map(|r| r.id),
-        Some(target.get())
-    );
+    assert_eq!(merged.merged_into.as_ref().map(|r| r.id), Some(target.get()));
     let target_view = app.get_problem(&w.office, target).await.unwrap();
     assert_eq!(target_view.feedback.len(), 1);
     assert_eq!(target_view.merged_from.len(), 1);
@@ -911,11 +567,7 @@ async fn dismiss_merge_flag_and_reopen_do_what_they_say(kind: Kind) {
             app,
             &w.office,
             target,
-            TransitionInput {
-                colour: Some("red".into()),
-                reason: Some("x".into()),
-                ..t("flag")
-            }
+            TransitionInput { colour: Some("red".into()), reason: Some("x".into()), ..t("flag") }
         )
         .await,
         Err(Error::Forbidden { .. })
@@ -924,11 +576,7 @@ async fn dismiss_merge_flag_and_reopen_do_what_they_say(kind: Kind) {
         app,
         &w.supervisor,
         target,
-        TransitionInput {
-            colour: Some("red".into()),
-            reason: Some("群众反映强烈".into()),
-            ..t("flag")
-        },
+        TransitionInput { colour: Some("red".into()), reason: Some("群众反映强烈".into()), ..t("flag") },
     )
     .await
     .unwrap();
@@ -937,17 +585,8 @@ async fn dismiss_merge_flag_and_reopen_do_what_they_say(kind: Kind) {
     assert_eq!(p.summary.flags.colour, None);
     // Reopen on a confirmed recurrence.
     let closed = problem_in(app, &w, State::new(Status::Closed, None)).await;
-    let p = act(
-        app,
-        &w.office,
-        closed,
-        TransitionInput {
-            reason: Some("问题反弹".into()),
-            ..t("reopen")
-        },
-    )
-    .await
-    .unwrap();
+    let p =
+        act(app, &w.office, closed, TransitionInput { reason: Some("问题反弹".into()), ..t("reopen") }).await.unwrap();
     assert_eq!((p.summary.status.as_str(), p.reopen_count), ("assigned", 1));
     assert!(p.notes.iter().any(|n| n.body.contains("问题反弹")));
     // A satisfied callback keeps it closed.
@@ -956,18 +595,11 @@ async fn dismiss_merge_flag_and_reopen_do_what_they_say(kind: Kind) {
         app,
         &w.office,
         closed,
-        TransitionInput {
-            solved: Some(true),
-            satisfaction: Some("satisfied".into()),
-            ..t("callback")
-        },
+        TransitionInput { solved: Some(true), satisfaction: Some("satisfied".into()), ..t("callback") },
     )
     .await
     .unwrap();
-    assert_eq!(
-        (p.summary.status.as_str(), p.solved),
-        ("closed", Some(true))
-    );
+    assert_eq!((p.summary.status.as_str(), p.solved), ("closed", Some(true)));
     db.cleanup().await;
 }
 
@@ -979,17 +611,7 @@ async fn users_see_only_their_subtree_and_others_get_not_found(kind: Kind) {
     let id = problem_in(app, &w, State::new(Status::Assigned, None)).await;
     let other = new_problem(app, &w).await;
     let b_only = problem_in(app, &w, State::new(Status::New, None)).await;
-    act(
-        app,
-        &w.office,
-        b_only,
-        TransitionInput {
-            lead_unit_id: Some(w.dept_b.id),
-            ..t("assign")
-        },
-    )
-    .await
-    .unwrap();
+    act(app, &w.office, b_only, TransitionInput { lead_unit_id: Some(w.dept_b.id), ..t("assign") }).await.unwrap();
     let list = |actor: &Actor| {
         let actor = actor.clone();
         async move {
@@ -1003,67 +625,31 @@ async fn users_see_only_their_subtree_and_others_get_not_found(kind: Kind) {
         }
     };
     assert_eq!(list(&w.office).await.len(), 3);
-    assert_eq!(
-        list(&w.liaison_a).await,
-        vec![id.get()],
-        "dept A sees its own problem only"
-    );
+    assert_eq!(list(&w.liaison_a).await, vec![id.get()], "dept A sees its own problem only");
     assert_eq!(list(&w.viewer_a).await, vec![id.get()]);
     // Dept B cooperates on `id` and leads `b_only`.
     let mut b = list(&w.liaison_b).await;
     b.sort();
     assert_eq!(b, vec![id.get(), b_only.get()]);
-    for (actor, pid) in [
-        (&w.liaison_a, other),
-        (&w.liaison_a, b_only),
-        (&w.viewer_a, other),
-    ] {
-        assert!(matches!(
-            app.get_problem(actor, pid).await,
-            Err(Error::NotFound { .. })
-        ));
+    for (actor, pid) in [(&w.liaison_a, other), (&w.liaison_a, b_only), (&w.viewer_a, other)] {
+        assert!(matches!(app.get_problem(actor, pid).await, Err(Error::NotFound { .. })));
         let err = act(app, actor, pid, t("submit")).await.unwrap_err();
-        assert!(
-            matches!(err, Error::NotFound { .. }),
-            "acting on an unseen problem is 404 too: {err:?}"
-        );
+        assert!(matches!(err, Error::NotFound { .. }), "acting on an unseen problem is 404 too: {err:?}");
     }
     // A viewer may read but not act.
     assert!(matches!(
-        act(
-            app,
-            &w.viewer_a,
-            id,
-            TransitionInput {
-                report: Some("x".into()),
-                ..t("submit")
-            }
-        )
-        .await,
+        act(app, &w.viewer_a, id, TransitionInput { report: Some("x".into()), ..t("submit") }).await,
         Err(Error::Forbidden { .. })
     ));
     // The list filter by unit includes sub-units.
     let sub = problem_in(app, &w, State::new(Status::New, None)).await;
-    act(
-        app,
-        &w.office,
-        sub,
-        TransitionInput {
-            lead_unit_id: Some(w.dept_a_sub.id),
-            ..t("assign")
-        },
-    )
-    .await
-    .unwrap();
+    act(app, &w.office, sub, TransitionInput { lead_unit_id: Some(w.dept_a_sub.id), ..t("assign") }).await.unwrap();
     let q = zhenggai_app::problems::ProblemQuery {
         unit_id: Some(w.dept_a.id),
         status: Some("assigned".into()),
         ..Default::default()
     };
-    assert_eq!(
-        app.list_problems(&w.office, &q).await.unwrap().items.len(),
-        2
-    );
+    assert_eq!(app.list_problems(&w.office, &q).await.unwrap().items.len(), 2);
     let _ = UnitId::new(0);
     db.cleanup().await;
 }
@@ -1092,14 +678,7 @@ async fn pages_follow_each_other_without_gaps_or_repeats(kind: Kind) {
         }
         all.push(id.get());
     }
-    for sort in [
-        "-created",
-        "created",
-        "deadline",
-        "-deadline",
-        "number",
-        "-updated",
-    ] {
+    for sort in ["-created", "created", "deadline", "-deadline", "number", "-updated"] {
         let mut seen = Vec::new();
         let mut cursor = None;
         loop {
@@ -1122,17 +701,11 @@ async fn pages_follow_each_other_without_gaps_or_repeats(kind: Kind) {
         expected.sort();
         assert_eq!(sorted, expected, "sort {sort}: every problem exactly once");
     }
-    let q = zhenggai_app::problems::ProblemQuery {
-        sort: Some("deadline".into()),
-        ..Default::default()
-    };
+    let q = zhenggai_app::problems::ProblemQuery { sort: Some("deadline".into()), ..Default::default() };
     let items = app.list_problems(&w.office, &q).await.unwrap().items;
     let deadlines: Vec<_> = items.iter().filter_map(|p| p.deadline).collect();
     assert!(deadlines.windows(2).all(|w| w[0] <= w[1]));
-    assert!(
-        items.last().unwrap().deadline.is_none(),
-        "problems without a deadline sort last"
-    );
+    assert!(items.last().unwrap().deadline.is_none(), "problems without a deadline sort last");
     db.cleanup().await;
 }
 

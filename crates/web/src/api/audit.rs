@@ -18,10 +18,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 async fn verify(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<VerifyReport>> {
     caller.actor.admin()?;
     if caller.actor.principal().is_none() {
-        return Err(domain::Error::Unauthenticated {
-            msg: domain::Msg::new("请先登录", "sign in first"),
-        }
-        .into());
+        return Err(domain::Error::Unauthenticated { msg: domain::Msg::new("请先登录", "sign in first") }.into());
     }
     Ok(Json(s.app.verify_audit().await?))
 }

@@ -13,10 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login))
-        .routes(routes!(logout))
-        .routes(routes!(me))
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -49,22 +46,13 @@ async fn login(
     caller: Caller,
     ApiJson(input): ApiJson<LoginInput>,
 ) -> ApiResult<impl IntoResponse> {
-    let session = s
-        .app
-        .login(&input.username, &input.password, &caller.client)
-        .await?;
+    let session = s.app.login(&input.username, &input.password, &caller.client).await?;
     let mut headers = HeaderMap::new();
     let max_age = (session.expires_at - s.app.clock.now()).num_seconds();
     if let Some(c) = session_cookie(&session.secret, max_age, s.config.secure_cookies) {
         headers.insert(header::SET_COOKIE, c);
     }
-    Ok((
-        headers,
-        Json(LoginOutput {
-            user: session.user,
-            expires_at: session.expires_at,
-        }),
-    ))
+    Ok((headers, Json(LoginOutput { user: session.user, expires_at: session.expires_at })))
 }
 
 /// Signs out: ends the session and clears the cookie.
@@ -75,11 +63,7 @@ async fn logout(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<impl
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            c.trim()
-                .strip_prefix(&format!("{SESSION_COOKIE}="))
-                .map(str::to_string)
-        });
+        .find_map(|c| c.trim().strip_prefix(&format!("{SESSION_COOKIE}=")).map(str::to_string));
     if let Some(secret) = secret {
         s.app.logout(&secret).await?;
     }

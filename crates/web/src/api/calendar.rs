@@ -34,11 +34,7 @@ struct DayInput {
 /// A year's holidays and make-up working days, and whether the year is covered.
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)),
     responses((status = 200, body = YearView), (status = 401, body = ErrorBody)))]
-async fn get_year(
-    State(s): State<AppState>,
-    caller: Caller,
-    ApiPath(year): ApiPath<i32>,
-) -> ApiResult<Json<YearView>> {
+async fn get_year(State(s): State<AppState>, caller: Caller, ApiPath(year): ApiPath<i32>) -> ApiResult<Json<YearView>> {
     caller.actor.user()?;
     Ok(Json(s.app.calendar_year(year).await?))
 }
@@ -55,15 +51,7 @@ async fn set_year(
     let days = input
         .days
         .into_iter()
-        .map(|d| {
-            Ok(SpecialDay {
-                date: d.date,
-                kind: DayKind::parse(&d.kind)?,
-                note: d.note,
-            })
-        })
+        .map(|d| Ok(SpecialDay { date: d.date, kind: DayKind::parse(&d.kind)?, note: d.note }))
         .collect::<domain::Result<Vec<_>>>()?;
-    Ok(Json(
-        s.app.set_calendar_year(&caller.actor, year, days).await?,
-    ))
+    Ok(Json(s.app.set_calendar_year(&caller.actor, year, days).await?))
 }

@@ -13,9 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(get_one, update))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update))
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", responses((status = 200, body = Vec<CampaignView>), (status = 401, body = ErrorBody)))]
@@ -30,10 +28,7 @@ async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> ApiResult<(StatusCode, Json<CampaignView>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.create_campaign(&caller.actor, &input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.create_campaign(&caller.actor, &input).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)),
@@ -43,11 +38,7 @@ async fn get_one(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<CampaignView>> {
-    Ok(Json(
-        s.app
-            .get_campaign(&caller.actor, CampaignId::new(id))
-            .await?,
-    ))
+    Ok(Json(s.app.get_campaign(&caller.actor, CampaignId::new(id)).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)), request_body = CampaignInput,
@@ -58,9 +49,5 @@ async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> ApiResult<Json<CampaignView>> {
-    Ok(Json(
-        s.app
-            .update_campaign(&caller.actor, CampaignId::new(id), &input)
-            .await?,
-    ))
+    Ok(Json(s.app.update_campaign(&caller.actor, CampaignId::new(id), &input).await?))
 }

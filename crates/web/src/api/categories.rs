@@ -13,9 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(update))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(update))
 }
 
 #[utoipa::path(get, path = "/api/v1/categories", tag = "categories", responses((status = 200, body = Vec<CategoryView>), (status = 401, body = ErrorBody)))]
@@ -31,10 +29,7 @@ async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<CategoryInput>,
 ) -> ApiResult<(StatusCode, Json<CategoryView>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.create_category(&caller.actor, &input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.create_category(&caller.actor, &input).await?)))
 }
 
 #[utoipa::path(put, path = "/api/v1/categories/{id}", tag = "categories", params(("id" = i64, Path)), request_body = CategoryInput,
@@ -45,9 +40,5 @@ async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<CategoryInput>,
 ) -> ApiResult<Json<CategoryView>> {
-    Ok(Json(
-        s.app
-            .update_category(&caller.actor, CategoryId::new(id), &input)
-            .await?,
-    ))
+    Ok(Json(s.app.update_category(&caller.actor, CategoryId::new(id), &input).await?))
 }

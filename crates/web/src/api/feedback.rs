@@ -39,14 +39,7 @@ async fn create(
     ApiJson(input): ApiJson<FeedbackInput>,
 ) -> ApiResult<(StatusCode, Json<FeedbackView>)> {
     let (view, created) = s.app.create_feedback(&caller.actor, &input).await?;
-    Ok((
-        if created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        },
-        Json(view),
-    ))
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(view)))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -63,9 +56,7 @@ async fn import(
     caller: Caller,
     ApiJson(input): ApiJson<ImportInput>,
 ) -> ApiResult<Json<ImportReport>> {
-    Ok(Json(
-        s.app.import_feedback(&caller.actor, &input.items).await?,
-    ))
+    Ok(Json(s.app.import_feedback(&caller.actor, &input.items).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/feedback/{id}", tag = "feedback", params(("id" = i64, Path)),
@@ -75,11 +66,7 @@ async fn get_one(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<FeedbackView>> {
-    Ok(Json(
-        s.app
-            .get_feedback(&caller.actor, FeedbackId::new(id))
-            .await?,
-    ))
+    Ok(Json(s.app.get_feedback(&caller.actor, FeedbackId::new(id)).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -98,13 +85,5 @@ async fn link(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<LinkInput>,
 ) -> ApiResult<Json<FeedbackView>> {
-    Ok(Json(
-        s.app
-            .link_feedback(
-                &caller.actor,
-                FeedbackId::new(id),
-                input.problem_id.map(ProblemId::new),
-            )
-            .await?,
-    ))
+    Ok(Json(s.app.link_feedback(&caller.actor, FeedbackId::new(id), input.problem_id.map(ProblemId::new)).await?))
 }

@@ -6,9 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(health))
-        .routes(routes!(openapi_json))
+    OpenApiRouter::new().routes(routes!(health)).routes(routes!(openapi_json))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -20,10 +18,7 @@ struct Health {
 /// Liveness and which database is in use.
 #[utoipa::path(get, path = "/api/v1/health", tag = "meta", responses((status = 200, body = Health)))]
 async fn health(axum::extract::State(s): axum::extract::State<AppState>) -> Json<Health> {
-    Json(Health {
-        status: "ok",
-        database: s.app.backend().as_str(),
-    })
+    Json(Health { status: "ok", database: s.app.backend().as_str() })
 }
 
 /// This document.

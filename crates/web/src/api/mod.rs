@@ -43,9 +43,7 @@ pub(crate) fn router(max_json_bytes: usize) -> OpenApiRouter<AppState> {
 
 /// Adds the document's title and security schemes.
 pub(crate) fn finish(mut doc: OpenApi) -> OpenApi {
-    use utoipa::openapi::security::{
-        ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
-    };
+    use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
     doc.info.title = "zhenggai 整改台账 API".into();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     doc.info.description = Some(
@@ -54,13 +52,8 @@ pub(crate) fn finish(mut doc: OpenApi) -> OpenApi {
             .into(),
     );
     let components = doc.components.get_or_insert_with(Default::default);
-    components.add_security_scheme(
-        "bearer",
-        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-    );
-    components.add_security_scheme(
-        "session",
-        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("zg_session"))),
-    );
+    components
+        .add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("zg_session"))));
     doc
 }

@@ -30,10 +30,7 @@ async fn list(
     uri: axum::http::Uri,
     ApiQuery(q): ApiQuery<ProblemQuery>,
 ) -> ApiResult<axum::response::Response> {
-    crate::cached::json(&s, &caller, &uri, async || {
-        s.app.list_problems(&caller.actor, &q).await
-    })
-    .await
+    crate::cached::json(&s, &caller, &uri, async || s.app.list_problems(&caller.actor, &q).await).await
 }
 
 /// Puts a problem on the list (the office), optionally from feedback items.
@@ -44,10 +41,7 @@ async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<NewProblemInput>,
 ) -> ApiResult<(StatusCode, Json<ProblemDetail>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.create_problem(&caller.actor, &input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.create_problem(&caller.actor, &input).await?)))
 }
 
 /// One problem with everything the caller may see, and the actions they may take now.
@@ -58,9 +52,7 @@ async fn get_one(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ProblemDetail>> {
-    Ok(Json(
-        s.app.get_problem(&caller.actor, ProblemId::new(id)).await?,
-    ))
+    Ok(Json(s.app.get_problem(&caller.actor, ProblemId::new(id)).await?))
 }
 
 /// Edits fields; `version` must be the one read (409 `stale_version` otherwise).
@@ -72,11 +64,7 @@ async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ProblemPatch>,
 ) -> ApiResult<Json<ProblemDetail>> {
-    Ok(Json(
-        s.app
-            .update_problem(&caller.actor, ProblemId::new(id), &input)
-            .await?,
-    ))
+    Ok(Json(s.app.update_problem(&caller.actor, ProblemId::new(id), &input).await?))
 }
 
 /// Takes a workflow action: assign, dismiss, merge, submit, approve, send_back, accept, reopen,
@@ -91,11 +79,7 @@ async fn transition(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<TransitionInput>,
 ) -> ApiResult<Json<ProblemDetail>> {
-    Ok(Json(
-        s.app
-            .transition(&caller.actor, ProblemId::new(id), &input)
-            .await?,
-    ))
+    Ok(Json(s.app.transition(&caller.actor, ProblemId::new(id), &input).await?))
 }
 
 /// The problem's history from the audit log.
@@ -106,10 +90,5 @@ async fn timeline(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<TimelineEntry>>> {
-    Ok(Json(
-        s.app
-            .get_problem(&caller.actor, ProblemId::new(id))
-            .await?
-            .timeline,
-    ))
+    Ok(Json(s.app.get_problem(&caller.actor, ProblemId::new(id)).await?.timeline))
 }

@@ -11,11 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(submit))
-        .routes(routes!(track))
-        .routes(routes!(published))
-        .routes(routes!(rate))
+    OpenApiRouter::new().routes(routes!(submit)).routes(routes!(track)).routes(routes!(published)).routes(routes!(rate))
 }
 
 /// Reports a problem; returns the tracking code and the private rating key.
@@ -26,19 +22,13 @@ async fn submit(
     _caller: Caller,
     ApiJson(input): ApiJson<PublicSubmission>,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.public_submit(&input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.public_submit(&input).await?)))
 }
 
 /// The progress of a report, by its tracking code.
 #[utoipa::path(get, path = "/api/v1/public/track/{code}", tag = "public", params(("code" = String, Path)),
     responses((status = 200, body = TrackingView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn track(
-    State(s): State<AppState>,
-    ApiPath(code): ApiPath<String>,
-) -> ApiResult<Json<TrackingView>> {
+async fn track(State(s): State<AppState>, ApiPath(code): ApiPath<String>) -> ApiResult<Json<TrackingView>> {
     Ok(Json(s.app.track(&code).await?))
 }
 
@@ -53,19 +43,13 @@ struct PageQuery {
 /// Published rectifications (整改公示).
 #[utoipa::path(get, path = "/api/v1/public/problems", tag = "public", params(PageQuery),
     responses((status = 200, body = PublicProblemPage)))]
-async fn published(
-    State(s): State<AppState>,
-    ApiQuery(q): ApiQuery<PageQuery>,
-) -> ApiResult<Json<PublicProblemPage>> {
+async fn published(State(s): State<AppState>, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<PublicProblemPage>> {
     Ok(Json(s.app.public_problems(q.cursor, q.limit).await?))
 }
 
 /// Rates one's own closed report with its key; 不满意 reopens the problem.
 #[utoipa::path(post, path = "/api/v1/public/ratings", tag = "public", request_body = RatingInput,
     responses((status = 200, body = TrackingView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn rate(
-    State(s): State<AppState>,
-    ApiJson(input): ApiJson<RatingInput>,
-) -> ApiResult<Json<TrackingView>> {
+async fn rate(State(s): State<AppState>, ApiJson(input): ApiJson<RatingInput>) -> ApiResult<Json<TrackingView>> {
     Ok(Json(s.app.public_rate(&input).await?))
 }

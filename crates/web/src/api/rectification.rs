@@ -23,11 +23,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_measure, delete_measure))
         .routes(routes!(add_note))
         .layer(DefaultBodyLimit::max(1024 * 1024));
-    json.merge(
-        OpenApiRouter::new()
-            .routes(routes!(add_evidence))
-            .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-    )
+    json.merge(OpenApiRouter::new().routes(routes!(add_evidence)).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
 }
 
 #[utoipa::path(post, path = "/api/v1/problems/{id}/measures", tag = "rectification", params(("id" = i64, Path)), request_body = MeasureInput,
@@ -38,14 +34,7 @@ async fn add_measure(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<MeasureInput>,
 ) -> ApiResult<(StatusCode, Json<MeasureView>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            s.app
-                .add_measure(&caller.actor, ProblemId::new(id), &input)
-                .await?,
-        ),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.add_measure(&caller.actor, ProblemId::new(id), &input).await?)))
 }
 
 #[utoipa::path(patch, path = "/api/v1/measures/{id}", tag = "rectification", params(("id" = i64, Path)), request_body = MeasurePatch,
@@ -56,23 +45,13 @@ async fn update_measure(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<MeasurePatch>,
 ) -> ApiResult<Json<MeasureView>> {
-    Ok(Json(
-        s.app
-            .update_measure(&caller.actor, MeasureId::new(id), &input)
-            .await?,
-    ))
+    Ok(Json(s.app.update_measure(&caller.actor, MeasureId::new(id), &input).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/measures/{id}", tag = "rectification", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-async fn delete_measure(
-    State(s): State<AppState>,
-    caller: Caller,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
-    s.app
-        .delete_measure(&caller.actor, MeasureId::new(id))
-        .await?;
+async fn delete_measure(State(s): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+    s.app.delete_measure(&caller.actor, MeasureId::new(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -84,14 +63,7 @@ async fn add_note(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<NoteInput>,
 ) -> ApiResult<(StatusCode, Json<NoteView>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            s.app
-                .add_note(&caller.actor, ProblemId::new(id), &input)
-                .await?,
-        ),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.add_note(&caller.actor, ProblemId::new(id), &input).await?)))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -115,26 +87,10 @@ async fn add_evidence(
     ApiQuery(q): ApiQuery<EvidenceQuery>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<EvidenceView>)> {
-    let body = body.map_err(|_| {
-        domain::Error::invalid_with_code(
-            "file_too_large",
-            "file",
-            "文件过大",
-            "the file is too large",
-        )
-    })?;
+    let body = body
+        .map_err(|_| domain::Error::invalid_with_code("file_too_large", "file", "文件过大", "the file is too large"))?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            s.app
-                .add_evidence(
-                    &caller.actor,
-                    ProblemId::new(id),
-                    &q.file_name,
-                    &body,
-                    q.note.as_deref(),
-                )
-                .await?,
-        ),
+        Json(s.app.add_evidence(&caller.actor, ProblemId::new(id), &q.file_name, &body, q.note.as_deref()).await?),
     ))
 }

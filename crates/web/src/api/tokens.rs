@@ -13,9 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(revoke))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(revoke))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -49,27 +47,15 @@ async fn create(
     ApiJson(input): ApiJson<TokenInput>,
 ) -> ApiResult<(StatusCode, Json<NewToken>)> {
     let me = caller.actor.user()?.user_id;
-    let scope = input
-        .scope
-        .as_deref()
-        .map(TokenScope::parse)
-        .transpose()?
-        .unwrap_or(TokenScope::Full);
+    let scope = input.scope.as_deref().map(TokenScope::parse).transpose()?.unwrap_or(TokenScope::Full);
     let user = input.user_id.map(UserId::new).unwrap_or(me);
-    let (token, secret) = s
-        .app
-        .create_token(&caller.actor, user, &input.name, scope, input.valid_days)
-        .await?;
+    let (token, secret) = s.app.create_token(&caller.actor, user, &input.name, scope, input.valid_days).await?;
     Ok((StatusCode::CREATED, Json(NewToken { token, secret })))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-async fn revoke(
-    State(s): State<AppState>,
-    caller: Caller,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiResult<StatusCode> {
+async fn revoke(State(s): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     s.app.revoke_token(&caller.actor, TokenId::new(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

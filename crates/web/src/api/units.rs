@@ -12,9 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(get_one, update))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -39,28 +37,15 @@ async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<UnitInput>,
 ) -> ApiResult<(StatusCode, Json<UnitView>)> {
-    let unit = s
-        .app
-        .create_unit(
-            &caller.actor,
-            input.parent_id.map(UnitId::new),
-            &input.name,
-            input.code.as_deref(),
-        )
-        .await?;
+    let unit =
+        s.app.create_unit(&caller.actor, input.parent_id.map(UnitId::new), &input.name, input.code.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(unit)))
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)),
     responses((status = 200, body = UnitView), (status = 404, body = ErrorBody)))]
-async fn get_one(
-    State(s): State<AppState>,
-    caller: Caller,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<UnitView>> {
-    Ok(Json(
-        s.app.get_unit_view(&caller.actor, UnitId::new(id)).await?,
-    ))
+async fn get_one(State(s): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<UnitView>> {
+    Ok(Json(s.app.get_unit_view(&caller.actor, UnitId::new(id)).await?))
 }
 
 /// Renames a unit (admin).
@@ -72,14 +57,5 @@ async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<UnitInput>,
 ) -> ApiResult<Json<UnitView>> {
-    Ok(Json(
-        s.app
-            .update_unit(
-                &caller.actor,
-                UnitId::new(id),
-                &input.name,
-                input.code.as_deref(),
-            )
-            .await?,
-    ))
+    Ok(Json(s.app.update_unit(&caller.actor, UnitId::new(id), &input.name, input.code.as_deref()).await?))
 }

@@ -13,9 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(get_one, update))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update))
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = Vec<UserView>), (status = 401, body = ErrorBody)))]
@@ -31,22 +29,13 @@ async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<NewUserInput>,
 ) -> ApiResult<(StatusCode, Json<UserView>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(s.app.create_user(&caller.actor, &input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.app.create_user(&caller.actor, &input).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
     responses((status = 200, body = UserView), (status = 404, body = ErrorBody)))]
-async fn get_one(
-    State(s): State<AppState>,
-    caller: Caller,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<UserView>> {
-    Ok(Json(
-        s.app.get_user_view(&caller.actor, UserId::new(id)).await?,
-    ))
+async fn get_one(State(s): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<UserView>> {
+    Ok(Json(s.app.get_user_view(&caller.actor, UserId::new(id)).await?))
 }
 
 /// Changes a user's name, role, unit, password or whether they may sign in (admin).
@@ -58,9 +47,5 @@ async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<UserPatch>,
 ) -> ApiResult<Json<UserView>> {
-    Ok(Json(
-        s.app
-            .update_user(&caller.actor, UserId::new(id), &input)
-            .await?,
-    ))
+    Ok(Json(s.app.update_user(&caller.actor, UserId::new(id), &input).await?))
 }

@@ -209,9 +209,7 @@ async fn every_role_meets_every_endpoint_as_the_rules_say(kind: Kind) {
             what: "set the calendar",
             method: "PUT",
             path: "/api/v1/calendar/2027".into(),
-            body: Some(
-                json!({"days": [{"date": "2027-01-01", "kind": "holiday", "note": "元旦"}]}),
-            ),
+            body: Some(json!({"days": [{"date": "2027-01-01", "kind": "holiday", "note": "元旦"}]})),
             expect: [200, 403, 403, 403, 403, 403, 403, 401],
         },
         Row {
@@ -225,9 +223,7 @@ async fn every_role_meets_every_endpoint_as_the_rules_say(kind: Kind) {
             what: "add a mechanism for unit A",
             method: "POST",
             path: "/api/v1/mechanisms".into(),
-            body: Some(
-                json!({"unit_id": w.dept_a.id, "title": "夜间施工审批制度", "problem_ids": [a]}),
-            ),
+            body: Some(json!({"unit_id": w.dept_a.id, "title": "夜间施工审批制度", "problem_ids": [a]})),
             expect: [201, 201, 403, 201, 403, 403, 403, 401],
         },
         Row {
@@ -265,13 +261,7 @@ async fn every_role_meets_every_endpoint_as_the_rules_say(kind: Kind) {
             body: Some(json!({"body": "公园路灯坏了"})),
             expect: [201; 8],
         },
-        Row {
-            what: "health",
-            method: "GET",
-            path: "/api/v1/health".into(),
-            body: None,
-            expect: [200; 8],
-        },
+        Row { what: "health", method: "GET", path: "/api/v1/health".into(), body: None, expect: [200; 8] },
     ];
     let mut failures = Vec::new();
     for row in &rows {
@@ -302,51 +292,14 @@ async fn every_role_meets_every_endpoint_as_the_rules_say(kind: Kind) {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
     // What the lists hold follows the same rules.
     let ids = |r: crate::Reply| {
-        r.json["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["id"].as_i64().unwrap())
-            .collect::<Vec<_>>()
+        r.json["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect::<Vec<_>>()
     };
-    assert_eq!(
-        ids(t
-            .call(
-                "GET",
-                "/api/v1/problems?status=assigned",
-                Some("liaison_a"),
-                None
-            )
-            .await),
-        vec![a]
-    );
-    assert_eq!(
-        ids(t
-            .call(
-                "GET",
-                "/api/v1/problems?status=assigned",
-                Some("liaison_b"),
-                None
-            )
-            .await),
-        vec![b]
-    );
-    let all = ids(t
-        .call(
-            "GET",
-            "/api/v1/problems?status=assigned",
-            Some("supervisor"),
-            None,
-        )
-        .await);
+    assert_eq!(ids(t.call("GET", "/api/v1/problems?status=assigned", Some("liaison_a"), None).await), vec![a]);
+    assert_eq!(ids(t.call("GET", "/api/v1/problems?status=assigned", Some("liaison_b"), None).await), vec![b]);
+    let all = ids(t.call("GET", "/api/v1/problems?status=assigned", Some("supervisor"), None).await);
     assert!(all.contains(&a) && all.contains(&b));
     t.db.cleanup().await;
 }
@@ -355,76 +308,35 @@ async fn the_public_sees_published_problems_only_and_never_a_reporters_contact(k
     let Some(t) = TestApp::new(kind).await else {
         return;
     };
-    let receipt = t.call("POST", "/api/v1/public/feedback", None, Some(json!({"body": "桥下有积水", "reporter_name": "赵六", "reporter_contact": "13700000000"}))).await;
+    let receipt = t
+        .call(
+            "POST",
+            "/api/v1/public/feedback",
+            None,
+            Some(json!({"body": "桥下有积水", "reporter_name": "赵六", "reporter_contact": "13700000000"})),
+        )
+        .await;
     assert_eq!(receipt.status, 201);
     let code = receipt.json["tracking_code"].as_str().unwrap().to_string();
-    let fb = t
-        .call("GET", "/api/v1/feedback?linked=false", Some("office"), None)
-        .await;
+    let fb = t.call("GET", "/api/v1/feedback?linked=false", Some("office"), None).await;
     let fid = fb.json["items"][0]["id"].as_i64().unwrap();
-    assert_eq!(
-        fb.json["items"][0]["reporter_contact"], "13700000000",
-        "the office handling it sees the contact"
-    );
+    assert_eq!(fb.json["items"][0]["reporter_contact"], "13700000000", "the office handling it sees the contact");
     let r = t.call("POST", "/api/v1/problems", Some("office"), Some(json!({"campaign_id": t.world.campaign.id, "title": "桥下积水", "description": "积水", "channel": "portal", "feedback_ids": [fid]}))).await;
     let id = r.json["id"].as_i64().unwrap();
-    assert!(
-        t.call("GET", "/api/v1/public/problems", None, None)
-            .await
-            .json["items"]
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    assert!(t.call("GET", "/api/v1/public/problems", None, None).await.json["items"].as_array().unwrap().is_empty());
     t.assign(id, t.world.dept_a.id).await;
-    let sup = t
-        .call(
-            "GET",
-            &format!("/api/v1/feedback/{fid}"),
-            Some("supervisor"),
-            None,
-        )
-        .await;
-    assert!(
-        sup.json.get("reporter_contact").is_none(),
-        "supervisors do not handle the report"
-    );
-    let liaison = t
-        .call(
-            "GET",
-            &format!("/api/v1/feedback/{fid}"),
-            Some("liaison_a"),
-            None,
-        )
-        .await;
-    assert_eq!(
-        liaison.json["reporter_contact"], "13700000000",
-        "the lead unit handling it does"
-    );
-    assert_eq!(
-        t.act(id, "office", json!({"action": "publish"}))
-            .await
-            .status,
-        200
-    );
-    for path in [
-        "/api/v1/public/problems".to_string(),
-        format!("/api/v1/public/track/{code}"),
-    ] {
+    let sup = t.call("GET", &format!("/api/v1/feedback/{fid}"), Some("supervisor"), None).await;
+    assert!(sup.json.get("reporter_contact").is_none(), "supervisors do not handle the report");
+    let liaison = t.call("GET", &format!("/api/v1/feedback/{fid}"), Some("liaison_a"), None).await;
+    assert_eq!(liaison.json["reporter_contact"], "13700000000", "the lead unit handling it does");
+    assert_eq!(t.act(id, "office", json!({"action": "publish"})).await.status, 200);
+    for path in ["/api/v1/public/problems".to_string(), format!("/api/v1/public/track/{code}")] {
         let r = t.call("GET", &path, None, None).await;
         assert_eq!(r.status, 200);
         let text = r.json.to_string();
-        assert!(
-            !text.contains("13700000000") && !text.contains("赵六"),
-            "{path}: {text}"
-        );
+        assert!(!text.contains("13700000000") && !text.contains("赵六"), "{path}: {text}");
     }
-    assert_eq!(
-        t.call("GET", "/api/v1/public/track/K7M2-Q9XP-A4TD", None, None)
-            .await
-            .status,
-        404
-    );
+    assert_eq!(t.call("GET", "/api/v1/public/track/K7M2-Q9XP-A4TD", None, None).await.status, 404);
     t.db.cleanup().await;
 }
 

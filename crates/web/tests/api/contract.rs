@@ -30,19 +30,9 @@ async fn a_stale_edit_gets_409_and_the_winners_change_is_kept(kind: Kind) {
             Some(json!({"version": v, "title": "乙改的标题"})),
         )
         .await;
-    assert_eq!(
-        (second.status.as_u16(), second.code()),
-        (409, "stale_version")
-    );
+    assert_eq!((second.status.as_u16(), second.code()), (409, "stale_version"));
     assert_eq!(second.json["error"]["current_version"], v + 1);
-    let now = t
-        .call(
-            "GET",
-            &format!("/api/v1/problems/{id}"),
-            Some("admin"),
-            None,
-        )
-        .await;
+    let now = t.call("GET", &format!("/api/v1/problems/{id}"), Some("admin"), None).await;
     assert_eq!(now.json["title"], "甲改的标题");
     t.db.cleanup().await;
 }
@@ -52,44 +42,23 @@ async fn an_illegal_transition_names_the_state_and_the_allowed_actions(kind: Kin
         return;
     };
     let id = t.problem().await;
-    let r = t
-        .act(id, "admin", json!({"action": "accept", "note": "x"}))
-        .await;
+    let r = t.act(id, "admin", json!({"action": "accept", "note": "x"})).await;
     assert_eq!((r.status.as_u16(), r.code()), (409, "illegal_transition"));
     assert_eq!(r.json["error"]["state"], "new");
-    assert_eq!(
-        r.json["error"]["allowed_actions"],
-        json!(["assign", "dismiss", "merge", "flag", "unflag"])
-    );
-    assert!(
-        r.json["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("待分办")
-    );
+    assert_eq!(r.json["error"]["allowed_actions"], json!(["assign", "dismiss", "merge", "flag", "unflag"]));
+    assert!(r.json["error"]["message"].as_str().unwrap().contains("待分办"));
     let mut req = Request::builder()
         .method("POST")
         .uri(format!("/api/v1/problems/{id}/transitions"))
-        .header(
-            header::AUTHORIZATION,
-            format!("Bearer {}", t.tokens["admin"]),
-        )
+        .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["admin"]))
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9");
     req = req.header("x-test", "1");
     let r = t
-        .send(
-            req.body(Body::from(
-                json!({"action": "accept", "version": t.version(id).await}).to_string(),
-            ))
-            .unwrap(),
-        )
+        .send(req.body(Body::from(json!({"action": "accept", "version": t.version(id).await}).to_string())).unwrap())
         .await;
     assert!(
-        r.json["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("cannot accept a problem that is new"),
+        r.json["error"]["message"].as_str().unwrap().starts_with("cannot accept a problem that is new"),
         "{}",
         r.json
     );
@@ -119,35 +88,18 @@ async fn every_route_is_in_the_openapi_document(kind: Kind) {
     for entry in std::fs::read_dir(&src).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         annotated += text.matches("#[utoipa::path(").count();
-        assert!(
-            !text.contains(".route("),
-            "a route registered outside routes! would be undocumented"
-        );
+        assert!(!text.contains(".route("), "a route registered outside routes! would be undocumented");
     }
     assert_eq!(operations.len(), annotated, "{operations:?}");
     // And every documented operation answers (not the fallback's no_route).
     for (method, path) in &operations {
-        let concrete = path
-            .replace("{id}", "1")
-            .replace("{year}", "2026")
-            .replace("{code}", "K7M2-Q9XP-A4TD");
-        let req = Request::builder()
-            .method(method.as_str())
-            .uri(&concrete)
-            .body(Body::empty())
-            .unwrap();
+        let concrete = path.replace("{id}", "1").replace("{year}", "2026").replace("{code}", "K7M2-Q9XP-A4TD");
+        let req = Request::builder().method(method.as_str()).uri(&concrete).body(Body::empty()).unwrap();
         let r = t.send(req).await;
         assert_ne!(r.code(), "no_route", "{method} {path}");
     }
-    assert_eq!(
-        t.call("GET", "/api/v1/nowhere", None, None).await.code(),
-        "no_route"
-    );
-    for key in [
-        "/api/v1/problems/{id}/transitions",
-        "/api/v1/problems",
-        "/api/v1/public/feedback",
-    ] {
+    assert_eq!(t.call("GET", "/api/v1/nowhere", None, None).await.code(), "no_route");
+    for key in ["/api/v1/problems/{id}/transitions", "/api/v1/problems", "/api/v1/public/feedback"] {
         assert!(paths.contains_key(key), "{key}");
     }
     t.db.cleanup().await;
@@ -166,42 +118,17 @@ async fn sessions_use_safe_cookies_and_responses_carry_security_headers(kind: Ki
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
-    let cookie = r
-        .headers
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
+    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
     let session = cookie.split(';').next().unwrap().to_string();
     let me = t
-        .send(
-            Request::builder()
-                .uri("/api/v1/me")
-                .header(header::COOKIE, &session)
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .send(Request::builder().uri("/api/v1/me").header(header::COOKIE, &session).body(Body::empty()).unwrap())
         .await;
     assert_eq!(me.json["username"], "office");
-    for (name, value) in [
-        ("x-content-type-options", "nosniff"),
-        ("x-frame-options", "DENY"),
-    ] {
+    for (name, value) in [("x-content-type-options", "nosniff"), ("x-frame-options", "DENY")] {
         assert_eq!(me.headers.get(name).unwrap(), value);
     }
-    assert!(
-        me.headers
-            .get("content-security-policy")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("frame-ancestors 'none'")
-    );
+    assert!(me.headers.get("content-security-policy").unwrap().to_str().unwrap().contains("frame-ancestors 'none'"));
     let out = t
         .send(
             Request::builder()
@@ -214,27 +141,13 @@ async fn sessions_use_safe_cookies_and_responses_carry_security_headers(kind: Ki
         .await;
     assert_eq!(out.status, 204);
     let me = t
-        .send(
-            Request::builder()
-                .uri("/api/v1/me")
-                .header(header::COOKIE, &session)
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .send(Request::builder().uri("/api/v1/me").header(header::COOKIE, &session).body(Body::empty()).unwrap())
         .await;
     assert_eq!((me.status.as_u16(), me.code()), (401, "unauthenticated"));
     let wrong = t
-        .call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"username": "office", "password": "not the password"})),
-        )
+        .call("POST", "/api/v1/auth/login", None, Some(json!({"username": "office", "password": "not the password"})))
         .await;
-    assert_eq!(
-        (wrong.status.as_u16(), wrong.code()),
-        (401, "unauthenticated")
-    );
+    assert_eq!((wrong.status.as_u16(), wrong.code()), (401, "unauthenticated"));
     let bad_token = t
         .send(
             Request::builder()
@@ -263,59 +176,48 @@ async fn the_whole_loop_runs_over_http(kind: Kind) {
         .await;
     let code = receipt.json["tracking_code"].as_str().unwrap().to_string();
     let key = receipt.json["rating_key"].as_str().unwrap().to_string();
-    let fid = t
-        .call("GET", "/api/v1/feedback?linked=false", Some("office"), None)
-        .await
-        .json["items"][0]["id"]
+    let fid = t.call("GET", "/api/v1/feedback?linked=false", Some("office"), None).await.json["items"][0]["id"]
         .as_i64()
         .unwrap();
     let p = t.call("POST", "/api/v1/problems", Some("office"), Some(json!({"campaign_id": w.campaign.id, "title": "垃圾清运不及时", "description": "垃圾", "channel": "portal", "feedback_ids": [fid]}))).await;
     let id = p.json["id"].as_i64().unwrap();
     t.assign(id, w.dept_a.id).await;
     let steps = [
-        (
-            "liaison_a",
-            json!({"action": "submit", "report": "已清运", "no_evidence_reason": "日常保洁"}),
-        ),
+        ("liaison_a", json!({"action": "submit", "report": "已清运", "no_evidence_reason": "日常保洁"})),
         ("leader_a", json!({"action": "approve"})),
-        (
-            "supervisor",
-            json!({"action": "send_back", "reason": "请补充照片"}),
-        ),
-        (
-            "liaison_a",
-            json!({"action": "submit", "report": "已清运并建立台账", "no_evidence_reason": "日常保洁"}),
-        ),
+        ("supervisor", json!({"action": "send_back", "reason": "请补充照片"})),
+        ("liaison_a", json!({"action": "submit", "report": "已清运并建立台账", "no_evidence_reason": "日常保洁"})),
         ("leader_a", json!({"action": "approve"})),
-        (
-            "supervisor",
-            json!({"action": "accept", "note": "整改到位"}),
-        ),
+        ("supervisor", json!({"action": "accept", "note": "整改到位"})),
         ("office", json!({"action": "publish"})),
     ];
     for (who, body) in steps {
         let r = t.act(id, who, body.clone()).await;
         assert_eq!(r.status, 200, "{who} {body}: {}", r.json);
     }
-    let rated = t.call("POST", "/api/v1/public/ratings", None, Some(json!({"tracking_code": code, "rating_key": key, "solved": false, "satisfaction": "dissatisfied"}))).await;
-    assert_eq!(rated.status, 200, "{}", rated.json);
-    let wrong_key = t.call("POST", "/api/v1/public/ratings", None, Some(json!({"tracking_code": code, "rating_key": "zgk_wrong", "solved": true, "satisfaction": "satisfied"}))).await;
-    assert_eq!(wrong_key.status, 403);
-    let p = t
+    let rated = t
         .call(
-            "GET",
-            &format!("/api/v1/problems/{id}"),
-            Some("office"),
+            "POST",
+            "/api/v1/public/ratings",
             None,
+            Some(json!({"tracking_code": code, "rating_key": key, "solved": false, "satisfaction": "dissatisfied"})),
         )
         .await;
-    assert_eq!(
-        (p.json["status"].as_str(), p.json["reopen_count"].as_i64()),
-        (Some("assigned"), Some(1))
-    );
-    let verify = t
-        .call("GET", "/api/v1/audit/verify", Some("admin"), None)
+    assert_eq!(rated.status, 200, "{}", rated.json);
+    let wrong_key = t
+        .call(
+            "POST",
+            "/api/v1/public/ratings",
+            None,
+            Some(
+                json!({"tracking_code": code, "rating_key": "zgk_wrong", "solved": true, "satisfaction": "satisfied"}),
+            ),
+        )
         .await;
+    assert_eq!(wrong_key.status, 403);
+    let p = t.call("GET", &format!("/api/v1/problems/{id}"), Some("office"), None).await;
+    assert_eq!((p.json["status"].as_str(), p.json["reopen_count"].as_i64()), (Some("assigned"), Some(1)));
+    let verify = t.call("GET", "/api/v1/audit/verify", Some("admin"), None).await;
     assert!(verify.json["first_bad"].is_null());
     t.db.cleanup().await;
 }
@@ -340,11 +242,7 @@ async fn cached_lists_show_every_write_on_this_node_and_the_others(kind: Kind) {
     assert_eq!(count(t.call("GET", path, Some("office"), None).await), 1);
     // A write through another node on the same database shows too (the test window is zero: a
     // real node sees it within `read_cache_ms`).
-    let other = app::App::new(
-        t.db.app.db.clone(),
-        t.db.clock.clone(),
-        app::testkit::test_settings(t.db.dir.path()),
-    );
+    let other = app::App::new(t.db.app.db.clone(), t.db.clock.clone(), app::testkit::test_settings(t.db.dir.path()));
     let office = t.world.office.clone();
     let g_before = t.db.app.generation().await.unwrap();
     other
@@ -367,33 +265,15 @@ async fn cached_lists_show_every_write_on_this_node_and_the_others(kind: Kind) {
         .await
         .unwrap();
     let g_after = t.db.app.generation().await.unwrap();
-    assert!(
-        g_after > g_before,
-        "the other node's write moved the generation"
-    );
+    assert!(g_after > g_before, "the other node's write moved the generation");
     assert_eq!(count(t.call("GET", path, Some("office"), None).await), 2);
     // Each caller gets their own page: the liaison sees none of them.
     assert_eq!(count(t.call("GET", path, Some("liaison_a"), None).await), 0);
     // A revoked token stops working at once on this node.
-    let tokens = t
-        .call("GET", "/api/v1/tokens", Some("viewer_a"), None)
-        .await;
+    let tokens = t.call("GET", "/api/v1/tokens", Some("viewer_a"), None).await;
     let id = tokens.json[0]["id"].as_i64().unwrap();
-    assert_eq!(
-        t.call(
-            "DELETE",
-            &format!("/api/v1/tokens/{id}"),
-            Some("viewer_a"),
-            None
-        )
-        .await
-        .status,
-        204
-    );
-    assert_eq!(
-        t.call("GET", path, Some("viewer_a"), None).await.status,
-        401
-    );
+    assert_eq!(t.call("DELETE", &format!("/api/v1/tokens/{id}"), Some("viewer_a"), None).await.status, 204);
+    assert_eq!(t.call("GET", path, Some("viewer_a"), None).await.status, 401);
     t.db.cleanup().await;
 }
 
@@ -401,19 +281,13 @@ async fn a_node_with_a_long_cache_window_still_sees_its_own_writes_at_once(kind:
     let Some(t) = TestApp::new(kind).await else {
         return;
     };
-    let settings = app::Settings {
-        read_cache_ms: 60_000,
-        ..app::testkit::test_settings(t.db.dir.path())
-    };
+    let settings = app::Settings { read_cache_ms: 60_000, ..app::testkit::test_settings(t.db.dir.path()) };
     let node = app::App::new(t.db.app.db.clone(), t.db.clock.clone(), settings);
     let router = zhenggai_web::router(zhenggai_web::AppState::new(node, Default::default()));
     let list = || {
         let req = Request::builder()
             .uri("/api/v1/problems")
-            .header(
-                header::AUTHORIZATION,
-                format!("Bearer {}", t.tokens["office"]),
-            )
+            .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["office"]))
             .body(Body::empty())
             .unwrap();
         let router = router.clone();
@@ -422,10 +296,7 @@ async fn a_node_with_a_long_cache_window_still_sees_its_own_writes_at_once(kind:
             use tower::ServiceExt;
             let res = router.oneshot(req).await.unwrap();
             let body = res.into_body().collect().await.unwrap().to_bytes();
-            serde_json::from_slice::<serde_json::Value>(&body).unwrap()["items"]
-                .as_array()
-                .unwrap()
-                .len()
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()["items"].as_array().unwrap().len()
         }
     };
     assert_eq!(list().await, 0);

@@ -18,10 +18,7 @@ async fn bad_input_is_refused_with_a_code_and_writes_nothing(kind: Kind) {
         Request::builder()
             .method(method)
             .uri(path)
-            .header(
-                header::AUTHORIZATION,
-                format!("Bearer {}", t.tokens["office"]),
-            )
+            .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["office"]))
             .header(header::CONTENT_TYPE, content_type)
             .body(Body::from(body.to_string()))
             .unwrap()
@@ -76,44 +73,25 @@ async fn bad_input_is_refused_with_a_code_and_writes_nothing(kind: Kind) {
     for (what, r, status, code) in &cases {
         let message = r.json["error"]["message"].as_str().unwrap_or("");
         if r.status.as_u16() != *status || r.code() != *code || message.is_empty() {
-            failures.push(format!(
-                "{what}: expected {status} {code}, got {} {}",
-                r.status, r.json
-            ));
+            failures.push(format!("{what}: expected {status} {code}, got {} {}", r.status, r.json));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(t.audit_rows().await, rows_before, "nothing was written");
     assert_eq!(t.version(id).await, version_before);
-    let list = t
-        .call("GET", "/api/v1/problems?limit=200", Some("office"), None)
-        .await;
-    assert_eq!(
-        list.json["items"].as_array().unwrap().len(),
-        1,
-        "no problem was created"
-    );
+    let list = t.call("GET", "/api/v1/problems?limit=200", Some("office"), None).await;
+    assert_eq!(list.json["items"].as_array().unwrap().len(), 1, "no problem was created");
     t.db.cleanup().await;
 }
 
 async fn a_body_over_the_limit_is_refused_before_it_is_read(kind: Kind) {
-    let config = web::WebConfig {
-        max_json_bytes: 64 * 1024,
-        ..Default::default()
-    };
+    let config = web::WebConfig { max_json_bytes: 64 * 1024, ..Default::default() };
     let Some(t) = TestApp::with_config(kind, config).await else {
         return;
     };
     let big = json!({"channel": "hotline", "body": "字".repeat(40_000)});
-    let r = t
-        .call("POST", "/api/v1/feedback", Some("office"), Some(big))
-        .await;
-    assert_eq!(
-        (r.status.as_u16(), r.code()),
-        (413, "payload_too_large"),
-        "{}",
-        r.json
-    );
+    let r = t.call("POST", "/api/v1/feedback", Some("office"), Some(big)).await;
+    assert_eq!((r.status.as_u16(), r.code()), (413, "payload_too_large"), "{}", r.json);
     t.db.cleanup().await;
 }
 
@@ -127,36 +105,21 @@ async fn uploads_are_checked_by_content_and_size(kind: Kind) {
         Request::builder()
             .method("POST")
             .uri(format!("/api/v1/problems/{id}/evidence?file_name={}", name))
-            .header(
-                header::AUTHORIZATION,
-                format!("Bearer {}", t.tokens["liaison_a"]),
-            )
+            .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["liaison_a"]))
             .header(header::CONTENT_TYPE, "application/octet-stream")
             .body(Body::from(bytes))
             .unwrap()
     };
     let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
     let r = t.send(upload("photo.pdf", png.clone())).await;
-    assert_eq!(
-        (r.status.as_u16(), r.code()),
-        (422, "file_type_mismatch"),
-        "{}",
-        r.json
-    );
-    let r = t
-        .send(upload("run.png", b"MZ\x90\x00 not an image".to_vec()))
-        .await;
-    assert_eq!(
-        (r.status.as_u16(), r.code()),
-        (422, "unsupported_file_type")
-    );
+    assert_eq!((r.status.as_u16(), r.code()), (422, "file_type_mismatch"), "{}", r.json);
+    let r = t.send(upload("run.png", b"MZ\x90\x00 not an image".to_vec())).await;
+    assert_eq!((r.status.as_u16(), r.code()), (422, "unsupported_file_type"));
     let mut huge = png.clone();
     huge.resize(21 * 1024 * 1024, 0);
     let r = t.send(upload("huge.png", huge)).await;
     assert_eq!((r.status.as_u16(), r.code()), (413, "file_too_large"));
-    let stored = std::fs::read_dir(t.db.dir.path().join("files"))
-        .map(|d| d.count())
-        .unwrap_or(0);
+    let stored = std::fs::read_dir(t.db.dir.path().join("files")).map(|d| d.count()).unwrap_or(0);
     assert_eq!(stored, 0, "nothing refused was stored");
     let r = t.send(upload("photo.png", png)).await;
     assert_eq!(r.status.as_u16(), 201, "{}", r.json);

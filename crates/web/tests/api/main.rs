@@ -79,33 +79,17 @@ impl TestApp {
             tokens.insert(u.username.clone(), secret);
         }
         let router = web::router(web::AppState::new(db.app.clone(), config));
-        Some(Self {
-            db,
-            world,
-            router,
-            tokens,
-        })
+        Some(Self { db, world, router, tokens })
     }
 
     /// Sends a request as `who` (a world username, or `None` for the public).
-    pub async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        who: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
+    pub async fn call(&self, method: &str, path: &str, who: Option<&str>, body: Option<Value>) -> Reply {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(who) = who {
-            req = req.header(
-                header::AUTHORIZATION,
-                format!("Bearer {}", self.tokens[who]),
-            );
+            req = req.header(header::AUTHORIZATION, format!("Bearer {}", self.tokens[who]));
         }
         let req = match body {
-            Some(b) => req
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(b.to_string())),
+            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
             None => req.body(Body::empty()),
         }
         .unwrap();
@@ -118,11 +102,7 @@ impl TestApp {
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            json,
-        }
+        Reply { status, headers, json }
     }
 
     /// Creates a problem as the office and returns its id.
@@ -146,28 +126,13 @@ impl TestApp {
     }
 
     pub async fn version(&self, id: i64) -> i64 {
-        self.call(
-            "GET",
-            &format!("/api/v1/problems/{id}"),
-            Some("admin"),
-            None,
-        )
-        .await
-        .json["version"]
-            .as_i64()
-            .unwrap()
+        self.call("GET", &format!("/api/v1/problems/{id}"), Some("admin"), None).await.json["version"].as_i64().unwrap()
     }
 
     /// Takes a transition as `who` with the current version.
     pub async fn act(&self, id: i64, who: &str, mut body: Value) -> Reply {
         body["version"] = json!(self.version(id).await);
-        self.call(
-            "POST",
-            &format!("/api/v1/problems/{id}/transitions"),
-            Some(who),
-            Some(body),
-        )
-        .await
+        self.call("POST", &format!("/api/v1/problems/{id}/transitions"), Some(who), Some(body)).await
     }
 
     /// Assigns a problem to a unit (deadline from the category's limit); department A's problems
@@ -182,10 +147,6 @@ impl TestApp {
     }
 
     pub async fn audit_rows(&self) -> i64 {
-        self.call("GET", "/api/v1/audit/verify", Some("admin"), None)
-            .await
-            .json["rows_checked"]
-            .as_i64()
-            .unwrap()
+        self.call("GET", "/api/v1/audit/verify", Some("admin"), None).await.json["rows_checked"].as_i64().unwrap()
     }
 }

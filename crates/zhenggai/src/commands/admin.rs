@@ -9,26 +9,15 @@ use domain::{UnitId, UserId};
 use std::process::ExitCode;
 
 pub(crate) async fn user(app: &App, cmd: UserCommand) -> Result<ExitCode> {
-    let UserCommand::Add {
-        username,
-        role,
-        unit,
-        display_name,
-    } = cmd;
+    let UserCommand::Add { username, role, unit, display_name } = cmd;
     let system = Actor::System("cli");
     let units = all_units(app).await?;
     let unit_id = match find_unit(&units, &unit) {
         Some(u) => u,
         None if units.is_empty() => {
             // A fresh install: the first unit named becomes the root of the tree.
-            let root = app
-                .create_unit(&system, None, &unit, None)
-                .await
-                .map_err(say)?;
-            println!(
-                "已创建根单位 created the root unit “{}” (id {})",
-                root.name, root.id
-            );
+            let root = app.create_unit(&system, None, &unit, None).await.map_err(say)?;
+            println!("已创建根单位 created the root unit “{}” (id {})", root.name, root.id);
             root.id
         }
         None => {
@@ -38,13 +27,7 @@ pub(crate) async fn user(app: &App, cmd: UserCommand) -> Result<ExitCode> {
     };
     let (password, generated) = match std::env::var("ZHENGGAI_PASSWORD") {
         Ok(p) if !p.is_empty() => (p, false),
-        _ => (
-            app::secrets::new_secret("")?
-                .chars()
-                .take(16)
-                .collect::<String>(),
-            true,
-        ),
+        _ => (app::secrets::new_secret("")?.chars().take(16).collect::<String>(), true),
     };
     let input = app::users::NewUserInput {
         username: username.clone(),
@@ -54,10 +37,7 @@ pub(crate) async fn user(app: &App, cmd: UserCommand) -> Result<ExitCode> {
         password: password.clone(),
     };
     let user = app.create_user(&system, &input).await.map_err(say)?;
-    println!(
-        "已添加用户 added user {} ({}, {})",
-        user.username, user.role, user.unit.name
-    );
+    println!("已添加用户 added user {} ({}, {})", user.username, user.role, user.unit.name);
     if generated {
         println!("初始密码 initial password: {password}");
     }
@@ -66,9 +46,7 @@ pub(crate) async fn user(app: &App, cmd: UserCommand) -> Result<ExitCode> {
 
 async fn all_units(app: &App) -> Result<Vec<store::units::UnitRow>> {
     let mut pooled = app.db.acquire().await.map_err(say)?;
-    store::units::list_units(&mut pooled.conn())
-        .await
-        .map_err(say)
+    store::units::list_units(&mut pooled.conn()).await.map_err(say)
 }
 
 fn find_unit(units: &[store::units::UnitRow], key: &str) -> Option<i64> {
@@ -81,47 +59,22 @@ fn find_unit(units: &[store::units::UnitRow], key: &str) -> Option<i64> {
 
 pub(crate) async fn unit(app: &App, cmd: UnitCommand) -> Result<ExitCode> {
     let UnitCommand::Import { file } = cmd;
-    let text = std::fs::read_to_string(&file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
-    let created = app
-        .import_units(&Actor::System("cli"), text.trim_start_matches('\u{feff}'))
-        .await
-        .map_err(say)?;
-    println!(
-        "已导入 {} 个单位 imported {} units",
-        created.len(),
-        created.len()
-    );
+    let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let created = app.import_units(&Actor::System("cli"), text.trim_start_matches('\u{feff}')).await.map_err(say)?;
+    println!("已导入 {} 个单位 imported {} units", created.len(), created.len());
     Ok(ExitCode::SUCCESS)
 }
 
 pub(crate) async fn token(app: &App, cmd: TokenCommand) -> Result<ExitCode> {
-    let TokenCommand::Create {
-        user,
-        name,
-        scope,
-        days,
-    } = cmd;
+    let TokenCommand::Create { user, name, scope, days } = cmd;
     let scope = TokenScope::parse(&scope).map_err(say)?;
     let row = {
         let mut pooled = app.db.acquire().await.map_err(say)?;
-        store::users::find_user_by_username(&mut pooled.conn(), &user.to_lowercase())
-            .await
-            .map_err(say)?
+        store::users::find_user_by_username(&mut pooled.conn(), &user.to_lowercase()).await.map_err(say)?
     };
-    let Some(row) = row else {
-        bail!("unknown user \"{user}\"")
-    };
-    let (_, secret) = app
-        .create_token(
-            &Actor::System("cli"),
-            UserId::new(row.id),
-            &name,
-            scope,
-            days,
-        )
-        .await
-        .map_err(say)?;
+    let Some(row) = row else { bail!("unknown user \"{user}\"") };
+    let (_, secret) =
+        app.create_token(&Actor::System("cli"), UserId::new(row.id), &name, scope, days).await.map_err(say)?;
     // The token alone on stdout, so that scripts can capture it.
     println!("{secret}");
     let _ = UnitId::new(row.unit_id);
@@ -132,17 +85,11 @@ pub(crate) async fn verify(app: &App) -> Result<ExitCode> {
     let report = app.verify_audit().await.map_err(say)?;
     match &report.first_bad {
         None => {
-            println!(
-                "审计日志完好 audit log intact: {} rows checked",
-                report.rows_checked
-            );
+            println!("审计日志完好 audit log intact: {} rows checked", report.rows_checked);
             Ok(ExitCode::SUCCESS)
         }
         Some(bad) => {
-            println!(
-                "审计日志被篡改 audit log broken at row {}: {}",
-                bad.seq, bad.reason
-            );
+            println!("审计日志被篡改 audit log broken at row {}: {}", bad.seq, bad.reason);
             Ok(ExitCode::from(1))
         }
     }

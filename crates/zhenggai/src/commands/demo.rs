@@ -38,11 +38,7 @@ fn prepare_sqlite_dir(config: &Config) -> Result<()> {
 
 async fn ensure_empty(app: &app::App) -> Result<()> {
     let mut pooled = app.db.acquire().await.map_err(say)?;
-    if store::units::count_units(&mut pooled.conn())
-        .await
-        .map_err(say)?
-        > 0
-    {
+    if store::units::count_units(&mut pooled.conn()).await.map_err(say)? > 0 {
         bail!("the database already holds data; the demo needs an empty one (nothing was changed)");
     }
     Ok(())
@@ -68,11 +64,7 @@ pub(crate) async fn demo(config: &Config, args: &DemoArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let spec = app::generate::DemoSpec {
-        feedback: args.feedback,
-        problems: args.problems,
-        ..Default::default()
-    };
+    let spec = app::generate::DemoSpec { feedback: args.feedback, problems: args.problems, ..Default::default() };
     let real_count = real.as_ref().map(Vec::len);
     let logins = app::generate::demo(&app, &spec, real).await.map_err(say)?;
     println!(
@@ -83,13 +75,7 @@ pub(crate) async fn demo(config: &Config, args: &DemoArgs) -> Result<ExitCode> {
     );
     println!("登录账号 logins (password):");
     for l in &logins {
-        println!(
-            "  {:<12} {:<28} {} / {}",
-            l.username,
-            l.password,
-            l.role.label_zh(),
-            l.unit
-        );
+        println!("  {:<12} {:<28} {} / {}", l.username, l.password, l.role.label_zh(), l.unit);
     }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
@@ -101,17 +87,11 @@ pub(crate) async fn generate(config: &Config, args: &GenerateArgs) -> Result<Exi
     let started = Instant::now();
     let app = super::open(config).await?;
     ensure_empty(&app).await?;
-    let spec = app::generate::BulkSpec {
-        problems: args.problems,
-        feedback: args.feedback,
-        seed: args.seed,
-    };
+    let spec = app::generate::BulkSpec { problems: args.problems, feedback: args.feedback, seed: args.seed };
     let progress = |done: usize, total: usize| {
         eprint!("\r生成中 generating: {done}/{total}");
     };
-    let logins = app::generate::bulk(&app, &spec, &progress)
-        .await
-        .map_err(say)?;
+    let logins = app::generate::bulk(&app, &spec, &progress).await.map_err(say)?;
     eprintln!();
     println!(
         "已生成 generated {} problems and {} feedback in {:.1}s",

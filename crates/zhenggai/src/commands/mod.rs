@@ -23,10 +23,7 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(_) => serve::serve(&config, open(&config).await?).await,
         Command::Migrate => {
             open(&config).await?;
-            println!(
-                "数据库已是最新 database is up to date: {}",
-                config.redacted_url()
-            );
+            println!("数据库已是最新 database is up to date: {}", config.redacted_url());
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo(args) => demo::demo(&config, &args).await,
@@ -43,21 +40,13 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
 /// Opens the configured database (creating the data directory for SQLite) and migrates it.
 pub(crate) async fn open(config: &Config) -> Result<app::App> {
     if config.is_sqlite() {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| {
-            format!(
-                "cannot create the data directory {}",
-                config.data_dir.display()
-            )
-        })?;
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
     }
-    app::App::open(
-        &config.database_url,
-        Arc::new(SystemClock),
-        config.settings(),
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{} ({})", e.message().zh, e.message().en))
-    .with_context(|| format!("cannot open the database {}", config.redacted_url()))
+    app::App::open(&config.database_url, Arc::new(SystemClock), config.settings())
+        .await
+        .map_err(|e| anyhow::anyhow!("{} ({})", e.message().zh, e.message().en))
+        .with_context(|| format!("cannot open the database {}", config.redacted_url()))
 }
 
 /// A domain error as a one-line message in both languages.

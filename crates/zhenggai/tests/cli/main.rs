@@ -9,19 +9,11 @@ use chrono::NaiveDate;
 use std::process::{Command, Output};
 
 fn zhenggai(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zhenggai"))
-        .args(args)
-        .env("RUST_LOG", "error")
-        .output()
-        .expect("run zhenggai")
+    Command::new(env!("CARGO_BIN_EXE_zhenggai")).args(args).env("RUST_LOG", "error").output().expect("run zhenggai")
 }
 
 fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 macro_rules! both {
@@ -47,33 +39,22 @@ async fn audit_verify_exits_nonzero_and_names_the_tampered_row(kind: Kind) {
     let ok = zhenggai(&["--database-url", &db.url, "audit", "verify"]);
     assert!(ok.status.success(), "{}", text(&ok));
     assert!(text(&ok).contains("rows checked"));
-    db.raw("update audit_log set after_json = '{\"forged\":true}' where seq = 4")
-        .await;
+    db.raw("update audit_log set after_json = '{\"forged\":true}' where seq = 4").await;
     let bad = zhenggai(&["--database-url", &db.url, "audit", "verify"]);
     assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
     assert!(text(&bad).contains("row 4"), "{}", text(&bad));
     db.raw("delete from audit_log where seq = 4").await;
     let bad = zhenggai(&["--database-url", &db.url, "audit", "verify"]);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(
-        text(&bad).contains("row 4") && text(&bad).contains("missing"),
-        "{}",
-        text(&bad)
-    );
+    assert!(text(&bad).contains("row 4") && text(&bad).contains("missing"), "{}", text(&bad));
     db.cleanup().await;
 }
 
 /// A fresh PostgreSQL database (not a schema: pg_dump and pg_restore work on databases).
 async fn fresh_pg_database() -> Option<(String, String)> {
     let admin = store::Db::connect(&pg_url()).await.ok()?;
-    let name = format!(
-        "zgt_cli_{}",
-        std::process::id() as u64 * 1000 + u64::from(rand_suffix())
-    );
-    admin
-        .execute_raw(format!("create database {name}"))
-        .await
-        .ok()?;
+    let name = format!("zgt_cli_{}", std::process::id() as u64 * 1000 + u64::from(rand_suffix()));
+    admin.execute_raw(format!("create database {name}")).await.ok()?;
     admin.close().await;
     let base = pg_url();
     let url = match base.rfind('/') {
@@ -84,17 +65,12 @@ async fn fresh_pg_database() -> Option<(String, String)> {
 }
 
 fn rand_suffix() -> u16 {
-    std::time::SystemTime::UNIX_EPOCH
-        .elapsed()
-        .map(|d| (d.subsec_nanos() % 1000) as u16)
-        .unwrap_or(0)
+    std::time::SystemTime::UNIX_EPOCH.elapsed().map(|d| (d.subsec_nanos() % 1000) as u16).unwrap_or(0)
 }
 
 async fn drop_pg_database(name: &str) {
     if let Ok(admin) = store::Db::connect(&pg_url()).await {
-        let _ = admin
-            .execute_raw(format!("drop database if exists {name} with (force)"))
-            .await;
+        let _ = admin.execute_raw(format!("drop database if exists {name} with (force)")).await;
         admin.close().await;
     }
 }
@@ -104,16 +80,11 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
     let (source_url, target_url, dbs) = match kind {
         Kind::Sqlite => (
             format!("sqlite://{}", dir.path().join("live.db").display()),
-            format!(
-                "sqlite://{}",
-                dir.path().join("restored/zhenggai.db").display()
-            ),
+            format!("sqlite://{}", dir.path().join("restored/zhenggai.db").display()),
             vec![],
         ),
         Kind::Postgres => {
-            let (Some((a, a_url)), Some((b, b_url))) =
-                (fresh_pg_database().await, fresh_pg_database().await)
-            else {
+            let (Some((a, a_url)), Some((b, b_url))) = (fresh_pg_database().await, fresh_pg_database().await) else {
                 if std::env::var("CI").is_ok_and(|v| v == "true") {
                     panic!("PostgreSQL at {} is required under CI=true", pg_url());
                 }
@@ -123,9 +94,8 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
             (a_url, b_url, vec![a, b])
         }
     };
-    let clock = std::sync::Arc::new(domain::FixedClock::at_china_morning(
-        NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-    ));
+    let clock =
+        std::sync::Arc::new(domain::FixedClock::at_china_morning(NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()));
     let settings = app::testkit::test_settings(&dir.path().join("files"));
     let live = app::App::open(&source_url, clock, settings).await.unwrap();
     let world = World::new(&live).await;
@@ -162,9 +132,7 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
                     lead_unit_id: Some(unit),
                     ..Default::default()
                 };
-                live.transition(&office, domain::ProblemId::new(p.summary.id), &t)
-                    .await
-                    .unwrap();
+                live.transition(&office, domain::ProblemId::new(p.summary.id), &t).await.unwrap();
                 n += 1;
             }
             n
@@ -174,15 +142,7 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
     let backup = dir.path().join("backup.bin");
     let out = tokio::task::spawn_blocking({
         let (url, backup) = (source_url.clone(), backup.clone());
-        move || {
-            zhenggai(&[
-                "--database-url",
-                &url,
-                "backup",
-                "--output",
-                backup.to_str().unwrap(),
-            ])
-        }
+        move || zhenggai(&["--database-url", &url, "backup", "--output", backup.to_str().unwrap()])
     })
     .await
     .unwrap();
@@ -191,17 +151,8 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
     let written = writer.await.unwrap();
     assert!(out.status.success(), "{}", text(&out));
     assert!(written > 0, "the write loop ran");
-    let again = zhenggai(&[
-        "--database-url",
-        &source_url,
-        "backup",
-        "--output",
-        backup.to_str().unwrap(),
-    ]);
-    assert!(
-        !again.status.success() && text(&again).contains("already exists"),
-        "a backup is never overwritten"
-    );
+    let again = zhenggai(&["--database-url", &source_url, "backup", "--output", backup.to_str().unwrap()]);
+    assert!(!again.status.success() && text(&again).contains("already exists"), "a backup is never overwritten");
     let restored = zhenggai(&[
         "--data-dir",
         dir.path().join("restored").to_str().unwrap(),
@@ -218,19 +169,10 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
     if kind == Kind::Sqlite {
         let damaged = dir.path().join("damaged.db");
         std::fs::write(&damaged, b"this is not a database").unwrap();
-        let r = zhenggai(&[
-            "--database-url",
-            &target_url,
-            "restore",
-            "--force",
-            "--input",
-            damaged.to_str().unwrap(),
-        ]);
+        let r = zhenggai(&["--database-url", &target_url, "restore", "--force", "--input", damaged.to_str().unwrap()]);
         assert!(!r.status.success());
         assert!(
-            zhenggai(&["--database-url", &target_url, "audit", "verify"])
-                .status
-                .success(),
+            zhenggai(&["--database-url", &target_url, "audit", "verify"]).status.success(),
             "the restored database is untouched"
         );
     }
@@ -244,10 +186,7 @@ async fn demo_builds_an_install_that_verifies(kind: Kind) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("demo");
     let (url, db) = match kind {
-        Kind::Sqlite => (
-            format!("sqlite://{}", data.join("zhenggai.db").display()),
-            None,
-        ),
+        Kind::Sqlite => (format!("sqlite://{}", data.join("zhenggai.db").display()), None),
         Kind::Postgres => match fresh_pg_database().await {
             Some((name, url)) => (url, Some(name)),
             None => {
@@ -276,11 +215,7 @@ async fn demo_builds_an_install_that_verifies(kind: Kind) {
     for login in ["admin", "office", "supervisor", "liaison", "viewer"] {
         assert!(printed.contains(login), "{printed}");
     }
-    assert!(
-        zhenggai(&["--database-url", &url, "audit", "verify"])
-            .status
-            .success()
-    );
+    assert!(zhenggai(&["--database-url", &url, "audit", "verify"]).status.success());
     if kind == Kind::Sqlite {
         // A second demo wipes only what the first one made.
         assert!(zhenggai(&args).status.success());
@@ -289,10 +224,7 @@ async fn demo_builds_an_install_that_verifies(kind: Kind) {
         std::fs::write(other.join("zhenggai.db"), b"precious").unwrap();
         let refused = zhenggai(&["--data-dir", other.to_str().unwrap(), "demo", "--no-serve"]);
         assert!(!refused.status.success());
-        assert_eq!(
-            std::fs::read(other.join("zhenggai.db")).unwrap(),
-            b"precious"
-        );
+        assert_eq!(std::fs::read(other.join("zhenggai.db")).unwrap(), b"precious");
     }
     if let Some(name) = db {
         drop_pg_database(&name).await;
@@ -304,10 +236,7 @@ async fn the_demo_loads_real_messages_from_a_csv() {
     let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/citizen-messages/tipdm2020-c/附件3.csv");
     if !csv.exists() {
-        eprintln!(
-            "skipping: {} is absent (the real data set is not in this checkout)",
-            csv.display()
-        );
+        eprintln!("skipping: {} is absent (the real data set is not in this checkout)", csv.display());
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -339,24 +268,12 @@ async fn the_demo_loads_real_messages_from_a_csv() {
 fn bad_configuration_gets_a_clear_error() {
     let out = zhenggai(&["--database-url", "mysql://nope", "migrate"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out).contains("sqlite://") && text(&out).contains("postgres://"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("sqlite://") && text(&out).contains("postgres://"), "{}", text(&out));
     let out = zhenggai(&["serve", "--listen", "not-an-address"]);
     assert!(text(&out).contains("--listen"), "{}", text(&out));
-    let out = zhenggai(&[
-        "--database-url",
-        "postgres://u:secret@127.0.0.1:1/x",
-        "migrate",
-    ]);
+    let out = zhenggai(&["--database-url", "postgres://u:secret@127.0.0.1:1/x", "migrate"]);
     assert!(!out.status.success());
-    assert!(
-        !text(&out).contains("secret"),
-        "passwords never print: {}",
-        text(&out)
-    );
+    assert!(!text(&out).contains("secret"), "passwords never print: {}", text(&out));
 }
 
 both!(
