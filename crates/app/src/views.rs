@@ -434,4 +434,39 @@ pub struct ProblemDetail {
     pub allowed_actions: Vec<String>,
     /// Set when the deadline falls in a year the holiday calendar does not cover.
     pub calendar_warnings: Vec<CalendarWarning>,
+    /// The four clocks of the category's time limits, in working days from `received_on`.
+    pub clocks: Clocks,
+}
+
+/// 办理时限: when each step was due and when it was done.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Clocks {
+    /// 签收: the lead unit took the problem on (assigned).
+    pub sign_for: Clock,
+    /// 响应: the first measure, note or report.
+    pub first_response: Clock,
+    /// 办结: signed off.
+    pub completion: Clock,
+    /// 回访: the reporter called back, counted from the sign-off.
+    pub callback: Clock,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Clock {
+    /// None for the callback until the problem is closed.
+    pub due: Option<NaiveDate>,
+    pub done_at: Option<DateTime<Utc>>,
+    /// Done after the due date, or not done and past it.
+    pub late: bool,
+}
+
+impl Clock {
+    pub fn new(due: Option<NaiveDate>, done_at: Option<DateTime<Utc>>, today: NaiveDate) -> Self {
+        let late = match (due, done_at) {
+            (Some(due), Some(done)) => domain::clock::china_date(done) > due,
+            (Some(due), None) => today > due,
+            (None, _) => false,
+        };
+        Self { due, done_at, late }
+    }
 }

@@ -130,7 +130,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
 pub(crate) struct Caller {
     pub actor: app::Actor,
     /// The client's address, for login throttling.
-    pub client: String,
+    client: Option<std::net::IpAddr>,
 }
 
 fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
@@ -146,11 +146,7 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let client = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "local".into());
+        let client = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -165,5 +161,12 @@ impl FromRequestParts<AppState> for Caller {
             app::Actor::Public
         };
         Ok(Caller { actor, client })
+    }
+}
+
+impl Caller {
+    /// The client's address as login throttling counts it.
+    pub(crate) fn client(&self) -> String {
+        self.client.map(|ip| ip.to_string()).unwrap_or_else(|| "local".into())
     }
 }

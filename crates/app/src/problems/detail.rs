@@ -5,8 +5,8 @@
 use super::summary::{allowed_actions, flags_of, summary};
 use super::{Loaded, load_visible};
 use crate::views::{
-    CallbackView, EvidenceView, ExtensionView, MeasureView, Named, NoteView, ProblemDetail, ProblemRef, SignoffView,
-    TimelineEntry,
+    CallbackView, Clock, Clocks, EvidenceView, ExtensionView, MeasureView, Named, NoteView, ProblemDetail, ProblemRef,
+    SignoffView, TimelineEntry,
 };
 use crate::{Actor, App};
 use chrono::NaiveDate;
@@ -80,6 +80,27 @@ impl App {
             feedback_views.push(crate::feedback::view(f, unit_named(f.unit_id), see_reporter));
         }
         let deadlines: Vec<NaiveDate> = row.deadline.into_iter().collect();
+        let kind =
+            domain::feedback::FeedbackKind::parse(&row.kind).unwrap_or(domain::feedback::FeedbackKind::Complaint);
+        let limits = self.limits_for(&mut c, row.category_id.map(CategoryId::new), kind).await?;
+        let due = domain::limits::due_dates(&cal, row.received_on, &limits);
+        let first_response = measures
+            .iter()
+            .map(|m| m.created_at)
+            .chain(notes.iter().map(|n| n.created_at))
+            .chain(row.submitted_at)
+            .min();
+        let clocks = Clocks {
+            sign_for: Clock::new(Some(due.sign_by), row.assigned_at, today),
+            first_response: Clock::new(Some(due.respond_by), first_response, today),
+            completion: Clock::new(Some(due.complete_by), row.closed_at, today),
+            callback: Clock::new(
+                row.closed_at
+                    .map(|closed| domain::limits::callback_due(&cal, domain::clock::china_date(closed), &limits)),
+                callbacks.first().map(|cb| cb.at),
+                today,
+            ),
+        };
         Ok(ProblemDetail {
             description: row.description.clone(),
             kind: row.kind.clone(),
@@ -130,6 +151,7 @@ impl App {
                 .collect(),
             allowed_actions: allowed_actions(&p, &row, &place)?.into_iter().map(|a| a.as_str().to_string()).collect(),
             calendar_warnings: cal.warnings_for(&deadlines),
+            clocks,
             summary,
         })
     }

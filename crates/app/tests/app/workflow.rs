@@ -360,6 +360,12 @@ async fn deadlines_across_national_day_count_working_days(kind: Kind) {
     assert_eq!(p.summary.deadline, Some(date(2026, 10, 13)), "8, 9, 10 (Sat, worked), 12, 13 Oct");
     assert_eq!(p.summary.flags.working_days_left, Some(5));
     assert!(!p.summary.flags.due_soon && p.calendar_warnings.is_empty());
+    // The category's four clocks, from the day it was received (30 Sep).
+    assert_eq!(p.clocks.sign_for.due, Some(date(2026, 10, 8)));
+    assert!(p.clocks.sign_for.done_at.is_some() && !p.clocks.sign_for.late, "assigned the same day");
+    assert_eq!(p.clocks.first_response.due, Some(date(2026, 10, 9)));
+    assert_eq!(p.clocks.completion.due, Some(date(2026, 10, 13)));
+    assert_eq!(p.clocks.callback.due, None, "the callback clock starts at sign-off");
     // On 9 Oct, 3 working days are left (10, 12, 13): due soon, blue.
     db.clock.set(chrono::DateTime::parse_from_rfc3339("2026-10-09T01:00:00Z").unwrap().into());
     let p = app.get_problem(&w.office, id).await.unwrap();
@@ -370,6 +376,7 @@ async fn deadlines_across_national_day_count_working_days(kind: Kind) {
     db.clock.set(chrono::DateTime::parse_from_rfc3339("2026-10-14T01:00:00Z").unwrap().into());
     let p = app.get_problem(&w.office, id).await.unwrap();
     assert!(p.summary.flags.overdue);
+    assert!(p.clocks.first_response.late && p.clocks.completion.late, "no response and no completion by their dates");
     assert_eq!(p.summary.flags.colour.map(|c| c.as_str()), Some("red"));
     let q = zhenggai_app::problems::ProblemQuery { overdue: Some(true), ..Default::default() };
     assert_eq!(app.list_problems(&w.office, &q).await.unwrap().items.len(), 1);

@@ -46,7 +46,7 @@ async fn login(
     caller: Caller,
     ApiJson(input): ApiJson<LoginInput>,
 ) -> ApiResult<impl IntoResponse> {
-    let session = s.app.login(&input.username, &input.password, &caller.client).await?;
+    let session = s.app.login(&input.username, &input.password, &caller.client()).await?;
     let mut headers = HeaderMap::new();
     let max_age = (session.expires_at - s.app.clock.now()).num_seconds();
     if let Some(c) = session_cookie(&session.secret, max_age, s.config.secure_cookies) {
