@@ -32,6 +32,21 @@ struct Parsed {
     goals: Option<String>,
 }
 
+impl Parsed {
+    fn fields<'a>(&'a self, input: &CampaignInput) -> CampaignFields<'a> {
+        CampaignFields {
+            unit_id: self.unit,
+            name: &self.name,
+            kind: &self.kind,
+            code_prefix: self.prefix.as_str(),
+            starts_on: input.starts_on,
+            ends_on: input.ends_on,
+            phases: &self.phases,
+            goals: self.goals.as_deref(),
+        }
+    }
+}
+
 fn parse(app: &App, input: &CampaignInput) -> Result<Parsed> {
     let name = domain::text::title("name", &input.name)?;
     let kind = domain::campaign::campaign_kind(&input.kind)?;
@@ -56,21 +71,7 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         store::units::get_unit(&mut tx.conn(), p.unit).await?.ok_or_else(|| crate::units::unknown_unit_id(p.unit))?;
-        let row = store::campaigns::insert_campaign(
-            &mut tx.conn(),
-            &CampaignFields {
-                unit_id: p.unit,
-                name: &p.name,
-                kind: &p.kind,
-                code_prefix: p.prefix.as_str(),
-                starts_on: input.starts_on,
-                ends_on: input.ends_on,
-                phases: &p.phases,
-                goals: p.goals.as_deref(),
-            },
-            now,
-        )
-        .await?;
+        let row = store::campaigns::insert_campaign(&mut tx.conn(), &p.fields(input), now).await?;
         let view = CampaignView::from_row(&row);
         crate::audit::record::<(), _>(
             &mut tx.conn(),
@@ -95,22 +96,7 @@ impl App {
         let before =
             store::campaigns::get_campaign(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("campaign"))?;
         store::units::get_unit(&mut tx.conn(), p.unit).await?.ok_or_else(|| crate::units::unknown_unit_id(p.unit))?;
-        store::campaigns::update_campaign(
-            &mut tx.conn(),
-            id,
-            &CampaignFields {
-                unit_id: p.unit,
-                name: &p.name,
-                kind: &p.kind,
-                code_prefix: p.prefix.as_str(),
-                starts_on: input.starts_on,
-                ends_on: input.ends_on,
-                phases: &p.phases,
-                goals: p.goals.as_deref(),
-            },
-            now,
-        )
-        .await?;
+        store::campaigns::update_campaign(&mut tx.conn(), id, &p.fields(input), now).await?;
         let after =
             store::campaigns::get_campaign(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("campaign"))?;
         let (b, a) = (CampaignView::from_row(&before), CampaignView::from_row(&after));

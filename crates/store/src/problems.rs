@@ -68,9 +68,77 @@ pub struct ProblemRow {
     pub version: i64,
 }
 
+/// What a new problem is made of; everything else starts empty (status `new`, version 1).
+pub struct NewProblem {
+    pub number: String,
+    pub campaign_id: i64,
+    pub owner_unit_id: i64,
+    pub title: String,
+    pub description: String,
+    pub category_id: Option<i64>,
+    pub channel: String,
+    pub kind: String,
+    pub priority: String,
+    pub rectification_type: String,
+    pub received_on: NaiveDate,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
 impl ProblemRow {
     pub fn problem_id(&self) -> ProblemId {
         ProblemId::new(self.id)
+    }
+
+    /// A new problem on the list, not yet assigned.
+    pub fn new(n: NewProblem) -> Self {
+        Self {
+            id: 0,
+            number: n.number,
+            campaign_id: n.campaign_id,
+            owner_unit_id: n.owner_unit_id,
+            title: n.title,
+            description: n.description,
+            category_id: n.category_id,
+            channel: n.channel,
+            kind: n.kind,
+            priority: n.priority,
+            rectification_type: n.rectification_type,
+            status: "new".into(),
+            signoff_stage: None,
+            lead_unit_id: None,
+            responsible_leader_id: None,
+            responsible_person: None,
+            deadline: None,
+            original_deadline: None,
+            extension_count: 0,
+            root_cause: None,
+            public_reply: None,
+            verification_note: None,
+            solved: None,
+            satisfaction: None,
+            published: false,
+            published_at: None,
+            excluded_from_scoring: false,
+            exclusion_reason: None,
+            manual_colour: None,
+            manual_colour_reason: None,
+            awaiting_resubmission: false,
+            next_measure_deadline: None,
+            sent_back_count: 0,
+            reopen_count: 0,
+            merged_into_id: None,
+            dismiss_reason: None,
+            closed_without_evidence: false,
+            received_on: n.received_on,
+            assigned_at: None,
+            submitted_at: None,
+            closed_at: None,
+            created_by: n.created_by,
+            created_at: n.created_at,
+            updated_at: n.created_at,
+            version: 1,
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use chrono::Duration;
 use domain::Result;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use store::problems::ProblemRow;
+use store::problems::{NewProblem, ProblemRow};
 
 /// How much `bulk` loads.
 #[derive(Debug, Clone)]
@@ -56,8 +56,7 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
             let assigned = status != "new" && status != "dismissed";
             let deadline =
                 assigned.then(|| domain::clock::china_date(created) + Duration::days(rng.random_range(5..120)));
-            rows.push(ProblemRow {
-                id: first_id + i64::try_from(n).unwrap_or(0),
+            let mut row = ProblemRow::new(NewProblem {
                 number: format!("ZT-{year}-{:06}", start_number + i64::try_from(n).unwrap_or(0)),
                 campaign_id: base.campaign,
                 owner_unit_id: base.root.get(),
@@ -68,41 +67,21 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
                 kind: "complaint".into(),
                 priority: "normal".into(),
                 rectification_type: "deadline".into(),
-                status: status.into(),
-                signoff_stage: (status == "submitted").then(|| "leader".into()),
-                lead_unit_id: assigned.then(|| base.departments[dept].get()),
-                responsible_leader_id: base.dept_staff[dept].1.user_id().filter(|_| assigned),
-                responsible_person: None,
-                deadline,
-                original_deadline: deadline,
-                extension_count: 0,
-                root_cause: None,
-                public_reply: None,
-                verification_note: None,
-                solved: None,
-                satisfaction: None,
-                published: status == "closed" && rng.random_bool(0.5),
-                published_at: None,
-                excluded_from_scoring: false,
-                exclusion_reason: None,
-                manual_colour: None,
-                manual_colour_reason: None,
-                awaiting_resubmission: false,
-                next_measure_deadline: None,
-                sent_back_count: 0,
-                reopen_count: 0,
-                merged_into_id: None,
-                dismiss_reason: None,
-                closed_without_evidence: false,
                 received_on: domain::clock::china_date(created),
-                assigned_at: assigned.then_some(created),
-                submitted_at: None,
-                closed_at: (status == "closed").then_some(created + Duration::days(10)),
                 created_by: None,
                 created_at: created,
-                updated_at: created,
-                version: 1,
             });
+            row.id = first_id + i64::try_from(n).unwrap_or(0);
+            row.status = status.into();
+            row.signoff_stage = (status == "submitted").then(|| "leader".into());
+            row.lead_unit_id = assigned.then(|| base.departments[dept].get());
+            row.responsible_leader_id = base.dept_staff[dept].1.user_id().filter(|_| assigned);
+            row.deadline = deadline;
+            row.original_deadline = deadline;
+            row.published = status == "closed" && rng.random_bool(0.5);
+            row.assigned_at = assigned.then_some(created);
+            row.closed_at = (status == "closed").then_some(created + Duration::days(10));
+            rows.push(row);
         }
         let mut tx = app.db.begin().await?;
         store::bulk::insert_problem_rows(&mut tx.conn(), &rows).await?;

@@ -18,10 +18,10 @@ use domain::{CampaignId, CategoryId, Error, FeedbackId, ProblemId, Result, UnitI
 pub use list::ProblemQuery;
 use serde::Deserialize;
 use store::Conn;
-use store::problems::ProblemRow;
+use store::problems::{NewProblem, ProblemRow};
 
 /// What the office gives to put a problem on the list.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProblemInput {
     pub campaign_id: i64,
@@ -179,8 +179,7 @@ impl App {
         let year = chrono::Datelike::year(&today);
         let seq = store::campaigns::next_number(&mut tx.conn(), prefix.as_str(), year).await?;
         let number = ProblemNumber::new(&prefix, year, seq);
-        let row = ProblemRow {
-            id: 0,
+        let row = ProblemRow::new(NewProblem {
             number: number.as_str().to_string(),
             campaign_id: campaign.id,
             owner_unit_id: owner.id,
@@ -191,41 +190,10 @@ impl App {
             kind: kind.as_str().into(),
             priority: priority.as_str().into(),
             rectification_type: rtype.as_str().into(),
-            status: Status::New.as_str().into(),
-            signoff_stage: None,
-            lead_unit_id: None,
-            responsible_leader_id: None,
-            responsible_person: None,
-            deadline: None,
-            original_deadline: None,
-            extension_count: 0,
-            root_cause: None,
-            public_reply: None,
-            verification_note: None,
-            solved: None,
-            satisfaction: None,
-            published: false,
-            published_at: None,
-            excluded_from_scoring: false,
-            exclusion_reason: None,
-            manual_colour: None,
-            manual_colour_reason: None,
-            awaiting_resubmission: false,
-            next_measure_deadline: None,
-            sent_back_count: 0,
-            reopen_count: 0,
-            merged_into_id: None,
-            dismiss_reason: None,
-            closed_without_evidence: false,
             received_on,
-            assigned_at: None,
-            submitted_at: None,
-            closed_at: None,
             created_by: Some(p.user_id.get()),
             created_at: now,
-            updated_at: now,
-            version: 1,
-        };
+        });
         let id = store::problems::insert_problem(&mut tx.conn(), &row).await?;
         for fid in &input.feedback_ids {
             let fb = store::feedback::get_feedback(&mut tx.conn(), FeedbackId::new(*fid)).await?.ok_or_else(|| {

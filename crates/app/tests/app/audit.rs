@@ -96,14 +96,8 @@ async fn concurrent_writers_never_fork_the_chain(kind: Kind) {
                         campaign_id: campaign,
                         title: "并发".into(),
                         description: "并发写入".into(),
-                        category_id: None,
                         channel: "hotline".into(),
-                        kind: None,
-                        priority: None,
-                        rectification_type: None,
-                        owner_unit_id: None,
-                        feedback_ids: vec![],
-                        received_on: None,
+                        ..Default::default()
                     },
                 )
                 .await

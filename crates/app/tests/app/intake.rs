@@ -100,14 +100,8 @@ async fn tokens_are_hashed_scoped_and_revocable(kind: Kind) {
                 campaign_id: w.campaign.id,
                 title: "x".into(),
                 description: "y".into(),
-                category_id: None,
                 channel: "hotline".into(),
-                kind: None,
-                priority: None,
-                rectification_type: None,
-                owner_unit_id: None,
-                feedback_ids: vec![],
-                received_on: None,
+                ..Default::default()
             },
         )
         .await

@@ -252,14 +252,8 @@ async fn cached_lists_show_every_write_on_this_node_and_the_others(kind: Kind) {
                 campaign_id: t.world.campaign.id,
                 title: "另一节点".into(),
                 description: "写入".into(),
-                category_id: None,
                 channel: "hotline".into(),
-                kind: None,
-                priority: None,
-                rectification_type: None,
-                owner_unit_id: None,
-                feedback_ids: vec![],
-                received_on: None,
+                ..Default::default()
             },
         )
         .await

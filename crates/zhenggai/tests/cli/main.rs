@@ -114,14 +114,8 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
                             campaign_id: campaign,
                             title: format!("并发写入 {n}"),
                             description: "写入中备份".into(),
-                            category_id: None,
                             channel: "hotline".into(),
-                            kind: None,
-                            priority: None,
-                            rectification_type: None,
-                            owner_unit_id: None,
-                            feedback_ids: vec![],
-                            received_on: None,
+                            ..Default::default()
                         },
                     )
                     .await
