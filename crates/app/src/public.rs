@@ -86,8 +86,15 @@ pub struct RatingInput {
 }
 
 impl App {
-    /// Takes a report from the public portal.
-    pub async fn public_submit(&self, input: &PublicSubmission) -> Result<Receipt> {
+    /// Takes a report from the public portal, with an optional photo (checked by content; images
+    /// only).
+    pub async fn public_submit(&self, input: &PublicSubmission, photo: Option<(&str, &[u8])>) -> Result<Receipt> {
+        let photo = photo
+            .map(|(name, bytes)| {
+                crate::files::check_file(name, bytes, self.settings.max_upload_bytes, crate::files::Accept::Images)
+                    .map(|checked| (checked, bytes))
+            })
+            .transpose()?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let unit = match input.campaign_id {
@@ -126,6 +133,22 @@ impl App {
         row.rating_key_hash = Some(rating_key_hash(&rating_key));
         row.tracking_code = new_tracking_code()?.as_str().to_string();
         let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
+        if let Some((checked, bytes)) = &photo {
+            self.keep_file(&checked.sha256, bytes).await?;
+            store::feedback::insert_file(
+                &mut tx.conn(),
+                &store::feedback::FeedbackFileRow {
+                    id: 0,
+                    feedback_id: id.get(),
+                    file_name: checked.file_name.clone(),
+                    content_type: checked.content_type.into(),
+                    size_bytes: checked.size_bytes,
+                    sha256: checked.sha256.clone(),
+                    created_at: now,
+                },
+            )
+            .await?;
+        }
         let audited = serde_json::json!({ "tracking_code": row.tracking_code, "channel": "portal" });
         crate::audit::record::<(), _>(
             &mut tx.conn(),
@@ -217,8 +240,13 @@ impl App {
     }
 
     /// Published rectifications (整改公示), newest first.
-    pub async fn public_problems(&self, cursor: Option<String>, limit: Option<i64>) -> Result<PublicProblemPage> {
-        let q = ProblemQuery { cursor, limit, ..ProblemQuery::default() };
+    pub async fn public_problems(
+        &self,
+        cursor: Option<String>,
+        limit: Option<i64>,
+        search: Option<String>,
+    ) -> Result<PublicProblemPage> {
+        let q = ProblemQuery { cursor, limit, q: search, ..ProblemQuery::default() };
         let page = self.list_problems_with(None, true, &q).await?;
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();

@@ -40,43 +40,6 @@ pub struct NoteInput {
     pub body: String,
 }
 
-/// What a file's first bytes say it is. A name can lie; the content decides.
-pub fn sniff_content_type(bytes: &[u8]) -> Option<&'static str> {
-    let starts = |magic: &[u8]| bytes.starts_with(magic);
-    if starts(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if starts(b"\xff\xd8\xff") {
-        Some("image/jpeg")
-    } else if starts(b"GIF87a") || starts(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else if starts(b"%PDF-") {
-        Some("application/pdf")
-    } else if starts(b"PK\x03\x04") {
-        Some("application/zip")
-    } else if starts(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
-        Some("application/x-ole-storage")
-    } else {
-        None
-    }
-}
-
-/// Whether the sniffed type fits the file name's extension.
-fn name_matches(file_name: &str, sniffed: &str) -> bool {
-    let ext = file_name.rsplit('.').next().unwrap_or_default().to_lowercase();
-    match sniffed {
-        "image/png" => ext == "png",
-        "image/jpeg" => matches!(ext.as_str(), "jpg" | "jpeg"),
-        "image/gif" => ext == "gif",
-        "image/webp" => ext == "webp",
-        "application/pdf" => ext == "pdf",
-        "application/zip" => matches!(ext.as_str(), "docx" | "xlsx" | "pptx" | "zip"),
-        "application/x-ole-storage" => matches!(ext.as_str(), "doc" | "xls" | "ppt"),
-        _ => false,
-    }
-}
-
 impl App {
     async fn editable(&self, tx: &mut store::Tx, actor: &Actor, id: ProblemId) -> Result<Loaded> {
         let (loaded, p) = load_visible(&mut tx.conn(), actor, id).await?;
@@ -275,65 +238,22 @@ impl App {
         bytes: &[u8],
         note: Option<&str>,
     ) -> Result<EvidenceView> {
-        let file_name = domain::text::title("file_name", file_name)?;
-        if file_name.contains(['/', '\\']) {
-            return Err(Error::invalid("file_name", "文件名不能包含路径", "the file name must not contain a path"));
-        }
-        if bytes.is_empty() {
-            return Err(Error::invalid_with_code("empty_file", "file", "文件为空", "the file is empty"));
-        }
-        if bytes.len() > self.settings.max_upload_bytes {
-            return Err(Error::invalid_with_code(
-                "file_too_large",
-                "file",
-                format!("文件 {} 字节，超过上限 {} 字节", bytes.len(), self.settings.max_upload_bytes),
-                format!("the file is {} bytes, over the limit of {}", bytes.len(), self.settings.max_upload_bytes),
-            ));
-        }
-        let content_type = sniff_content_type(bytes).ok_or_else(|| {
-            Error::invalid_with_code(
-                "unsupported_file_type",
-                "file",
-                "只接受图片（PNG、JPEG、GIF、WebP）、PDF 和 Office 文件",
-                "only images (PNG, JPEG, GIF, WebP), PDF and Office files are accepted",
-            )
-        })?;
-        if !name_matches(&file_name, content_type) {
-            return Err(Error::invalid_with_code(
-                "file_type_mismatch",
-                "file",
-                format!("文件内容（{content_type}）与文件名“{file_name}”不符"),
-                format!("the content ({content_type}) does not match the name \"{file_name}\""),
-            ));
-        }
+        let checked =
+            crate::files::check_file(file_name, bytes, self.settings.max_upload_bytes, crate::files::Accept::Evidence)?;
         let note = domain::text::optional_text("note", note, 500)?;
         let now = self.clock.now();
-        let sha = crate::secrets::sha256_hex(bytes);
         let mut tx = self.db.begin().await?;
         self.editable(&mut tx, actor, id).await?;
-        let path = self.settings.files_dir.join(&sha[..2]).join(&sha);
-        if !path.exists() {
-            let dir = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
-            tokio::fs::create_dir_all(&dir)
-                .await
-                .map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;
-            let tmp = path.with_extension("part");
-            tokio::fs::write(&tmp, bytes)
-                .await
-                .map_err(|e| Error::Internal(format!("cannot write {}: {e}", tmp.display())))?;
-            tokio::fs::rename(&tmp, &path)
-                .await
-                .map_err(|e| Error::Internal(format!("cannot store {}: {e}", path.display())))?;
-        }
+        self.keep_file(&checked.sha256, bytes).await?;
         let row = store::rectification::insert_evidence(
             &mut tx.conn(),
             &EvidenceRow {
                 id: 0,
                 problem_id: id.get(),
-                file_name,
-                content_type: content_type.into(),
-                size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                sha256: sha,
+                file_name: checked.file_name,
+                content_type: checked.content_type.into(),
+                size_bytes: checked.size_bytes,
+                sha256: checked.sha256,
                 note,
                 uploaded_by: actor.user_id(),
                 created_at: now,
@@ -353,20 +273,5 @@ impl App {
         .await?;
         self.commit(tx).await?;
         Ok(EvidenceView::from_row(&row))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_decides_the_type_and_a_lying_name_is_caught() {
-        let png = b"\x89PNG\r\n\x1a\n rest";
-        assert_eq!(sniff_content_type(png), Some("image/png"));
-        assert!(name_matches("现场照片.PNG", "image/png"));
-        assert!(!name_matches("整改报告.pdf", "image/png"));
-        assert_eq!(sniff_content_type(b"MZ\x90\x00 an exe"), None);
-        assert_eq!(sniff_content_type(b"%PDF-1.7"), Some("application/pdf"));
     }
 }

@@ -234,3 +234,59 @@ pub async fn move_feedback(c: &mut Conn<'_>, from: ProblemId, to: ProblemId, now
 pub async fn count_feedback(c: &mut Conn<'_>) -> Result<i64> {
     with_conn!(c, |c| sqlx::query_scalar("select count(*) from feedback").fetch_one(&mut *c).await.map_err(db_err))
 }
+
+/// A file attached to a feedback item (a photo from the portal).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+pub struct FeedbackFileRow {
+    pub id: i64,
+    pub feedback_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_file(c: &mut Conn<'_>, f: &FeedbackFileRow) -> Result<i64> {
+    with_conn!(c, |c| {
+        sqlx::query_scalar(
+            r"insert into feedback_files (feedback_id, file_name, content_type, size_bytes, sha256, created_at)
+              values ($1, $2, $3, $4, $5, $6) returning id",
+        )
+        .bind(f.feedback_id)
+        .bind(&f.file_name)
+        .bind(&f.content_type)
+        .bind(f.size_bytes)
+        .bind(&f.sha256)
+        .bind(f.created_at)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+pub async fn list_files(c: &mut Conn<'_>, feedback: FeedbackId) -> Result<Vec<FeedbackFileRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            r"select id, feedback_id, file_name, content_type, size_bytes, sha256, created_at
+              from feedback_files where feedback_id = $1 order by id",
+        )
+        .bind(feedback.get())
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+pub async fn get_file(c: &mut Conn<'_>, id: i64) -> Result<Option<FeedbackFileRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            r"select id, feedback_id, file_name, content_type, size_bytes, sha256, created_at
+              from feedback_files where id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}

@@ -57,6 +57,8 @@ pub mod mechanisms;
 pub mod problem_list;
 pub mod problems;
 pub mod rectification;
+pub mod saved_filters;
+pub mod stats;
 pub mod units;
 pub mod users;
 

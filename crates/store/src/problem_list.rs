@@ -112,6 +112,12 @@ pub struct ProblemFilter {
     pub colour: Option<String>,
     pub deadline_from: Option<NaiveDate>,
     pub deadline_to: Option<NaiveDate>,
+    pub signoff_stage: Option<String>,
+    pub responsible_leader_id: Option<i64>,
+    /// Sent back and not yet resubmitted.
+    pub sent_back: Option<bool>,
+    /// Words in the title or number (a plain substring match until the text engine arrives).
+    pub text: Option<String>,
     pub today: NaiveDate,
     pub due_soon_cutoff: NaiveDate,
     pub sort: SortKey,
@@ -126,11 +132,11 @@ pub const NO_DEADLINE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
     None => NaiveDate::MAX,
 };
 
-const OPEN: &str = "p.status in ('new', 'assigned', 'submitted')";
+pub(crate) const OPEN: &str = "p.status in ('new', 'assigned', 'submitted')";
 
 /// The colour's rank (0 none, 1 blue, 2 yellow, 3 red), the higher of the derived one and the
 /// manual flag. `{t}` is today's placeholder, `{c}` the due-soon cutoff's.
-fn colour_rank_sql(t: &str, c: &str) -> String {
+pub(crate) fn colour_rank_sql(t: &str, c: &str) -> String {
     let derived = format!(
         "(case when {OPEN} and p.deadline < {t} then 3 \
           when {OPEN} and (p.next_measure_deadline < {t} or p.awaiting_resubmission) then 2 \
@@ -154,17 +160,23 @@ impl Sql {
     }
 }
 
+/// The condition that a problem (`p`, with owner unit `ou` and lead unit `lu` joined) is visible
+/// to the user `uid` whose subtree is the path pattern `pat`.
+pub(crate) fn visibility_sql(pat: &str, uid: &str) -> String {
+    format!(
+        "(ou.path like {pat} or lu.path like {pat} or p.responsible_leader_id = {uid} or exists \
+         (select 1 from problem_units pu join units cu on cu.id = pu.unit_id \
+          where pu.problem_id = p.id and cu.path like {pat}))"
+    )
+}
+
 fn build(f: &ProblemFilter) -> Sql {
     let mut q = Sql { text: String::new(), binds: Vec::new() };
     let mut conds: Vec<String> = Vec::new();
     if let Some(v) = &f.visibility {
         let pat = q.bind(Bind::Text(format!("{}%", v.path_prefix)));
         let uid = q.bind(Bind::I64(v.user_id));
-        conds.push(format!(
-            "(ou.path like {pat} or lu.path like {pat} or p.responsible_leader_id = {uid} or exists \
-             (select 1 from problem_units pu join units cu on cu.id = pu.unit_id \
-              where pu.problem_id = p.id and cu.path like {pat}))"
-        ));
+        conds.push(visibility_sql(&pat, &uid));
     }
     if f.published_only {
         let t = q.bind(Bind::Bool(true));
@@ -217,6 +229,22 @@ fn build(f: &ProblemFilter) -> Sql {
     if let Some(to) = f.deadline_to {
         let b = q.bind(Bind::Date(to));
         conds.push(format!("p.deadline <= {b}"));
+    }
+    if let Some(stage) = &f.signoff_stage {
+        let b = q.bind(Bind::Text(stage.clone()));
+        conds.push(format!("p.signoff_stage = {b}"));
+    }
+    if let Some(leader) = f.responsible_leader_id {
+        let b = q.bind(Bind::I64(leader));
+        conds.push(format!("p.responsible_leader_id = {b}"));
+    }
+    if let Some(sent_back) = f.sent_back {
+        let b = q.bind(Bind::Bool(sent_back));
+        conds.push(format!("p.awaiting_resubmission = {b}"));
+    }
+    if let Some(text) = &f.text {
+        let b = q.bind(Bind::Text(format!("%{}%", text.replace(['%', '_'], ""))));
+        conds.push(format!("(p.title like {b} or p.number like {b})"));
     }
     let key = match f.sort {
         SortKey::Created => "p.id".to_string(),
@@ -301,6 +329,10 @@ mod tests {
             colour: None,
             deadline_from: None,
             deadline_to: None,
+            signoff_stage: None,
+            responsible_leader_id: None,
+            sent_back: None,
+            text: None,
             today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
             due_soon_cutoff: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
             sort: SortKey::Created,

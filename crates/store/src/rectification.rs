@@ -405,3 +405,16 @@ pub async fn list_callbacks(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<
         .map_err(db_err)
     })
 }
+
+pub async fn get_evidence(c: &mut Conn<'_>, id: i64) -> Result<Option<EvidenceRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            r"select id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at
+              from evidence where id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}

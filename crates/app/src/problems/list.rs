@@ -33,6 +33,14 @@ pub struct ProblemQuery {
     pub colour: Option<String>,
     pub deadline_from: Option<NaiveDate>,
     pub deadline_to: Option<NaiveDate>,
+    /// `leader` or `verifier`: problems awaiting that stage of sign-off.
+    pub signoff_stage: Option<String>,
+    /// Problems whose responsible leader is this user.
+    pub responsible_leader_id: Option<i64>,
+    /// Sent back and not yet resubmitted.
+    pub sent_back: Option<bool>,
+    /// Words in the title or number.
+    pub q: Option<String>,
     /// `created`, `deadline`, `updated` or `number`; prefix `-` for descending. Default `-created`.
     pub sort: Option<String>,
     /// From the previous page's `next_cursor`.
@@ -200,6 +208,24 @@ impl App {
             colour: q.colour.as_deref().map(Colour::parse).transpose()?.map(|c| c.as_str().to_string()),
             deadline_from: q.deadline_from,
             deadline_to: q.deadline_to,
+            signoff_stage: match q.signoff_stage.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(stage) => Some(
+                    domain::workflow::SignoffStage::parse(stage)
+                        .ok_or_else(|| {
+                            Error::invalid(
+                                "signoff_stage",
+                                format!("未知的销号阶段“{stage}”（可选：leader、verifier）"),
+                                format!("unknown sign-off stage \"{stage}\" (known: leader, verifier)"),
+                            )
+                        })?
+                        .as_str()
+                        .to_string(),
+                ),
+            },
+            responsible_leader_id: q.responsible_leader_id,
+            sent_back: q.sent_back,
+            text: q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(|t| t.chars().take(100).collect()),
             today,
             due_soon_cutoff: cutoff,
             sort,

@@ -109,17 +109,20 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
     let app = &db.app;
     // The public reports; the office puts it on the list.
     let receipt = app
-        .public_submit(&zhenggai_app::public::PublicSubmission {
-            body: "阳光小区旁边工地每天深夜施工，噪音很大。".into(),
-            title: None,
-            kind: Some("complaint".into()),
-            campaign_id: Some(w.campaign.id),
-            address: Some("建设路12号".into()),
-            latitude: None,
-            longitude: None,
-            reporter_name: Some("王先生".into()),
-            reporter_contact: Some("13800000000".into()),
-        })
+        .public_submit(
+            &zhenggai_app::public::PublicSubmission {
+                body: "阳光小区旁边工地每天深夜施工，噪音很大。".into(),
+                title: None,
+                kind: Some("complaint".into()),
+                campaign_id: Some(w.campaign.id),
+                address: Some("建设路12号".into()),
+                latitude: None,
+                longitude: None,
+                reporter_name: Some("王先生".into()),
+                reporter_contact: Some("13800000000".into()),
+            },
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(app.track(&receipt.tracking_code).await.unwrap().status, "received");
@@ -193,7 +196,7 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
     assert_eq!(p.signoffs.iter().map(|s| s.status.as_str()).collect::<Vec<_>>(), vec!["returned", "accepted"]);
     // Published, then the reporter rates it dissatisfied and it reopens.
     act(app, &w.office, id, t("publish")).await.unwrap();
-    let public = app.public_problems(None, None).await.unwrap();
+    let public = app.public_problems(None, None, None).await.unwrap();
     assert_eq!(public.items.len(), 1);
     let tracked = app.track(&receipt.tracking_code).await.unwrap();
     assert!(tracked.can_rate);

@@ -22,7 +22,7 @@ async fn submit(
     _caller: Caller,
     ApiJson(input): ApiJson<PublicSubmission>,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {
-    Ok((StatusCode::CREATED, Json(s.app.public_submit(&input).await?)))
+    Ok((StatusCode::CREATED, Json(s.app.public_submit(&input, None).await?)))
 }
 
 /// The progress of a report, by its tracking code.
@@ -38,13 +38,15 @@ async fn track(State(s): State<AppState>, ApiPath(code): ApiPath<String>) -> Api
 struct PageQuery {
     cursor: Option<String>,
     limit: Option<i64>,
+    /// Words in the title or number.
+    q: Option<String>,
 }
 
 /// Published rectifications (整改公示).
 #[utoipa::path(get, path = "/api/v1/public/problems", tag = "public", params(PageQuery),
     responses((status = 200, body = PublicProblemPage)))]
 async fn published(State(s): State<AppState>, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<PublicProblemPage>> {
-    Ok(Json(s.app.public_problems(q.cursor, q.limit).await?))
+    Ok(Json(s.app.public_problems(q.cursor, q.limit, q.q).await?))
 }
 
 /// Rates one's own closed report with its key; 不满意 reopens the problem.

@@ -1,0 +1,133 @@
+//! 工作台: the figures a campaign office watches — counts by state and colour, the rates (on time,
+//! response, resolution, satisfaction), the weekly trend and the units ranked — over the problems
+//! the reader may see. Every figure comes from records a list filter can show.
+
+use crate::{Actor, App};
+use chrono::{Datelike, Duration, NaiveDate};
+use domain::Result;
+use domain::access::Intent;
+use serde::Serialize;
+use store::problem_list::Visibility;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Dashboard {
+    pub total: i64,
+    pub by_status: Vec<(String, i64)>,
+    pub open: i64,
+    pub overdue: i64,
+    pub red: i64,
+    pub yellow: i64,
+    pub blue: i64,
+    /// Shares from 0 to 1; `None` when nothing to count yet.
+    pub on_time_rate: Option<f64>,
+    pub response_rate: Option<f64>,
+    pub resolution_rate: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+    pub weeks: Vec<Week>,
+    pub units: Vec<UnitRank>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Week {
+    /// The Monday that starts the week.
+    pub starts: NaiveDate,
+    pub new: i64,
+    pub closed: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UnitRank {
+    pub unit_id: i64,
+    pub unit: String,
+    pub total: i64,
+    pub closed: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub sent_back: i64,
+    /// 0–100: half the share closed, half the share of open problems not overdue.
+    pub score: f64,
+}
+
+fn share(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+impl App {
+    pub async fn dashboard(&self, actor: &Actor, campaign: Option<i64>) -> Result<Dashboard> {
+        let p = actor.user_for(Intent::Read)?;
+        let sees_all = p.is_admin() || self.units().await?.iter().all(|u| u.path.starts_with(p.unit_path.as_str()));
+        let vis =
+            (!sees_all).then(|| Visibility { path_prefix: p.unit_path.as_str().to_string(), user_id: p.user_id.get() });
+        let cal = self.calendar().await?;
+        let today = self.clock.today();
+        let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let t = store::stats::totals(&mut c, vis.as_ref(), campaign, today, cutoff).await?;
+        let closings = store::stats::closings(&mut c, vis.as_ref(), campaign).await?;
+        let on_time = closings
+            .iter()
+            .filter(|(deadline, closed)| match (deadline, closed) {
+                (Some(d), Some(at)) => domain::clock::china_date(*at) <= *d,
+                (None, _) => true,
+                _ => false,
+            })
+            .count();
+        let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+        let first = monday - Duration::weeks(11);
+        let since = first.and_hms_opt(0, 0, 0).map(|d| d.and_utc() - Duration::hours(8)).unwrap_or_default();
+        let recent = store::stats::recent(&mut c, vis.as_ref(), campaign, since).await?;
+        let mut weeks: Vec<Week> =
+            (0..12).map(|i| Week { starts: first + Duration::weeks(i), new: 0, closed: 0 }).collect();
+        let bucket = |d: NaiveDate| usize::try_from((d - first).num_days() / 7).ok().filter(|i| *i < 12);
+        for (created, closed) in &recent {
+            if let Some(i) = bucket(domain::clock::china_date(*created)) {
+                weeks[i].new += 1;
+            }
+            if let Some(i) = closed.and_then(|c| bucket(domain::clock::china_date(c))) {
+                weeks[i].closed += 1;
+            }
+        }
+        let mut units: Vec<UnitRank> = store::stats::by_unit(&mut c, vis.as_ref(), campaign, today)
+            .await?
+            .into_iter()
+            .map(|u| {
+                let closed_share = share(u.closed, u.total).unwrap_or(0.0);
+                let punctual = share(u.open - u.overdue, u.open).unwrap_or(1.0);
+                UnitRank {
+                    unit_id: u.unit_id,
+                    unit: u.unit_name,
+                    total: u.total,
+                    closed: u.closed,
+                    open: u.open,
+                    overdue: u.overdue,
+                    sent_back: u.sent_back,
+                    score: (50.0 * closed_share + 50.0 * punctual).round(),
+                }
+            })
+            .collect();
+        units.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.total.cmp(&a.total)));
+        Ok(Dashboard {
+            total: t.total,
+            by_status: vec![
+                ("new".into(), t.new),
+                ("assigned".into(), t.assigned),
+                ("submitted".into(), t.submitted),
+                ("closed".into(), t.closed),
+                ("dismissed".into(), t.dismissed),
+                ("merged".into(), t.merged),
+            ],
+            open: t.new + t.assigned + t.submitted,
+            overdue: t.overdue,
+            red: t.red,
+            yellow: t.yellow,
+            blue: t.blue,
+            on_time_rate: share(i64::try_from(on_time).unwrap_or(0), i64::try_from(closings.len()).unwrap_or(0)),
+            response_rate: share(t.responded, t.taken_on),
+            resolution_rate: share(t.solved, t.rated_solved),
+            satisfaction_rate: share(t.satisfied, t.rated),
+            weeks,
+            units,
+        })
+    }
+}

@@ -1,0 +1,159 @@
+//! Use cases that exist for the web UI: saved list filters, bulk actions on the list, and reading
+//! stored files (evidence, portal photos) with the access rules applied.
+
+use crate::problems::ProblemPatch;
+use crate::transitions::TransitionInput;
+use crate::{Actor, App};
+use chrono::NaiveDate;
+use domain::access::Intent;
+use domain::{Error, ProblemId, Result};
+use std::path::PathBuf;
+
+/// A saved filter: a name and the list's query string.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SavedFilter {
+    pub id: i64,
+    pub name: String,
+    pub query: String,
+}
+
+/// What a bulk action did: how many problems it changed, and why the others were left.
+#[derive(Debug, Clone, Default)]
+pub struct BulkOutcome {
+    pub done: usize,
+    pub refused: Vec<(i64, String)>,
+}
+
+/// A stored file ready to send: where it is and how to name and type it.
+#[derive(Debug, Clone)]
+pub struct StoredFile {
+    pub path: PathBuf,
+    pub file_name: String,
+    pub content_type: String,
+}
+
+impl App {
+    pub async fn save_filter(&self, actor: &Actor, name: &str, query: &str) -> Result<()> {
+        let p = actor.user_for(Intent::Read)?;
+        let name = domain::text::title("name", name)?;
+        if name.chars().count() > 50 {
+            return Err(Error::invalid("name", "名称不能超过50字", "a name is at most 50 characters"));
+        }
+        let query =
+            domain::text::optional_text("query", Some(query.trim_start_matches('?')), 2000)?.unwrap_or_default();
+        let mut tx = self.db.begin().await?;
+        store::saved_filters::save(&mut tx.conn(), p.user_id, &name, &query, self.clock.now()).await?;
+        crate::audit::record::<(), _>(
+            &mut tx.conn(),
+            self.clock.now(),
+            actor,
+            "filter.save",
+            "user",
+            Some(p.user_id.get()),
+            None,
+            Some(&serde_json::json!({ "name": name, "query": query })),
+        )
+        .await?;
+        self.commit(tx).await
+    }
+
+    pub async fn saved_filters(&self, actor: &Actor) -> Result<Vec<SavedFilter>> {
+        let p = actor.user_for(Intent::Read)?;
+        let mut pooled = self.db.acquire().await?;
+        Ok(store::saved_filters::list(&mut pooled.conn(), p.user_id)
+            .await?
+            .into_iter()
+            .map(|f| SavedFilter { id: f.id, name: f.name, query: f.query })
+            .collect())
+    }
+
+    pub async fn delete_filter(&self, actor: &Actor, id: i64) -> Result<()> {
+        let p = actor.user_for(Intent::Read)?;
+        let mut tx = self.db.begin().await?;
+        if store::saved_filters::delete(&mut tx.conn(), p.user_id, id).await? == 0 {
+            return Err(Error::not_found("filter"));
+        }
+        crate::audit::record::<(), _>(
+            &mut tx.conn(),
+            self.clock.now(),
+            actor,
+            "filter.delete",
+            "user",
+            Some(p.user_id.get()),
+            None,
+            Some(&serde_json::json!({ "id": id })),
+        )
+        .await?;
+        self.commit(tx).await
+    }
+
+    /// 批量分办: assigns each selected problem to the unit, each in its own transaction, so that one
+    /// refusal (a problem already assigned, say) does not stop the others.
+    pub async fn bulk_assign(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+        lead_unit_id: i64,
+        deadline: Option<NaiveDate>,
+    ) -> Result<BulkOutcome> {
+        self.bulk(ids, async |id, version| {
+            let input = TransitionInput {
+                action: "assign".into(),
+                version,
+                lead_unit_id: Some(lead_unit_id),
+                deadline,
+                ..TransitionInput::default()
+            };
+            self.apply_transition(actor, id, &input).await
+        })
+        .await
+    }
+
+    /// 批量调整时限: moves the deadline of each selected problem.
+    pub async fn bulk_deadline(&self, actor: &Actor, ids: &[i64], deadline: NaiveDate) -> Result<BulkOutcome> {
+        self.bulk(ids, async |id, version| {
+            let patch = ProblemPatch { version, deadline: Some(Some(deadline)), ..ProblemPatch::default() };
+            self.update_problem(actor, id, &patch).await.map(|_| ())
+        })
+        .await
+    }
+
+    async fn bulk(&self, ids: &[i64], mut one: impl AsyncFnMut(ProblemId, i64) -> Result<()>) -> Result<BulkOutcome> {
+        if ids.is_empty() || ids.len() > 500 {
+            return Err(Error::invalid("ids", "请选择1–500个问题", "select 1–500 problems"));
+        }
+        let mut outcome = BulkOutcome::default();
+        for id in ids {
+            let version = {
+                let mut pooled = self.db.acquire().await?;
+                store::problems::get_problem(&mut pooled.conn(), ProblemId::new(*id)).await?.map(|r| r.version)
+            };
+            let result = match version {
+                Some(v) => one(ProblemId::new(*id), v).await,
+                None => Err(Error::not_found("problem")),
+            };
+            match result {
+                Ok(()) => outcome.done += 1,
+                Err(e) => outcome.refused.push((*id, e.message().zh)),
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// An evidence file, for a reader who may see its problem (404 otherwise).
+    pub async fn evidence_file(&self, actor: &Actor, id: i64) -> Result<StoredFile> {
+        let mut pooled = self.db.acquire().await?;
+        let row = store::rectification::get_evidence(&mut pooled.conn(), id)
+            .await?
+            .ok_or_else(|| Error::not_found("file"))?;
+        crate::problems::load_visible(&mut pooled.conn(), actor, ProblemId::new(row.problem_id))
+            .await
+            .map_err(|_| Error::not_found("file"))?;
+        Ok(StoredFile { path: self.file_path(&row.sha256), file_name: row.file_name, content_type: row.content_type })
+    }
+
+    /// Where a file with this hash is kept.
+    pub(crate) fn file_path(&self, sha256: &str) -> PathBuf {
+        self.settings.files_dir.join(sha256.get(..2).unwrap_or("00")).join(sha256)
+    }
+}

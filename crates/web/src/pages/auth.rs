@@ -1,0 +1,130 @@
+//! Signing in and out in the browser, and switching the language.
+
+use super::kit::{CsrfForm, LANG_COOKIE, PageCtx, render, see_other};
+use crate::AppState;
+use crate::extract::SESSION_COOKIE;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/login", get(form).post(submit)).route("/logout", post(logout)).route("/lang", get(lang))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: super::kit::Layout,
+    error: Option<String>,
+    next: String,
+    username: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Next {
+    next: Option<String>,
+}
+
+/// Only our own paths are followed after login: never an address elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+async fn form(ctx: PageCtx, Query(q): Query<Next>) -> Response {
+    if ctx.actor.principal().is_some() {
+        return see_other(&safe_next(q.next.as_deref()));
+    }
+    let layout = ctx.layout(ctx.tr.t("login-title"), "login");
+    render(&LoginPage { layout, error: None, next: safe_next(q.next.as_deref()), username: String::new() })
+}
+
+#[derive(serde::Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn submit(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<LoginForm>) -> Response {
+    let client = ctx.client.map(|ip| ip.to_string()).unwrap_or_else(|| "local".into());
+    match s.app.login(&f.username, &f.password, &client).await {
+        Ok(session) => {
+            let max_age = (session.expires_at - s.app.clock.now()).num_seconds();
+            let secure = if s.config.secure_cookies { "; Secure" } else { "" };
+            let mut res = see_other(&safe_next(f.next.as_deref()));
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+                session.secret
+            )) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            res
+        }
+        Err(e) => {
+            let message = match e {
+                domain::Error::RateLimited { .. } => ctx.tr.t("login-throttled"),
+                _ => ctx.tr.t("login-failed"),
+            };
+            let layout = ctx.layout(ctx.tr.t("login-title"), "login");
+            let page = LoginPage { layout, error: Some(message), next: safe_next(f.next.as_deref()), username: f.username };
+            (axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Empty {}
+
+async fn logout(State(s): State<AppState>, headers: HeaderMap, CsrfForm(_): CsrfForm<Empty>) -> Response {
+    if let Some(secret) = super::kit::cookie(&headers, SESSION_COOKIE) {
+        let _ = s.app.logout(secret).await;
+    }
+    let mut res = see_other("/login");
+    if let Ok(v) = HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+#[derive(serde::Deserialize)]
+struct LangSwitch {
+    to: String,
+    back: Option<String>,
+}
+
+async fn lang(Query(q): Query<LangSwitch>) -> Response {
+    let to = if q.to == "en" { "en" } else { "zh" };
+    let back = safe_next(q.back.as_deref());
+    // Drop a `lang=` in the address we return to: the cookie decides from now on.
+    let back = back
+        .split_once('?')
+        .map(|(path, query)| {
+            let kept: Vec<&str> = query.split('&').filter(|kv| !kv.starts_with("lang=")).collect();
+            if kept.is_empty() { path.to_string() } else { format!("{path}?{}", kept.join("&")) }
+        })
+        .unwrap_or(back);
+    let mut res = see_other(&back);
+    if let Ok(v) = HeaderValue::from_str(&format!("{LANG_COOKIE}={to}; Path=/; SameSite=Lax; Max-Age=31536000")) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/problems?status=new")), "/problems?status=new");
+        for evil in ["https://evil.example/", "//evil.example", "/\\evil", "javascript:alert(1)"] {
+            assert_eq!(safe_next(Some(evil)), "/", "{evil}");
+        }
+    }
+}

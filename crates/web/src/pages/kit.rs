@@ -1,0 +1,255 @@
+//! What every page shares: the layout (language, signed-in user, CSRF token, navigation), the
+//! extractors for signed-in staff and CSRF-checked forms, and rendering with our error page.
+//!
+//! CSRF uses a double-submit token: a random `zg_csrf` cookie (HttpOnly, SameSite=Strict) whose
+//! value every form repeats in a hidden field; a POST whose field does not match gets 403 and
+//! changes nothing.
+
+use super::i18n::Tr;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::Error;
+use serde::de::DeserializeOwned;
+
+pub(crate) const CSRF_COOKIE: &str = "zg_csrf";
+pub(crate) const LANG_COOKIE: &str = "zg_lang";
+
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+/// The CSRF token of this browser, made on its first page view.
+#[derive(Debug, Clone)]
+pub(crate) struct CsrfToken(pub String);
+
+/// Gives every page request a CSRF token, setting the cookie when the browser has none.
+pub(crate) async fn csrf_cookie(mut req: Request, next: Next) -> Response {
+    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|v| v.len() >= 32).map(str::to_string);
+    let (token, fresh) = match existing {
+        Some(t) => (t, false),
+        None => (app::secrets::new_secret("").unwrap_or_default(), true),
+    };
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let secure = req.extensions().get::<Secure>().is_some_and(|s| s.0);
+    let mut res = next.run(req).await;
+    if fresh
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}",
+            if secure { "; Secure" } else { "" }
+        ))
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// Whether cookies get the `Secure` flag (behind TLS).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Secure(pub bool);
+
+/// The language of the page: `?lang=`, then the `zg_lang` cookie, then Accept-Language; zh-CN by
+/// default.
+pub(crate) fn page_language(parts: &Parts) -> &'static str {
+    let from_query = parts.uri.query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")));
+    let from_cookie = cookie(&parts.headers, LANG_COOKIE);
+    let header = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    match from_query.or(from_cookie).or(header).unwrap_or("zh").trim().get(..2) {
+        Some("en") => "en",
+        _ => "zh",
+    }
+}
+
+/// The signed-in user as the header shows them.
+#[derive(Debug, Clone)]
+pub(crate) struct UserBar {
+    pub name: String,
+    pub unit: String,
+    pub role: String,
+}
+
+/// What the layout template needs.
+pub(crate) struct Layout {
+    pub tr: Tr,
+    pub csrf: String,
+    pub title: String,
+    pub nav: &'static str,
+    pub user: Option<UserBar>,
+    pub is_admin: bool,
+    pub runs_list: bool,
+    /// The address of this page in the other language.
+    pub switch_lang: String,
+}
+
+impl Layout {
+    pub(crate) fn t(&self, id: &str) -> String {
+        self.tr.t(id)
+    }
+}
+
+/// A page request: its language, CSRF token, and the caller if signed in.
+pub(crate) struct PageCtx {
+    pub tr: Tr,
+    pub csrf: String,
+    pub actor: app::Actor,
+    pub user: Option<UserBar>,
+    pub path_and_query: String,
+    pub client: Option<std::net::IpAddr>,
+}
+
+impl PageCtx {
+    pub(crate) fn layout(&self, title: String, nav: &'static str) -> Layout {
+        let principal = self.actor.principal();
+        let other = if self.tr.lang == "en" { "zh" } else { "en" };
+        let path = self.path_and_query.split('?').next().unwrap_or("/");
+        Layout {
+            tr: self.tr,
+            csrf: self.csrf.clone(),
+            title,
+            nav,
+            user: self.user.clone(),
+            is_admin: principal.is_some_and(|p| p.is_admin()),
+            runs_list: principal.is_some_and(|p| matches!(p.role, domain::user::Role::Admin | domain::user::Role::Office)),
+            switch_lang: format!("/lang?to={other}&back={}", urlencode(&self.path_and_query_or(path))),
+        }
+    }
+
+    fn path_and_query_or(&self, path: &str) -> String {
+        if self.path_and_query.is_empty() { path.to_string() } else { self.path_and_query.clone() }
+    }
+
+    /// The signed-in user, or a redirect to the login page.
+    pub(crate) fn require_user(&self) -> Result<&domain::access::Principal, Response> {
+        self.actor.principal().ok_or_else(|| {
+            Redirect::to(&format!("/login?next={}", urlencode(&self.path_and_query))).into_response()
+        })
+    }
+}
+
+pub(crate) fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let tr = Tr::new(page_language(parts));
+        let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        let client = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        let actor = match cookie(&parts.headers, crate::extract::SESSION_COOKIE) {
+            Some(secret) => state.app.authenticate_session(secret).await.unwrap_or(app::Actor::Public),
+            None => app::Actor::Public,
+        };
+        let user = match actor.principal() {
+            Some(_) => state.app.me(&actor).await.ok().map(|u| UserBar {
+                name: u.display_name,
+                unit: u.unit.name,
+                role: tr.label("role", &u.role),
+            }),
+            None => None,
+        };
+        let path_and_query = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+        Ok(PageCtx { tr, csrf, actor, user, path_and_query, client })
+    }
+}
+
+/// A form body whose CSRF field matches the cookie; 403 otherwise, before anything is read.
+pub(crate) struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let tr = Tr::new(page_language(&parts));
+        let cookie_token = cookie(&parts.headers, CSRF_COOKIE).unwrap_or_default().to_string();
+        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|_| error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, &tr.t("error-title")))?;
+        let pairs: Vec<(String, String)> = serde_html_form::from_bytes(&bytes).unwrap_or_default();
+        let sent = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
+        if cookie_token.len() < 32 || sent != cookie_token {
+            return Err(error_page(tr, StatusCode::FORBIDDEN, &tr.t("csrf-failed")));
+        }
+        serde_html_form::from_bytes(&bytes)
+            .map(CsrfForm)
+            .map_err(|e| error_page(tr, StatusCode::UNPROCESSABLE_ENTITY, &format!("{}: {e}", tr.t("error-title"))))
+    }
+}
+
+/// Checks a CSRF value that came in some other way (a multipart form).
+pub(crate) fn csrf_ok(headers: &HeaderMap, sent: &str) -> bool {
+    let cookie_token = cookie(headers, CSRF_COOKIE).unwrap_or_default();
+    cookie_token.len() >= 32 && sent == cookie_token
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    message: String,
+}
+
+/// Our error page, in the page's language.
+pub(crate) fn error_page(tr: Tr, status: StatusCode, message: &str) -> Response {
+    let layout = Layout {
+        tr,
+        csrf: String::new(),
+        title: tr.t("error-title"),
+        nav: "",
+        user: None,
+        is_admin: false,
+        runs_list: false,
+        switch_lang: String::new(),
+    };
+    let page = ErrorPage { layout, message: message.to_string() };
+    (status, render(&page)).into_response()
+}
+
+/// A domain error as a page: 404 for what the user may not see, the message otherwise.
+pub(crate) fn domain_error(tr: Tr, e: &Error) -> Response {
+    let status = match e {
+        Error::NotFound { .. } => StatusCode::NOT_FOUND,
+        Error::Forbidden { .. } => StatusCode::FORBIDDEN,
+        Error::Unauthenticated { .. } => return Redirect::to("/login").into_response(),
+        Error::StaleVersion { .. } | Error::IllegalTransition { .. } | Error::Conflict { .. } => StatusCode::CONFLICT,
+        Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        Error::Internal(cause) => {
+            tracing::error!(%cause, "internal error on a page");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    error_page(tr, status, e.message().in_lang(tr.lang))
+}
+
+/// Renders a template, or logs and answers 500.
+pub(crate) fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// After a form: back to a page (303, so the browser GETs it).
+pub(crate) fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}

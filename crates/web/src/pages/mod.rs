@@ -1,0 +1,56 @@
+//! The web UI (SPEC §3): server-rendered pages for the campaign office, the units and the
+//! supervisors, and the public portal. Every page calls the same `app` use cases as the API and
+//! works without JavaScript; forms carry a CSRF token.
+
+mod admin;
+mod auth;
+mod charts;
+mod dashboard;
+mod detail;
+mod i18n;
+mod intake;
+mod kit;
+mod list;
+mod portal;
+mod todo;
+
+use crate::AppState;
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+
+pub(crate) use kit::Secure;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .merge(auth::router())
+        .merge(todo::router())
+        .merge(dashboard::router())
+        .merge(list::router())
+        .merge(detail::router())
+        .merge(intake::router())
+        .merge(admin::router())
+        .merge(portal::router())
+        .layer(axum::middleware::from_fn(kit::csrf_cookie))
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
+}
+
+const CSS: &str = include_str!("../../static/app.css");
+const JS: &str = include_str!("../../static/app.js");
+
+fn asset(body: &'static str, content_type: &'static str) -> axum::response::Response {
+    let mut res = body.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    res
+}
+
+async fn css() -> axum::response::Response {
+    asset(CSS, "text/css; charset=utf-8")
+}
+
+async fn js() -> axum::response::Response {
+    asset(JS, "text/javascript; charset=utf-8")
+}
