@@ -24,6 +24,13 @@ pub struct BulkOutcome {
     pub refused: Vec<(i64, String)>,
 }
 
+/// What a bulk action does to each problem.
+#[derive(Debug, Clone, Copy)]
+enum BulkOp {
+    Assign { lead_unit_id: i64, deadline: Option<NaiveDate> },
+    Deadline(NaiveDate),
+}
+
 /// A stored file ready to send: where it is and how to name and type it.
 #[derive(Debug, Clone)]
 pub struct StoredFile {
@@ -96,41 +103,41 @@ impl App {
         lead_unit_id: i64,
         deadline: Option<NaiveDate>,
     ) -> Result<BulkOutcome> {
-        self.bulk(ids, async |id, version| {
-            let input = TransitionInput {
-                action: "assign".into(),
-                version,
-                lead_unit_id: Some(lead_unit_id),
-                deadline,
-                ..TransitionInput::default()
-            };
-            self.apply_transition(actor, id, &input).await
-        })
-        .await
+        self.bulk(actor, ids, BulkOp::Assign { lead_unit_id, deadline }).await
     }
 
     /// 批量调整时限: moves the deadline of each selected problem.
     pub async fn bulk_deadline(&self, actor: &Actor, ids: &[i64], deadline: NaiveDate) -> Result<BulkOutcome> {
-        self.bulk(ids, async |id, version| {
-            let patch = ProblemPatch { version, deadline: Some(Some(deadline)), ..ProblemPatch::default() };
-            self.update_problem(actor, id, &patch).await.map(|_| ())
-        })
-        .await
+        self.bulk(actor, ids, BulkOp::Deadline(deadline)).await
     }
 
-    async fn bulk(&self, ids: &[i64], mut one: impl AsyncFnMut(ProblemId, i64) -> Result<()>) -> Result<BulkOutcome> {
+    async fn bulk(&self, actor: &Actor, ids: &[i64], op: BulkOp) -> Result<BulkOutcome> {
         if ids.is_empty() || ids.len() > 500 {
             return Err(Error::invalid("ids", "请选择1–500个问题", "select 1–500 problems"));
         }
         let mut outcome = BulkOutcome::default();
         for id in ids {
+            let pid = ProblemId::new(*id);
             let version = {
                 let mut pooled = self.db.acquire().await?;
-                store::problems::get_problem(&mut pooled.conn(), ProblemId::new(*id)).await?.map(|r| r.version)
+                store::problems::get_problem(&mut pooled.conn(), pid).await?.map(|r| r.version)
             };
-            let result = match version {
-                Some(v) => one(ProblemId::new(*id), v).await,
-                None => Err(Error::not_found("problem")),
+            let result = match (version, op) {
+                (None, _) => Err(Error::not_found("problem")),
+                (Some(version), BulkOp::Assign { lead_unit_id, deadline }) => {
+                    let input = TransitionInput {
+                        action: "assign".into(),
+                        version,
+                        lead_unit_id: Some(lead_unit_id),
+                        deadline,
+                        ..TransitionInput::default()
+                    };
+                    self.apply_transition(actor, pid, &input).await
+                }
+                (Some(version), BulkOp::Deadline(deadline)) => {
+                    let patch = ProblemPatch { version, deadline: Some(Some(deadline)), ..ProblemPatch::default() };
+                    self.update_problem(actor, pid, &patch).await.map(|_| ())
+                }
             };
             match result {
                 Ok(()) => outcome.done += 1,
@@ -155,5 +162,18 @@ impl App {
     /// Where a file with this hash is kept.
     pub(crate) fn file_path(&self, sha256: &str) -> PathBuf {
         self.settings.files_dir.join(sha256.get(..2).unwrap_or("00")).join(sha256)
+    }
+}
+
+impl App {
+    /// The id of a problem the reader may see, by its number (问题编号).
+    pub async fn problem_id_by_number(&self, actor: &Actor, number: &str) -> Result<ProblemId> {
+        let number = domain::problem::ProblemNumber::parse(number)?;
+        let mut pooled = self.db.acquire().await?;
+        let row = store::problems::get_problem_by_number(&mut pooled.conn(), number.as_str())
+            .await?
+            .ok_or_else(|| Error::not_found("problem"))?;
+        crate::problems::load_visible(&mut pooled.conn(), actor, row.problem_id()).await?;
+        Ok(row.problem_id())
     }
 }

@@ -22,6 +22,7 @@ error-back = Back
 not-found = No such page or record, or you may not see it
 forbidden = You may not do this
 saved = Saved
+save = Save
 todo-title = My to-do
 todo-due-week = Due this week
 todo-sent-back = Sent back for more work

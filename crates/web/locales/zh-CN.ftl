@@ -22,6 +22,7 @@ error-back = 返回
 not-found = 未找到该页面或记录，或您无权查看
 forbidden = 您无权执行此操作
 saved = 已保存
+save = 保存
 todo-title = 我的待办
 todo-due-week = 本周到期
 todo-sent-back = 被退回待重新整改

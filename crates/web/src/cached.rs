@@ -16,10 +16,12 @@ pub(crate) struct PageKey {
     uri: String,
     lang: &'static str,
     day: chrono::NaiveDate,
+    /// For HTML pages: the browser's CSRF token, which the page's forms carry.
+    csrf: String,
 }
 
-fn who(caller: &Caller) -> String {
-    match caller.actor.principal() {
+fn who(actor: &app::Actor) -> String {
+    match actor.principal() {
         Some(p) => format!("{}:{:?}", p.user_id, p.token_scope),
         None => "public".into(),
     }
@@ -36,7 +38,13 @@ pub(crate) async fn json<T: Serialize>(
         let value = compute().await?;
         return Ok(axum::Json(value).into_response());
     }
-    let key = PageKey { who: who(caller), uri: uri.to_string(), lang: crate::error::lang(), day: s.app.clock.today() };
+    let key = PageKey {
+        who: who(&caller.actor),
+        uri: uri.to_string(),
+        lang: crate::error::lang(),
+        day: s.app.clock.today(),
+        csrf: String::new(),
+    };
     let generation = s.app.generation().await?;
     let bytes = match s.pages.get(&key, generation) {
         Some(bytes) => bytes,
@@ -52,4 +60,50 @@ pub(crate) async fn json<T: Serialize>(
     let mut response = bytes.into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Ok(response)
+}
+
+/// Serves an HTML page from the cache while the data has not changed since it was rendered. The
+/// key holds the page's language and the browser's CSRF token, both of which the page embeds.
+pub(crate) async fn html(
+    s: &AppState,
+    actor: &app::Actor,
+    path_and_query: &str,
+    lang: &'static str,
+    csrf: &str,
+    render: impl AsyncFnOnce() -> Result<Response, Response>,
+) -> Response {
+    let key = PageKey {
+        who: who(actor),
+        uri: path_and_query.to_string(),
+        lang,
+        day: s.app.clock.today(),
+        csrf: csrf.to_string(),
+    };
+    let Ok(generation) = s.app.generation().await else {
+        return render().await.unwrap_or_else(|r| r);
+    };
+    if s.config.page_cache
+        && let Some(bytes) = s.pages.get(&key, generation)
+    {
+        return html_response(bytes);
+    }
+    match render().await {
+        Ok(response) if response.status() == axum::http::StatusCode::OK => {
+            let Ok(bytes) = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await else {
+                return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+            };
+            if s.config.page_cache {
+                s.pages.put(key, generation, bytes.clone());
+            }
+            html_response(bytes)
+        }
+        Ok(other) => other,
+        Err(other) => other,
+    }
+}
+
+fn html_response(bytes: Bytes) -> Response {
+    let mut response = bytes.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
 }

@@ -7,6 +7,8 @@ mod api;
 mod cached;
 mod error;
 mod extract;
+mod limit;
+mod pages;
 mod security;
 
 use axum::Router;
@@ -25,11 +27,18 @@ pub struct State {
     /// Serialised list pages by caller, address and day, good while the data generation holds
     /// (see `app::cache`).
     pages: app::cache::Cache<cached::PageKey, axum::body::Bytes>,
+    /// The portal's submit limit per client address.
+    portal_limit: limit::RateLimit,
 }
 
 impl AppState {
     pub fn new(app: app::App, config: WebConfig) -> Self {
-        Self(Arc::new(State { app, config, pages: app::cache::Cache::new(4096) }))
+        Self(Arc::new(State {
+            app,
+            config,
+            pages: app::cache::Cache::new(4096),
+            portal_limit: limit::RateLimit::new(5, std::time::Duration::from_secs(600)),
+        }))
     }
 }
 
@@ -60,11 +69,14 @@ impl Default for WebConfig {
 
 /// The whole web application.
 pub fn router(state: AppState) -> Router {
+    let secure = pages::Secure(state.config.secure_cookies);
     let (api, _) = api::router(state.config.max_json_bytes).split_for_parts();
     Router::new()
         .merge(api)
+        .merge(pages::router())
         .fallback(error::no_route)
         .layer(axum::middleware::from_fn(security::per_request))
+        .layer(axum::Extension(secure))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -35,6 +35,9 @@ pub(crate) struct ListenArgs {
     /// (other nodes' writes show within it; its own at once); 0 reads it on every request [default: 250]
     #[arg(long, env = "ZHENGGAI_READ_CACHE_MS")]
     pub read_cache_ms: Option<u64>,
+    /// Mark cookies Secure: set this when the server is reached over HTTPS (behind a TLS proxy).
+    #[arg(long, env = "ZHENGGAI_SECURE_COOKIES")]
+    pub secure_cookies: bool,
     /// Build every list page afresh instead of serving cached pages (measurements, debugging).
     #[arg(long, env = "ZHENGGAI_NO_PAGE_CACHE")]
     pub no_page_cache: bool,

@@ -21,6 +21,7 @@ pub(crate) struct Config {
     pub listen: String,
     pub read_cache_ms: u64,
     pub page_cache: bool,
+    pub secure_cookies: bool,
 }
 
 impl Config {
@@ -46,10 +47,11 @@ impl Config {
         let listen = server.and_then(|s| s.listen.clone()).or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
         let read_cache_ms = server.and_then(|s| s.read_cache_ms).or(file.read_cache_ms).unwrap_or(250);
         let page_cache = !server.is_some_and(|s| s.no_page_cache);
+        let secure_cookies = server.is_some_and(|s| s.secure_cookies);
         if listen.parse::<std::net::SocketAddr>().is_err() {
             bail!("--listen \"{listen}\" is not an address like 127.0.0.1:8080");
         }
-        Ok(Self { data_dir, database_url, listen, read_cache_ms, page_cache })
+        Ok(Self { data_dir, database_url, listen, read_cache_ms, page_cache, secure_cookies })
     }
 
     pub(crate) fn is_sqlite(&self) -> bool {

@@ -72,7 +72,8 @@ async fn submit(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<L
                 _ => ctx.tr.t("login-failed"),
             };
             let layout = ctx.layout(ctx.tr.t("login-title"), "login");
-            let page = LoginPage { layout, error: Some(message), next: safe_next(f.next.as_deref()), username: f.username };
+            let page =
+                LoginPage { layout, error: Some(message), next: safe_next(f.next.as_deref()), username: f.username };
             (axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response()
         }
     }

@@ -55,13 +55,6 @@ impl Tr {
         self.format(id, Some(&args))
     }
 
-    /// The message `id` with one text argument `s`.
-    pub(crate) fn s(&self, id: &str, s: &str) -> String {
-        let mut args = FluentArgs::new();
-        args.set("s", FluentValue::from(s.to_string()));
-        self.format(id, Some(&args))
-    }
-
     fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
         let bundle = self.bundle();
         let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {

@@ -55,13 +55,13 @@ pub(crate) async fn csrf_cookie(mut req: Request, next: Next) -> Response {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Secure(pub bool);
 
-/// The language of the page: `?lang=`, then the `zg_lang` cookie, then Accept-Language; zh-CN by
-/// default.
+/// The language of the page: `?lang=`, then the `zg_lang` cookie the switch sets; zh-CN otherwise.
+/// Pages do not follow the browser's Accept-Language: the product is Chinese first, and English is
+/// a choice the reader makes.
 pub(crate) fn page_language(parts: &Parts) -> &'static str {
     let from_query = parts.uri.query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")));
     let from_cookie = cookie(&parts.headers, LANG_COOKIE);
-    let header = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    match from_query.or(from_cookie).or(header).unwrap_or("zh").trim().get(..2) {
+    match from_query.or(from_cookie).unwrap_or("zh").trim().get(..2) {
         Some("en") => "en",
         _ => "zh",
     }
@@ -116,7 +116,8 @@ impl PageCtx {
             nav,
             user: self.user.clone(),
             is_admin: principal.is_some_and(|p| p.is_admin()),
-            runs_list: principal.is_some_and(|p| matches!(p.role, domain::user::Role::Admin | domain::user::Role::Office)),
+            runs_list: principal
+                .is_some_and(|p| matches!(p.role, domain::user::Role::Admin | domain::user::Role::Office)),
             switch_lang: format!("/lang?to={other}&back={}", urlencode(&self.path_and_query_or(path))),
         }
     }
@@ -127,9 +128,9 @@ impl PageCtx {
 
     /// The signed-in user, or a redirect to the login page.
     pub(crate) fn require_user(&self) -> Result<&domain::access::Principal, Response> {
-        self.actor.principal().ok_or_else(|| {
-            Redirect::to(&format!("/login?next={}", urlencode(&self.path_and_query))).into_response()
-        })
+        self.actor
+            .principal()
+            .ok_or_else(|| Redirect::to(&format!("/login?next={}", urlencode(&self.path_and_query))).into_response())
     }
 }
 

@@ -5,8 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod browser;
 mod contract;
 mod input;
+mod pages;
+mod ui;
 
 use app::testkit::{Kind, TestDb, World};
 use axum::Router;

@@ -11,7 +11,14 @@ pub(crate) async fn serve(config: &Config, app: app::App) -> Result<ExitCode> {
     let addr = listener.local_addr()?;
     println!("zhenggai 正在运行 is serving on http://{addr}/  (API: http://{addr}/api/v1/openapi.json)");
     println!("数据库 database: {}", config.redacted_url());
-    let state = web::AppState::new(app, web::WebConfig { page_cache: config.page_cache, ..web::WebConfig::default() });
+    let state = web::AppState::new(
+        app,
+        web::WebConfig {
+            page_cache: config.page_cache,
+            secure_cookies: config.secure_cookies,
+            ..web::WebConfig::default()
+        },
+    );
     web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })

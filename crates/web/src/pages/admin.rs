@@ -1,0 +1,302 @@
+//! 系统管理 (admin only): units, users and roles, categories and their time limits, campaigns, the
+//! holiday calendar, API tokens. Each form calls the same use case as the API.
+
+use super::kit::{CsrfForm, Layout, PageCtx, domain_error, render, see_other};
+use super::list::{Opt, opts};
+use crate::AppState;
+use app::views::{CampaignView, CategoryView, TokenView, UnitView, UserView};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{Datelike, NaiveDate};
+use domain::access::TokenScope;
+use domain::calendar::{DayKind, SpecialDay};
+use domain::{TokenId, UnitId, UserId};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(index))
+        .route("/admin/units", post(add_unit))
+        .route("/admin/users", post(add_user))
+        .route("/admin/users/{id}", post(update_user))
+        .route("/admin/categories", post(add_category))
+        .route("/admin/campaigns", post(add_campaign))
+        .route("/admin/tokens", post(add_token))
+        .route("/admin/tokens/{id}/revoke", post(revoke_token))
+        .route("/admin/calendar/{year}", get(calendar).post(set_calendar))
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    layout: Layout,
+    units: Vec<UnitView>,
+    unit_opts: Vec<Opt>,
+    users: Vec<UserView>,
+    roles: Vec<Opt>,
+    categories: Vec<CategoryView>,
+    campaigns: Vec<CampaignView>,
+    tokens: Vec<TokenView>,
+    new_token: Option<String>,
+    years: Vec<i32>,
+}
+
+async fn admin_page(s: &AppState, ctx: &PageCtx, new_token: Option<String>) -> Result<Response, domain::Error> {
+    let tr = ctx.tr;
+    let actor = &ctx.actor;
+    actor.admin()?;
+    let units = s.app.list_units(actor).await?;
+    let this_year = s.app.clock.today().year();
+    Ok(render(&AdminPage {
+        layout: ctx.layout(tr.t("admin-title"), "admin"),
+        unit_opts: opts(
+            None,
+            units.iter().map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth.saturating_sub(1)), u.name))),
+        ),
+        units,
+        users: s.app.list_users(actor).await?,
+        roles: opts(
+            None,
+            domain::user::Role::ALL.iter().map(|r| (r.as_str().to_string(), tr.label("role", r.as_str()))),
+        ),
+        categories: s.app.list_categories(actor).await?,
+        campaigns: s.app.list_campaigns(actor).await?,
+        tokens: s.app.list_tokens(actor).await?,
+        new_token,
+        years: vec![this_year - 1, this_year, this_year + 1],
+    }))
+}
+
+async fn index(State(s): State<AppState>, ctx: PageCtx) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    admin_page(&s, &ctx, None).await.unwrap_or_else(|e| domain_error(ctx.tr, &e))
+}
+
+fn done(result: domain::Result<()>, ctx: &PageCtx) -> Response {
+    match result {
+        Ok(()) => see_other("/admin"),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct UnitForm {
+    parent_id: Option<String>,
+    name: String,
+    code: Option<String>,
+}
+
+async fn add_unit(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<UnitForm>) -> Response {
+    let parent = f.parent_id.as_deref().and_then(|p| p.parse().ok()).map(UnitId::new);
+    let code = f.code.as_deref().filter(|c| !c.trim().is_empty());
+    done(s.app.create_unit(&ctx.actor, parent, &f.name, code).await.map(|_| ()), &ctx)
+}
+
+#[derive(serde::Deserialize)]
+struct UserForm {
+    username: String,
+    display_name: String,
+    role: String,
+    unit_id: i64,
+    password: String,
+}
+
+async fn add_user(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<UserForm>) -> Response {
+    let input = app::users::NewUserInput {
+        username: f.username,
+        display_name: f.display_name,
+        role: f.role,
+        unit_id: f.unit_id,
+        password: f.password,
+    };
+    done(s.app.create_user(&ctx.actor, &input).await.map(|_| ()), &ctx)
+}
+
+#[derive(serde::Deserialize)]
+struct UserUpdateForm {
+    role: String,
+    active: Option<String>,
+}
+
+async fn update_user(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<UserUpdateForm>,
+) -> Response {
+    let patch = app::users::UserPatch {
+        display_name: None,
+        role: Some(f.role),
+        unit_id: None,
+        active: Some(f.active.is_some()),
+        password: None,
+    };
+    done(s.app.update_user(&ctx.actor, UserId::new(id), &patch).await.map(|_| ()), &ctx)
+}
+
+#[derive(serde::Deserialize)]
+struct CategoryForm {
+    parent_id: Option<String>,
+    name: String,
+    kind: String,
+    sign_days: u32,
+    response_days: u32,
+    completion_days: u32,
+    callback_days: u32,
+}
+
+async fn add_category(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<CategoryForm>) -> Response {
+    let input = app::categories::CategoryInput {
+        parent_id: f.parent_id.as_deref().and_then(|p| p.parse().ok()),
+        name: f.name,
+        limits: vec![app::categories::LimitInput {
+            kind: f.kind,
+            sign_days: f.sign_days,
+            response_days: f.response_days,
+            completion_days: f.completion_days,
+            callback_days: f.callback_days,
+        }],
+    };
+    done(s.app.create_category(&ctx.actor, &input).await.map(|_| ()), &ctx)
+}
+
+#[derive(serde::Deserialize)]
+struct CampaignForm {
+    unit_id: i64,
+    name: String,
+    kind: String,
+    code_prefix: String,
+    starts_on: NaiveDate,
+}
+
+async fn add_campaign(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<CampaignForm>) -> Response {
+    let input = app::campaigns::CampaignInput {
+        unit_id: f.unit_id,
+        name: f.name,
+        kind: f.kind,
+        code_prefix: f.code_prefix,
+        starts_on: f.starts_on,
+        ends_on: None,
+        phases: vec![],
+        goals: None,
+    };
+    done(s.app.create_campaign(&ctx.actor, &input).await.map(|_| ()), &ctx)
+}
+
+#[derive(serde::Deserialize)]
+struct TokenForm {
+    user_id: i64,
+    name: String,
+    scope: String,
+}
+
+async fn add_token(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<TokenForm>) -> Response {
+    let result = async {
+        let scope = TokenScope::parse(&f.scope)?;
+        let (_, secret) = s.app.create_token(&ctx.actor, UserId::new(f.user_id), &f.name, scope, None).await?;
+        admin_page(&s, &ctx, Some(secret)).await
+    }
+    .await;
+    result.unwrap_or_else(|e| domain_error(ctx.tr, &e))
+}
+
+#[derive(serde::Deserialize)]
+struct Empty {}
+
+async fn revoke_token(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    done(s.app.revoke_token(&ctx.actor, TokenId::new(id)).await, &ctx)
+}
+
+#[derive(Template)]
+#[template(path = "admin_calendar.html")]
+struct CalendarPage {
+    layout: Layout,
+    year: i32,
+    covered: bool,
+    lines: String,
+    days: Vec<(String, String, String)>,
+}
+
+async fn calendar(State(s): State<AppState>, ctx: PageCtx, Path(year): Path<i32>) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let tr = ctx.tr;
+    if let Err(e) = ctx.actor.admin() {
+        return domain_error(tr, &e);
+    }
+    match s.app.calendar_year(year).await {
+        Ok(y) => render(&CalendarPage {
+            layout: ctx.layout(format!("{} {year}", tr.t("admin-calendar")), "admin"),
+            year,
+            covered: y.covered,
+            lines: y
+                .days
+                .iter()
+                .map(|d| format!("{},{},{}", d.date, d.kind.as_str(), d.note))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            days: y
+                .days
+                .iter()
+                .map(|d| {
+                    (
+                        tr.date(&d.date),
+                        if d.kind == DayKind::Holiday { "休".into() } else { "班".into() },
+                        d.note.clone(),
+                    )
+                })
+                .collect(),
+        }),
+        Err(e) => domain_error(tr, &e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CalendarForm {
+    lines: String,
+}
+
+async fn set_calendar(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(year): Path<i32>,
+    CsrfForm(f): CsrfForm<CalendarForm>,
+) -> Response {
+    let parsed: domain::Result<Vec<SpecialDay>> = f
+        .lines
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            let mut cols = line.split([',', '，']).map(str::trim);
+            let date = cols.next().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).ok_or_else(|| {
+                domain::Error::invalid(
+                    format!("line {}", i + 1),
+                    format!("第{}行：日期应写作 2027-01-01", i + 1),
+                    format!("line {}: write the date as 2027-01-01", i + 1),
+                )
+            })?;
+            let kind = DayKind::parse(cols.next().unwrap_or_default())?;
+            Ok(SpecialDay { date, kind, note: cols.next().unwrap_or_default().to_string() })
+        })
+        .collect();
+    let result = match parsed {
+        Ok(days) => s.app.set_calendar_year(&ctx.actor, year, days).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => see_other(&format!("/admin/calendar/{year}")),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}

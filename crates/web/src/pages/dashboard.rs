@@ -1,0 +1,87 @@
+//! 工作台: counts by state, overdue and colour, the rates, the weekly trend and the units ranked,
+//! with charts drawn on the server. Each figure links to the list that shows its records.
+
+use super::charts;
+use super::kit::{Layout, PageCtx, domain_error, render};
+use crate::AppState;
+use app::dashboard::UnitRank;
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/dashboard", get(dashboard))
+}
+
+struct Stat {
+    label: String,
+    value: String,
+    href: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    stats: Vec<Stat>,
+    rates: Vec<Stat>,
+    status_chart: String,
+    trend_chart: String,
+    units: Vec<UnitRank>,
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+async fn dashboard(State(s): State<AppState>, ctx: PageCtx) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let (actor, path, lang, csrf) = (ctx.actor.clone(), ctx.path_and_query.clone(), ctx.tr.lang, ctx.csrf.clone());
+    crate::cached::html(&s, &actor, &path, lang, &csrf, async || {
+        let tr = ctx.tr;
+        let d = s.app.dashboard(&ctx.actor, None).await.map_err(|e| domain_error(tr, &e))?;
+        let stat = |label: &str, value: i64, href: &str| Stat {
+            label: tr.t(label),
+            value: value.to_string(),
+            href: href.into(),
+        };
+        let stats = vec![
+            stat("count-total", d.total, "/problems"),
+            stat("count-open", d.open, "/problems?status=new%2Cassigned%2Csubmitted"),
+            stat("count-overdue", d.overdue, "/problems?overdue=true"),
+            stat("count-red", d.red, "/problems?colour=red"),
+            stat("count-yellow", d.yellow, "/problems?colour=yellow"),
+            stat("count-blue", d.blue, "/problems?colour=blue"),
+        ];
+        let rate =
+            |label: &str, v: Option<f64>, href: &str| Stat { label: tr.t(label), value: percent(v), href: href.into() };
+        let rates = vec![
+            rate("rate-on-time", d.on_time_rate, "/problems?status=closed"),
+            rate("rate-response", d.response_rate, "/problems?status=assigned"),
+            rate("rate-resolution", d.resolution_rate, "/problems?status=closed"),
+            rate("rate-satisfaction", d.satisfaction_rate, "/problems?status=closed"),
+        ];
+        let by_status: Vec<(String, i64)> = d.by_status.iter().map(|(s, n)| (tr.label("status", s), *n)).collect();
+        let weeks: Vec<(String, i64, i64)> =
+            d.weeks.iter().map(|w| (w.starts.format("%m-%d").to_string(), w.new, w.closed)).collect();
+        let page = DashboardPage {
+            layout: ctx.layout(tr.t("dashboard-title"), "dashboard"),
+            stats,
+            rates,
+            status_chart: charts::bars(&tr.t("dashboard-by-status"), &by_status),
+            trend_chart: charts::trend(
+                &tr.t("dashboard-trend"),
+                &weeks,
+                &tr.t("dashboard-new"),
+                &tr.t("dashboard-closed"),
+            ),
+            units: d.units.into_iter().take(20).collect(),
+        };
+        Ok(render(&page))
+    })
+    .await
+}

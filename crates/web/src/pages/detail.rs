@@ -1,0 +1,508 @@
+//! One problem's page: every field, the measures, evidence files, the timeline from the audit log,
+//! and a form for each action the reader may take now (and only those), with the reasons the
+//! workflow needs. Evidence files are served only to those who may see the problem.
+
+use super::i18n::Tr;
+use super::kit::{CsrfForm, Layout, PageCtx, csrf_ok, domain_error, error_page, render, see_other};
+use super::list::{Opt, opts};
+use crate::AppState;
+use app::transitions::TransitionInput;
+use app::views::ProblemDetail;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use domain::{MeasureId, ProblemId};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/problems/{id}", get(show))
+        .route("/problems/{id}/act", post(act))
+        .route("/problems/{id}/edit", post(edit))
+        .route("/problems/{id}/measures", post(add_measure))
+        .route("/measures/{id}/status", post(measure_status))
+        .route("/problems/{id}/notes", post(add_note))
+        .route("/problems/{id}/evidence", post(upload).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)))
+        .route("/files/evidence/{id}", get(download))
+}
+
+/// A measure as its table row shows it.
+struct MeasureLine {
+    id: i64,
+    description: String,
+    owner: String,
+    deadline: String,
+    status_label: String,
+    late: bool,
+    version: i64,
+    status: String,
+}
+
+/// An action form on the page.
+struct ActionForm {
+    action: String,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "detail.html")]
+struct DetailPage {
+    layout: Layout,
+    p: ProblemDetail,
+    status: String,
+    stage: String,
+    kind: String,
+    type_label: String,
+    priority: String,
+    channel: String,
+    received: String,
+    deadline: String,
+    original_deadline: String,
+    countdown: String,
+    colour: String,
+    colour_label: String,
+    satisfaction: String,
+    solved: String,
+    clocks: Vec<(String, String, String, bool)>,
+    measures: Vec<MeasureLine>,
+    evidence: Vec<(i64, String, String, String)>,
+    timeline: Vec<(String, String, String)>,
+    feedback: Vec<(String, String, String, String)>,
+    signoffs: Vec<(String, String, String)>,
+    actions: Vec<ActionForm>,
+    units: Vec<Opt>,
+    leaders: Vec<Opt>,
+    types: Vec<Opt>,
+    colours: Vec<Opt>,
+    satisfactions: Vec<Opt>,
+    measure_statuses: Vec<Opt>,
+    can_edit: bool,
+}
+
+fn size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+    } else {
+        format!("{:.0} KB", (bytes as f64 / 1024.0).ceil())
+    }
+}
+
+async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::Error> {
+    let tr: Tr = ctx.tr;
+    let actor = &ctx.actor;
+    let p = s.app.get_problem(actor, ProblemId::new(id)).await?;
+    let units = s.app.list_units(actor).await?;
+    let users = s.app.list_users(actor).await.unwrap_or_default();
+    let principal = actor.principal();
+    let can_edit = principal.is_some_and(|u| {
+        matches!(u.role, domain::user::Role::Admin | domain::user::Role::Office | domain::user::Role::Liaison)
+    }) && matches!(p.summary.status.as_str(), "new" | "assigned" | "submitted");
+    let d = |x: &Option<NaiveDate>| x.map(|d| tr.date(&d)).unwrap_or_default();
+    let clock = |key: &str, c: &app::views::Clock| {
+        (
+            tr.t(key),
+            c.due.map(|d| format!("{} {}", tr.t("clock-due"), tr.date(&d))).unwrap_or_default(),
+            c.done_at.map(|t| format!("{} {}", tr.t("clock-done"), tr.time(&t))).unwrap_or_default(),
+            c.late,
+        )
+    };
+    let detail = DetailPage {
+        layout: ctx.layout(format!("{} {}", p.summary.number, p.summary.title), "problems"),
+        status: tr.label("status", &p.summary.status),
+        stage: p.summary.signoff_stage.as_deref().map(|s| tr.label("stage", s)).unwrap_or_default(),
+        kind: tr.label("kind", &p.kind),
+        type_label: tr.label("type", &p.summary.rectification_type),
+        priority: tr.label("priority", &p.summary.priority),
+        channel: tr.label("channel", &p.summary.channel),
+        received: tr.date(&p.received_on),
+        deadline: d(&p.summary.deadline),
+        original_deadline: d(&p.original_deadline),
+        countdown: p.summary.flags.working_days_left.map(|n| tr.countdown(n)).unwrap_or_default(),
+        colour: p.summary.flags.colour.map(|c| c.as_str().to_string()).unwrap_or_default(),
+        colour_label: p.summary.flags.colour.map(|c| tr.label("colour", c.as_str())).unwrap_or_default(),
+        satisfaction: p.satisfaction.as_deref().map(|s| tr.label("satisfaction", s)).unwrap_or_default(),
+        solved: p.solved.map(|b| tr.t(if b { "yes" } else { "no" })).unwrap_or_default(),
+        clocks: vec![
+            clock("clock-sign-for", &p.clocks.sign_for),
+            clock("clock-first-response", &p.clocks.first_response),
+            clock("clock-completion", &p.clocks.completion),
+            clock("clock-callback", &p.clocks.callback),
+        ],
+        measures: p
+            .measures
+            .iter()
+            .map(|m| MeasureLine {
+                id: m.id,
+                description: m.description.clone(),
+                owner: m
+                    .owner_unit
+                    .as_ref()
+                    .map(|u| u.name.clone())
+                    .or_else(|| m.owner_name.clone())
+                    .unwrap_or_default(),
+                deadline: d(&m.deadline),
+                status_label: tr.label("measure", &m.status),
+                late: m.overdue,
+                version: m.version,
+                status: m.status.clone(),
+            })
+            .collect(),
+        evidence: p
+            .evidence
+            .iter()
+            .map(|e| (e.id, e.file_name.clone(), size(e.size_bytes), e.note.clone().unwrap_or_default()))
+            .collect(),
+        timeline: p
+            .timeline
+            .iter()
+            .map(|t| {
+                let action = t.action.split('.').nth(1).unwrap_or(&t.action).replace('_', "-");
+                let label = tr.t(&format!("action-{action}"));
+                let label = if label.starts_with("action-") { t.action.clone() } else { label };
+                (tr.time(&t.at), t.actor.clone(), label)
+            })
+            .collect(),
+        feedback: p
+            .feedback
+            .iter()
+            .map(|f| {
+                let reporter = match (&f.reporter_name, &f.reporter_contact) {
+                    (Some(n), Some(c)) => format!("{n} {c}"),
+                    (Some(n), None) => n.clone(),
+                    (None, Some(c)) => c.clone(),
+                    (None, None) => String::new(),
+                };
+                (tr.time(&f.received_at), f.channel_label.clone(), f.body.clone(), reporter)
+            })
+            .collect(),
+        signoffs: p
+            .signoffs
+            .iter()
+            .map(|s| (tr.time(&s.submitted_at), tr.label("signoff", &s.status), s.report.clone()))
+            .collect(),
+        actions: p
+            .allowed_actions
+            .iter()
+            .map(|a| ActionForm { action: a.clone(), label: tr.label("action", a) })
+            .collect(),
+        units: opts(None, units.iter().map(|u| (u.id.to_string(), u.name.clone()))),
+        leaders: opts(None, users.iter().map(|u| (u.id.to_string(), format!("{}（{}）", u.display_name, u.unit.name)))),
+        types: opts(
+            Some(p.summary.rectification_type.as_str()),
+            ["immediate", "deadline", "ongoing"].iter().map(|v| (v.to_string(), tr.label("type", v))),
+        ),
+        colours: opts(None, ["blue", "yellow", "red"].iter().map(|v| (v.to_string(), tr.label("colour", v)))),
+        satisfactions: opts(
+            None,
+            ["satisfied", "basic", "dissatisfied"].iter().map(|v| (v.to_string(), tr.label("satisfaction", v))),
+        ),
+        measure_statuses: opts(
+            None,
+            ["planned", "in_progress", "done"].iter().map(|v| (v.to_string(), tr.label("measure", v))),
+        ),
+        can_edit,
+        p,
+    };
+    Ok(render(&detail))
+}
+
+async fn show(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let (actor, path, lang, csrf) = (ctx.actor.clone(), ctx.path_and_query.clone(), ctx.tr.lang, ctx.csrf.clone());
+    crate::cached::html(&s, &actor, &path, lang, &csrf, async || {
+        page(&s, &ctx, id).await.map_err(|e| domain_error(ctx.tr, &e))
+    })
+    .await
+}
+
+fn text(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+fn parse_date(v: &Option<String>, field: &str) -> Result<Option<NaiveDate>, domain::Error> {
+    text(v)
+        .map(|s| {
+            NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map_err(|_| domain::Error::invalid(field, format!("“{s}”不是日期"), format!("\"{s}\" is not a date")))
+        })
+        .transpose()
+}
+
+fn parse_id(v: &Option<String>, field: &str) -> Result<Option<i64>, domain::Error> {
+    text(v)
+        .map(|s| {
+            s.parse()
+                .map_err(|_| domain::Error::invalid(field, format!("“{s}”不是编号"), format!("\"{s}\" is not an id")))
+        })
+        .transpose()
+}
+
+#[derive(serde::Deserialize)]
+struct ActForm {
+    action: String,
+    version: i64,
+    reason: Option<String>,
+    note: Option<String>,
+    lead_unit_id: Option<String>,
+    #[serde(default)]
+    cooperating_unit_ids: Vec<i64>,
+    responsible_leader_id: Option<String>,
+    responsible_person: Option<String>,
+    deadline: Option<String>,
+    rectification_type: Option<String>,
+    target_number: Option<String>,
+    report: Option<String>,
+    no_evidence_reason: Option<String>,
+    new_deadline: Option<String>,
+    approve: Option<String>,
+    colour: Option<String>,
+    solved: Option<String>,
+    satisfaction: Option<String>,
+    comment: Option<String>,
+}
+
+async fn act(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, CsrfForm(f): CsrfForm<ActForm>) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let result = async {
+        let target = match text(&f.target_number) {
+            Some(n) => Some(s.app.problem_id_by_number(&ctx.actor, &n).await?.get()),
+            None => None,
+        };
+        let input = TransitionInput {
+            action: f.action.clone(),
+            version: f.version,
+            reason: f.reason.clone(),
+            note: text(&f.note),
+            lead_unit_id: parse_id(&f.lead_unit_id, "lead_unit_id")?,
+            cooperating_unit_ids: (!f.cooperating_unit_ids.is_empty()).then(|| f.cooperating_unit_ids.clone()),
+            responsible_leader_id: parse_id(&f.responsible_leader_id, "responsible_leader_id")?,
+            responsible_person: text(&f.responsible_person),
+            deadline: parse_date(&f.deadline, "deadline")?,
+            rectification_type: text(&f.rectification_type),
+            target_problem_id: target,
+            report: f.report.clone(),
+            no_evidence_reason: text(&f.no_evidence_reason),
+            new_deadline: parse_date(&f.new_deadline, "new_deadline")?,
+            approve: text(&f.approve).map(|v| v == "yes"),
+            colour: text(&f.colour),
+            solved: text(&f.solved).map(|v| v == "yes"),
+            satisfaction: text(&f.satisfaction),
+            comment: text(&f.comment),
+        };
+        s.app.transition(&ctx.actor, ProblemId::new(id), &input).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/problems/{id}")),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct EditForm {
+    version: i64,
+    root_cause: Option<String>,
+    public_reply: Option<String>,
+    responsible_person: Option<String>,
+}
+
+async fn edit(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<EditForm>,
+) -> Response {
+    let patch = app::problems::ProblemPatch {
+        version: f.version,
+        root_cause: Some(text(&f.root_cause)),
+        public_reply: Some(text(&f.public_reply)),
+        responsible_person: Some(text(&f.responsible_person)),
+        ..Default::default()
+    };
+    match s.app.update_problem(&ctx.actor, ProblemId::new(id), &patch).await {
+        Ok(_) => see_other(&format!("/problems/{id}")),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct MeasureForm {
+    description: String,
+    owner_name: Option<String>,
+    deadline: Option<String>,
+}
+
+async fn add_measure(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<MeasureForm>,
+) -> Response {
+    let result = async {
+        let input = app::rectification::MeasureInput {
+            description: f.description.clone(),
+            owner_unit_id: None,
+            owner_name: text(&f.owner_name),
+            deadline: parse_date(&f.deadline, "deadline")?,
+            status: None,
+        };
+        s.app.add_measure(&ctx.actor, ProblemId::new(id), &input).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/problems/{id}")),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct MeasureStatusForm {
+    version: i64,
+    status: String,
+    problem_id: i64,
+}
+
+async fn measure_status(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<MeasureStatusForm>,
+) -> Response {
+    let patch = app::rectification::MeasurePatch {
+        version: f.version,
+        description: None,
+        owner_unit_id: None,
+        owner_name: None,
+        deadline: None,
+        status: Some(f.status.clone()),
+    };
+    match s.app.update_measure(&ctx.actor, MeasureId::new(id), &patch).await {
+        Ok(_) => see_other(&format!("/problems/{}", f.problem_id)),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct NoteForm {
+    body: String,
+}
+
+async fn add_note(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<NoteForm>,
+) -> Response {
+    match s.app.add_note(&ctx.actor, ProblemId::new(id), &app::rectification::NoteInput { body: f.body }).await {
+        Ok(_) => see_other(&format!("/problems/{id}")),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+/// The evidence upload: a multipart form whose CSRF field is checked before the file is kept.
+async fn upload(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> Response {
+    let tr = ctx.tr;
+    let (mut csrf, mut file, mut note) = (String::new(), None, None);
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                match name.as_str() {
+                    "csrf" => csrf = field.text().await.unwrap_or_default(),
+                    "note" => note = field.text().await.ok(),
+                    "file" => {
+                        let file_name = field.file_name().unwrap_or("file").to_string();
+                        match field.bytes().await {
+                            Ok(bytes) => file = Some((file_name, bytes)),
+                            Err(_) => return error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, &too_large(tr, &s)),
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, &too_large(tr, &s)),
+        }
+    }
+    if !csrf_ok(&headers, &csrf) {
+        return error_page(tr, StatusCode::FORBIDDEN, &tr.t("csrf-failed"));
+    }
+    let Some((file_name, bytes)) = file else {
+        return error_page(tr, StatusCode::UNPROCESSABLE_ENTITY, &tr.t("evidence-file"));
+    };
+    match s
+        .app
+        .add_evidence(
+            &ctx.actor,
+            ProblemId::new(id),
+            &file_name,
+            &bytes,
+            note.as_deref().filter(|n| !n.trim().is_empty()),
+        )
+        .await
+    {
+        Ok(_) => see_other(&format!("/problems/{id}")),
+        Err(e) => domain_error(tr, &e),
+    }
+}
+
+fn too_large(tr: Tr, s: &AppState) -> String {
+    let max = s.app.settings.max_upload_bytes / (1024 * 1024);
+    if tr.lang == "en" {
+        format!("The file is over the limit of {max} MB")
+    } else {
+        format!("文件超过 {max} MB 的上限")
+    }
+}
+
+/// Sends an evidence file to someone who may see its problem: as an attachment, with its
+/// checked type, never rendered inline.
+async fn download(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    match s.app.evidence_file(&ctx.actor, id).await {
+        Ok(f) => send_file(ctx.tr, &f).await,
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+pub(super) async fn send_file(tr: Tr, f: &app::pages_support::StoredFile) -> Response {
+    match tokio::fs::read(&f.path).await {
+        Ok(bytes) => {
+            let mut res = bytes.into_response();
+            let h = res.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&f.content_type) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            let ascii: String =
+                f.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+            let encoded = super::kit::urlencode(&f.file_name);
+            if let Ok(v) =
+                HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
+            {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            res
+        }
+        Err(e) => {
+            tracing::error!(path = %f.path.display(), error = %e, "a stored file is missing");
+            error_page(tr, StatusCode::NOT_FOUND, &tr.t("not-found"))
+        }
+    }
+}

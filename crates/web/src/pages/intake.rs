@@ -1,0 +1,153 @@
+//! 诉求受理: feedback not yet on the list, each to be put on it as a new problem or added to an
+//! existing one.
+
+use super::kit::{CsrfForm, Layout, PageCtx, domain_error, render, see_other};
+use super::list::{Opt, opts};
+use crate::AppState;
+use app::feedback::FeedbackQuery;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use domain::{FeedbackId, ProblemId};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/intake", get(inbox))
+        .route("/intake/{id}/problem", post(create))
+        .route("/intake/{id}/link", post(link))
+}
+
+struct Item {
+    id: i64,
+    code: String,
+    received: String,
+    channel: String,
+    kind: String,
+    title: String,
+    body: String,
+    reporter: String,
+    address: String,
+}
+
+#[derive(Template)]
+#[template(path = "intake.html")]
+struct InboxPage {
+    layout: Layout,
+    items: Vec<Item>,
+    campaigns: Vec<Opt>,
+    categories: Vec<Opt>,
+    next_url: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Paging {
+    cursor: Option<String>,
+}
+
+async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Paging>) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let tr = ctx.tr;
+    let result = async {
+        let page = s
+            .app
+            .list_feedback(
+                &ctx.actor,
+                &FeedbackQuery { linked: Some(false), cursor: paging.cursor.clone(), ..Default::default() },
+            )
+            .await?;
+        let campaigns = s.app.list_campaigns(&ctx.actor).await?;
+        let categories = s.app.list_categories(&ctx.actor).await?;
+        Ok::<_, domain::Error>((page, campaigns, categories))
+    }
+    .await;
+    let (page, campaigns, categories) = match result {
+        Ok(r) => r,
+        Err(e) => return domain_error(tr, &e),
+    };
+    let items = page
+        .items
+        .iter()
+        .map(|f| Item {
+            id: f.id,
+            code: f.tracking_code.clone(),
+            received: tr.time(&f.received_at),
+            channel: tr.label("channel", &f.channel),
+            kind: tr.label("kind", &f.kind),
+            title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
+            body: f.body.clone(),
+            reporter: [f.reporter_name.clone(), f.reporter_contact.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+            address: f.address.clone().unwrap_or_default(),
+        })
+        .collect();
+    render(&InboxPage {
+        layout: ctx.layout(tr.t("intake-title"), "intake"),
+        items,
+        campaigns: opts(None, campaigns.iter().map(|c| (c.id.to_string(), c.name.clone()))),
+        categories: opts(None, categories.iter().map(|c| (c.id.to_string(), c.name.clone()))),
+        next_url: page.next_cursor.map(|c| format!("/intake?cursor={c}")),
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct CreateForm {
+    campaign_id: i64,
+    title: String,
+    description: String,
+    category_id: Option<String>,
+    channel: String,
+    kind: String,
+}
+
+async fn create(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<CreateForm>,
+) -> Response {
+    let category_id = f.category_id.as_deref().and_then(|c| c.parse().ok());
+    let input = app::problems::NewProblemInput {
+        campaign_id: f.campaign_id,
+        title: f.title,
+        description: f.description,
+        category_id,
+        channel: f.channel,
+        kind: Some(f.kind),
+        feedback_ids: vec![id],
+        ..Default::default()
+    };
+    match s.app.create_problem(&ctx.actor, &input).await {
+        Ok(p) => see_other(&format!("/problems/{}", p.summary.id)),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct LinkForm {
+    number: String,
+}
+
+async fn link(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<LinkForm>,
+) -> Response {
+    let result = async {
+        let pid: ProblemId = s.app.problem_id_by_number(&ctx.actor, f.number.trim()).await?;
+        s.app.link_feedback(&ctx.actor, FeedbackId::new(id), Some(pid)).await?;
+        Ok::<_, domain::Error>(pid)
+    }
+    .await;
+    match result {
+        Ok(pid) => see_other(&format!("/problems/{pid}")),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}

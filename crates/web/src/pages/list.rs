@@ -1,0 +1,376 @@
+//! The problem list page: filters (state, unit, category, channel, type, overdue, colour, deadline
+//! range, campaign), sorting, paging, saved filters, bulk assign and bulk deadline change, and a
+//! print view.
+
+use super::i18n::Tr;
+use super::kit::{CsrfForm, Layout, PageCtx, domain_error, error_page, render, see_other, urlencode};
+use crate::AppState;
+use app::problems::ProblemQuery;
+use app::views::ProblemSummary;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/problems", get(list))
+        .route("/problems/print", get(print))
+        .route("/problems/bulk", post(bulk))
+        .route("/filters", post(save_filter))
+        .route("/filters/{id}/delete", post(delete_filter))
+}
+
+/// The list's query as the filter form sends it: every field a string, blank meaning "any".
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub(super) struct ListParams {
+    pub status: Option<String>,
+    pub unit_id: Option<String>,
+    pub category_id: Option<String>,
+    pub channel: Option<String>,
+    pub rectification_type: Option<String>,
+    pub campaign_id: Option<String>,
+    pub overdue: Option<String>,
+    pub colour: Option<String>,
+    pub deadline_from: Option<String>,
+    pub deadline_to: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub cursor: Option<String>,
+}
+
+fn some(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn int(v: &Option<String>, field: &str) -> Result<Option<i64>, domain::Error> {
+    some(v)
+        .map(|s| {
+            s.parse()
+                .map_err(|_| domain::Error::invalid(field, format!("“{s}”不是编号"), format!("\"{s}\" is not an id")))
+        })
+        .transpose()
+}
+
+fn date(v: &Option<String>, field: &str) -> Result<Option<NaiveDate>, domain::Error> {
+    some(v)
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| domain::Error::invalid(field, format!("“{s}”不是日期"), format!("\"{s}\" is not a date")))
+        })
+        .transpose()
+}
+
+impl ListParams {
+    pub(super) fn to_query(&self, limit: i64) -> Result<ProblemQuery, domain::Error> {
+        Ok(ProblemQuery {
+            status: some(&self.status).map(str::to_string),
+            unit_id: int(&self.unit_id, "unit_id")?,
+            category_id: int(&self.category_id, "category_id")?,
+            channel: some(&self.channel).map(str::to_string),
+            rectification_type: some(&self.rectification_type).map(str::to_string),
+            campaign_id: int(&self.campaign_id, "campaign_id")?,
+            overdue: match some(&self.overdue) {
+                Some("true") => Some(true),
+                Some("false") => Some(false),
+                _ => None,
+            },
+            colour: some(&self.colour).map(str::to_string),
+            deadline_from: date(&self.deadline_from, "deadline_from")?,
+            deadline_to: date(&self.deadline_to, "deadline_to")?,
+            q: some(&self.q).map(str::to_string),
+            sort: some(&self.sort).map(str::to_string),
+            cursor: some(&self.cursor).map(str::to_string),
+            limit: Some(limit),
+            ..ProblemQuery::default()
+        })
+    }
+
+    /// The query string without the cursor (for paging, saving and printing).
+    fn without_cursor(&self) -> String {
+        let pairs = [
+            ("status", &self.status),
+            ("unit_id", &self.unit_id),
+            ("category_id", &self.category_id),
+            ("channel", &self.channel),
+            ("rectification_type", &self.rectification_type),
+            ("campaign_id", &self.campaign_id),
+            ("overdue", &self.overdue),
+            ("colour", &self.colour),
+            ("deadline_from", &self.deadline_from),
+            ("deadline_to", &self.deadline_to),
+            ("q", &self.q),
+            ("sort", &self.sort),
+        ];
+        pairs.iter().filter_map(|(k, v)| some(v).map(|v| format!("{k}={}", urlencode(v)))).collect::<Vec<_>>().join("&")
+    }
+}
+
+/// An option of a select.
+pub(super) struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub(super) fn opts(current: Option<&str>, items: impl IntoIterator<Item = (String, String)>) -> Vec<Opt> {
+    items.into_iter().map(|(value, label)| Opt { selected: current == Some(value.as_str()), value, label }).collect()
+}
+
+/// A problem as a row of the list, formatted for the page.
+pub(super) struct Row {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub status: String,
+    pub stage: String,
+    pub lead_unit: String,
+    pub category: String,
+    pub deadline: String,
+    pub countdown: String,
+    pub late: bool,
+    pub colour: String,
+    pub colour_label: String,
+}
+
+pub(super) fn row(tr: &Tr, p: &ProblemSummary) -> Row {
+    Row {
+        id: p.id,
+        number: p.number.clone(),
+        title: p.title.clone(),
+        status: tr.label("status", &p.status),
+        stage: p.signoff_stage.as_deref().map(|s| tr.label("stage", s)).unwrap_or_default(),
+        lead_unit: p.lead_unit.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+        category: p.category.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+        deadline: p.deadline.map(|d| tr.date(&d)).unwrap_or_default(),
+        countdown: p.flags.working_days_left.map(|n| tr.countdown(n)).unwrap_or_default(),
+        late: p.flags.overdue,
+        colour: p.flags.colour.map(|c| c.as_str().to_string()).unwrap_or_default(),
+        colour_label: p.flags.colour.map(|c| tr.label("colour", c.as_str())).unwrap_or_default(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "problems.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    next_url: Option<String>,
+    first_url: Option<String>,
+    query: String,
+    q: String,
+    deadline_from: String,
+    deadline_to: String,
+    statuses: Vec<Opt>,
+    units: Vec<Opt>,
+    categories: Vec<Opt>,
+    channels: Vec<Opt>,
+    types: Vec<Opt>,
+    campaigns: Vec<Opt>,
+    overdue: Vec<Opt>,
+    colours: Vec<Opt>,
+    sorts: Vec<Opt>,
+    saved: Vec<app::pages_support::SavedFilter>,
+    bulk_units: Vec<Opt>,
+    can_bulk: bool,
+}
+
+async fn list(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<ListParams>) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let (actor, path, lang, csrf) = (ctx.actor.clone(), ctx.path_and_query.clone(), ctx.tr.lang, ctx.csrf.clone());
+    crate::cached::html(&s, &actor, &path, lang, &csrf, async || list_page(&s, &ctx, &params).await).await
+}
+
+async fn list_page(s: &AppState, ctx: &PageCtx, params: &ListParams) -> Result<Response, Response> {
+    let tr = ctx.tr;
+    let actor = &ctx.actor;
+    let fail = |e: domain::Error| domain_error(tr, &e);
+    let query = params.to_query(50).map_err(fail)?;
+    let page = s.app.list_problems(actor, &query).await.map_err(fail)?;
+    let units = s.app.list_units(actor).await.map_err(fail)?;
+    let categories = s.app.list_categories(actor).await.map_err(fail)?;
+    let campaigns = s.app.list_campaigns(actor).await.map_err(fail)?;
+    let saved = s.app.saved_filters(actor).await.map_err(fail)?;
+    let base = params.without_cursor();
+    let sep = if base.is_empty() { "" } else { "&" };
+    let unit_opts = |current: Option<&str>| {
+        opts(
+            current,
+            units.iter().map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth.saturating_sub(1)), u.name))),
+        )
+    };
+    let can_bulk =
+        actor.principal().is_some_and(|p| matches!(p.role, domain::user::Role::Admin | domain::user::Role::Office));
+    let vocab = |kind: &str, values: &[&str], current: Option<&str>| {
+        opts(current, values.iter().map(|v| (v.to_string(), tr.label(kind, v))))
+    };
+    let listing = ListPage {
+        layout: ctx.layout(tr.t("problems-title"), "problems"),
+        rows: page.items.iter().map(|p| row(&tr, p)).collect(),
+        next_url: page.next_cursor.as_ref().map(|c| format!("/problems?{base}{sep}cursor={}", urlencode(c))),
+        first_url: some(&params.cursor).map(|_| format!("/problems?{base}")),
+        query: base.clone(),
+        q: some(&params.q).unwrap_or_default().to_string(),
+        deadline_from: some(&params.deadline_from).unwrap_or_default().to_string(),
+        deadline_to: some(&params.deadline_to).unwrap_or_default().to_string(),
+        statuses: vocab(
+            "status",
+            &["new", "assigned", "submitted", "closed", "dismissed", "merged"],
+            some(&params.status),
+        ),
+        units: unit_opts(some(&params.unit_id)),
+        categories: opts(some(&params.category_id), categories.iter().map(|c| (c.id.to_string(), c.name.clone()))),
+        channels: vocab(
+            "channel",
+            &[
+                "hotline",
+                "portal",
+                "letter_visit",
+                "research",
+                "self_inspection",
+                "standards_check",
+                "supervision",
+                "inspection_audit",
+                "open311",
+                "other",
+            ],
+            some(&params.channel),
+        ),
+        types: vocab("type", &["immediate", "deadline", "ongoing"], some(&params.rectification_type)),
+        campaigns: opts(some(&params.campaign_id), campaigns.iter().map(|c| (c.id.to_string(), c.name.clone()))),
+        overdue: opts(
+            some(&params.overdue),
+            [("true".into(), tr.t("filter-yes")), ("false".into(), tr.t("filter-no"))],
+        ),
+        colours: vocab("colour", &["red", "yellow", "blue"], some(&params.colour)),
+        sorts: opts(
+            some(&params.sort),
+            [
+                ("-created", "sort-created"),
+                ("deadline", "sort-deadline"),
+                ("-updated", "sort-updated"),
+                ("number", "sort-number"),
+            ]
+            .into_iter()
+            .map(|(v, k)| (v.to_string(), tr.t(k))),
+        ),
+        saved,
+        bulk_units: unit_opts(None),
+        can_bulk,
+    };
+    Ok(render(&listing))
+}
+
+#[derive(Template)]
+#[template(path = "print.html")]
+struct PrintPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    printed: String,
+}
+
+/// Up to 200 problems of the current filter, for paper.
+async fn print(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<ListParams>) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let tr = ctx.tr;
+    let result = async {
+        let query = params.to_query(200)?;
+        s.app.list_problems(&ctx.actor, &query).await
+    }
+    .await;
+    match result {
+        Ok(page) => render(&PrintPage {
+            layout: ctx.layout(tr.t("print-title"), "problems"),
+            rows: page.items.iter().map(|p| row(&tr, p)).collect(),
+            printed: tr.time(&s.app.clock.now()),
+        }),
+        Err(e) => domain_error(tr, &e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct BulkForm {
+    #[serde(default)]
+    ids: Vec<i64>,
+    what: String,
+    lead_unit_id: Option<String>,
+    deadline: Option<String>,
+    back: Option<String>,
+}
+
+async fn bulk(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<BulkForm>) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let tr = ctx.tr;
+    let deadline = match date(&f.deadline, "deadline") {
+        Ok(d) => d,
+        Err(e) => return domain_error(tr, &e),
+    };
+    let outcome = match f.what.as_str() {
+        "assign" => match int(&f.lead_unit_id, "lead_unit_id") {
+            Ok(Some(unit)) => s.app.bulk_assign(&ctx.actor, &f.ids, unit, deadline).await,
+            Ok(None) => Err(domain::Error::invalid("lead_unit_id", "请选择牵头单位", "choose the lead unit")),
+            Err(e) => Err(e),
+        },
+        "deadline" => match deadline {
+            Some(d) => s.app.bulk_deadline(&ctx.actor, &f.ids, d).await,
+            None => Err(domain::Error::invalid("deadline", "请填写新的时限", "give the new deadline")),
+        },
+        _ => Err(domain::Error::invalid("what", "未知的批量操作", "unknown bulk action")),
+    };
+    match outcome {
+        Ok(o) if o.refused.is_empty() => see_other(&back_to(f.back.as_deref())),
+        Ok(o) => {
+            let mut message = tr.n("problems-bulk-done", i64::try_from(o.done).unwrap_or(0));
+            for (id, why) in &o.refused {
+                message.push_str(&format!("；#{id}：{why}"));
+            }
+            error_page(tr, StatusCode::CONFLICT, &message)
+        }
+        Err(e) => domain_error(tr, &e),
+    }
+}
+
+/// Back to the list the form came from (only our own list).
+fn back_to(back: Option<&str>) -> String {
+    match back {
+        Some(b) if b.starts_with("/problems") && !b.starts_with("//") => b.to_string(),
+        _ => "/problems".to_string(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct SaveFilterForm {
+    name: String,
+    query: String,
+}
+
+async fn save_filter(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<SaveFilterForm>) -> Response {
+    match s.app.save_filter(&ctx.actor, &f.name, &f.query).await {
+        Ok(()) => see_other(&format!("/problems?{}", f.query.trim_start_matches('?'))),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Empty {}
+
+async fn delete_filter(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    match s.app.delete_filter(&ctx.actor, id).await {
+        Ok(()) => see_other("/problems"),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}

@@ -1,0 +1,246 @@
+//! The public portal (no sign-in): report a problem (text, kind, place, optional photo and
+//! contact) and get a tracking code and a private rating key; track a report; browse published
+//! rectifications (整改公示) with search; rate one's own closed report. A dissatisfied rating
+//! reopens it. Submitting is rate-limited per client address.
+
+use super::kit::{CsrfForm, Layout, PageCtx, csrf_ok, domain_error, error_page, render};
+use super::list::{Opt, opts};
+use crate::AppState;
+use app::public::{PublicSubmission, RatingInput};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/portal", get(form).post(submit).layer(axum::extract::DefaultBodyLimit::max(24 * 1024 * 1024)))
+        .route("/portal/track", get(track))
+        .route("/portal/published", get(published))
+        .route("/portal/rate", get(rate_form).post(rate))
+}
+
+#[derive(Template)]
+#[template(path = "portal_submit.html")]
+struct SubmitPage {
+    layout: Layout,
+    kinds: Vec<Opt>,
+}
+
+async fn form(ctx: PageCtx) -> Response {
+    let tr = ctx.tr;
+    let kinds = opts(
+        Some("complaint"),
+        ["complaint", "consult", "help", "suggestion", "report", "praise"]
+            .iter()
+            .map(|k| (k.to_string(), tr.label("kind", k))),
+    );
+    render(&SubmitPage { layout: ctx.layout(tr.t("portal-submit-title"), "portal"), kinds })
+}
+
+#[derive(Template)]
+#[template(path = "portal_receipt.html")]
+struct ReceiptPage {
+    layout: Layout,
+    code: String,
+    key: String,
+}
+
+async fn submit(State(s): State<AppState>, ctx: PageCtx, headers: HeaderMap, mut form: Multipart) -> Response {
+    let tr = ctx.tr;
+    let mut fields = std::collections::HashMap::new();
+    let mut photo: Option<(String, Vec<u8>)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                if name == "photo" {
+                    let file_name = field.file_name().unwrap_or_default().to_string();
+                    match field.bytes().await {
+                        Ok(bytes) if !bytes.is_empty() => photo = Some((file_name, bytes.to_vec())),
+                        Ok(_) => {}
+                        Err(_) => return error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, &tr.t("error-title")),
+                    }
+                } else if let Ok(text) = field.text().await {
+                    fields.insert(name, text);
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, &tr.t("error-title")),
+        }
+    }
+    if !csrf_ok(&headers, fields.get("csrf").map(String::as_str).unwrap_or_default()) {
+        return error_page(tr, StatusCode::FORBIDDEN, &tr.t("csrf-failed"));
+    }
+    if !s.portal_limit.allow(ctx.client) {
+        return error_page(tr, StatusCode::TOO_MANY_REQUESTS, &tr.t("portal-too-many"));
+    }
+    let get = |k: &str| fields.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let input = PublicSubmission {
+        body: fields.get("body").cloned().unwrap_or_default(),
+        title: None,
+        kind: get("kind"),
+        campaign_id: None,
+        address: get("address"),
+        latitude: None,
+        longitude: None,
+        reporter_name: get("reporter_name"),
+        reporter_contact: get("reporter_contact"),
+    };
+    let photo_ref = photo.as_ref().map(|(n, b)| (n.as_str(), b.as_slice()));
+    match s.app.public_submit(&input, photo_ref).await {
+        Ok(receipt) => render(&ReceiptPage {
+            layout: ctx.layout(tr.t("portal-receipt-title"), "portal"),
+            code: receipt.tracking_code,
+            key: receipt.rating_key,
+        }),
+        Err(e) => domain_error(tr, &e),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct CodeQuery {
+    code: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "portal_track.html")]
+struct TrackPage {
+    layout: Layout,
+    code: String,
+    found: Option<app::public::TrackingView>,
+    status: String,
+    deadline: String,
+    received: String,
+}
+
+async fn track(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<CodeQuery>) -> Response {
+    let tr = ctx.tr;
+    let code = q.code.unwrap_or_default().trim().to_string();
+    let found = if code.is_empty() {
+        None
+    } else {
+        match s.app.track(&code).await {
+            Ok(v) => Some(v),
+            Err(e) => return domain_error(tr, &e),
+        }
+    };
+    let status = found.as_ref().map(|f| tr.label("status", &f.status)).unwrap_or_default();
+    let deadline = found.as_ref().and_then(|f| f.deadline).map(|d| tr.date(&d)).unwrap_or_default();
+    let received = found.as_ref().map(|f| tr.time(&f.received_at)).unwrap_or_default();
+    render(&TrackPage {
+        layout: ctx.layout(tr.t("portal-track-title"), "track"),
+        code,
+        found,
+        status,
+        deadline,
+        received,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+struct PublishedQuery {
+    q: Option<String>,
+    cursor: Option<String>,
+}
+
+struct Published {
+    number: String,
+    title: String,
+    status: String,
+    unit: String,
+    reply: String,
+    closed: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_published.html")]
+struct PublishedPage {
+    layout: Layout,
+    q: String,
+    items: Vec<Published>,
+    next_url: Option<String>,
+}
+
+async fn published(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<PublishedQuery>) -> Response {
+    let tr = ctx.tr;
+    let search = q.q.clone().filter(|x| !x.trim().is_empty());
+    match s.app.public_problems(q.cursor.clone(), Some(20), search.clone()).await {
+        Ok(page) => render(&PublishedPage {
+            layout: ctx.layout(tr.t("portal-published-title"), "published"),
+            q: search.clone().unwrap_or_default(),
+            items: page
+                .items
+                .into_iter()
+                .map(|p| Published {
+                    number: p.number,
+                    title: p.title,
+                    status: tr.label("status", &p.status),
+                    unit: p.lead_unit.unwrap_or_default(),
+                    reply: p.public_reply.unwrap_or_default(),
+                    closed: p.closed_at.map(|t| tr.time(&t)).unwrap_or_default(),
+                })
+                .collect(),
+            next_url: page.next_cursor.map(|c| {
+                format!("/portal/published?q={}&cursor={c}", super::kit::urlencode(&search.unwrap_or_default()))
+            }),
+        }),
+        Err(e) => domain_error(tr, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal_rate.html")]
+struct RatePage {
+    layout: Layout,
+    code: String,
+    satisfactions: Vec<Opt>,
+    done: bool,
+    status: String,
+}
+
+async fn rate_form(ctx: PageCtx, Query(q): Query<CodeQuery>) -> Response {
+    let tr = ctx.tr;
+    render(&RatePage {
+        layout: ctx.layout(tr.t("portal-rate-title"), "track"),
+        code: q.code.unwrap_or_default(),
+        satisfactions: opts(
+            None,
+            ["satisfied", "basic", "dissatisfied"].iter().map(|v| (v.to_string(), tr.label("satisfaction", v))),
+        ),
+        done: false,
+        status: String::new(),
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct RateForm {
+    code: String,
+    key: String,
+    solved: String,
+    satisfaction: String,
+    comment: Option<String>,
+}
+
+async fn rate(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<RateForm>) -> Response {
+    let tr = ctx.tr;
+    let input = RatingInput {
+        tracking_code: f.code.clone(),
+        rating_key: f.key,
+        solved: f.solved == "yes",
+        satisfaction: f.satisfaction,
+        comment: f.comment.filter(|c| !c.trim().is_empty()),
+    };
+    match s.app.public_rate(&input).await {
+        Ok(view) => render(&RatePage {
+            layout: ctx.layout(tr.t("portal-rate-title"), "track"),
+            code: f.code,
+            satisfactions: vec![],
+            done: true,
+            status: tr.label("status", &view.status),
+        }),
+        Err(e) => domain_error(tr, &e),
+    }
+}

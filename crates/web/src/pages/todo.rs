@@ -1,0 +1,96 @@
+//! 我的待办: what the signed-in user should do next — their unit's problems due this week, those
+//! sent back, and those awaiting their approval as responsible leader or their verification.
+
+use super::kit::{Layout, PageCtx, domain_error, render};
+use super::list::{Row, row};
+use crate::AppState;
+use app::problems::ProblemQuery;
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use chrono::Duration;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/", get(todo))
+}
+
+struct Section {
+    title: String,
+    rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "todo.html")]
+struct TodoPage {
+    layout: Layout,
+    sections: Vec<Section>,
+}
+
+async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
+    let p = match ctx.require_user() {
+        Ok(p) => p.clone(),
+        Err(redirect) => return redirect,
+    };
+    let tr = ctx.tr;
+    let today = s.app.clock.today();
+    let mine = Some(p.unit_id.get());
+    let queries = [
+        (
+            "todo-due-week",
+            ProblemQuery {
+                unit_id: mine,
+                status: Some("new,assigned".into()),
+                deadline_to: Some(today + Duration::days(7)),
+                sort: Some("deadline".into()),
+                ..Default::default()
+            },
+            false,
+        ),
+        ("todo-sent-back", ProblemQuery { unit_id: mine, sent_back: Some(true), ..Default::default() }, false),
+        (
+            "todo-approve",
+            ProblemQuery {
+                status: Some("submitted".into()),
+                signoff_stage: Some("leader".into()),
+                responsible_leader_id: Some(p.user_id.get()),
+                ..Default::default()
+            },
+            false,
+        ),
+        (
+            "todo-verify",
+            ProblemQuery {
+                status: Some("submitted".into()),
+                signoff_stage: Some("verifier".into()),
+                ..Default::default()
+            },
+            true,
+        ),
+    ];
+    let mut sections = Vec::new();
+    for (title, query, needs_verifier) in queries {
+        if needs_verifier
+            && !matches!(
+                p.role,
+                domain::user::Role::Admin | domain::user::Role::Office | domain::user::Role::Supervisor
+            )
+        {
+            continue;
+        }
+        let page = match s.app.list_problems(&ctx.actor, &ProblemQuery { limit: Some(50), ..query }).await {
+            Ok(page) => page,
+            Err(e) => return domain_error(tr, &e),
+        };
+        // A verifier never verifies their own unit's report: leave those out.
+        let items = page
+            .items
+            .iter()
+            .filter(|item| !needs_verifier || item.lead_unit.as_ref().is_none_or(|u| u.id != p.unit_id.get()))
+            .map(|item| row(&tr, item))
+            .collect();
+        sections.push(Section { title: tr.t(title), rows: items });
+    }
+    render(&TodoPage { layout: ctx.layout(tr.t("todo-title"), "todo"), sections })
+}

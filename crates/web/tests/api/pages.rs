@@ -1,0 +1,152 @@
+//! The pages without a browser: CSRF refusals, uploads refused by content and size, redirects to
+//! sign in.
+
+use crate::{TestApp, both};
+use app::testkit::{Kind, password_of};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+/// Signs in through the login form and returns the cookies (session and CSRF) and the CSRF token.
+async fn sign_in(t: &TestApp, username: &str) -> (String, String) {
+    let page = t.send(Request::builder().uri("/login").body(Body::empty()).unwrap()).await;
+    let csrf_cookie = page
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("zg_csrf="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let token = csrf_cookie.trim_start_matches("zg_csrf=").to_string();
+    let form = format!("csrf={token}&username={username}&password={}&next=%2F", password_of(username));
+    let res = t
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/login")
+                .header(header::COOKIE, &csrf_cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let session = res
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("zg_session="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    (format!("{csrf_cookie}; {session}"), token)
+}
+
+fn post_form(path: &str, cookies: &str, body: String) -> Request<Body> {
+    Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::COOKIE, cookies)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn a_form_without_its_csrf_token_gets_403_and_changes_nothing(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let id = t.problem().await;
+    let version = t.version(id).await;
+    let rows = t.audit_rows().await;
+    let (cookies, token) = sign_in(&t, "office").await;
+    let rows = rows + 1; // the sign-in itself
+    let action = format!("action=dismiss&version={version}&reason=x");
+    for body in [action.clone(), format!("csrf=forged-forged-forged-forged-forged-00&{action}")] {
+        let res = t.send(post_form(&format!("/problems/{id}/act"), &cookies, body)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+    }
+    // A token from another browser does not fit this browser's cookie either.
+    let other_cookie = cookies.replace(&token, "another-browsers-token-0000000000000");
+    let res = t.send(post_form(&format!("/problems/{id}/act"), &other_cookie, format!("csrf={token}&{action}"))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(t.version(id).await, version, "nothing changed");
+    assert_eq!(t.audit_rows().await, rows);
+    // With the token it goes through.
+    let res = t.send(post_form(&format!("/problems/{id}/act"), &cookies, format!("csrf={token}&{action}"))).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.version(id).await, version + 1);
+    t.db.cleanup().await;
+}
+
+fn multipart(path: &str, cookies: &str, csrf: &str, file_name: &str, bytes: &[u8]) -> Request<Body> {
+    let boundary = "zhenggai-boundary-7d";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::COOKIE, cookies)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn an_upload_that_lies_or_is_too_large_is_refused_with_a_message_and_not_stored(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let id = t.problem().await;
+    t.assign(id, t.world.dept_a.id).await;
+    let (cookies, token) = sign_in(&t, "liaison_a").await;
+    let path = format!("/problems/{id}/evidence");
+    let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
+    let res = t.send(multipart(&path, &cookies, &token, "报告.pdf", &png)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = t.send(multipart(&path, &cookies, &token, "照片.png", b"MZ not an image")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut huge = png.clone();
+    huge.resize(21 * 1024 * 1024, 0);
+    let res = t.send(multipart(&path, &cookies, &token, "大.png", &huge)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = t.send(multipart(&path, &cookies, "forged", "照片.png", &png)).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "the CSRF field of a multipart form is checked too");
+    let stored = std::fs::read_dir(t.db.dir.path().join("files")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(stored, 0, "nothing refused was stored");
+    let detail = t.call("GET", &format!("/api/v1/problems/{id}"), Some("office"), None).await;
+    assert!(detail.json["evidence"].as_array().unwrap().is_empty());
+    let res = t.send(multipart(&path, &cookies, &token, "照片.png", &png)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    t.db.cleanup().await;
+}
+
+async fn pages_need_a_sign_in_and_the_portal_does_not(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    for path in ["/", "/problems", "/dashboard", "/intake", "/problems/1"] {
+        let res = t.send(Request::builder().uri(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(res.headers.get(header::LOCATION).unwrap().to_str().unwrap().starts_with("/login?next="));
+    }
+    for path in ["/portal", "/portal/track", "/portal/published", "/portal/rate", "/login"] {
+        let res = t.send(Request::builder().uri(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        let csp = res.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    }
+    t.db.cleanup().await;
+}
+
+both!(
+    a_form_without_its_csrf_token_gets_403_and_changes_nothing,
+    an_upload_that_lies_or_is_too_large_is_refused_with_a_message_and_not_stored,
+    pages_need_a_sign_in_and_the_portal_does_not,
+);
