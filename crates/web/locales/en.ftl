@@ -305,3 +305,5 @@ portal-rated = Thank you for your rating
 portal-too-many = Too many reports from here; try again later
 print-title = Problem list (print)
 print-generated = Printed
+actor-public = The public
+actor-system = System

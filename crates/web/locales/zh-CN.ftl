@@ -299,3 +299,5 @@ portal-rated = 感谢您的评价
 portal-too-many = 提交过于频繁，请稍后再试
 print-title = 问题清单（打印）
 print-generated = 生成时间
+actor-public = 群众
+actor-system = 系统

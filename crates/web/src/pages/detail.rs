@@ -162,7 +162,16 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
                 let action = t.action.split('.').nth(1).unwrap_or(&t.action).replace('_', "-");
                 let label = tr.t(&format!("action-{action}"));
                 let label = if label.starts_with("action-") { t.action.clone() } else { label };
-                (tr.time(&t.at), t.actor.clone(), label)
+                let who = match t.actor.as_str() {
+                    "public" => tr.t("actor-public"),
+                    a if a.starts_with("system:") => tr.t("actor-system"),
+                    a => users
+                        .iter()
+                        .find(|u| u.username == a)
+                        .map(|u| u.display_name.clone())
+                        .unwrap_or_else(|| a.to_string()),
+                };
+                (tr.time(&t.at), who, label)
             })
             .collect(),
         feedback: p

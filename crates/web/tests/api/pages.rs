@@ -145,7 +145,49 @@ async fn pages_need_a_sign_in_and_the_portal_does_not(kind: Kind) {
     t.db.cleanup().await;
 }
 
+async fn the_portal_limits_how_often_one_client_may_submit(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let page = t.send(Request::builder().uri("/portal").body(Body::empty()).unwrap()).await;
+    let cookie = page
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("zg_csrf="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let token = cookie.trim_start_matches("zg_csrf=").to_string();
+    let submit = |ip: &str| {
+        let boundary = "b0undary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\n路灯坏了\r\n--{boundary}--\r\n"
+        );
+        let mut req = Request::builder()
+            .method("POST")
+            .uri("/portal")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        let addr: std::net::SocketAddr = format!("{ip}:40000").parse().unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+        req
+    };
+    for _ in 0..5 {
+        assert_eq!(t.send(submit("10.1.1.1")).await.status, StatusCode::OK);
+    }
+    assert_eq!(t.send(submit("10.1.1.1")).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(t.send(submit("10.1.1.2")).await.status, StatusCode::OK, "another client is not held back");
+    let inbox = t.call("GET", "/api/v1/feedback?limit=200", Some("office"), None).await;
+    assert_eq!(inbox.json["items"].as_array().unwrap().len(), 6, "the refused one was not stored");
+    t.db.cleanup().await;
+}
+
 both!(
+    the_portal_limits_how_often_one_client_may_submit,
     a_form_without_its_csrf_token_gets_403_and_changes_nothing,
     an_upload_that_lies_or_is_too_large_is_refused_with_a_message_and_not_stored,
     pages_need_a_sign_in_and_the_portal_does_not,
