@@ -1,0 +1,206 @@
+//! Grouping reports into problems (群众反映强烈的突出问题): many people describe one blocked drain in
+//! many ways. Two reports are linked when their character shingles are close enough (Jaccard at
+//! least `link`), or when they name the same estate, school or organisation and share a salient
+//! word; a mismatch of such names vetoes any link (the same template about another estate is
+//! another problem). Candidates come from MinHash LSH buckets and place-name buckets, so that
+//! only likely pairs are compared.
+
+use crate::minhash::{self, PERMUTATIONS};
+use crate::places::{self, Place, PlaceKind};
+use crate::Segmenter;
+use std::collections::HashMap;
+
+/// Thresholds, set per install.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// At or above: the same problem.
+    pub link: f64,
+    /// At or above (and below `link`): proposed to a person.
+    pub propose: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self { link: 0.5, propose: 0.3 }
+    }
+}
+
+/// How many specific words a report is known by.
+const SALIENT: usize = 12;
+/// How many earlier members of a bucket a new report is compared with.
+const BUCKET_PEERS: usize = 40;
+/// The score given to a link made by a shared place and a shared salient word.
+pub const PLACE_AND_WORD: f64 = 0.6;
+
+/// A report made ready for comparison.
+#[derive(Debug, Clone)]
+pub struct Fingerprint {
+    pub shingles: Vec<u64>,
+    pub signature: [u32; PERMUTATIONS],
+    pub places: Vec<Place>,
+    /// Keys of the report's most specific words (not place names).
+    pub salient: Vec<u64>,
+}
+
+impl Fingerprint {
+    /// Bucket keys: the LSH bands and the specific places.
+    pub fn keys(&self) -> Vec<u64> {
+        let mut keys: Vec<u64> = minhash::band_keys(&self.signature).to_vec();
+        for p in &self.places {
+            if matches!(p.kind, PlaceKind::Estate | PlaceKind::School | PlaceKind::Organisation | PlaceKind::Village) {
+                // Keyed by the last four characters, so that 经济学院 and 涉外经济学院 meet.
+                let tail: String = p.name.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+                keys.push(minhash::key_of(&format!("place:{tail}")));
+            }
+        }
+        keys
+    }
+}
+
+/// A word at or below this frequency in jieba's dictionary (which counts words in a large general
+/// corpus) is specific enough to tell one problem from another: 搅拌站 (4), 车位 (17), 实习 (1023),
+/// but not 施工 (2141) or 居民 (6949).
+const SPECIFIC: usize = 1500;
+
+/// Builds a report's fingerprint from its text and tokens (stopwords kept: places need them).
+pub fn fingerprint(seg: &Segmenter, text: &str, tokens: &[String]) -> Fingerprint {
+    let shingles = minhash::shingles(&crate::content_chars(text));
+    let signature = minhash::signature(&shingles);
+    let places = places::extract(tokens);
+    let words: Vec<&String> = tokens.iter().filter(|w| !crate::segment::is_stopword(w)).collect();
+    let mut specific: Vec<(usize, &str)> = words
+        .iter()
+        .filter(|w| w.chars().count() >= 2 && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| !places.iter().any(|p| p.name.contains(w.as_str())))
+        .map(|w| (seg.frequency(w), w.as_str()))
+        .filter(|(f, _)| *f <= SPECIFIC)
+        .collect();
+    specific.sort();
+    specific.dedup_by(|a, b| a.1 == b.1);
+    let salient = specific.into_iter().take(SALIENT).map(|(_, w)| minhash::key_of(w)).collect();
+    Fingerprint { shingles, signature, places, salient }
+}
+
+/// How alike two reports are, from 0 to 1; 0 when their places conflict.
+pub fn similarity(a: &Fingerprint, b: &Fingerprint) -> f64 {
+    if places::conflict(&a.places, &b.places) {
+        return 0.0;
+    }
+    let j = minhash::jaccard(&a.shingles, &b.shingles);
+    if j >= PLACE_AND_WORD {
+        return j;
+    }
+    let shared_word = a.salient.iter().any(|w| b.salient.contains(w));
+    if shared_word && places::share_specific(&a.places, &b.places) { PLACE_AND_WORD } else { j }
+}
+
+/// The same, from signatures only (online matching keeps no shingles).
+pub fn similarity_estimated(a: &Fingerprint, b: &Fingerprint) -> f64 {
+    if places::conflict(&a.places, &b.places) {
+        return 0.0;
+    }
+    let j = minhash::estimate(&a.signature, &b.signature);
+    if j >= PLACE_AND_WORD {
+        return j;
+    }
+    let shared_word = a.salient.iter().any(|w| b.salient.contains(w));
+    if shared_word && places::share_specific(&a.places, &b.places) { PLACE_AND_WORD } else { j }
+}
+
+struct UnionFind(Vec<u32>);
+
+impl UnionFind {
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.0[x as usize] != x {
+            let parent = self.0[x as usize];
+            self.0[x as usize] = self.0[parent as usize];
+            x = parent;
+        }
+        x
+    }
+
+    fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // The earlier report stays the root, so cluster ids follow first appearance.
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.0[hi as usize] = lo;
+        }
+    }
+}
+
+/// Groups reports (in arrival order): for each, the index of the first report of its cluster.
+pub fn group(prints: &[Fingerprint], t: Thresholds) -> Vec<usize> {
+    let n = u32::try_from(prints.len()).unwrap_or(u32::MAX);
+    let mut uf = UnionFind((0..n).collect());
+    let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (i, fp) in prints.iter().enumerate() {
+        let i = i as u32;
+        let mut compared: Vec<u32> = Vec::new();
+        for key in fp.keys() {
+            let members = buckets.entry(key).or_default();
+            for &j in members.iter().rev().take(BUCKET_PEERS) {
+                if compared.contains(&j) {
+                    continue;
+                }
+                compared.push(j);
+                if similarity(fp, &prints[j as usize]) >= t.link {
+                    uf.union(i, j);
+                }
+            }
+            members.push(i);
+        }
+    }
+    (0..n).map(|i| uf.find(i) as usize).collect()
+}
+
+/// Segments, fingerprints and groups raw texts in one call, using both cores.
+pub fn group_texts(seg: &Segmenter, texts: &[String], t: Thresholds) -> Vec<usize> {
+    group(&fingerprint_all(seg, texts), t)
+}
+
+/// Segments and fingerprints many texts on all cores.
+pub fn fingerprint_all(seg: &Segmenter, texts: &[String]) -> Vec<Fingerprint> {
+    parallel(texts, |t| fingerprint(seg, t, &seg.tokens(t)))
+}
+
+pub(crate) fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items.chunks(chunk).map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<R>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_same_problem_in_other_words_is_grouped_and_another_estate_is_not() {
+        let t = texts(&[
+            "丽发新城小区旁边的搅拌站每天晚上施工，噪音和粉尘严重影响居民休息",
+            "投诉丽发新城附近混凝土搅拌站扰民，夜里轰鸣不断，灰尘很大",
+            "建议人民路增设公交站点，方便群众出行",
+            "丽发新城小区旁边的搅拌站每天晚上施工，噪音和粉尘严重影响居民休息！！",
+            "魅力之城小区旁边的搅拌站每天晚上施工，噪音和粉尘严重影响居民休息",
+        ]);
+        let g = group_texts(Segmenter::shared(), &t, Thresholds::default());
+        assert_eq!(g[0], g[3], "near-identical");
+        assert_eq!(g[0], g[1], "same estate, same salient word: {g:?}");
+        assert_ne!(g[0], g[2]);
+        assert_ne!(g[0], g[4], "another estate, same template");
+    }
+
+    #[test]
+    fn empty_and_punctuation_only_texts_stand_alone() {
+        let t = texts(&["", "！！！？？", "***", "噪音"]);
+        let g = group_texts(Segmenter::shared(), &t, Thresholds::default());
+        assert_eq!(g, vec![0, 1, 2, 3]);
+    }
+}

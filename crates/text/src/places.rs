@@ -1,0 +1,190 @@
+//! Names of places and organisations in a report — estates, roads, schools, companies, villages,
+//! districts. Two reports written from one template but naming another estate or school are not
+//! the same problem: grouping lets a mismatch of such names veto a link.
+
+/// What kind of place a name is; names are compared only within a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlaceKind {
+    District,
+    Road,
+    Estate,
+    School,
+    Organisation,
+    Village,
+}
+
+const SUFFIXES: &[(&str, PlaceKind)] = &[
+    ("职业技术学院", PlaceKind::School),
+    ("学院", PlaceKind::School),
+    ("大学", PlaceKind::School),
+    ("中学", PlaceKind::School),
+    ("小学", PlaceKind::School),
+    ("学校", PlaceKind::School),
+    ("幼儿园", PlaceKind::School),
+    ("小区", PlaceKind::Estate),
+    ("花园", PlaceKind::Estate),
+    ("家园", PlaceKind::Estate),
+    ("新城", PlaceKind::Estate),
+    ("新村", PlaceKind::Estate),
+    ("公寓", PlaceKind::Estate),
+    ("大厦", PlaceKind::Estate),
+    ("广场", PlaceKind::Estate),
+    ("华府", PlaceKind::Estate),
+    ("名邸", PlaceKind::Estate),
+    ("名苑", PlaceKind::Estate),
+    ("苑", PlaceKind::Estate),
+    ("公司", PlaceKind::Organisation),
+    ("集团", PlaceKind::Organisation),
+    ("医院", PlaceKind::Organisation),
+    ("银行", PlaceKind::Organisation),
+    ("驾校", PlaceKind::Organisation),
+    ("大道", PlaceKind::Road),
+    ("路", PlaceKind::Road),
+    ("街", PlaceKind::Road),
+    ("巷", PlaceKind::Road),
+    ("村", PlaceKind::Village),
+    ("镇", PlaceKind::Village),
+    ("乡", PlaceKind::Village),
+];
+
+/// Words that end like a place but are not one (街道 is an office, 思路 a thought).
+const NOT_PLACES: &[&str] = &[
+    "街道", "道路", "马路", "公路", "铁路", "线路", "思路", "出路", "走路", "门路", "网路", "套路", "农村", "乡村", "城乡",
+    "乡镇", "城镇", "学院路", "一路", "小学生", "中学生", "大学生", "医院里", "临街", "沿街", "上街", "当街", "逛街", "一条街",
+    "老街", "商业街", "步行街", "小路", "大路", "路上", "路口", "路段", "路面", "路灯", "路边",
+];
+
+/// A place named in a text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Place {
+    pub kind: PlaceKind,
+    pub name: String,
+}
+
+/// Words that end a name when walking back from a suffix: a place name does not run across them.
+const BOUNDARIES: &[&str] = &[
+    "的", "在", "是", "和", "与", "及", "旁边", "附近", "周边", "对面", "门口", "楼下", "里面", "位于", "关于", "反映", "投诉",
+    "举报", "我们", "我", "住", "家", "市", "区", "县", "省", "到", "从", "向", "给", "对", "了", "个", "号", "栋", "有",
+];
+
+fn suffix_of(w: &str) -> Option<(&'static str, PlaceKind)> {
+    SUFFIXES.iter().find(|(s, _)| w.ends_with(s)).copied()
+}
+
+/// The places named in a text, from its tokens as the segmenter cut them (stopwords kept). A
+/// short suffix word (小区, 学院, 城小区) is joined to the words before it, up to a boundary.
+pub fn extract(tokens: &[String]) -> Vec<Place> {
+    let mut out: Vec<Place> = Vec::new();
+    for (i, w) in tokens.iter().enumerate() {
+        if NOT_PLACES.contains(&w.as_str()) {
+            continue;
+        }
+        if district(w, tokens.get(i + 1), &mut out) {
+            continue;
+        }
+        let Some((suffix, kind)) = suffix_of(w) else { continue };
+        let mut name = w.clone();
+        if w.chars().count() <= suffix.chars().count() + 1 {
+            // Walk back: 魅力 + 之 + 城小区, 润芳园 + 小区.
+            let mut j = i;
+            while j > 0 && name.chars().count() < suffix.chars().count() + 4 {
+                let prev = &tokens[j - 1];
+                if BOUNDARIES.contains(&prev.as_str())
+                    || suffix_of(prev).is_some()
+                    || prev.chars().all(|c| c.is_ascii_alphanumeric())
+                {
+                    break;
+                }
+                name = format!("{prev}{name}");
+                j -= 1;
+            }
+            if name.chars().count() < suffix.chars().count() + 2 {
+                continue;
+            }
+        }
+        out.push(Place { kind, name });
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Anonymised districts such as A3区, K9县 (one token, or a code followed by 区/县).
+fn district(w: &str, next: Option<&String>, out: &mut Vec<Place>) -> bool {
+    let chars: Vec<char> = w.chars().collect();
+    let is_code = |c: &[char]| {
+        !c.is_empty() && c.len() <= 3 && c[0].is_ascii_alphabetic() && c[1..].iter().all(|x| x.is_ascii_digit())
+    };
+    let joined = match chars.last() {
+        Some('区' | '县') if is_code(&chars[..chars.len() - 1]) => Some(w.to_string()),
+        _ if is_code(&chars) => next.filter(|n| matches!(n.as_str(), "区" | "县")).map(|n| format!("{w}{n}")),
+        _ => None,
+    };
+    match joined {
+        Some(name) => {
+            out.push(Place { kind: PlaceKind::District, name: name.to_uppercase() });
+            true
+        }
+        None => false,
+    }
+}
+
+/// Whether two names can be the same place: equal, or one inside the other (a report may drop a
+/// word: 经济学院 for 涉外经济学院).
+fn compatible(a: &str, b: &str) -> bool {
+    a == b || a.contains(b) || b.contains(a)
+}
+
+/// Whether the places of two reports rule out their being one problem: for some kind both name
+/// places of, no name of one fits any name of the other.
+pub fn conflict(a: &[Place], b: &[Place]) -> bool {
+    const DECISIVE: [PlaceKind; 5] =
+        [PlaceKind::District, PlaceKind::Estate, PlaceKind::School, PlaceKind::Organisation, PlaceKind::Village];
+    DECISIVE.iter().any(|kind| {
+        let xs: Vec<&str> = a.iter().filter(|p| p.kind == *kind).map(|p| p.name.as_str()).collect();
+        let ys: Vec<&str> = b.iter().filter(|p| p.kind == *kind).map(|p| p.name.as_str()).collect();
+        !xs.is_empty() && !ys.is_empty() && !xs.iter().any(|x| ys.iter().any(|y| compatible(x, y)))
+    })
+}
+
+/// Whether two reports name a common specific place (an estate, school, organisation or village).
+pub fn share_specific(a: &[Place], b: &[Place]) -> bool {
+    a.iter().any(|x| {
+        matches!(x.kind, PlaceKind::Estate | PlaceKind::School | PlaceKind::Organisation | PlaceKind::Village)
+            && b.iter().any(|y| y.kind == x.kind && compatible(&x.name, &y.name) && x.name.chars().count().min(y.name.chars().count()) >= 4)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Segmenter;
+
+    fn places(text: &str) -> Vec<Place> {
+        extract(&Segmenter::shared().tokens(text))
+    }
+
+    #[test]
+    fn the_same_template_at_another_estate_or_school_conflicts() {
+        let a = places("A3区梅溪湖看云路一师润芳园小区临街门面烧烤夜宵摊");
+        let b = places("A5区劳动东路魅力之城小区临街门面烧烤夜宵摊");
+        assert!(conflict(&a, &b), "{a:?} / {b:?}");
+        let c = places("A市商贸旅游职业技术学院强制学生实习");
+        let d = places("A市涉外经济学院强制学生实习");
+        assert!(conflict(&c, &d), "{c:?} / {d:?}");
+    }
+
+    #[test]
+    fn a_dropped_word_does_not_make_another_place() {
+        let a = places("A市涉外经济学院强制学生外出实习");
+        let b = places("A市经济学院强制学生外出实习");
+        assert!(!conflict(&a, &b), "{a:?} / {b:?}");
+        assert!(share_specific(&a, &b));
+    }
+
+    #[test]
+    fn words_that_only_look_like_places_are_left_out() {
+        let p = places("街道办的思路有问题，道路也坏了");
+        assert!(p.iter().all(|x| x.name != "街道" && x.name != "思路"), "{p:?}");
+    }
+}
