@@ -177,10 +177,8 @@ impl Classifier {
         }
         let n = labels.len() as f32;
         let k = classes.len() as f32;
-        let sizes: HashMap<&str, f32> = classes
-            .iter()
-            .map(|c| (c.as_str(), labels.iter().filter(|l| *l == c).count() as f32))
-            .collect();
+        let sizes: HashMap<&str, f32> =
+            classes.iter().map(|c| (c.as_str(), labels.iter().filter(|l| *l == c).count() as f32)).collect();
         let per_class: Vec<(Vec<f32>, f32)> = crate::group::parallel(&classes, |class| {
             let ys: Vec<f32> = labels.iter().map(|l| if l == class { 1.0 } else { -1.0 }).collect();
             // Balanced: each sample weighted by n / (k · size of its class).
@@ -194,8 +192,12 @@ impl Classifier {
     /// Scores per label for one text, highest first.
     pub fn scores(&self, seg: &Segmenter, text: &str) -> Vec<(String, f32)> {
         let x = self.idf.vector(&counts(seg, text));
-        let mut out: Vec<(String, f32)> =
-            self.labels.iter().enumerate().map(|(i, l)| (l.clone(), dot(&self.weights[i], &x) + self.bias[i])).collect();
+        let mut out: Vec<(String, f32)> = self
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), dot(&self.weights[i], &x) + self.bias[i]))
+            .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1));
         out
     }
@@ -271,6 +273,8 @@ mod tests {
     fn one_label_or_no_data_trains_nothing() {
         let seg = Segmenter::shared();
         assert!(Classifier::train(seg, &[], &[], Training::default()).is_none());
-        assert!(Classifier::train(seg, &["a".into(), "b".into()], &["x".into(), "x".into()], Training::default()).is_none());
+        assert!(
+            Classifier::train(seg, &["a".into(), "b".into()], &["x".into(), "x".into()], Training::default()).is_none()
+        );
     }
 }

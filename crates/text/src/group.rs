@@ -5,9 +5,9 @@
 //! another problem). Candidates come from MinHash LSH buckets and place-name buckets, so that
 //! only likely pairs are compared.
 
+use crate::Segmenter;
 use crate::minhash::{self, PERMUTATIONS};
 use crate::places::{self, Place, PlaceKind};
-use crate::Segmenter;
 use std::collections::HashMap;
 
 /// Thresholds, set per install.
@@ -38,18 +38,27 @@ pub struct Fingerprint {
     pub shingles: Vec<u64>,
     pub signature: [u32; PERMUTATIONS],
     pub places: Vec<Place>,
+    /// The places of its subject (the title, or the opening of a text without one): the places
+    /// the report is about rather than those it mentions on the way.
+    pub subject: Vec<Place>,
     /// Keys of the report's most specific words (not place names).
     pub salient: Vec<u64>,
+    /// Those of them rare enough that one in common is telling.
+    pub very_specific: Vec<u64>,
+    /// The specific words of its subject.
+    pub subject_words: Vec<u64>,
+    /// All the content words of its subject.
+    pub subject_all: Vec<u64>,
 }
 
 impl Fingerprint {
     /// Bucket keys: the LSH bands and the specific places.
     pub fn keys(&self) -> Vec<u64> {
         let mut keys: Vec<u64> = minhash::band_keys(&self.signature).to_vec();
-        for p in &self.places {
+        for p in &self.subject {
             if matches!(p.kind, PlaceKind::Estate | PlaceKind::School | PlaceKind::Organisation | PlaceKind::Village) {
-                // Keyed by the last four characters, so that 经济学院 and 涉外经济学院 meet.
-                let tail: String = p.name.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+                // Keyed by the last three characters, so that 滨河苑 and 伊景园滨河苑 meet.
+                let tail: String = p.name.chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
                 keys.push(minhash::key_of(&format!("place:{tail}")));
             }
         }
@@ -61,24 +70,52 @@ impl Fingerprint {
 /// corpus) is specific enough to tell one problem from another: 搅拌站 (4), 车位 (17), 实习 (1023),
 /// but not 施工 (2141) or 居民 (6949).
 const SPECIFIC: usize = 1500;
+/// Rare enough that one such word in common (with a common place) is telling: 搅拌站, 车位.
+const VERY_SPECIFIC: usize = 100;
 
-/// Builds a report's fingerprint from its text and tokens (stopwords kept: places need them).
-pub fn fingerprint(seg: &Segmenter, text: &str, tokens: &[String]) -> Fingerprint {
-    let shingles = minhash::shingles(&crate::content_chars(text));
+/// How many characters of a text without a title are taken as its subject.
+const SUBJECT_CHARS: usize = 80;
+
+/// Builds a report's fingerprint from its title (may be empty) and body.
+pub fn fingerprint(seg: &Segmenter, title: &str, body: &str) -> Fingerprint {
+    let text = format!("{title} {body}");
+    let tokens = seg.tokens(&text);
+    let shingles = minhash::shingles(&crate::content_chars(&text));
     let signature = minhash::signature(&shingles);
-    let places = places::extract(tokens);
-    let words: Vec<&String> = tokens.iter().filter(|w| !crate::segment::is_stopword(w)).collect();
-    let mut specific: Vec<(usize, &str)> = words
+    let places = places::extract(seg, &text);
+    let subject_text =
+        if title.trim().is_empty() { body.chars().take(SUBJECT_CHARS).collect() } else { title.to_string() };
+    let subject = places::extract(seg, &subject_text);
+    let specific = specific_words(seg, &tokens, &places);
+    let very_specific = specific.iter().filter(|(f, _)| *f <= VERY_SPECIFIC).take(SALIENT).map(|(_, w)| *w).collect();
+    let salient = specific.iter().take(SALIENT).map(|(_, w)| *w).collect();
+    let subject_tokens = seg.tokens(&subject_text);
+    let subject_words = specific_words(seg, &subject_tokens, &places).into_iter().map(|(_, w)| w).collect();
+    let mut subject_all: Vec<u64> = subject_tokens
         .iter()
-        .filter(|w| w.chars().count() >= 2 && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| w.chars().count() >= 2 && !crate::segment::is_stopword(w) && seg.is_known(w))
+        .filter(|w| !places.iter().any(|p| p.name.contains(w.as_str())))
+        .map(|w| minhash::key_of(w))
+        .collect();
+    subject_all.sort_unstable();
+    subject_all.dedup();
+    Fingerprint { shingles, signature, places, subject, salient, very_specific, subject_words, subject_all }
+}
+
+/// The words of a text specific enough to tell one problem from another (place names aside),
+/// rarest first, as (dictionary frequency, key).
+fn specific_words(seg: &Segmenter, tokens: &[String], places: &[Place]) -> Vec<(usize, u64)> {
+    let mut specific: Vec<(usize, &str)> = tokens
+        .iter()
+        .filter(|w| !crate::segment::is_stopword(w))
+        .filter(|w| w.chars().count() >= 2 && !w.chars().all(|c| c.is_ascii_alphanumeric()) && seg.is_known(w))
         .filter(|w| !places.iter().any(|p| p.name.contains(w.as_str())))
         .map(|w| (seg.frequency(w), w.as_str()))
         .filter(|(f, _)| *f <= SPECIFIC)
         .collect();
     specific.sort();
     specific.dedup_by(|a, b| a.1 == b.1);
-    let salient = specific.into_iter().take(SALIENT).map(|(_, w)| minhash::key_of(w)).collect();
-    Fingerprint { shingles, signature, places, salient }
+    specific.into_iter().map(|(f, w)| (f, minhash::key_of(w))).collect()
 }
 
 /// How alike two reports are, from 0 to 1; 0 when their places conflict.
@@ -90,8 +127,20 @@ pub fn similarity(a: &Fingerprint, b: &Fingerprint) -> f64 {
     if j >= PLACE_AND_WORD {
         return j;
     }
-    let shared_word = a.salient.iter().any(|w| b.salient.contains(w));
-    if shared_word && places::share_specific(&a.places, &b.places) { PLACE_AND_WORD } else { j }
+    if shares_words(a, b) && places::share_specific(&a.subject, &b.subject) { PLACE_AND_WORD } else { j }
+}
+
+/// Whether two reports about one place are about the same thing there: a specific word in both
+/// subjects (丽发新城搅拌站扰民 / 丽发新城附近建搅拌站) or two words of any kind, or two very
+/// specific words in common anywhere. Fewer, and two problems at one estate (its mixing plant, its
+/// bin store) would merge.
+fn shares_words(a: &Fingerprint, b: &Fingerprint) -> bool {
+    if a.subject_words.iter().any(|w| b.subject_words.contains(w))
+        || a.subject_all.iter().filter(|w| b.subject_all.binary_search(w).is_ok()).count() >= 2
+    {
+        return true;
+    }
+    a.very_specific.iter().filter(|w| b.very_specific.contains(w)).count() >= 2
 }
 
 /// The same, from signatures only (online matching keeps no shingles).
@@ -103,8 +152,7 @@ pub fn similarity_estimated(a: &Fingerprint, b: &Fingerprint) -> f64 {
     if j >= PLACE_AND_WORD {
         return j;
     }
-    let shared_word = a.salient.iter().any(|w| b.salient.contains(w));
-    if shared_word && places::share_specific(&a.places, &b.places) { PLACE_AND_WORD } else { j }
+    if shares_words(a, b) && places::share_specific(&a.subject, &b.subject) { PLACE_AND_WORD } else { j }
 }
 
 struct UnionFind(Vec<u32>);
@@ -154,21 +202,22 @@ pub fn group(prints: &[Fingerprint], t: Thresholds) -> Vec<usize> {
     (0..n).map(|i| uf.find(i) as usize).collect()
 }
 
-/// Segments, fingerprints and groups raw texts in one call, using both cores.
-pub fn group_texts(seg: &Segmenter, texts: &[String], t: Thresholds) -> Vec<usize> {
+/// Segments, fingerprints and groups (title, body) pairs in one call, using all cores.
+pub fn group_texts(seg: &Segmenter, texts: &[(String, String)], t: Thresholds) -> Vec<usize> {
     group(&fingerprint_all(seg, texts), t)
 }
 
-/// Segments and fingerprints many texts on all cores.
-pub fn fingerprint_all(seg: &Segmenter, texts: &[String]) -> Vec<Fingerprint> {
-    parallel(texts, |t| fingerprint(seg, t, &seg.tokens(t)))
+/// Segments and fingerprints many (title, body) pairs on all cores.
+pub fn fingerprint_all(seg: &Segmenter, texts: &[(String, String)]) -> Vec<Fingerprint> {
+    parallel(texts, |(title, body)| fingerprint(seg, title, body))
 }
 
 pub(crate) fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     let chunk = items.len().div_ceil(threads).max(1);
     std::thread::scope(|s| {
-        let handles: Vec<_> = items.chunks(chunk).map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<R>>())).collect();
+        let handles: Vec<_> =
+            items.chunks(chunk).map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<R>>())).collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     })
 }
@@ -177,8 +226,8 @@ pub(crate) fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync
 mod tests {
     use super::*;
 
-    fn texts(items: &[&str]) -> Vec<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn texts(items: &[&str]) -> Vec<(String, String)> {
+        items.iter().map(|s| (String::new(), s.to_string())).collect()
     }
 
     #[test]

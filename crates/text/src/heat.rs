@@ -30,41 +30,66 @@ pub struct ClusterHeat {
 
 const DAY: f64 = 86_400.0;
 
+/// What one cluster's reports add up to.
+#[derive(Default)]
+struct Tally<'a> {
+    reports: usize,
+    named: BTreeSet<&'a str>,
+    anonymous: usize,
+    net_likes: i64,
+    first: Option<i64>,
+    last: Option<i64>,
+}
+
+impl<'a> Tally<'a> {
+    fn add(&mut self, r: &'a Report) {
+        self.reports += 1;
+        match &r.reporter {
+            Some(who) if !who.is_empty() => {
+                self.named.insert(who.as_str());
+            }
+            _ => self.anonymous += 1,
+        }
+        self.net_likes += r.likes - r.dislikes;
+        if let Some(at) = r.at {
+            self.first = Some(self.first.map_or(at, |f| f.min(at)));
+            self.last = Some(self.last.map_or(at, |l| l.max(at)));
+        }
+    }
+}
+
 /// The heat of every cluster, ranked; `now` is the reference for recency (the newest report when
 /// `None`).
 pub fn rank(reports: &[Report], now: Option<i64>) -> Vec<ClusterHeat> {
     let now = now.or_else(|| reports.iter().filter_map(|r| r.at).max()).unwrap_or(0);
-    let mut by: HashMap<usize, (usize, BTreeSet<&str>, usize, i64, Option<i64>, Option<i64>)> = HashMap::new();
+    let mut by: HashMap<usize, Tally> = HashMap::new();
     for r in reports {
-        let e = by.entry(r.cluster).or_insert((0, BTreeSet::new(), 0, 0, None, None));
-        e.0 += 1;
-        match &r.reporter {
-            Some(who) if !who.is_empty() => {
-                e.1.insert(who.as_str());
-            }
-            _ => e.2 += 1,
-        }
-        e.3 += r.likes - r.dislikes;
-        if let Some(at) = r.at {
-            e.4 = Some(e.4.map_or(at, |f: i64| f.min(at)));
-            e.5 = Some(e.5.map_or(at, |l: i64| l.max(at)));
-        }
+        by.entry(r.cluster).or_default().add(r);
     }
     let mut out: Vec<ClusterHeat> = by
         .into_iter()
-        .map(|(cluster, (reports, named, anonymous, net_likes, first, last))| {
-            let reporters = named.len() + anonymous;
-            let recency = last.map_or(0.0, |l| (-((now - l).max(0) as f64) / (30.0 * DAY)).exp());
-            let spread = match (first, last) {
+        .map(|(cluster, t)| {
+            let reporters = t.named.len() + t.anonymous;
+            let recency = t.last.map_or(0.0, |l| (-((now - l).max(0) as f64) / (30.0 * DAY)).exp());
+            let spread = match (t.first, t.last) {
                 (Some(f), Some(l)) => ((l - f).max(0) as f64 / DAY + 1.0).ln(),
                 _ => 0.0,
             };
-            let heat = (reports as f64).ln_1p()
+            let heat = (t.reports as f64).ln_1p()
                 + (reporters as f64).ln_1p()
-                + 0.5 * (net_likes.max(0) as f64).ln_1p()
+                + 0.5 * (t.net_likes.max(0) as f64).ln_1p()
                 + recency
                 + 0.3 * spread;
-            ClusterHeat { cluster, reports, reporters, net_likes, first, last, heat, rank: 0 }
+            ClusterHeat {
+                cluster,
+                reports: t.reports,
+                reporters,
+                net_likes: t.net_likes,
+                first: t.first,
+                last: t.last,
+                heat,
+                rank: 0,
+            }
         })
         .collect();
     out.sort_by(|a, b| b.heat.total_cmp(&a.heat).then(b.reports.cmp(&a.reports)).then(a.cluster.cmp(&b.cluster)));

@@ -4,12 +4,19 @@
 
 /// Full-width ASCII to half-width, ideographic space to a space, runs of whitespace to one space,
 /// trimmed. The full-width comma ， is full-width ASCII and becomes `,`; 。 and 、 have no ASCII
-/// twin and stay.
+/// twin and stay. A dot between two ideographs is dropped: 伊景园·滨河苑 is one name.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last_space = true;
-    for c in text.chars() {
-        let c = half_width(c);
+    let chars: Vec<char> = text.chars().map(half_width).collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '·' | '•' | '・' | '.')
+            && i > 0
+            && is_ideograph(chars[i - 1])
+            && chars.get(i + 1).is_some_and(|n| is_ideograph(*n))
+        {
+            continue;
+        }
         if c.is_whitespace() {
             if !last_space {
                 out.push(' ');
@@ -21,6 +28,10 @@ pub fn normalize(text: &str) -> String {
         }
     }
     out.trim_end().to_string()
+}
+
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
 fn half_width(c: char) -> char {

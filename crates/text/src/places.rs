@@ -2,6 +2,8 @@
 //! districts. Two reports written from one template but naming another estate or school are not
 //! the same problem: grouping lets a mismatch of such names veto a link.
 
+use crate::segment::Tagged;
+
 /// What kind of place a name is; names are compared only within a kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlaceKind {
@@ -49,9 +51,46 @@ const SUFFIXES: &[(&str, PlaceKind)] = &[
 
 /// Words that end like a place but are not one (街道 is an office, 思路 a thought).
 const NOT_PLACES: &[&str] = &[
-    "街道", "道路", "马路", "公路", "铁路", "线路", "思路", "出路", "走路", "门路", "网路", "套路", "农村", "乡村", "城乡",
-    "乡镇", "城镇", "学院路", "一路", "小学生", "中学生", "大学生", "医院里", "临街", "沿街", "上街", "当街", "逛街", "一条街",
-    "老街", "商业街", "步行街", "小路", "大路", "路上", "路口", "路段", "路面", "路灯", "路边",
+    "街道",
+    "道路",
+    "马路",
+    "公路",
+    "铁路",
+    "线路",
+    "思路",
+    "出路",
+    "走路",
+    "门路",
+    "网路",
+    "套路",
+    "农村",
+    "乡村",
+    "城乡",
+    "乡镇",
+    "城镇",
+    "学院路",
+    "一路",
+    "小学生",
+    "中学生",
+    "大学生",
+    "医院里",
+    "临街",
+    "沿街",
+    "上街",
+    "当街",
+    "逛街",
+    "一条街",
+    "老街",
+    "商业街",
+    "步行街",
+    "小路",
+    "大路",
+    "路上",
+    "路口",
+    "路段",
+    "路面",
+    "路灯",
+    "路边",
 ];
 
 /// A place named in a text.
@@ -63,44 +102,176 @@ pub struct Place {
 
 /// Words that end a name when walking back from a suffix: a place name does not run across them.
 const BOUNDARIES: &[&str] = &[
-    "的", "在", "是", "和", "与", "及", "旁边", "附近", "周边", "对面", "门口", "楼下", "里面", "位于", "关于", "反映", "投诉",
-    "举报", "我们", "我", "住", "家", "市", "区", "县", "省", "到", "从", "向", "给", "对", "了", "个", "号", "栋", "有",
+    "的",
+    "在",
+    "是",
+    "和",
+    "与",
+    "及",
+    "旁边",
+    "附近",
+    "周边",
+    "对面",
+    "门口",
+    "楼下",
+    "里面",
+    "位于",
+    "关于",
+    "反映",
+    "投诉",
+    "举报",
+    "我们",
+    "我",
+    "住",
+    "家",
+    "市",
+    "区",
+    "县",
+    "省",
+    "到",
+    "从",
+    "向",
+    "给",
+    "对",
+    "了",
+    "个",
+    "号",
+    "栋",
+    "有",
+    "业主",
+    "物业",
+    "交汇处",
+    "就读",
+    "就读于",
+    "小区",
 ];
 
 fn suffix_of(w: &str) -> Option<(&'static str, PlaceKind)> {
     SUFFIXES.iter().find(|(s, _)| w.ends_with(s)).copied()
 }
 
-/// The places named in a text, from its tokens as the segmenter cut them (stopwords kept). A
-/// short suffix word (小区, 学院, 城小区) is joined to the words before it, up to a boundary.
-pub fn extract(tokens: &[String]) -> Vec<Place> {
+/// Words that make a name generic rather than a name: 有限公司, 物业公司, 该小区.
+const GENERIC: &[&str] = &[
+    "有限",
+    "股份",
+    "物业",
+    "燃气",
+    "自来水",
+    "供电",
+    "电力",
+    "开发",
+    "房地产",
+    "房地产开发",
+    "建筑",
+    "该",
+    "此",
+    "这个",
+    "那个",
+    "他们",
+    "我们",
+    "本",
+    "各",
+    "新",
+    "老",
+    "大",
+    "小",
+    "附近",
+    "周边",
+    "整个",
+    "所在",
+    "所有",
+    "其他",
+    "一个",
+    "这家",
+    "那家",
+    "培训",
+    "安置",
+    "商品房",
+    "廉租房",
+    "公租房",
+    "农民工",
+    "保安",
+    "教育",
+    "科技",
+    "网络",
+    "信息",
+    "技术",
+    "管理",
+    "服务",
+];
+
+/// Characters that the segmenter sometimes glues to the front of a name (区丽发新城).
+const LEADING: &[char] = &['区', '市', '县', '省', '在', '下', '于', '近', '住', '的'];
+
+/// How common a word may be and still be part of a name when walking back from a suffix.
+const NAME_PART: usize = 3000;
+/// Words this rare are taken as part of a name whatever jieba guessed their part of speech to be
+/// (it tags the unknown 丽发 as a verb).
+const RARE: usize = 50;
+
+/// Whether a token can be part of the name that ends at a suffix: nouns and rare words can, verbs,
+/// adverbs, pronouns, numbers, directions (东侧) and punctuation cannot. Schools are named with
+/// common words (商贸旅游职业技术学院); estates and companies have a rare one (丽发新城, 恒盛物业),
+/// and a common word before 小区 is not a name.
+fn joins_name(seg: &crate::Segmenter, prev: &Tagged, school: bool) -> bool {
+    let w = prev.word.as_str();
+    if w.is_empty() || BOUNDARIES.contains(&w) || suffix_of(w).is_some() || w.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return false;
+    }
+    if w == "之" {
+        return true; // 魅力之城
+    }
+    let frequency = seg.frequency(w);
+    let nounish = matches!(prev.tag.as_str(), "n" | "ns" | "nr" | "nz" | "nt" | "nrt" | "nrfg" | "ng" | "j")
+        || (school && prev.tag == "vn");
+    if frequency <= RARE {
+        return true;
+    }
+    nounish && (school || w.chars().count() == 1 || frequency <= NAME_PART)
+}
+
+/// The places named in a text. A suffix word (小区, 学院, 城小区) is joined to the name-like words
+/// before it, up to a boundary.
+pub fn extract(seg: &crate::Segmenter, text: &str) -> Vec<Place> {
+    let tokens = seg.tagged(text);
     let mut out: Vec<Place> = Vec::new();
-    for (i, w) in tokens.iter().enumerate() {
-        if NOT_PLACES.contains(&w.as_str()) {
+    for (i, token) in tokens.iter().enumerate() {
+        let w = &token.word;
+        if w.is_empty() || NOT_PLACES.contains(&w.as_str()) {
             continue;
         }
-        if district(w, tokens.get(i + 1), &mut out) {
+        if district(w, tokens.get(i + 1).map(|t| &t.word), &mut out) {
             continue;
         }
         let Some((suffix, kind)) = suffix_of(w) else { continue };
+        let school = kind == PlaceKind::School;
         let mut name = w.clone();
-        if w.chars().count() <= suffix.chars().count() + 1 {
-            // Walk back: 魅力 + 之 + 城小区, 润芳园 + 小区.
+        if school || w.chars().count() <= suffix.chars().count() + 1 {
+            // Walk back: 魅力 + 之 + 城小区, 润芳园 + 小区, 职业 + 技术学校.
+            let reach = if school { 8 } else { 4 };
             let mut j = i;
-            while j > 0 && name.chars().count() < suffix.chars().count() + 4 {
-                let prev = &tokens[j - 1];
-                if BOUNDARIES.contains(&prev.as_str())
-                    || suffix_of(prev).is_some()
-                    || prev.chars().all(|c| c.is_ascii_alphanumeric())
-                {
-                    break;
-                }
-                name = format!("{prev}{name}");
+            while j > 0
+                && name.chars().count() < suffix.chars().count() + reach
+                && joins_name(seg, &tokens[j - 1], school)
+            {
+                name = format!("{}{name}", tokens[j - 1].word);
                 j -= 1;
             }
-            if name.chars().count() < suffix.chars().count() + 2 {
-                continue;
-            }
+        }
+        let name = name.trim_start_matches(LEADING).to_string();
+        let stem: String = name.chars().take(name.chars().count().saturating_sub(suffix.chars().count())).collect();
+        if stem.chars().count() < 2
+            || GENERIC.iter().any(|g| stem == *g || stem.ends_with(g) && stem.chars().count() <= g.chars().count() + 1)
+        {
+            continue;
+        }
+        if !school
+            && seg.frequency(&stem) > NAME_PART
+            && !seg.tokens(&stem).iter().any(|t| seg.frequency(t) <= NAME_PART)
+        {
+            // A common word with a suffix (生活小区, 他们公司) is not a name.
+            continue;
         }
         out.push(Place { kind, name });
     }
@@ -135,6 +306,13 @@ fn compatible(a: &str, b: &str) -> bool {
     a == b || a.contains(b) || b.contains(a)
 }
 
+/// Whether one name ends the other and is long enough to be a name on its own (经济学院 in
+/// 涉外经济学院, 滨河苑 in 伊景园滨河苑; not 华苑).
+fn same_tail(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.ends_with(short) && short.chars().count() >= 3
+}
+
 /// Whether the places of two reports rule out their being one problem: for some kind both name
 /// places of, no name of one fits any name of the other.
 pub fn conflict(a: &[Place], b: &[Place]) -> bool {
@@ -151,7 +329,7 @@ pub fn conflict(a: &[Place], b: &[Place]) -> bool {
 pub fn share_specific(a: &[Place], b: &[Place]) -> bool {
     a.iter().any(|x| {
         matches!(x.kind, PlaceKind::Estate | PlaceKind::School | PlaceKind::Organisation | PlaceKind::Village)
-            && b.iter().any(|y| y.kind == x.kind && compatible(&x.name, &y.name) && x.name.chars().count().min(y.name.chars().count()) >= 4)
+            && b.iter().any(|y| y.kind == x.kind && same_tail(&x.name, &y.name))
     })
 }
 
@@ -161,7 +339,7 @@ mod tests {
     use crate::Segmenter;
 
     fn places(text: &str) -> Vec<Place> {
-        extract(&Segmenter::shared().tokens(text))
+        extract(Segmenter::shared(), text)
     }
 
     #[test]
@@ -186,5 +364,9 @@ mod tests {
     fn words_that_only_look_like_places_are_left_out() {
         let p = places("街道办的思路有问题，道路也坏了");
         assert!(p.iter().all(|x| x.name != "街道" && x.name != "思路"), "{p:?}");
+        let p = places("该公司和物业公司以及有限公司都不管，正常生活小区也受影响");
+        assert!(p.is_empty(), "{p:?}");
+        let p = places("A3区丽发新城小区旁边");
+        assert!(p.iter().any(|x| x.name == "丽发新城"), "{p:?}");
     }
 }

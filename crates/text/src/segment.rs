@@ -7,11 +7,12 @@ use std::sync::LazyLock;
 
 /// Words too common to tell one report from another.
 const STOPWORDS: &[&str] = &[
-    "的", "了", "是", "在", "我", "我们", "你", "您", "他", "她", "它", "这", "那", "和", "与", "及", "或", "也", "都", "就",
-    "还", "又", "很", "非常", "一个", "一些", "没有", "有", "被", "把", "对", "为", "从", "到", "向", "于", "以", "等", "等等",
-    "请", "请问", "希望", "谢谢", "您好", "你好", "领导", "尊敬", "反映", "问题", "情况", "相关", "部门", "有关", "进行", "能",
-    "可以", "是否", "什么", "怎么", "如何", "吗", "呢", "吧", "啊", "呀", "着", "过", "给", "让", "但", "但是", "因为", "所以",
-    "如果", "已经", "现在", "目前", "一直", "多次", "恳请", "尽快", "处理", "解决", "市", "区", "县",
+    "的", "了", "是", "在", "我", "我们", "你", "您", "他", "她", "它", "这", "那", "和", "与", "及", "或", "也", "都",
+    "就", "还", "又", "很", "非常", "一个", "一些", "没有", "有", "被", "把", "对", "为", "从", "到", "向", "于", "以",
+    "等", "等等", "请", "请问", "希望", "谢谢", "您好", "你好", "领导", "尊敬", "反映", "问题", "情况", "相关", "部门",
+    "有关", "进行", "能", "可以", "是否", "什么", "怎么", "如何", "吗", "呢", "吧", "啊", "呀", "着", "过", "给", "让",
+    "但", "但是", "因为", "所以", "如果", "已经", "现在", "目前", "一直", "多次", "恳请", "尽快", "处理", "解决", "市",
+    "区", "县",
 ];
 
 /// Whether a word is too common to tell one report from another.
@@ -21,8 +22,8 @@ pub fn is_stopword(w: &str) -> bool {
 
 pub struct Segmenter {
     jieba: Jieba,
-    /// Dictionary frequencies already looked up.
-    frequencies: std::sync::RwLock<std::collections::HashMap<String, usize>>,
+    /// Dictionary frequencies (and whether the word is in the dictionary) already looked up.
+    frequencies: std::sync::RwLock<std::collections::HashMap<String, (usize, bool)>>,
 }
 
 static SHARED: LazyLock<Segmenter> = LazyLock::new(|| Segmenter::new(std::iter::empty::<&str>()));
@@ -43,19 +44,30 @@ impl Segmenter {
     /// How common a word is in jieba's dictionary (its count in a large general corpus); low for
     /// specific words, and about 1 for words it does not know.
     pub fn frequency(&self, word: &str) -> usize {
+        self.lookup(word).0
+    }
+
+    /// Whether the dictionary (or the install's words) holds this word. Words the segmenter only
+    /// guessed at (区丽发, glued from a district and a name) are not known.
+    pub fn is_known(&self, word: &str) -> bool {
+        self.lookup(word).1
+    }
+
+    fn lookup(&self, word: &str) -> (usize, bool) {
         if let Ok(cache) = self.frequencies.read()
             && let Some(f) = cache.get(word)
         {
             return *f;
         }
-        let f = self.jieba.suggest_freq(word);
+        let known = self.jieba.cut(word, false).len() == 1;
+        let entry = (self.jieba.suggest_freq(word), known);
         if let Ok(mut cache) = self.frequencies.write() {
             if cache.len() > 2_000_000 {
                 cache.clear();
             }
-            cache.insert(word.to_string(), f);
+            cache.insert(word.to_string(), entry);
         }
-        f
+        entry
     }
 
     /// The segmenter with only the built-in dictionary, built once per process.
@@ -81,6 +93,21 @@ impl Segmenter {
         self.jieba.cut(&normalized, true).into_iter().filter_map(|t| clean(t.word)).collect()
     }
 
+    /// Every token with its part of speech (jieba's tags: n noun, ns place, v verb, d adverb, f
+    /// direction...); punctuation stays, as a token with no content, so that names do not run across
+    /// sentences.
+    pub fn tagged(&self, text: &str) -> Vec<Tagged> {
+        let normalized = crate::normalize(text);
+        self.jieba
+            .tag(&normalized, true)
+            .into_iter()
+            .map(|t| match clean(t.word) {
+                Some(word) => Tagged { word, tag: t.tag.to_string() },
+                None => Tagged { word: String::new(), tag: "x".to_string() },
+            })
+            .collect()
+    }
+
     /// Terms for the full-text index: every word and the shorter words inside long ones (jieba's
     /// search mode), so that a search for 噪音 finds 噪音污染.
     pub fn index_terms(&self, text: &str) -> Vec<String> {
@@ -91,10 +118,18 @@ impl Segmenter {
     /// The words of a query, as the index holds them.
     pub fn query_terms(&self, query: &str) -> Vec<String> {
         let normalized = crate::normalize(query);
-        let mut terms: Vec<String> = self.jieba.cut(&normalized, true).into_iter().filter_map(|t| clean(t.word)).collect();
+        let mut terms: Vec<String> =
+            self.jieba.cut(&normalized, true).into_iter().filter_map(|t| clean(t.word)).collect();
         terms.dedup();
         terms
     }
+}
+
+/// A token and its part of speech; an empty word is punctuation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tagged {
+    pub word: String,
+    pub tag: String,
 }
 
 /// A token's content, lowercased; `None` when it has none (punctuation, spaces, masks).

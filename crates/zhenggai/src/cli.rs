@@ -69,6 +69,61 @@ pub(crate) enum Command {
     Restore(RestoreArgs),
     /// 生成数据 Load generated problems and feedback in bulk (for benchmarks).
     Generate(GenerateArgs),
+    /// 聚类 Group the messages of a CSV file into problems and rank them by heat (no install needed).
+    Group(GroupArgs),
+    /// 评测 Measure the text engine on labelled data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GroupArgs {
+    #[arg(long)]
+    pub input: PathBuf,
+    #[arg(long)]
+    pub id_column: String,
+    #[arg(long)]
+    pub text_column: String,
+    #[arg(long)]
+    pub title_column: Option<String>,
+    #[arg(long)]
+    pub time_column: Option<String>,
+    #[arg(long)]
+    pub likes_column: Option<String>,
+    #[arg(long)]
+    pub dislikes_column: Option<String>,
+    /// Who reported each message (distinct reporters raise the heat).
+    #[arg(long)]
+    pub reporter_column: Option<String>,
+    /// Link threshold (Jaccard of character 3-grams).
+    #[arg(long, default_value_t = 0.5)]
+    pub link: f64,
+    #[arg(long)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EvalCommand {
+    /// Train the routing classifier on one file and report accuracy, macro-F1 and a per-class table on another.
+    Classify {
+        #[arg(long)]
+        train: PathBuf,
+        #[arg(long)]
+        test: PathBuf,
+        #[arg(long)]
+        text_column: String,
+        #[arg(long)]
+        label_column: String,
+    },
+    /// Count the formalism flags on the replies of a file (boilerplate, off-topic, no action).
+    Replies {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long, default_value = "留言详情")]
+        message_column: String,
+        #[arg(long, default_value = "答复意见")]
+        reply_column: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -24,7 +24,7 @@ use store::feedback::FeedbackRow;
 use workflow::{drive, fate};
 
 pub use bulk::{BulkSpec, bulk};
-pub use real::{RealColumns, read_messages};
+pub use real::{RealColumns, parse_time, read_messages};
 
 /// How much to generate.
 #[derive(Debug, Clone)]

@@ -25,7 +25,7 @@ pub struct RealMessage {
 }
 
 /// Reads `2019/2/28 11:25:05`, `2019-08-01 00:00:00`, `2018/4/24` and the like, as Beijing time.
-pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     let formats = ["%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"];
     let naive = formats.iter().find_map(|f| NaiveDateTime::parse_from_str(s, f).ok()).or_else(|| {

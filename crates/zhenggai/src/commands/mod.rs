@@ -4,6 +4,7 @@ mod admin;
 mod backup;
 mod demo;
 mod serve;
+mod text;
 
 use crate::cli::{AuditCommand, Cli, Command};
 use crate::config::Config;
@@ -34,6 +35,8 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backup(args) => backup::backup(&config, &args).await,
         Command::Restore(args) => backup::restore(&config, &args).await,
         Command::Generate(args) => demo::generate(&config, &args).await,
+        Command::Group(args) => text::group(&args),
+        Command::Eval(cmd) => text::eval(cmd),
     }
 }
 

@@ -8,6 +8,8 @@ use app::testkit::{Kind, TestDb, World, pg_url};
 use chrono::NaiveDate;
 use std::process::{Command, Output};
 
+mod text_engine;
+
 fn zhenggai(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zhenggai")).args(args).env("RUST_LOG", "error").output().expect("run zhenggai")
 }

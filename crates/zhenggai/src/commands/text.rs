@@ -1,0 +1,182 @@
+//! `zhenggai group` and `zhenggai eval`: the text engine over CSV files, with no install needed.
+
+use crate::cli::{EvalCommand, GroupArgs};
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+use text::Segmenter;
+
+/// A CSV file read whole: its header and rows. Refuses text that is not UTF-8, naming the row.
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<csv::StringRecord>,
+}
+
+impl Table {
+    fn read(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+        let headers: Vec<String> = reader
+            .headers()
+            .with_context(|| format!("{}: the header is not UTF-8 CSV", path.display()))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let mut rows = Vec::new();
+        for (i, r) in reader.records().enumerate() {
+            rows.push(r.with_context(|| format!("{}, row {}: not valid UTF-8 CSV", path.display(), i + 2))?);
+        }
+        Ok(Self { headers, rows })
+    }
+
+    fn column(&self, name: &str) -> Result<usize> {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .with_context(|| format!("no column named \"{name}\" (known: {})", self.headers.join(", ")))
+    }
+
+    fn optional(&self, name: Option<&str>) -> Result<Option<usize>> {
+        name.map(|n| self.column(n)).transpose()
+    }
+
+    fn get<'a>(&self, row: &'a csv::StringRecord, col: Option<usize>) -> &'a str {
+        col.and_then(|c| row.get(c)).unwrap_or_default()
+    }
+}
+
+pub(crate) fn group(args: &GroupArgs) -> Result<ExitCode> {
+    if !(0.0..=1.0).contains(&args.link) {
+        bail!("--link {} is not between 0 and 1", args.link);
+    }
+    let started = Instant::now();
+    let table = Table::read(&args.input)?;
+    let id = table.column(&args.id_column)?;
+    let body = table.column(&args.text_column)?;
+    let title = table.optional(args.title_column.as_deref())?;
+    let time = table.optional(args.time_column.as_deref())?;
+    let likes = table.optional(args.likes_column.as_deref())?;
+    let dislikes = table.optional(args.dislikes_column.as_deref())?;
+    let reporter = table.optional(args.reporter_column.as_deref())?;
+    let texts: Vec<(String, String)> =
+        table.rows.iter().map(|r| (table.get(r, title).to_string(), table.get(r, Some(body)).to_string())).collect();
+    let seg = Segmenter::shared();
+    let thresholds = text::group::Thresholds { link: args.link, ..Default::default() };
+    let clusters = text::group::group_texts(seg, &texts, thresholds);
+    let number = |s: &str| s.trim().parse::<f64>().map(|v| v as i64).unwrap_or(0);
+    let reports: Vec<text::heat::Report> = table
+        .rows
+        .iter()
+        .zip(&clusters)
+        .map(|(r, c)| text::heat::Report {
+            cluster: *c,
+            reporter: reporter.map(|_| table.get(r, reporter).to_string()),
+            likes: number(table.get(r, likes)),
+            dislikes: number(table.get(r, dislikes)),
+            at: time.and_then(|_| app::generate::parse_time(table.get(r, time))).map(|t| t.timestamp()),
+        })
+        .collect();
+    let ranked = text::heat::rank(&reports, None);
+    let by_cluster: std::collections::HashMap<usize, &text::heat::ClusterHeat> =
+        ranked.iter().map(|c| (c.cluster, c)).collect();
+    let mut out =
+        csv::Writer::from_path(&args.output).with_context(|| format!("cannot write {}", args.output.display()))?;
+    out.write_record(["message_id", "cluster_id", "cluster_size", "heat_rank"])?;
+    for (r, c) in table.rows.iter().zip(&clusters) {
+        let heat = by_cluster.get(c);
+        out.write_record([
+            table.get(r, Some(id)).trim().to_string(),
+            table.get(&table.rows[*c], Some(id)).trim().to_string(),
+            heat.map(|h| h.reports).unwrap_or(1).to_string(),
+            heat.map(|h| h.rank).unwrap_or(0).to_string(),
+        ])?;
+    }
+    out.flush()?;
+    let multi = ranked.iter().filter(|c| c.reports > 1).count();
+    eprintln!(
+        "已分组 grouped {} messages into {} clusters ({multi} with several messages) in {:.1}s",
+        table.rows.len(),
+        ranked.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn eval(cmd: EvalCommand) -> Result<ExitCode> {
+    match cmd {
+        EvalCommand::Classify { train, test, text_column, label_column } => {
+            classify(&train, &test, &text_column, &label_column)
+        }
+        EvalCommand::Replies { input, message_column, reply_column } => replies(&input, &message_column, &reply_column),
+    }
+}
+
+fn labelled(path: &Path, text_column: &str, label_column: &str) -> Result<(Vec<String>, Vec<String>)> {
+    let table = Table::read(path)?;
+    let (t, l) = (table.column(text_column)?, table.column(label_column)?);
+    let mut texts = Vec::new();
+    let mut labels = Vec::new();
+    for r in &table.rows {
+        let label = r.get(l).unwrap_or_default().trim();
+        if !label.is_empty() {
+            texts.push(r.get(t).unwrap_or_default().to_string());
+            labels.push(label.to_string());
+        }
+    }
+    if texts.is_empty() {
+        bail!("{} has no rows with a label in \"{label_column}\"", path.display());
+    }
+    Ok((texts, labels))
+}
+
+fn classify(train: &Path, test: &Path, text_column: &str, label_column: &str) -> Result<ExitCode> {
+    let (train_texts, train_labels) = labelled(train, text_column, label_column)?;
+    let (test_texts, test_labels) = labelled(test, text_column, label_column)?;
+    let seg = Segmenter::shared();
+    let started = Instant::now();
+    let Some(model) = text::classify::Classifier::train(seg, &train_texts, &train_labels, Default::default()) else {
+        bail!("the training file needs at least two labels");
+    };
+    let trained_in = started.elapsed().as_secs_f64();
+    let predicted: Vec<String> = test_texts.iter().map(|t| model.predict(seg, t).0).collect();
+    let e = text::classify::evaluate(&test_labels, &predicted);
+    println!(
+        "train {} rows, test {} rows, {} labels; trained in {trained_in:.1}s",
+        train_texts.len(),
+        test_texts.len(),
+        model.labels().len()
+    );
+    println!("accuracy {:.4}", e.accuracy);
+    println!("macro_f1 {:.4}", e.macro_f1);
+    println!("{:<12} {:>9} {:>9} {:>9} {:>8}", "label", "precision", "recall", "f1", "support");
+    for (label, p, r, f, n) in &e.per_class {
+        println!("{label:<12} {p:>9.4} {r:>9.4} {f:>9.4} {n:>8}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn replies(input: &Path, message_column: &str, reply_column: &str) -> Result<ExitCode> {
+    let table = Table::read(input)?;
+    let (m, r) = (table.column(message_column)?, table.column(reply_column)?);
+    let replies: Vec<String> = table.rows.iter().map(|row| row.get(r).unwrap_or_default().to_string()).collect();
+    let corpus = text::replies::Corpus::new(&replies);
+    let mut counts = std::collections::BTreeMap::new();
+    let mut flagged = 0;
+    for (row, reply) in table.rows.iter().zip(&replies) {
+        let flags = text::replies::check(&corpus, row.get(m).unwrap_or_default(), reply);
+        if !flags.is_empty() {
+            flagged += 1;
+        }
+        for f in flags {
+            *counts.entry(f.as_str()).or_insert(0usize) += 1;
+        }
+    }
+    println!("replies {}", replies.len());
+    println!("flagged {flagged}");
+    for (flag, n) in counts {
+        println!("{flag} {n}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
