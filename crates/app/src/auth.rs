@@ -71,6 +71,31 @@ fn actor_from(row: AuthRow) -> Result<Actor> {
     Ok(Actor::User { principal, username: row.username })
 }
 
+impl App {
+    /// The actor for a username, for operator commands on the install's own machine (`zhenggai
+    /// search --as`): they act with that user's rights and see what that user may see.
+    pub async fn act_as(&self, username: &str) -> Result<Actor> {
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let user = store::users::find_user_by_username(&mut c, username).await?.ok_or_else(|| {
+            Error::invalid("user", format!("没有用户“{username}”"), format!("there is no user \"{username}\""))
+        })?;
+        let unit =
+            store::units::get_unit(&mut c, UnitId::new(user.unit_id)).await?.ok_or_else(|| Error::not_found("unit"))?;
+        actor_from(AuthRow {
+            user_id: user.id,
+            username: user.username,
+            display_name: user.display_name,
+            role: user.role,
+            unit_id: user.unit_id,
+            unit_path: unit.path,
+            active: user.active,
+            expires_at: None,
+            scope: None,
+        })
+    }
+}
+
 /// A signed-in caller as the auth cache keeps them (see [`crate::cache`]): good while the data
 /// generation is unchanged (a logout, a revoked token or a changed user is a write, which moves it)
 /// and the session or token has not expired.

@@ -62,6 +62,10 @@ pub struct FeedbackQuery {
     pub problem_id: Option<i64>,
     /// `false`: only feedback not yet on the list (the intake inbox).
     pub linked: Option<bool>,
+    /// Words to search for in the title and text (full-text, segmented).
+    pub q: Option<String>,
+    /// `-created` (default, newest first) or `relevance` (with `q`: best match first, one page).
+    pub sort: Option<String>,
     pub cursor: Option<String>,
     /// 1–200, default 50.
     pub limit: Option<i64>,
@@ -221,6 +225,7 @@ impl App {
                 continue;
             }
             let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
+            crate::search::index_feedback(&mut tx.conn(), id.get(), row.title.as_deref(), &row.body).await?;
             row.id = id.get();
             let audited = view(&row, Named { id: unit.get(), name: unit_row.name.clone() }, false);
             crate::audit::record::<(), _>(
@@ -267,6 +272,21 @@ impl App {
             })?),
             None => None,
         };
+        let words = crate::search::Query::parse(q.q.as_deref())?.words;
+        let by_relevance = match q.sort.as_deref().map(str::trim) {
+            None | Some("-created") => false,
+            Some("relevance") if words.is_some() => true,
+            Some("relevance") => {
+                return Err(Error::invalid("sort", "按相关度排序需要检索词 q", "sort=relevance needs words in q"));
+            }
+            Some(other) => {
+                return Err(Error::invalid(
+                    "sort",
+                    format!("未知排序“{other}”（可选：-created、relevance）"),
+                    format!("unknown sort \"{other}\" (known: -created, relevance)"),
+                ));
+            }
+        };
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
         let unit_path = match q.unit_id {
@@ -286,6 +306,8 @@ impl App {
             campaign_id: q.campaign_id,
             problem_id: q.problem_id,
             linked: q.linked,
+            words,
+            by_relevance,
             before_id,
             limit,
         };
@@ -296,7 +318,7 @@ impl App {
                 items.push(view(f, unit, see_reporter));
             }
         }
-        let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
+        let next_cursor = if more && !by_relevance { rows.last().map(|r| r.id.to_string()) } else { None };
         Ok(FeedbackPage { items, next_cursor })
     }
 

@@ -19,6 +19,7 @@ pub mod pages_support;
 pub mod problems;
 pub mod public;
 pub mod rectification;
+pub mod search;
 pub mod secrets;
 pub mod transitions;
 pub mod units;
@@ -108,6 +109,7 @@ impl App {
         db.migrate().await?;
         let app = Self::new(db, clock, settings);
         app.seed_builtin_calendar().await?;
+        app.index_unindexed().await?;
         Ok(app)
     }
 

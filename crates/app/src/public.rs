@@ -133,6 +133,7 @@ impl App {
         row.rating_key_hash = Some(rating_key_hash(&rating_key));
         row.tracking_code = new_tracking_code()?.as_str().to_string();
         let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
+        crate::search::index_feedback(&mut tx.conn(), id.get(), row.title.as_deref(), &row.body).await?;
         if let Some((checked, bytes)) = &photo {
             self.keep_file(&checked.sha256, bytes).await?;
             store::feedback::insert_file(

@@ -126,6 +126,9 @@ impl App {
         row.signoff_stage = next.stage.map(|s| s.as_str().to_string());
         row.updated_at = now;
         store::problems::update_problem(&mut tx.conn(), &row).await?;
+        if row.public_reply != before.public_reply {
+            crate::search::index_problem(&mut tx.conn(), &row).await?;
+        }
         let after =
             store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
         let audit_after = serde_json::json!({ "problem": after, "extra": extra });

@@ -1,7 +1,7 @@
 //! Feedback (诉求/线索): raw reports as they arrived. The (source, source_key) pair is unique, which
 //! makes imports idempotent.
 
-use crate::{Bind, Conn, Result, db_err};
+use crate::{Bind, Conn, Result, db_err, search};
 use chrono::{DateTime, Utc};
 use domain::{FeedbackId, ProblemId};
 
@@ -137,6 +137,10 @@ pub struct FeedbackFilter {
     pub problem_id: Option<i64>,
     /// Some(false): only feedback not yet on the list (the intake inbox).
     pub linked: Option<bool>,
+    /// Every one of these words (segmented like the index) in the text.
+    pub words: Option<Vec<String>>,
+    /// Best match first (one page, no cursor) instead of newest first.
+    pub by_relevance: bool,
     pub before_id: Option<i64>,
     pub limit: i64,
 }
@@ -181,13 +185,24 @@ pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<
         Some(false) => conds.push("f.problem_id is null".into()),
         None => {}
     }
-    if let Some(v) = f.before_id {
+    let mut join = String::new();
+    let mut order = "f.id desc".to_string();
+    if let Some(words) = &f.words {
+        let p = bind(Bind::Text(search::match_value(c.backend(), words)), &mut binds);
+        let m = search::text_match(c.backend(), search::Doc::Feedback, "f", &p);
+        join = m.join;
+        conds.extend(m.condition);
+        if f.by_relevance {
+            order = format!("{}, f.id desc", m.by_relevance);
+        }
+    }
+    if let Some(v) = f.before_id.filter(|_| !f.by_relevance) {
         let p = bind(Bind::I64(v), &mut binds);
         conds.push(format!("f.id < {p}"));
     }
     let limit = bind(Bind::I64(f.limit + 1), &mut binds);
     let sql = format!(
-        "select {cols} from feedback f join units fu on fu.id = f.unit_id {where_} order by f.id desc limit {limit}",
+        "select {cols} from feedback f join units fu on fu.id = f.unit_id {join} {where_} order by {order} limit {limit}",
         cols = feedback_columns!(),
         where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) }
     );

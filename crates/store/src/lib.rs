@@ -58,6 +58,7 @@ pub mod problem_list;
 pub mod problems;
 pub mod rectification;
 pub mod saved_filters;
+pub mod search;
 pub mod stats;
 pub mod units;
 pub mod users;

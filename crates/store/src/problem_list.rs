@@ -2,7 +2,7 @@
 //! filter and page correctly), sorting and keyset ("cursor") pagination.
 
 use crate::problems::ProblemRow;
-use crate::{Bind, Conn, Result, db_err};
+use crate::{Backend, Bind, Conn, Result, db_err, search};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A problem as a list shows it: only the columns a list needs (a page is read on every view of
@@ -116,8 +116,13 @@ pub struct ProblemFilter {
     pub responsible_leader_id: Option<i64>,
     /// Sent back and not yet resubmitted.
     pub sent_back: Option<bool>,
-    /// Words in the title or number (a plain substring match until the text engine arrives).
-    pub text: Option<String>,
+    /// A problem number, matched exactly (so that one can be looked up by number).
+    pub number: Option<String>,
+    /// Every one of these words (segmented like the index) in the title, description or reply.
+    /// With `number` too, either matches.
+    pub words: Option<Vec<String>>,
+    /// Best match first (one page, no cursor) when `words` are given.
+    pub by_relevance: bool,
     pub today: NaiveDate,
     pub due_soon_cutoff: NaiveDate,
     pub sort: SortKey,
@@ -170,7 +175,7 @@ pub(crate) fn visibility_sql(pat: &str, uid: &str) -> String {
     )
 }
 
-fn build(f: &ProblemFilter) -> Sql {
+fn build(f: &ProblemFilter, backend: Backend) -> Sql {
     let mut q = Sql { text: String::new(), binds: Vec::new() };
     let mut conds: Vec<String> = Vec::new();
     if let Some(v) = &f.visibility {
@@ -242,10 +247,28 @@ fn build(f: &ProblemFilter) -> Sql {
         let b = q.bind(Bind::Bool(sent_back));
         conds.push(format!("p.awaiting_resubmission = {b}"));
     }
-    if let Some(text) = &f.text {
-        let b = q.bind(Bind::Text(format!("%{}%", text.replace(['%', '_'], ""))));
-        conds.push(format!("(p.title like {b} or p.number like {b})"));
+    let mut join = String::new();
+    let mut relevance = None;
+    if let Some(words) = &f.words {
+        let b = q.bind(Bind::Text(search::match_value(backend, words)));
+        let m = search::text_match(backend, search::Doc::Problems, "p", &b);
+        relevance = Some(m.by_relevance);
+        let number = f.number.as_ref().map(|n| format!("p.number = {}", q.bind(Bind::Text(n.clone()))));
+        match (m.condition, number) {
+            // A left join keeps problems that match by number only.
+            (None, Some(number)) => {
+                join = format!("left {}", m.join);
+                conds.push(format!("(hit.hit_id is not null or {number})"));
+            }
+            (None, None) => join = m.join,
+            (Some(cond), Some(number)) => conds.push(format!("({cond} or {number})")),
+            (Some(cond), None) => conds.push(cond),
+        }
+    } else if let Some(n) = &f.number {
+        let b = q.bind(Bind::Text(n.clone()));
+        conds.push(format!("p.number = {b}"));
     }
+    let relevance = relevance.filter(|_| f.by_relevance);
     let key = match f.sort {
         SortKey::Created => "p.id".to_string(),
         SortKey::Deadline => {
@@ -256,7 +279,7 @@ fn build(f: &ProblemFilter) -> Sql {
         SortKey::Number => "p.number".to_string(),
     };
     let (cmp, dir) = if f.descending { ("<", "desc") } else { (">", "asc") };
-    if let Some(after) = &f.after {
+    if let Some(after) = f.after.as_ref().filter(|_| relevance.is_none()) {
         let id = q.bind(Bind::I64(after.id));
         let value = match &after.value {
             CursorValue::Id => None,
@@ -273,12 +296,17 @@ fn build(f: &ProblemFilter) -> Sql {
         }
     }
     let limit = q.bind(Bind::I64(f.limit + 1));
-    let order = if f.sort == SortKey::Created { format!("p.id {dir}") } else { format!("{key} {dir}, p.id {dir}") };
+    let order = match relevance {
+        // Best match first; the id breaks ties so that the order is stable.
+        Some(rank) => format!("{rank}, p.id desc"),
+        None if f.sort == SortKey::Created => format!("p.id {dir}"),
+        None => format!("{key} {dir}, p.id {dir}"),
+    };
     q.text = format!(
         "select {cols}, lu.name as lead_unit_name, cat.name as category_name \
          from problems p join units ou on ou.id = p.owner_unit_id \
          left join units lu on lu.id = p.lead_unit_id \
-         left join categories cat on cat.id = p.category_id \
+         left join categories cat on cat.id = p.category_id {join} \
          {where_} order by {order} limit {limit}",
         cols = LIST_COLUMNS,
         where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) },
@@ -288,7 +316,7 @@ fn build(f: &ProblemFilter) -> Sql {
 
 /// One page of problems and whether another follows.
 pub async fn list_problems(c: &mut Conn<'_>, f: &ProblemFilter) -> Result<(Vec<ProblemListRow>, bool)> {
-    let q = build(f);
+    let q = build(f, c.backend());
     let mut rows: Vec<ProblemListRow> = with_conn!(c, |c| {
         bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(q.text.clone())), &q.binds)
             .fetch_all(&mut *c)
@@ -332,7 +360,9 @@ mod tests {
             signoff_stage: None,
             responsible_leader_id: None,
             sent_back: None,
-            text: None,
+            number: None,
+            words: None,
+            by_relevance: false,
             today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
             due_soon_cutoff: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
             sort: SortKey::Created,
@@ -349,7 +379,7 @@ mod tests {
         f.lead_unit_ids = vec![2, 7];
         f.sort = SortKey::Deadline;
         f.after = Some(After { value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), id: 9 });
-        let q = build(&f);
+        let q = build(&f, Backend::Sqlite);
         let n = q.binds.len();
         for i in 1..=n {
             assert!(q.text.contains(&format!("${i}")), "${i} missing in {}", q.text);

@@ -11,6 +11,7 @@ mod normalize;
 pub mod places;
 pub mod replies;
 pub mod segment;
+pub mod snippet;
 
 pub use normalize::{content_chars, is_meaningful, normalize};
 pub use segment::Segmenter;

@@ -307,3 +307,12 @@ print-title = Problem list (print)
 print-generated = Printed
 actor-public = The public
 actor-system = System
+
+# Search
+nav-search = Search
+search-title = Full-text search
+search-words = Words
+search-problems = Problems
+search-feedback = Feedback
+search-none = Nothing found
+intake-search = Search the inbox

@@ -301,3 +301,12 @@ print-title = 问题清单（打印）
 print-generated = 生成时间
 actor-public = 群众
 actor-system = 系统
+
+# Search
+nav-search = 检索
+search-title = 全文检索
+search-words = 检索词
+search-problems = 问题
+search-feedback = 诉求
+search-none = 没有找到
+intake-search = 在未受理诉求中检索

@@ -71,9 +71,26 @@ pub(crate) enum Command {
     Generate(GenerateArgs),
     /// 聚类 Group the messages of a CSV file into problems and rank them by heat (no install needed).
     Group(GroupArgs),
+    /// 检索 Search problems and feedback in the install (full text, best match first).
+    Search(SearchArgs),
     /// 评测 Measure the text engine on labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// Words (噪音 油烟) or a problem number.
+    pub query: String,
+    /// Search as this user, seeing what they may see.
+    #[arg(long = "as", default_value = "admin")]
+    pub user: String,
+    /// Results of each kind.
+    #[arg(long, default_value_t = 20)]
+    pub limit: i64,
+    /// Print JSON instead of lines.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -39,9 +39,11 @@ pub struct ProblemQuery {
     pub responsible_leader_id: Option<i64>,
     /// Sent back and not yet resubmitted.
     pub sent_back: Option<bool>,
-    /// Words in the title or number.
+    /// Words to search for in the title, description and reply (full-text, segmented), or a
+    /// problem number.
     pub q: Option<String>,
     /// `created`, `deadline`, `updated` or `number`; prefix `-` for descending. Default `-created`.
+    /// `relevance` (with `q`): best match first, one page.
     pub sort: Option<String>,
     /// From the previous page's `next_cursor`.
     pub cursor: Option<String>,
@@ -98,8 +100,12 @@ fn sort_name(sort: SortKey) -> &'static str {
     }
 }
 
-fn parse_sort(s: Option<&str>) -> Result<(SortKey, bool)> {
+/// The sort key, whether descending, and whether by relevance instead.
+fn parse_sort(s: Option<&str>) -> Result<(SortKey, bool, bool)> {
     let s = s.unwrap_or("-created").trim();
+    if s == "relevance" {
+        return Ok((SortKey::Created, true, true));
+    }
     let (desc, name) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, s),
@@ -112,14 +118,15 @@ fn parse_sort(s: Option<&str>) -> Result<(SortKey, bool)> {
         other => {
             return Err(Error::invalid(
                 "sort",
-                format!("未知排序“{other}”（可选：created、deadline、updated、number，前加 - 为倒序）"),
+                format!("未知排序“{other}”（可选：created、deadline、updated、number，前加 - 为倒序；relevance）"),
                 format!(
-                    "unknown sort \"{other}\" (known: created, deadline, updated, number; prefix - for descending)"
+                    "unknown sort \"{other}\" (known: created, deadline, updated, number; prefix - for descending; \
+                     relevance)"
                 ),
             ));
         }
     };
-    Ok((key, desc))
+    Ok((key, desc, false))
 }
 
 impl App {
@@ -145,7 +152,11 @@ impl App {
         let cal = self.calendar().await?;
         let today = self.clock.today();
         let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
-        let (sort, descending) = parse_sort(q.sort.as_deref())?;
+        let (sort, descending, by_relevance) = parse_sort(q.sort.as_deref())?;
+        let query = crate::search::Query::parse(q.q.as_deref())?;
+        if by_relevance && query.words.is_none() {
+            return Err(Error::invalid("sort", "按相关度排序需要检索词 q", "sort=relevance needs words in q"));
+        }
         let limit = q.limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
             return Err(Error::invalid("limit", "每页条数须为1–200", "limit must be 1–200"));
@@ -225,16 +236,21 @@ impl App {
             },
             responsible_leader_id: q.responsible_leader_id,
             sent_back: q.sent_back,
-            text: q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(|t| t.chars().take(100).collect()),
+            number: query.number,
+            words: query.words,
+            by_relevance,
             today,
             due_soon_cutoff: cutoff,
             sort,
             descending,
-            after: q.cursor.as_deref().map(|cur| decode_cursor(cur, sort)).transpose()?,
+            after: match by_relevance {
+                true => None,
+                false => q.cursor.as_deref().map(|cur| decode_cursor(cur, sort)).transpose()?,
+            },
             limit,
         };
         let (rows, more) = store::problem_list::list_problems(&mut c, &filter).await?;
-        let next_cursor = if more {
+        let next_cursor = if more && !by_relevance {
             rows.last().map(|r| encode_cursor(&store::problem_list::cursor_of(r, sort), sort))
         } else {
             None
@@ -278,8 +294,9 @@ mod tests {
 
     #[test]
     fn sort_names_parse_with_an_optional_minus() {
-        assert_eq!(parse_sort(Some("-deadline")).unwrap(), (SortKey::Deadline, true));
-        assert_eq!(parse_sort(None).unwrap(), (SortKey::Created, true));
+        assert_eq!(parse_sort(Some("-deadline")).unwrap(), (SortKey::Deadline, true, false));
+        assert_eq!(parse_sort(Some("relevance")).unwrap(), (SortKey::Created, true, true));
+        assert_eq!(parse_sort(None).unwrap(), (SortKey::Created, true, false));
         assert!(parse_sort(Some("colour")).is_err());
     }
 }

@@ -195,6 +195,8 @@ impl App {
             created_at: now,
         });
         let id = store::problems::insert_problem(&mut tx.conn(), &row).await?;
+        crate::search::index_problem(&mut tx.conn(), &store::problems::ProblemRow { id: id.get(), ..row.clone() })
+            .await?;
         for fid in &input.feedback_ids {
             let fb = store::feedback::get_feedback(&mut tx.conn(), FeedbackId::new(*fid)).await?.ok_or_else(|| {
                 Error::invalid("feedback_ids", format!("诉求 {fid} 不存在"), format!("feedback {fid} does not exist"))
@@ -333,6 +335,7 @@ impl App {
         }
         row.updated_at = now;
         store::problems::update_problem(&mut tx.conn(), &row).await?;
+        crate::search::index_problem(&mut tx.conn(), &row).await?;
         let after =
             store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
         crate::audit::record(

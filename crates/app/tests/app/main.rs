@@ -7,6 +7,7 @@
 mod audit;
 mod intake;
 mod schema;
+mod search;
 mod workflow;
 
 use chrono::NaiveDate;

@@ -12,6 +12,7 @@ mod meta;
 mod problems;
 mod public;
 mod rectification;
+mod search;
 mod tokens;
 mod units;
 mod users;
@@ -36,6 +37,7 @@ pub(crate) fn router(max_json_bytes: usize) -> OpenApiRouter<AppState> {
         .merge(mechanisms::router())
         .merge(audit::router())
         .merge(public::router())
+        .merge(search::router())
         .layer(DefaultBodyLimit::max(max_json_bytes))
         // Evidence files have their own, larger limit (set on their route).
         .merge(rectification::router())

@@ -39,11 +39,13 @@ struct InboxPage {
     campaigns: Vec<Opt>,
     categories: Vec<Opt>,
     next_url: Option<String>,
+    q: String,
 }
 
 #[derive(serde::Deserialize, Default)]
 struct Paging {
     cursor: Option<String>,
+    q: Option<String>,
 }
 
 async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Paging>) -> Response {
@@ -56,7 +58,12 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
             .app
             .list_feedback(
                 &ctx.actor,
-                &FeedbackQuery { linked: Some(false), cursor: paging.cursor.clone(), ..Default::default() },
+                &FeedbackQuery {
+                    linked: Some(false),
+                    q: paging.q.clone(),
+                    cursor: paging.cursor.clone(),
+                    ..Default::default()
+                },
             )
             .await?;
         let campaigns = s.app.list_campaigns(&ctx.actor).await?;
@@ -92,7 +99,11 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
         items,
         campaigns: opts(None, campaigns.iter().map(|c| (c.id.to_string(), c.name.clone()))),
         categories: opts(None, categories.iter().map(|c| (c.id.to_string(), c.name.clone()))),
-        next_url: page.next_cursor.map(|c| format!("/intake?cursor={c}")),
+        next_url: page.next_cursor.map(|c| match paging.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            Some(q) => format!("/intake?cursor={c}&q={}", super::kit::urlencode(q)),
+            None => format!("/intake?cursor={c}"),
+        }),
+        q: paging.q.clone().unwrap_or_default(),
     })
 }
 

@@ -16,6 +16,7 @@ mod intake;
 mod kit;
 mod list;
 mod portal;
+mod search;
 mod todo;
 
 use crate::AppState;
@@ -36,6 +37,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(intake::router())
         .merge(admin::router())
         .merge(portal::router())
+        .merge(search::router())
         .layer(axum::middleware::from_fn(kit::csrf_cookie))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))

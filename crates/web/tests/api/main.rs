@@ -50,6 +50,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub json: Value,
+    /// The body as text (pages).
+    pub text: String,
 }
 
 impl Reply {
@@ -105,7 +107,7 @@ impl TestApp {
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply { status, headers, json }
+        Reply { status, headers, json, text: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     /// Creates a problem as the office and returns its id.

@@ -186,7 +186,37 @@ async fn the_portal_limits_how_often_one_client_may_submit(kind: Kind) {
     t.db.cleanup().await;
 }
 
+async fn search_over_the_api_and_the_page_finds_marks_and_hides_by_unit(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let id = t.problem().await; // 小区噪音扰民, office's own unit
+    let r = t.call("GET", "/api/v1/search?q=%E5%99%AA%E9%9F%B3", Some("office"), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["problems"][0]["id"].as_i64(), Some(id), "{}", r.json);
+    assert_eq!(r.json["problems"][0]["snippet"][1], serde_json::json!({"text": "噪音", "hit": true}), "{}", r.json);
+    let r = t.call("GET", "/api/v1/problems?q=%E5%99%AA%E9%9F%B3&sort=relevance", Some("office"), None).await;
+    assert_eq!(r.json["items"][0]["id"].as_i64(), Some(id), "{}", r.json);
+    let r = t.call("GET", "/api/v1/search?q=%E5%99%AA%E9%9F%B3", Some("liaison_b"), None).await;
+    assert!(r.json["problems"].as_array().unwrap().is_empty(), "{}", r.json);
+    let r = t.call("GET", "/api/v1/search?q=%EF%BC%81%EF%BC%81", Some("office"), None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
+    let r = t.call("GET", "/api/v1/feedback?sort=relevance", Some("office"), None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
+    // The page marks the words; a payload in the query is shown as text.
+    let (cookies, _) = sign_in(&t, "office").await;
+    let get = |uri: &str| Request::builder().uri(uri).header(header::COOKIE, &cookies).body(Body::empty()).unwrap();
+    let page = t.send(get("/search?q=%E5%99%AA%E9%9F%B3")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("<mark>噪音</mark>"), "{}", page.text);
+    assert!(page.text.contains(&format!("/problems/{id}")));
+    let page = t.send(get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")).await;
+    assert!(!page.text.contains("<script>alert(1)"), "{}", page.text);
+    let inbox = t.send(get("/intake?q=%E5%99%AA%E9%9F%B3")).await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    t.db.cleanup().await;
+}
+
 both!(
+    search_over_the_api_and_the_page_finds_marks_and_hides_by_unit,
     the_portal_limits_how_often_one_client_may_submit,
     a_form_without_its_csrf_token_gets_403_and_changes_nothing,
     an_upload_that_lies_or_is_too_large_is_refused_with_a_message_and_not_stored,

@@ -1,6 +1,7 @@
-//! `zhenggai group` and `zhenggai eval`: the text engine over CSV files, with no install needed.
+//! `zhenggai group` and `zhenggai eval`: the text engine over CSV files, with no install needed; and
+//! `zhenggai search` over an install.
 
-use crate::cli::{EvalCommand, GroupArgs};
+use crate::cli::{EvalCommand, GroupArgs, SearchArgs};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use std::process::ExitCode;
@@ -178,5 +179,27 @@ fn replies(input: &Path, message_column: &str, reply_column: &str) -> Result<Exi
     for (flag, n) in counts {
         println!("{flag} {n}");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) async fn search(app: &app::App, args: &SearchArgs) -> Result<ExitCode> {
+    let actor = app.act_as(&args.user).await.map_err(super::say)?;
+    let found = app.search(&actor, &args.query, args.limit).await.map_err(super::say)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&found)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for hit in found.problems.iter().chain(&found.feedback) {
+        let kind = if hit.kind == "problem" { "问题 problem" } else { "诉求 feedback" };
+        println!("{kind}\t{}\t{}", hit.reference, hit.title);
+        println!("\t{}", text::snippet::bracketed(&hit.snippet));
+    }
+    println!(
+        "共 {} 个问题、{} 条诉求 {} problems, {} feedback",
+        found.problems.len(),
+        found.feedback.len(),
+        found.problems.len(),
+        found.feedback.len()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -212,6 +212,18 @@ async fn demo_builds_an_install_that_verifies(kind: Kind) {
         assert!(printed.contains(login), "{printed}");
     }
     assert!(zhenggai(&["--database-url", &url, "audit", "verify"]).status.success());
+    // The generated records are indexed when the install next opens, and found by their words.
+    let found = zhenggai(&["--database-url", &url, "search", "噪音", "--limit", "5"]);
+    assert!(found.status.success(), "{}", text(&found));
+    assert!(text(&found).contains("【噪音】"), "{}", text(&found));
+    let json = zhenggai(&["--database-url", &url, "search", "噪音", "--json"]);
+    let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(!parsed["feedback"].as_array().unwrap().is_empty(), "{parsed}");
+    let refused = zhenggai(&["--database-url", &url, "search", "！！……"]);
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("no words to search for"), "{}", text(&refused));
+    let nobody = zhenggai(&["--database-url", &url, "search", "噪音", "--as", "nobody"]);
+    assert!(!nobody.status.success() && text(&nobody).contains("nobody"), "{}", text(&nobody));
     if kind == Kind::Sqlite {
         // A second demo wipes only what the first one made.
         assert!(zhenggai(&args).status.success());

@@ -1,0 +1,217 @@
+//! Full-text search (全文检索) over feedback and problems: what the index holds for each record,
+//! the catch-up for records not yet indexed, and the ranked search with highlighted snippets.
+//!
+//! The index uses jieba's built-in dictionary only (not the install's own words): a word added to
+//! the install later must not change how older records were segmented, or a search would stop
+//! finding them.
+
+use crate::{Actor, App};
+use domain::access::Intent;
+use domain::{Error, Result};
+use store::Conn;
+use store::search::Doc;
+use text::Segmenter;
+
+/// The longest query accepted, in characters.
+const MAX_QUERY_CHARS: usize = 200;
+
+/// What a search box sent, read: a problem number to look up exactly, and/or words to match.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    pub number: Option<String>,
+    pub words: Option<Vec<String>>,
+}
+
+impl Query {
+    /// Reads `q`: blank is no query; words too long or with nothing searchable in them are refused.
+    pub fn parse(q: Option<&str>) -> Result<Self> {
+        let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+            return Ok(Self::default());
+        };
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::invalid(
+                "q",
+                format!("检索词过长（最多{MAX_QUERY_CHARS}字）"),
+                format!("the query is too long (at most {MAX_QUERY_CHARS} characters)"),
+            ));
+        }
+        let number = looks_like_number(q).then(|| q.to_ascii_uppercase());
+        let words = Segmenter::shared().query_terms(q);
+        if words.is_empty() && number.is_none() {
+            return Err(Error::invalid(
+                "q",
+                "检索词中没有可检索的字词（只有标点或遮挡符号）",
+                "the query has no words to search for (only punctuation or masking)",
+            ));
+        }
+        Ok(Self { number, words: (!words.is_empty()).then_some(words) })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.number.is_none() && self.words.is_none()
+    }
+}
+
+/// ZT-2026-000123 and the like.
+fn looks_like_number(q: &str) -> bool {
+    let parts: Vec<&str> = q.split('-').collect();
+    parts.len() == 3
+        && parts[0].eq_ignore_ascii_case("zt")
+        && parts[1].len() == 4
+        && parts[1..].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The words the index holds for a text, space-separated.
+pub(crate) fn terms_of(text: &str) -> String {
+    Segmenter::shared().index_terms(text).join(" ")
+}
+
+/// Indexes one feedback item (in the caller's transaction, so the index commits with it).
+pub(crate) async fn index_feedback(c: &mut Conn<'_>, id: i64, title: Option<&str>, body: &str) -> Result<()> {
+    let text = format!("{} {body}", title.unwrap_or_default());
+    store::search::set_terms(c, Doc::Feedback, id, &terms_of(&text)).await
+}
+
+/// Indexes one problem: its title, description and public reply.
+pub(crate) async fn index_problem(c: &mut Conn<'_>, row: &store::problems::ProblemRow) -> Result<()> {
+    let text = format!("{} {} {}", row.title, row.description, row.public_reply.as_deref().unwrap_or_default());
+    store::search::set_terms(c, Doc::Problems, row.id, &terms_of(&text)).await
+}
+
+/// One search result.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SearchHit {
+    /// `feedback` or `problem`.
+    pub kind: String,
+    pub id: i64,
+    /// The problem number, or the feedback's tracking code.
+    pub reference: String,
+    pub title: String,
+    pub status: Option<String>,
+    /// The text around the first hit; pieces with `hit` are query words.
+    #[schema(value_type = Vec<Object>)]
+    pub snippet: Vec<text::snippet::Piece>,
+}
+
+/// Best matches first, problems then feedback.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SearchResults {
+    pub query: String,
+    pub words: Vec<String>,
+    pub problems: Vec<SearchHit>,
+    pub feedback: Vec<SearchHit>,
+}
+
+const SNIPPET_CHARS: usize = 80;
+
+impl App {
+    /// Indexes every record not yet indexed (bulk-loaded, or older than search), in batches, each
+    /// in its own transaction. Returns how many it indexed.
+    pub async fn index_unindexed(&self) -> Result<usize> {
+        let mut done = 0;
+        for doc in [Doc::Feedback, Doc::Problems] {
+            loop {
+                let mut tx = self.db.begin().await?;
+                let batch = store::search::unindexed(&mut tx.conn(), doc, 2_000).await?;
+                if batch.is_empty() {
+                    break;
+                }
+                for (id, text) in &batch {
+                    store::search::set_terms(&mut tx.conn(), doc, *id, &terms_of(text)).await?;
+                }
+                tx.commit().await?;
+                done += batch.len();
+            }
+        }
+        Ok(done)
+    }
+
+    /// Searches what the caller may see: problems and feedback holding every word of `q`, best
+    /// first, at most `limit` of each.
+    pub async fn search(&self, actor: &Actor, q: &str, limit: i64) -> Result<SearchResults> {
+        actor.user_for(Intent::Read)?;
+        if !(1..=100).contains(&limit) {
+            return Err(Error::invalid("limit", "条数须为1–100", "limit must be 1–100"));
+        }
+        let query = Query::parse(Some(q))?;
+        if query.is_empty() {
+            return Err(Error::invalid("q", "请输入检索词", "give words to search for"));
+        }
+        let words = query.words.clone().unwrap_or_default();
+        let mut marks = words.clone();
+        marks.extend(query.number.clone());
+        let problems = self
+            .list_problems_matching(actor, &query, limit)
+            .await?
+            .into_iter()
+            .map(|p| SearchHit {
+                kind: "problem".into(),
+                id: p.id,
+                reference: p.number.clone(),
+                title: p.title.clone(),
+                status: Some(p.status.clone()),
+                snippet: text::snippet::snippet(&format!("{} {}", p.title, p.description), &marks, SNIPPET_CHARS),
+            })
+            .collect();
+        let feedback = match &query.words {
+            Some(_) => self
+                .list_feedback_matching(actor, &words, limit)
+                .await?
+                .into_iter()
+                .map(|f| SearchHit {
+                    kind: "feedback".into(),
+                    id: f.id,
+                    reference: f.tracking_code.clone(),
+                    title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
+                    status: None,
+                    snippet: text::snippet::snippet(&f.body, &words, SNIPPET_CHARS),
+                })
+                .collect(),
+            None => vec![],
+        };
+        Ok(SearchResults { query: q.trim().to_string(), words, problems, feedback })
+    }
+}
+
+impl App {
+    /// The problems matching `query` that the caller may see, best first, whole.
+    async fn list_problems_matching(
+        &self,
+        actor: &Actor,
+        query: &Query,
+        limit: i64,
+    ) -> Result<Vec<store::problems::ProblemRow>> {
+        let q = crate::problems::ProblemQuery {
+            q: Some(query.words.as_ref().map_or_else(|| query.number.clone().unwrap_or_default(), |w| w.join(" "))),
+            sort: query.words.as_ref().map(|_| "relevance".to_string()),
+            limit: Some(limit),
+            ..Default::default()
+        };
+        let page = self.list_problems(actor, &q).await?;
+        let mut pooled = self.db.acquire().await?;
+        let mut rows = Vec::with_capacity(page.items.len());
+        for item in page.items {
+            if let Some(row) = store::problems::get_problem(&mut pooled.conn(), domain::ProblemId::new(item.id)).await?
+            {
+                rows.push(row);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The feedback holding every word that the caller may see, best first.
+    async fn list_feedback_matching(
+        &self,
+        actor: &Actor,
+        words: &[String],
+        limit: i64,
+    ) -> Result<Vec<crate::views::FeedbackView>> {
+        let q = crate::feedback::FeedbackQuery {
+            q: Some(words.join(" ")),
+            sort: Some("relevance".into()),
+            limit: Some(limit),
+            ..Default::default()
+        };
+        Ok(self.list_feedback(actor, &q).await?.items)
+    }
+}

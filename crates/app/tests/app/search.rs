@@ -1,0 +1,171 @@
+//! Full-text search: two-character words found, every word required, best match first, snippets
+//! marked, only what the caller may see, the index committed with the data and caught up after a
+//! bulk load, and queries with nothing to search for refused.
+
+use crate::{both, date, setup};
+use domain::Error;
+use zhenggai_app::feedback::{FeedbackInput, FeedbackQuery};
+use zhenggai_app::problems::{NewProblemInput, ProblemPatch, ProblemQuery};
+use zhenggai_app::testkit::Kind;
+
+fn report(unit: i64, body: &str) -> FeedbackInput {
+    FeedbackInput { unit_id: Some(unit), channel: "hotline".into(), body: body.into(), ..Default::default() }
+}
+
+fn refs(hits: &[zhenggai_app::search::SearchHit]) -> Vec<i64> {
+    hits.iter().map(|h| h.id).collect()
+}
+
+async fn search_finds_two_character_words_and_ranks_and_marks_them(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let a = w.dept_a.id;
+    let (noise, _) =
+        app.create_feedback(&w.office, &report(a, "楼下烧烤店每晚噪音很大，吵得孩子睡不着。")).await.unwrap();
+    let (smoke, _) =
+        app.create_feedback(&w.office, &report(a, "饭店的油烟直排进居民楼，窗户都不敢开。")).await.unwrap();
+    let (both_, _) = app
+        .create_feedback(&w.office, &report(a, "烧烤摊油烟大、噪音大，油烟熏黑了墙，噪音到凌晨，油烟和噪音都要管。"))
+        .await
+        .unwrap();
+    let (other, _) = app.create_feedback(&w.office, &report(a, "路灯坏了好几天没人修。")).await.unwrap();
+
+    let r = app.search(&w.office, "油烟", 20).await.unwrap();
+    assert_eq!(r.words, vec!["油烟"]);
+    let found = refs(&r.feedback);
+    assert!(found.contains(&smoke.id) && found.contains(&both_.id), "{found:?}");
+    assert!(!found.contains(&noise.id) && !found.contains(&other.id), "{found:?}");
+    // Every word is required; the text that says both most often ranks first.
+    let r = app.search(&w.office, "噪音 油烟", 20).await.unwrap();
+    assert_eq!(refs(&r.feedback), vec![both_.id]);
+    let r = app.search(&w.office, "噪音", 20).await.unwrap();
+    assert_eq!(refs(&r.feedback), vec![both_.id, noise.id], "more hits in a text rank it higher");
+    let marked: Vec<&str> = r.feedback[1].snippet.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+    assert_eq!(marked, vec!["噪音"]);
+    // Nothing matches: an empty answer, not an error.
+    assert!(app.search(&w.office, "地铁", 20).await.unwrap().feedback.is_empty());
+
+    // q= on the feedback list filters; sort=relevance ranks.
+    let q = FeedbackQuery { q: Some("噪音".into()), sort: Some("relevance".into()), ..Default::default() };
+    let page = app.list_feedback(&w.office, &q).await.unwrap();
+    assert_eq!(page.items.iter().map(|f| f.id).collect::<Vec<_>>(), vec![both_.id, noise.id]);
+    let q = FeedbackQuery { q: Some("噪音".into()), ..Default::default() };
+    let page = app.list_feedback(&w.office, &q).await.unwrap();
+    assert_eq!(page.items.iter().map(|f| f.id).collect::<Vec<_>>(), vec![both_.id, noise.id], "newest first");
+    db.cleanup().await;
+}
+
+async fn search_shows_only_what_the_caller_may_see(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let (fa, _) = app.create_feedback(&w.office, &report(w.dept_a.id, "河道里有人倒垃圾，臭味很重。")).await.unwrap();
+    let (fb, _) = app.create_feedback(&w.office, &report(w.dept_b.id, "公园河道边垃圾没人清理。")).await.unwrap();
+    let office = refs(&app.search(&w.office, "垃圾", 20).await.unwrap().feedback);
+    assert!(office.contains(&fa.id) && office.contains(&fb.id), "{office:?}");
+    let liaison_a = refs(&app.search(&w.liaison_a, "垃圾", 20).await.unwrap().feedback);
+    assert_eq!(liaison_a, vec![fa.id]);
+    let liaison_b = refs(&app.search(&w.liaison_b, "垃圾", 20).await.unwrap().feedback);
+    assert_eq!(liaison_b, vec![fb.id]);
+    db.cleanup().await;
+}
+
+async fn problems_are_found_by_words_and_number_and_reindexed_on_edit(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let input = NewProblemInput {
+        campaign_id: w.campaign.id,
+        title: "幸福路井盖缺失".into(),
+        description: "幸福路与建设路交叉口的井盖丢了，晚上有行人踩空摔伤。".into(),
+        category_id: None,
+        channel: "hotline".into(),
+        kind: None,
+        priority: None,
+        rectification_type: None,
+        owner_unit_id: None,
+        feedback_ids: vec![],
+        received_on: None,
+    };
+    let p = app.create_problem(&w.office, &input).await.unwrap().summary;
+    let by_word = |q: &str| ProblemQuery { q: Some(q.into()), ..Default::default() };
+    let ids = |page: zhenggai_app::views::ProblemPage| page.items.iter().map(|i| i.id).collect::<Vec<_>>();
+    assert_eq!(ids(app.list_problems(&w.office, &by_word("行人 摔伤")).await.unwrap()), vec![p.id]);
+    assert_eq!(ids(app.list_problems(&w.office, &by_word(&p.number.to_lowercase())).await.unwrap()), vec![p.id]);
+    let r = app.search(&w.office, "井盖", 20).await.unwrap();
+    assert_eq!(refs(&r.problems), vec![p.id]);
+    assert!(r.problems[0].snippet.iter().any(|piece| piece.hit && piece.text == "井盖"));
+    // An edit reindexes: the new words are found, the old ones no longer.
+    let patch = ProblemPatch {
+        version: p.version,
+        title: Some("幸福路窨井盖板破损".into()),
+        description: Some("盖板破损，需要更换。".into()),
+        ..Default::default()
+    };
+    app.update_problem(&w.office, domain::ProblemId::new(p.id), &patch).await.unwrap();
+    assert_eq!(ids(app.list_problems(&w.office, &by_word("盖板")).await.unwrap()), vec![p.id]);
+    assert!(ids(app.list_problems(&w.office, &by_word("摔伤")).await.unwrap()).is_empty());
+    // A liaison of another unit never sees it.
+    assert!(ids(app.list_problems(&w.liaison_b, &by_word("盖板")).await.unwrap()).is_empty());
+    assert!(app.search(&w.liaison_b, "盖板", 20).await.unwrap().problems.is_empty());
+    db.cleanup().await;
+}
+
+async fn the_index_commits_with_the_data_and_catches_up_after_a_bulk_load(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    // A batch that fails leaves nothing behind, in the table or in the index.
+    let mut bad = vec![report(w.dept_a.id, "小区电梯经常困人"), report(w.dept_a.id, "   ")];
+    bad[0].source = Some("12345".into());
+    bad[0].source_key = Some("E-1".into());
+    assert!(app.import_feedback(&w.office, &bad).await.is_err());
+    assert!(app.search(&w.office, "电梯", 20).await.unwrap().feedback.is_empty());
+    let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id, "小区电梯经常困人")).await.unwrap();
+    assert_eq!(refs(&app.search(&w.office, "电梯", 20).await.unwrap().feedback), vec![f.id]);
+    // Rows written without their words (a bulk load, or data older than search) are indexed by
+    // the catch-up that runs at start.
+    db.raw("update feedback set search_terms = null").await;
+    assert!(app.search(&w.office, "电梯", 20).await.unwrap().feedback.is_empty());
+    assert!(app.index_unindexed().await.unwrap() >= 1);
+    assert_eq!(refs(&app.search(&w.office, "电梯", 20).await.unwrap().feedback), vec![f.id]);
+    assert_eq!(app.index_unindexed().await.unwrap(), 0, "nothing left to index");
+    db.cleanup().await;
+}
+
+async fn queries_with_nothing_to_search_for_are_refused_clearly(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    for q in ["！！！……", "***", "XXX", &"长".repeat(201)] {
+        match app.search(&w.office, q, 20).await {
+            Err(Error::Invalid { field, .. }) => assert_eq!(field, "q", "{q}"),
+            other => panic!("{q}: {other:?}"),
+        }
+    }
+    assert!(app.search(&w.office, "   ", 20).await.is_err());
+    assert!(app.search(&w.office, "噪音", 0).await.is_err());
+    // Blank q on a list is no filter; sort=relevance without words is refused.
+    assert!(app.list_problems(&w.office, &ProblemQuery { q: Some("  ".into()), ..Default::default() }).await.is_ok());
+    let relevance = ProblemQuery { sort: Some("relevance".into()), ..Default::default() };
+    assert!(matches!(app.list_problems(&w.office, &relevance).await, Err(Error::Invalid { .. })));
+    // Emoji, mixed scripts and quotes are searched as text, never as query syntax.
+    let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id, "WiFi信号差😡 \"NEAR\" OR 附近")).await.unwrap();
+    assert_eq!(refs(&app.search(&w.office, "wifi", 20).await.unwrap().feedback), vec![f.id]);
+    assert!(app.search(&w.office, "\"NEAR\" OR 😡", 20).await.is_ok());
+    db.cleanup().await;
+}
+
+both!(
+    search_finds_two_character_words_and_ranks_and_marks_them,
+    search_shows_only_what_the_caller_may_see,
+    problems_are_found_by_words_and_number_and_reindexed_on_edit,
+    the_index_commits_with_the_data_and_catches_up_after_a_bulk_load,
+    queries_with_nothing_to_search_for_are_refused_clearly,
+);
