@@ -227,6 +227,7 @@ impl App {
             let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
             crate::search::index_feedback(&mut tx.conn(), id.get(), row.title.as_deref(), &row.body).await?;
             row.id = id.get();
+            self.group_new_feedback(&mut tx.conn(), actor, &row, now).await?;
             let audited = view(&row, Named { id: unit.get(), name: unit_row.name.clone() }, false);
             crate::audit::record::<(), _>(
                 &mut tx.conn(),

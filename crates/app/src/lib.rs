@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod feedback;
 mod files;
 pub mod generate;
+pub mod grouping;
 pub mod mechanisms;
 pub mod pages_support;
 pub mod problems;
@@ -53,6 +54,8 @@ pub struct Settings {
     pub files_dir: std::path::PathBuf,
     /// The largest evidence file accepted, in bytes.
     pub max_upload_bytes: usize,
+    /// Grouping thresholds and windows.
+    pub grouping: grouping::GroupingSettings,
 }
 
 impl Default for Settings {
@@ -67,6 +70,7 @@ impl Default for Settings {
             read_cache_ms: 250,
             files_dir: std::path::PathBuf::from("data/files"),
             max_upload_bytes: 20 * 1024 * 1024,
+            grouping: grouping::GroupingSettings::default(),
         }
     }
 }
@@ -110,6 +114,7 @@ impl App {
         let app = Self::new(db, clock, settings);
         app.seed_builtin_calendar().await?;
         app.index_unindexed().await?;
+        app.print_unprinted().await?;
         Ok(app)
     }
 

@@ -134,6 +134,13 @@ impl App {
         row.tracking_code = new_tracking_code()?.as_str().to_string();
         let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
         crate::search::index_feedback(&mut tx.conn(), id.get(), row.title.as_deref(), &row.body).await?;
+        self.group_new_feedback(
+            &mut tx.conn(),
+            &Actor::Public,
+            &store::feedback::FeedbackRow { id: id.get(), ..row.clone() },
+            now,
+        )
+        .await?;
         if let Some((checked, bytes)) = &photo {
             self.keep_file(&checked.sha256, bytes).await?;
             store::feedback::insert_file(

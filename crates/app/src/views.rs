@@ -429,6 +429,8 @@ pub struct ProblemDetail {
     pub callbacks: Vec<CallbackView>,
     pub mechanisms: Vec<ProblemRef>,
     pub feedback: Vec<FeedbackView>,
+    /// Feedback close to this problem that came after its sign-off (反弹回潮).
+    pub recurrences: Vec<crate::grouping::MatchView>,
     pub timeline: Vec<TimelineEntry>,
     /// What the reader may do now: legal from the current state and allowed to them.
     pub allowed_actions: Vec<String>,

@@ -53,6 +53,7 @@ pub mod campaigns;
 pub mod categories;
 mod db;
 pub mod feedback;
+pub mod grouping;
 pub mod mechanisms;
 pub mod problem_list;
 pub mod problems;

@@ -51,6 +51,57 @@ pub struct Fingerprint {
     pub subject_all: Vec<u64>,
 }
 
+/// A fingerprint as the database keeps it (JSON): everything but the shingles, which online
+/// matching does without (it compares signatures).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoredPrint {
+    #[serde(rename = "sig")]
+    pub signature: Vec<u32>,
+    #[serde(rename = "pl")]
+    pub places: Vec<Place>,
+    #[serde(rename = "su")]
+    pub subject: Vec<Place>,
+    #[serde(rename = "sa")]
+    pub salient: Vec<u64>,
+    #[serde(rename = "vs")]
+    pub very_specific: Vec<u64>,
+    #[serde(rename = "sw")]
+    pub subject_words: Vec<u64>,
+    #[serde(rename = "sl")]
+    pub subject_all: Vec<u64>,
+}
+
+impl From<&Fingerprint> for StoredPrint {
+    fn from(f: &Fingerprint) -> Self {
+        Self {
+            signature: f.signature.to_vec(),
+            places: f.places.clone(),
+            subject: f.subject.clone(),
+            salient: f.salient.clone(),
+            very_specific: f.very_specific.clone(),
+            subject_words: f.subject_words.clone(),
+            subject_all: f.subject_all.clone(),
+        }
+    }
+}
+
+impl StoredPrint {
+    /// Back to a fingerprint to compare with [`similarity_estimated`]; `None` when the signature
+    /// is not of this build's length (kept by another version).
+    pub fn to_fingerprint(&self) -> Option<Fingerprint> {
+        Some(Fingerprint {
+            shingles: vec![],
+            signature: self.signature.clone().try_into().ok()?,
+            places: self.places.clone(),
+            subject: self.subject.clone(),
+            salient: self.salient.clone(),
+            very_specific: self.very_specific.clone(),
+            subject_words: self.subject_words.clone(),
+            subject_all: self.subject_all.clone(),
+        })
+    }
+}
+
 impl Fingerprint {
     /// Bucket keys: the LSH bands and the specific places.
     pub fn keys(&self) -> Vec<u64> {

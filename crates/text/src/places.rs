@@ -5,7 +5,7 @@
 use crate::segment::Tagged;
 
 /// What kind of place a name is; names are compared only within a kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum PlaceKind {
     District,
     Road,
@@ -94,7 +94,7 @@ const NOT_PLACES: &[&str] = &[
 ];
 
 /// A place named in a text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Place {
     pub kind: PlaceKind,
     pub name: String,

@@ -316,3 +316,11 @@ search-problems = Problems
 search-feedback = Feedback
 search-none = Nothing found
 intake-search = Search the inbox
+
+# Grouping
+intake-suggestions = Possibly the same problem
+intake-similarity = Similarity
+intake-link-this = Add to this problem
+intake-similar-report = a similar report not yet on the list
+flag-recurrence = Recurrence
+detail-recurrences = Recurrence: similar reports after sign-off

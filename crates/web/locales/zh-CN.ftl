@@ -310,3 +310,11 @@ search-problems = 问题
 search-feedback = 诉求
 search-none = 没有找到
 intake-search = 在未受理诉求中检索
+
+# Grouping
+intake-suggestions = 疑似同一问题
+intake-similarity = 相似度
+intake-link-this = 并入此问题
+intake-similar-report = 相似的未受理诉求
+flag-recurrence = 反弹回潮
+detail-recurrences = 反弹回潮：销号后又有相近诉求

@@ -71,6 +71,7 @@ impl App {
             None => None,
         };
         let merged_from = store::problems::list_merged_into(&mut c, id).await?;
+        let recurrences = self.recurrences_of(&mut c, id).await?;
         let history = store::audit::rows_for_entity(&mut c, "problem", id.get()).await?;
         let mut feedback_views = Vec::with_capacity(feedback.len());
         for f in &feedback {
@@ -145,6 +146,7 @@ impl App {
                 .map(|m| ProblemRef { id: m.id, number: String::new(), title: m.title })
                 .collect(),
             feedback: feedback_views,
+            recurrences,
             timeline: history
                 .into_iter()
                 .map(|h| TimelineEntry { seq: h.seq, at: h.at, actor: h.actor, action: h.action })

@@ -195,8 +195,9 @@ impl App {
             created_at: now,
         });
         let id = store::problems::insert_problem(&mut tx.conn(), &row).await?;
-        crate::search::index_problem(&mut tx.conn(), &store::problems::ProblemRow { id: id.get(), ..row.clone() })
-            .await?;
+        let stored = store::problems::ProblemRow { id: id.get(), ..row.clone() };
+        crate::search::index_problem(&mut tx.conn(), &stored).await?;
+        crate::grouping::keep_problem_print(&mut tx.conn(), &stored, now).await?;
         for fid in &input.feedback_ids {
             let fb = store::feedback::get_feedback(&mut tx.conn(), FeedbackId::new(*fid)).await?.ok_or_else(|| {
                 Error::invalid("feedback_ids", format!("诉求 {fid} 不存在"), format!("feedback {fid} does not exist"))
@@ -336,6 +337,9 @@ impl App {
         row.updated_at = now;
         store::problems::update_problem(&mut tx.conn(), &row).await?;
         crate::search::index_problem(&mut tx.conn(), &row).await?;
+        if (&row.title, &row.description) != (&before.title, &before.description) {
+            crate::grouping::keep_problem_print(&mut tx.conn(), &row, now).await?;
+        }
         let after =
             store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
         crate::audit::record(

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audit;
+mod grouping;
 mod intake;
 mod schema;
 mod search;

@@ -18,6 +18,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(import))
         .routes(routes!(get_one))
         .routes(routes!(link))
+        .routes(routes!(matches))
 }
 
 #[utoipa::path(get, path = "/api/v1/feedback", tag = "feedback", params(FeedbackQuery),
@@ -86,4 +87,16 @@ async fn link(
     ApiJson(input): ApiJson<LinkInput>,
 ) -> ApiResult<Json<FeedbackView>> {
     Ok(Json(s.app.link_feedback(&caller.actor, FeedbackId::new(id), input.problem_id.map(ProblemId::new)).await?))
+}
+
+/// What grouping found for one item: the problem it joined, proposals with their score and the
+/// text that matched, and any recurrence (反弹回潮).
+#[utoipa::path(get, path = "/api/v1/feedback/{id}/matches", tag = "feedback", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<app::grouping::MatchView>), (status = 404, body = ErrorBody)))]
+async fn matches(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<app::grouping::MatchView>>> {
+    Ok(Json(s.app.feedback_matches(&caller.actor, FeedbackId::new(id)).await?))
 }

@@ -1,4 +1,5 @@
-//! Full-text search over the problems and feedback the caller may see.
+//! The text engine's reads: full-text search over what the caller may see, and the recurrences
+//! (反弹回潮) the grouping flagged.
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
@@ -10,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(search))
+    OpenApiRouter::new().routes(routes!(search)).routes(routes!(recurrences))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -32,4 +33,23 @@ async fn search(
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> ApiResult<Json<SearchResults>> {
     Ok(Json(s.app.search(&caller.actor, &q.q, q.limit.unwrap_or(20)).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct LimitQuery {
+    /// 1–500, default 100.
+    limit: Option<i64>,
+}
+
+/// Feedback close to a problem signed off in the last months (per install), newest first.
+#[utoipa::path(get, path = "/api/v1/recurrences", tag = "search", params(LimitQuery),
+    responses((status = 200, body = Vec<app::grouping::MatchView>), (status = 401, body = ErrorBody)))]
+async fn recurrences(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<LimitQuery>,
+) -> ApiResult<Json<Vec<app::grouping::MatchView>>> {
+    Ok(Json(s.app.recurrences(&caller.actor, q.limit.unwrap_or(100)).await?))
 }

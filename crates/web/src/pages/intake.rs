@@ -29,6 +29,17 @@ struct Item {
     body: String,
     reporter: String,
     address: String,
+    /// Problems and reports grouping found close to this one.
+    suggestions: Vec<Suggestion>,
+}
+
+/// A grouping proposal, with the text that matched.
+struct Suggestion {
+    score: String,
+    problem_number: Option<String>,
+    problem_title: String,
+    recurrence: bool,
+    matched_text: String,
 }
 
 #[derive(Template)]
@@ -66,19 +77,24 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
                 },
             )
             .await?;
+        let mut matches = Vec::with_capacity(page.items.len());
+        for f in &page.items {
+            matches.push(s.app.feedback_matches(&ctx.actor, FeedbackId::new(f.id)).await?);
+        }
         let campaigns = s.app.list_campaigns(&ctx.actor).await?;
         let categories = s.app.list_categories(&ctx.actor).await?;
-        Ok::<_, domain::Error>((page, campaigns, categories))
+        Ok::<_, domain::Error>((page, matches, campaigns, categories))
     }
     .await;
-    let (page, campaigns, categories) = match result {
+    let (page, matches, campaigns, categories) = match result {
         Ok(r) => r,
         Err(e) => return domain_error(tr, &e),
     };
     let items = page
         .items
         .iter()
-        .map(|f| Item {
+        .zip(matches)
+        .map(|(f, found)| Item {
             id: f.id,
             code: f.tracking_code.clone(),
             received: tr.time(&f.received_at),
@@ -92,6 +108,16 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
                 .collect::<Vec<_>>()
                 .join(" "),
             address: f.address.clone().unwrap_or_default(),
+            suggestions: found
+                .into_iter()
+                .map(|m| Suggestion {
+                    score: format!("{:.0}%", m.score * 100.0),
+                    problem_number: m.problem.as_ref().map(|p| p.number.clone()),
+                    problem_title: m.problem.map(|p| p.title).unwrap_or_default(),
+                    recurrence: m.relation == "recurrence",
+                    matched_text: m.matched_text,
+                })
+                .collect(),
         })
         .collect();
     render(&InboxPage {

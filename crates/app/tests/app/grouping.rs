@@ -1,0 +1,118 @@
+//! Grouping at intake: a report of an open problem joins it, a close one is proposed with its
+//! score and the text that matched, the same template about another estate stays apart, a report
+//! after sign-off is flagged as a recurrence, and a second app node on the same database sees the
+//! same fingerprints.
+
+use crate::{both, date, setup};
+use std::sync::Arc;
+use zhenggai_app::App;
+use zhenggai_app::feedback::FeedbackInput;
+use zhenggai_app::grouping::GroupingSettings;
+use zhenggai_app::problems::NewProblemInput;
+use zhenggai_app::testkit::{Kind, test_settings};
+
+const PROBLEM_TEXT: &str = "万家丽南路丽发新城小区旁边的混凝土搅拌站每天晚上施工到凌晨，噪音和粉尘严重影响居民休息，\
+    多次投诉没有结果，请相关部门尽快处理。";
+
+fn report(unit: i64, body: &str) -> FeedbackInput {
+    FeedbackInput { unit_id: Some(unit), channel: "hotline".into(), body: body.into(), ..Default::default() }
+}
+
+async fn open_problem(app: &App, w: &zhenggai_app::testkit::World) -> i64 {
+    let input = NewProblemInput {
+        campaign_id: w.campaign.id,
+        title: "丽发新城搅拌站扰民".into(),
+        description: PROBLEM_TEXT.into(),
+        category_id: None,
+        channel: "hotline".into(),
+        kind: None,
+        priority: None,
+        rectification_type: None,
+        owner_unit_id: None,
+        feedback_ids: vec![],
+        received_on: None,
+    };
+    app.create_problem(&w.office, &input).await.unwrap().summary.id
+}
+
+async fn a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let problem = open_problem(app, &w).await;
+    let same = PROBLEM_TEXT.replace("请相关部门尽快处理", "希望政府管一管");
+    let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id, &same)).await.unwrap();
+    assert_eq!(f.problem_id, Some(problem), "the same report joins the open problem");
+    let found = app.feedback_matches(&w.office, domain::FeedbackId::new(f.id)).await.unwrap();
+    assert_eq!(found[0].relation, "linked");
+    assert!(found[0].score >= 0.5, "{found:?}");
+    assert_eq!(found[0].problem.as_ref().unwrap().id, problem);
+    assert!(found[0].matched_text.contains("搅拌站"), "{found:?}");
+
+    // The same template about another estate is another problem: no link, no proposal.
+    let other = PROBLEM_TEXT.replace("丽发新城", "金色家园");
+    let (g, _) = app.create_feedback(&w.office, &report(w.dept_a.id, &other)).await.unwrap();
+    assert_eq!(g.problem_id, None);
+    let found = app.feedback_matches(&w.office, domain::FeedbackId::new(g.id)).await.unwrap();
+    assert!(found.iter().all(|m| m.problem.as_ref().is_none_or(|p| p.id != problem)), "{found:?}");
+
+    // Something else entirely stays alone.
+    let (h, _) = app.create_feedback(&w.office, &report(w.dept_a.id, "公交站台的座椅坏了很久。")).await.unwrap();
+    assert_eq!(h.problem_id, None);
+    assert!(app.feedback_matches(&w.office, domain::FeedbackId::new(h.id)).await.unwrap().is_empty());
+    db.cleanup().await;
+}
+
+async fn between_the_thresholds_a_match_is_proposed_on_any_node(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let problem = open_problem(&db.app, &w).await;
+    // A second node on the same database, whose install links only near-identical reports: it
+    // finds the fingerprint the first node wrote, and proposes instead of linking.
+    let settings = zhenggai_app::Settings {
+        grouping: GroupingSettings { link: 0.99, ..GroupingSettings::default() },
+        ..test_settings(db.dir.path())
+    };
+    let node = App::new(db.app.db.clone(), db.clock.clone() as Arc<dyn domain::Clock>, settings);
+    let close = PROBLEM_TEXT.replace("请相关部门尽快处理", "希望政府管一管");
+    let (f, _) = node.create_feedback(&w.office, &report(w.dept_a.id, &close)).await.unwrap();
+    assert_eq!(f.problem_id, None, "below this install's link threshold");
+    let found = node.feedback_matches(&w.office, domain::FeedbackId::new(f.id)).await.unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].relation, "proposed");
+    assert_eq!(found[0].problem.as_ref().unwrap().id, problem);
+    assert!(found[0].score >= 0.3 && found[0].score < 0.99, "{found:?}");
+    // A liaison of another unit may not read the item, nor its matches.
+    assert!(db.app.feedback_matches(&w.liaison_b, domain::FeedbackId::new(f.id)).await.is_err());
+    db.cleanup().await;
+}
+
+async fn a_report_after_sign_off_is_flagged_as_a_recurrence_on_both(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let problem = open_problem(app, &w).await;
+    // Signed off a month ago (the whole sign-off is tested elsewhere; here only its outcome counts).
+    db.raw(&format!("update problems set status = 'closed', closed_at = '2026-10-01T00:00:00Z' where id = {problem}"))
+        .await;
+    let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id, PROBLEM_TEXT)).await.unwrap();
+    assert_eq!(f.problem_id, None, "a signed-off problem is not joined");
+    let found = app.feedback_matches(&w.office, domain::FeedbackId::new(f.id)).await.unwrap();
+    assert_eq!(found[0].relation, "recurrence", "{found:?}");
+    let detail = app.get_problem(&w.office, domain::ProblemId::new(problem)).await.unwrap();
+    assert_eq!(detail.recurrences.len(), 1);
+    assert!(detail.recurrences[0].matched_text.contains("搅拌站"));
+    let listed = app.recurrences(&w.office, 100).await.unwrap();
+    assert_eq!(listed.iter().map(|m| m.feedback_id).collect::<Vec<_>>(), vec![f.id]);
+    assert!(app.recurrences(&w.liaison_b, 100).await.unwrap().is_empty(), "not another unit's");
+    db.cleanup().await;
+}
+
+both!(
+    a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart,
+    between_the_thresholds_a_match_is_proposed_on_any_node,
+    a_report_after_sign_off_is_flagged_as_a_recurrence_on_both,
+);

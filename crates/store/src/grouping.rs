@@ -1,0 +1,174 @@
+//! Grouping at intake: fingerprints and their LSH band keys (migration 0004), and what the
+//! grouping found for each feedback item. The fingerprints are opaque JSON here; `text` makes and
+//! compares them.
+
+use crate::{Bind, Conn, Result, db_err};
+use chrono::{DateTime, Utc};
+
+/// `feedback` or `problem`.
+pub const FEEDBACK: &str = "feedback";
+pub const PROBLEM: &str = "problem";
+
+/// Stores a record's fingerprint and band keys, replacing any it had.
+pub async fn put_print(
+    c: &mut Conn<'_>,
+    kind: &str,
+    record_id: i64,
+    print: &str,
+    keys: &[u64],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    delete_print(c, kind, record_id).await?;
+    with_conn!(c, |c| {
+        sqlx::query("insert into text_prints (kind, record_id, print, created_at) values ($1, $2, $3, $4)")
+            .bind(kind)
+            .bind(record_id)
+            .bind(print)
+            .bind(now)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    });
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let mut binds: Vec<Bind> = vec![Bind::Text(kind.to_string()), Bind::I64(record_id)];
+    let mut rows = Vec::with_capacity(keys.len());
+    for k in keys {
+        // The key's bits as a signed integer: both databases store 64-bit signed integers.
+        binds.push(Bind::I64(*k as i64));
+        rows.push(format!("(${}, $1, $2)", binds.len()));
+    }
+    let sql = format!("insert into text_bands (band_key, kind, record_id) values {}", rows.join(", "));
+    with_conn!(c, |c| {
+        bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), &binds).execute(&mut *c).await.map_err(db_err)?;
+    });
+    Ok(())
+}
+
+pub async fn delete_print(c: &mut Conn<'_>, kind: &str, record_id: i64) -> Result<()> {
+    with_conn!(c, |c| {
+        for sql in [
+            "delete from text_bands where kind = $1 and record_id = $2",
+            "delete from text_prints where kind = $1 and record_id = $2",
+        ] {
+            sqlx::query(sql).bind(kind).bind(record_id).execute(&mut *c).await.map_err(db_err)?;
+        }
+    });
+    Ok(())
+}
+
+/// A stored record that shares a band key with the one being matched.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Candidate {
+    pub kind: String,
+    pub record_id: i64,
+    pub print: String,
+    /// How many keys it shares: more is likelier.
+    pub shared: i64,
+}
+
+/// Records sharing any of `keys`, most shared keys first, at most `limit`, `exclude` left out.
+pub async fn candidates(c: &mut Conn<'_>, keys: &[u64], exclude: (&str, i64), limit: i64) -> Result<Vec<Candidate>> {
+    if keys.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut binds: Vec<Bind> = vec![Bind::Text(exclude.0.to_string()), Bind::I64(exclude.1), Bind::I64(limit)];
+    let mut list = Vec::with_capacity(keys.len());
+    for k in keys {
+        binds.push(Bind::I64(*k as i64));
+        list.push(format!("${}", binds.len()));
+    }
+    let sql = format!(
+        "select p.kind, p.record_id, p.print, h.shared from \
+           (select kind, record_id, count(*) as shared from text_bands where band_key in ({}) \
+            group by kind, record_id) h \
+         join text_prints p on p.kind = h.kind and p.record_id = h.record_id \
+         where not (h.kind = $1 and h.record_id = $2) \
+         order by h.shared desc, h.record_id desc limit $3",
+        list.join(", ")
+    );
+    with_conn!(c, |c| {
+        bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), &binds).fetch_all(&mut *c).await.map_err(db_err)
+    })
+}
+
+/// What the grouping found for one feedback item.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+pub struct MatchRow {
+    pub id: i64,
+    pub feedback_id: i64,
+    /// `linked`, `proposed` or `recurrence`.
+    pub relation: String,
+    pub problem_id: Option<i64>,
+    pub other_feedback_id: Option<i64>,
+    pub score: f64,
+    pub matched_text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_match(c: &mut Conn<'_>, m: &MatchRow) -> Result<i64> {
+    with_conn!(c, |c| {
+        sqlx::query_scalar(
+            r"insert into text_matches (feedback_id, relation, problem_id, other_feedback_id, score, matched_text,
+                created_at) values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        )
+        .bind(m.feedback_id)
+        .bind(&m.relation)
+        .bind(m.problem_id)
+        .bind(m.other_feedback_id)
+        .bind(m.score)
+        .bind(&m.matched_text)
+        .bind(m.created_at)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+const MATCH_COLUMNS: &str = "id, feedback_id, relation, problem_id, other_feedback_id, score, matched_text, created_at";
+
+pub async fn matches_of_feedback(c: &mut Conn<'_>, feedback_id: i64) -> Result<Vec<MatchRow>> {
+    let sql = format!("select {MATCH_COLUMNS} from text_matches where feedback_id = $1 order by score desc, id");
+    with_conn!(c, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(feedback_id).fetch_all(&mut *c).await.map_err(db_err)
+    })
+}
+
+pub async fn matches_of_problem(c: &mut Conn<'_>, problem_id: i64, relation: &str) -> Result<Vec<MatchRow>> {
+    let sql = format!(
+        "select {MATCH_COLUMNS} from text_matches where problem_id = $1 and relation = $2 order by created_at desc, id"
+    );
+    with_conn!(c, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(problem_id)
+            .bind(relation)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}
+
+/// Every recurrence (反弹回潮) found, newest first.
+pub async fn recurrences(c: &mut Conn<'_>, limit: i64) -> Result<Vec<MatchRow>> {
+    let sql = format!(
+        "select {MATCH_COLUMNS} from text_matches where relation = 'recurrence' order by created_at desc, id desc limit $1"
+    );
+    with_conn!(c, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(limit).fetch_all(&mut *c).await.map_err(db_err)
+    })
+}
+
+/// Feedback without a fingerprint (bulk-loaded, or older than grouping), for the catch-up.
+pub async fn feedback_without_print(c: &mut Conn<'_>, limit: i64) -> Result<Vec<(i64, Option<String>, String)>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            "select f.id, f.title, f.body from feedback f where not exists \
+               (select 1 from text_prints p where p.kind = 'feedback' and p.record_id = f.id) order by f.id limit $1",
+        )
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
