@@ -15,11 +15,13 @@ pub mod feedback;
 mod files;
 pub mod generate;
 pub mod grouping;
+pub mod hot;
 pub mod mechanisms;
 pub mod pages_support;
 pub mod problems;
 pub mod public;
 pub mod rectification;
+pub mod routing;
 pub mod search;
 pub mod secrets;
 pub mod transitions;
@@ -86,6 +88,8 @@ pub struct App {
     generation: Arc<cache::Generation>,
     /// Who a session or token belongs to, by the secret's hash.
     auth_cache: Arc<cache::Cache<String, auth::CachedActor>>,
+    /// The routing models this node trained.
+    routing: Arc<routing::RoutingCache>,
 }
 
 impl App {
@@ -97,6 +101,7 @@ impl App {
             units: Arc::new(units::UnitCache::default()),
             generation: Arc::new(cache::Generation::new(std::time::Duration::from_millis(settings.read_cache_ms))),
             auth_cache: Arc::new(cache::Cache::new(10_000)),
+            routing: Arc::new(routing::RoutingCache::default()),
             settings: Arc::new(settings),
         }
     }

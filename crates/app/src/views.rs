@@ -429,6 +429,8 @@ pub struct ProblemDetail {
     pub callbacks: Vec<CallbackView>,
     pub mechanisms: Vec<ProblemRef>,
     pub feedback: Vec<FeedbackView>,
+    /// Formalism flags on the public reply (形式主义答复): boilerplate, off-topic, no action.
+    pub reply_flags: Vec<ReplyFlag>,
     /// Feedback close to this problem that came after its sign-off (反弹回潮).
     pub recurrences: Vec<crate::grouping::MatchView>,
     pub timeline: Vec<TimelineEntry>,
@@ -471,4 +473,13 @@ impl Clock {
         };
         Self { due, done_at, late }
     }
+}
+
+/// A formalism flag on a reply, with its reason.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ReplyFlag {
+    /// `boilerplate`, `off_topic` or `no_action`.
+    pub code: String,
+    pub reason: String,
+    pub reason_en: String,
 }

@@ -172,3 +172,44 @@ pub async fn feedback_without_print(c: &mut Conn<'_>, limit: i64) -> Result<Vec<
         .map_err(db_err)
     })
 }
+
+/// A feedback item with its fingerprint, for ranking hot problems (热点问题).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecentPrint {
+    pub id: i64,
+    pub title: Option<String>,
+    /// The opening of the text.
+    pub opening: String,
+    pub received_at: DateTime<Utc>,
+    /// Who reported it (name or contact), to count distinct reporters; never shown.
+    pub reporter: Option<String>,
+    pub likes: i64,
+    pub dislikes: i64,
+    pub problem_id: Option<i64>,
+    pub print: String,
+}
+
+/// Feedback received since `since` (newest `limit`, oldest first), visible in the unit subtree
+/// `visible_prefix` when given, with its fingerprint.
+pub async fn recent_prints(
+    c: &mut Conn<'_>,
+    since: DateTime<Utc>,
+    visible_prefix: Option<&str>,
+    limit: i64,
+) -> Result<Vec<RecentPrint>> {
+    let visible = if visible_prefix.is_some() { "and u.path like $3" } else { "" };
+    let sql = format!(
+        "select * from (select f.id, f.title, substr(f.body, 1, 80) as opening, f.received_at, \
+           coalesce(f.reporter_contact, f.reporter_name) as reporter, f.likes, f.dislikes, f.problem_id, p.print \
+         from feedback f join units u on u.id = f.unit_id \
+         join text_prints p on p.kind = 'feedback' and p.record_id = f.id \
+         where f.received_at >= $1 {visible} order by f.id desc limit $2) recent order by id"
+    );
+    with_conn!(c, |c| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(since).bind(limit);
+        if let Some(prefix) = visible_prefix {
+            q = q.bind(format!("{prefix}%"));
+        }
+        q.fetch_all(&mut *c).await.map_err(db_err)
+    })
+}

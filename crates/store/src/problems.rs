@@ -402,3 +402,51 @@ pub async fn list_merged_into(c: &mut Conn<'_>, target: ProblemId) -> Result<Vec
             .map_err(db_err)
     })
 }
+
+/// A problem whose routing a person decided: its text, category and lead unit.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DecidedRouting {
+    pub text: String,
+    pub category_id: Option<i64>,
+    pub lead_unit_id: Option<i64>,
+}
+
+/// The newest `limit` problems with a category or lead unit decided (dismissed and merged ones left
+/// out: their routing was never confirmed).
+pub async fn decided_routing(c: &mut Conn<'_>, limit: i64) -> Result<Vec<DecidedRouting>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            "select title || ' ' || description as text, category_id, lead_unit_id from problems \
+             where (category_id is not null or lead_unit_id is not null) and status not in ('dismissed', 'merged') \
+             order by id desc limit $1",
+        )
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+/// How many problems have a decided routing (see [`decided_routing`]).
+pub async fn count_decided_routing(c: &mut Conn<'_>) -> Result<i64> {
+    with_conn!(c, |c| {
+        sqlx::query_scalar(
+            "select count(*) from problems \
+             where (category_id is not null or lead_unit_id is not null) and status not in ('dismissed', 'merged')",
+        )
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+/// The newest `limit` public replies, to judge a reply against (套话 is what many replies say).
+pub async fn recent_replies(c: &mut Conn<'_>, limit: i64) -> Result<Vec<String>> {
+    with_conn!(c, |c| {
+        sqlx::query_scalar("select public_reply from problems where public_reply is not null order by id desc limit $1")
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}

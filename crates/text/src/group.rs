@@ -230,6 +230,16 @@ impl UnionFind {
 
 /// Groups reports (in arrival order): for each, the index of the first report of its cluster.
 pub fn group(prints: &[Fingerprint], t: Thresholds) -> Vec<usize> {
+    group_with(prints, t, similarity)
+}
+
+/// The same with another measure of likeness ([`similarity_estimated`] for stored fingerprints,
+/// which keep no shingles).
+pub fn group_with(
+    prints: &[Fingerprint],
+    t: Thresholds,
+    similarity: fn(&Fingerprint, &Fingerprint) -> f64,
+) -> Vec<usize> {
     let n = u32::try_from(prints.len()).unwrap_or(u32::MAX);
     let mut uf = UnionFind((0..n).collect());
     let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();

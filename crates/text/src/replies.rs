@@ -31,6 +31,14 @@ impl Flag {
             Flag::NoAction => "没有提出具体措施或时间",
         }
     }
+
+    pub fn reason_en(self) -> &'static str {
+        match self {
+            Flag::Boilerplate => "nearly the same as many other replies (boilerplate)",
+            Flag::OffTopic => "shares almost nothing with the message it answers",
+            Flag::NoAction => "names no concrete action or date",
+        }
+    }
 }
 
 /// Words that name a concrete action.

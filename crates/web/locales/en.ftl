@@ -324,3 +324,23 @@ intake-link-this = Add to this problem
 intake-similar-report = a similar report not yet on the list
 flag-recurrence = Recurrence
 detail-recurrences = Recurrence: similar reports after sign-off
+
+# Hot problems
+nav-hot = Hot problems
+hot-title = Hot problems
+hot-days = Last days
+hot-show = Show
+hot-rank = Rank
+hot-problem = Problem
+hot-reports = Reports
+hot-reporters = Reporters
+hot-likes = Likes − dislikes
+hot-span = Span
+hot-on-list = On the list
+
+# Routing
+routing-category = Suggested category
+routing-unit = Suggested lead unit
+routing-hint = Routing suggestion (preselected, please confirm):
+detail-reply-flags = Reply warnings
+flag-formalism = Formalism risk

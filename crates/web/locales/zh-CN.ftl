@@ -318,3 +318,23 @@ intake-link-this = 并入此问题
 intake-similar-report = 相似的未受理诉求
 flag-recurrence = 反弹回潮
 detail-recurrences = 反弹回潮：销号后又有相近诉求
+
+# Hot problems
+nav-hot = 热点问题
+hot-title = 热点问题排行
+hot-days = 最近天数
+hot-show = 查看
+hot-rank = 排名
+hot-problem = 问题
+hot-reports = 反映次数
+hot-reporters = 反映人数
+hot-likes = 点赞减反对
+hot-span = 时间跨度
+hot-on-list = 问题清单
+
+# Routing
+routing-category = 建议类别
+routing-unit = 建议牵头单位
+routing-hint = 智能分派建议（已预选，请确认）：
+detail-reply-flags = 答复意见提示
+flag-formalism = 形式主义风险

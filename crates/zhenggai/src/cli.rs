@@ -73,9 +73,25 @@ pub(crate) enum Command {
     Group(GroupArgs),
     /// 检索 Search problems and feedback in the install (full text, best match first).
     Search(SearchArgs),
+    /// 智能分派 The routing suggestion's models.
+    #[command(subcommand)]
+    Route(RouteCommand),
     /// 评测 Measure the text engine on labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RouteCommand {
+    /// Train the category and lead-unit models on the install's decided problems now and report.
+    Retrain,
+    /// Propose a category and a lead unit for a text.
+    Suggest {
+        text: String,
+        /// Ask as this user.
+        #[arg(long = "as", default_value = "admin")]
+        user: String,
+    },
 }
 
 #[derive(Debug, Args)]

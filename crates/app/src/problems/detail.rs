@@ -72,6 +72,20 @@ impl App {
         };
         let merged_from = store::problems::list_merged_into(&mut c, id).await?;
         let recurrences = self.recurrences_of(&mut c, id).await?;
+        let reply_flags = match &row.public_reply {
+            Some(reply) => {
+                let corpus = text::replies::Corpus::new(&store::problems::recent_replies(&mut c, 2_000).await?);
+                text::replies::check(&corpus, &format!("{} {}", row.title, row.description), reply)
+                    .into_iter()
+                    .map(|f| crate::views::ReplyFlag {
+                        code: f.as_str().into(),
+                        reason: f.reason_zh().into(),
+                        reason_en: f.reason_en().into(),
+                    })
+                    .collect()
+            }
+            None => vec![],
+        };
         let history = store::audit::rows_for_entity(&mut c, "problem", id.get()).await?;
         let mut feedback_views = Vec::with_capacity(feedback.len());
         for f in &feedback {
@@ -147,6 +161,7 @@ impl App {
                 .collect(),
             feedback: feedback_views,
             recurrences,
+            reply_flags,
             timeline: history
                 .into_iter()
                 .map(|h| TimelineEntry { seq: h.seq, at: h.at, actor: h.actor, action: h.action })

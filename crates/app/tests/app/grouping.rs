@@ -111,7 +111,46 @@ async fn a_report_after_sign_off_is_flagged_as_a_recurrence_on_both(kind: Kind) 
     db.cleanup().await;
 }
 
+async fn hot_problems_rank_the_most_reported_cluster_first(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let problem = open_problem(app, &w).await;
+    let endings = ["请尽快处理", "希望管一管", "太吵了", "请给个说法", "受不了了"];
+    for (i, end) in endings.iter().enumerate() {
+        let text = PROBLEM_TEXT.replace("请相关部门尽快处理", end);
+        let input = FeedbackInput {
+            reporter_contact: Some(format!("1390000000{i}")),
+            likes: Some(3),
+            ..report(w.dept_a.id, &text)
+        };
+        app.create_feedback(&w.office, &input).await.unwrap();
+    }
+    for text in [
+        "幸福路的路灯坏了三天了，晚上一片漆黑，行人和电动车都看不清路。",
+        "幸福路的路灯坏了好几天了，晚上一片漆黑，行人和电动车都看不清路。",
+    ] {
+        app.create_feedback(&w.office, &report(w.dept_a.id, text)).await.unwrap();
+    }
+    app.create_feedback(&w.office, &report(w.dept_a.id, "公交站台的座椅坏了很久。")).await.unwrap();
+    let hot = app.hot_problems(&w.office, 90, 10).await.unwrap();
+    assert_eq!(hot[0].rank, 1);
+    assert_eq!(hot[0].reports, 5, "{hot:?}");
+    assert_eq!(hot[0].reporters, 5);
+    assert_eq!(hot[0].net_likes, 15);
+    assert_eq!(hot[0].problem.as_ref().map(|p| p.id), Some(problem));
+    assert_eq!(hot[1].reports, 2, "the two street-light reports are one cluster: {hot:?}");
+    assert_eq!(hot.iter().map(|h| h.reports).sum::<usize>(), 8);
+    // Another unit's liaison sees none of it; bad windows are refused.
+    assert!(app.hot_problems(&w.liaison_b, 90, 10).await.unwrap().is_empty());
+    assert!(app.hot_problems(&w.office, 0, 10).await.is_err());
+    assert!(app.hot_problems(&w.office, 90, 0).await.is_err());
+    db.cleanup().await;
+}
+
 both!(
+    hot_problems_rank_the_most_reported_cluster_first,
     a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart,
     between_the_thresholds_a_match_is_proposed_on_any_node,
     a_report_after_sign_off_is_flagged_as_a_recurrence_on_both,

@@ -7,6 +7,7 @@
 mod audit;
 mod grouping;
 mod intake;
+mod routing;
 mod schema;
 mod search;
 mod workflow;

@@ -1,5 +1,5 @@
 //! The text engine's reads: full-text search over what the caller may see, and the recurrences
-//! (反弹回潮) the grouping flagged.
+//! (反弹回潮) the grouping flagged, and the hot-problem ranking (热点问题).
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
@@ -11,7 +11,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(search)).routes(routes!(recurrences))
+    OpenApiRouter::new()
+        .routes(routes!(search))
+        .routes(routes!(recurrences))
+        .routes(routes!(hot))
+        .routes(routes!(suggest_routing))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -52,4 +56,45 @@ async fn recurrences(
     ApiQuery(q): ApiQuery<LimitQuery>,
 ) -> ApiResult<Json<Vec<app::grouping::MatchView>>> {
     Ok(Json(s.app.recurrences(&caller.actor, q.limit.unwrap_or(100)).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct HotQuery {
+    /// Feedback received in the last this many days, 1–3660, default 90.
+    days: Option<i64>,
+    /// Clusters, 1–200, default 20.
+    limit: Option<usize>,
+}
+
+/// The feedback the caller may see, grouped into problems and ranked by heat (reports, distinct
+/// reporters, likes minus dislikes, recency, spread in time); rank 1 is the hottest.
+#[utoipa::path(get, path = "/api/v1/hot", tag = "search", params(HotQuery),
+    responses((status = 200, body = Vec<app::hot::HotCluster>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn hot(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<HotQuery>,
+) -> ApiResult<Json<Vec<app::hot::HotCluster>>> {
+    Ok(Json(s.app.hot_problems(&caller.actor, q.days.unwrap_or(90), q.limit.unwrap_or(20)).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct RoutingInput {
+    /// The feedback's text (title and body).
+    text: String,
+}
+
+/// A category and a lead unit proposed for a text, each with a confidence, from the install's own
+/// decided problems; the person decides.
+#[utoipa::path(post, path = "/api/v1/routing/suggestions", tag = "search", request_body = RoutingInput,
+    responses((status = 200, body = app::routing::RoutingSuggestion), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn suggest_routing(
+    State(s): State<AppState>,
+    caller: Caller,
+    crate::extract::ApiJson(input): crate::extract::ApiJson<RoutingInput>,
+) -> ApiResult<Json<app::routing::RoutingSuggestion>> {
+    Ok(Json(s.app.suggest_routing(&caller.actor, &input.text).await?))
 }

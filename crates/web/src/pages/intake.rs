@@ -31,6 +31,9 @@ struct Item {
     address: String,
     /// Problems and reports grouping found close to this one.
     suggestions: Vec<Suggestion>,
+    /// The routing model's category (preselected, never applied) and its hint line.
+    suggested_category: String,
+    routing_hint: String,
 }
 
 /// A grouping proposal, with the text that matched.
@@ -79,7 +82,11 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
             .await?;
         let mut matches = Vec::with_capacity(page.items.len());
         for f in &page.items {
-            matches.push(s.app.feedback_matches(&ctx.actor, FeedbackId::new(f.id)).await?);
+            let found = s.app.feedback_matches(&ctx.actor, FeedbackId::new(f.id)).await?;
+            let text = format!("{} {}", f.title.as_deref().unwrap_or_default(), f.body);
+            // A suggestion that cannot be made (no history yet) leaves the form as it was.
+            let routing = s.app.suggest_routing(&ctx.actor, &text).await.ok();
+            matches.push((found, routing));
         }
         let campaigns = s.app.list_campaigns(&ctx.actor).await?;
         let categories = s.app.list_categories(&ctx.actor).await?;
@@ -94,7 +101,7 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
         .items
         .iter()
         .zip(matches)
-        .map(|(f, found)| Item {
+        .map(|(f, (found, routing))| Item {
             id: f.id,
             code: f.tracking_code.clone(),
             received: tr.time(&f.received_at),
@@ -118,6 +125,12 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
                     matched_text: m.matched_text,
                 })
                 .collect(),
+            suggested_category: routing
+                .as_ref()
+                .and_then(|r| r.category.as_ref())
+                .map(|c| c.id.to_string())
+                .unwrap_or_default(),
+            routing_hint: routing.map(|r| routing_hint(tr, &r)).unwrap_or_default(),
         })
         .collect();
     render(&InboxPage {
@@ -187,4 +200,16 @@ async fn link(
         Ok(pid) => see_other(&format!("/problems/{pid}")),
         Err(e) => domain_error(ctx.tr, &e),
     }
+}
+
+/// "建议类别：路灯（82%）· 建议牵头单位：城管局（64%）", or empty without a suggestion.
+fn routing_hint(tr: super::i18n::Tr, r: &app::routing::RoutingSuggestion) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = &r.category {
+        parts.push(format!("{}：{}（{:.0}%）", tr.t("routing-category"), c.name, c.confidence * 100.0));
+    }
+    if let Some(u) = &r.lead_unit {
+        parts.push(format!("{}：{}（{:.0}%）", tr.t("routing-unit"), u.name, u.confidence * 100.0));
+    }
+    parts.join(" · ")
 }

@@ -212,6 +212,13 @@ async fn search_over_the_api_and_the_page_finds_marks_and_hides_by_unit(kind: Ki
     assert!(!page.text.contains("<script>alert(1)"), "{}", page.text);
     let inbox = t.send(get("/intake?q=%E5%99%AA%E9%9F%B3")).await;
     assert_eq!(inbox.status, StatusCode::OK);
+    let hot = t.send(get("/hot?days=30")).await;
+    assert_eq!(hot.status, StatusCode::OK);
+    assert!(hot.text.contains("<h1>热点问题排行</h1>"), "{}", hot.text);
+    let r = t.call("GET", "/api/v1/hot?days=30", Some("office"), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let r = t.call("GET", "/api/v1/hot?days=0", Some("office"), None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
     t.db.cleanup().await;
 }
 

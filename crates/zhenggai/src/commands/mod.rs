@@ -36,6 +36,7 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Restore(args) => backup::restore(&config, &args).await,
         Command::Generate(args) => demo::generate(&config, &args).await,
         Command::Group(args) => text::group(&args),
+        Command::Route(cmd) => text::route(&open(&config).await?, cmd).await,
         Command::Search(args) => text::search(&open(&config).await?, &args).await,
         Command::Eval(cmd) => text::eval(cmd),
     }

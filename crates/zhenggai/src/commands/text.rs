@@ -1,7 +1,7 @@
 //! `zhenggai group` and `zhenggai eval`: the text engine over CSV files, with no install needed; and
 //! `zhenggai search` over an install.
 
-use crate::cli::{EvalCommand, GroupArgs, SearchArgs};
+use crate::cli::{EvalCommand, GroupArgs, RouteCommand, SearchArgs};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use std::process::ExitCode;
@@ -201,5 +201,29 @@ pub(crate) async fn search(app: &app::App, args: &SearchArgs) -> Result<ExitCode
         found.problems.len(),
         found.feedback.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) async fn route(app: &app::App, cmd: RouteCommand) -> Result<ExitCode> {
+    match cmd {
+        RouteCommand::Retrain => {
+            let r = app.retrain_routing().await.map_err(super::say)?;
+            println!(
+                "已用 {} 个已分派问题训练：{} 个类别、{} 个牵头单位，用时 {:.1} 秒 \
+                 trained on {} decided problems: {} categories, {} lead units in {:.1}s",
+                r.decided, r.categories, r.units, r.seconds, r.decided, r.categories, r.units, r.seconds
+            );
+        }
+        RouteCommand::Suggest { text, user } => {
+            let actor = app.act_as(&user).await.map_err(super::say)?;
+            let s = app.suggest_routing(&actor, &text).await.map_err(super::say)?;
+            let line = |what: &str, p: &Option<app::routing::Proposal>| match p {
+                Some(p) => println!("{what}\t{}\t{}\t{:.2}", p.id, p.name, p.confidence),
+                None => println!("{what}\t-\t(历史不足 not enough history)\t-"),
+            };
+            line("category", &s.category);
+            line("lead_unit", &s.lead_unit);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
