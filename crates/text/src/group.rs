@@ -206,24 +206,48 @@ pub fn similarity_estimated(a: &Fingerprint, b: &Fingerprint) -> f64 {
     if shares_words(a, b) && places::share_specific(&a.subject, &b.subject) { PLACE_AND_WORD } else { j }
 }
 
-struct UnionFind(Vec<u32>);
+/// Clusters as a union-find forest; each root keeps the places its members name, so that two
+/// clusters about different estates never merge through a report that names neither.
+struct Clusters {
+    parent: Vec<u32>,
+    places: Vec<Vec<Place>>,
+}
 
-impl UnionFind {
+/// How many places a cluster remembers.
+const CLUSTER_PLACES: usize = 24;
+
+impl Clusters {
+    fn new(prints: &[Fingerprint]) -> Self {
+        Self {
+            parent: (0..prints.len() as u32).collect(),
+            places: prints.iter().map(|p| p.places.iter().take(CLUSTER_PLACES).cloned().collect()).collect(),
+        }
+    }
+
     fn find(&mut self, mut x: u32) -> u32 {
-        while self.0[x as usize] != x {
-            let parent = self.0[x as usize];
-            self.0[x as usize] = self.0[parent as usize];
+        while self.parent[x as usize] != x {
+            let parent = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[parent as usize];
             x = parent;
         }
         x
     }
 
+    /// Merges the clusters of `a` and `b` unless their places conflict.
     fn union(&mut self, a: u32, b: u32) {
         let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            // The earlier report stays the root, so cluster ids follow first appearance.
-            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-            self.0[hi as usize] = lo;
+        if ra == rb || places::conflict(&self.places[ra as usize], &self.places[rb as usize]) {
+            return;
+        }
+        // The earlier report stays the root, so cluster ids follow first appearance.
+        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        self.parent[hi as usize] = lo;
+        let moved = std::mem::take(&mut self.places[hi as usize]);
+        let kept = &mut self.places[lo as usize];
+        for p in moved {
+            if kept.len() < CLUSTER_PLACES && !kept.contains(&p) {
+                kept.push(p);
+            }
         }
     }
 }
@@ -241,7 +265,7 @@ pub fn group_with(
     similarity: fn(&Fingerprint, &Fingerprint) -> f64,
 ) -> Vec<usize> {
     let n = u32::try_from(prints.len()).unwrap_or(u32::MAX);
-    let mut uf = UnionFind((0..n).collect());
+    let mut uf = Clusters::new(prints);
     let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
     for (i, fp) in prints.iter().enumerate() {
         let i = i as u32;

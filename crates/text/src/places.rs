@@ -40,6 +40,13 @@ const SUFFIXES: &[(&str, PlaceKind)] = &[
     ("医院", PlaceKind::Organisation),
     ("银行", PlaceKind::Organisation),
     ("驾校", PlaceKind::Organisation),
+    ("商贸", PlaceKind::Organisation),
+    ("置业", PlaceKind::Organisation),
+    ("物流", PlaceKind::Organisation),
+    ("超市", PlaceKind::Organisation),
+    ("商场", PlaceKind::Organisation),
+    ("酒店", PlaceKind::Organisation),
+    ("健身房", PlaceKind::Organisation),
     ("大道", PlaceKind::Road),
     ("路", PlaceKind::Road),
     ("街", PlaceKind::Road),
@@ -213,7 +220,7 @@ const RARE: usize = 50;
 /// adverbs, pronouns, numbers, directions (东侧) and punctuation cannot. Schools are named with
 /// common words (商贸旅游职业技术学院); estates and companies have a rare one (丽发新城, 恒盛物业),
 /// and a common word before 小区 is not a name.
-fn joins_name(seg: &crate::Segmenter, prev: &Tagged, school: bool) -> bool {
+fn joins_name(seg: &crate::Segmenter, prev: &Tagged, common_words: bool) -> bool {
     let w = prev.word.as_str();
     if w.is_empty() || BOUNDARIES.contains(&w) || suffix_of(w).is_some() || w.chars().all(|c| c.is_ascii_alphanumeric())
     {
@@ -222,13 +229,16 @@ fn joins_name(seg: &crate::Segmenter, prev: &Tagged, school: bool) -> bool {
     if w == "之" {
         return true; // 魅力之城
     }
+    if w.chars().count() >= 2 && matches!(w.chars().last(), Some('区' | '县' | '市' | '省')) {
+        return false; // a district or city comes before the name, not in it
+    }
     let frequency = seg.frequency(w);
     let nounish = matches!(prev.tag.as_str(), "n" | "ns" | "nr" | "nz" | "nt" | "nrt" | "nrfg" | "ng" | "j")
-        || (school && prev.tag == "vn");
+        || (common_words && prev.tag == "vn");
     if frequency <= RARE {
         return true;
     }
-    nounish && (school || w.chars().count() == 1 || frequency <= NAME_PART)
+    nounish && (common_words || w.chars().count() == 1 || frequency <= NAME_PART)
 }
 
 /// The places named in a text. A suffix word (小区, 学院, 城小区) is joined to the name-like words
@@ -244,8 +254,28 @@ pub fn extract(seg: &crate::Segmenter, text: &str) -> Vec<Place> {
         if district(w, tokens.get(i + 1).map(|t| &t.word), &mut out) {
             continue;
         }
+        // Real names: 东城区, 临江县 (one word jieba knows as a place; 居民区, 开发区 are areas).
+        if token.tag == "ns"
+            && matches!(w.chars().last(), Some('区' | '县'))
+            && (3..=5).contains(&w.chars().count())
+            && !AREAS.contains(&w.as_str())
+        {
+            out.push(Place { kind: PlaceKind::District, name: w.clone() });
+            continue;
+        }
+        // 南湖 + 区, 临江 + 县: a place name and the word for district.
+        if matches!(w.as_str(), "区" | "县")
+            && let Some(prev) = i.checked_sub(1).map(|j| &tokens[j])
+            && prev.tag == "ns"
+            && (2..=3).contains(&prev.word.chars().count())
+        {
+            out.push(Place { kind: PlaceKind::District, name: format!("{}{w}", prev.word) });
+            continue;
+        }
         let Some((suffix, kind)) = suffix_of(w) else { continue };
         let school = kind == PlaceKind::School;
+        // Schools and roads are named with common words (商贸旅游职业技术学院, 人民路, 劳动东路).
+        let common_words = school || kind == PlaceKind::Road;
         let mut name = w.clone();
         if school || w.chars().count() <= suffix.chars().count() + 1 {
             // Walk back: 魅力 + 之 + 城小区, 润芳园 + 小区, 职业 + 技术学校.
@@ -253,7 +283,7 @@ pub fn extract(seg: &crate::Segmenter, text: &str) -> Vec<Place> {
             let mut j = i;
             while j > 0
                 && name.chars().count() < suffix.chars().count() + reach
-                && joins_name(seg, &tokens[j - 1], school)
+                && joins_name(seg, &tokens[j - 1], common_words)
             {
                 name = format!("{}{name}", tokens[j - 1].word);
                 j -= 1;
@@ -266,7 +296,9 @@ pub fn extract(seg: &crate::Segmenter, text: &str) -> Vec<Place> {
         {
             continue;
         }
+        // Roads are named with common words (人民路, 解放路); other places are not (生活小区).
         if !school
+            && kind != PlaceKind::Road
             && seg.frequency(&stem) > NAME_PART
             && !seg.tokens(&stem).iter().any(|t| seg.frequency(t) <= NAME_PART)
         {
@@ -280,7 +312,14 @@ pub fn extract(seg: &crate::Segmenter, text: &str) -> Vec<Place> {
     out
 }
 
-/// Anonymised districts such as A3区, K9县 (one token, or a code followed by 区/县).
+/// Words ending in 区 that name a kind of area, not a district.
+const AREAS: &[&str] = &[
+    "开发区", "居住区", "生活区", "商业区", "住宅区", "保护区", "示范区", "试验区", "管理区", "老城区", "风景区",
+    "工业区", "新城区", "办公区", "服务区", "停车区", "施工区", "经开区", "自贸区", "风景名胜区", "商务区",
+    "核心区", "城区", "市区", "居民区", "小区", "社区", "景区", "园区", "学区", "片区", "辖区", "郊区", "山区",
+];
+
+/// Districts: anonymised ones such as A3区, K9县 (one token, or a code followed by 区/县).
 fn district(w: &str, next: Option<&String>, out: &mut Vec<Place>) -> bool {
     let chars: Vec<char> = w.chars().collect();
     let is_code = |c: &[char]| {
@@ -316,11 +355,21 @@ fn same_tail(a: &str, b: &str) -> bool {
 /// Whether the places of two reports rule out their being one problem: for some kind both name
 /// places of, no name of one fits any name of the other.
 pub fn conflict(a: &[Place], b: &[Place]) -> bool {
-    const DECISIVE: [PlaceKind; 5] =
-        [PlaceKind::District, PlaceKind::Estate, PlaceKind::School, PlaceKind::Organisation, PlaceKind::Village];
+    const DECISIVE: [PlaceKind; 5] = [
+        PlaceKind::District,
+        PlaceKind::Estate,
+        PlaceKind::School,
+        PlaceKind::Organisation,
+        PlaceKind::Village,
+    ];
+    // A school is an institution like a company or a hospital: 华泰驾校 and 远航培训学校 are two.
+    let same_kind = |p: &Place, kind: PlaceKind| match kind {
+        PlaceKind::School | PlaceKind::Organisation => matches!(p.kind, PlaceKind::School | PlaceKind::Organisation),
+        k => p.kind == k,
+    };
     DECISIVE.iter().any(|kind| {
-        let xs: Vec<&str> = a.iter().filter(|p| p.kind == *kind).map(|p| p.name.as_str()).collect();
-        let ys: Vec<&str> = b.iter().filter(|p| p.kind == *kind).map(|p| p.name.as_str()).collect();
+        let xs: Vec<&str> = a.iter().filter(|p| same_kind(p, *kind)).map(|p| p.name.as_str()).collect();
+        let ys: Vec<&str> = b.iter().filter(|p| same_kind(p, *kind)).map(|p| p.name.as_str()).collect();
         !xs.is_empty() && !ys.is_empty() && !xs.iter().any(|x| ys.iter().any(|y| compatible(x, y)))
     })
 }

@@ -148,6 +148,27 @@ pub(crate) enum EvalCommand {
         #[arg(long)]
         label_column: String,
     },
+    /// Write the generator's messages, each with its true issue, to a CSV file
+    /// (`id,issue,title,text,time,likes`), for grouping benchmarks.
+    Generate {
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Group a file and report throughput and pair recall and precision against its true issues.
+    Grouping {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long, default_value = "text")]
+        text_column: String,
+        #[arg(long, default_value = "title")]
+        title_column: String,
+        #[arg(long, default_value = "issue")]
+        truth_column: String,
+    },
     /// Count the formalism flags on the replies of a file (boilerplate, off-topic, no action).
     Replies {
         #[arg(long)]

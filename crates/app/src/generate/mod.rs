@@ -74,6 +74,27 @@ pub(crate) struct Generated {
     pub likes: i64,
 }
 
+/// A generated message with the issue it is truly about, for measuring grouping.
+#[derive(Debug, Clone)]
+pub struct LabelledMessage {
+    pub title: String,
+    pub body: String,
+    pub issue: usize,
+    pub at: DateTime<Utc>,
+    pub likes: i64,
+}
+
+/// `count` generated messages over the year before `to`, each with its true issue; the same seed
+/// gives the same messages.
+pub fn labelled_messages(count: usize, seed: u64, to: DateTime<Utc>) -> Vec<LabelledMessage> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let (generated, _) = messages(&mut rng, count, to - Duration::days(365), to);
+    generated
+        .into_iter()
+        .map(|g| LabelledMessage { title: g.title, body: g.body, issue: g.issue, at: g.at, likes: g.likes })
+        .collect()
+}
+
 /// Generates `count` messages about issues, each issue reported by one or many people. Returns the
 /// messages and, for each, the index of its true issue (for grouping quality figures).
 pub(crate) fn messages(

@@ -3,6 +3,7 @@
 mod admin;
 mod backup;
 mod demo;
+mod measure;
 mod serve;
 mod text;
 

@@ -9,13 +9,13 @@ use std::time::Instant;
 use text::Segmenter;
 
 /// A CSV file read whole: its header and rows. Refuses text that is not UTF-8, naming the row.
-struct Table {
-    headers: Vec<String>,
-    rows: Vec<csv::StringRecord>,
+pub(super) struct Table {
+    pub(super) headers: Vec<String>,
+    pub(super) rows: Vec<csv::StringRecord>,
 }
 
 impl Table {
-    fn read(path: &Path) -> Result<Self> {
+    pub(super) fn read(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
@@ -32,7 +32,7 @@ impl Table {
         Ok(Self { headers, rows })
     }
 
-    fn column(&self, name: &str) -> Result<usize> {
+    pub(super) fn column(&self, name: &str) -> Result<usize> {
         self.headers
             .iter()
             .position(|h| h == name)
@@ -111,6 +111,10 @@ pub(crate) fn eval(cmd: EvalCommand) -> Result<ExitCode> {
             classify(&train, &test, &text_column, &label_column)
         }
         EvalCommand::Replies { input, message_column, reply_column } => replies(&input, &message_column, &reply_column),
+        EvalCommand::Generate { count, seed, output } => super::measure::generate(count, seed, &output),
+        EvalCommand::Grouping { input, text_column, title_column, truth_column } => {
+            super::measure::grouping(&input, &text_column, &title_column, &truth_column)
+        }
     }
 }
 
