@@ -28,7 +28,7 @@ impl Default for Thresholds {
 /// How many specific words a report is known by.
 const SALIENT: usize = 12;
 /// How many earlier members of a bucket a new report is compared with.
-const BUCKET_PEERS: usize = 40;
+const BUCKET_PEERS: usize = 12;
 /// The score given to a link made by a shared place and a shared salient word.
 pub const PLACE_AND_WORD: f64 = 0.6;
 
@@ -267,21 +267,26 @@ pub fn group_with(
     let n = u32::try_from(prints.len()).unwrap_or(u32::MAX);
     let mut uf = Clusters::new(prints);
     let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut candidates: Vec<u32> = Vec::new();
+    let mut seen: std::collections::HashSet<u32> = std::collections::HashSet::new();
     for (i, fp) in prints.iter().enumerate() {
         let i = i as u32;
-        let mut compared: Vec<u32> = Vec::new();
+        candidates.clear();
+        seen.clear();
         for key in fp.keys() {
             let members = buckets.entry(key).or_default();
-            for &j in members.iter().rev().take(BUCKET_PEERS) {
-                if compared.contains(&j) {
-                    continue;
-                }
-                compared.push(j);
-                if similarity(fp, &prints[j as usize]) >= t.link {
-                    uf.union(i, j);
-                }
-            }
+            candidates.extend(members.iter().rev().take(BUCKET_PEERS));
             members.push(i);
+        }
+        for &j in &candidates {
+            // Each candidate once, in the order met; one already in this report's cluster needs
+            // no comparison (joining it again would change nothing).
+            if j == i || !seen.insert(j) || uf.find(i) == uf.find(j) {
+                continue;
+            }
+            if similarity(fp, &prints[j as usize]) >= t.link {
+                uf.union(i, j);
+            }
         }
     }
     (0..n).map(|i| uf.find(i) as usize).collect()

@@ -314,9 +314,40 @@ pub fn extract(seg: &crate::Segmenter, text: &str) -> Vec<Place> {
 
 /// Words ending in 区 that name a kind of area, not a district.
 const AREAS: &[&str] = &[
-    "开发区", "居住区", "生活区", "商业区", "住宅区", "保护区", "示范区", "试验区", "管理区", "老城区", "风景区",
-    "工业区", "新城区", "办公区", "服务区", "停车区", "施工区", "经开区", "自贸区", "风景名胜区", "商务区",
-    "核心区", "城区", "市区", "居民区", "小区", "社区", "景区", "园区", "学区", "片区", "辖区", "郊区", "山区",
+    "开发区",
+    "居住区",
+    "生活区",
+    "商业区",
+    "住宅区",
+    "保护区",
+    "示范区",
+    "试验区",
+    "管理区",
+    "老城区",
+    "风景区",
+    "工业区",
+    "新城区",
+    "办公区",
+    "服务区",
+    "停车区",
+    "施工区",
+    "经开区",
+    "自贸区",
+    "风景名胜区",
+    "商务区",
+    "核心区",
+    "城区",
+    "市区",
+    "居民区",
+    "小区",
+    "社区",
+    "景区",
+    "园区",
+    "学区",
+    "片区",
+    "辖区",
+    "郊区",
+    "山区",
 ];
 
 /// Districts: anonymised ones such as A3区, K9县 (one token, or a code followed by 区/县).
@@ -355,22 +386,20 @@ fn same_tail(a: &str, b: &str) -> bool {
 /// Whether the places of two reports rule out their being one problem: for some kind both name
 /// places of, no name of one fits any name of the other.
 pub fn conflict(a: &[Place], b: &[Place]) -> bool {
-    const DECISIVE: [PlaceKind; 5] = [
-        PlaceKind::District,
-        PlaceKind::Estate,
-        PlaceKind::School,
-        PlaceKind::Organisation,
-        PlaceKind::Village,
-    ];
+    const DECISIVE: [PlaceKind; 5] =
+        [PlaceKind::District, PlaceKind::Estate, PlaceKind::School, PlaceKind::Organisation, PlaceKind::Village];
     // A school is an institution like a company or a hospital: 华泰驾校 and 远航培训学校 are two.
     let same_kind = |p: &Place, kind: PlaceKind| match kind {
         PlaceKind::School | PlaceKind::Organisation => matches!(p.kind, PlaceKind::School | PlaceKind::Organisation),
         k => p.kind == k,
     };
     DECISIVE.iter().any(|kind| {
-        let xs: Vec<&str> = a.iter().filter(|p| same_kind(p, *kind)).map(|p| p.name.as_str()).collect();
-        let ys: Vec<&str> = b.iter().filter(|p| same_kind(p, *kind)).map(|p| p.name.as_str()).collect();
-        !xs.is_empty() && !ys.is_empty() && !xs.iter().any(|x| ys.iter().any(|y| compatible(x, y)))
+        // No allocation: this runs for every pair of candidates.
+        let mut xs = a.iter().filter(|p| same_kind(p, *kind)).peekable();
+        let mut ys = b.iter().filter(|p| same_kind(p, *kind)).peekable();
+        xs.peek().is_some()
+            && ys.peek().is_some()
+            && !xs.any(|x| b.iter().filter(|p| same_kind(p, *kind)).any(|y| compatible(&x.name, &y.name)))
     })
 }
 

@@ -68,10 +68,8 @@ fn a_hundred_thousand_characters_are_handled() {
 #[test]
 fn empty_and_masked_texts_are_alone_not_joined_to_everything() {
     let seg = Segmenter::shared();
-    let prints: Vec<_> = ["", "****", "XXX", "！！！", "丽发新城搅拌站扰民"]
-        .iter()
-        .map(|t| fingerprint(seg, "", t))
-        .collect();
+    let prints: Vec<_> =
+        ["", "****", "XXX", "！！！", "丽发新城搅拌站扰民"].iter().map(|t| fingerprint(seg, "", t)).collect();
     let groups = group(&prints, Thresholds::default());
     let mut distinct = groups.clone();
     distinct.sort();
