@@ -8,7 +8,6 @@ use std::sync::Arc;
 use zhenggai_app::App;
 use zhenggai_app::feedback::FeedbackInput;
 use zhenggai_app::grouping::GroupingSettings;
-use zhenggai_app::problems::NewProblemInput;
 use zhenggai_app::testkit::{Kind, test_settings};
 
 const PROBLEM_TEXT: &str = "万家丽南路丽发新城小区旁边的混凝土搅拌站每天晚上施工到凌晨，噪音和粉尘严重影响居民休息，\
@@ -19,19 +18,7 @@ fn report(unit: i64, body: &str) -> FeedbackInput {
 }
 
 async fn open_problem(app: &App, w: &zhenggai_app::testkit::World) -> i64 {
-    let input = NewProblemInput {
-        campaign_id: w.campaign.id,
-        title: "丽发新城搅拌站扰民".into(),
-        description: PROBLEM_TEXT.into(),
-        category_id: None,
-        channel: "hotline".into(),
-        kind: None,
-        priority: None,
-        rectification_type: None,
-        owner_unit_id: None,
-        feedback_ids: vec![],
-        received_on: None,
-    };
+    let input = crate::problem_input(w.campaign.id, "丽发新城搅拌站扰民", PROBLEM_TEXT);
     app.create_problem(&w.office, &input).await.unwrap().summary.id
 }
 

@@ -26,17 +26,8 @@ async fn routing_is_learnt_from_decided_problems(kind: Kind) {
             (format!("{place}饭店油烟噪音扰民，晚上睡不着"), w.category.id),
         ] {
             let input = NewProblemInput {
-                campaign_id: w.campaign.id,
-                description: format!("{title}，请尽快处理。"),
-                title,
                 category_id: Some(category),
-                channel: "hotline".into(),
-                kind: None,
-                priority: None,
-                rectification_type: None,
-                owner_unit_id: None,
-                feedback_ids: vec![],
-                received_on: None,
+                ..crate::problem_input(w.campaign.id, &title, &format!("{title}，请尽快处理。"))
             };
             app.create_problem(&w.office, &input).await.unwrap();
         }
@@ -66,19 +57,8 @@ async fn a_reply_that_says_nothing_is_flagged_with_its_reasons(kind: Kind) {
         return;
     };
     let app = &db.app;
-    let input = NewProblemInput {
-        campaign_id: w.campaign.id,
-        title: "丽发新城搅拌站夜间施工扰民".into(),
-        description: "搅拌站每天夜里施工到凌晨，噪音很大。".into(),
-        category_id: None,
-        channel: "hotline".into(),
-        kind: None,
-        priority: None,
-        rectification_type: None,
-        owner_unit_id: None,
-        feedback_ids: vec![],
-        received_on: None,
-    };
+    let input =
+        crate::problem_input(w.campaign.id, "丽发新城搅拌站夜间施工扰民", "搅拌站每天夜里施工到凌晨，噪音很大。");
     let p = app.create_problem(&w.office, &input).await.unwrap().summary;
     let id = domain::ProblemId::new(p.id);
     assert!(app.get_problem(&w.office, id).await.unwrap().reply_flags.is_empty(), "no reply, no flag");

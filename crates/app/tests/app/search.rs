@@ -5,7 +5,7 @@
 use crate::{both, date, setup};
 use domain::Error;
 use zhenggai_app::feedback::{FeedbackInput, FeedbackQuery};
-use zhenggai_app::problems::{NewProblemInput, ProblemPatch, ProblemQuery};
+use zhenggai_app::problems::{ProblemPatch, ProblemQuery};
 use zhenggai_app::testkit::Kind;
 
 fn report(unit: i64, body: &str) -> FeedbackInput {
@@ -78,19 +78,8 @@ async fn problems_are_found_by_words_and_number_and_reindexed_on_edit(kind: Kind
         return;
     };
     let app = &db.app;
-    let input = NewProblemInput {
-        campaign_id: w.campaign.id,
-        title: "幸福路井盖缺失".into(),
-        description: "幸福路与建设路交叉口的井盖丢了，晚上有行人踩空摔伤。".into(),
-        category_id: None,
-        channel: "hotline".into(),
-        kind: None,
-        priority: None,
-        rectification_type: None,
-        owner_unit_id: None,
-        feedback_ids: vec![],
-        received_on: None,
-    };
+    let input =
+        crate::problem_input(w.campaign.id, "幸福路井盖缺失", "幸福路与建设路交叉口的井盖丢了，晚上有行人踩空摔伤。");
     let p = app.create_problem(&w.office, &input).await.unwrap().summary;
     let by_word = |q: &str| ProblemQuery { q: Some(q.into()), ..Default::default() };
     let ids = |page: zhenggai_app::views::ProblemPage| page.items.iter().map(|i| i.id).collect::<Vec<_>>();
