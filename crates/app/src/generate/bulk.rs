@@ -133,5 +133,8 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
     .await?;
     store::bulk::analyze(&mut tx.conn()).await?;
     app.commit(tx).await?;
+    // Rows loaded in bulk are searchable and grouped before anyone signs in.
+    app.index_unindexed().await?;
+    app.print_unprinted().await?;
     Ok(base.logins)
 }

@@ -283,5 +283,8 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
         drive(&past, &clock, now, &base, liaison, leader, id, ff, &made, &mut rng, n).await?;
         made.push(id);
     }
+    // Rows loaded in bulk are searchable and grouped before anyone signs in.
+    app.index_unindexed().await?;
+    app.print_unprinted().await?;
     Ok(base.logins)
 }
