@@ -1,6 +1,6 @@
 //! The audit chain: every write is in it, and tampering with any row is found and named.
 
-use crate::workflow::{act, assign, new_problem, t};
+use crate::drive::{act, assign, new_problem, t};
 use crate::{both, date, setup};
 use zhenggai_app::testkit::Kind;
 

@@ -5,8 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audit;
+mod drive;
 mod grouping;
 mod intake;
+mod listing;
 mod routing;
 mod schema;
 mod search;

@@ -1,106 +1,16 @@
 //! The rectification workflow end to end, its illegal moves, optimistic locking and deadlines.
 
+use crate::drive::{act, assign, new_problem, problem_in, t};
 use crate::{both, date, setup};
 use domain::workflow::{Action, SignoffStage, State, Status};
-use domain::{Error, ProblemId, UnitId};
+use domain::{Error, ProblemId};
 use zhenggai_app::problems::{NewProblemInput, ProblemPatch};
 use zhenggai_app::rectification::MeasureInput;
-use zhenggai_app::testkit::{Kind, World};
+use zhenggai_app::testkit::Kind;
 use zhenggai_app::transitions::TransitionInput;
-use zhenggai_app::{Actor, App};
+use zhenggai_app::Actor;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
-
-pub(crate) async fn new_problem(app: &App, w: &World) -> ProblemId {
-    let p = app
-        .create_problem(
-            &w.office,
-            &NewProblemInput {
-                campaign_id: w.campaign.id,
-                title: "阳光小区旁工地夜间施工噪音扰民".into(),
-                description: "每天晚上十一点以后还在施工，噪音很大。".into(),
-                category_id: Some(w.category.id),
-                channel: "hotline".into(),
-                kind: None,
-                priority: None,
-                rectification_type: None,
-                owner_unit_id: None,
-                feedback_ids: vec![],
-                received_on: None,
-            },
-        )
-        .await
-        .unwrap();
-    ProblemId::new(p.summary.id)
-}
-
-pub(crate) async fn act(
-    app: &App,
-    actor: &Actor,
-    id: ProblemId,
-    t: TransitionInput,
-) -> Result<zhenggai_app::views::ProblemDetail, Error> {
-    let version = {
-        let mut pooled = app.db.acquire().await.unwrap();
-        store::problems::get_problem(&mut pooled.conn(), id).await.unwrap().unwrap().version
-    };
-    app.transition(actor, id, &TransitionInput { version, ..t }).await
-}
-
-pub(crate) fn t(action: &str) -> TransitionInput {
-    TransitionInput { action: action.into(), ..TransitionInput::default() }
-}
-
-pub(crate) fn assign(w: &World) -> TransitionInput {
-    TransitionInput {
-        lead_unit_id: Some(w.dept_a.id),
-        responsible_leader_id: Some(w.user("leader_a").id),
-        cooperating_unit_ids: Some(vec![w.dept_b.id]),
-        ..t("assign")
-    }
-}
-
-/// Drives a fresh problem to the given state and returns it.
-pub(crate) async fn problem_in(app: &App, w: &World, state: State) -> ProblemId {
-    let id = new_problem(app, w).await;
-    if state.status == Status::New {
-        return id;
-    }
-    if state.status == Status::Dismissed {
-        act(app, &w.office, id, TransitionInput { reason: Some("不属于受理范围".into()), ..t("dismiss") })
-            .await
-            .unwrap();
-        return id;
-    }
-    if state.status == Status::Merged {
-        let target = new_problem(app, w).await;
-        act(app, &w.office, id, TransitionInput { target_problem_id: Some(target.get()), ..t("merge") }).await.unwrap();
-        return id;
-    }
-    act(app, &w.office, id, assign(w)).await.unwrap();
-    if state.status == Status::Assigned {
-        return id;
-    }
-    act(
-        app,
-        &w.liaison_a,
-        id,
-        TransitionInput {
-            report: Some("已整改".into()), no_evidence_reason: Some("制度类整改".into()), ..t("submit")
-        },
-    )
-    .await
-    .unwrap();
-    if state.stage == Some(SignoffStage::Leader) {
-        return id;
-    }
-    act(app, &w.leader_a, id, t("approve")).await.unwrap();
-    if state.status == Status::Submitted {
-        return id;
-    }
-    act(app, &w.supervisor, id, TransitionInput { note: Some("整改到位".into()), ..t("accept") }).await.unwrap();
-    id
-}
 
 async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
     let Some((db, w)) = setup(kind, date(2026, 9, 28)).await else {
@@ -613,112 +523,6 @@ async fn dismiss_merge_flag_and_reopen_do_what_they_say(kind: Kind) {
     db.cleanup().await;
 }
 
-async fn users_see_only_their_subtree_and_others_get_not_found(kind: Kind) {
-    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
-        return;
-    };
-    let app = &db.app;
-    let id = problem_in(app, &w, State::new(Status::Assigned, None)).await;
-    let other = new_problem(app, &w).await;
-    let b_only = problem_in(app, &w, State::new(Status::New, None)).await;
-    act(app, &w.office, b_only, TransitionInput { lead_unit_id: Some(w.dept_b.id), ..t("assign") }).await.unwrap();
-    let list = |actor: &Actor| {
-        let actor = actor.clone();
-        async move {
-            app.list_problems(&actor, &Default::default())
-                .await
-                .unwrap()
-                .items
-                .into_iter()
-                .map(|p| p.id)
-                .collect::<Vec<_>>()
-        }
-    };
-    assert_eq!(list(&w.office).await.len(), 3);
-    assert_eq!(list(&w.liaison_a).await, vec![id.get()], "dept A sees its own problem only");
-    assert_eq!(list(&w.viewer_a).await, vec![id.get()]);
-    // Dept B cooperates on `id` and leads `b_only`.
-    let mut b = list(&w.liaison_b).await;
-    b.sort();
-    assert_eq!(b, vec![id.get(), b_only.get()]);
-    for (actor, pid) in [(&w.liaison_a, other), (&w.liaison_a, b_only), (&w.viewer_a, other)] {
-        assert!(matches!(app.get_problem(actor, pid).await, Err(Error::NotFound { .. })));
-        let err = act(app, actor, pid, t("submit")).await.unwrap_err();
-        assert!(matches!(err, Error::NotFound { .. }), "acting on an unseen problem is 404 too: {err:?}");
-    }
-    // A viewer may read but not act.
-    assert!(matches!(
-        act(app, &w.viewer_a, id, TransitionInput { report: Some("x".into()), ..t("submit") }).await,
-        Err(Error::Forbidden { .. })
-    ));
-    // The list filter by unit includes sub-units.
-    let sub = problem_in(app, &w, State::new(Status::New, None)).await;
-    act(app, &w.office, sub, TransitionInput { lead_unit_id: Some(w.dept_a_sub.id), ..t("assign") }).await.unwrap();
-    let q = zhenggai_app::problems::ProblemQuery {
-        unit_id: Some(w.dept_a.id),
-        status: Some("assigned".into()),
-        ..Default::default()
-    };
-    assert_eq!(app.list_problems(&w.office, &q).await.unwrap().items.len(), 2);
-    let _ = UnitId::new(0);
-    db.cleanup().await;
-}
-
-async fn pages_follow_each_other_without_gaps_or_repeats(kind: Kind) {
-    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
-        return;
-    };
-    let app = &db.app;
-    let mut all = Vec::new();
-    for i in 0..7 {
-        let id = new_problem(app, &w).await;
-        if i % 2 == 0 {
-            act(
-                app,
-                &w.office,
-                id,
-                TransitionInput {
-                    lead_unit_id: Some(w.dept_a.id),
-                    deadline: Some(date(2026, 12, 1 + i)),
-                    ..t("assign")
-                },
-            )
-            .await
-            .unwrap();
-        }
-        all.push(id.get());
-    }
-    for sort in ["-created", "created", "deadline", "-deadline", "number", "-updated"] {
-        let mut seen = Vec::new();
-        let mut cursor = None;
-        loop {
-            let q = zhenggai_app::problems::ProblemQuery {
-                sort: Some(sort.into()),
-                limit: Some(3),
-                cursor: cursor.clone(),
-                ..Default::default()
-            };
-            let page = app.list_problems(&w.office, &q).await.unwrap();
-            seen.extend(page.items.iter().map(|p| p.id));
-            match page.next_cursor {
-                Some(c) => cursor = Some(c),
-                None => break,
-            }
-        }
-        let mut sorted = seen.clone();
-        sorted.sort();
-        let mut expected = all.clone();
-        expected.sort();
-        assert_eq!(sorted, expected, "sort {sort}: every problem exactly once");
-    }
-    let q = zhenggai_app::problems::ProblemQuery { sort: Some("deadline".into()), ..Default::default() };
-    let items = app.list_problems(&w.office, &q).await.unwrap().items;
-    let deadlines: Vec<_> = items.iter().filter_map(|p| p.deadline).collect();
-    assert!(deadlines.windows(2).all(|w| w[0] <= w[1]));
-    assert!(items.last().unwrap().deadline.is_none(), "problems without a deadline sort last");
-    db.cleanup().await;
-}
-
 both!(
     the_whole_loop_runs_from_feedback_to_a_reopened_problem,
     every_illegal_transition_is_refused_naming_the_state_and_what_it_allows,
@@ -728,6 +532,4 @@ both!(
     extensions_are_requested_approved_and_counted,
     sign_off_needs_the_leader_then_a_verifier_outside_the_unit,
     dismiss_merge_flag_and_reopen_do_what_they_say,
-    users_see_only_their_subtree_and_others_get_not_found,
-    pages_follow_each_other_without_gaps_or_repeats,
 );
