@@ -302,18 +302,17 @@ impl App {
         if !(1..=500).contains(&limit) {
             return Err(domain::Error::invalid("limit", "条数须为1–500", "limit must be 1–500"));
         }
-        let rows = {
-            let mut pooled = self.db.acquire().await?;
-            grouping::recurrences(&mut pooled.conn(), limit).await?
-        };
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let rows = grouping::recurrences(&mut c, limit).await?;
         let mut out = Vec::new();
         for m in rows {
             let Some(pid) = m.problem_id else { continue };
-            if self.get_problem(actor, domain::ProblemId::new(pid)).await.is_err() {
+            // The access check alone, not the whole problem page.
+            if crate::problems::load_visible(&mut c, actor, domain::ProblemId::new(pid)).await.is_err() {
                 continue;
             }
-            let mut pooled = self.db.acquire().await?;
-            out.push(self.match_view(&mut pooled.conn(), m).await?);
+            out.push(self.match_view(&mut c, m).await?);
         }
         Ok(out)
     }

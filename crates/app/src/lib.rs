@@ -88,6 +88,8 @@ pub struct App {
     generation: Arc<cache::Generation>,
     /// Who a session or token belongs to, by the secret's hash.
     auth_cache: Arc<cache::Cache<String, auth::CachedActor>>,
+    /// The replies a reply is compared with for boilerplate, per data generation.
+    reply_corpus: Arc<cache::Cache<(), Arc<text::replies::Corpus>>>,
     /// The routing models this node trained.
     routing: Arc<routing::RoutingCache>,
 }
@@ -101,6 +103,7 @@ impl App {
             units: Arc::new(units::UnitCache::default()),
             generation: Arc::new(cache::Generation::new(std::time::Duration::from_millis(settings.read_cache_ms))),
             auth_cache: Arc::new(cache::Cache::new(10_000)),
+            reply_corpus: Arc::new(cache::Cache::new(1)),
             routing: Arc::new(routing::RoutingCache::default()),
             settings: Arc::new(settings),
         }

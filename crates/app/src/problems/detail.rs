@@ -74,7 +74,7 @@ impl App {
         let recurrences = self.recurrences_of(&mut c, id).await?;
         let reply_flags = match &row.public_reply {
             Some(reply) => {
-                let corpus = text::replies::Corpus::new(&store::problems::recent_replies(&mut c, 2_000).await?);
+                let corpus = self.reply_corpus(&mut c).await?;
                 text::replies::check(&corpus, &format!("{} {}", row.title, row.description), reply)
                     .into_iter()
                     .map(|f| crate::views::ReplyFlag {
@@ -171,5 +171,19 @@ impl App {
             clocks,
             summary,
         })
+    }
+}
+
+impl App {
+    /// The recent replies boilerplate is judged against, built once per data generation rather
+    /// than on every view of a problem page.
+    async fn reply_corpus(&self, c: &mut store::Conn<'_>) -> Result<std::sync::Arc<text::replies::Corpus>> {
+        let generation = self.generation().await?;
+        if let Some(corpus) = self.reply_corpus.get(&(), generation) {
+            return Ok(corpus);
+        }
+        let corpus = std::sync::Arc::new(text::replies::Corpus::new(&store::problems::recent_replies(c, 2_000).await?));
+        self.reply_corpus.put((), generation, corpus.clone());
+        Ok(corpus)
     }
 }

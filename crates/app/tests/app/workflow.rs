@@ -4,11 +4,11 @@ use crate::drive::{act, assign, new_problem, problem_in, t};
 use crate::{both, date, setup};
 use domain::workflow::{Action, SignoffStage, State, Status};
 use domain::{Error, ProblemId};
+use zhenggai_app::Actor;
 use zhenggai_app::problems::{NewProblemInput, ProblemPatch};
 use zhenggai_app::rectification::MeasureInput;
 use zhenggai_app::testkit::Kind;
 use zhenggai_app::transitions::TransitionInput;
-use zhenggai_app::Actor;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
 
