@@ -69,7 +69,7 @@ async fn keep_print(
 ) -> Result<text::group::Fingerprint> {
     let fp = fingerprint(seg(), title, body);
     let json = serde_json::to_string(&StoredPrint::from(&fp)).map_err(|e| domain::Error::Internal(e.to_string()))?;
-    grouping::put_print(c, kind, id, &json, &fp.keys(), now).await?;
+    grouping::put_print(c, kind, id, &json, &fp.insert_keys(), now).await?;
     Ok(fp)
 }
 
@@ -109,7 +109,7 @@ impl App {
             return Ok(Outcome::default());
         }
         let mut scored: Vec<Scored> = Vec::new();
-        for cand in grouping::candidates(c, &fp.keys(), (FEEDBACK, f.id), CANDIDATES).await? {
+        for cand in grouping::candidates(c, &fp.query_keys(), (FEEDBACK, f.id), CANDIDATES).await? {
             let Some(other) = serde_json::from_str::<StoredPrint>(&cand.print).ok().and_then(|p| p.to_fingerprint())
             else {
                 continue;

@@ -6,9 +6,9 @@
 //! only likely pairs are compared.
 
 use crate::Segmenter;
+use crate::index::BandIndex;
 use crate::minhash::{self, PERMUTATIONS};
 use crate::places::{self, Place, PlaceKind};
-use std::collections::HashMap;
 
 /// Thresholds, set per install.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -103,18 +103,81 @@ impl StoredPrint {
 }
 
 impl Fingerprint {
-    /// Bucket keys: the LSH bands and the specific places.
-    pub fn keys(&self) -> Vec<u64> {
-        let mut keys: Vec<u64> = minhash::band_keys(&self.signature).to_vec();
-        for p in &self.subject {
-            if matches!(p.kind, PlaceKind::Estate | PlaceKind::School | PlaceKind::Organisation | PlaceKind::Village) {
-                // Keyed by the last three characters, so that 滨河苑 and 伊景园滨河苑 meet.
-                let tail: String = p.name.chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
-                keys.push(minhash::key_of(&format!("place:{tail}")));
+    /// The keys a report is filed under; see [`Fingerprint::query_keys`].
+    pub fn insert_keys(&self) -> Vec<u64> {
+        let (bands, qualifiers) = (minhash::band_keys(&self.signature), self.qualifiers());
+        let mut keys = self.place_keys();
+        if qualifiers.is_empty() {
+            keys.extend(bands.iter().map(|b| qualified(*b, UNPLACED)));
+        } else {
+            keys.extend(bands.iter().map(|b| qualified(*b, PLACED)));
+            for q in &qualifiers {
+                keys.extend(bands.iter().map(|b| qualified(*b, *q)));
             }
         }
         keys
     }
+
+    /// The keys under which a report looks for earlier ones like it. LSH bands are qualified by
+    /// the places a report names: a report about one estate meets earlier reports about the same
+    /// estate and those that name no place, never the same template about a thousand other
+    /// estates (which the place veto would refuse one by one). A report that names no place
+    /// meets every earlier one.
+    pub fn query_keys(&self) -> Vec<u64> {
+        let (bands, qualifiers) = (minhash::band_keys(&self.signature), self.qualifiers());
+        let mut keys = self.place_keys();
+        keys.extend(bands.iter().map(|b| qualified(*b, UNPLACED)));
+        if qualifiers.is_empty() {
+            keys.extend(bands.iter().map(|b| qualified(*b, PLACED)));
+        }
+        for q in &qualifiers {
+            keys.extend(bands.iter().map(|b| qualified(*b, *q)));
+        }
+        keys
+    }
+
+    /// Keys of the specific places of its subject, so that reports about one place meet however
+    /// differently they are worded.
+    fn place_keys(&self) -> Vec<u64> {
+        let mut keys: Vec<u64> =
+            self.subject.iter().filter(|p| is_specific(p)).map(|p| place_tail(&p.name) ^ PLACE_KEY).collect();
+        keys.dedup();
+        keys
+    }
+
+    /// What its bands are qualified by: its specific places, or failing those the roads of its
+    /// subject (at most three).
+    fn qualifiers(&self) -> Vec<u64> {
+        let mut out: Vec<u64> = self.places.iter().filter(|p| is_specific(p)).map(|p| place_tail(&p.name)).collect();
+        if out.is_empty() {
+            out = self.subject.iter().filter(|p| p.kind == PlaceKind::Road).map(|p| place_tail(&p.name)).collect();
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.truncate(3);
+        out
+    }
+}
+
+const PLACE_KEY: u64 = 0x7a3c_91e5_0b6d_f248;
+const UNPLACED: u64 = 0x1f2e_3d4c_5b6a_7988;
+const PLACED: u64 = 0x6c1b_2a39_4857_f6e5;
+
+fn qualified(band: u64, qualifier: u64) -> u64 {
+    minhash::mix(band ^ qualifier.rotate_left(17))
+}
+
+fn is_specific(p: &Place) -> bool {
+    matches!(p.kind, PlaceKind::Estate | PlaceKind::School | PlaceKind::Organisation | PlaceKind::Village)
+}
+
+/// A place name's key: its last three characters once a trailing 小区 is dropped, so that 滨河苑
+/// and 伊景园滨河苑, 丽发新城 and 丽发新城小区, 经济学院 and 涉外经济学院 share it.
+fn place_tail(name: &str) -> u64 {
+    let name = name.strip_suffix("小区").filter(|rest| rest.chars().count() >= 2).unwrap_or(name);
+    let chars: Vec<char> = name.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(3)..].iter().collect();
+    minhash::key_of(&tail)
 }
 
 /// A word at or below this frequency in jieba's dictionary (which counts words in a large general
@@ -130,17 +193,27 @@ const SUBJECT_CHARS: usize = 80;
 /// Builds a report's fingerprint from its title (may be empty) and body.
 pub fn fingerprint(seg: &Segmenter, title: &str, body: &str) -> Fingerprint {
     let text = format!("{title} {body}");
-    let tokens = seg.tokens(&text);
     let shingles = minhash::shingles(&crate::content_chars(&text));
     let signature = minhash::signature(&shingles);
-    let places = places::extract(seg, &text);
-    let subject_text =
-        if title.trim().is_empty() { body.chars().take(SUBJECT_CHARS).collect() } else { title.to_string() };
-    let subject = places::extract(seg, &subject_text);
+    // One segmentation of each part serves everything below: it is most of the cost.
+    let title_tags = seg.tagged(title);
+    let body_tags = seg.tagged(body);
+    let title_places = places::extract_tagged(seg, &title_tags);
+    let mut places = places::extract_tagged(seg, &body_tags);
+    places.extend(title_places.iter().cloned());
+    places.sort();
+    places.dedup();
+    let (subject, subject_tokens) = if title.trim().is_empty() {
+        let opening = leading(&body_tags, SUBJECT_CHARS);
+        (places::extract_tagged(seg, &opening), words_of(&opening))
+    } else {
+        (title_places, words_of(&title_tags))
+    };
+    let mut tokens = words_of(&title_tags);
+    tokens.extend(words_of(&body_tags));
     let specific = specific_words(seg, &tokens, &places);
     let very_specific = specific.iter().filter(|(f, _)| *f <= VERY_SPECIFIC).take(SALIENT).map(|(_, w)| *w).collect();
     let salient = specific.iter().take(SALIENT).map(|(_, w)| *w).collect();
-    let subject_tokens = seg.tokens(&subject_text);
     let subject_words = specific_words(seg, &subject_tokens, &places).into_iter().map(|(_, w)| w).collect();
     let mut subject_all: Vec<u64> = subject_tokens
         .iter()
@@ -151,6 +224,24 @@ pub fn fingerprint(seg: &Segmenter, title: &str, body: &str) -> Fingerprint {
     subject_all.sort_unstable();
     subject_all.dedup();
     Fingerprint { shingles, signature, places, subject, salient, very_specific, subject_words, subject_all }
+}
+
+/// The tokens that make up the first `chars` characters of content.
+fn leading(tags: &[crate::segment::Tagged], chars: usize) -> Vec<crate::segment::Tagged> {
+    let mut taken = 0;
+    tags.iter()
+        .take_while(|t| {
+            let fits = taken < chars;
+            taken += t.word.chars().count();
+            fits
+        })
+        .cloned()
+        .collect()
+}
+
+/// The words of tagged tokens, punctuation left out.
+fn words_of(tags: &[crate::segment::Tagged]) -> Vec<String> {
+    tags.iter().filter(|t| !t.word.is_empty()).map(|t| t.word.clone()).collect()
 }
 
 /// The words of a text specific enough to tell one problem from another (place names aside),
@@ -171,14 +262,77 @@ fn specific_words(seg: &Segmenter, tokens: &[String], places: &[Place]) -> Vec<(
 
 /// How alike two reports are, from 0 to 1; 0 when their places conflict.
 pub fn similarity(a: &Fingerprint, b: &Fingerprint) -> f64 {
-    if places::conflict(&a.places, &b.places) {
+    likeness(a, b, true)
+}
+
+/// The same, from signatures only (online matching keeps no shingles).
+pub fn similarity_estimated(a: &Fingerprint, b: &Fingerprint) -> f64 {
+    likeness(a, b, false)
+}
+
+fn likeness(a: &Fingerprint, b: &Fingerprint, exact: bool) -> f64 {
+    if is_empty(a) || is_empty(b) {
         return 0.0;
     }
-    let j = minhash::jaccard(&a.shingles, &b.shingles);
+    // The signatures first: 64 comparisons rule out most candidates. Far apart and with no
+    // telling word in common, nothing below could raise the score (the vetoes only lower it).
+    let estimated = minhash::estimate(&a.signature, &b.signature);
+    let words = shares_words(a, b);
+    if estimated < FAR && !words {
+        return estimated;
+    }
+    if vetoed(a, b) {
+        return 0.0;
+    }
+    // The exact measure (a merge of two sets of a hundred-odd shingles) is worth its cost only
+    // near the thresholds, and stored fingerprints keep no shingles.
+    let j = if exact && EXACT.contains(&estimated) && !a.shingles.is_empty() && !b.shingles.is_empty() {
+        minhash::jaccard(&a.shingles, &b.shingles)
+    } else {
+        estimated
+    };
+    if j < NEAR_DUPLICATE && topics_differ(a, b) {
+        return 0.0;
+    }
     if j >= PLACE_AND_WORD {
         return j;
     }
-    if shares_words(a, b) && places::share_specific(&a.subject, &b.subject) { PLACE_AND_WORD } else { j }
+    if words && places::share_specific(&a.subject, &b.subject) { PLACE_AND_WORD } else { j }
+}
+
+/// A text without content is like nothing, not like every other empty text.
+fn is_empty(f: &Fingerprint) -> bool {
+    f.signature[0] == u32::MAX && f.signature == minhash::EMPTY
+}
+
+/// An estimated likeness this far below the lowest threshold (0.3, ± 0.06 by 64 permutations) is
+/// not worth looking at further.
+const FAR: f64 = 0.15;
+/// Estimates in this range are measured exactly: around the link threshold (0.5) and the score a
+/// shared place and word gives (0.6), where two standard errors of the estimate decide. Elsewhere
+/// the estimate decides alone: the exact measure (a merge of two sets of a hundred-odd shingles)
+/// costs twenty times as much.
+const EXACT: std::ops::Range<f64> = 0.38..0.66;
+
+/// Whether the places of two reports rule out their being one problem: another estate, school,
+/// company, village or district anywhere in them, or, when their subjects are about roads and
+/// about nothing more specific in common, other roads (人民路公交班次太少 / 解放路公交班次太少).
+/// Roads only in passing do not count: reports about one estate name the roads around it.
+fn vetoed(a: &Fingerprint, b: &Fingerprint) -> bool {
+    places::conflict(&a.places, &b.places)
+        || (places::roads_conflict(&a.subject, &b.subject) && !places::share_specific(&a.subject, &b.subject))
+}
+
+/// At or above this likeness two reports are one whatever their subjects say.
+const NEAR_DUPLICATE: f64 = 0.6;
+
+/// Whether the subjects of two reports are about different things: each names specific words,
+/// none in common, and no specific place in common (咨询失业保险金 / 咨询退休手续 in one template).
+fn topics_differ(a: &Fingerprint, b: &Fingerprint) -> bool {
+    !a.subject_words.is_empty()
+        && !b.subject_words.is_empty()
+        && !a.subject_words.iter().any(|w| b.subject_words.contains(w))
+        && !places::share_specific(&a.subject, &b.subject)
 }
 
 /// Whether two reports about one place are about the same thing there: a specific word in both
@@ -194,23 +348,13 @@ fn shares_words(a: &Fingerprint, b: &Fingerprint) -> bool {
     a.very_specific.iter().filter(|w| b.very_specific.contains(w)).count() >= 2
 }
 
-/// The same, from signatures only (online matching keeps no shingles).
-pub fn similarity_estimated(a: &Fingerprint, b: &Fingerprint) -> f64 {
-    if places::conflict(&a.places, &b.places) {
-        return 0.0;
-    }
-    let j = minhash::estimate(&a.signature, &b.signature);
-    if j >= PLACE_AND_WORD {
-        return j;
-    }
-    if shares_words(a, b) && places::share_specific(&a.subject, &b.subject) { PLACE_AND_WORD } else { j }
-}
-
 /// Clusters as a union-find forest; each root keeps the places its members name, so that two
 /// clusters about different estates never merge through a report that names neither.
 struct Clusters {
     parent: Vec<u32>,
     places: Vec<Vec<Place>>,
+    /// The places its members' subjects name: roads there veto as they do for a pair.
+    subjects: Vec<Vec<Place>>,
 }
 
 /// How many places a cluster remembers.
@@ -221,6 +365,7 @@ impl Clusters {
         Self {
             parent: (0..prints.len() as u32).collect(),
             places: prints.iter().map(|p| p.places.iter().take(CLUSTER_PLACES).cloned().collect()).collect(),
+            subjects: prints.iter().map(|p| p.subject.iter().take(CLUSTER_PLACES).cloned().collect()).collect(),
         }
     }
 
@@ -236,17 +381,23 @@ impl Clusters {
     /// Merges the clusters of `a` and `b` unless their places conflict.
     fn union(&mut self, a: u32, b: u32) {
         let (ra, rb) = (self.find(a), self.find(b));
-        if ra == rb || places::conflict(&self.places[ra as usize], &self.places[rb as usize]) {
+        let (sa, sb) = (&self.subjects[ra as usize], &self.subjects[rb as usize]);
+        if ra == rb
+            || places::conflict(&self.places[ra as usize], &self.places[rb as usize])
+            || (places::roads_conflict(sa, sb) && !places::share_specific(sa, sb))
+        {
             return;
         }
         // The earlier report stays the root, so cluster ids follow first appearance.
         let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
         self.parent[hi as usize] = lo;
-        let moved = std::mem::take(&mut self.places[hi as usize]);
-        let kept = &mut self.places[lo as usize];
-        for p in moved {
-            if kept.len() < CLUSTER_PLACES && !kept.contains(&p) {
-                kept.push(p);
+        for lists in [&mut self.places, &mut self.subjects] {
+            let moved = std::mem::take(&mut lists[hi as usize]);
+            let kept = &mut lists[lo as usize];
+            for p in moved {
+                if kept.len() < CLUSTER_PLACES && !kept.contains(&p) {
+                    kept.push(p);
+                }
             }
         }
     }
@@ -266,22 +417,19 @@ pub fn group_with(
 ) -> Vec<usize> {
     let n = u32::try_from(prints.len()).unwrap_or(u32::MAX);
     let mut uf = Clusters::new(prints);
-    let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut index = BandIndex::with_capacity(prints.len() * 20);
     let mut candidates: Vec<u32> = Vec::new();
-    let mut seen: std::collections::HashSet<u32> = std::collections::HashSet::new();
+    // The report each candidate was last met for: each is compared once per report.
+    let mut met: Vec<u32> = vec![u32::MAX; prints.len()];
     for (i, fp) in prints.iter().enumerate() {
         let i = i as u32;
         candidates.clear();
-        seen.clear();
-        for key in fp.keys() {
-            let members = buckets.entry(key).or_default();
-            candidates.extend(members.iter().rev().take(BUCKET_PEERS));
-            members.push(i);
-        }
+        index.candidates(&fp.query_keys(), BUCKET_PEERS, &mut candidates);
+        index.insert(&fp.insert_keys(), i);
         for &j in &candidates {
             // Each candidate once, in the order met; one already in this report's cluster needs
             // no comparison (joining it again would change nothing).
-            if j == i || !seen.insert(j) || uf.find(i) == uf.find(j) {
+            if std::mem::replace(&mut met[j as usize], i) == i || uf.find(i) == uf.find(j) {
                 continue;
             }
             if similarity(fp, &prints[j as usize]) >= t.link {
@@ -290,6 +438,37 @@ pub fn group_with(
         }
     }
     (0..n).map(|i| uf.find(i) as usize).collect()
+}
+
+/// For each report (in arrival order), the earlier report most like it at or above
+/// `t.propose`, with the score: what intake proposes or links, for a whole batch at once.
+pub fn best_matches(
+    prints: &[Fingerprint],
+    t: Thresholds,
+    similarity: fn(&Fingerprint, &Fingerprint) -> f64,
+) -> Vec<Option<(usize, f64)>> {
+    let mut index = BandIndex::with_capacity(prints.len() * 20);
+    let mut candidates: Vec<u32> = Vec::new();
+    let mut met: Vec<u32> = vec![u32::MAX; prints.len()];
+    let mut out = Vec::with_capacity(prints.len());
+    for (i, fp) in prints.iter().enumerate() {
+        let i = i as u32;
+        candidates.clear();
+        index.candidates(&fp.query_keys(), BUCKET_PEERS, &mut candidates);
+        index.insert(&fp.insert_keys(), i);
+        let mut best: Option<(usize, f64)> = None;
+        for &j in &candidates {
+            if std::mem::replace(&mut met[j as usize], i) == i {
+                continue;
+            }
+            let score = similarity(fp, &prints[j as usize]);
+            if score >= t.propose && best.is_none_or(|(_, s)| score > s) {
+                best = Some((j as usize, score));
+            }
+        }
+        out.push(best);
+    }
+    out
 }
 
 /// Segments, fingerprints and groups (title, body) pairs in one call, using all cores.
@@ -334,6 +513,24 @@ mod tests {
         assert_eq!(g[0], g[1], "same estate, same salient word: {g:?}");
         assert_ne!(g[0], g[2]);
         assert_ne!(g[0], g[4], "another estate, same template");
+    }
+
+    #[test]
+    fn requests_about_other_roads_or_other_questions_are_apart() {
+        let t: Vec<(String, String)> = [
+            ("人民路公交班次太少", "人民路一带公交班次太少，早晚高峰等车要四十分钟，希望交通部门优化线路。"),
+            ("人民路公交班次太少", "人民路一带公交班次太少，早晚高峰等车要半个小时，希望交通部门优化线路。"),
+            ("解放路公交班次太少", "解放路一带公交班次太少，早晚高峰等车要四十分钟，希望交通部门优化线路。"),
+            ("咨询失业保险金办理", "请问失业保险金的条件是什么？我在社区问了说不清楚，麻烦相关部门解答。"),
+            ("咨询退休手续办理", "请问退休手续的条件是什么？我在社区问了说不清楚，麻烦相关部门解答。"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let g = group_texts(Segmenter::shared(), &t, Thresholds::default());
+        assert_eq!(g[0], g[1], "{g:?}");
+        assert_ne!(g[0], g[2], "another road: {g:?}");
+        assert_ne!(g[3], g[4], "another question: {g:?}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub const PERMUTATIONS: usize = 64;
 pub const BANDS: usize = 16;
 pub const ROWS: usize = PERMUTATIONS / BANDS;
 
-fn mix(mut x: u64) -> u64 {
+pub fn mix(mut x: u64) -> u64 {
     // splitmix64's finaliser: cheap and well spread.
     x ^= x >> 30;
     x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -55,6 +55,9 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     }
     common as f64 / (a.len() + b.len() - common) as f64
 }
+
+/// The signature of a text without content: it is like nothing, not like every other empty text.
+pub const EMPTY: [u32; PERMUTATIONS] = [u32::MAX; PERMUTATIONS];
 
 /// The MinHash signature of a shingle set.
 pub fn signature(shingles: &[u64]) -> [u32; PERMUTATIONS] {

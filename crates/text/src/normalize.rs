@@ -63,7 +63,13 @@ pub fn content_chars(text: &str) -> Vec<char> {
                 continue;
             }
         }
-        if !is_mask(c) && (c.is_alphanumeric()) {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            out.push(c); // the common ideographs: no case, no mask
+        } else if !is_mask(c) && c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         }
         i += 1;

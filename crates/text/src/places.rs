@@ -100,6 +100,9 @@ const NOT_PLACES: &[&str] = &[
     "路边",
 ];
 
+/// Endings of words that are kinds of road, not roads (公交线路, 城市道路).
+const NOT_PLACE_ENDINGS: &[&str] = &["街镇", "线路", "道路", "马路", "公路", "铁路", "思路", "出路", "套路", "网路"];
+
 /// A place named in a text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Place {
@@ -127,6 +130,12 @@ const BOUNDARIES: &[&str] = &[
     "反映",
     "投诉",
     "举报",
+    "讨要",
+    "拖欠",
+    "咨询",
+    "建议",
+    "要求",
+    "请求",
     "我们",
     "我",
     "住",
@@ -207,6 +216,9 @@ const GENERIC: &[&str] = &[
     "服务",
 ];
 
+/// Words that make an institution's name generic (人民医院, 中医医院): there is one in every town.
+const GENERIC_INSTITUTIONS: &[&str] = &["中医", "人民", "中心", "第一", "妇幼"];
+
 /// Characters that the segmenter sometimes glues to the front of a name (区丽发新城).
 const LEADING: &[char] = &['区', '市', '县', '省', '在', '下', '于', '近', '住', '的'];
 
@@ -220,7 +232,7 @@ const RARE: usize = 50;
 /// adverbs, pronouns, numbers, directions (东侧) and punctuation cannot. Schools are named with
 /// common words (商贸旅游职业技术学院); estates and companies have a rare one (丽发新城, 恒盛物业),
 /// and a common word before 小区 is not a name.
-fn joins_name(seg: &crate::Segmenter, prev: &Tagged, common_words: bool) -> bool {
+fn joins_name(seg: &crate::Segmenter, prev: &Tagged, common_words: bool, institution: bool) -> bool {
     let w = prev.word.as_str();
     if w.is_empty() || BOUNDARIES.contains(&w) || suffix_of(w).is_some() || w.chars().all(|c| c.is_ascii_alphanumeric())
     {
@@ -238,20 +250,36 @@ fn joins_name(seg: &crate::Segmenter, prev: &Tagged, common_words: bool) -> bool
     if frequency <= RARE {
         return true;
     }
+    if institution
+        && match prev.tag.as_str() {
+            "s" | "nr" | "ns" => frequency <= NAME_PART,
+            // Verbs and adjectives only when rare: 远航 (156) names a hospital, 靠近 (946) does not.
+            "v" | "a" => frequency <= 300,
+            _ => false,
+        }
+    {
+        // Institutions are named with uncommon words of any kind: 龙湖西岸中医医院, 锦绣远航人民医院.
+        return true;
+    }
     nounish && (common_words || w.chars().count() == 1 || frequency <= NAME_PART)
 }
 
 /// The places named in a text. A suffix word (小区, 学院, 城小区) is joined to the name-like words
 /// before it, up to a boundary.
 pub fn extract(seg: &crate::Segmenter, text: &str) -> Vec<Place> {
-    let tokens = seg.tagged(text);
+    extract_tagged(seg, &seg.tagged(text))
+}
+
+/// The same from a text already tagged by [`crate::Segmenter::tagged`].
+pub fn extract_tagged(seg: &crate::Segmenter, tokens: &[Tagged]) -> Vec<Place> {
     let mut out: Vec<Place> = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         let w = &token.word;
-        if w.is_empty() || NOT_PLACES.contains(&w.as_str()) {
+        if w.is_empty() {
             continue;
         }
-        if district(w, tokens.get(i + 1).map(|t| &t.word), &mut out) {
+        if w.starts_with(|c: char| c.is_ascii_alphabetic()) && district(w, tokens.get(i + 1).map(|t| &t.word), &mut out)
+        {
             continue;
         }
         // Real names: 东城区, 临江县 (one word jieba knows as a place; 居民区, 开发区 are areas).
@@ -273,35 +301,46 @@ pub fn extract(seg: &crate::Segmenter, text: &str) -> Vec<Place> {
             continue;
         }
         let Some((suffix, kind)) = suffix_of(w) else { continue };
+        if NOT_PLACES.contains(&w.as_str()) || NOT_PLACE_ENDINGS.iter().any(|e| w.ends_with(e)) {
+            continue;
+        }
         let school = kind == PlaceKind::School;
-        // Schools and roads are named with common words (商贸旅游职业技术学院, 人民路, 劳动东路).
-        let common_words = school || kind == PlaceKind::Road;
+        // Schools, roads and companies are named with common words (商贸旅游职业技术学院, 人民路,
+        // 天成劳务公司) and institutions run long (宏达长盛妇幼保健院, 伊景翠湖中医医院).
+        let institution = school || kind == PlaceKind::Organisation;
+        let common_words = institution || kind == PlaceKind::Road;
         let mut name = w.clone();
-        if school || w.chars().count() <= suffix.chars().count() + 1 {
+        // The words the name is made of, to tell a name from a common word with a suffix.
+        let own_stem = &w[..w.len() - suffix.len()];
+        let mut parts: Vec<&str> = if own_stem.is_empty() { vec![] } else { vec![own_stem] };
+        if institution || w.chars().count() <= suffix.chars().count() + 1 {
             // Walk back: 魅力 + 之 + 城小区, 润芳园 + 小区, 职业 + 技术学校.
-            let reach = if school { 8 } else { 4 };
+            let reach = if institution { 8 } else { 4 };
             let mut j = i;
             while j > 0
                 && name.chars().count() < suffix.chars().count() + reach
-                && joins_name(seg, &tokens[j - 1], common_words)
+                && joins_name(seg, &tokens[j - 1], common_words, institution)
             {
                 name = format!("{}{name}", tokens[j - 1].word);
+                parts.push(&tokens[j - 1].word);
                 j -= 1;
             }
         }
         let name = name.trim_start_matches(LEADING).to_string();
         let stem: String = name.chars().take(name.chars().count().saturating_sub(suffix.chars().count())).collect();
+        let generic = |g: &&str| stem == *g || stem.ends_with(g) && stem.chars().count() <= g.chars().count() + 1;
         if stem.chars().count() < 2
-            || GENERIC.iter().any(|g| stem == *g || stem.ends_with(g) && stem.chars().count() <= g.chars().count() + 1)
+            || GENERIC.iter().any(generic)
+            || (kind == PlaceKind::Organisation && GENERIC_INSTITUTIONS.iter().any(generic))
         {
             continue;
         }
         // Roads are named with common words (人民路, 解放路); other places are not (生活小区).
-        if !school
-            && kind != PlaceKind::Road
-            && seg.frequency(&stem) > NAME_PART
-            && !seg.tokens(&stem).iter().any(|t| seg.frequency(t) <= NAME_PART)
-        {
+        let named = school
+            || kind == PlaceKind::Road
+            || parts.iter().any(|t| !GENERIC.contains(t) && seg.frequency(t) <= NAME_PART)
+            || (seg.is_known(&stem) && seg.frequency(&stem) <= NAME_PART);
+        if !named {
             // A common word with a suffix (生活小区, 他们公司) is not a name.
             continue;
         }
@@ -373,7 +412,18 @@ fn district(w: &str, next: Option<&String>, out: &mut Vec<Place>) -> bool {
 /// Whether two names can be the same place: equal, or one inside the other (a report may drop a
 /// word: 经济学院 for 涉外经济学院).
 fn compatible(a: &str, b: &str) -> bool {
-    a == b || a.contains(b) || b.contains(a)
+    if a == b {
+        return true;
+    }
+    // A name inside another has no character the other lacks: a cheap test first, since a
+    // substring search costs far more and this runs for every pair of candidates.
+    let (ca, cb) = (char_set(a), char_set(b));
+    (cb & !ca == 0 && a.contains(b)) || (ca & !cb == 0 && b.contains(a))
+}
+
+/// The characters of a name as bits of a 64-bit set.
+fn char_set(name: &str) -> u64 {
+    name.chars().fold(0, |set, c| set | 1 << (c as u32 % 64))
 }
 
 /// Whether one name ends the other and is long enough to be a name on its own (经济学院 in
@@ -401,6 +451,15 @@ pub fn conflict(a: &[Place], b: &[Place]) -> bool {
             && ys.peek().is_some()
             && !xs.any(|x| b.iter().filter(|p| same_kind(p, *kind)).any(|y| compatible(&x.name, &y.name)))
     })
+}
+
+/// Whether both name roads and no road of one fits a road of the other.
+pub fn roads_conflict(a: &[Place], b: &[Place]) -> bool {
+    let mut ra = a.iter().filter(|p| p.kind == PlaceKind::Road).peekable();
+    let mut rb = b.iter().filter(|p| p.kind == PlaceKind::Road).peekable();
+    ra.peek().is_some()
+        && rb.peek().is_some()
+        && !ra.any(|x| b.iter().any(|y| y.kind == PlaceKind::Road && compatible(&x.name, &y.name)))
 }
 
 /// Whether two reports name a common specific place (an estate, school, organisation or village).

@@ -17,7 +17,10 @@ const STOPWORDS: &[&str] = &[
 
 /// Whether a word is too common to tell one report from another.
 pub fn is_stopword(w: &str) -> bool {
-    STOPWORDS.contains(&w)
+    // A set: this runs for every token of every report.
+    static SET: LazyLock<std::collections::HashSet<&'static str>> =
+        LazyLock::new(|| STOPWORDS.iter().copied().collect());
+    SET.contains(w)
 }
 
 pub struct Segmenter {
@@ -83,7 +86,7 @@ impl Segmenter {
             .cut(&normalized, true)
             .into_iter()
             .filter_map(|t| clean(t.word))
-            .filter(|w| !STOPWORDS.contains(&w.as_str()))
+            .filter(|w| !is_stopword(w))
             .collect()
     }
 

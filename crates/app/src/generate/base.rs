@@ -3,7 +3,7 @@
 //! categories with time limits and two campaigns.
 
 use super::DemoLogin;
-use super::corpus::{self, CATEGORIES};
+use super::corpus::CATEGORIES;
 use crate::users::NewUserInput;
 use crate::{Actor, App};
 use chrono::{DateTime, Utc};
@@ -71,7 +71,7 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
             .push(app.create_unit(&system, Some(UnitId::new(root.id)), name, Some(&format!("D{:02}", i + 1))).await?);
     }
     let mut districts = Vec::new();
-    for (i, name) in corpus::DISTRICTS.iter().enumerate() {
+    for (i, name) in super::names::DISTRICTS.iter().enumerate() {
         let d = app.create_unit(&system, Some(UnitId::new(root.id)), name, Some(&format!("Q{:02}", i + 1))).await?;
         for (j, s) in STREET_OFFICES.iter().enumerate() {
             let street = format!("{}{}", name.trim_end_matches(['区', '县']), s);

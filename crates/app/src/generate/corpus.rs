@@ -2,62 +2,9 @@
 //! so that generated messages are varied and yet many people report the same problem in different
 //! words (true clusters exist), while the same template at another place is another problem.
 
+use super::names::{self, Place, PlaceKind};
 use rand::RngExt;
 use rand::rngs::StdRng;
-
-pub(crate) const DISTRICTS: [&str; 5] = ["东城区", "西城区", "南湖区", "高新区", "临江县"];
-const STREETS: [&str; 20] = [
-    "建设路",
-    "人民路",
-    "解放路",
-    "中山路",
-    "和平街",
-    "文化路",
-    "新华路",
-    "朝阳路",
-    "长江路",
-    "黄河路",
-    "桂花路",
-    "湘江大道",
-    "梅溪湖路",
-    "东风路",
-    "五一大道",
-    "芙蓉中路",
-    "韶山北路",
-    "劳动东路",
-    "雨花路",
-    "望城大道",
-];
-const ESTATES: [&str; 24] = [
-    "阳光小区",
-    "幸福家园",
-    "丽景花园",
-    "翠湖苑",
-    "锦绣华府",
-    "金色家园",
-    "和谐新村",
-    "滨江一品",
-    "御景湾",
-    "书香名邸",
-    "春天花园",
-    "东方名苑",
-    "水岸人家",
-    "紫荆苑",
-    "青园小区",
-    "银杏苑",
-    "桃花源小区",
-    "星城国际",
-    "润芳园",
-    "魅力之城",
-    "伊景园",
-    "丽发新城",
-    "梧桐苑",
-    "世纪城",
-];
-const SCHOOLS: [&str; 8] =
-    ["实验小学", "育才小学", "第一中学", "第三中学", "明德中学", "城南小学", "职业技术学院", "师范附小"];
-const COMPANIES: [&str; 8] =
-    ["宏达建设公司", "恒盛物业公司", "天成置业", "顺通公交公司", "康宁医院", "鑫源商贸", "华泰驾校", "远航培训学校"];
 
 /// One kind of issue: its category (an index into [`CATEGORIES`]), the feedback kind, and the
 /// ways people phrase it. `{p}` is the place; `{x}` a detail.
@@ -68,14 +15,6 @@ pub(crate) struct IssueKind {
     pub titles: &'static [&'static str],
     pub bodies: &'static [&'static str],
     pub details: &'static [&'static str],
-}
-
-#[derive(Clone, Copy)]
-pub(crate) enum PlaceKind {
-    Estate,
-    Street,
-    School,
-    Company,
 }
 
 /// Categories: (name, parent index or none, lead department index into `generate::DEPARTMENTS`).
@@ -210,7 +149,7 @@ pub(crate) const ISSUES: [IssueKind; 14] = [
     IssueKind {
         category: 14,
         kind: "help",
-        place: PlaceKind::Company,
+        place: PlaceKind::Builder,
         titles: &["{p}拖欠农民工工资", "{p}{x}请求帮助", "讨要{p}拖欠的工资"],
         bodies: &[
             "我们在{p}的工地干了大半年，{x}，老板一直拖着不给，快过年了，请劳动监察部门帮我们讨薪。",
@@ -221,7 +160,7 @@ pub(crate) const ISSUES: [IssueKind; 14] = [
     IssueKind {
         category: 15,
         kind: "complaint",
-        place: PlaceKind::Company,
+        place: PlaceKind::Shop,
         titles: &["{p}{x}，消费者维权", "投诉{p}{x}", "{p}预付卡{x}"],
         bodies: &[
             "我在{p}办了预付卡，现在{x}，大量消费者的钱拿不回来，请市场监管部门介入。",
@@ -232,7 +171,7 @@ pub(crate) const ISSUES: [IssueKind; 14] = [
     IssueKind {
         category: 4,
         kind: "consult",
-        place: PlaceKind::Street,
+        place: PlaceKind::Residence,
         titles: &["咨询{x}办理", "关于{x}的政策咨询", "{x}如何申请"],
         bodies: &[
             "您好，我住在{p}附近，想咨询一下{x}需要准备哪些材料，在哪里办理，多久能办好？",
@@ -254,7 +193,7 @@ pub(crate) const ISSUES: [IssueKind; 14] = [
     IssueKind {
         category: 5,
         kind: "complaint",
-        place: PlaceKind::Company,
+        place: PlaceKind::Hospital,
         titles: &["{p}{x}", "投诉{p}服务态度", "{p}看病{x}"],
         bodies: &[
             "在{p}看病{x}，排队两个多小时，医生三分钟就看完了，希望卫健部门督促改进。",
@@ -275,47 +214,84 @@ const CLOSERS: [&str; 7] = [
     "已经反映过多次了，请务必处理。",
 ];
 
-pub(crate) fn place(rng: &mut StdRng, kind: PlaceKind) -> String {
-    let district = DISTRICTS[rng.random_range(0..DISTRICTS.len())];
-    match kind {
-        PlaceKind::Estate => {
-            format!(
-                "{district}{}{}",
-                STREETS[rng.random_range(0..STREETS.len())],
-                ESTATES[rng.random_range(0..ESTATES.len())]
-            )
-        }
-        PlaceKind::Street => format!("{district}{}", STREETS[rng.random_range(0..STREETS.len())]),
-        PlaceKind::School => format!("{district}{}", SCHOOLS[rng.random_range(0..SCHOOLS.len())]),
-        PlaceKind::Company => COMPANIES[rng.random_range(0..COMPANIES.len())].to_string(),
+impl Issue {
+    /// Whether its place is only the reporter's address, so that the same question from
+    /// anywhere is one issue.
+    pub(crate) fn placeless(&self) -> bool {
+        matches!(ISSUES[self.kind].place, PlaceKind::Residence)
     }
 }
 
 /// A concrete issue: a kind, at a place, with one detail. Many people report it.
 pub(crate) struct Issue {
     pub kind: usize,
-    pub place: String,
+    pub place: Place,
     pub detail: &'static str,
 }
 
 pub(crate) fn new_issue(rng: &mut StdRng) -> Issue {
     let kind = rng.random_range(0..ISSUES.len());
     let k = &ISSUES[kind];
-    Issue { kind, place: place(rng, k.place), detail: k.details[rng.random_range(0..k.details.len())] }
+    Issue { kind, place: names::place(rng, k.place), detail: k.details[rng.random_range(0..k.details.len())] }
 }
 
 /// One citizen's message about an issue: its own wording, opener and closer.
 pub(crate) fn message(rng: &mut StdRng, issue: &Issue) -> (String, String) {
     let k = &ISSUES[issue.kind];
-    let fill = |t: &str| t.replace("{p}", &issue.place).replace("{x}", issue.detail);
+    let place = match k.place {
+        PlaceKind::Residence => names::place(rng, PlaceKind::Residence).as_written(rng),
+        _ => issue.place.as_written(rng),
+    };
+    let fill = |t: &str| t.replace("{p}", &place).replace("{x}", issue.detail);
     let title = fill(k.titles[rng.random_range(0..k.titles.len())]);
+    let filler = if rng.random_bool(0.3) { FILLERS[rng.random_range(0..FILLERS.len())] } else { "" };
     let body = format!(
-        "{}{}{}",
+        "{}{}{}{}",
         OPENERS[rng.random_range(0..OPENERS.len())],
         fill(k.bodies[rng.random_range(0..k.bodies.len())]),
+        filler,
         CLOSERS[rng.random_range(0..CLOSERS.len())]
     );
-    (title, body)
+    (paraphrase(rng, &title), paraphrase(rng, &body))
+}
+
+/// Sentences people add on the way.
+const FILLERS: [&str; 8] = [
+    "这个问题已经持续很长时间了。",
+    "之前打过12345热线，说会处理，但一直没有下文。",
+    "附近还有一所幼儿园，孩子们也受影响。",
+    "我们已经向社区反映过，社区说管不了。",
+    "周围的邻居都有同样的意见。",
+    "我附上了现场照片。",
+    "不知道该找哪个部门，只好在这里留言。",
+    "上个月媒体也报道过。",
+];
+
+/// Words people use for one another, each swapped now and then (噪音/噪声, 希望/恳请).
+const SYNONYMS: [(&str, &[&str]); 12] = [
+    ("噪音", &["噪声"]),
+    ("非常", &["特别", "十分"]),
+    ("特别", &["非常", "极其"]),
+    ("希望", &["恳请", "请求", "盼望"]),
+    ("相关部门", &["有关部门", "职能部门"]),
+    ("居民", &["住户", "群众"]),
+    ("尽快", &["早日", "及时"]),
+    ("严重", &["极大地"]),
+    ("投诉", &["反映", "举报"]),
+    ("多次", &["好几次", "反复"]),
+    ("晚上", &["夜里", "夜间"]),
+    ("影响", &["干扰"]),
+];
+
+/// The text with some of its words swapped for others that mean the same.
+fn paraphrase(rng: &mut StdRng, text: &str) -> String {
+    let mut out = text.to_string();
+    for (word, others) in SYNONYMS {
+        if out.contains(word) && rng.random_bool(0.4) {
+            out = out.replacen(word, others[rng.random_range(0..others.len())], 1);
+        }
+    }
+    out
 }
 
 pub(crate) const MEASURES: [&str; 8] = [

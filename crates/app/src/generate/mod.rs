@@ -6,6 +6,7 @@
 mod base;
 mod bulk;
 mod corpus;
+mod names;
 mod real;
 mod workflow;
 
@@ -70,6 +71,8 @@ pub(crate) struct Generated {
     pub title: String,
     pub body: String,
     pub issue: usize,
+    /// Its kind of issue (an index into `corpus::ISSUES`).
+    pub kind: usize,
     pub at: DateTime<Utc>,
     pub likes: i64,
 }
@@ -106,15 +109,29 @@ pub(crate) fn messages(
     let span = (to - from).num_seconds().max(1);
     let mut out = Vec::with_capacity(count);
     let mut issues = Vec::new();
+    // A question asked from anywhere is one issue, however many times it comes up.
+    let mut placeless: std::collections::HashMap<(usize, &str), usize> = Default::default();
     while out.len() < count {
         let issue = corpus::new_issue(rng);
+        let label = if issue.placeless() {
+            *placeless.entry((issue.kind, issue.detail)).or_insert(issues.len())
+        } else {
+            issues.len()
+        };
         let n = reports_per_issue(rng).min(count - out.len());
         let first = rng.random_range(0..span);
         for _ in 0..n {
             let (title, body) = corpus::message(rng, &issue);
             let offset = (first + rng.random_range(0..(86_400 * 20))).min(span - 1);
             let likes = if rng.random_bool(0.3) { rng.random_range(0..50) } else { 0 };
-            out.push(Generated { title, body, issue: issues.len(), at: from + Duration::seconds(offset), likes });
+            out.push(Generated {
+                title,
+                body,
+                issue: label,
+                kind: issue.kind,
+                at: from + Duration::seconds(offset),
+                likes,
+            });
         }
         issues.push(issue);
     }
@@ -129,7 +146,7 @@ pub(super) fn feedback_row(
     rng: &mut StdRng,
 ) -> Result<FeedbackRow> {
     let channels = ["hotline", "hotline", "hotline", "portal", "portal", "letter_visit", "research", "self_inspection"];
-    let kind = ISSUES.get(g.issue % ISSUES.len()).map(|k| k.kind).unwrap_or("complaint");
+    let kind = ISSUES.get(g.kind).map(|k| k.kind).unwrap_or("complaint");
     Ok(FeedbackRow {
         id: 0,
         campaign_id: Some(campaign),
@@ -182,6 +199,8 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
                     title: m.title.clone().unwrap_or_default(),
                     body: m.text.clone(),
                     issue: i,
+                    // Real messages have no known kind: spread them over the kinds.
+                    kind: i % ISSUES.len(),
                     at: m.at.unwrap_or(now),
                     likes: m.likes,
                 };
@@ -191,14 +210,14 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
                 row.reporter_name = None;
                 row.reporter_contact = None;
                 rows.push(row);
-                issue_of_row.push(i);
+                issue_of_row.push((i, i % ISSUES.len()));
             }
         }
         None => {
             let (generated, _) = messages(&mut rng, spec.feedback, started, now - Duration::days(2));
             for (i, g) in generated.iter().enumerate() {
                 rows.push(feedback_row(g, base.root, base.campaign, format!("demo-{i}"), &mut rng)?);
-                issue_of_row.push(g.issue);
+                issue_of_row.push((g.issue, g.kind));
             }
         }
     }
@@ -230,7 +249,7 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
     let mut ids: Vec<(i64, DateTime<Utc>)> = stored.iter().map(|f| (f.id, f.received_at)).collect();
     ids.sort_by_key(|(id, _)| *id);
     let mut by_issue: std::collections::BTreeMap<usize, Vec<(i64, DateTime<Utc>)>> = Default::default();
-    for ((id, at), issue) in ids.into_iter().zip(issue_of_row.iter()) {
+    for ((id, at), (issue, _)) in ids.into_iter().zip(issue_of_row.iter()) {
         by_issue.entry(*issue).or_default().push((id, at));
     }
     let mut groups: Vec<Vec<(i64, DateTime<Utc>)>> = by_issue.into_values().collect();
@@ -249,11 +268,9 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
         let Some(f) = f else { continue };
         let issue_kind = issue_of_row
             .get(usize::try_from(group[0].0 - stored.iter().map(|s| s.id).min().unwrap_or(1)).unwrap_or(0))
-            .copied();
-        let cat_index = issue_kind
-            .and_then(|i| ISSUES.get(i % ISSUES.len()))
-            .map(|k| k.category)
-            .unwrap_or(rng.random_range(0..CATEGORIES.len()));
+            .map(|(_, kind)| *kind);
+        let cat_index =
+            issue_kind.and_then(|i| ISSUES.get(i)).map(|k| k.category).unwrap_or(rng.random_range(0..CATEGORIES.len()));
         let dept = CATEGORIES[cat_index].2;
         let input = NewProblemInput {
             campaign_id: base.campaign,
