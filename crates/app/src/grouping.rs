@@ -50,7 +50,7 @@ fn seg() -> &'static Segmenter {
     Segmenter::shared()
 }
 
-fn excerpt(title: Option<&str>, body: &str) -> String {
+pub(crate) fn excerpt(title: Option<&str>, body: &str) -> String {
     let text = match title.filter(|t| !t.trim().is_empty()) {
         Some(t) => format!("{t}：{body}"),
         None => body.to_string(),

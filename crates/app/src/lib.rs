@@ -16,6 +16,7 @@ mod files;
 pub mod generate;
 pub mod grouping;
 pub mod hot;
+pub mod import;
 pub mod mechanisms;
 pub mod pages_support;
 pub mod problems;

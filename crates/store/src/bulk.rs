@@ -8,7 +8,7 @@ use crate::{Bind, Conn, Result, db_err};
 /// Rows per statement: well under both backends' limits on bound parameters.
 const BATCH: usize = 400;
 
-async fn insert_rows(c: &mut Conn<'_>, table: &str, columns: &[&str], rows: Vec<Vec<Bind>>) -> Result<()> {
+pub(crate) async fn insert_rows(c: &mut Conn<'_>, table: &str, columns: &[&str], rows: Vec<Vec<Bind>>) -> Result<()> {
     // SQLite looks a named parameter up by walking a list, so thousands of `$N` in one statement
     // cost quadratic time; its anonymous `?` are positional and cost nothing. PostgreSQL needs `$N`.
     let anonymous = c.backend() == crate::Backend::Sqlite;
@@ -56,9 +56,55 @@ const FEEDBACK_COLUMNS: [&str; 22] = [
 ];
 
 pub async fn insert_feedback_rows(c: &mut Conn<'_>, rows: &[FeedbackRow]) -> Result<()> {
+    insert_rows(c, "feedback", &FEEDBACK_COLUMNS, rows.iter().map(feedback_binds).collect()).await
+}
+
+/// Inserts feedback with the ids given (from [`reserve_feedback_ids`]) and its search terms, so
+/// that it is indexed as it is written.
+pub async fn insert_indexed_feedback(c: &mut Conn<'_>, rows: &[FeedbackRow], terms: &[String]) -> Result<()> {
+    let mut columns = vec!["id", "search_terms"];
+    columns.extend(FEEDBACK_COLUMNS);
     let binds = rows
         .iter()
-        .map(|f| {
+        .zip(terms)
+        .map(|(f, t)| {
+            let mut b = vec![Bind::I64(f.id), Bind::Text(t.clone())];
+            b.extend(feedback_binds(f));
+            b
+        })
+        .collect();
+    insert_rows(c, "feedback", &columns, binds).await
+}
+
+/// The first of `n` feedback ids no one else will take. Call in a write transaction (SQLite's is
+/// exclusive; on PostgreSQL the table is locked until commit) and call
+/// [`resync_feedback_ids`] after inserting them.
+pub async fn reserve_feedback_ids(c: &mut Conn<'_>) -> Result<i64> {
+    if let Conn::Postgres(c) = c {
+        sqlx::query("lock table feedback in exclusive mode").execute(&mut **c).await.map_err(db_err)?;
+    }
+    let max: i64 = with_conn!(c, |c| {
+        sqlx::query_scalar("select coalesce(max(id), 0) from feedback").fetch_one(&mut *c).await.map_err(db_err)?
+    });
+    Ok(max + 1)
+}
+
+/// Moves PostgreSQL's id sequence past ids inserted by hand (SQLite needs nothing).
+pub async fn resync_feedback_ids(c: &mut Conn<'_>) -> Result<()> {
+    if let Conn::Postgres(c) = c {
+        sqlx::query(
+            "select setval(pg_get_serial_sequence('feedback', 'id'), (select coalesce(max(id), 1) from feedback))",
+        )
+        .execute(&mut **c)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+fn feedback_binds(f: &FeedbackRow) -> Vec<Bind> {
+    {
+        {
             vec![
                 Bind::OptI64(f.campaign_id),
                 Bind::I64(f.unit_id),
@@ -83,9 +129,8 @@ pub async fn insert_feedback_rows(c: &mut Conn<'_>, rows: &[FeedbackRow]) -> Res
                 Bind::Time(f.created_at),
                 Bind::Time(f.updated_at),
             ]
-        })
-        .collect();
-    insert_rows(c, "feedback", &FEEDBACK_COLUMNS, binds).await
+        }
+    }
 }
 
 const PROBLEM_COLUMNS: [&str; 26] = [

@@ -54,6 +54,7 @@ pub mod categories;
 mod db;
 pub mod feedback;
 pub mod grouping;
+pub mod grouping_bulk;
 pub mod mechanisms;
 pub mod problem_list;
 pub mod problems;

@@ -105,49 +105,42 @@ impl StoredPrint {
 impl Fingerprint {
     /// The keys a report is filed under; see [`Fingerprint::query_keys`].
     pub fn insert_keys(&self) -> Vec<u64> {
-        let (bands, qualifiers) = (minhash::band_keys(&self.signature), self.qualifiers());
-        let mut keys = self.place_keys();
-        if qualifiers.is_empty() {
+        let bands = minhash::band_keys(&self.signature);
+        let places = self.place_keys();
+        let mut keys = places.clone();
+        if places.is_empty() {
             keys.extend(bands.iter().map(|b| qualified(*b, UNPLACED)));
         } else {
             keys.extend(bands.iter().map(|b| qualified(*b, PLACED)));
-            for q in &qualifiers {
-                keys.extend(bands.iter().map(|b| qualified(*b, *q)));
+            for p in &places {
+                keys.extend(bands.iter().map(|b| qualified(*b, *p)));
             }
         }
         keys
     }
 
-    /// The keys under which a report looks for earlier ones like it. LSH bands are qualified by
-    /// the places a report names: a report about one estate meets earlier reports about the same
-    /// estate and those that name no place, never the same template about a thousand other
-    /// estates (which the place veto would refuse one by one). A report that names no place
-    /// meets every earlier one.
+    /// The keys under which a report looks for earlier ones like it: its places, and LSH bands
+    /// qualified by the places it names. A report about one estate meets earlier reports about
+    /// the same estate (however worded, by the place key; alike, by its bands) and those that
+    /// name no place, never the same template about a thousand other estates (which the place
+    /// veto would refuse one by one). A report that names no place meets every earlier one alike.
     pub fn query_keys(&self) -> Vec<u64> {
-        let (bands, qualifiers) = (minhash::band_keys(&self.signature), self.qualifiers());
-        let mut keys = self.place_keys();
+        let bands = minhash::band_keys(&self.signature);
+        let places = self.place_keys();
+        let mut keys = places.clone();
         keys.extend(bands.iter().map(|b| qualified(*b, UNPLACED)));
-        if qualifiers.is_empty() {
+        if places.is_empty() {
             keys.extend(bands.iter().map(|b| qualified(*b, PLACED)));
         }
-        for q in &qualifiers {
-            keys.extend(bands.iter().map(|b| qualified(*b, *q)));
+        for p in &places {
+            keys.extend(bands.iter().map(|b| qualified(*b, *p)));
         }
         keys
     }
 
-    /// Keys of the specific places of its subject, so that reports about one place meet however
-    /// differently they are worded.
+    /// Keys of the places it is about: its specific places (estates, schools, organisations,
+    /// villages), or failing those the roads of its subject; at most three.
     fn place_keys(&self) -> Vec<u64> {
-        let mut keys: Vec<u64> =
-            self.subject.iter().filter(|p| is_specific(p)).map(|p| place_tail(&p.name) ^ PLACE_KEY).collect();
-        keys.dedup();
-        keys
-    }
-
-    /// What its bands are qualified by: its specific places, or failing those the roads of its
-    /// subject (at most three).
-    fn qualifiers(&self) -> Vec<u64> {
         let mut out: Vec<u64> = self.places.iter().filter(|p| is_specific(p)).map(|p| place_tail(&p.name)).collect();
         if out.is_empty() {
             out = self.subject.iter().filter(|p| p.kind == PlaceKind::Road).map(|p| place_tail(&p.name)).collect();
@@ -155,7 +148,7 @@ impl Fingerprint {
         out.sort_unstable();
         out.dedup();
         out.truncate(3);
-        out
+        out.iter().map(|k| k ^ PLACE_KEY).collect()
     }
 }
 
@@ -481,7 +474,8 @@ pub fn fingerprint_all(seg: &Segmenter, texts: &[(String, String)]) -> Vec<Finge
     parallel(texts, |(title, body)| fingerprint(seg, title, body))
 }
 
-pub(crate) fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// Maps `items` with `f` on all cores (at most eight threads), keeping their order.
+pub fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     let chunk = items.len().div_ceil(threads).max(1);
     std::thread::scope(|s| {

@@ -71,6 +71,8 @@ pub(crate) enum Command {
     Generate(GenerateArgs),
     /// 聚类 Group the messages of a CSV file into problems and rank them by heat (no install needed).
     Group(GroupArgs),
+    /// 导入 Import messages from a CSV file as feedback: indexed, fingerprinted and grouped as they are written.
+    Import(ImportArgs),
     /// 检索 Search problems and feedback in the install (full text, best match first).
     Search(SearchArgs),
     /// 智能分派 The routing suggestion's models.
@@ -133,6 +135,32 @@ pub(crate) struct GroupArgs {
     pub link: f64,
     #[arg(long)]
     pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    #[arg(long)]
+    pub input: PathBuf,
+    /// The column with each message's id in the system it came from (a second import skips it).
+    #[arg(long)]
+    pub id_column: String,
+    #[arg(long)]
+    pub text_column: String,
+    #[arg(long)]
+    pub title_column: Option<String>,
+    #[arg(long)]
+    pub time_column: Option<String>,
+    #[arg(long)]
+    pub likes_column: Option<String>,
+    /// The receiving unit, by name, code or id [default: the top of the unit tree].
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// hotline, portal, letter_visit, research, self_inspection, ...
+    #[arg(long, default_value = "hotline")]
+    pub channel: String,
+    /// The system the messages come from [default: csv:FILE NAME].
+    #[arg(long)]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

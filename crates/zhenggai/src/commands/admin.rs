@@ -44,12 +44,12 @@ pub(crate) async fn user(app: &App, cmd: UserCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn all_units(app: &App) -> Result<Vec<store::units::UnitRow>> {
+pub(super) async fn all_units(app: &App) -> Result<Vec<store::units::UnitRow>> {
     let mut pooled = app.db.acquire().await.map_err(say)?;
     store::units::list_units(&mut pooled.conn()).await.map_err(say)
 }
 
-fn find_unit(units: &[store::units::UnitRow], key: &str) -> Option<i64> {
+pub(super) fn find_unit(units: &[store::units::UnitRow], key: &str) -> Option<i64> {
     units
         .iter()
         .find(|u| u.id.to_string() == key || u.code.as_deref() == Some(key))

@@ -3,6 +3,7 @@
 mod admin;
 mod backup;
 mod demo;
+mod import;
 mod measure;
 mod serve;
 mod text;
@@ -38,6 +39,7 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Generate(args) => demo::generate(&config, &args).await,
         Command::Group(args) => text::group(&args),
         Command::Route(cmd) => text::route(&open(&config).await?, cmd).await,
+        Command::Import(args) => import::import(&open(&config).await?, &args).await,
         Command::Search(args) => text::search(&open(&config).await?, &args).await,
         Command::Eval(cmd) => text::eval(cmd),
     }
