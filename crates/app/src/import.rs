@@ -176,6 +176,7 @@ impl App {
                 (terms, NewPrint { record_id: r.id, print, keys: fp.insert_keys() })
             });
             let (terms, new_prints): (Vec<String>, Vec<NewPrint>) = prepared.into_iter().unzip();
+            {
             let mut c = tx.conn();
             store::bulk::insert_indexed_feedback(&mut c, &rows[start..end], &terms).await?;
             store::bulk::resync_feedback_ids(&mut c).await?;
