@@ -177,27 +177,27 @@ impl App {
             });
             let (terms, new_prints): (Vec<String>, Vec<NewPrint>) = prepared.into_iter().unzip();
             {
-            let mut c = tx.conn();
-            store::bulk::insert_indexed_feedback(&mut c, &rows[start..end], &terms).await?;
-            store::bulk::resync_feedback_ids(&mut c).await?;
-            store::grouping_bulk::insert_prints(&mut c, FEEDBACK, &new_prints, now).await?;
-            store::grouping_bulk::insert_matches(&mut c, &matches).await?;
-            let after = serde_json::json!({
-                "source": options.source, "first_id": first, "last_id": ids[end - 1], "count": end - start,
-                "linked": matches.iter().filter(|m| m.relation == "linked").count(),
-            });
-            crate::audit::record::<(), _>(
-                &mut c,
-                now,
-                actor,
-                "feedback.import",
-                "feedback",
-                Some(first),
-                None,
-                Some(&after),
-            )
-            .await?;
-            drop(c);
+                let mut c = tx.conn();
+                store::bulk::insert_indexed_feedback(&mut c, &rows[start..end], &terms).await?;
+                store::bulk::resync_feedback_ids(&mut c).await?;
+                store::grouping_bulk::insert_prints(&mut c, FEEDBACK, &new_prints, now).await?;
+                store::grouping_bulk::insert_matches(&mut c, &matches).await?;
+                let after = serde_json::json!({
+                    "source": options.source, "first_id": first, "last_id": ids[end - 1], "count": end - start,
+                    "linked": matches.iter().filter(|m| m.relation == "linked").count(),
+                });
+                crate::audit::record::<(), _>(
+                    &mut c,
+                    now,
+                    actor,
+                    "feedback.import",
+                    "feedback",
+                    Some(first),
+                    None,
+                    Some(&after),
+                )
+                .await?;
+            }
             self.commit(tx).await?;
             summary.created += end - start;
             progress("write", end, rows.len());
