@@ -214,21 +214,28 @@ impl App {
         Ok(out)
     }
 
-    /// Fingerprints feedback stored without one (bulk-loaded, or older than grouping), in batches.
+    /// Fingerprints feedback and problems stored without one (bulk-loaded, older than grouping,
+    /// or printed by a version that cut other band keys), in batches.
     pub async fn print_unprinted(&self) -> Result<usize> {
         let mut done = 0;
-        loop {
-            let mut tx = self.db.begin().await?;
-            let batch = grouping::feedback_without_print(&mut tx.conn(), 2_000).await?;
-            if batch.is_empty() {
-                break;
+        for kind in [FEEDBACK, PROBLEM] {
+            loop {
+                let mut tx = self.db.begin().await?;
+                let batch = if kind == FEEDBACK {
+                    grouping::feedback_without_print(&mut tx.conn(), 2_000).await?
+                } else {
+                    grouping::problems_without_print(&mut tx.conn(), 2_000).await?
+                };
+                if batch.is_empty() {
+                    break;
+                }
+                let now = self.clock.now();
+                for (id, title, body) in &batch {
+                    keep_print(&mut tx.conn(), kind, *id, title.as_deref().unwrap_or_default(), body, now).await?;
+                }
+                tx.commit().await?;
+                done += batch.len();
             }
-            let now = self.clock.now();
-            for (id, title, body) in &batch {
-                keep_print(&mut tx.conn(), FEEDBACK, *id, title.as_deref().unwrap_or_default(), body, now).await?;
-            }
-            tx.commit().await?;
-            done += batch.len();
         }
         Ok(done)
     }

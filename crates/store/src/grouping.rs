@@ -173,6 +173,21 @@ pub async fn feedback_without_print(c: &mut Conn<'_>, limit: i64) -> Result<Vec<
     })
 }
 
+/// Problems without a fingerprint (bulk-loaded, or printed by an older version), for the
+/// catch-up: id, title and description.
+pub async fn problems_without_print(c: &mut Conn<'_>, limit: i64) -> Result<Vec<(i64, Option<String>, String)>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            "select p.id, p.title, p.description from problems p where not exists \
+               (select 1 from text_prints t where t.kind = 'problem' and t.record_id = p.id) order by p.id limit $1",
+        )
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
 /// A feedback item with its fingerprint, for ranking hot problems (热点问题).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RecentPrint {

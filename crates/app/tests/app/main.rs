@@ -7,6 +7,7 @@
 mod audit;
 mod drive;
 mod grouping;
+mod import;
 mod intake;
 mod listing;
 mod routing;
