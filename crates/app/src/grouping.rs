@@ -241,6 +241,27 @@ impl App {
     }
 }
 
+impl App {
+    /// The stored records most like a text, best first (at most `limit`, each at or above the
+    /// install's proposal threshold): intake's matching without its writes.
+    pub async fn closest(&self, title: &str, body: &str, limit: usize) -> Result<Vec<(String, i64, f64)>> {
+        let fp = fingerprint(seg(), title, body);
+        let mut pooled = self.db.acquire().await?;
+        let mut out: Vec<(String, i64, f64)> = grouping::candidates(&mut pooled.conn(), &fp.query_keys(), ("", 0), CANDIDATES)
+            .await?
+            .into_iter()
+            .filter_map(|cand| {
+                let other = serde_json::from_str::<StoredPrint>(&cand.print).ok()?.to_fingerprint()?;
+                let score = similarity_estimated(&fp, &other);
+                (score >= self.settings.grouping.propose).then_some((cand.kind, cand.record_id, score))
+            })
+            .collect();
+        out.sort_by(|a, b| b.2.total_cmp(&a.2));
+        out.truncate(limit);
+        Ok(out)
+    }
+}
+
 /// A match as readers see it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct MatchView {

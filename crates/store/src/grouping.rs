@@ -68,25 +68,35 @@ pub struct Candidate {
     pub shared: i64,
 }
 
-/// Records sharing any of `keys`, most shared keys first, at most `limit`, `exclude` left out.
+/// How many of the newest records under each key are candidates: a template reported from a
+/// thousand places fills a bucket, and only its newest members are worth comparing.
+const PER_KEY: usize = 12;
+
+/// Records sharing any of `keys` (the newest few under each), most shared keys first, at most
+/// `limit`, `exclude` left out.
 pub async fn candidates(c: &mut Conn<'_>, keys: &[u64], exclude: (&str, i64), limit: i64) -> Result<Vec<Candidate>> {
     if keys.is_empty() {
         return Ok(vec![]);
     }
     let mut binds: Vec<Bind> = vec![Bind::Text(exclude.0.to_string()), Bind::I64(exclude.1), Bind::I64(limit)];
-    let mut list = Vec::with_capacity(keys.len());
+    let mut per_key = Vec::with_capacity(keys.len());
     for k in keys {
         binds.push(Bind::I64(*k as i64));
-        list.push(format!("${}", binds.len()));
+        // Each key read newest first from the (band_key, record_id) index, a dozen rows at most.
+        per_key.push(format!(
+            "select * from (select kind, record_id from text_bands where band_key = ${} \
+               order by record_id desc limit {PER_KEY}) k{}",
+            binds.len(),
+            binds.len()
+        ));
     }
     let sql = format!(
         "select p.kind, p.record_id, p.print, h.shared from \
-           (select kind, record_id, count(*) as shared from text_bands where band_key in ({}) \
-            group by kind, record_id) h \
+           (select kind, record_id, count(*) as shared from ({}) hits group by kind, record_id) h \
          join text_prints p on p.kind = h.kind and p.record_id = h.record_id \
          where not (h.kind = $1 and h.record_id = $2) \
          order by h.shared desc, h.record_id desc limit $3",
-        list.join(", ")
+        per_key.join(" union all ")
     );
     with_conn!(c, |c| {
         bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), &binds).fetch_all(&mut *c).await.map_err(db_err)

@@ -104,3 +104,14 @@ pub async fn targets(
         Ok(out)
     })
 }
+
+/// Every stored fingerprint, oldest first: what a node would hold in memory if it indexed them
+/// itself instead of reading the band table (measured by `zhenggai eval online`).
+pub async fn all_prints(c: &mut Conn<'_>) -> Result<Vec<(String, i64, String)>> {
+    with_conn!(c, |c| {
+        sqlx::query_as("select kind, record_id, print from text_prints order by kind, record_id")
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}

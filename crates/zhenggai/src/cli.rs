@@ -197,6 +197,18 @@ pub(crate) enum EvalCommand {
         #[arg(long, default_value = "issue")]
         truth_column: String,
     },
+    /// Time online matching (band table, and an in-memory index for comparison) and two-word
+    /// searches against the install's stored feedback; prints p50/p99 in milliseconds.
+    Online {
+        /// How many messages to match and queries to run.
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Search as this user (an admin sees everything).
+        #[arg(long = "as")]
+        user: String,
+    },
     /// Count the formalism flags on the replies of a file (boilerplate, off-topic, no action).
     Replies {
         #[arg(long)]

@@ -3,3 +3,7 @@
 -- and made again, from the records themselves, when the app next starts (print_unprinted).
 delete from text_bands;
 delete from text_prints;
+
+-- Candidates are read newest first under each key, a dozen at most: an index in that order.
+drop index text_bands_key;
+create index text_bands_key on text_bands (band_key, record_id desc);

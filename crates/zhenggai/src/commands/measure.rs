@@ -77,3 +77,99 @@ pub(super) fn grouping(input: &Path, text_column: &str, title_column: &str, trut
     println!("pair_precision {:.4}", together as f64 / (found_pairs.max(1)) as f64);
     Ok(ExitCode::SUCCESS)
 }
+
+/// The `p`-th percentile of durations, in milliseconds.
+fn percentile(samples: &mut [f64], p: f64) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let at = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples.get(at).copied().unwrap_or(0.0)
+}
+
+fn report_latency(what: &str, samples: &mut [f64]) {
+    let (p50, p99) = (percentile(samples, 0.5), percentile(samples, 0.99));
+    println!("{what}_p50_ms {p50:.3}");
+    println!("{what}_p99_ms {p99:.3}");
+}
+
+/// Resident memory of this process in MiB (Linux), to show what an in-memory index costs.
+fn resident_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<f64>().ok()))
+        .map(|pages| pages * 4096.0 / 1_048_576.0)
+        .unwrap_or(0.0)
+}
+
+/// Two-word queries of the kind offices type.
+const QUERY_WORDS: [&str; 16] =
+    ["噪音", "施工", "油烟", "物业", "车位", "公交", "工资", "摊贩", "路灯", "实习", "退款", "扰民", "小区", "学校", "拖欠", "垃圾"];
+
+pub(super) async fn online(app: &app::App, queries: usize, seed: u64, user: &str) -> Result<ExitCode> {
+    let to = app::generate::parse_time("2026-11-01 00:00:00").context("the fixed end date")?;
+    let messages = app::generate::labelled_messages(queries, seed, to);
+    let admin = app.act_as(user).await.map_err(super::say)?;
+    println!("queries {queries}");
+
+    // Band table: one indexed query per message, as every node does.
+    let mut samples = Vec::with_capacity(queries);
+    for m in &messages {
+        let started = Instant::now();
+        app.closest(&m.title, &m.body, 5).await.map_err(super::say)?;
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    report_latency("match_band_table", &mut samples);
+
+    // The alternative: each node reads every fingerprint and indexes it in memory.
+    let before = resident_mib();
+    let started = Instant::now();
+    let stored = {
+        let mut pooled = app.db.acquire().await.map_err(super::say)?;
+        store::grouping_bulk::all_prints(&mut pooled.conn()).await.map_err(super::say)?
+    };
+    let prints: Vec<text::group::Fingerprint> = text::group::parallel(&stored, |(_, _, json)| {
+        serde_json::from_str::<text::group::StoredPrint>(json).ok().and_then(|p| p.to_fingerprint())
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    drop(stored);
+    let mut index = text::index::BandIndex::with_capacity(prints.len() * 10);
+    for (i, p) in prints.iter().enumerate() {
+        index.insert(&p.insert_keys(), i as u32);
+    }
+    println!("memory_index_build_seconds {:.2}", started.elapsed().as_secs_f64());
+    println!("memory_index_prints {}", prints.len());
+    println!("memory_index_resident_mib {:.0}", resident_mib() - before);
+    let seg = Segmenter::shared();
+    let mut samples = Vec::with_capacity(queries);
+    let mut candidates = Vec::new();
+    for m in &messages {
+        let started = Instant::now();
+        let fp = text::group::fingerprint(seg, &m.title, &m.body);
+        candidates.clear();
+        index.candidates(&fp.query_keys(), 12, &mut candidates);
+        let best = candidates
+            .iter()
+            .map(|j| text::group::similarity_estimated(&fp, &prints[*j as usize]))
+            .fold(0.0, f64::max);
+        std::hint::black_box(best);
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    report_latency("match_in_memory", &mut samples);
+    drop(index);
+    drop(prints);
+
+    // Search: two words, every result kind, as the office sees it.
+    let mut rng = seed;
+    let mut samples = Vec::with_capacity(queries);
+    for _ in 0..queries {
+        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let a = QUERY_WORDS[(rng >> 33) as usize % QUERY_WORDS.len()];
+        let b = QUERY_WORDS[(rng >> 45) as usize % QUERY_WORDS.len()];
+        let started = Instant::now();
+        app.search(&admin, &format!("{a} {b}"), 20).await.map_err(super::say)?;
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    report_latency("search_two_words", &mut samples);
+    Ok(ExitCode::SUCCESS)
+}

@@ -41,6 +41,9 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Route(cmd) => text::route(&open(&config).await?, cmd).await,
         Command::Import(args) => import::import(&open(&config).await?, &args).await,
         Command::Search(args) => text::search(&open(&config).await?, &args).await,
+        Command::Eval(crate::cli::EvalCommand::Online { queries, seed, user }) => {
+            measure::online(&open(&config).await?, queries, seed, &user).await
+        }
         Command::Eval(cmd) => text::eval(cmd),
     }
 }

@@ -110,6 +110,7 @@ pub(crate) fn eval(cmd: EvalCommand) -> Result<ExitCode> {
         EvalCommand::Classify { train, test, text_column, label_column } => {
             classify(&train, &test, &text_column, &label_column)
         }
+        EvalCommand::Online { .. } => anyhow::bail!("eval online runs against an install"),
         EvalCommand::Replies { input, message_column, reply_column } => replies(&input, &message_column, &reply_column),
         EvalCommand::Generate { count, seed, output } => super::measure::generate(count, seed, &output),
         EvalCommand::Grouping { input, text_column, title_column, truth_column } => {
