@@ -247,15 +247,16 @@ impl App {
     pub async fn closest(&self, title: &str, body: &str, limit: usize) -> Result<Vec<(String, i64, f64)>> {
         let fp = fingerprint(seg(), title, body);
         let mut pooled = self.db.acquire().await?;
-        let mut out: Vec<(String, i64, f64)> = grouping::candidates(&mut pooled.conn(), &fp.query_keys(), ("", 0), CANDIDATES)
-            .await?
-            .into_iter()
-            .filter_map(|cand| {
-                let other = serde_json::from_str::<StoredPrint>(&cand.print).ok()?.to_fingerprint()?;
-                let score = similarity_estimated(&fp, &other);
-                (score >= self.settings.grouping.propose).then_some((cand.kind, cand.record_id, score))
-            })
-            .collect();
+        let mut out: Vec<(String, i64, f64)> =
+            grouping::candidates(&mut pooled.conn(), &fp.query_keys(), ("", 0), CANDIDATES)
+                .await?
+                .into_iter()
+                .filter_map(|cand| {
+                    let other = serde_json::from_str::<StoredPrint>(&cand.print).ok()?.to_fingerprint()?;
+                    let score = similarity_estimated(&fp, &other);
+                    (score >= self.settings.grouping.propose).then_some((cand.kind, cand.record_id, score))
+                })
+                .collect();
         out.sort_by(|a, b| b.2.total_cmp(&a.2));
         out.truncate(limit);
         Ok(out)

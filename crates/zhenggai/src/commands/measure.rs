@@ -101,8 +101,10 @@ fn resident_mib() -> f64 {
 }
 
 /// Two-word queries of the kind offices type.
-const QUERY_WORDS: [&str; 16] =
-    ["噪音", "施工", "油烟", "物业", "车位", "公交", "工资", "摊贩", "路灯", "实习", "退款", "扰民", "小区", "学校", "拖欠", "垃圾"];
+const QUERY_WORDS: [&str; 16] = [
+    "噪音", "施工", "油烟", "物业", "车位", "公交", "工资", "摊贩", "路灯", "实习", "退款", "扰民", "小区", "学校",
+    "拖欠", "垃圾",
+];
 
 pub(super) async fn online(app: &app::App, queries: usize, seed: u64, user: &str) -> Result<ExitCode> {
     let to = app::generate::parse_time("2026-11-01 00:00:00").context("the fixed end date")?;
@@ -148,10 +150,8 @@ pub(super) async fn online(app: &app::App, queries: usize, seed: u64, user: &str
         let fp = text::group::fingerprint(seg, &m.title, &m.body);
         candidates.clear();
         index.candidates(&fp.query_keys(), 12, &mut candidates);
-        let best = candidates
-            .iter()
-            .map(|j| text::group::similarity_estimated(&fp, &prints[*j as usize]))
-            .fold(0.0, f64::max);
+        let best =
+            candidates.iter().map(|j| text::group::similarity_estimated(&fp, &prints[*j as usize])).fold(0.0, f64::max);
         std::hint::black_box(best);
         samples.push(started.elapsed().as_secs_f64() * 1000.0);
     }
