@@ -27,8 +27,11 @@ impl Default for Thresholds {
 
 /// How many specific words a report is known by.
 const SALIENT: usize = 12;
-/// How many earlier members of a bucket a new report is compared with.
-const BUCKET_PEERS: usize = 12;
+/// How many earlier members of an LSH bucket a new report is compared with: near-duplicates fill
+/// the same buckets, so a few of the newest are enough to join their cluster.
+const BUCKET_PEERS: usize = 6;
+/// And of a place's bucket, whose members are worded differently.
+const PLACE_PEERS: usize = 12;
 /// The score given to a link made by a shared place and a shared salient word.
 pub const PLACE_AND_WORD: f64 = 0.6;
 
@@ -140,7 +143,7 @@ impl Fingerprint {
 
     /// Keys of the places it is about: its specific places (estates, schools, organisations,
     /// villages), or failing those the roads of its subject; at most three.
-    fn place_keys(&self) -> Vec<u64> {
+    pub fn place_keys(&self) -> Vec<u64> {
         let mut out: Vec<u64> = self.places.iter().filter(|p| is_specific(p)).map(|p| place_tail(&p.name)).collect();
         if out.is_empty() {
             out = self.subject.iter().filter(|p| p.kind == PlaceKind::Road).map(|p| place_tail(&p.name)).collect();
@@ -417,7 +420,7 @@ pub fn group_with(
     for (i, fp) in prints.iter().enumerate() {
         let i = i as u32;
         candidates.clear();
-        index.candidates(&fp.query_keys(), BUCKET_PEERS, &mut candidates);
+        candidates_of(&index, fp, &mut candidates);
         index.insert(&fp.insert_keys(), i);
         for &j in &candidates {
             // Each candidate once, in the order met; one already in this report's cluster needs
@@ -431,6 +434,14 @@ pub fn group_with(
         }
     }
     (0..n).map(|i| uf.find(i) as usize).collect()
+}
+
+/// The earlier reports filed under a report's query keys: a dozen per place, a few per band.
+fn candidates_of(index: &BandIndex, fp: &Fingerprint, out: &mut Vec<u32>) {
+    let keys = fp.query_keys();
+    let places = fp.place_keys().len();
+    index.candidates(&keys[..places], PLACE_PEERS, out);
+    index.candidates(&keys[places..], BUCKET_PEERS, out);
 }
 
 /// For each report (in arrival order), the earlier report most like it at or above
@@ -447,7 +458,7 @@ pub fn best_matches(
     for (i, fp) in prints.iter().enumerate() {
         let i = i as u32;
         candidates.clear();
-        index.candidates(&fp.query_keys(), BUCKET_PEERS, &mut candidates);
+        candidates_of(&index, fp, &mut candidates);
         index.insert(&fp.insert_keys(), i);
         let mut best: Option<(usize, f64)> = None;
         for &j in &candidates {
