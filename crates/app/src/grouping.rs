@@ -109,15 +109,7 @@ impl App {
             return Ok(Outcome::default());
         }
         let mut scored: Vec<Scored> = Vec::new();
-        for cand in grouping::candidates(c, &fp.query_keys(), (FEEDBACK, f.id), CANDIDATES).await? {
-            let Some(other) = serde_json::from_str::<StoredPrint>(&cand.print).ok().and_then(|p| p.to_fingerprint())
-            else {
-                continue;
-            };
-            let score = similarity_estimated(&fp, &other);
-            if score < t.propose {
-                continue;
-            }
+        for (cand, score) in self.scored_candidates(c, &fp, (FEEDBACK, f.id)).await? {
             let (problem_id, other_feedback) = if cand.kind == PROBLEM {
                 (Some(cand.record_id), None)
             } else {
@@ -221,11 +213,7 @@ impl App {
         for kind in [FEEDBACK, PROBLEM] {
             loop {
                 let mut tx = self.db.begin().await?;
-                let batch = if kind == FEEDBACK {
-                    grouping::feedback_without_print(&mut tx.conn(), 2_000).await?
-                } else {
-                    grouping::problems_without_print(&mut tx.conn(), 2_000).await?
-                };
+                let batch = grouping::without_print(&mut tx.conn(), kind, 2_000).await?;
                 if batch.is_empty() {
                     break;
                 }
@@ -247,19 +235,34 @@ impl App {
     pub async fn closest(&self, title: &str, body: &str, limit: usize) -> Result<Vec<(String, i64, f64)>> {
         let fp = fingerprint(seg(), title, body);
         let mut pooled = self.db.acquire().await?;
-        let mut out: Vec<(String, i64, f64)> =
-            grouping::candidates(&mut pooled.conn(), &fp.query_keys(), ("", 0), CANDIDATES)
-                .await?
-                .into_iter()
-                .filter_map(|cand| {
-                    let other = serde_json::from_str::<StoredPrint>(&cand.print).ok()?.to_fingerprint()?;
-                    let score = similarity_estimated(&fp, &other);
-                    (score >= self.settings.grouping.propose).then_some((cand.kind, cand.record_id, score))
-                })
-                .collect();
+        let mut out: Vec<(String, i64, f64)> = self
+            .scored_candidates(&mut pooled.conn(), &fp, ("", 0))
+            .await?
+            .into_iter()
+            .map(|(cand, score)| (cand.kind, cand.record_id, score))
+            .collect();
         out.sort_by(|a, b| b.2.total_cmp(&a.2));
         out.truncate(limit);
         Ok(out)
+    }
+
+    /// The band table's candidates for a fingerprint (`exclude` left out) with their scores, those
+    /// at or above the install's proposal threshold, in the table's order.
+    async fn scored_candidates(
+        &self,
+        c: &mut Conn<'_>,
+        fp: &text::group::Fingerprint,
+        exclude: (&str, i64),
+    ) -> Result<Vec<(grouping::Candidate, f64)>> {
+        Ok(grouping::candidates(c, &fp.query_keys(), exclude, CANDIDATES)
+            .await?
+            .into_iter()
+            .filter_map(|cand| {
+                let other = serde_json::from_str::<StoredPrint>(&cand.print).ok()?.to_fingerprint()?;
+                let score = similarity_estimated(fp, &other);
+                (score >= self.settings.grouping.propose).then_some((cand, score))
+            })
+            .collect())
     }
 }
 

@@ -113,13 +113,10 @@ impl App {
                 source: Some(options.source.clone()),
                 source_key: Some(m.key.clone()),
             };
-            let mut row = parse_input(&input, options.unit, now, self.settings.text.max_text_chars).map_err(|e| {
+            let row = parse_input(&input, options.unit, now, self.settings.text.max_text_chars).map_err(|e| {
                 let text = e.message();
                 Error::invalid(format!("message {}", m.key), text.zh, text.en)
             })?;
-            row.tracking_code = crate::feedback::new_tracking_code()?.as_str().to_string();
-            row.created_at = now;
-            row.updated_at = now;
             rows.push(row);
         }
         drop(pooled);
@@ -170,7 +167,7 @@ impl App {
             // Segmented words and fingerprints for the chunk, on all cores, written with the rows.
             let prepared = text::group::parallel(&(start..end).collect::<Vec<_>>(), |&i| {
                 let r = &rows[i];
-                let terms = crate::search::terms_of(&format!("{} {}", r.title.as_deref().unwrap_or_default(), r.body));
+                let terms = crate::search::feedback_terms(r.title.as_deref(), &r.body);
                 let fp = &prints[stored + i];
                 let print = serde_json::to_string(&StoredPrint::from(fp)).unwrap_or_default();
                 (terms, NewPrint { record_id: r.id, print, keys: fp.insert_keys() })

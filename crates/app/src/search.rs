@@ -68,8 +68,12 @@ pub(crate) fn terms_of(text: &str) -> String {
 
 /// Indexes one feedback item (in the caller's transaction, so the index commits with it).
 pub(crate) async fn index_feedback(c: &mut Conn<'_>, id: i64, title: Option<&str>, body: &str) -> Result<()> {
-    let text = format!("{} {body}", title.unwrap_or_default());
-    store::search::set_terms(c, Doc::Feedback, id, &terms_of(&text)).await
+    store::search::set_terms(c, Doc::Feedback, id, &feedback_terms(title, body)).await
+}
+
+/// The words the index holds for a feedback item: its title and body.
+pub(crate) fn feedback_terms(title: Option<&str>, body: &str) -> String {
+    terms_of(&format!("{} {body}", title.unwrap_or_default()))
 }
 
 /// Indexes one problem: its title, description and public reply.

@@ -169,32 +169,17 @@ pub async fn recurrences(c: &mut Conn<'_>, limit: i64) -> Result<Vec<MatchRow>> 
     })
 }
 
-/// Feedback without a fingerprint (bulk-loaded, or older than grouping), for the catch-up.
-pub async fn feedback_without_print(c: &mut Conn<'_>, limit: i64) -> Result<Vec<(i64, Option<String>, String)>> {
+/// Records of `kind` (feedback or problems) without a fingerprint — bulk-loaded, older than
+/// grouping, or printed by a version that cut other band keys — for the catch-up: id, title and
+/// text.
+pub async fn without_print(c: &mut Conn<'_>, kind: &str, limit: i64) -> Result<Vec<(i64, Option<String>, String)>> {
+    let (table, text) = if kind == PROBLEM { ("problems", "description") } else { ("feedback", "body") };
+    let sql = format!(
+        "select r.id, r.title, r.{text} from {table} r where not exists \
+           (select 1 from text_prints t where t.kind = $1 and t.record_id = r.id) order by r.id limit $2"
+    );
     with_conn!(c, |c| {
-        sqlx::query_as(
-            "select f.id, f.title, f.body from feedback f where not exists \
-               (select 1 from text_prints p where p.kind = 'feedback' and p.record_id = f.id) order by f.id limit $1",
-        )
-        .bind(limit)
-        .fetch_all(&mut *c)
-        .await
-        .map_err(db_err)
-    })
-}
-
-/// Problems without a fingerprint (bulk-loaded, or printed by an older version), for the
-/// catch-up: id, title and description.
-pub async fn problems_without_print(c: &mut Conn<'_>, limit: i64) -> Result<Vec<(i64, Option<String>, String)>> {
-    with_conn!(c, |c| {
-        sqlx::query_as(
-            "select p.id, p.title, p.description from problems p where not exists \
-               (select 1 from text_prints t where t.kind = 'problem' and t.record_id = p.id) order by p.id limit $1",
-        )
-        .bind(limit)
-        .fetch_all(&mut *c)
-        .await
-        .map_err(db_err)
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(kind).bind(limit).fetch_all(&mut *c).await.map_err(db_err)
     })
 }
 
