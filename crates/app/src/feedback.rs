@@ -188,6 +188,7 @@ impl App {
         let max = self.settings.text.max_text_chars;
         let mut tx = self.db.begin().await?;
         let mut report = ImportReport { created: 0, existing: 0, ids: Vec::with_capacity(items.len()) };
+        let mut unsaved = crate::print_index::Unsaved::default();
         for (i, input) in items.iter().enumerate() {
             let at = |e: Error| {
                 if items.len() == 1 { e } else { item_error(i, e) }
@@ -227,7 +228,7 @@ impl App {
             let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
             crate::search::index_feedback(&mut tx.conn(), id.get(), row.title.as_deref(), &row.body).await?;
             row.id = id.get();
-            self.group_new_feedback(&mut tx.conn(), actor, &row, now).await?;
+            self.group_new_feedback(&mut tx.conn(), actor, &row, &mut unsaved, now).await?;
             let audited = view(&row, Named { id: unit.get(), name: unit_row.name.clone() }, false);
             crate::audit::record::<(), _>(
                 &mut tx.conn(),

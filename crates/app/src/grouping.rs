@@ -5,9 +5,11 @@
 //! months it is flagged as a recurrence (反弹回潮) on both. A mismatch of estate, school or company
 //! names vetoes any match (`text::group::similarity_estimated`).
 //!
-//! Fingerprints live in the database (`text_prints`, `text_bands`) and are written in the same
-//! transaction as the record, so every app node sees the same groups.
+//! Fingerprints live in the database (`text_prints`) and are written in the same transaction as
+//! the record; each node indexes them in memory and catches up before it matches
+//! ([`crate::print_index`]), so every app node sees the same groups.
 
+use crate::print_index::{Candidate, Unsaved};
 use crate::{Actor, App};
 use chrono::{DateTime, Utc};
 use domain::Result;
@@ -38,8 +40,8 @@ impl Default for GroupingSettings {
     }
 }
 
-/// How many candidates from the band index are compared exactly.
-const CANDIDATES: i64 = 200;
+/// How many candidates from the index are compared.
+const CANDIDATES: usize = 200;
 /// How many proposals are kept per feedback item.
 const PROPOSALS: usize = 3;
 /// How much of the matched record's text is kept to show.
@@ -63,19 +65,16 @@ async fn keep_print(
     c: &mut Conn<'_>,
     kind: &str,
     id: i64,
-    title: &str,
-    body: &str,
+    fp: &text::group::Fingerprint,
     now: DateTime<Utc>,
-) -> Result<text::group::Fingerprint> {
-    let fp = fingerprint(seg(), title, body);
-    let json = serde_json::to_string(&StoredPrint::from(&fp)).map_err(|e| domain::Error::Internal(e.to_string()))?;
-    grouping::put_print(c, kind, id, &json, &fp.insert_keys(), now).await?;
-    Ok(fp)
+) -> Result<()> {
+    let json = serde_json::to_string(&StoredPrint::from(fp)).map_err(|e| domain::Error::Internal(e.to_string()))?;
+    grouping::put_print(c, kind, id, &json, now).await
 }
 
 /// Stores a problem's fingerprint: new problems and edited titles or descriptions.
 pub(crate) async fn keep_problem_print(c: &mut Conn<'_>, p: &ProblemRow, now: DateTime<Utc>) -> Result<()> {
-    keep_print(c, PROBLEM, p.id, &p.title, &p.description, now).await.map(|_| ())
+    keep_print(c, PROBLEM, p.id, &fingerprint(seg(), &p.title, &p.description), now).await
 }
 
 /// What grouping did with one new feedback item.
@@ -95,21 +94,29 @@ struct Scored {
 
 impl App {
     /// Fingerprints a new feedback item and groups it (in the caller's transaction): links it,
-    /// proposes matches or flags a recurrence, and records what it found.
+    /// proposes matches or flags a recurrence, and records what it found. `unsaved` holds the
+    /// fingerprints the transaction wrote before (a batch), and gets this one.
     pub(crate) async fn group_new_feedback(
         &self,
         c: &mut Conn<'_>,
         actor: &Actor,
         f: &FeedbackRow,
+        unsaved: &mut Unsaved,
         now: DateTime<Utc>,
     ) -> Result<Outcome> {
         let t = self.settings.grouping;
-        let fp = keep_print(c, FEEDBACK, f.id, f.title.as_deref().unwrap_or_default(), &f.body, now).await?;
+        let fp = fingerprint(seg(), f.title.as_deref().unwrap_or_default(), &f.body);
+        let candidates = match f.problem_id {
+            Some(_) => vec![],
+            None => self.scored_candidates(c, &fp, (FEEDBACK, f.id), unsaved).await?,
+        };
+        keep_print(c, FEEDBACK, f.id, &fp, now).await?;
+        unsaved.add(FEEDBACK, f.id, fp);
         if f.problem_id.is_some() {
             return Ok(Outcome::default());
         }
         let mut scored: Vec<Scored> = Vec::new();
-        for (cand, score) in self.scored_candidates(c, &fp, (FEEDBACK, f.id)).await? {
+        for (cand, score) in candidates {
             let (problem_id, other_feedback) = if cand.kind == PROBLEM {
                 (Some(cand.record_id), None)
             } else {
@@ -206,6 +213,19 @@ impl App {
         Ok(out)
     }
 
+    /// Brings this node's index of fingerprints up to date with the database; returns how many it
+    /// read. Matching does this itself; `serve` calls it at start, so that the first intake after
+    /// a restart does not wait for a million fingerprints to be read.
+    pub async fn catch_up_prints(&self) -> Result<usize> {
+        let mut pooled = self.db.acquire().await?;
+        self.prints.catch_up(&mut pooled.conn()).await
+    }
+
+    /// How many fingerprints this node's index holds.
+    pub async fn indexed_prints(&self) -> usize {
+        self.prints.held().await
+    }
+
     /// Fingerprints feedback and problems stored without one (bulk-loaded, older than grouping,
     /// or printed by a version that cut other band keys), in batches.
     pub async fn print_unprinted(&self) -> Result<usize> {
@@ -218,8 +238,11 @@ impl App {
                     break;
                 }
                 let now = self.clock.now();
-                for (id, title, body) in &batch {
-                    keep_print(&mut tx.conn(), kind, *id, title.as_deref().unwrap_or_default(), body, now).await?;
+                let prints = text::group::parallel(&batch, |(_, title, body)| {
+                    fingerprint(seg(), title.as_deref().unwrap_or_default(), body)
+                });
+                for ((id, _, _), fp) in batch.iter().zip(&prints) {
+                    keep_print(&mut tx.conn(), kind, *id, fp, now).await?;
                 }
                 tx.commit().await?;
                 done += batch.len();
@@ -236,33 +259,32 @@ impl App {
         let fp = fingerprint(seg(), title, body);
         let mut pooled = self.db.acquire().await?;
         let mut out: Vec<(String, i64, f64)> = self
-            .scored_candidates(&mut pooled.conn(), &fp, ("", 0))
+            .scored_candidates(&mut pooled.conn(), &fp, ("", 0), &Unsaved::default())
             .await?
             .into_iter()
-            .map(|(cand, score)| (cand.kind, cand.record_id, score))
+            .map(|(cand, score)| (cand.kind.to_string(), cand.record_id, score))
             .collect();
         out.sort_by(|a, b| b.2.total_cmp(&a.2));
         out.truncate(limit);
         Ok(out)
     }
 
-    /// The band table's candidates for a fingerprint (`exclude` left out) with their scores, those
-    /// at or above the install's proposal threshold, in the table's order.
+    /// The candidates this node's index holds for a fingerprint (`exclude` left out) with their
+    /// scores, those at or above the install's proposal threshold, most alike first.
     async fn scored_candidates(
         &self,
         c: &mut Conn<'_>,
         fp: &text::group::Fingerprint,
         exclude: (&str, i64),
-    ) -> Result<Vec<(grouping::Candidate, f64)>> {
-        Ok(grouping::candidates(c, &fp.query_keys(), exclude, CANDIDATES)
-            .await?
-            .into_iter()
-            .filter_map(|cand| {
-                let other = serde_json::from_str::<StoredPrint>(&cand.print).ok()?.to_fingerprint()?;
-                let score = similarity_estimated(fp, &other);
-                (score >= self.settings.grouping.propose).then_some((cand, score))
+        unsaved: &Unsaved,
+    ) -> Result<Vec<(Candidate, f64)>> {
+        let propose = self.settings.grouping.propose;
+        self.prints
+            .matches(c, fp, exclude, unsaved, CANDIDATES, |a, b| {
+                let score = similarity_estimated(a, b);
+                (score >= propose).then_some(score)
             })
-            .collect())
+            .await
     }
 }
 

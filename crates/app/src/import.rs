@@ -170,7 +170,7 @@ impl App {
                 let terms = crate::search::feedback_terms(r.title.as_deref(), &r.body);
                 let fp = &prints[stored + i];
                 let print = serde_json::to_string(&StoredPrint::from(fp)).unwrap_or_default();
-                (terms, NewPrint { record_id: r.id, print, keys: fp.insert_keys() })
+                (terms, NewPrint { record_id: r.id, print })
             });
             let (terms, new_prints): (Vec<String>, Vec<NewPrint>) = prepared.into_iter().unzip();
             {

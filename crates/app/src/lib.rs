@@ -19,6 +19,7 @@ pub mod hot;
 pub mod import;
 pub mod mechanisms;
 pub mod pages_support;
+pub mod print_index;
 pub mod problems;
 pub mod public;
 pub mod rectification;
@@ -93,6 +94,8 @@ pub struct App {
     reply_corpus: Arc<cache::Cache<(), Arc<text::replies::Corpus>>>,
     /// The routing models this node trained.
     routing: Arc<routing::RoutingCache>,
+    /// This node's index of the stored fingerprints, for grouping at intake.
+    prints: Arc<print_index::PrintIndex>,
 }
 
 impl App {
@@ -106,6 +109,7 @@ impl App {
             auth_cache: Arc::new(cache::Cache::new(10_000)),
             reply_corpus: Arc::new(cache::Cache::new(1)),
             routing: Arc::new(routing::RoutingCache::default()),
+            prints: Arc::new(print_index::PrintIndex::default()),
             settings: Arc::new(settings),
         }
     }

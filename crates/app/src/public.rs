@@ -138,6 +138,7 @@ impl App {
             &mut tx.conn(),
             &Actor::Public,
             &store::feedback::FeedbackRow { id: id.get(), ..row.clone() },
+            &mut crate::print_index::Unsaved::default(),
             now,
         )
         .await?;

@@ -186,26 +186,35 @@ pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<
         None => {}
     }
     let mut join = String::new();
-    let mut order = "f.id desc".to_string();
+    let mut ranked = None;
     if let Some(words) = &f.words {
         let p = bind(Bind::Text(search::match_value(c.backend(), words)), &mut binds);
         let m = search::text_match(c.backend(), search::Doc::Feedback, "f", &p);
-        join = m.join;
-        conds.extend(m.condition);
-        if f.by_relevance {
-            order = format!("{}, f.id desc", m.by_relevance);
-        }
+        join = m.join.clone();
+        conds.extend(m.condition.clone());
+        ranked = Some(m).filter(|_| f.by_relevance);
     }
     if let Some(v) = f.before_id.filter(|_| !f.by_relevance) {
         let p = bind(Bind::I64(v), &mut binds);
         conds.push(format!("f.id < {p}"));
     }
     let limit = bind(Bind::I64(f.limit + 1), &mut binds);
-    let sql = format!(
-        "select {cols} from feedback f join units fu on fu.id = f.unit_id {join} {where_} order by {order} limit {limit}",
-        cols = feedback_columns!(),
-        where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) }
-    );
+    let where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) };
+    let select = |extra: &str, limit: &str| {
+        format!(
+            "select {cols}{extra} from feedback f join units fu on fu.id = f.unit_id {join} {where_} \
+             order by f.id desc limit {limit}",
+            cols = feedback_columns!(),
+        )
+    };
+    let sql = match &ranked {
+        Some(m) => search::best_of_newest(
+            &select(&format!(", {} as hit_rank", m.relevance), &search::RANKED.to_string()),
+            m,
+            &limit,
+        ),
+        None => select("", &limit),
+    };
     let mut rows: Vec<FeedbackRow> = with_conn!(c, |c| {
         bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), &binds).fetch_all(&mut *c).await.map_err(db_err)?
     });

@@ -1,5 +1,5 @@
-//! Grouping at intake: fingerprints and their LSH band keys (migration 0004), and what the
-//! grouping found for each feedback item. The fingerprints are opaque JSON here; `text` makes and
+//! Grouping at intake: fingerprints (migrations 0004 and 0006), read by the nodes in the order
+//! they were written, and what the grouping found for each feedback item. The fingerprints are opaque JSON here; `text` makes and
 //! compares them.
 
 use crate::{Bind, Conn, Result, db_err};
@@ -9,15 +9,9 @@ use chrono::{DateTime, Utc};
 pub const FEEDBACK: &str = "feedback";
 pub const PROBLEM: &str = "problem";
 
-/// Stores a record's fingerprint and band keys, replacing any it had.
-pub async fn put_print(
-    c: &mut Conn<'_>,
-    kind: &str,
-    record_id: i64,
-    print: &str,
-    keys: &[u64],
-    now: DateTime<Utc>,
-) -> Result<()> {
+/// Stores a record's fingerprint, replacing any it had. The row takes a new `seq`, so that the
+/// nodes catching up (app::print_index) read the new one.
+pub async fn put_print(c: &mut Conn<'_>, kind: &str, record_id: i64, print: &str, now: DateTime<Utc>) -> Result<()> {
     delete_print(c, kind, record_id).await?;
     with_conn!(c, |c| {
         sqlx::query("insert into text_prints (kind, record_id, print, created_at) values ($1, $2, $3, $4)")
@@ -29,74 +23,47 @@ pub async fn put_print(
             .await
             .map_err(db_err)?;
     });
-    if keys.is_empty() {
-        return Ok(());
-    }
-    let mut binds: Vec<Bind> = vec![Bind::Text(kind.to_string()), Bind::I64(record_id)];
-    let mut rows = Vec::with_capacity(keys.len());
-    for k in keys {
-        // The key's bits as a signed integer: both databases store 64-bit signed integers.
-        binds.push(Bind::I64(*k as i64));
-        rows.push(format!("(${}, $1, $2)", binds.len()));
-    }
-    let sql = format!("insert into text_bands (band_key, kind, record_id) values {}", rows.join(", "));
-    with_conn!(c, |c| {
-        bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), &binds).execute(&mut *c).await.map_err(db_err)?;
-    });
     Ok(())
 }
 
 pub async fn delete_print(c: &mut Conn<'_>, kind: &str, record_id: i64) -> Result<()> {
     with_conn!(c, |c| {
-        for sql in [
-            "delete from text_bands where kind = $1 and record_id = $2",
-            "delete from text_prints where kind = $1 and record_id = $2",
-        ] {
-            sqlx::query(sql).bind(kind).bind(record_id).execute(&mut *c).await.map_err(db_err)?;
-        }
+        sqlx::query("delete from text_prints where kind = $1 and record_id = $2")
+            .bind(kind)
+            .bind(record_id)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
     });
     Ok(())
 }
 
-/// A stored record that shares a band key with the one being matched.
+/// A stored fingerprint in the order it was written.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Candidate {
+pub struct LoggedPrint {
+    pub seq: i64,
     pub kind: String,
     pub record_id: i64,
     pub print: String,
-    /// How many keys it shares: more is likelier.
-    pub shared: i64,
 }
 
-/// How many of the newest records under each key are candidates: a template reported from a
-/// thousand places fills a bucket, and only its newest members are worth comparing.
-const PER_KEY: usize = 12;
-
-/// Records sharing any of `keys` (the newest few under each), most shared keys first, at most
-/// `limit`, `exclude` left out.
-pub async fn candidates(c: &mut Conn<'_>, keys: &[u64], exclude: (&str, i64), limit: i64) -> Result<Vec<Candidate>> {
-    if keys.is_empty() {
-        return Ok(vec![]);
-    }
-    let mut binds: Vec<Bind> = vec![Bind::Text(exclude.0.to_string()), Bind::I64(exclude.1), Bind::I64(limit)];
-    let mut per_key = Vec::with_capacity(keys.len());
-    for k in keys {
-        binds.push(Bind::I64(*k as i64));
-        // Each key read newest first from the (band_key, record_id) index, a dozen rows at most.
-        per_key.push(format!(
-            "select * from (select kind, record_id from text_bands where band_key = ${} \
-               order by record_id desc limit {PER_KEY}) k{}",
-            binds.len(),
+/// Fingerprints written after `after` (at most `limit`, in `seq` order), and those whose `seq`
+/// lies in one of `gaps` (inclusive ranges a node has not seen filled yet).
+pub async fn prints_since(c: &mut Conn<'_>, after: i64, gaps: &[(i64, i64)], limit: i64) -> Result<Vec<LoggedPrint>> {
+    let mut binds = vec![Bind::I64(after), Bind::I64(limit)];
+    let mut gap_reads = String::new();
+    for (lo, hi) in gaps {
+        binds.push(Bind::I64(*lo));
+        binds.push(Bind::I64(*hi));
+        gap_reads.push_str(&format!(
+            " union all select seq, kind, record_id, print from text_prints where seq between ${} and ${}",
+            binds.len() - 1,
             binds.len()
         ));
     }
     let sql = format!(
-        "select p.kind, p.record_id, p.print, h.shared from \
-           (select kind, record_id, count(*) as shared from ({}) hits group by kind, record_id) h \
-         join text_prints p on p.kind = h.kind and p.record_id = h.record_id \
-         where not (h.kind = $1 and h.record_id = $2) \
-         order by h.shared desc, h.record_id desc limit $3",
-        per_key.join(" union all ")
+        "select * from (select seq, kind, record_id, print from text_prints where seq > $1 order by seq limit $2) \
+         ahead{gap_reads}"
     );
     with_conn!(c, |c| {
         bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), &binds).fetch_all(&mut *c).await.map_err(db_err)

@@ -1,4 +1,4 @@
-//! Grouping for a whole import at once: fingerprints, band keys and matches written many rows per
+//! Grouping for a whole import at once: fingerprints and matches written many rows per
 //! statement, and the stored fingerprints an import is matched against, read in one query each.
 
 use crate::bulk::insert_rows;
@@ -6,11 +6,10 @@ use crate::grouping::MatchRow;
 use crate::{Bind, Conn, Result, db_err};
 use chrono::{DateTime, Utc};
 
-/// A record's fingerprint (JSON) and band keys, for [`insert_prints`].
+/// A record's fingerprint (JSON), for [`insert_prints`].
 pub struct NewPrint {
     pub record_id: i64,
     pub print: String,
-    pub keys: Vec<u64>,
 }
 
 /// Stores fingerprints of records that have none yet.
@@ -19,15 +18,7 @@ pub async fn insert_prints(c: &mut Conn<'_>, kind: &str, prints: &[NewPrint], no
         .iter()
         .map(|p| vec![Bind::Text(kind.into()), Bind::I64(p.record_id), Bind::Text(p.print.clone()), Bind::Time(now)])
         .collect();
-    insert_rows(c, "text_prints", &["kind", "record_id", "print", "created_at"], rows).await?;
-    let bands = prints
-        .iter()
-        .flat_map(|p| {
-            // The key's bits as a signed integer: both databases store 64-bit signed integers.
-            p.keys.iter().map(|k| vec![Bind::I64(*k as i64), Bind::Text(kind.into()), Bind::I64(p.record_id)])
-        })
-        .collect();
-    insert_rows(c, "text_bands", &["band_key", "kind", "record_id"], bands).await
+    insert_rows(c, "text_prints", &["kind", "record_id", "print", "created_at"], rows).await
 }
 
 pub async fn insert_matches(c: &mut Conn<'_>, matches: &[MatchRow]) -> Result<()> {
@@ -102,16 +93,5 @@ pub async fn targets(
             sqlx::query_as::<_, Target>(feedback).bind(since).bind(limit).fetch_all(&mut *c).await.map_err(db_err)?,
         );
         Ok(out)
-    })
-}
-
-/// Every stored fingerprint, oldest first: what a node would hold in memory if it indexed them
-/// itself instead of reading the band table (measured by `zhenggai eval online`).
-pub async fn all_prints(c: &mut Conn<'_>) -> Result<Vec<(String, i64, String)>> {
-    with_conn!(c, |c| {
-        sqlx::query_as("select kind, record_id, print from text_prints order by kind, record_id")
-            .fetch_all(&mut *c)
-            .await
-            .map_err(db_err)
     })
 }

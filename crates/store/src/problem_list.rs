@@ -252,7 +252,7 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
     if let Some(words) = &f.words {
         let b = q.bind(Bind::Text(search::match_value(backend, words)));
         let m = search::text_match(backend, search::Doc::Problems, "p", &b);
-        relevance = Some(m.by_relevance);
+        relevance = Some(m.clone());
         let number = f.number.as_ref().map(|n| format!("p.number = {}", q.bind(Bind::Text(n.clone()))));
         match (m.condition, number) {
             // A left join keeps problems that match by number only.
@@ -296,21 +296,26 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
         }
     }
     let limit = q.bind(Bind::I64(f.limit + 1));
-    let order = match relevance {
-        // Best match first; the id breaks ties so that the order is stable.
-        Some(rank) => format!("{rank}, p.id desc"),
-        None if f.sort == SortKey::Created => format!("p.id {dir}"),
-        None => format!("{key} {dir}, p.id {dir}"),
+    let where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) };
+    let select = |extra: &str, order: &str, limit: &str| {
+        format!(
+            "select {LIST_COLUMNS}, lu.name as lead_unit_name, cat.name as category_name{extra} \
+             from problems p join units ou on ou.id = p.owner_unit_id \
+             left join units lu on lu.id = p.lead_unit_id \
+             left join categories cat on cat.id = p.category_id {join} \
+             {where_} order by {order} limit {limit}"
+        )
     };
-    q.text = format!(
-        "select {cols}, lu.name as lead_unit_name, cat.name as category_name \
-         from problems p join units ou on ou.id = p.owner_unit_id \
-         left join units lu on lu.id = p.lead_unit_id \
-         left join categories cat on cat.id = p.category_id {join} \
-         {where_} order by {order} limit {limit}",
-        cols = LIST_COLUMNS,
-        where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) },
-    );
+    q.text = match relevance {
+        // The best of the newest matches first; the id breaks ties so that the order is stable.
+        Some(m) => search::best_of_newest(
+            &select(&format!(", {} as hit_rank", m.relevance), "p.id desc", &search::RANKED.to_string()),
+            &m,
+            &limit,
+        ),
+        None if f.sort == SortKey::Created => select("", &format!("p.id {dir}"), &limit),
+        None => select("", &format!("{key} {dir}, p.id {dir}"), &limit),
+    };
     q
 }
 
