@@ -200,6 +200,7 @@ impl App {
             progress("write", end, rows.len());
             start = end;
         }
+        store::bulk::refresh_statistics(&mut self.db.acquire().await?.conn()).await?;
         Ok(summary)
     }
 

@@ -16,8 +16,10 @@ const MAX_HISTORY: i64 = 50_000;
 /// Fewer decided problems than this and no suggestion is made.
 const MIN_HISTORY: usize = 10;
 
-/// The trained models and how much history they saw.
+/// The trained models, the segmenter they read text with, and how much history they saw.
 pub(crate) struct RoutingModel {
+    /// jieba with the install's own words (see [`App::install_words`]).
+    seg: Arc<Segmenter>,
     category: Option<Classifier>,
     unit: Option<Classifier>,
     trained_on: i64,
@@ -63,6 +65,15 @@ fn train_one(seg: &Segmenter, pairs: &[(String, i64)]) -> Option<Classifier> {
     Classifier::train(seg, &texts, &labels, Training::default())
 }
 
+/// The install's names with the places its decided problems name, sorted, each once.
+fn with_places(mut words: Vec<String>, history: &[store::problems::DecidedRouting]) -> Vec<String> {
+    let places = text::group::parallel(history, |h| text::places::extract(Segmenter::shared(), &h.text));
+    words.extend(places.into_iter().flatten().map(|p| p.name));
+    words.sort();
+    words.dedup();
+    words
+}
+
 impl App {
     /// Trains the routing models on the decided history now and keeps them on this node.
     pub async fn retrain_routing(&self) -> Result<TrainingReport> {
@@ -72,13 +83,16 @@ impl App {
             store::problems::decided_routing(&mut pooled.conn(), MAX_HISTORY).await?
         };
         let decided = history.len() as i64;
+        let names = self.unit_and_category_names().await?;
         let model = tokio::task::spawn_blocking(move || {
-            let seg = Segmenter::shared();
+            let words = with_places(names, &history);
+            let seg = Arc::new(Segmenter::new(words.iter().map(String::as_str)));
             let by_category: Vec<(String, i64)> =
                 history.iter().filter_map(|h| h.category_id.map(|c| (h.text.clone(), c))).collect();
             let by_unit: Vec<(String, i64)> =
                 history.iter().filter_map(|h| h.lead_unit_id.map(|u| (h.text.clone(), u))).collect();
-            RoutingModel { category: train_one(seg, &by_category), unit: train_one(seg, &by_unit), trained_on: decided }
+            let (category, unit) = (train_one(&seg, &by_category), train_one(&seg, &by_unit));
+            RoutingModel { seg, category, unit, trained_on: decided }
         })
         .await
         .map_err(|e| Error::Internal(format!("training: {e}")))?;
@@ -92,6 +106,28 @@ impl App {
             *slot = Some(Arc::new(model));
         }
         Ok(report)
+    }
+
+    /// 用户词典: the install's own words, added to jieba's dictionary for routing so that its unit
+    /// names (市住房和城乡建设局), categories and the places its problems name (伊景园滨河苑) are read
+    /// whole. (Search and grouping keep the built-in dictionary: a word added later must not change
+    /// how records stored earlier were read.)
+    pub async fn install_words(&self) -> Result<Vec<String>> {
+        let history = {
+            let mut pooled = self.db.acquire().await?;
+            store::problems::decided_routing(&mut pooled.conn(), MAX_HISTORY).await?
+        };
+        let names = self.unit_and_category_names().await?;
+        tokio::task::spawn_blocking(move || with_places(names, &history))
+            .await
+            .map_err(|e| Error::Internal(format!("install words: {e}")))
+    }
+
+    async fn unit_and_category_names(&self) -> Result<Vec<String>> {
+        let mut names: Vec<String> = self.units().await?.iter().map(|u| u.name.clone()).collect();
+        let mut pooled = self.db.acquire().await?;
+        names.extend(store::categories::list_categories(&mut pooled.conn()).await?.into_iter().map(|c| c.name));
+        Ok(names)
     }
 
     /// The model, retrained first when there is none or the history grew by a tenth (and at least
@@ -117,7 +153,7 @@ impl App {
         actor.user_for(Intent::Read)?;
         let text = domain::text::required_text("text", text, self.settings.text.max_text_chars)?;
         let model = self.routing_model().await?;
-        let seg = Segmenter::shared();
+        let seg = model.seg.as_ref();
         let units = self.units().await?;
         let categories = {
             let mut pooled = self.db.acquire().await?;

@@ -102,6 +102,16 @@ pub async fn resync_feedback_ids(c: &mut Conn<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Refreshes PostgreSQL's statistics after a bulk load (outside a transaction), so that its
+/// planner knows how common each word is: without them it guesses a common pair of words matches
+/// fifty rows and fetches thirty thousand. SQLite's planner needs none here.
+pub async fn refresh_statistics(c: &mut Conn<'_>) -> Result<()> {
+    if let Conn::Postgres(c) = c {
+        sqlx::query("analyze feedback, text_prints, text_matches").execute(&mut **c).await.map_err(db_err)?;
+    }
+    Ok(())
+}
+
 fn feedback_binds(f: &FeedbackRow) -> Vec<Bind> {
     {
         {

@@ -199,27 +199,54 @@ pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<
         conds.push(format!("f.id < {p}"));
     }
     let limit = bind(Bind::I64(f.limit + 1), &mut binds);
-    let where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) };
-    let select = |extra: &str, limit: &str| {
+    let select = |conds: &[String], extra: &str, order: &str, limit: &str| {
         format!(
             "select {cols}{extra} from feedback f join units fu on fu.id = f.unit_id {join} {where_} \
-             order by f.id desc limit {limit}",
+             order by {order} limit {limit}",
             cols = feedback_columns!(),
+            where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) }
         )
     };
-    let sql = match &ranked {
-        Some(m) => search::best_of_newest(
-            &select(&format!(", {} as hit_rank", m.relevance), &search::RANKED.to_string()),
-            m,
-            &limit,
-        ),
-        None => select("", &limit),
+    let Some(m) = &ranked else {
+        return fetch_page(c, &select(&conds, "", "f.id desc", &limit), &binds, f.limit).await;
     };
-    let mut rows: Vec<FeedbackRow> = with_conn!(c, |c| {
-        bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), &binds).fetch_all(&mut *c).await.map_err(db_err)?
+    let rank = format!(", {} as hit_rank", m.relevance);
+    let ranked_rows = search::RANKED.to_string();
+    if c.backend() == crate::Backend::Sqlite {
+        let sql = search::best_of_newest(&select(&conds, &rank, &m.newest_first, &ranked_rows), m, &limit);
+        return fetch_page(c, &sql, &binds, f.limit).await;
+    }
+    // PostgreSQL reads a word's matches from its GIN index in no order, and would fetch every one
+    // of a fifth of a million rows to find the newest; so it looks among the newest ids first, and
+    // widens the window only when that finds less than a page (words rarer, so fewer rows to fetch).
+    let newest: i64 = with_conn!(c, |c| {
+        sqlx::query_scalar("select coalesce(max(id), 0) from feedback").fetch_one(&mut *c).await.map_err(db_err)?
     });
-    let more = rows.len() as i64 > f.limit;
-    rows.truncate(usize::try_from(f.limit).unwrap_or(0));
+    for window in SEARCH_WINDOWS {
+        let mut windowed = conds.clone();
+        // A number in the text, not a parameter: the planner sizes the window by it.
+        windowed.extend(window.map(|w| format!("f.id > {}", newest - w)));
+        let sql = search::best_of_newest(&select(&windowed, &rank, &m.newest_first, &ranked_rows), m, &limit);
+        let page = fetch_page(c, &sql, &binds, f.limit).await?;
+        if page.1 || page.0.len() as i64 == f.limit || window.is_none() {
+            return Ok(page);
+        }
+    }
+    Ok((vec![], false))
+}
+
+/// The windows of newest ids a ranked search on PostgreSQL looks in, widest last (all).
+const SEARCH_WINDOWS: [Option<i64>; 3] = [Some(5_000), Some(50_000), None];
+
+async fn fetch_page(c: &mut Conn<'_>, sql: &str, binds: &[Bind], limit: i64) -> Result<(Vec<FeedbackRow>, bool)> {
+    let mut rows: Vec<FeedbackRow> = with_conn!(c, |c| {
+        bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string())), binds)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)?
+    });
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
     Ok((rows, more))
 }
 

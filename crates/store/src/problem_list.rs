@@ -309,7 +309,7 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
     q.text = match relevance {
         // The best of the newest matches first; the id breaks ties so that the order is stable.
         Some(m) => search::best_of_newest(
-            &select(&format!(", {} as hit_rank", m.relevance), "p.id desc", &search::RANKED.to_string()),
+            &select(&format!(", {} as hit_rank", m.relevance), &m.newest_first, &search::RANKED.to_string()),
             &m,
             &limit,
         ),

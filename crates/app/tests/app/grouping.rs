@@ -136,7 +136,32 @@ async fn hot_problems_rank_the_most_reported_cluster_first(kind: Kind) {
     db.cleanup().await;
 }
 
+async fn a_batch_is_matched_within_itself_and_a_failed_one_leaves_no_fingerprint(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let elevator = "金色家园小区3栋电梯经常困人，物业维修不及时，老人小孩出行很危险。";
+    // A batch that fails: nothing of it is written, and no node remembers its fingerprints.
+    let failed = [
+        report(w.dept_a.id, elevator),
+        report(w.dept_a.id, "人民路路灯不亮已经一个星期了，晚上走路看不见。"),
+        report(w.dept_a.id, "   "),
+    ];
+    assert!(app.import_feedback(&w.office, &failed).await.is_err());
+    // A batch whose second item repeats the first: matched with it before either is committed.
+    let batch = [report(w.dept_a.id, elevator), report(w.dept_a.id, &elevator.replace("很危险", "十分危险"))];
+    let ids = app.import_feedback(&w.office, &batch).await.unwrap().ids;
+    let first = app.feedback_matches(&w.office, domain::FeedbackId::new(ids[0])).await.unwrap();
+    assert!(first.is_empty(), "the failed batch left a fingerprint: {first:?}");
+    let second = app.feedback_matches(&w.office, domain::FeedbackId::new(ids[1])).await.unwrap();
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_eq!((second[0].relation.as_str(), second[0].other_feedback_id), ("proposed", Some(ids[0])));
+    db.cleanup().await;
+}
+
 both!(
+    a_batch_is_matched_within_itself_and_a_failed_one_leaves_no_fingerprint,
     hot_problems_rank_the_most_reported_cluster_first,
     a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart,
     between_the_thresholds_a_match_is_proposed_on_any_node,

@@ -85,7 +85,33 @@ async fn a_bad_message_stops_the_import_before_anything_is_written(kind: Kind) {
     db.cleanup().await;
 }
 
+/// Relevance ranks only the newest matches (store::search::RANKED); a match behind thousands of
+/// newer messages that do not match is still found, on both databases.
+async fn a_ranked_search_finds_a_match_behind_thousands_of_newer_messages(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let options =
+        ImportOptions { source: "12345".into(), unit: domain::UnitId::new(w.city.id), channel: "hotline".into() };
+    let mut messages = vec![message("old", "小区电梯经常困人，物业不管")];
+    let places = ["幸福路", "建设路", "人民路", "解放路", "中山路", "和平路", "文化路", "青年路"];
+    for i in 0..6_000 {
+        messages.push(message(&format!("n{i}"), &format!("{}工地夜间施工噪音扰民，编号{i}", places[i % places.len()])));
+    }
+    let summary = app.import_messages(&w.office, &options, &messages, &no_progress).await.unwrap();
+    assert_eq!(summary.created, 6_001);
+    let found = app.search(&w.office, "电梯 困人", 20).await.unwrap();
+    assert_eq!(found.feedback.len(), 1, "{found:?}");
+    assert!(found.feedback[0].snippet.iter().any(|p| p.hit), "{found:?}");
+    // And a word in every message: the newest come first, a full page of them.
+    let lights = app.search(&w.office, "噪音", 20).await.unwrap();
+    assert_eq!(lights.feedback.len(), 20);
+    db.cleanup().await;
+}
+
 both!(
     imported_messages_are_indexed_grouped_and_imported_once,
     a_bad_message_stops_the_import_before_anything_is_written,
+    a_ranked_search_finds_a_match_behind_thousands_of_newer_messages,
 );

@@ -52,6 +52,35 @@ async fn routing_is_learnt_from_decided_problems(kind: Kind) {
     db.cleanup().await;
 }
 
+async fn the_install_dictionary_holds_its_units_categories_and_places(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let parking = app
+        .create_category(&w.admin, &CategoryInput { parent_id: None, name: "物业车位管理".into(), limits: vec![] })
+        .await
+        .unwrap();
+    let title = "伊景园滨河苑小区捆绑销售车位";
+    let input = NewProblemInput {
+        category_id: Some(parking.id),
+        ..crate::problem_input(w.campaign.id, title, "伊景园滨河苑小区开发商捆绑销售车位，业主不买车位就不给交房。")
+    };
+    app.create_problem(&w.office, &input).await.unwrap();
+    let words = app.install_words().await.unwrap();
+    for expected in [w.dept_a.name.as_str(), "物业车位管理"] {
+        assert!(words.iter().any(|x| x == expected), "{expected} missing from {words:?}");
+    }
+    // The estate its decided problem names, read whole by routing's segmenter and not by the
+    // built-in dictionary alone.
+    let estate = words.iter().find(|x| x.contains("滨河苑")).unwrap_or_else(|| panic!("no estate in {words:?}"));
+    let routing = text::Segmenter::new(words.iter().map(String::as_str));
+    let text = "伊景园滨河苑的车位问题";
+    assert!(routing.words(text).contains(estate), "{:?}", routing.words(text));
+    assert!(!text::Segmenter::shared().words(text).contains(estate));
+    db.cleanup().await;
+}
+
 async fn a_reply_that_says_nothing_is_flagged_with_its_reasons(kind: Kind) {
     let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
         return;
@@ -78,4 +107,8 @@ async fn a_reply_that_says_nothing_is_flagged_with_its_reasons(kind: Kind) {
     db.cleanup().await;
 }
 
-both!(routing_is_learnt_from_decided_problems, a_reply_that_says_nothing_is_flagged_with_its_reasons);
+both!(
+    routing_is_learnt_from_decided_problems,
+    the_install_dictionary_holds_its_units_categories_and_places,
+    a_reply_that_says_nothing_is_flagged_with_its_reasons
+);

@@ -11,6 +11,13 @@ pub(crate) async fn serve(config: &Config, app: app::App) -> Result<ExitCode> {
     let addr = listener.local_addr()?;
     println!("zhenggai 正在运行 is serving on http://{addr}/  (API: http://{addr}/api/v1/openapi.json)");
     println!("数据库 database: {}", config.redacted_url());
+    // Read the stored fingerprints into this node's index now, not on the first intake.
+    let warming = app.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warming.catch_up_prints().await {
+            tracing::warn!("reading the stored fingerprints: {e}");
+        }
+    });
     let state = web::AppState::new(
         app,
         web::WebConfig {
