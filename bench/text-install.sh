@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Issue 4, the text engine inside an install: N generated messages (default 1,000,000) imported
 # with `zhenggai import` (segmented, indexed, fingerprinted and grouped as written; wall time and
-# peak memory from GNU time), then `zhenggai eval online`: matching one new message against
-# everything stored (the band table, and an in-memory index for comparison) and two-word searches,
+# peak memory from GNU time), then `zhenggai eval online`: reading every stored fingerprint into
+# the node's index, matching one new message against everything stored, and two-word searches,
 # p50/p99. SQLite, then PostgreSQL (a scratch database `zhenggai_bench`, dropped first).
 # Usage: bench/text-install.sh [MESSAGES] [QUERIES]
 set -euo pipefail
