@@ -346,22 +346,26 @@ fn shares_words(a: &Fingerprint, b: &Fingerprint) -> bool {
 
 /// Clusters as a union-find forest; each root keeps the places its members name, so that two
 /// clusters about different estates never merge through a report that names neither.
-struct Clusters {
+struct Clusters<'a> {
+    prints: &'a [Fingerprint],
     parent: Vec<u32>,
-    places: Vec<Vec<Place>>,
+    /// A root's places once it has members; until then, its own report's (not copied: most
+    /// reports never join anything).
+    places: Vec<Option<Vec<Place>>>,
     /// The places its members' subjects name: roads there veto as they do for a pair.
-    subjects: Vec<Vec<Place>>,
+    subjects: Vec<Option<Vec<Place>>>,
 }
 
 /// How many places a cluster remembers.
 const CLUSTER_PLACES: usize = 24;
 
-impl Clusters {
-    fn new(prints: &[Fingerprint]) -> Self {
+impl<'a> Clusters<'a> {
+    fn new(prints: &'a [Fingerprint]) -> Self {
         Self {
+            prints,
             parent: (0..prints.len() as u32).collect(),
-            places: prints.iter().map(|p| p.places.iter().take(CLUSTER_PLACES).cloned().collect()).collect(),
-            subjects: prints.iter().map(|p| p.subject.iter().take(CLUSTER_PLACES).cloned().collect()).collect(),
+            places: vec![None; prints.len()],
+            subjects: vec![None; prints.len()],
         }
     }
 
@@ -374,12 +378,22 @@ impl Clusters {
         x
     }
 
+    fn places_of(&self, root: u32) -> &[Place] {
+        let own = &self.prints[root as usize].places;
+        self.places[root as usize].as_deref().unwrap_or(&own[..own.len().min(CLUSTER_PLACES)])
+    }
+
+    fn subjects_of(&self, root: u32) -> &[Place] {
+        let own = &self.prints[root as usize].subject;
+        self.subjects[root as usize].as_deref().unwrap_or(&own[..own.len().min(CLUSTER_PLACES)])
+    }
+
     /// Merges the clusters of `a` and `b` unless their places conflict.
     fn union(&mut self, a: u32, b: u32) {
         let (ra, rb) = (self.find(a), self.find(b));
-        let (sa, sb) = (&self.subjects[ra as usize], &self.subjects[rb as usize]);
+        let (sa, sb) = (self.subjects_of(ra), self.subjects_of(rb));
         if ra == rb
-            || places::conflict(&self.places[ra as usize], &self.places[rb as usize])
+            || places::conflict(self.places_of(ra), self.places_of(rb))
             || (places::roads_conflict(sa, sb) && !places::share_specific(sa, sb))
         {
             return;
@@ -387,15 +401,21 @@ impl Clusters {
         // The earlier report stays the root, so cluster ids follow first appearance.
         let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
         self.parent[hi as usize] = lo;
-        for lists in [&mut self.places, &mut self.subjects] {
-            let moved = std::mem::take(&mut lists[hi as usize]);
-            let kept = &mut lists[lo as usize];
+        let merge = |kept: &[Place], moved: &[Place]| {
+            let mut kept = kept.to_vec();
             for p in moved {
-                if kept.len() < CLUSTER_PLACES && !kept.contains(&p) {
-                    kept.push(p);
+                if kept.len() < CLUSTER_PLACES && !kept.contains(p) {
+                    kept.push(p.clone());
                 }
             }
-        }
+            kept
+        };
+        let places = merge(self.places_of(lo), self.places_of(hi));
+        let subjects = merge(self.subjects_of(lo), self.subjects_of(hi));
+        self.places[lo as usize] = Some(places);
+        self.subjects[lo as usize] = Some(subjects);
+        self.places[hi as usize] = Some(vec![]);
+        self.subjects[hi as usize] = Some(vec![]);
     }
 }
 
@@ -417,24 +437,34 @@ pub fn group_with(
     let mut candidates: Vec<u32> = Vec::new();
     // The report each candidate was last met for: each is compared once per report.
     let mut met: Vec<u32> = vec![u32::MAX; prints.len()];
-    for (i, fp) in prints.iter().enumerate() {
-        let i = i as u32;
-        candidates.clear();
-        candidates_of(&index, fp, &mut candidates);
-        index.insert(&fp.insert_keys(), i);
-        for &j in &candidates {
-            // Each candidate once, in the order met; one already in this report's cluster needs
-            // no comparison (joining it again would change nothing).
-            if std::mem::replace(&mut met[j as usize], i) == i || uf.find(i) == uf.find(j) {
-                continue;
-            }
-            if similarity(fp, &prints[j as usize]) >= t.link {
+    // A block at a time: the candidates of its reports in order (each report's are earlier
+    // reports, whatever the clusters), then their likeness on all cores, then the joins in order.
+    // The same joins as comparing one by one, as the clusters' vetoes see them in the same order.
+    for start in (0..prints.len()).step_by(GROUP_BLOCK) {
+        let block = start..(start + GROUP_BLOCK).min(prints.len());
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for i in block.clone() {
+            let fp = &prints[i];
+            let i = i as u32;
+            candidates.clear();
+            candidates_of(&index, fp, &mut candidates);
+            index.insert(&fp.insert_keys(), i);
+            pairs.extend(
+                candidates.iter().filter(|&&j| std::mem::replace(&mut met[j as usize], i) != i).map(|&j| (i, j)),
+            );
+        }
+        let alike = parallel(&pairs, |&(i, j)| similarity(&prints[i as usize], &prints[j as usize]) >= t.link);
+        for (&(i, j), alike) in pairs.iter().zip(alike) {
+            if alike && uf.find(i) != uf.find(j) {
                 uf.union(i, j);
             }
         }
     }
     (0..n).map(|i| uf.find(i) as usize).collect()
 }
+
+/// Reports whose candidates are compared at once, on all cores.
+const GROUP_BLOCK: usize = 20_000;
 
 /// The earlier reports filed under a report's query keys: a dozen per place, a few per band.
 fn candidates_of(index: &BandIndex, fp: &Fingerprint, out: &mut Vec<u32>) {

@@ -25,8 +25,9 @@ pub fn is_stopword(w: &str) -> bool {
 
 pub struct Segmenter {
     jieba: Jieba,
-    /// Dictionary frequencies (and whether the word is in the dictionary) already looked up.
-    frequencies: std::sync::RwLock<std::collections::HashMap<String, (usize, bool)>>,
+    /// Dictionary frequencies (and whether the word is in the dictionary) already looked up, by
+    /// the word's 64-bit hash (no string to compare or copy: this runs for every token).
+    frequencies: std::sync::RwLock<crate::index::KeyMap<(usize, bool)>>,
 }
 
 static SHARED: LazyLock<Segmenter> = LazyLock::new(|| Segmenter::new(std::iter::empty::<&str>()));
@@ -41,7 +42,7 @@ impl Segmenter {
                 jieba.add_word(w, Some(20_000), None);
             }
         }
-        Self { jieba, frequencies: std::sync::RwLock::new(std::collections::HashMap::new()) }
+        Self { jieba, frequencies: std::sync::RwLock::new(crate::index::KeyMap::default()) }
     }
 
     /// How common a word is in jieba's dictionary (its count in a large general corpus); low for
@@ -57,8 +58,9 @@ impl Segmenter {
     }
 
     fn lookup(&self, word: &str) -> (usize, bool) {
+        let key = crate::minhash::key_of(word);
         if let Ok(cache) = self.frequencies.read()
-            && let Some(f) = cache.get(word)
+            && let Some(f) = cache.get(&key)
         {
             return *f;
         }
@@ -68,7 +70,7 @@ impl Segmenter {
             if cache.len() > 2_000_000 {
                 cache.clear();
             }
-            cache.insert(word.to_string(), entry);
+            cache.insert(key, entry);
         }
         entry
     }
@@ -105,8 +107,8 @@ impl Segmenter {
             .tag(&normalized, true)
             .into_iter()
             .map(|t| match clean(t.word) {
-                Some(word) => Tagged { word, tag: t.tag.to_string() },
-                None => Tagged { word: String::new(), tag: "x".to_string() },
+                Some(word) => Tagged { word, tag: tag_of(t.tag) },
+                None => Tagged { word: String::new(), tag: "x" },
             })
             .collect()
     }
@@ -132,7 +134,15 @@ impl Segmenter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tagged {
     pub word: String,
-    pub tag: String,
+    pub tag: &'static str,
+}
+
+/// The parts of speech the text engine reads; the others are all "other".
+const TAGS: [&str; 16] = ["n", "ns", "nr", "nz", "nt", "nrt", "nrfg", "ng", "j", "vn", "s", "v", "a", "x", "m", "f"];
+
+/// A tag without an allocation per token (a million reports have a hundred million tokens).
+fn tag_of(tag: &str) -> &'static str {
+    TAGS.iter().find(|t| **t == tag).copied().unwrap_or("other")
 }
 
 /// A token's content, lowercased; `None` when it has none (punctuation, spaces, masks).
