@@ -186,13 +186,13 @@ pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<
         None => {}
     }
     let mut join = String::new();
-    let mut ranked = None;
+    let mut matched = None;
     if let Some(words) = &f.words {
         let p = bind(Bind::Text(search::match_value(c.backend(), words)), &mut binds);
         let m = search::text_match(c.backend(), search::Doc::Feedback, "f", &p);
         join = m.join.clone();
         conds.extend(m.condition.clone());
-        ranked = Some(m).filter(|_| f.by_relevance);
+        matched = Some(m);
     }
     if let Some(v) = f.before_id.filter(|_| !f.by_relevance) {
         let p = bind(Bind::I64(v), &mut binds);
@@ -207,35 +207,45 @@ pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<
             where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) }
         )
     };
-    let Some(m) = &ranked else {
+    let Some(m) = &matched else {
         return fetch_page(c, &select(&conds, "", "f.id desc", &limit), &binds, f.limit).await;
     };
     let rank = format!(", {} as hit_rank", m.relevance);
     let ranked_rows = search::RANKED.to_string();
+    // Newest first, or the best of the newest by relevance; both read the matches newest first.
+    let page_sql = |conds: &[String]| match f.by_relevance {
+        true => search::best_of_newest(&select(conds, &rank, &m.newest_first, &ranked_rows), m, &limit),
+        false => select(conds, "", &m.newest_first, &limit),
+    };
     if c.backend() == crate::Backend::Sqlite {
-        let sql = search::best_of_newest(&select(&conds, &rank, &m.newest_first, &ranked_rows), m, &limit);
-        return fetch_page(c, &sql, &binds, f.limit).await;
+        return fetch_page(c, &page_sql(&conds), &binds, f.limit).await;
     }
     // PostgreSQL reads a word's matches from its GIN index in no order, and would fetch every one
     // of a fifth of a million rows to find the newest; so it looks among the newest ids first, and
     // widens the window only when that finds less than a page (words rarer, so fewer rows to fetch).
-    let newest: i64 = with_conn!(c, |c| {
-        sqlx::query_scalar("select coalesce(max(id), 0) from feedback").fetch_one(&mut *c).await.map_err(db_err)?
-    });
+    // A page found within a window is the page: nothing outside it is newer.
+    let top = match f.before_id.filter(|_| !f.by_relevance) {
+        Some(before) => before - 1,
+        None => with_conn!(c, |c| {
+            sqlx::query_scalar("select coalesce(max(id), 0) from feedback").fetch_one(&mut *c).await.map_err(db_err)?
+        }),
+    };
     for window in SEARCH_WINDOWS {
         let mut windowed = conds.clone();
         // A number in the text, not a parameter: the planner sizes the window by it.
-        windowed.extend(window.map(|w| format!("f.id > {}", newest - w)));
-        let sql = search::best_of_newest(&select(&windowed, &rank, &m.newest_first, &ranked_rows), m, &limit);
-        let page = fetch_page(c, &sql, &binds, f.limit).await?;
-        if page.1 || page.0.len() as i64 == f.limit || window.is_none() {
+        windowed.extend(window.map(|w| format!("f.id > {}", top - w)));
+        let page = fetch_page(c, &page_sql(&windowed), &binds, f.limit).await?;
+        // Ranked, a full page will do (it has no next page); newest first, one more than a page
+        // shows whether another follows.
+        let enough = page.1 || (f.by_relevance && page.0.len() as i64 == f.limit);
+        if enough || window.is_none() {
             return Ok(page);
         }
     }
     Ok((vec![], false))
 }
 
-/// The windows of newest ids a ranked search on PostgreSQL looks in, widest last (all).
+/// The windows of newest ids a search on PostgreSQL looks in, widest last (all).
 const SEARCH_WINDOWS: [Option<i64>; 3] = [Some(5_000), Some(50_000), None];
 
 async fn fetch_page(c: &mut Conn<'_>, sql: &str, binds: &[Bind], limit: i64) -> Result<(Vec<FeedbackRow>, bool)> {

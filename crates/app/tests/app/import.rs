@@ -107,6 +107,26 @@ async fn a_ranked_search_finds_a_match_behind_thousands_of_newer_messages(kind: 
     // And a word in every message: the newest come first, a full page of them.
     let lights = app.search(&w.office, "噪音", 20).await.unwrap();
     assert_eq!(lights.feedback.len(), 20);
+    // Listed newest first with `q=`, page after page: every match once, in order, none lost at
+    // the edges of the windows PostgreSQL looks in.
+    let mut seen: Vec<i64> = Vec::new();
+    let mut cursor = None;
+    loop {
+        let query = zhenggai_app::feedback::FeedbackQuery {
+            q: Some("夜间 噪音".into()),
+            cursor: cursor.clone(),
+            limit: Some(200),
+            ..Default::default()
+        };
+        let page = app.list_feedback(&w.office, &query).await.unwrap();
+        seen.extend(page.items.iter().map(|f| f.id));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 6_000);
+    assert!(seen.windows(2).all(|p| p[0] > p[1]), "newest first");
     db.cleanup().await;
 }
 
