@@ -433,18 +433,31 @@ pub fn group_with(
 ) -> Vec<usize> {
     let n = u32::try_from(prints.len()).unwrap_or(u32::MAX);
     let mut uf = Clusters::new(prints);
+    // The joins in arrival order, as comparing one by one would make them: the clusters' vetoes
+    // see them in the same order.
+    each_block_of_pairs(prints, |pairs| {
+        let alike = parallel(pairs, |&(i, j)| similarity(&prints[i as usize], &prints[j as usize]) >= t.link);
+        for (&(i, j), alike) in pairs.iter().zip(alike) {
+            if alike && uf.find(i) != uf.find(j) {
+                uf.union(i, j);
+            }
+        }
+    });
+    (0..n).map(|i| uf.find(i) as usize).collect()
+}
+
+/// Each report's candidates (earlier reports filed under its keys, each once), a block of reports
+/// at a time, handed to `visit` as (report, candidate) pairs in arrival order: the pairs of a
+/// block can then be compared on all cores.
+fn each_block_of_pairs(prints: &[Fingerprint], mut visit: impl FnMut(&[(u32, u32)])) {
     let mut index = BandIndex::with_capacity(prints.len() * 20);
     let mut candidates: Vec<u32> = Vec::new();
     // The report each candidate was last met for: each is compared once per report.
     let mut met: Vec<u32> = vec![u32::MAX; prints.len()];
-    // A block at a time: the candidates of its reports in order (each report's are earlier
-    // reports, whatever the clusters), then their likeness on all cores, then the joins in order.
-    // The same joins as comparing one by one, as the clusters' vetoes see them in the same order.
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
     for start in (0..prints.len()).step_by(GROUP_BLOCK) {
-        let block = start..(start + GROUP_BLOCK).min(prints.len());
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        for i in block.clone() {
-            let fp = &prints[i];
+        pairs.clear();
+        for (i, fp) in prints.iter().enumerate().skip(start).take(GROUP_BLOCK) {
             let i = i as u32;
             candidates.clear();
             candidates_of(&index, fp, &mut candidates);
@@ -453,14 +466,8 @@ pub fn group_with(
                 candidates.iter().filter(|&&j| std::mem::replace(&mut met[j as usize], i) != i).map(|&j| (i, j)),
             );
         }
-        let alike = parallel(&pairs, |&(i, j)| similarity(&prints[i as usize], &prints[j as usize]) >= t.link);
-        for (&(i, j), alike) in pairs.iter().zip(alike) {
-            if alike && uf.find(i) != uf.find(j) {
-                uf.union(i, j);
-            }
-        }
+        visit(&pairs);
     }
-    (0..n).map(|i| uf.find(i) as usize).collect()
 }
 
 /// Reports whose candidates are compared at once, on all cores.
@@ -481,27 +488,17 @@ pub fn best_matches(
     t: Thresholds,
     similarity: fn(&Fingerprint, &Fingerprint) -> f64,
 ) -> Vec<Option<(usize, f64)>> {
-    let mut index = BandIndex::with_capacity(prints.len() * 20);
-    let mut candidates: Vec<u32> = Vec::new();
-    let mut met: Vec<u32> = vec![u32::MAX; prints.len()];
-    let mut out = Vec::with_capacity(prints.len());
-    for (i, fp) in prints.iter().enumerate() {
-        let i = i as u32;
-        candidates.clear();
-        candidates_of(&index, fp, &mut candidates);
-        index.insert(&fp.insert_keys(), i);
-        let mut best: Option<(usize, f64)> = None;
-        for &j in &candidates {
-            if std::mem::replace(&mut met[j as usize], i) == i {
-                continue;
-            }
-            let score = similarity(fp, &prints[j as usize]);
+    let mut out: Vec<Option<(usize, f64)>> = vec![None; prints.len()];
+    each_block_of_pairs(prints, |pairs| {
+        let scores = parallel(pairs, |&(i, j)| similarity(&prints[i as usize], &prints[j as usize]));
+        for (&(i, j), score) in pairs.iter().zip(scores) {
+            let best = &mut out[i as usize];
+            // The first of equals, as the candidates come newest first.
             if score >= t.propose && best.is_none_or(|(_, s)| score > s) {
-                best = Some((j as usize, score));
+                *best = Some((j as usize, score));
             }
         }
-        out.push(best);
-    }
+    });
     out
 }
 
