@@ -78,10 +78,7 @@ impl App {
     /// Trains the routing models on the decided history now and keeps them on this node.
     pub async fn retrain_routing(&self) -> Result<TrainingReport> {
         let started = std::time::Instant::now();
-        let history = {
-            let mut pooled = self.db.acquire().await?;
-            store::problems::decided_routing(&mut pooled.conn(), MAX_HISTORY).await?
-        };
+        let history = self.decided_history().await?;
         let decided = history.len() as i64;
         let names = self.unit_and_category_names().await?;
         let model = tokio::task::spawn_blocking(move || {
@@ -113,14 +110,17 @@ impl App {
     /// whole. (Search and grouping keep the built-in dictionary: a word added later must not change
     /// how records stored earlier were read.)
     pub async fn install_words(&self) -> Result<Vec<String>> {
-        let history = {
-            let mut pooled = self.db.acquire().await?;
-            store::problems::decided_routing(&mut pooled.conn(), MAX_HISTORY).await?
-        };
+        let history = self.decided_history().await?;
         let names = self.unit_and_category_names().await?;
         tokio::task::spawn_blocking(move || with_places(names, &history))
             .await
             .map_err(|e| Error::Internal(format!("install words: {e}")))
+    }
+
+    /// The newest decided problems, what routing learns from.
+    async fn decided_history(&self) -> Result<Vec<store::problems::DecidedRouting>> {
+        let mut pooled = self.db.acquire().await?;
+        store::problems::decided_routing(&mut pooled.conn(), MAX_HISTORY).await
     }
 
     async fn unit_and_category_names(&self) -> Result<Vec<String>> {

@@ -249,11 +249,18 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
     }
     let mut join = String::new();
     let mut relevance = None;
+    // The order that reads the newest matches first, for ranking the newest of them.
+    let mut newest_first = String::new();
     if let Some(words) = &f.words {
         let b = q.bind(Bind::Text(search::match_value(backend, words)));
         let m = search::text_match(backend, search::Doc::Problems, "p", &b);
-        relevance = Some(m.clone());
         let number = f.number.as_ref().map(|n| format!("p.number = {}", q.bind(Bind::Text(n.clone()))));
+        // A problem found by its number is among those ranked however many newer ones hold the words.
+        newest_first = match &number {
+            Some(number) => format!("{number} desc, p.id desc"),
+            None => m.newest_first.clone(),
+        };
+        relevance = Some(m.clone());
         match (m.condition, number) {
             // A left join keeps problems that match by number only.
             (None, Some(number)) => {
@@ -309,7 +316,7 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
     q.text = match relevance {
         // The best of the newest matches first; the id breaks ties so that the order is stable.
         Some(m) => search::best_of_newest(
-            &select(&format!(", {} as hit_rank", m.relevance), &m.newest_first, &search::RANKED.to_string()),
+            &select(&format!(", {} as hit_rank", m.relevance), &newest_first, &search::RANKED.to_string()),
             &m,
             &limit,
         ),

@@ -197,8 +197,9 @@ pub(crate) enum EvalCommand {
         #[arg(long, default_value = "issue")]
         truth_column: String,
     },
-    /// Time online matching (band table, and an in-memory index for comparison) and two-word
-    /// searches against the install's stored feedback; prints p50/p99 in milliseconds.
+    /// Time reading the stored fingerprints into this node's index, matching one new message
+    /// against them, and two-word searches over the install's feedback; prints p50/p99 in
+    /// milliseconds.
     Online {
         /// How many messages to match and queries to run.
         #[arg(long, default_value_t = 1000)]
