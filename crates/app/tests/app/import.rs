@@ -16,6 +16,11 @@ fn message(key: &str, body: &str) -> ImportMessage {
 
 fn no_progress(_: &str, _: usize, _: usize) {}
 
+/// Messages from the 12345 hotline, received by the city.
+fn hotline_options(w: &zhenggai_app::testkit::World) -> ImportOptions {
+    ImportOptions { source: "12345".into(), unit: domain::UnitId::new(w.city.id), channel: "hotline".into() }
+}
+
 async fn imported_messages_are_indexed_grouped_and_imported_once(kind: Kind) {
     let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
         return;
@@ -27,8 +32,7 @@ async fn imported_messages_are_indexed_grouped_and_imported_once(kind: Kind) {
         .unwrap()
         .summary
         .id;
-    let options =
-        ImportOptions { source: "12345".into(), unit: domain::UnitId::new(w.city.id), channel: "hotline".into() };
+    let options = hotline_options(&w);
     let messages = vec![
         message("a1", &PLANT.replace("请相关部门尽快处理", "希望政府管一管")),
         message(
@@ -71,8 +75,7 @@ async fn a_bad_message_stops_the_import_before_anything_is_written(kind: Kind) {
         return;
     };
     let app = &db.app;
-    let options =
-        ImportOptions { source: "12345".into(), unit: domain::UnitId::new(w.city.id), channel: "hotline".into() };
+    let options = hotline_options(&w);
     let too_long = "噪".repeat(app.settings.text.max_text_chars + 1);
     let messages = vec![message("b1", "路灯坏了"), message("b2", &too_long)];
     let err = app.import_messages(&w.office, &options, &messages, &no_progress).await.unwrap_err();
@@ -92,8 +95,7 @@ async fn a_ranked_search_finds_a_match_behind_thousands_of_newer_messages(kind: 
         return;
     };
     let app = &db.app;
-    let options =
-        ImportOptions { source: "12345".into(), unit: domain::UnitId::new(w.city.id), channel: "hotline".into() };
+    let options = hotline_options(&w);
     let mut messages = vec![message("old", "小区电梯经常困人，物业不管")];
     let places = ["幸福路", "建设路", "人民路", "解放路", "中山路", "和平路", "文化路", "青年路"];
     for i in 0..6_000 {
