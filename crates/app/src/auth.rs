@@ -114,18 +114,24 @@ pub struct Session {
 }
 
 impl App {
-    /// Checks a username and password; throttled per username and per client.
+    /// Checks a username and password; throttled per username and client address, with a wait
+    /// that grows with each failure (see [`domain::throttle`]), never a lockout.
     pub async fn login(&self, username: &str, password: &str, client: &str) -> Result<Session> {
         let now = self.clock.now();
         let username = Username::parse(username).map(|u| u.as_str().to_string()).unwrap_or_default();
-        let since = now - Duration::minutes(self.settings.login_window_minutes);
         {
             let mut pooled = self.db.acquire().await?;
-            let (by_user, by_client) =
-                store::auth::count_failed_logins(&mut pooled.conn(), &username, client, since).await?;
-            if by_user >= self.settings.max_failed_logins || by_client >= self.settings.max_failed_logins * 4 {
+            let failures = store::auth::login_failures(
+                &mut pooled.conn(),
+                &username,
+                client,
+                now - Duration::hours(24),
+                now - Duration::minutes(self.settings.login_window_minutes),
+            )
+            .await?;
+            if let Some(wait) = domain::throttle::login_wait(&failures, now) {
                 return Err(Error::RateLimited {
-                    retry_after_secs: u64::try_from(self.settings.login_window_minutes * 60).unwrap_or(900),
+                    retry_after_secs: u64::try_from(wait.num_seconds().max(1)).unwrap_or(1),
                 });
             }
         }

@@ -71,8 +71,18 @@ pub struct FeedbackQuery {
     pub limit: Option<i64>,
 }
 
-/// The view of a feedback row; the reporter's name and contact only when `see_reporter`.
-pub(crate) fn view(f: &FeedbackRow, unit: Named, see_reporter: bool) -> FeedbackView {
+/// Text of a report with its reporter's name and contact, and any phone-like number, masked: how
+/// a reader who may not see the reporter reads it (see [`domain::privacy`]).
+pub(crate) fn masked(f: &FeedbackRow, text: &str) -> String {
+    let known: Vec<&str> = [f.reporter_name.as_deref(), f.reporter_contact.as_deref()].into_iter().flatten().collect();
+    domain::privacy::mask_contacts(text, &known).into_owned()
+}
+
+/// The view of a feedback row as `seen`: the reporter's name and contact only when the reader may
+/// see them (the text masked otherwise), the linked problem only when the reader may see it.
+pub(crate) fn view(f: &FeedbackRow, seen: FeedbackAccess) -> FeedbackView {
+    let FeedbackAccess { unit, see_reporter, see_problem } = seen;
+    let text = |t: &str| if see_reporter { t.to_string() } else { masked(f, t) };
     FeedbackView {
         id: f.id,
         tracking_code: f.tracking_code.clone(),
@@ -81,8 +91,8 @@ pub(crate) fn view(f: &FeedbackRow, unit: Named, see_reporter: bool) -> Feedback
         channel: f.channel.clone(),
         channel_label: Channel::parse(&f.channel).map(|c| c.label_zh().to_string()).unwrap_or_default(),
         kind: f.kind.clone(),
-        title: f.title.clone(),
-        body: f.body.clone(),
+        title: f.title.as_deref().map(text),
+        body: text(&f.body),
         received_at: f.received_at,
         reporter_name: if see_reporter { f.reporter_name.clone() } else { None },
         reporter_contact: if see_reporter { f.reporter_contact.clone() } else { None },
@@ -93,8 +103,20 @@ pub(crate) fn view(f: &FeedbackRow, unit: Named, see_reporter: bool) -> Feedback
         dislikes: f.dislikes,
         source: f.source.clone(),
         source_key: f.source_key.clone(),
-        problem_id: f.problem_id,
+        problem_id: f.problem_id.filter(|_| see_problem),
     }
+}
+
+/// A feedback item as the audit chain keeps it: without its reporter.
+fn audited(f: &FeedbackRow, unit_name: &str) -> FeedbackView {
+    view(
+        f,
+        FeedbackAccess {
+            unit: Named { id: f.unit_id, name: unit_name.to_string() },
+            see_reporter: false,
+            see_problem: true,
+        },
+    )
 }
 
 /// A fresh tracking code.
@@ -163,6 +185,7 @@ pub(crate) fn parse_input(input: &FeedbackInput, unit: UnitId, now: DateTime<Utc
         tracking_code: new_tracking_code()?.as_str().to_string(),
         rating_key_hash: None,
         problem_id: None,
+        linked_at: None,
         created_by: None,
         created_at: now,
         updated_at: now,
@@ -229,7 +252,7 @@ impl App {
             crate::search::index_feedback(&mut tx.conn(), id.get(), row.title.as_deref(), &row.body).await?;
             row.id = id.get();
             self.group_new_feedback(&mut tx.conn(), actor, &row, &mut unsaved, now).await?;
-            let audited = view(&row, Named { id: unit.get(), name: unit_row.name.clone() }, false);
+            let audited = audited(&row, &unit_row.name);
             crate::audit::record::<(), _>(
                 &mut tx.conn(),
                 now,
@@ -253,9 +276,8 @@ impl App {
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
         let f = store::feedback::get_feedback(&mut c, id).await?.ok_or_else(|| Error::not_found("feedback"))?;
-        let (unit, see_reporter) =
-            feedback_access(&mut c, &p, &f).await?.ok_or_else(|| Error::not_found("feedback"))?;
-        Ok(view(&f, unit, see_reporter))
+        let seen = feedback_access(&mut c, &p, &f).await?.ok_or_else(|| Error::not_found("feedback"))?;
+        Ok(view(&f, seen))
     }
 
     pub async fn list_feedback(&self, actor: &Actor, q: &FeedbackQuery) -> Result<FeedbackPage> {
@@ -291,6 +313,10 @@ impl App {
         };
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
+        // Filtering by a problem names it: only one the caller may see.
+        if let Some(pid) = q.problem_id {
+            crate::problems::load_visible(&mut c, actor, ProblemId::new(pid)).await?;
+        }
         let unit_path = match q.unit_id {
             Some(uid) => Some(
                 store::units::get_unit(&mut c, UnitId::new(uid))
@@ -316,8 +342,8 @@ impl App {
         let (rows, more) = store::feedback::list_feedback(&mut c, &filter).await?;
         let mut items = Vec::with_capacity(rows.len());
         for f in &rows {
-            if let Some((unit, see_reporter)) = feedback_access(&mut c, &p, f).await? {
-                items.push(view(f, unit, see_reporter));
+            if let Some(seen) = feedback_access(&mut c, &p, f).await? {
+                items.push(view(f, seen));
             }
         }
         let next_cursor = if more && !by_relevance { rows.last().map(|r| r.id.to_string()) } else { None };
@@ -336,7 +362,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let before =
             store::feedback::get_feedback(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("feedback"))?;
-        let Some((_, _)) = feedback_access(&mut tx.conn(), &p, &before).await? else {
+        if feedback_access(&mut tx.conn(), &p, &before).await?.is_none() {
             return Err(Error::not_found("feedback"));
         };
         let unit = store::units::get_unit(&mut tx.conn(), UnitId::new(before.unit_id))
@@ -363,7 +389,7 @@ impl App {
         store::feedback::link_feedback(&mut tx.conn(), id, problem, now).await?;
         let after =
             store::feedback::get_feedback(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("feedback"))?;
-        let strip = |f: &FeedbackRow| view(f, Named { id: f.unit_id, name: unit.name.clone() }, false);
+        let strip = |f: &FeedbackRow| audited(f, &unit.name);
         crate::audit::record(
             &mut tx.conn(),
             now,
@@ -385,25 +411,37 @@ fn item_error(i: usize, e: Error) -> Error {
     Error::invalid(format!("items[{i}]"), m.zh, m.en)
 }
 
-/// Whether `p` may see the feedback, and if so its unit's name and whether they may see the
-/// reporter. Visible to the receiving unit's subtree and to those who may see the linked problem.
-async fn feedback_access(
+/// What a reader may see of one feedback item.
+pub(crate) struct FeedbackAccess {
+    pub unit: Named,
+    /// The reporter's name and contact, and the text unmasked.
+    pub see_reporter: bool,
+    /// The problem it is linked to (its id is withheld otherwise).
+    pub see_problem: bool,
+}
+
+/// Whether `p` may see the feedback, and if so how much. Visible to the receiving unit's subtree
+/// and to those who may see the linked problem.
+pub(crate) async fn feedback_access(
     c: &mut Conn<'_>,
     p: &domain::access::Principal,
     f: &FeedbackRow,
-) -> Result<Option<(Named, bool)>> {
+) -> Result<Option<FeedbackAccess>> {
     let unit = store::units::get_unit(c, UnitId::new(f.unit_id)).await?.ok_or_else(|| Error::not_found("unit"))?;
     let unit_path = UnitPath::parse(&unit.path)?;
     let place = match f.problem_id {
         Some(pid) => Some(crate::problems::load(c, ProblemId::new(pid)).await?.place),
         None => None,
     };
-    let visible = p.covers(&unit_path) || place.as_ref().is_some_and(|pl| access::may_read(p, pl));
-    if !visible {
+    let see_problem = place.as_ref().is_some_and(|pl| access::may_read(p, pl));
+    if !p.covers(&unit_path) && !see_problem {
         return Ok(None);
     }
-    let see = access::may_see_reporter(p, &unit_path, place.as_ref());
-    Ok(Some((Named { id: unit.id, name: unit.name }, see)))
+    Ok(Some(FeedbackAccess {
+        unit: Named { id: unit.id, name: unit.name },
+        see_reporter: access::may_see_reporter(p, &unit_path, place.as_ref()),
+        see_problem,
+    }))
 }
 
 /// Hash of a rating key, as stored.

@@ -13,6 +13,7 @@ use crate::print_index::{Candidate, Unsaved};
 use crate::{Actor, App};
 use chrono::{DateTime, Utc};
 use domain::Result;
+use domain::access::Principal;
 use domain::workflow::Status;
 use store::Conn;
 use store::feedback::FeedbackRow;
@@ -304,55 +305,116 @@ pub struct MatchView {
     pub created_at: DateTime<Utc>,
 }
 
+/// What a reader may see of the records a match names: the problem, and the record whose text it
+/// quotes. A record the reader may not see is never named nor quoted (see [`App::match_for`]).
+struct Seen {
+    problem: Option<crate::views::ProblemRef>,
+    /// The quoted text, masked for a reader who may not see its reporter; None when the quoted
+    /// record is hidden from the reader.
+    quoted: Option<String>,
+}
+
 impl App {
-    async fn match_view(&self, c: &mut Conn<'_>, m: MatchRow) -> Result<MatchView> {
+    /// The problem `id` as a reference, if the reader may see it.
+    pub(crate) async fn visible_problem(
+        c: &mut Conn<'_>,
+        p: &Principal,
+        id: i64,
+    ) -> Result<Option<(crate::views::ProblemRef, ProblemRow)>> {
+        let Ok(loaded) = crate::problems::load(c, domain::ProblemId::new(id)).await else {
+            return Ok(None);
+        };
+        if !domain::access::may_read(p, &loaded.place) {
+            return Ok(None);
+        }
+        let r = crate::views::ProblemRef {
+            id: loaded.row.id,
+            number: loaded.row.number.clone(),
+            title: loaded.row.title.clone(),
+        };
+        Ok(Some((r, loaded.row)))
+    }
+
+    /// A feedback item's text as the reader may quote it: None when the reader may not see the
+    /// item; masked (its reporter's name, contact and phone-like numbers) when they may see it but
+    /// not its reporter.
+    pub(crate) async fn quote_feedback(c: &mut Conn<'_>, p: &Principal, id: i64) -> Result<Option<String>> {
+        let Some(f) = store::feedback::get_feedback(c, domain::FeedbackId::new(id)).await? else {
+            return Ok(None);
+        };
+        let Some(seen) = crate::feedback::feedback_access(c, p, &f).await? else {
+            return Ok(None);
+        };
+        let text = excerpt(f.title.as_deref(), &f.body);
+        Ok(Some(if seen.see_reporter { text } else { crate::feedback::masked(&f, &text) }))
+    }
+
+    /// What of a stored match the reader may see. `quote_report` quotes the match's own feedback
+    /// (a problem's recurrences, seen from the problem) instead of the text stored with the match.
+    async fn seen(c: &mut Conn<'_>, p: &Principal, m: &MatchRow, quote_report: bool) -> Result<Seen> {
         let problem = match m.problem_id {
-            Some(pid) => store::problems::get_problem(c, domain::ProblemId::new(pid))
-                .await?
-                .map(|p| crate::views::ProblemRef { id: p.id, number: p.number, title: p.title }),
+            Some(pid) => Self::visible_problem(c, p, pid).await?,
             None => None,
         };
-        Ok(MatchView {
+        let quoted = if quote_report {
+            Self::quote_feedback(c, p, m.feedback_id).await?
+        } else if let Some(other) = m.other_feedback_id {
+            Self::quote_feedback(c, p, other).await?
+        } else {
+            problem.as_ref().map(|(_, row)| excerpt(Some(&row.title), &row.description))
+        };
+        Ok(Seen { problem: problem.map(|(r, _)| r), quoted })
+    }
+
+    /// A stored match as the reader sees it; None when it names nothing the reader may see.
+    async fn match_for(c: &mut Conn<'_>, p: &Principal, m: MatchRow, quote_report: bool) -> Result<Option<MatchView>> {
+        let seen = Self::seen(c, p, &m, quote_report).await?;
+        let Some(matched_text) = seen.quoted else {
+            return Ok(None);
+        };
+        Ok(Some(MatchView {
             feedback_id: m.feedback_id,
             relation: m.relation,
             score: m.score,
-            problem,
+            problem: seen.problem,
             other_feedback_id: m.other_feedback_id,
-            matched_text: m.matched_text,
+            matched_text,
             created_at: m.created_at,
-        })
+        }))
     }
 
     /// What grouping found for a feedback item the caller may see: its link, the proposals and any
-    /// recurrence, best first.
+    /// recurrence, best first — each only as far as the caller may see the records it names.
     pub async fn feedback_matches(&self, actor: &Actor, id: domain::FeedbackId) -> Result<Vec<MatchView>> {
         self.get_feedback(actor, id).await?;
+        let p = actor.user_for(domain::access::Intent::Read)?;
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
         let mut out = Vec::new();
         for m in grouping::matches_of_feedback(&mut c, id.get()).await? {
-            out.push(self.match_view(&mut c, m).await?);
+            out.extend(Self::match_for(&mut c, p, m, false).await?);
         }
         Ok(out)
     }
 
-    /// A problem's recurrences: feedback close to it that came after its sign-off.
-    pub(crate) async fn recurrences_of(&self, c: &mut Conn<'_>, problem: domain::ProblemId) -> Result<Vec<MatchView>> {
+    /// A problem's recurrences: feedback close to it that came after its sign-off, those the reader
+    /// may see, each quoting the new report.
+    pub(crate) async fn recurrences_of(
+        &self,
+        c: &mut Conn<'_>,
+        p: &Principal,
+        problem: domain::ProblemId,
+    ) -> Result<Vec<MatchView>> {
         let mut out = Vec::new();
         for m in grouping::matches_of_problem(c, problem.get(), "recurrence").await? {
-            // Seen from the problem, what matched is the new report.
-            let report = store::feedback::get_feedback(c, domain::FeedbackId::new(m.feedback_id)).await?;
-            let mut view = self.match_view(c, m).await?;
-            if let Some(f) = report {
-                view.matched_text = excerpt(f.title.as_deref(), &f.body);
-            }
-            out.push(view);
+            out.extend(Self::match_for(c, p, m, true).await?);
         }
         Ok(out)
     }
 
-    /// Every recurrence (反弹回潮) on problems the caller may see, newest first.
+    /// Every recurrence (反弹回潮) whose problem and report the caller may both see, newest first.
     pub async fn recurrences(&self, actor: &Actor, limit: i64) -> Result<Vec<MatchView>> {
+        let p = actor.user_for(domain::access::Intent::Read)?;
         if !(1..=500).contains(&limit) {
             return Err(domain::Error::invalid("limit", "条数须为1–500", "limit must be 1–500"));
         }
@@ -361,12 +423,15 @@ impl App {
         let rows = grouping::recurrences(&mut c, limit).await?;
         let mut out = Vec::new();
         for m in rows {
-            let Some(pid) = m.problem_id else { continue };
-            // The access check alone, not the whole problem page.
-            if crate::problems::load_visible(&mut c, actor, domain::ProblemId::new(pid)).await.is_err() {
+            // The report is named by id: the caller must see it too, as well as the problem.
+            if m.problem_id.is_none() || Self::quote_feedback(&mut c, p, m.feedback_id).await?.is_none() {
                 continue;
             }
-            out.push(self.match_view(&mut c, m).await?);
+            if let Some(view) = Self::match_for(&mut c, p, m, false).await?
+                && view.problem.is_some()
+            {
+                out.push(view);
+            }
         }
         Ok(out)
     }

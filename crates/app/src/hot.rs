@@ -72,12 +72,13 @@ impl App {
             let members: Vec<&store::grouping::RecentPrint> =
                 kept.iter().zip(&clusters).filter(|(_, c)| **c == h.cluster).map(|(r, _)| r).collect();
             let first = members[0];
+            // Named only if the caller may see it, like every record a view refers to.
             let problem = match most_common(members.iter().filter_map(|m| m.problem_id)) {
-                Some(pid) => store::problems::get_problem(&mut c, domain::ProblemId::new(pid))
-                    .await?
-                    .map(|p| crate::views::ProblemRef { id: p.id, number: p.number, title: p.title }),
+                Some(pid) => Self::visible_problem(&mut c, p, pid).await?.map(|(r, _)| r),
                 None => None,
             };
+            // A cluster's title is a label: no phone number belongs in it, whoever reads it.
+            let title = first.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| first.opening.clone());
             out.push(HotCluster {
                 rank: h.rank,
                 heat: (h.heat * 1000.0).round() / 1000.0,
@@ -86,7 +87,7 @@ impl App {
                 net_likes: h.net_likes,
                 first_at: h.first.and_then(|s| DateTime::from_timestamp(s, 0)),
                 last_at: h.last.and_then(|s| DateTime::from_timestamp(s, 0)),
-                title: first.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| first.opening.clone()),
+                title: domain::privacy::mask_contacts(&title, &[]).into_owned(),
                 problem,
                 feedback_ids: members.iter().take(20).map(|m| m.id).collect(),
             });

@@ -22,6 +22,7 @@ pub mod pages_support;
 pub mod print_index;
 pub mod problems;
 pub mod public;
+pub mod ratings;
 pub mod rectification;
 pub mod routing;
 pub mod search;
@@ -47,8 +48,8 @@ pub struct Settings {
     pub due_soon_days: u32,
     /// How long a login session lasts.
     pub session_hours: i64,
-    /// Failed logins allowed per username within the window before it is throttled.
-    pub max_failed_logins: i64,
+    /// The window in which failed logins from one client address are counted (see
+    /// [`domain::throttle`]).
     pub login_window_minutes: i64,
     /// Argon2 memory cost in KiB (tests lower it; production keeps the default).
     pub argon2_memory_kib: u32,
@@ -68,7 +69,6 @@ impl Default for Settings {
             text: TextLimits::default(),
             due_soon_days: 3,
             session_hours: 12,
-            max_failed_logins: 5,
             login_window_minutes: 15,
             argon2_memory_kib: 19 * 1024,
             read_cache_ms: 250,

@@ -4,7 +4,7 @@
 use crate::views::{MechanismView, Named, ProblemRef};
 use crate::{Actor, App};
 use chrono::NaiveDate;
-use domain::access::Intent;
+use domain::access::{Intent, Principal};
 use domain::problem::MechanismStatus;
 use domain::unit::UnitPath;
 use domain::{Error, MechanismId, ProblemId, Result, UnitId};
@@ -29,9 +29,20 @@ pub struct MechanismInput {
     pub version: Option<i64>,
 }
 
-async fn view(c: &mut Conn<'_>, row: &MechanismRow) -> Result<MechanismView> {
+/// A mechanism as `reader` sees it: only the linked problems the reader may see (all of them for
+/// None, as the audit chain records them).
+async fn view(c: &mut Conn<'_>, row: &MechanismRow, reader: Option<&Principal>) -> Result<MechanismView> {
     let unit = store::units::get_unit(c, UnitId::new(row.unit_id)).await?;
-    let problems = store::mechanisms::problems_of_mechanism(c, MechanismId::new(row.id)).await?;
+    let mut problems = Vec::new();
+    for (id, number, title) in store::mechanisms::problems_of_mechanism(c, MechanismId::new(row.id)).await? {
+        let visible = match reader {
+            None => true,
+            Some(p) => App::visible_problem(c, p, id).await?.is_some(),
+        };
+        if visible {
+            problems.push((id, number, title));
+        }
+    }
     Ok(MechanismView {
         id: row.id,
         campaign_id: row.campaign_id,
@@ -93,7 +104,7 @@ impl App {
         )
         .await?;
         self.link_problems(&mut tx.conn(), actor, MechanismId::new(row.id), &input.problem_ids).await?;
-        let v = view(&mut tx.conn(), &row).await?;
+        let v = view(&mut tx.conn(), &row, None).await?;
         crate::audit::record::<(), _>(
             &mut tx.conn(),
             now,
@@ -105,8 +116,9 @@ impl App {
             Some(&v),
         )
         .await?;
+        let shown = view(&mut tx.conn(), &row, Some(actor.user()?)).await?;
         self.commit(tx).await?;
-        Ok(v)
+        Ok(shown)
     }
 
     pub async fn update_mechanism(
@@ -142,8 +154,8 @@ impl App {
         row.updated_at = now;
         row.version = store::mechanisms::update_mechanism(&mut tx.conn(), &row).await?;
         self.link_problems(&mut tx.conn(), actor, id, &input.problem_ids).await?;
-        let b = view(&mut tx.conn(), &before).await?;
-        let a = view(&mut tx.conn(), &row).await?;
+        let b = view(&mut tx.conn(), &before, None).await?;
+        let a = view(&mut tx.conn(), &row, None).await?;
         crate::audit::record(
             &mut tx.conn(),
             now,
@@ -155,8 +167,9 @@ impl App {
             Some(&a),
         )
         .await?;
+        let shown = view(&mut tx.conn(), &row, Some(actor.user()?)).await?;
         self.commit(tx).await?;
-        Ok(a)
+        Ok(shown)
     }
 
     pub async fn list_mechanisms(&self, actor: &Actor) -> Result<Vec<MechanismView>> {
@@ -167,7 +180,7 @@ impl App {
         let rows = store::mechanisms::list_mechanisms(&mut c, prefix.as_deref()).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
-            out.push(view(&mut c, r).await?);
+            out.push(view(&mut c, r, Some(p)).await?);
         }
         Ok(out)
     }

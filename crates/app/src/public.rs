@@ -7,7 +7,7 @@ use crate::problems::ProblemQuery;
 use crate::secrets::new_secret;
 use crate::{Actor, App};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::feedback::TrackingCode;
+use domain::feedback::{ReportStatus, TrackingCode};
 use domain::problem::Satisfaction;
 use domain::workflow::Status;
 use domain::{CampaignId, Error, ProblemId, Result, UnitId};
@@ -43,12 +43,15 @@ pub struct TrackingView {
     pub tracking_code: String,
     pub received_at: DateTime<Utc>,
     pub body: String,
-    /// 已受理 until it is on the list, then the problem's status.
+    /// The problem's status once it is published; until then the report's own: `received`
+    /// (已受理), `handling` (办理中), `handled` (已办结) or `not_accepted` (不予受理).
     pub status: String,
     pub status_label: String,
+    /// Once the problem is published.
     pub problem_number: Option<String>,
+    /// Once the problem is published.
     pub deadline: Option<NaiveDate>,
-    /// The reply, once the problem is closed or published.
+    /// The reply, once the problem is published, or closed when the report is one it was made from.
     pub public_reply: Option<String>,
     /// Whether the report can be rated now (its problem is closed).
     pub can_rate: bool,
@@ -174,7 +177,10 @@ impl App {
         Ok(Receipt { tracking_code: row.tracking_code, rating_key })
     }
 
-    /// Looks a tracking code up.
+    /// Looks a tracking code up. The problem's number, status, deadline and reply show only once
+    /// the office publishes it, or to a report it was made from (the reply is addressed to its
+    /// sender); otherwise the report's own status ([`ReportStatus`]) stands in. Anyone can make a
+    /// report that grouping links to a problem, so the code alone tells nothing more.
     pub async fn track(&self, code: &str) -> Result<TrackingView> {
         let code = TrackingCode::parse(code)?;
         let mut pooled = self.db.acquire().await?;
@@ -186,35 +192,37 @@ impl App {
             Some(pid) => store::problems::get_problem(&mut c, ProblemId::new(pid)).await?,
             None => None,
         };
-        let (status, label, number, deadline, reply, can_rate) = match &problem {
-            Some(p) => {
-                let s = Status::parse(&p.status)?;
-                let show_reply = s == Status::Closed || p.published;
-                (
-                    p.status.clone(),
-                    s.label_zh().to_string(),
-                    Some(p.number.clone()),
-                    p.deadline,
-                    if show_reply { p.public_reply.clone() } else { None },
-                    s == Status::Closed && f.rating_key_hash.is_some(),
-                )
-            }
-            None => ("received".to_string(), "已受理".to_string(), None, None, None, false),
-        };
-        Ok(TrackingView {
-            tracking_code: f.tracking_code,
+        let status = problem.as_ref().map(|p| Status::parse(&p.status)).transpose()?;
+        let can_rate = status == Some(Status::Closed) && f.rating_key_hash.is_some();
+        let mut view = TrackingView {
+            tracking_code: f.tracking_code.clone(),
             received_at: f.received_at,
-            body: f.body,
-            status,
-            status_label: label,
-            problem_number: number,
-            deadline,
-            public_reply: reply,
+            body: f.body.clone(),
+            status: ReportStatus::of(status).as_str().to_string(),
+            status_label: ReportStatus::of(status).label_zh().to_string(),
+            problem_number: None,
+            deadline: None,
+            public_reply: None,
             can_rate,
-        })
+        };
+        if let (Some(p), Some(s)) = (&problem, status) {
+            let own_report = f.linked_at.is_none_or(|at| at <= p.created_at);
+            if p.published {
+                view.status = s.as_str().to_string();
+                view.status_label = s.label_zh().to_string();
+                view.problem_number = Some(p.number.clone());
+                view.deadline = p.deadline;
+            }
+            if p.published || (own_report && s == Status::Closed) {
+                view.public_reply = p.public_reply.clone();
+            }
+        }
+        Ok(view)
     }
 
-    /// Rates one's own closed report with its private key; 不满意 reopens the problem.
+    /// Rates one's own closed report with its private key, once per sign-off. A dissatisfied
+    /// rating reopens the problem when the report is one it was made from; from a report linked
+    /// later it waits for the office's check (see [`App::public_callback`]).
     pub async fn public_rate(&self, input: &RatingInput) -> Result<TrackingView> {
         let code = TrackingCode::parse(&input.tracking_code)?;
         let satisfaction = Satisfaction::parse(&input.satisfaction)?;
@@ -227,23 +235,32 @@ impl App {
         if !key_ok {
             return Err(Error::forbidden("评价密钥不正确", "the rating key is wrong"));
         }
-        let pid = f.problem_id.map(ProblemId::new).ok_or_else(|| {
+        let still_open = || {
             Error::conflict(
                 "tracking_code",
                 "该诉求尚在办理中，办结后才能评价",
                 "the report is still being handled; rate it once it is closed",
             )
-        })?;
+        };
+        let pid = f.problem_id.map(ProblemId::new).ok_or_else(still_open)?;
         let problem =
             store::problems::get_problem(&mut tx.conn(), pid).await?.ok_or_else(|| Error::not_found("problem"))?;
         if Status::parse(&problem.status)? != Status::Closed {
+            return Err(still_open());
+        }
+        let rated_already = store::callbacks::list_callbacks(&mut tx.conn(), pid)
+            .await?
+            .iter()
+            .any(|cb| cb.feedback_id == Some(f.id) && problem.closed_at.is_some_and(|closed| cb.at >= closed));
+        if rated_already {
             return Err(Error::conflict(
                 "tracking_code",
-                "该诉求尚在办理中，办结后才能评价",
-                "the report is still being handled; rate it once it is closed",
+                "您已评价过这次办理结果，问题再次办结后可以重新评价",
+                "you have rated this outcome already; you can rate again once the problem is closed again",
             ));
         }
-        self.public_callback(&mut tx.conn(), pid, input.solved, satisfaction, comment).await?;
+        let rating = crate::transitions::Rating { solved: input.solved, satisfaction, comment };
+        self.public_callback(&mut tx.conn(), pid, &f, rating).await?;
         self.commit(tx).await?;
         self.track(code.as_str()).await
     }

@@ -9,14 +9,15 @@ use crate::{Actor, App};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{self, Principal};
 use domain::feedback::FeedbackKind;
-use domain::problem::{ExtensionStatus, RectificationType, Satisfaction, SignoffStatus};
+use domain::problem::{CallbackReview, ExtensionStatus, RectificationType, Satisfaction, SignoffStatus};
 use domain::supervision::Colour;
 use domain::workflow::{Action, SignoffStage, State, Status};
 use domain::{CategoryId, Error, ProblemId, Result, UnitId, UserId};
 use serde::Deserialize;
 use store::Conn;
+use store::callbacks::CallbackRow;
 use store::problems::ProblemRow;
-use store::rectification::{CallbackRow, ExtensionRow, SignoffRow};
+use store::rectification::{ExtensionRow, SignoffRow};
 
 /// One workflow action with what it needs. Which fields an action needs:
 /// `assign`: lead_unit_id, deadline (not for `ongoing`; default from the category's time limit),
@@ -96,9 +97,30 @@ impl App {
     }
 
     pub(crate) async fn apply_transition(&self, actor: &Actor, id: ProblemId, input: &TransitionInput) -> Result<()> {
-        let action = Action::parse(&input.action)?;
         let mut tx = self.db.begin().await?;
-        let (Loaded { row: before, place }, p) = load_visible(&mut tx.conn(), actor, id).await?;
+        let (action, from, to) = self.transition_in(&mut tx.conn(), actor, id, input).await?;
+        self.commit(tx).await?;
+        tracing::info!(
+            problem_id = id.get(),
+            action = action.as_str(),
+            from = from.as_str(),
+            to = to.as_str(),
+            "transition"
+        );
+        Ok(())
+    }
+
+    /// Applies one workflow action in the caller's transaction; returns the action and the status
+    /// before and after.
+    pub(crate) async fn transition_in(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        id: ProblemId,
+        input: &TransitionInput,
+    ) -> Result<(Action, Status, Status)> {
+        let action = Action::parse(&input.action)?;
+        let (Loaded { row: before, place }, p) = load_visible(c, actor, id).await?;
         let state = state_of(&before)?;
         let dissatisfied = action == Action::Callback
             && input
@@ -121,19 +143,18 @@ impl App {
         }
         let now = self.clock.now();
         let mut row = before.clone();
-        let extra = self.apply(&mut tx.conn(), &p, action, state, next, input, &mut row, now).await?;
+        let extra = self.apply(c, &p, action, state, next, input, &mut row, now).await?;
         row.status = next.status.as_str().to_string();
         row.signoff_stage = next.stage.map(|s| s.as_str().to_string());
         row.updated_at = now;
-        store::problems::update_problem(&mut tx.conn(), &row).await?;
+        store::problems::update_problem(c, &row).await?;
         if row.public_reply != before.public_reply {
-            crate::search::index_problem(&mut tx.conn(), &row).await?;
+            crate::search::index_problem(c, &row).await?;
         }
-        let after =
-            store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
+        let after = store::problems::get_problem(c, id).await?.ok_or_else(|| Error::not_found("problem"))?;
         let audit_after = serde_json::json!({ "problem": after, "extra": extra });
         crate::audit::record(
-            &mut tx.conn(),
+            c,
             now,
             actor,
             &format!("problem.{}", action.as_str()),
@@ -143,15 +164,7 @@ impl App {
             Some(&audit_after),
         )
         .await?;
-        self.commit(tx).await?;
-        tracing::info!(
-            problem_id = id.get(),
-            action = action.as_str(),
-            from = state.status.as_str(),
-            to = next.status.as_str(),
-            "transition"
-        );
-        Ok(())
+        Ok((action, state.status, next.status))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -330,7 +343,8 @@ impl App {
                 let solved = required(&input.solved, "solved", action)?;
                 let satisfaction = Satisfaction::parse(&required(&input.satisfaction, "satisfaction", action)?)?;
                 let comment = domain::text::optional_text("comment", input.comment.as_deref(), max)?;
-                record_callback(c, row, "staff", Some(p.user_id), solved, satisfaction, comment, now).await?;
+                let cb = callback_row(row, "staff", Some(p.user_id), Rating { solved, satisfaction, comment }, now);
+                record_callback(c, row, &cb).await?;
                 if next.status == Status::Assigned {
                     reopen(row);
                 }
@@ -429,22 +443,28 @@ impl App {
         Ok(extra)
     }
 
-    /// The public rates its own closed report (with the private rating key); 不满意 reopens the
-    /// problem, exactly as a staff callback would.
+    /// The public rates its own closed report (with the private rating key). A dissatisfied rating
+    /// from a report the problem was made from reopens it, as a staff callback would; one from a
+    /// report linked later counts in the figures and waits for the office (不满意待核实), see
+    /// [`domain::problem::rating_reopens`]. Returns whether the problem reopened.
     pub(crate) async fn public_callback(
         &self,
         c: &mut Conn<'_>,
         problem: ProblemId,
-        solved: bool,
-        satisfaction: Satisfaction,
-        comment: Option<String>,
-    ) -> Result<()> {
+        report: &store::feedback::FeedbackRow,
+        rating: Rating,
+    ) -> Result<bool> {
         let now = self.clock.now();
         let before = store::problems::get_problem(c, problem).await?.ok_or_else(|| Error::not_found("problem"))?;
         let state = state_of(&before)?;
-        let next = state.after(Action::Callback, satisfaction == Satisfaction::Dissatisfied)?;
+        let reopens = domain::problem::rating_reopens(rating.satisfaction, report.linked_at, before.created_at);
+        let review = (rating.satisfaction == Satisfaction::Dissatisfied && !reopens).then_some(CallbackReview::Pending);
+        let next = state.after(Action::Callback, reopens)?;
         let mut row = before.clone();
-        record_callback(c, &mut row, "public", None, solved, satisfaction, comment, now).await?;
+        let mut cb = callback_row(&row, "public", None, rating, now);
+        cb.feedback_id = Some(report.id);
+        cb.review = review.map(|r| r.as_str().to_string());
+        let callback_id = record_callback(c, &mut row, &cb).await?;
         if next.status == Status::Assigned {
             reopen(&mut row);
         }
@@ -453,6 +473,7 @@ impl App {
         row.updated_at = now;
         store::problems::update_problem(c, &row).await?;
         let after = store::problems::get_problem(c, problem).await?;
+        let audit_after = serde_json::json!({ "problem": after, "extra": { "callback_id": callback_id, "feedback_id": report.id, "review": review } });
         crate::audit::record(
             c,
             now,
@@ -461,9 +482,36 @@ impl App {
             "problem",
             Some(problem.get()),
             Some(&before),
-            after.as_ref(),
+            Some(&audit_after),
         )
-        .await
+        .await?;
+        Ok(reopens)
+    }
+}
+
+/// One callback's answers: solved or not, and how satisfied (kept apart).
+#[derive(Debug, Clone)]
+pub(crate) struct Rating {
+    pub solved: bool,
+    pub satisfaction: Satisfaction,
+    pub comment: Option<String>,
+}
+
+fn callback_row(row: &ProblemRow, via: &str, by: Option<UserId>, rating: Rating, now: DateTime<Utc>) -> CallbackRow {
+    CallbackRow {
+        id: 0,
+        problem_id: row.id,
+        at: now,
+        recorded_by: by.map(|u| u.get()),
+        via: via.into(),
+        solved: rating.solved,
+        satisfaction: rating.satisfaction.as_str().into(),
+        comment: rating.comment,
+        feedback_id: None,
+        review: None,
+        review_note: None,
+        reviewed_by: None,
+        reviewed_at: None,
     }
 }
 
@@ -477,34 +525,12 @@ fn reopen(row: &mut ProblemRow) {
     row.awaiting_resubmission = false;
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn record_callback(
-    c: &mut Conn<'_>,
-    row: &mut ProblemRow,
-    via: &str,
-    by: Option<UserId>,
-    solved: bool,
-    satisfaction: Satisfaction,
-    comment: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    store::rectification::insert_callback(
-        c,
-        &CallbackRow {
-            id: 0,
-            problem_id: row.id,
-            at: now,
-            recorded_by: by.map(|u| u.get()),
-            via: via.into(),
-            solved,
-            satisfaction: satisfaction.as_str().into(),
-            comment,
-        },
-    )
-    .await?;
-    row.solved = Some(solved);
-    row.satisfaction = Some(satisfaction.as_str().into());
-    Ok(())
+/// Records a callback, and its answers on the problem row (which the rates count); returns its id.
+async fn record_callback(c: &mut Conn<'_>, row: &mut ProblemRow, cb: &CallbackRow) -> Result<i64> {
+    let id = store::callbacks::insert_callback(c, cb).await?;
+    row.solved = Some(cb.solved);
+    row.satisfaction = Some(cb.satisfaction.clone());
+    Ok(id)
 }
 
 async fn pending(c: &mut Conn<'_>, problem: ProblemId) -> Result<SignoffRow> {

@@ -7,7 +7,8 @@ use domain::calendar::CalendarWarning;
 use domain::limits::TimeLimits;
 use domain::supervision::Flags;
 use serde::Serialize;
-use store::rectification::{CallbackRow, EvidenceRow, ExtensionRow, MeasureRow, NoteRow, SignoffRow};
+use store::callbacks::CallbackRow;
+use store::rectification::{EvidenceRow, ExtensionRow, MeasureRow, NoteRow, SignoffRow};
 use utoipa::ToSchema;
 
 /// An id with the name that goes with it.
@@ -340,24 +341,37 @@ impl ExtensionView {
     }
 }
 
+/// 回访: one callback, by staff or by the public with a report's rating key.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct CallbackView {
+    pub id: i64,
     pub at: DateTime<Utc>,
+    /// `staff` or `public`.
     pub via: String,
     pub solved: bool,
     pub satisfaction: String,
     pub comment: Option<String>,
+    /// For a dissatisfied public rating that could not reopen the problem by itself: the office's
+    /// check (不满意待核实), pending until it reopens the problem or keeps it closed.
+    pub review: Option<domain::problem::CallbackReview>,
+    /// Why the office kept the problem closed, or the reason it gave for reopening.
+    pub review_note: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
 }
 
 impl CallbackView {
-    pub fn from_row(r: &CallbackRow) -> Self {
-        Self {
+    pub fn from_row(r: &CallbackRow) -> domain::Result<Self> {
+        Ok(Self {
+            id: r.id,
             at: r.at,
             via: r.via.clone(),
             solved: r.solved,
             satisfaction: r.satisfaction.clone(),
             comment: r.comment.clone(),
-        }
+            review: r.review.as_deref().map(domain::problem::CallbackReview::parse).transpose()?,
+            review_note: r.review_note.clone(),
+            reviewed_at: r.reviewed_at,
+        })
     }
 }
 

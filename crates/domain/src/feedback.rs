@@ -32,6 +32,35 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// 办理状态: where a report stands as its sender sees it on the tracking page while its problem
+    /// is not published. The problem's number, exact status and deadline are the office's until it
+    /// publishes them: anyone can make a report that grouping links to a problem.
+    ReportStatus, "status" {
+        /// Not on the list yet.
+        Received = "received" / "已受理",
+        /// On the list and open.
+        Handling = "handling" / "办理中",
+        /// Its problem was signed off: the report can be rated.
+        Handled = "handled" / "已办结",
+        /// Its problem was not accepted (不予受理).
+        NotAccepted = "not_accepted" / "不予受理",
+    }
+);
+
+impl ReportStatus {
+    /// The report's status from its problem's (None: not on the list).
+    pub fn of(problem: Option<crate::workflow::Status>) -> Self {
+        use crate::workflow::Status;
+        match problem {
+            None => ReportStatus::Received,
+            Some(Status::Closed) => ReportStatus::Handled,
+            Some(Status::Dismissed) => ReportStatus::NotAccepted,
+            Some(Status::New | Status::Assigned | Status::Submitted | Status::Merged) => ReportStatus::Handling,
+        }
+    }
+}
+
 /// The alphabet of tracking codes: no 0/O, 1/I/L, so a code read out on the phone is unambiguous.
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 

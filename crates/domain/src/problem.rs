@@ -75,6 +75,32 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// 不满意待核实: the office's check of a dissatisfied public rating that could not reopen the
+    /// problem by itself (see [`rating_reopens`]).
+    CallbackReview, "review" {
+        /// Waiting for the office.
+        Pending = "pending" / "待核实",
+        /// The office reopened the problem (重新整改).
+        Reopened = "reopened" / "已重新整改",
+        /// The office kept it closed, with the reason why.
+        Kept = "kept" / "维持销号",
+    }
+);
+
+/// Whether a public rating reopens a closed problem by itself. Only a dissatisfied rating from a
+/// report the problem was made from does: a report linked later — by grouping, or by anyone who
+/// copies the problem's text into the portal and keeps the rating key — could otherwise reopen a
+/// unit's problem after every close. Such a rating still counts, and goes to the office to check.
+/// A report with no link time is older than the rule and counts as the problem's own.
+pub fn rating_reopens(
+    satisfaction: Satisfaction,
+    report_linked_at: Option<chrono::DateTime<chrono::Utc>>,
+    problem_created_at: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    satisfaction == Satisfaction::Dissatisfied && report_linked_at.is_none_or(|at| at <= problem_created_at)
+}
+
+vocabulary!(
     /// The status of one 整改措施.
     MeasureStatus, "status" {
         Planned = "planned" / "未开始",
@@ -176,6 +202,16 @@ impl CodePrefix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_dissatisfied_rating_from_a_report_the_problem_was_made_from_reopens_it() {
+        let made = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let later = made + chrono::Duration::days(3);
+        assert!(rating_reopens(Satisfaction::Dissatisfied, Some(made), made));
+        assert!(rating_reopens(Satisfaction::Dissatisfied, None, made), "older reports count as the problem's own");
+        assert!(!rating_reopens(Satisfaction::Dissatisfied, Some(later), made), "linked later: the office checks");
+        assert!(!rating_reopens(Satisfaction::Basic, Some(made), made));
+    }
 
     #[test]
     fn problem_numbers_are_zero_padded_and_parse_back() {

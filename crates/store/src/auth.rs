@@ -195,25 +195,57 @@ pub async fn record_login_attempt(
     Ok(())
 }
 
-/// Failed attempts for this username, or from this client, since `since`.
-pub async fn count_failed_logins(
+/// Recent failed sign-ins: of `username` from `client` since the pair's last success (and since
+/// `pair_since`), and from `client` for any username since `client_since`; each with its latest.
+pub async fn login_failures(
     c: &mut Conn<'_>,
     username: &str,
     client: &str,
-    since: DateTime<Utc>,
-) -> Result<(i64, i64)> {
-    with_conn!(c, |c| {
-        sqlx::query_as(
-            r"select coalesce(sum(case when username = $1 then 1 else 0 end), 0) as by_user,
-                     coalesce(sum(case when client = $2 then 1 else 0 end), 0) as by_client
-              from login_attempts where at > $3 and success = $4 and (username = $1 or client = $2)",
+    pair_since: DateTime<Utc>,
+    client_since: DateTime<Utc>,
+) -> Result<domain::throttle::Failures> {
+    #[derive(sqlx::FromRow)]
+    struct Counted {
+        n: i64,
+        last: Option<DateTime<Utc>>,
+    }
+    let (pair, by_client): (Counted, Counted) = with_conn!(c, |c| {
+        let last_success: Option<DateTime<Utc>> = sqlx::query_scalar(
+            "select max(at) from login_attempts where username = $1 and client = $2 and success = $3",
         )
         .bind(username)
         .bind(client)
-        .bind(since)
-        .bind(false)
+        .bind(true)
         .fetch_one(&mut *c)
         .await
-        .map_err(db_err)
+        .map_err(db_err)?;
+        let since = last_success.map_or(pair_since, |s| s.max(pair_since));
+        let pair = sqlx::query_as(
+            r"select count(*) as n, max(at) as last from login_attempts
+              where username = $1 and client = $2 and success = $3 and at > $4",
+        )
+        .bind(username)
+        .bind(client)
+        .bind(false)
+        .bind(since)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?;
+        let by_client = sqlx::query_as(
+            "select count(*) as n, max(at) as last from login_attempts where client = $1 and success = $2 and at > $3",
+        )
+        .bind(client)
+        .bind(false)
+        .bind(client_since)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?;
+        (pair, by_client)
+    });
+    Ok(domain::throttle::Failures {
+        pair: pair.n,
+        pair_last: pair.last,
+        client: by_client.n,
+        client_last: by_client.last,
     })
 }

@@ -30,7 +30,7 @@ pub(crate) async fn insert_rows(c: &mut Conn<'_>, table: &str, columns: &[&str],
     Ok(())
 }
 
-const FEEDBACK_COLUMNS: [&str; 22] = [
+const FEEDBACK_COLUMNS: [&str; 23] = [
     "campaign_id",
     "unit_id",
     "channel",
@@ -50,6 +50,7 @@ const FEEDBACK_COLUMNS: [&str; 22] = [
     "tracking_code",
     "rating_key_hash",
     "problem_id",
+    "linked_at",
     "created_by",
     "created_at",
     "updated_at",
@@ -135,6 +136,7 @@ fn feedback_binds(f: &FeedbackRow) -> Vec<Bind> {
                 Bind::Text(f.tracking_code.clone()),
                 Bind::OptText(f.rating_key_hash.clone()),
                 Bind::OptI64(f.problem_id),
+                Bind::OptTime(f.linked_at),
                 Bind::OptI64(f.created_by),
                 Bind::Time(f.created_at),
                 Bind::Time(f.updated_at),

@@ -9,7 +9,7 @@ macro_rules! feedback_columns {
     () => {
         r"f.id, f.campaign_id, f.unit_id, f.channel, f.kind, f.title, f.body, f.received_at, f.reporter_name,
           f.reporter_contact, f.address, f.latitude, f.longitude, f.likes, f.dislikes, f.source, f.source_key,
-          f.tracking_code, f.rating_key_hash, f.problem_id, f.created_by, f.created_at, f.updated_at"
+          f.tracking_code, f.rating_key_hash, f.problem_id, f.linked_at, f.created_by, f.created_at, f.updated_at"
     };
 }
 
@@ -35,6 +35,9 @@ pub struct FeedbackRow {
     pub tracking_code: String,
     pub rating_key_hash: Option<String>,
     pub problem_id: Option<i64>,
+    /// When it joined its problem: a report linked after the problem was made cannot reopen it
+    /// by a rating alone.
+    pub linked_at: Option<DateTime<Utc>>,
     pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -45,8 +48,8 @@ pub async fn insert_feedback(c: &mut Conn<'_>, f: &FeedbackRow) -> Result<Feedba
         sqlx::query_scalar(
             r"insert into feedback (campaign_id, unit_id, channel, kind, title, body, received_at, reporter_name,
                 reporter_contact, address, latitude, longitude, likes, dislikes, source, source_key, tracking_code,
-                rating_key_hash, problem_id, created_by, created_at, updated_at)
-              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
+                rating_key_hash, problem_id, linked_at, created_by, created_at, updated_at)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
               returning id",
         )
         .bind(f.campaign_id)
@@ -68,6 +71,7 @@ pub async fn insert_feedback(c: &mut Conn<'_>, f: &FeedbackRow) -> Result<Feedba
         .bind(&f.tracking_code)
         .bind(&f.rating_key_hash)
         .bind(f.problem_id)
+        .bind(f.linked_at)
         .bind(f.created_by)
         .bind(f.created_at)
         .fetch_one(&mut *c)
@@ -267,8 +271,9 @@ pub async fn link_feedback(
     now: DateTime<Utc>,
 ) -> Result<()> {
     with_conn!(c, |c| {
-        sqlx::query("update feedback set problem_id = $1, updated_at = $2 where id = $3")
+        sqlx::query("update feedback set problem_id = $1, linked_at = $2, updated_at = $3 where id = $4")
             .bind(problem.map(|p| p.get()))
+            .bind(problem.map(|_| now))
             .bind(now)
             .bind(id.get())
             .execute(&mut *c)
@@ -281,7 +286,7 @@ pub async fn link_feedback(
 /// Moves every feedback of `from` to `to` (merge); returns how many moved.
 pub async fn move_feedback(c: &mut Conn<'_>, from: ProblemId, to: ProblemId, now: DateTime<Utc>) -> Result<u64> {
     with_conn!(c, |c| {
-        sqlx::query("update feedback set problem_id = $1, updated_at = $2 where problem_id = $3")
+        sqlx::query("update feedback set problem_id = $1, linked_at = $2, updated_at = $2 where problem_id = $3")
             .bind(to.get())
             .bind(now)
             .bind(from.get())

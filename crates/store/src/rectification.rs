@@ -361,51 +361,6 @@ pub async fn list_extensions(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec
     })
 }
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
-pub struct CallbackRow {
-    pub id: i64,
-    pub problem_id: i64,
-    pub at: DateTime<Utc>,
-    pub recorded_by: Option<i64>,
-    pub via: String,
-    pub solved: bool,
-    pub satisfaction: String,
-    pub comment: Option<String>,
-}
-
-pub async fn insert_callback(c: &mut Conn<'_>, cb: &CallbackRow) -> Result<()> {
-    with_conn!(c, |c| {
-        sqlx::query(
-            r"insert into callbacks (problem_id, at, recorded_by, via, solved, satisfaction, comment)
-              values ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(cb.problem_id)
-        .bind(cb.at)
-        .bind(cb.recorded_by)
-        .bind(&cb.via)
-        .bind(cb.solved)
-        .bind(&cb.satisfaction)
-        .bind(&cb.comment)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    });
-    Ok(())
-}
-
-pub async fn list_callbacks(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<CallbackRow>> {
-    with_conn!(c, |c| {
-        sqlx::query_as(
-            r"select id, problem_id, at, recorded_by, via, solved, satisfaction, comment
-              from callbacks where problem_id = $1 order by id",
-        )
-        .bind(problem.get())
-        .fetch_all(&mut *c)
-        .await
-        .map_err(db_err)
-    })
-}
-
 pub async fn get_evidence(c: &mut Conn<'_>, id: i64) -> Result<Option<EvidenceRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(

@@ -146,7 +146,7 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let client = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        let client = crate::client::client_address(parts, &state.config.trusted_proxies);
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -167,6 +167,25 @@ impl FromRequestParts<AppState> for Caller {
 impl Caller {
     /// The client's address as login throttling counts it.
     pub(crate) fn client(&self) -> String {
-        self.client.map(|ip| ip.to_string()).unwrap_or_else(|| "local".into())
+        ClientAddr(self.client).for_throttling()
+    }
+}
+
+/// The client's address alone, for the public's endpoints: they ignore any session cookie, so a
+/// stale one never turns a public request into 401.
+pub(crate) struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(crate::client::client_address(parts, &state.config.trusted_proxies)))
+    }
+}
+
+impl ClientAddr {
+    /// The address as login throttling records it (`local` when there is none).
+    pub(crate) fn for_throttling(&self) -> String {
+        self.0.map(|ip| ip.to_string()).unwrap_or_else(|| "local".into())
     }
 }

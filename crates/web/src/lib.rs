@@ -5,6 +5,7 @@
 
 mod api;
 mod cached;
+mod client;
 mod error;
 mod extract;
 mod limit;
@@ -15,6 +16,7 @@ use axum::Router;
 use std::sync::Arc;
 use tower_http::trace::TraceLayer;
 
+pub use client::TrustedProxy;
 pub use error::ErrorBody;
 
 /// What every handler can reach. Cloned for every request, so it is one `Arc`.
@@ -27,8 +29,10 @@ pub struct State {
     /// Serialised list pages by caller, address and day, good while the data generation holds
     /// (see `app::cache`).
     pages: app::cache::Cache<cached::PageKey, axum::body::Bytes>,
-    /// The portal's submit limit per client address.
+    /// The public's submit limit per client address, shared by the portal and the public API.
     portal_limit: limit::RateLimit,
+    /// The key that signs CSRF tokens, read from the database once (every node shares it).
+    csrf_key: tokio::sync::OnceCell<Vec<u8>>,
 }
 
 impl AppState {
@@ -38,7 +42,12 @@ impl AppState {
             config,
             pages: app::cache::Cache::new(4096),
             portal_limit: limit::RateLimit::new(5, std::time::Duration::from_secs(600)),
+            csrf_key: tokio::sync::OnceCell::new(),
         }))
+    }
+
+    pub(crate) async fn csrf_key(&self) -> app::Result<&[u8]> {
+        self.csrf_key.get_or_try_init(|| self.app.install_key("csrf")).await.map(Vec::as_slice)
     }
 }
 
@@ -59,11 +68,13 @@ pub struct WebConfig {
     pub max_json_bytes: usize,
     /// Serve list pages from the cache while the data has not changed.
     pub page_cache: bool,
+    /// Proxies whose `X-Forwarded-For` (and `X-Forwarded-Host`) is believed.
+    pub trusted_proxies: Vec<TrustedProxy>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: false, max_json_bytes: 1024 * 1024, page_cache: true }
+        Self { secure_cookies: false, max_json_bytes: 1024 * 1024, page_cache: true, trusted_proxies: Vec::new() }
     }
 }
 
@@ -73,9 +84,9 @@ pub fn router(state: AppState) -> Router {
     let (api, _) = api::router(state.config.max_json_bytes).split_for_parts();
     Router::new()
         .merge(api)
-        .merge(pages::router())
+        .merge(pages::router(state.clone()))
         .fallback(error::no_route)
-        .layer(axum::middleware::from_fn(security::per_request))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::per_request))
         .layer(axum::Extension(secure))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -41,6 +41,11 @@ pub(crate) struct ListenArgs {
     /// Build every list page afresh instead of serving cached pages (measurements, debugging).
     #[arg(long, env = "ZHENGGAI_NO_PAGE_CACHE")]
     pub no_page_cache: bool,
+    /// 可信代理 A reverse proxy (address or network, e.g. 10.0.0.0/8) whose X-Forwarded-For names
+    /// the client, for login throttling and the public's rate limit; repeat it or separate with
+    /// commas. Without it the connection's own address counts.
+    #[arg(long = "trusted-proxy", env = "ZHENGGAI_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<web::TrustedProxy>,
 }
 
 #[derive(Debug, Subcommand)]

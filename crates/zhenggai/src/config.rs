@@ -12,6 +12,7 @@ struct FileConfig {
     database_url: Option<String>,
     listen: Option<String>,
     read_cache_ms: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -22,6 +23,7 @@ pub(crate) struct Config {
     pub read_cache_ms: u64,
     pub page_cache: bool,
     pub secure_cookies: bool,
+    pub trusted_proxies: Vec<web::TrustedProxy>,
 }
 
 impl Config {
@@ -51,7 +53,16 @@ impl Config {
         if listen.parse::<std::net::SocketAddr>().is_err() {
             bail!("--listen \"{listen}\" is not an address like 127.0.0.1:8080");
         }
-        Ok(Self { data_dir, database_url, listen, read_cache_ms, page_cache, secure_cookies })
+        let trusted_proxies = match server.map(|s| s.trusted_proxies.clone()).filter(|t| !t.is_empty()) {
+            Some(flagged) => flagged,
+            None => file
+                .trusted_proxies
+                .unwrap_or_default()
+                .iter()
+                .map(|p| p.parse().map_err(|e: String| anyhow::anyhow!("trusted_proxies in the config file: {e}")))
+                .collect::<Result<_>>()?,
+        };
+        Ok(Self { data_dir, database_url, listen, read_cache_ms, page_cache, secure_cookies, trusted_proxies })
     }
 
     pub(crate) fn is_sqlite(&self) -> bool {

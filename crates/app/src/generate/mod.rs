@@ -171,6 +171,7 @@ pub(super) fn feedback_row(
         tracking_code: new_tracking_code()?.as_str().to_string(),
         rating_key_hash: None,
         problem_id: None,
+        linked_at: None,
         created_by: None,
         created_at: g.at,
         updated_at: g.at,

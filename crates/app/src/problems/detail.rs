@@ -59,19 +59,30 @@ impl App {
         let evidence = store::rectification::list_evidence(&mut c, id).await?;
         let signoffs = store::rectification::list_signoffs(&mut c, id).await?;
         let extensions = store::rectification::list_extensions(&mut c, id).await?;
-        let callbacks = store::rectification::list_callbacks(&mut c, id).await?;
+        let callbacks = store::callbacks::list_callbacks(&mut c, id).await?;
         let mechanisms = store::mechanisms::mechanisms_of_problem(&mut c, id).await?;
         let feedback = store::feedback::list_feedback_of_problem(&mut c, id).await?;
+        // Problems this one was merged into or from are named only if the reader may see them.
         let merged_into = match row.merged_into_id {
-            Some(t) => store::problems::get_problem(&mut c, ProblemId::new(t)).await?.map(|r| ProblemRef {
-                id: r.id,
-                number: r.number,
-                title: r.title,
-            }),
+            Some(t) => Self::visible_problem(&mut c, &p, t).await?.map(|(r, _)| r),
             None => None,
         };
-        let merged_from = store::problems::list_merged_into(&mut c, id).await?;
-        let recurrences = self.recurrences_of(&mut c, id).await?;
+        let mut merged_from = Vec::new();
+        for (from, _) in store::problems::list_merged_into(&mut c, id).await? {
+            merged_from.extend(Self::visible_problem(&mut c, &p, from).await?.map(|(r, _)| r));
+        }
+        // A mechanism is seen where its unit is (as in the list of mechanisms).
+        let mechanisms: Vec<_> = mechanisms
+            .into_iter()
+            .filter(|m| {
+                units
+                    .iter()
+                    .find(|u| u.id == m.unit_id)
+                    .and_then(|u| UnitPath::parse(&u.path).ok())
+                    .is_some_and(|path| p.covers(&path))
+            })
+            .collect();
+        let recurrences = self.recurrences_of(&mut c, &p, id).await?;
         let reply_flags = match &row.public_reply {
             Some(reply) => {
                 let corpus = self.reply_corpus(&mut c).await?;
@@ -92,7 +103,8 @@ impl App {
             let unit_path = units.iter().find(|u| u.id == f.unit_id).map(|u| u.path.clone()).unwrap_or_default();
             let see_reporter =
                 UnitPath::parse(&unit_path).is_ok_and(|up| access::may_see_reporter(&p, &up, Some(&place)));
-            feedback_views.push(crate::feedback::view(f, unit_named(f.unit_id), see_reporter));
+            let seen = crate::feedback::FeedbackAccess { unit: unit_named(f.unit_id), see_reporter, see_problem: true };
+            feedback_views.push(crate::feedback::view(f, seen));
         }
         let deadlines: Vec<NaiveDate> = row.deadline.into_iter().collect();
         let kind =
@@ -135,10 +147,7 @@ impl App {
             sent_back_count: row.sent_back_count,
             reopen_count: row.reopen_count,
             merged_into,
-            merged_from: merged_from
-                .into_iter()
-                .map(|(id, number)| ProblemRef { id, number, title: String::new() })
-                .collect(),
+            merged_from,
             dismiss_reason: row.dismiss_reason.clone(),
             closed_without_evidence: row.closed_without_evidence,
             excluded_from_scoring: row.excluded_from_scoring,
@@ -154,7 +163,7 @@ impl App {
             evidence: evidence.iter().map(EvidenceView::from_row).collect(),
             signoffs: signoffs.iter().map(SignoffView::from_row).collect(),
             extensions: extensions.iter().map(ExtensionView::from_row).collect(),
-            callbacks: callbacks.iter().map(CallbackView::from_row).collect(),
+            callbacks: callbacks.iter().map(CallbackView::from_row).collect::<Result<_>>()?,
             mechanisms: mechanisms
                 .into_iter()
                 .map(|m| ProblemRef { id: m.id, number: String::new(), title: m.title })

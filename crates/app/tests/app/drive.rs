@@ -93,3 +93,14 @@ pub(crate) async fn problem_in(app: &App, w: &World, state: State) -> ProblemId 
     act(app, &w.supervisor, id, TransitionInput { note: Some("整改到位".into()), ..t("accept") }).await.unwrap();
     id
 }
+
+/// Takes an assigned problem through the two-stage sign-off to closed.
+pub(crate) async fn sign_off(app: &App, w: &World, id: ProblemId) {
+    let report =
+        TransitionInput {
+            report: Some("已整改".into()), no_evidence_reason: Some("制度类整改".into()), ..t("submit")
+        };
+    act(app, &w.liaison_a, id, report).await.unwrap();
+    act(app, &w.leader_a, id, t("approve")).await.unwrap();
+    act(app, &w.supervisor, id, TransitionInput { note: Some("整改到位".into()), ..t("accept") }).await.unwrap();
+}

@@ -68,13 +68,37 @@ async fn logins_are_checked_throttled_and_sessions_expire(kind: Kind) {
     let session = app.login("office", &password_of("office"), "10.0.0.1").await.unwrap();
     let actor = app.authenticate_session(&session.secret).await.unwrap();
     assert_eq!(actor.label(), "office");
+    let wrong = |client: &'static str| app.login("office", "wrong password!", client);
     for _ in 0..5 {
-        assert!(matches!(app.login("office", "wrong password!", "10.0.0.2").await, Err(Error::Unauthenticated { .. })));
+        assert!(matches!(wrong("10.0.0.2").await, Err(Error::Unauthenticated { .. })));
     }
-    let err = app.login("office", &password_of("office"), "10.0.0.3").await.unwrap_err();
-    assert!(matches!(err, Error::RateLimited { .. }), "throttled after five failures: {err:?}");
-    db.clock.advance(chrono::Duration::minutes(16));
+    // The guesser now waits, even with the right password; the real user elsewhere does not.
+    let err = app.login("office", &password_of("office"), "10.0.0.2").await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { retry_after_secs: 1 }), "a second after the fifth failure: {err:?}");
     app.login("office", &password_of("office"), "10.0.0.3").await.unwrap();
+    // Each further failure doubles the guesser's wait.
+    for expected_wait in [2, 4, 8] {
+        db.clock.advance(chrono::Duration::seconds(expected_wait));
+        assert!(matches!(wrong("10.0.0.2").await, Err(Error::Unauthenticated { .. })));
+        let err = wrong("10.0.0.2").await.unwrap_err();
+        assert!(
+            matches!(err, Error::RateLimited { retry_after_secs } if retry_after_secs == expected_wait as u64),
+            "{err:?}"
+        );
+    }
+    // A success from that address starts the count again.
+    db.clock.advance(chrono::Duration::seconds(16));
+    app.login("office", &password_of("office"), "10.0.0.2").await.unwrap();
+    assert!(matches!(wrong("10.0.0.2").await, Err(Error::Unauthenticated { .. })));
+    // Spraying many usernames from one address slows that address by seconds, never locks it.
+    for i in 0..25 {
+        db.clock.advance(chrono::Duration::seconds(31));
+        let _ = app.login(&format!("nobody{i}"), "whatever-password", "10.0.0.9").await;
+    }
+    let err = app.login("office", &password_of("office"), "10.0.0.9").await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { retry_after_secs } if retry_after_secs <= 30), "{err:?}");
+    db.clock.advance(chrono::Duration::seconds(30));
+    app.login("office", &password_of("office"), "10.0.0.9").await.unwrap();
     assert!(matches!(app.login("nobody", "whatever-password", "10.0.0.4").await, Err(Error::Unauthenticated { .. })));
     db.clock.advance(chrono::Duration::hours(13));
     assert!(app.authenticate_session(&session.secret).await.is_err(), "sessions expire");

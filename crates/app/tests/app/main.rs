@@ -10,6 +10,7 @@ mod grouping;
 mod import;
 mod intake;
 mod listing;
+mod ratings;
 mod routing;
 mod schema;
 mod search;

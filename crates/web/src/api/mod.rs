@@ -11,6 +11,7 @@ mod mechanisms;
 mod meta;
 mod problems;
 mod public;
+mod ratings;
 mod rectification;
 mod search;
 mod tokens;
@@ -37,6 +38,7 @@ pub(crate) fn router(max_json_bytes: usize) -> OpenApiRouter<AppState> {
         .merge(mechanisms::router())
         .merge(audit::router())
         .merge(public::router())
+        .merge(ratings::router())
         .merge(search::router())
         .layer(DefaultBodyLimit::max(max_json_bytes))
         // Evidence files have their own, larger limit (set on their route).

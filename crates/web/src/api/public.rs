@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ClientAddr};
 use app::public::{PublicProblemPage, PublicSubmission, RatingInput, Receipt, TrackingView};
 use axum::Json;
 use axum::extract::State;
@@ -14,14 +14,17 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(submit)).routes(routes!(track)).routes(routes!(published)).routes(routes!(rate))
 }
 
-/// Reports a problem; returns the tracking code and the private rating key.
+/// Reports a problem; returns the tracking code and the private rating key. At most five reports
+/// per client address in ten minutes (429 with `Retry-After` beyond), as on the portal. A session
+/// cookie is ignored: this is the public's endpoint.
 #[utoipa::path(post, path = "/api/v1/public/feedback", tag = "public", request_body = PublicSubmission,
-    responses((status = 201, body = Receipt), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Receipt), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn submit(
     State(s): State<AppState>,
-    _caller: Caller,
+    client: ClientAddr,
     ApiJson(input): ApiJson<PublicSubmission>,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {
+    s.portal_limit.allow(client.0)?;
     Ok((StatusCode::CREATED, Json(s.app.public_submit(&input, None).await?)))
 }
 

@@ -28,12 +28,26 @@ struct Next {
     next: Option<String>,
 }
 
-/// Only our own paths are followed after login: never an address elsewhere.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
+/// Where to send the browser after signing in or switching the language: a path on this site, or
+/// `/`. Only a same-origin relative reference passes — one `/` then a path — and nothing that a
+/// browser might read otherwise: no control characters or spaces (browsers drop tabs and newlines,
+/// so `/\t/evil.example` becomes `//evil.example`, another site), no backslash (read as `/`),
+/// neither raw nor percent-encoded in the path; and it must make a valid `Location` header.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    let Some(next) = next else { return "/".to_string() };
+    let bad = |c: char| c.is_control() || c.is_whitespace() || c == '\\';
+    // Only the path decides where a browser goes; an encoded space in the query (`q=路灯%20不亮`)
+    // is harmless.
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let same_origin = next.starts_with('/')
+        && !next.starts_with("//")
+        && !decoded.starts_with("//")
+        && !next.chars().any(bad)
+        && !decoded.chars().any(bad)
+        && next.parse::<axum::http::uri::PathAndQuery>().is_ok()
+        && HeaderValue::from_str(next).is_ok();
+    if same_origin { next.to_string() } else { "/".to_string() }
 }
 
 async fn form(ctx: PageCtx, Query(q): Query<Next>) -> Response {
@@ -52,7 +66,7 @@ struct LoginForm {
 }
 
 async fn submit(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<LoginForm>) -> Response {
-    let client = ctx.client.map(|ip| ip.to_string()).unwrap_or_else(|| "local".into());
+    let client = crate::extract::ClientAddr(ctx.client).for_throttling();
     match s.app.login(&f.username, &f.password, &client).await {
         Ok(session) => {
             let max_age = (session.expires_at - s.app.clock.now()).num_seconds();
@@ -124,8 +138,23 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_login() {
         assert_eq!(safe_next(Some("/problems?status=new")), "/problems?status=new");
-        for evil in ["https://evil.example/", "//evil.example", "/\\evil", "javascript:alert(1)"] {
-            assert_eq!(safe_next(Some(evil)), "/", "{evil}");
+        assert_eq!(safe_next(Some("/search?q=%E8%B7%AF%20%E7%81%AF")), "/search?q=%E8%B7%AF%20%E7%81%AF");
+        assert_eq!(safe_next(None), "/");
+        for evil in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil",
+            "javascript:alert(1)",
+            "/\t/other.host",
+            "/\n/other.host",
+            "/%09/other.host",
+            "/%2F/other.host",
+            "/%5C/other.host",
+            "/\u{7}",
+            "/ /other.host",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(evil)), "/", "{evil:?}");
         }
     }
 }

@@ -3,7 +3,7 @@
 //! workflow needs. Evidence files are served only to those who may see the problem.
 
 use super::i18n::Tr;
-use super::kit::{CsrfForm, Layout, PageCtx, csrf_ok, domain_error, error_page, render, see_other};
+use super::kit::{CsrfForm, Layout, PageCtx, domain_error, error_page, render, see_other};
 use super::list::{Opt, opts};
 use crate::AppState;
 use app::transitions::TransitionInput;
@@ -27,6 +27,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/problems/{id}/notes", post(add_note))
         .route("/problems/{id}/evidence", post(upload).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/files/evidence/{id}", get(download))
+        .route("/ratings/{id}/review", post(review_rating))
 }
 
 /// A measure as its table row shows it.
@@ -39,6 +40,21 @@ struct MeasureLine {
     late: bool,
     version: i64,
     status: String,
+}
+
+/// A callback or public rating as the page lists it.
+struct CallbackLine {
+    id: i64,
+    at: String,
+    via: String,
+    solved: String,
+    satisfaction: String,
+    comment: String,
+    /// The office's check, for a dissatisfied rating that could not reopen the problem by itself.
+    review: String,
+    review_note: String,
+    /// Waiting for a decision the reader may take.
+    decide: bool,
 }
 
 /// An action form on the page.
@@ -72,6 +88,7 @@ struct DetailPage {
     timeline: Vec<(String, String, String)>,
     feedback: Vec<(String, String, String, String)>,
     signoffs: Vec<(String, String, String)>,
+    callbacks: Vec<CallbackLine>,
     actions: Vec<ActionForm>,
     units: Vec<Opt>,
     leaders: Vec<Opt>,
@@ -191,6 +208,23 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
             .signoffs
             .iter()
             .map(|s| (tr.time(&s.submitted_at), tr.label("signoff", &s.status), s.report.clone()))
+            .collect(),
+        callbacks: p
+            .callbacks
+            .iter()
+            .map(|cb| CallbackLine {
+                id: cb.id,
+                at: tr.time(&cb.at),
+                via: tr.t(if cb.via == "public" { "callback-via-public" } else { "callback-via-staff" }),
+                solved: tr.t(if cb.solved { "yes" } else { "no" }),
+                satisfaction: tr.label("satisfaction", &cb.satisfaction),
+                comment: cb.comment.clone().unwrap_or_default(),
+                review: cb.review.map(|r| tr.label("review", r.as_str())).unwrap_or_default(),
+                review_note: cb.review_note.clone().unwrap_or_default(),
+                // Deciding reopens the problem: offered to those the workflow lets reopen it now.
+                decide: cb.review == Some(domain::problem::CallbackReview::Pending)
+                    && p.allowed_actions.iter().any(|a| a == "reopen"),
+            })
             .collect(),
         actions: p
             .allowed_actions
@@ -419,7 +453,7 @@ async fn add_note(
 async fn upload(
     State(s): State<AppState>,
     ctx: PageCtx,
-    headers: axum::http::HeaderMap,
+    expected: Option<axum::extract::Extension<super::kit::CsrfToken>>,
     Path(id): Path<i64>,
     mut form: Multipart,
 ) -> Response {
@@ -446,7 +480,7 @@ async fn upload(
             Err(_) => return error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, &too_large(tr, &s)),
         }
     }
-    if !csrf_ok(&headers, &csrf) {
+    if !super::kit::csrf_matches(expected.map(|e| e.0).as_ref(), &csrf) {
         return error_page(tr, StatusCode::FORBIDDEN, &tr.t("csrf-failed"));
     }
     let Some((file_name, bytes)) = file else {
@@ -513,5 +547,29 @@ pub(super) async fn send_file(tr: Tr, f: &app::pages_support::StoredFile) -> Res
             tracing::error!(path = %f.path.display(), error = %e, "a stored file is missing");
             error_page(tr, StatusCode::NOT_FOUND, &tr.t("not-found"))
         }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ReviewForm {
+    problem_id: i64,
+    decision: app::ratings::ReviewDecision,
+    reason: Option<String>,
+}
+
+/// 不满意待核实: the office reopens the problem or keeps it closed, then sees the problem again.
+async fn review_rating(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ReviewForm>,
+) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let review = app::ratings::RatingReview { decision: f.decision, reason: text(&f.reason) };
+    match s.app.review_rating(&ctx.actor, id, &review).await {
+        Ok(()) => see_other(&format!("/problems/{}", f.problem_id)),
+        Err(e) => domain_error(ctx.tr, &e),
     }
 }

@@ -1,14 +1,17 @@
 //! What every page shares: the layout (language, signed-in user, CSRF token, navigation), the
 //! extractors for signed-in staff and CSRF-checked forms, and rendering with our error page.
 //!
-//! CSRF uses a double-submit token: a random `zg_csrf` cookie (HttpOnly, SameSite=Strict) whose
-//! value every form repeats in a hidden field; a POST whose field does not match gets 403 and
-//! changes nothing.
+//! CSRF uses a signed double-submit token: a random `zg_csrf` cookie (HttpOnly, SameSite=Strict)
+//! and, in every form, that nonce with an HMAC over it and the session it belongs to, under a key
+//! of the install that no browser ever sees. A POST whose field is not the token this browser's
+//! cookies call for gets 403 and changes nothing: a made-up token, a token planted with a cookie
+//! of the attacker's, or one from another session all fail. (Writes from another site are also
+//! refused by their `Origin`, see `security`.)
 
 use super::i18n::Tr;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -26,23 +29,46 @@ pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
     })
 }
 
-/// The CSRF token of this browser, made on its first page view.
+/// The CSRF token this request's forms carry, and the only one its POSTs are accepted with.
 #[derive(Debug, Clone)]
 pub(crate) struct CsrfToken(pub String);
 
-/// Gives every page request a CSRF token, setting the cookie when the browser has none.
-pub(crate) async fn csrf_cookie(mut req: Request, next: Next) -> Response {
-    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|v| v.len() >= 32).map(str::to_string);
-    let (token, fresh) = match existing {
+/// The token for a browser's nonce and session cookie.
+fn csrf_token(key: &[u8], nonce: &str, session: Option<&str>) -> String {
+    let binding = session.map(|s| app::secrets::sha256_hex(s.as_bytes())).unwrap_or_default();
+    format!("{nonce}.{}", app::secrets::sign(key, format!("csrf|{nonce}|{binding}").as_bytes()))
+}
+
+/// Whether `sent` is the token this request calls for (compared by hash, so that the time taken
+/// does not tell how much of it was right).
+pub(crate) fn csrf_matches(expected: Option<&CsrfToken>, sent: &str) -> bool {
+    expected.is_some_and(|t| {
+        !t.0.is_empty() && app::secrets::sha256_hex(t.0.as_bytes()) == app::secrets::sha256_hex(sent.as_bytes())
+    })
+}
+
+/// Gives every page request its CSRF token, setting the nonce cookie when the browser has none.
+pub(crate) async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|v| v.len() >= 32 && !v.contains('.')).map(str::to_string);
+    let (nonce, fresh) = match existing {
         Some(t) => (t, false),
         None => (app::secrets::new_secret("").unwrap_or_default(), true),
     };
-    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let key = match state.csrf_key().await {
+        Ok(key) => key,
+        Err(e) => {
+            tracing::error!(error = %e, "the CSRF key cannot be read");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+        }
+    };
+    let session = cookie(req.headers(), crate::extract::SESSION_COOKIE);
+    let token = csrf_token(key, &nonce, session);
+    req.extensions_mut().insert(CsrfToken(token));
     let secure = req.extensions().get::<Secure>().is_some_and(|s| s.0);
     let mut res = next.run(req).await;
     if fresh
         && let Ok(v) = HeaderValue::from_str(&format!(
-            "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}",
+            "{CSRF_COOKIE}={nonce}; Path=/; HttpOnly; SameSite=Strict{}",
             if secure { "; Secure" } else { "" }
         ))
     {
@@ -151,7 +177,7 @@ impl FromRequestParts<AppState> for PageCtx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let tr = Tr::new(page_language(parts));
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
-        let client = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        let client = crate::client::client_address(parts, &state.config.trusted_proxies);
         let actor = match cookie(&parts.headers, crate::extract::SESSION_COOKIE) {
             Some(secret) => state.app.authenticate_session(secret).await.unwrap_or(app::Actor::Public),
             None => app::Actor::Public,
@@ -178,25 +204,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
         let tr = Tr::new(page_language(&parts));
-        let cookie_token = cookie(&parts.headers, CSRF_COOKIE).unwrap_or_default().to_string();
+        let expected = parts.extensions.get::<CsrfToken>().cloned();
         let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, &tr.t("error-title")))?;
         let pairs: Vec<(String, String)> = serde_html_form::from_bytes(&bytes).unwrap_or_default();
         let sent = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
-        if cookie_token.len() < 32 || sent != cookie_token {
+        if !csrf_matches(expected.as_ref(), sent) {
             return Err(error_page(tr, StatusCode::FORBIDDEN, &tr.t("csrf-failed")));
         }
         serde_html_form::from_bytes(&bytes)
             .map(CsrfForm)
             .map_err(|e| error_page(tr, StatusCode::UNPROCESSABLE_ENTITY, &format!("{}: {e}", tr.t("error-title"))))
     }
-}
-
-/// Checks a CSRF value that came in some other way (a multipart form).
-pub(crate) fn csrf_ok(headers: &HeaderMap, sent: &str) -> bool {
-    let cookie_token = cookie(headers, CSRF_COOKIE).unwrap_or_default();
-    cookie_token.len() >= 32 && sent == cookie_token
 }
 
 #[derive(Template)]

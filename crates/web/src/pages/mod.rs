@@ -27,7 +27,7 @@ use axum::routing::get;
 
 pub(crate) use kit::Secure;
 
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(auth::router())
         .merge(todo::router())
@@ -38,7 +38,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(portal::router())
         .merge(search::router())
-        .layer(axum::middleware::from_fn(kit::csrf_cookie))
+        .layer(axum::middleware::from_fn_with_state(state, kit::csrf_cookie))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
 }

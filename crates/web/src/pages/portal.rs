@@ -3,14 +3,14 @@
 //! rectifications (整改公示) with search; rate one's own closed report. A dissatisfied rating
 //! reopens it. Submitting is rate-limited per client address.
 
-use super::kit::{CsrfForm, Layout, PageCtx, csrf_ok, domain_error, error_page, render};
+use super::kit::{CsrfForm, CsrfToken, Layout, PageCtx, csrf_matches, domain_error, error_page, render};
 use super::list::{Opt, opts};
 use crate::AppState;
 use app::public::{PublicSubmission, RatingInput};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Multipart, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Extension, Multipart, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 
@@ -48,7 +48,13 @@ struct ReceiptPage {
     key: String,
 }
 
-async fn submit(State(s): State<AppState>, ctx: PageCtx, headers: HeaderMap, mut form: Multipart) -> Response {
+async fn submit(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    csrf: Option<Extension<CsrfToken>>,
+    mut form: Multipart,
+) -> Response {
+    let csrf = csrf.map(|Extension(t)| t);
     let tr = ctx.tr;
     let mut fields = std::collections::HashMap::new();
     let mut photo: Option<(String, Vec<u8>)> = None;
@@ -71,10 +77,10 @@ async fn submit(State(s): State<AppState>, ctx: PageCtx, headers: HeaderMap, mut
             Err(_) => return error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, &tr.t("error-title")),
         }
     }
-    if !csrf_ok(&headers, fields.get("csrf").map(String::as_str).unwrap_or_default()) {
+    if !csrf_matches(csrf.as_ref(), fields.get("csrf").map(String::as_str).unwrap_or_default()) {
         return error_page(tr, StatusCode::FORBIDDEN, &tr.t("csrf-failed"));
     }
-    if !s.portal_limit.allow(ctx.client) {
+    if s.portal_limit.allow(ctx.client).is_err() {
         return error_page(tr, StatusCode::TOO_MANY_REQUESTS, &tr.t("portal-too-many"));
     }
     let get = |k: &str| fields.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());

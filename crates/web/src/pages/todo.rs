@@ -21,11 +21,22 @@ struct Section {
     rows: Vec<Row>,
 }
 
+/// A dissatisfied public rating waiting for the office (不满意待核实).
+struct RatingLine {
+    problem_id: i64,
+    number: String,
+    title: String,
+    at: String,
+    comment: String,
+}
+
 #[derive(Template)]
 #[template(path = "todo.html")]
 struct TodoPage {
     layout: Layout,
     sections: Vec<Section>,
+    /// Shown to those who decide them (the office), even when empty.
+    ratings: Option<Vec<RatingLine>>,
 }
 
 async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
@@ -92,5 +103,22 @@ async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
             .collect();
         sections.push(Section { title: tr.t(title), rows: items });
     }
-    render(&TodoPage { layout: ctx.layout(tr.t("todo-title"), "todo"), sections })
+    let pending = match s.app.pending_ratings(&ctx.actor).await {
+        Ok(list) => list,
+        Err(e) => return domain_error(tr, &e),
+    };
+    let layout = ctx.layout(tr.t("todo-title"), "todo");
+    let ratings = (layout.runs_list || !pending.is_empty()).then(|| {
+        pending
+            .into_iter()
+            .map(|r| RatingLine {
+                problem_id: r.problem.id,
+                number: r.problem.number,
+                title: r.problem.title,
+                at: tr.time(&r.at),
+                comment: r.comment.unwrap_or_default(),
+            })
+            .collect()
+    });
+    render(&TodoPage { layout, sections, ratings })
 }

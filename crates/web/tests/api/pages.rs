@@ -6,46 +6,40 @@ use app::testkit::{Kind, password_of};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
-/// Signs in through the login form and returns the cookies (session and CSRF) and the CSRF token.
-async fn sign_in(t: &TestApp, username: &str) -> (String, String) {
-    let page = t.send(Request::builder().uri("/login").body(Body::empty()).unwrap()).await;
-    let csrf_cookie = page
-        .headers
+/// The cookie `name=value` a response sets, if it sets one.
+pub(crate) fn set_cookie(res: &crate::Reply, name: &str) -> Option<String> {
+    res.headers
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("zg_csrf="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let token = csrf_cookie.trim_start_matches("zg_csrf=").to_string();
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_string)
+}
+
+/// The CSRF token the forms of a page carry.
+pub(crate) fn form_token(page: &crate::Reply) -> String {
+    let at = page.text.find("name=\"csrf\" value=\"").expect("the page has a form") + "name=\"csrf\" value=\"".len();
+    page.text[at..].split('"').next().unwrap().to_string()
+}
+
+/// Opens a page as a new browser: its CSRF cookie and the token its forms carry.
+pub(crate) async fn new_browser(t: &TestApp, uri: &str) -> (String, String) {
+    let page = t.send(Request::builder().uri(uri).body(Body::empty()).unwrap()).await;
+    (set_cookie(&page, "zg_csrf").unwrap(), form_token(&page))
+}
+
+/// Signs in through the login form and returns the cookies (session and CSRF) and the CSRF token
+/// of the signed-in session (read from a page, as a browser would).
+pub(crate) async fn sign_in(t: &TestApp, username: &str) -> (String, String) {
+    let (csrf_cookie, token) = new_browser(t, "/login").await;
     let form = format!("csrf={token}&username={username}&password={}&next=%2F", password_of(username));
-    let res = t
-        .send(
-            Request::builder()
-                .method("POST")
-                .uri("/login")
-                .header(header::COOKIE, &csrf_cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form))
-                .unwrap(),
-        )
-        .await;
+    let res = t.send(post_form("/login", &csrf_cookie, form)).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let session = res
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("zg_session="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    (format!("{csrf_cookie}; {session}"), token)
+    let cookies = format!("{csrf_cookie}; {}", set_cookie(&res, "zg_session").unwrap());
+    let page =
+        t.send(Request::builder().uri("/search").header(header::COOKIE, &cookies).body(Body::empty()).unwrap()).await;
+    (cookies, form_token(&page))
 }
 
 fn post_form(path: &str, cookies: &str, body: String) -> Request<Body> {
@@ -71,9 +65,30 @@ async fn a_form_without_its_csrf_token_gets_403_and_changes_nothing(kind: Kind) 
         assert_eq!(res.status, StatusCode::FORBIDDEN);
     }
     // A token from another browser does not fit this browser's cookie either.
-    let other_cookie = cookies.replace(&token, "another-browsers-token-0000000000000");
+    let nonce = token.split('.').next().unwrap();
+    let other_cookie = cookies.replace(nonce, "another-browsers-token-0000000000000");
     let res = t.send(post_form(&format!("/problems/{id}/act"), &other_cookie, format!("csrf={token}&{action}"))).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // An attacker who plants a cookie of their own choosing and repeats it in the field, with or
+    // without a made-up signature, gets nowhere: the token is signed with the install's key.
+    let planted = "planted-by-the-attacker-000000000000";
+    let session = cookies.split("; ").find(|c| c.starts_with("zg_session=")).unwrap();
+    let planted_cookies = format!("zg_csrf={planted}; {session}");
+    for forged in [planted.to_string(), format!("{planted}.made-up-signature")] {
+        let res = t
+            .send(post_form(&format!("/problems/{id}/act"), &planted_cookies, format!("csrf={forged}&{action}")))
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{forged}");
+    }
+    // Nor does the attacker's own valid token, planted with the attacker's cookie: it belongs to
+    // another session.
+    let (attacker_cookies, attacker_token) = sign_in(&t, "office_a").await;
+    let attacker_nonce = attacker_cookies.split("; ").find(|c| c.starts_with("zg_csrf=")).unwrap();
+    let victim = format!("{attacker_nonce}; {session}");
+    let res =
+        t.send(post_form(&format!("/problems/{id}/act"), &victim, format!("csrf={attacker_token}&{action}"))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let rows = rows + 1; // the attacker's sign-in
     assert_eq!(t.version(id).await, version, "nothing changed");
     assert_eq!(t.audit_rows().await, rows);
     // With the token it goes through.
@@ -147,19 +162,7 @@ async fn pages_need_a_sign_in_and_the_portal_does_not(kind: Kind) {
 
 async fn the_portal_limits_how_often_one_client_may_submit(kind: Kind) {
     let Some(t) = TestApp::new(kind).await else { return };
-    let page = t.send(Request::builder().uri("/portal").body(Body::empty()).unwrap()).await;
-    let cookie = page
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("zg_csrf="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let token = cookie.trim_start_matches("zg_csrf=").to_string();
+    let (cookie, token) = new_browser(&t, "/portal").await;
     let submit = |ip: &str| {
         let boundary = "b0undary";
         let body = format!(
@@ -222,7 +225,61 @@ async fn search_over_the_api_and_the_page_finds_marks_and_hides_by_unit(kind: Ki
     t.db.cleanup().await;
 }
 
+async fn a_cookie_authenticated_write_from_another_site_is_refused(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let id = t.problem().await;
+    t.assign(id, t.world.dept_a.id).await;
+    let (cookies, _) = sign_in(&t, "liaison_a").await;
+    let png = b"\x89PNG\r\n\x1a\n0000";
+    let upload = |from: Option<(&str, &str)>, bearer: bool| {
+        let mut req = Request::builder()
+            .method("POST")
+            .uri(format!("/api/v1/problems/{id}/evidence?file_name=a.png"))
+            .header(header::HOST, "zg.example.cn")
+            .header(header::CONTENT_TYPE, "application/octet-stream");
+        req = if bearer {
+            req.header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["liaison_a"]))
+        } else {
+            req.header(header::COOKIE, &cookies)
+        };
+        if let Some((name, value)) = from {
+            req = req.header(name, value);
+        }
+        req.body(Body::from(png.to_vec())).unwrap()
+    };
+    let evidence = async || {
+        t.call("GET", &format!("/api/v1/problems/{id}"), Some("admin"), None).await.json["evidence"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    for foreign in
+        [("origin", "https://evil.example.cn"), ("origin", "null"), ("referer", "https://evil.example.cn/page")]
+    {
+        let res = t.send(upload(Some(foreign), false)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{foreign:?}");
+        assert_eq!(res.code(), "forbidden");
+    }
+    assert_eq!(evidence().await, 0, "nothing was stored");
+    // The same site, a client that names no origin, and a bearer token from anywhere pass.
+    assert_eq!(t.send(upload(Some(("origin", "https://zg.example.cn")), false)).await.status, StatusCode::CREATED);
+    assert_eq!(
+        t.send(upload(Some(("referer", "https://zg.example.cn/problems/1")), false)).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(t.send(upload(None, false)).await.status, StatusCode::CREATED);
+    assert_eq!(t.send(upload(Some(("origin", "https://evil.example.cn")), true)).await.status, StatusCode::CREATED);
+    assert_eq!(evidence().await, 4);
+    // A page's form posted from another site is refused the same way, before its CSRF check.
+    let (cookies, token) = sign_in(&t, "office").await;
+    let mut req = post_form(&format!("/problems/{id}/notes"), &cookies, format!("csrf={token}&body=x"));
+    req.headers_mut().insert(header::ORIGIN, "https://evil.example.cn".parse().unwrap());
+    assert_eq!(t.send(req).await.status, StatusCode::FORBIDDEN);
+    t.db.cleanup().await;
+}
+
 both!(
+    a_cookie_authenticated_write_from_another_site_is_refused,
     search_over_the_api_and_the_page_finds_marks_and_hides_by_unit,
     the_portal_limits_how_often_one_client_may_submit,
     a_form_without_its_csrf_token_gets_403_and_changes_nothing,

@@ -23,6 +23,7 @@ pub(crate) async fn serve(config: &Config, app: app::App) -> Result<ExitCode> {
         web::WebConfig {
             page_cache: config.page_cache,
             secure_cookies: config.secure_cookies,
+            trusted_proxies: config.trusted_proxies.clone(),
             ..web::WebConfig::default()
         },
     );
