@@ -9,6 +9,7 @@ mod browser;
 mod contract;
 mod input;
 mod pages;
+mod probes;
 mod ui;
 
 use app::testkit::{Kind, TestDb, World};
@@ -112,6 +113,11 @@ impl TestApp {
 
     /// Creates a problem as the office and returns its id.
     pub async fn problem(&self) -> i64 {
+        self.problem_about("小区噪音扰民", "夜间施工").await
+    }
+
+    /// Creates a problem with this title and description as the office and returns its id.
+    pub async fn problem_about(&self, title: &str, description: &str) -> i64 {
         let r = self
             .call(
                 "POST",
@@ -119,8 +125,8 @@ impl TestApp {
                 Some("office"),
                 Some(json!({
                     "campaign_id": self.world.campaign.id,
-                    "title": "小区噪音扰民",
-                    "description": "夜间施工",
+                    "title": title,
+                    "description": description,
                     "channel": "hotline",
                     "category_id": self.world.category.id
                 })),
