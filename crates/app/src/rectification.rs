@@ -53,7 +53,7 @@ impl App {
         if !status.is_open() {
             return Err(Error::conflict(
                 "status",
-                format!("问题已{}，不能再修改整改措施", status.label_zh()),
+                format!("问题状态为“{}”，不能再修改整改措施", status.label_zh()),
                 format!("the problem is {status}; its rectification can no longer change"),
             ));
         }

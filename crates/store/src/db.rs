@@ -76,6 +76,8 @@ pub fn db_err(e: sqlx::Error) -> Error {
 /// The column behind a unique violation: PostgreSQL names the constraint (`users_username_key`),
 /// SQLite the columns (`UNIQUE constraint failed: users.username`).
 fn unique_field(constraint: Option<&str>, message: &str) -> String {
+    // SQLite names a unique index as `index 'units_parent_name_key'`.
+    let constraint = constraint.map(|c| c.strip_prefix("index '").and_then(|c| c.strip_suffix('\'')).unwrap_or(c));
     if let Some(name) = constraint {
         let known = [
             ("users_username_key", "username"),
@@ -281,6 +283,7 @@ mod tests {
     #[test]
     fn unique_violations_name_the_field_on_both_backends() {
         assert_eq!(unique_field(Some("users_username_key"), ""), "username");
+        assert_eq!(unique_field(Some("index 'units_parent_name_key'"), ""), "name");
         assert_eq!(unique_field(None, "UNIQUE constraint failed: users.username"), "username");
         assert_eq!(unique_field(None, "UNIQUE constraint failed: feedback.source, feedback.source_key"), "source_key");
     }

@@ -21,8 +21,10 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(matches))
 }
 
+/// Feedback the caller may see, newest first (or best match first with `q` and `sort=relevance`).
+/// Filtering by a problem the caller may not see is 404.
 #[utoipa::path(get, path = "/api/v1/feedback", tag = "feedback", params(FeedbackQuery),
-    responses((status = 200, body = FeedbackPage), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = FeedbackPage), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,

@@ -14,6 +14,7 @@ mod public;
 mod ratings;
 mod rectification;
 mod search;
+mod statuses;
 mod tokens;
 mod units;
 mod users;
@@ -59,5 +60,6 @@ pub(crate) fn finish(mut doc: OpenApi) -> OpenApi {
     components
         .add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
     components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("zg_session"))));
+    statuses::add_implied_statuses(&mut doc);
     doc
 }
