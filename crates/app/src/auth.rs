@@ -282,11 +282,7 @@ impl App {
         let secret = new_secret("zgt_")?;
         let mut tx = self.db.begin().await?;
         if store::users::get_user(&mut tx.conn(), user).await?.is_none() {
-            return Err(Error::invalid(
-                "user_id",
-                format!("用户 {user} 不存在"),
-                format!("there is no user {user}"),
-            ));
+            return Err(Error::invalid("user_id", format!("用户 {user} 不存在"), format!("there is no user {user}")));
         }
         let row = store::auth::insert_token(
             &mut tx.conn(),

@@ -30,6 +30,9 @@ pub(super) enum Fate {
     SentBack,
     Closed,
     ClosedRated,
+    /// Rated dissatisfied from a report linked after the problem was made: waits for the office
+    /// (不满意待核实).
+    Disputed,
     Reopened,
     Merged,
 }
@@ -45,7 +48,8 @@ pub(super) fn fate(rng: &mut StdRng) -> Fate {
         49..55 => Fate::VerifierStage,
         55..63 => Fate::SentBack,
         63..83 => Fate::Closed,
-        83..92 => Fate::ClosedRated,
+        83..89 => Fate::ClosedRated,
+        89..92 => Fate::Disputed,
         92..97 => Fate::Reopened,
         _ => Fate::Merged,
     }
@@ -162,6 +166,36 @@ pub(super) async fn drive(
     )
     .await
     .map(|_| ())?;
+    // Someone copies the open problem into the portal: grouping links the copy to it.
+    let copy = match fate {
+        Fate::Disputed => {
+            let row = {
+                let mut pooled = app.db.acquire().await?;
+                store::problems::get_problem(&mut pooled.conn(), id).await?
+            };
+            match row {
+                Some(p) => Some(
+                    app.public_submit(
+                        &crate::public::PublicSubmission {
+                            body: p.description,
+                            title: Some(p.title),
+                            kind: None,
+                            campaign_id: Some(p.campaign_id),
+                            address: None,
+                            latitude: None,
+                            longitude: None,
+                            reporter_name: None,
+                            reporter_contact: None,
+                        },
+                        None,
+                    )
+                    .await?,
+                ),
+                None => None,
+            }
+        }
+        _ => None,
+    };
     match fate {
         Fate::Assigned => return Ok(()),
         Fate::Extended => {
@@ -248,6 +282,17 @@ pub(super) async fn drive(
     .await?;
     if rng.random_bool(0.6) {
         act(app, &base.office, id, t("publish")).await?;
+    }
+    if let Some(copy) = copy {
+        step(clock, now, rng, 3);
+        app.public_rate(&crate::public::RatingInput {
+            tracking_code: copy.tracking_code,
+            rating_key: copy.rating_key,
+            solved: false,
+            satisfaction: "dissatisfied".into(),
+            comment: Some("我反映的问题还在，晚上照样施工，希望再核实一下。".into()),
+        })
+        .await?;
     }
     if matches!(fate, Fate::ClosedRated | Fate::Reopened) {
         step(clock, now, rng, 3);

@@ -91,12 +91,26 @@ async fn every_route_is_in_the_openapi_document(kind: Kind) {
         assert!(!text.contains(".route("), "a route registered outside routes! would be undocumented");
     }
     assert_eq!(operations.len(), annotated, "{operations:?}");
-    // And every documented operation answers (not the fallback's no_route).
+    // And every documented operation answers (not the fallback's no_route), with a status its
+    // entry lists: anonymously, as an admin with no body, and with a body that is not JSON.
+    let admin = format!("Bearer {}", t.tokens["admin"]);
     for (method, path) in &operations {
-        let concrete = path.replace("{id}", "1").replace("{year}", "2026").replace("{code}", "K7M2-Q9XP-A4TD");
-        let req = Request::builder().method(method.as_str()).uri(&concrete).body(Body::empty()).unwrap();
-        let r = t.send(req).await;
-        assert_ne!(r.code(), "no_route", "{method} {path}");
+        let concrete = path.replace("{id}", "999999").replace("{year}", "2026").replace("{code}", "K7M2-Q9XP-A4TD");
+        let documented = &paths[path][method.to_lowercase()]["responses"];
+        for (who, body) in [(None, None), (Some(&admin), None), (Some(&admin), Some("not json"))] {
+            let mut req = Request::builder().method(method.as_str()).uri(&concrete);
+            if let Some(a) = who {
+                req = req.header(header::AUTHORIZATION, a.as_str());
+            }
+            let req = match body {
+                Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b)),
+                None => req.body(Body::empty()),
+            };
+            let r = t.send(req.unwrap()).await;
+            assert_ne!(r.code(), "no_route", "{method} {path}");
+            let status = r.status.as_str().to_string();
+            assert!(documented.get(&status).is_some(), "{method} {path} answered {status}, not in {documented}");
+        }
     }
     assert_eq!(t.call("GET", "/api/v1/nowhere", None, None).await.code(), "no_route");
     for key in ["/api/v1/problems/{id}/transitions", "/api/v1/problems", "/api/v1/public/feedback"] {
