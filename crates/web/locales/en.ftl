@@ -334,6 +334,7 @@ callback-via-staff = Staff callback
 callback-via-public = Public rating
 callback-solved = Solved
 callback-comment = Comment
+callback-at = When
 review-pending = Dissatisfied — to check
 review-reopened = Reopened
 review-kept = Kept closed

@@ -328,6 +328,7 @@ callback-via-staff = 电话回访
 callback-via-public = 群众评价
 callback-solved = 问题是否解决
 callback-comment = 意见
+callback-at = 评价时间
 review-pending = 不满意待核实
 review-reopened = 已重新整改
 review-kept = 维持销号

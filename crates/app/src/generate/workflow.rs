@@ -290,7 +290,7 @@ pub(super) async fn drive(
             rating_key: copy.rating_key,
             solved: false,
             satisfaction: "dissatisfied".into(),
-            comment: Some("我反映的问题还在，晚上照样施工，希望再核实一下。".into()),
+            comment: Some("我反映的问题还没有解决，希望再核实一下。".into()),
         })
         .await?;
     }
