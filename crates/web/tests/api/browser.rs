@@ -29,27 +29,40 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap()
 }
 
+/// Skips the test with a message, or fails it under `CI=true`, where a browser test that did not
+/// run must not pass.
+fn without_browser(why: &str) -> Option<Driver> {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "{why}: the browser tests must run under CI=true (apt-get install chromium chromium-driver fonts-noto-cjk)"
+        );
+    }
+    eprintln!("skipping the browser test: {why}");
+    None
+}
+
 fn start_driver() -> Option<Driver> {
     let binary = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists());
     let Some(binary) = binary else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("chromedriver is required under CI=true (apt-get install chromium chromium-driver fonts-noto-cjk)");
-        }
-        eprintln!("skipping the browser test: chromedriver is not installed");
-        return None;
+        return without_browser("chromedriver is not installed");
     };
     let port = free_port();
     let child =
-        Command::new(binary).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
+        match Command::new(binary).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn() {
+            Ok(child) => child,
+            Err(e) => return without_browser(&format!("chromedriver did not start: {e}")),
+        };
+    // Dropped (and killed) unless it answers.
+    let driver = Driver(child, port);
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(Driver(child, port));
+            return Some(driver);
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    None
+    without_browser("chromedriver started but did not answer within 5 s")
 }
 
 /// A browser on a fresh profile, and the server it talks to.
