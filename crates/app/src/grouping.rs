@@ -69,8 +69,7 @@ async fn keep_print(
     fp: &text::group::Fingerprint,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let json = serde_json::to_string(&StoredPrint::from(fp)).map_err(|e| domain::Error::Internal(e.to_string()))?;
-    grouping::put_print(c, kind, id, &json, now).await
+    grouping::put_print(c, kind, id, &stored_json(fp), now).await
 }
 
 /// Stores a problem's fingerprint: new problems and edited titles or descriptions.
@@ -228,29 +227,37 @@ impl App {
     }
 
     /// Fingerprints feedback and problems stored without one (bulk-loaded, older than grouping,
-    /// or printed by a version that cut other band keys), in batches.
+    /// or printed by a version that cut other band keys), in batches as [`App::index_unindexed`]
+    /// does: read from where the last stopped, fingerprinted on all cores, written many per
+    /// statement in a short transaction.
     pub async fn print_unprinted(&self) -> Result<usize> {
         let mut done = 0;
         for kind in [FEEDBACK, PROBLEM] {
+            let mut after = 0;
             loop {
-                let mut tx = self.db.begin().await?;
-                let batch = grouping::without_print(&mut tx.conn(), kind, 2_000).await?;
-                if batch.is_empty() {
-                    break;
-                }
-                let now = self.clock.now();
-                let prints = text::group::parallel(&batch, |(_, title, body)| {
-                    fingerprint(seg(), title.as_deref().unwrap_or_default(), body)
+                let batch = {
+                    let mut pooled = self.db.acquire().await?;
+                    grouping::without_print(&mut pooled.conn(), kind, after, crate::search::CATCH_UP_BATCH).await?
+                };
+                let Some((last, _, _)) = batch.last() else { break };
+                after = *last;
+                let prints = text::group::parallel(&batch, |(id, title, body)| {
+                    let fp = fingerprint(seg(), title.as_deref().unwrap_or_default(), body);
+                    store::grouping_bulk::NewPrint { record_id: *id, print: stored_json(&fp) }
                 });
-                for ((id, _, _), fp) in batch.iter().zip(&prints) {
-                    keep_print(&mut tx.conn(), kind, *id, fp, now).await?;
-                }
+                let mut tx = self.db.begin().await?;
+                store::grouping_bulk::insert_prints(&mut tx.conn(), kind, &prints, self.clock.now()).await?;
                 tx.commit().await?;
                 done += batch.len();
             }
         }
         Ok(done)
     }
+}
+
+/// A fingerprint as `text_prints` keeps it.
+pub(crate) fn stored_json(fp: &text::group::Fingerprint) -> String {
+    serde_json::to_string(&StoredPrint::from(fp)).unwrap_or_default()
 }
 
 impl App {

@@ -169,8 +169,7 @@ impl App {
                 let r = &rows[i];
                 let terms = crate::search::feedback_terms(r.title.as_deref(), &r.body);
                 let fp = &prints[stored + i];
-                let print = serde_json::to_string(&StoredPrint::from(fp)).unwrap_or_default();
-                (terms, NewPrint { record_id: r.id, print })
+                (terms, NewPrint { record_id: r.id, print: crate::grouping::stored_json(fp) })
             });
             let (terms, new_prints): (Vec<String>, Vec<NewPrint>) = prepared.into_iter().unzip();
             {

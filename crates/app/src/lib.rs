@@ -121,14 +121,20 @@ impl App {
     }
 
     /// Runs the migrations on an open database and seeds it (tests use this with a PostgreSQL
-    /// schema of their own).
+    /// schema of their own). Records stored without search words or fingerprints are left to
+    /// [`App::catch_up`], which a server runs while it serves.
     pub async fn with_db(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> Result<Self> {
         db.migrate().await?;
         let app = Self::new(db, clock, settings);
         app.seed_builtin_calendar().await?;
-        app.index_unindexed().await?;
-        app.print_unprinted().await?;
         Ok(app)
+    }
+
+    /// Indexes and fingerprints every record stored without them (a bulk load, a restore, an
+    /// upgrade), in short batches that never hold the write lock for long; returns how many of
+    /// each it did.
+    pub async fn catch_up(&self) -> Result<(usize, usize)> {
+        Ok((self.index_unindexed().await?, self.print_unprinted().await?))
     }
 
     pub fn backend(&self) -> Backend {

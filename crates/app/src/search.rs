@@ -78,8 +78,12 @@ pub(crate) fn feedback_terms(title: Option<&str>, body: &str) -> String {
 
 /// Indexes one problem: its title, description and public reply.
 pub(crate) async fn index_problem(c: &mut Conn<'_>, row: &store::problems::ProblemRow) -> Result<()> {
-    let text = format!("{} {} {}", row.title, row.description, row.public_reply.as_deref().unwrap_or_default());
-    store::search::set_terms(c, Doc::Problems, row.id, &terms_of(&text)).await
+    store::search::set_terms(c, Doc::Problems, row.id, &problem_terms(row)).await
+}
+
+/// The words the index holds for a problem: its title, description and public reply.
+pub(crate) fn problem_terms(row: &store::problems::ProblemRow) -> String {
+    terms_of(&format!("{} {} {}", row.title, row.description, row.public_reply.as_deref().unwrap_or_default()))
 }
 
 /// One search result.
@@ -108,21 +112,28 @@ pub struct SearchResults {
 
 const SNIPPET_CHARS: usize = 80;
 
+/// Records a catch-up batch reads and writes at a time.
+pub(crate) const CATCH_UP_BATCH: i64 = 2_000;
+
 impl App {
-    /// Indexes every record not yet indexed (bulk-loaded, or older than search), in batches, each
-    /// in its own transaction. Returns how many it indexed.
+    /// Indexes every record not yet indexed (bulk-loaded, or older than search), in batches: each
+    /// read from where the last stopped, segmented on all cores, and written in a short
+    /// transaction of its own, so that a server running this at start keeps answering. Returns how
+    /// many it indexed.
     pub async fn index_unindexed(&self) -> Result<usize> {
         let mut done = 0;
         for doc in [Doc::Feedback, Doc::Problems] {
+            let mut after = 0;
             loop {
+                let batch = {
+                    let mut pooled = self.db.acquire().await?;
+                    store::search::unindexed(&mut pooled.conn(), doc, after, CATCH_UP_BATCH).await?
+                };
+                let Some((last, _)) = batch.last() else { break };
+                after = *last;
+                let terms = text::group::parallel(&batch, |(id, text)| (*id, terms_of(text)));
                 let mut tx = self.db.begin().await?;
-                let batch = store::search::unindexed(&mut tx.conn(), doc, 2_000).await?;
-                if batch.is_empty() {
-                    break;
-                }
-                for (id, text) in &batch {
-                    store::search::set_terms(&mut tx.conn(), doc, *id, &terms_of(text)).await?;
-                }
+                store::search::set_missing_terms(&mut tx.conn(), doc, &terms).await?;
                 tx.commit().await?;
                 done += batch.len();
             }

@@ -9,6 +9,17 @@ use crate::{Bind, Conn, Result, db_err};
 const BATCH: usize = 400;
 
 pub(crate) async fn insert_rows(c: &mut Conn<'_>, table: &str, columns: &[&str], rows: Vec<Vec<Bind>>) -> Result<()> {
+    insert_rows_then(c, table, columns, rows, "").await
+}
+
+/// [`insert_rows`] with a clause after the values (`on conflict do nothing`).
+pub(crate) async fn insert_rows_then(
+    c: &mut Conn<'_>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Bind>>,
+    then: &str,
+) -> Result<()> {
     // SQLite looks a named parameter up by walking a list, so thousands of `$N` in one statement
     // cost quadratic time; its anonymous `?` are positional and cost nothing. PostgreSQL needs `$N`.
     let anonymous = c.backend() == crate::Backend::Sqlite;
@@ -22,7 +33,7 @@ pub(crate) async fn insert_rows(c: &mut Conn<'_>, table: &str, columns: &[&str],
             groups.push(format!("({})", ph.join(", ")));
             binds.extend(row.iter().cloned());
         }
-        let sql = format!("insert into {table} ({}) values {}", columns.join(", "), groups.join(", "));
+        let sql = format!("insert into {table} ({}) values {} {then}", columns.join(", "), groups.join(", "));
         with_conn!(c, |c| {
             bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), &binds).execute(&mut *c).await.map_err(db_err)?;
         });
@@ -174,12 +185,17 @@ const PROBLEM_COLUMNS: [&str; 26] = [
     "updated_at",
 ];
 
-/// Inserts problems with the ids given (so that generated feedback can point at them).
-pub async fn insert_problem_rows(c: &mut Conn<'_>, rows: &[ProblemRow]) -> Result<()> {
+/// Inserts problems with the ids given (so that generated feedback can point at them) and their
+/// search terms, so that they are indexed as they are written.
+pub async fn insert_problem_rows(c: &mut Conn<'_>, rows: &[ProblemRow], terms: &[String]) -> Result<()> {
+    let mut columns = vec!["search_terms"];
+    columns.extend(PROBLEM_COLUMNS);
     let binds = rows
         .iter()
-        .map(|p| {
+        .zip(terms)
+        .map(|(p, t)| {
             vec![
+                Bind::Text(t.clone()),
                 Bind::I64(p.id),
                 Bind::Text(p.number.clone()),
                 Bind::I64(p.campaign_id),
@@ -209,7 +225,7 @@ pub async fn insert_problem_rows(c: &mut Conn<'_>, rows: &[ProblemRow]) -> Resul
             ]
         })
         .collect();
-    insert_rows(c, "problems", &PROBLEM_COLUMNS, binds).await
+    insert_rows(c, "problems", &columns, binds).await
 }
 
 /// The largest problem id so far (0 when none).

@@ -139,15 +139,33 @@ pub async fn recurrences(c: &mut Conn<'_>, limit: i64) -> Result<Vec<MatchRow>> 
 /// Records of `kind` (feedback or problems) without a fingerprint — bulk-loaded, older than
 /// grouping, or printed by a version that cut other band keys — for the catch-up: id, title and
 /// text.
-pub async fn without_print(c: &mut Conn<'_>, kind: &str, limit: i64) -> Result<Vec<(i64, Option<String>, String)>> {
-    let (table, text) = if kind == PROBLEM { ("problems", "description") } else { ("feedback", "body") };
-    let sql = format!(
-        "select r.id, r.title, r.{text} from {table} r where not exists \
-           (select 1 from text_prints t where t.kind = $1 and t.record_id = r.id) order by r.id limit $2"
-    );
+pub async fn without_print(
+    c: &mut Conn<'_>,
+    kind: &str,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Option<String>, String)>> {
+    let sql = without_print_sql(kind);
     with_conn!(c, |c| {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(kind).bind(limit).fetch_all(&mut *c).await.map_err(db_err)
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(kind)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)
     })
+}
+
+/// The query for a batch of records without a fingerprint, after `$2`, at most `$3`: from where
+/// the last batch stopped, so that the catch-up walks the table once (by its primary key, each
+/// record looked up in `text_prints` by its unique key).
+pub fn without_print_sql(kind: &str) -> String {
+    let (table, text) = if kind == PROBLEM { ("problems", "description") } else { ("feedback", "body") };
+    format!(
+        "select r.id, r.title, r.{text} from {table} r where r.id > $2 and not exists \
+           (select 1 from text_prints t where t.kind = $1 and t.record_id = r.id) order by r.id limit $3"
+    )
 }
 
 /// A feedback item with its fingerprint, for ranking hot problems (热点问题).

@@ -1,7 +1,7 @@
 //! Grouping for a whole import at once: fingerprints and matches written many rows per
 //! statement, and the stored fingerprints an import is matched against, read in one query each.
 
-use crate::bulk::insert_rows;
+use crate::bulk::{insert_rows, insert_rows_then};
 use crate::grouping::MatchRow;
 use crate::{Bind, Conn, Result, db_err};
 use chrono::{DateTime, Utc};
@@ -12,13 +12,14 @@ pub struct NewPrint {
     pub print: String,
 }
 
-/// Stores fingerprints of records that have none yet.
+/// Stores fingerprints of records that have none yet; a record given one meanwhile keeps its own.
 pub async fn insert_prints(c: &mut Conn<'_>, kind: &str, prints: &[NewPrint], now: DateTime<Utc>) -> Result<()> {
     let rows = prints
         .iter()
         .map(|p| vec![Bind::Text(kind.into()), Bind::I64(p.record_id), Bind::Text(p.print.clone()), Bind::Time(now)])
         .collect();
-    insert_rows(c, "text_prints", &["kind", "record_id", "print", "created_at"], rows).await
+    let columns = ["kind", "record_id", "print", "created_at"];
+    insert_rows_then(c, "text_prints", &columns, rows, "on conflict (kind, record_id) do nothing").await
 }
 
 pub async fn insert_matches(c: &mut Conn<'_>, matches: &[MatchRow]) -> Result<()> {

@@ -29,16 +29,57 @@ pub async fn set_terms(c: &mut Conn<'_>, doc: Doc, id: i64, terms: &str) -> Resu
     Ok(())
 }
 
-/// Records not yet indexed (bulk-loaded, or written before search existed): id and the text to
-/// segment, lowest ids first.
-pub async fn unindexed(c: &mut Conn<'_>, doc: Doc, limit: i64) -> Result<Vec<(i64, String)>> {
+/// Stores the segmented words of many records still unindexed, a few hundred per statement. A
+/// record indexed meanwhile (an edit wrote its words) keeps what it has.
+pub async fn set_missing_terms(c: &mut Conn<'_>, doc: Doc, terms: &[(i64, String)]) -> Result<()> {
+    let table = doc.table();
+    for chunk in terms.chunks(500) {
+        // `values` names its columns column1, column2 on both backends.
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
+        let sql = format!(
+            "update {table} set search_terms = v.column2 from (values {}) as v \
+             where {table}.id = v.column1 and {table}.search_terms is null",
+            values.join(", ")
+        );
+        with_conn!(c, |c| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for (id, t) in chunk {
+                q = q.bind(*id).bind(t.as_str());
+            }
+            q.execute(&mut *c).await.map_err(db_err)?;
+        });
+    }
+    Ok(())
+}
+
+/// The query for a batch of records not yet indexed, after `$1`, at most `$2`. It reads through
+/// the partial index of unindexed rows from where the last batch stopped, so that the catch-up
+/// walks the table once; SQLite is told to use that index, since it would rather walk the whole
+/// table in id order (`indexed by`; PostgreSQL chooses it by itself).
+pub fn unindexed_sql(backend: Backend, doc: Doc) -> String {
     let text = match doc {
         Doc::Feedback => "coalesce(title, '') || ' ' || body",
         Doc::Problems => "title || ' ' || description || ' ' || coalesce(public_reply, '')",
     };
-    let sql = format!("select id, {text} from {} where search_terms is null order by id limit $1", doc.table());
+    let table = doc.table();
+    let hint = match backend {
+        Backend::Sqlite => format!(" indexed by {table}_unindexed"),
+        Backend::Postgres => String::new(),
+    };
+    format!("select id, {text} from {table}{hint} where search_terms is null and id > $1 order by id limit $2")
+}
+
+/// Records not yet indexed (bulk-loaded, or written before search existed) with ids above
+/// `after`: id and the text to segment, lowest ids first.
+pub async fn unindexed(c: &mut Conn<'_>, doc: Doc, after: i64, limit: i64) -> Result<Vec<(i64, String)>> {
+    let sql = unindexed_sql(c.backend(), doc);
     with_conn!(c, |c| {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(limit).fetch_all(&mut *c).await.map_err(db_err)
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }
 

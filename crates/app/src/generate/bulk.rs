@@ -3,12 +3,17 @@
 
 use super::base::build_base;
 use super::{DemoLogin, feedback_row, messages};
+use crate::grouping::stored_json;
 use crate::{Actor, App};
 use chrono::Duration;
 use domain::Result;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
+use store::grouping::{FEEDBACK, PROBLEM};
+use store::grouping_bulk::NewPrint;
 use store::problems::{NewProblem, ProblemRow};
+use text::Segmenter;
+use text::group::fingerprint;
 
 /// How much `bulk` loads.
 #[derive(Debug, Clone)]
@@ -83,8 +88,17 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
             row.closed_at = (status == "closed").then_some(created + Duration::days(10));
             rows.push(row);
         }
+        // Indexed and fingerprinted as they are written, on all cores, as an import does: the
+        // catch-up at start then finds nothing to do.
+        let (terms, prints): (Vec<String>, Vec<NewPrint>) = text::group::parallel(&rows, |r| {
+            let fp = fingerprint(Segmenter::shared(), &r.title, &r.description);
+            (crate::search::problem_terms(r), NewPrint { record_id: r.id, print: stored_json(&fp) })
+        })
+        .into_iter()
+        .unzip();
         let mut tx = app.db.begin().await?;
-        store::bulk::insert_problem_rows(&mut tx.conn(), &rows).await?;
+        store::bulk::insert_problem_rows(&mut tx.conn(), &rows, &terms).await?;
+        store::grouping_bulk::insert_prints(&mut tx.conn(), PROBLEM, &prints, now).await?;
         app.commit(tx).await?;
         done += rows.len();
         progress(done, total);
@@ -113,7 +127,20 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
             rows.push(row);
         }
         let mut tx = app.db.begin().await?;
-        store::bulk::insert_feedback_rows(&mut tx.conn(), &rows).await?;
+        let first = store::bulk::reserve_feedback_ids(&mut tx.conn()).await?;
+        for (k, row) in rows.iter_mut().enumerate() {
+            row.id = first + i64::try_from(k).unwrap_or(0);
+        }
+        let (terms, prints): (Vec<String>, Vec<NewPrint>) = text::group::parallel(&rows, |r| {
+            let fp = fingerprint(Segmenter::shared(), r.title.as_deref().unwrap_or_default(), &r.body);
+            let terms = crate::search::feedback_terms(r.title.as_deref(), &r.body);
+            (terms, NewPrint { record_id: r.id, print: stored_json(&fp) })
+        })
+        .into_iter()
+        .unzip();
+        store::bulk::insert_indexed_feedback(&mut tx.conn(), &rows, &terms).await?;
+        store::bulk::resync_feedback_ids(&mut tx.conn()).await?;
+        store::grouping_bulk::insert_prints(&mut tx.conn(), FEEDBACK, &prints, now).await?;
         app.commit(tx).await?;
         done += rows.len();
         progress(done, total);
@@ -133,8 +160,5 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
     .await?;
     store::bulk::analyze(&mut tx.conn()).await?;
     app.commit(tx).await?;
-    // Rows loaded in bulk are searchable and grouped before anyone signs in.
-    app.index_unindexed().await?;
-    app.print_unprinted().await?;
     Ok(base.logins)
 }

@@ -23,7 +23,7 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
     };
     let config = Config::load(&cli.global, server)?;
     match cli.command {
-        Command::Serve(_) => serve::serve(&config, open(&config).await?).await,
+        Command::Serve(_) => serve::serve(&config, open_as_is(&config).await?).await,
         Command::Migrate => {
             open(&config).await?;
             println!("数据库已是最新 database is up to date: {}", config.redacted_url());
@@ -49,7 +49,17 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Opens the configured database (creating the data directory for SQLite) and migrates it.
+/// Opens the install as configured, with every record indexed and fingerprinted (commands that
+/// search or group need them all).
 pub(crate) async fn open(config: &Config) -> Result<app::App> {
+    let app = open_as_is(config).await?;
+    app.catch_up().await.map_err(say)?;
+    Ok(app)
+}
+
+/// Opens the install as configured, leaving any catch-up to the caller (`serve` runs it while it
+/// serves).
+pub(crate) async fn open_as_is(config: &Config) -> Result<app::App> {
     if config.is_sqlite() {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;

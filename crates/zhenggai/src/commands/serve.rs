@@ -11,9 +11,16 @@ pub(crate) async fn serve(config: &Config, app: app::App) -> Result<ExitCode> {
     let addr = listener.local_addr()?;
     println!("zhenggai 正在运行 is serving on http://{addr}/  (API: http://{addr}/api/v1/openapi.json)");
     println!("数据库 database: {}", config.redacted_url());
-    // Read the stored fingerprints into this node's index now, not on the first intake.
+    // Index and fingerprint what was stored without (a bulk load, a restore, an upgrade) while
+    // serving, in short batches; then read the stored fingerprints into this node's index now,
+    // not on the first intake.
     let warming = app.clone();
     tokio::spawn(async move {
+        match warming.catch_up().await {
+            Ok((0, 0)) => {}
+            Ok((indexed, printed)) => tracing::info!(indexed, printed, "caught up records stored without index"),
+            Err(e) => tracing::warn!("indexing records stored without index: {e}"),
+        }
         if let Err(e) = warming.catch_up_prints().await {
             tracing::warn!("reading the stored fingerprints: {e}");
         }
