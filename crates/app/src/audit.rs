@@ -46,7 +46,7 @@ pub fn row_hash(row: &AuditRow) -> String {
 
 fn to_json<T: Serialize>(value: Option<&T>) -> Result<Option<String>> {
     value
-        .map(|v| serde_json::to_string(v).map_err(|e| Error::Internal(format!("audit serialisation: {e}"))))
+        .map(|v| serde_json::to_string(v).map_err(|e| Error::internal(format!("audit serialisation: {e}"))))
         .transpose()
 }
 

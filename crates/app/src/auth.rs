@@ -16,7 +16,7 @@ use store::auth::AuthRow;
 
 fn argon2(memory_kib: u32) -> Result<Argon2<'static>> {
     let params =
-        Params::new(memory_kib.max(8), 2, 1, None).map_err(|e| Error::Internal(format!("argon2 parameters: {e}")))?;
+        Params::new(memory_kib.max(8), 2, 1, None).map_err(|e| Error::internal(format!("argon2 parameters: {e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -28,10 +28,10 @@ pub async fn hash_password(password: &NewPassword, memory_kib: u32) -> Result<St
         argon2(memory_kib)?
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
-            .map_err(|e| Error::Internal(format!("argon2: {e}")))
+            .map_err(|e| Error::internal(format!("argon2: {e}")))
     })
     .await
-    .map_err(|e| Error::Internal(format!("hashing task: {e}")))?
+    .map_err(|e| Error::internal(format!("hashing task: {e}")))?
 }
 
 async fn password_matches(password: &str, hash: &str) -> bool {

@@ -154,7 +154,7 @@ async fn category_view(c: &mut store::Conn<'_>, row: store::categories::Category
 
 pub(crate) fn unknown_category(id: CategoryId) -> Error {
     Error::invalid_with_code(
-        "unknown_category",
+        domain::Code::UnknownCategory,
         "category_id",
         format!("问题类别 {id} 不存在"),
         format!("category {id} does not exist"),

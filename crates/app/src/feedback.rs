@@ -232,7 +232,7 @@ impl App {
             if let Some(cid) = input.campaign_id {
                 store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(cid)).await?.ok_or_else(|| {
                     at(Error::invalid_with_code(
-                        "unknown_campaign",
+                        domain::Code::UnknownCampaign,
                         "campaign_id",
                         format!("专项工作 {cid} 不存在"),
                         format!("campaign {cid} does not exist"),

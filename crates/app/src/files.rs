@@ -30,11 +30,11 @@ pub(crate) fn check_file(file_name: &str, bytes: &[u8], max_bytes: usize, accept
         return Err(Error::invalid("file_name", "文件名不能包含路径", "the file name must not contain a path"));
     }
     if bytes.is_empty() {
-        return Err(Error::invalid_with_code("empty_file", "file", "文件为空", "the file is empty"));
+        return Err(Error::invalid_with_code(domain::Code::EmptyFile, "file", "文件为空", "the file is empty"));
     }
     if bytes.len() > max_bytes {
         return Err(Error::invalid_with_code(
-            "file_too_large",
+            domain::Code::FileTooLarge,
             "file",
             format!("文件 {} 字节，超过上限 {} 字节", bytes.len(), max_bytes),
             format!("the file is {} bytes, over the limit of {}", bytes.len(), max_bytes),
@@ -42,13 +42,13 @@ pub(crate) fn check_file(file_name: &str, bytes: &[u8], max_bytes: usize, accept
     }
     let unsupported = || match accept {
         Accept::Evidence => Error::invalid_with_code(
-            "unsupported_file_type",
+            domain::Code::UnsupportedFileType,
             "file",
             "只接受图片（PNG、JPEG、GIF、WebP）、PDF 和 Office 文件",
             "only images (PNG, JPEG, GIF, WebP), PDF and Office files are accepted",
         ),
         Accept::Images => Error::invalid_with_code(
-            "unsupported_file_type",
+            domain::Code::UnsupportedFileType,
             "file",
             "只接受图片（PNG、JPEG、GIF、WebP）",
             "only images (PNG, JPEG, GIF, WebP) are accepted",
@@ -60,7 +60,7 @@ pub(crate) fn check_file(file_name: &str, bytes: &[u8], max_bytes: usize, accept
     }
     if !name_matches(&file_name, content_type) {
         return Err(Error::invalid_with_code(
-            "file_type_mismatch",
+            domain::Code::FileTypeMismatch,
             "file",
             format!("文件内容（{content_type}）与文件名“{file_name}”不符"),
             format!("the content ({content_type}) does not match the name \"{file_name}\""),
@@ -84,14 +84,14 @@ impl App {
         let dir = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
         tokio::fs::create_dir_all(&dir)
             .await
-            .map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;
+            .map_err(|e| Error::internal(format!("cannot create {}: {e}", dir.display())))?;
         let tmp = path.with_extension("part");
         tokio::fs::write(&tmp, bytes)
             .await
-            .map_err(|e| Error::Internal(format!("cannot write {}: {e}", tmp.display())))?;
+            .map_err(|e| Error::internal(format!("cannot write {}: {e}", tmp.display())))?;
         tokio::fs::rename(&tmp, &path)
             .await
-            .map_err(|e| Error::Internal(format!("cannot store {}: {e}", path.display())))
+            .map_err(|e| Error::internal(format!("cannot store {}: {e}", path.display())))
     }
 }
 

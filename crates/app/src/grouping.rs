@@ -232,23 +232,35 @@ impl App {
     /// statement in a short transaction.
     pub async fn print_unprinted(&self) -> Result<usize> {
         let mut done = 0;
+        let started = std::time::Instant::now();
         for kind in [FEEDBACK, PROBLEM] {
             let mut after = 0;
             loop {
+                if done > 0 && done % 100_000 < crate::search::CATCH_UP_BATCH as usize {
+                    tracing::info!(
+                        done,
+                        secs = started.elapsed().as_secs_f64(),
+                        "fingerprinting records stored without"
+                    );
+                }
                 let batch = {
                     let mut pooled = self.db.acquire().await?;
                     grouping::without_print(&mut pooled.conn(), kind, after, crate::search::CATCH_UP_BATCH).await?
                 };
                 let Some((last, _, _)) = batch.last() else { break };
                 after = *last;
-                let prints = text::group::parallel(&batch, |(id, title, body)| {
-                    let fp = fingerprint(seg(), title.as_deref().unwrap_or_default(), body);
-                    store::grouping_bulk::NewPrint { record_id: *id, print: stored_json(&fp) }
-                });
+                let prints = tokio::task::spawn_blocking(move || {
+                    text::group::parallel(&batch, |(id, title, body)| {
+                        let fp = fingerprint(seg(), title.as_deref().unwrap_or_default(), body);
+                        store::grouping_bulk::NewPrint { record_id: *id, print: stored_json(&fp) }
+                    })
+                })
+                .await
+                .map_err(|e| domain::Error::internal(format!("fingerprinting a catch-up batch: {e}")))?;
                 let mut tx = self.db.begin().await?;
                 store::grouping_bulk::insert_prints(&mut tx.conn(), kind, &prints, self.clock.now()).await?;
                 tx.commit().await?;
-                done += batch.len();
+                done += prints.len();
             }
         }
         Ok(done)

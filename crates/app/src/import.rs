@@ -171,7 +171,8 @@ impl App {
                 let fp = &prints[stored + i];
                 (terms, NewPrint { record_id: r.id, print: crate::grouping::stored_json(fp) })
             });
-            let (terms, new_prints): (Vec<String>, Vec<NewPrint>) = prepared.into_iter().unzip();
+            let (terms, new_prints): (Vec<Option<String>>, Vec<NewPrint>) =
+                prepared.into_iter().map(|(t, p)| (Some(t), p)).unzip();
             {
                 let mut c = tx.conn();
                 store::bulk::insert_indexed_feedback(&mut c, &rows[start..end], &terms).await?;

@@ -129,7 +129,12 @@ impl App {
     ) -> Result<MechanismView> {
         let now = self.clock.now();
         let version = input.version.ok_or_else(|| {
-            Error::invalid_with_code("required", "version", "修改须提供版本号", "version is required when editing")
+            Error::invalid_with_code(
+                domain::Code::Required,
+                "version",
+                "修改须提供版本号",
+                "version is required when editing",
+            )
         })?;
         let title = domain::text::title("title", &input.title)?;
         let body = domain::text::optional_text("body", input.body.as_deref(), self.settings.text.max_text_chars)?;

@@ -21,7 +21,8 @@ pub struct SavedFilter {
 #[derive(Debug, Clone, Default)]
 pub struct BulkOutcome {
     pub done: usize,
-    pub refused: Vec<(i64, String)>,
+    /// Each problem left as it was, with why, in both languages (the page picks the reader's).
+    pub refused: Vec<(i64, domain::Msg)>,
 }
 
 /// What a bulk action does to each problem.
@@ -141,7 +142,7 @@ impl App {
             };
             match result {
                 Ok(()) => outcome.done += 1,
-                Err(e) => outcome.refused.push((*id, e.message().zh)),
+                Err(e) => outcome.refused.push((*id, e.message())),
             }
         }
         Ok(outcome)

@@ -115,7 +115,7 @@ impl App {
                 .await?
                 .first()
                 .map(|u| u.id)
-                .ok_or_else(|| Error::Internal("the install has no units yet".into()))?,
+                .ok_or_else(|| Error::internal("the install has no units yet"))?,
         };
         let as_feedback = FeedbackInput {
             campaign_id: input.campaign_id,

@@ -120,7 +120,7 @@ impl App {
             ReviewDecision::Keep => {
                 let reason = reason.ok_or_else(|| {
                     Error::invalid_with_code(
-                        "required",
+                        domain::Code::Required,
                         "reason",
                         "维持销号须写明理由",
                         "give the reason for keeping the problem closed",

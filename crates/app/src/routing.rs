@@ -92,7 +92,7 @@ impl App {
             RoutingModel { seg, category, unit, trained_on: decided }
         })
         .await
-        .map_err(|e| Error::Internal(format!("training: {e}")))?;
+        .map_err(|e| Error::internal(format!("training: {e}")))?;
         let report = TrainingReport {
             decided,
             categories: model.category.as_ref().map_or(0, |c| c.labels().len()),
@@ -114,7 +114,7 @@ impl App {
         let names = self.unit_and_category_names().await?;
         tokio::task::spawn_blocking(move || with_places(names, &history))
             .await
-            .map_err(|e| Error::Internal(format!("install words: {e}")))
+            .map_err(|e| Error::internal(format!("install words: {e}")))
     }
 
     /// The newest decided problems, what routing learns from.
@@ -144,7 +144,7 @@ impl App {
             return Ok(m);
         }
         self.retrain_routing().await?;
-        self.routing.0.read().ok().and_then(|m| m.clone()).ok_or_else(|| Error::Internal("routing model".into()))
+        self.routing.0.read().ok().and_then(|m| m.clone()).ok_or_else(|| Error::internal("routing model"))
     }
 
     /// A category and a lead unit for this text, each with a confidence; `None` where the history

@@ -122,20 +122,33 @@ impl App {
     /// many it indexed.
     pub async fn index_unindexed(&self) -> Result<usize> {
         let mut done = 0;
+        let started = std::time::Instant::now();
         for doc in [Doc::Feedback, Doc::Problems] {
             let mut after = 0;
             loop {
+                if done > 0 && done % 100_000 < CATCH_UP_BATCH as usize {
+                    tracing::info!(
+                        done,
+                        secs = started.elapsed().as_secs_f64(),
+                        "indexing records stored without search words"
+                    );
+                }
                 let batch = {
                     let mut pooled = self.db.acquire().await?;
                     store::search::unindexed(&mut pooled.conn(), doc, after, CATCH_UP_BATCH).await?
                 };
                 let Some((last, _)) = batch.last() else { break };
                 after = *last;
-                let terms = text::group::parallel(&batch, |(id, text)| (*id, terms_of(text)));
+                // Segmenting is the work: on all cores, off the threads that serve requests.
+                let terms = tokio::task::spawn_blocking(move || {
+                    text::group::parallel(&batch, |(id, text)| (*id, terms_of(text)))
+                })
+                .await
+                .map_err(|e| Error::internal(format!("segmenting a catch-up batch: {e}")))?;
                 let mut tx = self.db.begin().await?;
                 store::search::set_missing_terms(&mut tx.conn(), doc, &terms).await?;
                 tx.commit().await?;
-                done += batch.len();
+                done += terms.len();
             }
         }
         Ok(done)

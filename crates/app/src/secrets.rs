@@ -10,7 +10,7 @@ type HmacSha256 = hmac::Hmac<Sha256>;
 
 pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     let mut buf = [0u8; N];
-    getrandom::fill(&mut buf).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut buf).map_err(|e| Error::internal(format!("no randomness: {e}")))?;
     Ok(buf)
 }
 

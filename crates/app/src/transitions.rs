@@ -54,7 +54,7 @@ pub struct TransitionInput {
 fn required<T: Clone>(value: &Option<T>, field: &str, action: Action) -> Result<T> {
     value.clone().ok_or_else(|| {
         Error::invalid_with_code(
-            "required",
+            domain::Code::Required,
             field,
             format!("“{}”操作必须填写 {field}", action.label_zh()),
             format!("{field} is required to {}", action.as_str()),
@@ -264,7 +264,7 @@ impl App {
                     domain::text::optional_text("no_evidence_reason", input.no_evidence_reason.as_deref(), max)?;
                 if evidence == 0 && no_evidence_reason.is_none() {
                     return Err(Error::invalid_with_code(
-                        "evidence_required",
+                        domain::Code::EvidenceRequired,
                         "no_evidence_reason",
                         "未上传佐证材料：请上传材料，或写明无佐证材料的理由",
                         "no evidence is attached: upload some, or give no_evidence_reason",
@@ -391,7 +391,7 @@ impl App {
                 let note = domain::text::optional_text("note", input.note.as_deref(), max)?;
                 if !approve && note.is_none() {
                     return Err(Error::invalid_with_code(
-                        "required",
+                        domain::Code::Required,
                         "note",
                         "不批准延期须写明理由",
                         "give a note when refusing an extension",
@@ -536,7 +536,7 @@ async fn record_callback(c: &mut Conn<'_>, row: &mut ProblemRow, cb: &CallbackRo
 async fn pending(c: &mut Conn<'_>, problem: ProblemId) -> Result<SignoffRow> {
     store::rectification::pending_signoff(c, problem)
         .await?
-        .ok_or_else(|| Error::Internal(format!("problem {problem} is submitted but has no pending application")))
+        .ok_or_else(|| Error::internal(format!("problem {problem} is submitted but has no pending application")))
 }
 
 /// 作废: a new application (or a merge) voids the one still pending.

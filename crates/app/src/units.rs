@@ -215,7 +215,7 @@ impl App {
 
 pub(crate) fn unknown_unit_id(id: UnitId) -> Error {
     Error::invalid_with_code(
-        "unknown_unit",
+        domain::Code::UnknownUnit,
         "unit_id",
         format!("单位 {id} 不存在"),
         format!("unit {id} does not exist"),

@@ -23,11 +23,92 @@ impl Msg {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Defines a table of codes: each code's wire name and what it means, in both languages (used
+/// here for the domain's codes and in web for those only HTTP knows).
+#[macro_export]
+macro_rules! codes {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal / $zh:literal / $en:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable snake_case code that clients script against.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+
+            /// What the code means, for a person (the heading of an error page).
+            pub fn meaning(self) -> $crate::Msg {
+                match self { $($name::$variant => $crate::Msg::new($zh, $en)),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+
+        /// A code equals its wire name.
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool { self.as_str() == *other }
+        }
+    };
+}
+
+codes!(
+    /// Every error code the domain gives, in one table. The web layer gives each its HTTP status by
+    /// an exhaustive match, so that a new code does not compile until it has one; the codes only
+    /// HTTP knows (malformed JSON, an unknown route) live there.
+    Code {
+        ValidationFailed = "validation_failed" / "输入有误" / "Invalid input",
+        Required = "required" / "缺少必填项" / "A required value is missing",
+        TextTooLong = "text_too_long" / "文字过长" / "Text too long",
+        EvidenceRequired = "evidence_required" / "需要佐证材料" / "Evidence required",
+        FileTooLarge = "file_too_large" / "文件过大" / "File too large",
+        FileTypeMismatch = "file_type_mismatch" / "文件类型与内容不符" / "File type does not match its content",
+        UnsupportedFileType = "unsupported_file_type" / "不支持的文件类型" / "Unsupported file type",
+        EmptyFile = "empty_file" / "文件为空" / "Empty file",
+        UnknownCampaign = "unknown_campaign" / "专项工作不存在" / "Unknown campaign",
+        UnknownCategory = "unknown_category" / "问题类别不存在" / "Unknown category",
+        UnknownUnit = "unknown_unit" / "单位不存在" / "Unknown unit",
+        NotFound = "not_found" / "未找到" / "Not found",
+        Forbidden = "forbidden" / "无权操作" / "Not allowed",
+        Unauthenticated = "unauthenticated" / "请先登录" / "Sign in first",
+        StaleVersion = "stale_version" / "记录已被他人修改" / "Changed by someone else",
+        IllegalTransition = "illegal_transition" / "当前状态下不能执行该操作" / "Not possible in the current state",
+        Conflict = "conflict" / "与现有记录冲突" / "In conflict with the record",
+        RateLimited = "rate_limited" / "操作过于频繁" / "Too many attempts",
+        Internal = "internal" / "服务器内部错误" / "Internal server error",
+    }
+);
+
+/// Our own fault, with what failed and the error behind it, kept for the log and never shown.
+#[derive(Debug)]
+pub struct Internal {
+    what: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl std::fmt::Display for Internal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.what)?;
+        // The whole chain, so that one log line says what went wrong down to the cause.
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = self.source.as_deref().map(|e| e as _);
+        while let Some(e) = cause {
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A value the user gave is not acceptable (422 `validation_failed`, or a more specific code).
     #[error("{field}: {}", msg.en)]
-    Invalid { code: &'static str, field: String, msg: Msg },
+    Invalid { code: Code, field: String, msg: Msg },
     /// The record does not exist, or the user may not know that it exists.
     #[error("{entity} not found")]
     NotFound { entity: &'static str },
@@ -48,16 +129,16 @@ pub enum Error {
     RateLimited { retry_after_secs: u64 },
     /// Our fault: the cause is logged, never shown.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(Internal),
 }
 
 impl Error {
     pub fn invalid(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Error::Invalid { code: "validation_failed", field: field.into(), msg: Msg::new(zh, en) }
+        Error::Invalid { code: Code::ValidationFailed, field: field.into(), msg: Msg::new(zh, en) }
     }
 
     pub fn invalid_with_code(
-        code: &'static str,
+        code: Code,
         field: impl Into<String>,
         zh: impl Into<String>,
         en: impl Into<String>,
@@ -77,18 +158,28 @@ impl Error {
         Error::NotFound { entity }
     }
 
-    /// The stable snake_case code that clients script against.
-    pub fn code(&self) -> &'static str {
+    /// Our fault, described for the log.
+    pub fn internal(what: impl Into<String>) -> Self {
+        Error::Internal(Internal { what: what.into(), source: None })
+    }
+
+    /// Our fault, with the error behind it (kept whole for the log).
+    pub fn internal_from(what: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::Internal(Internal { what: what.into(), source: Some(Box::new(source)) })
+    }
+
+    /// The stable code that clients script against.
+    pub fn code(&self) -> Code {
         match self {
-            Error::Invalid { code, .. } => code,
-            Error::NotFound { .. } => "not_found",
-            Error::Forbidden { .. } => "forbidden",
-            Error::Unauthenticated { .. } => "unauthenticated",
-            Error::StaleVersion { .. } => "stale_version",
-            Error::IllegalTransition { .. } => "illegal_transition",
-            Error::Conflict { .. } => "conflict",
-            Error::RateLimited { .. } => "rate_limited",
-            Error::Internal(_) => "internal",
+            Error::Invalid { code, .. } => *code,
+            Error::NotFound { .. } => Code::NotFound,
+            Error::Forbidden { .. } => Code::Forbidden,
+            Error::Unauthenticated { .. } => Code::Unauthenticated,
+            Error::StaleVersion { .. } => Code::StaleVersion,
+            Error::IllegalTransition { .. } => Code::IllegalTransition,
+            Error::Conflict { .. } => Code::Conflict,
+            Error::RateLimited { .. } => Code::RateLimited,
+            Error::Internal(_) => Code::Internal,
         }
     }
 

@@ -13,6 +13,8 @@ pub mod ids;
 pub mod limits;
 pub mod privacy;
 pub mod problem;
+#[cfg(feature = "sqlx")]
+mod sql;
 pub mod supervision;
 pub mod text;
 pub mod throttle;
@@ -21,5 +23,5 @@ pub mod user;
 pub mod workflow;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{Error, Msg, Result};
+pub use error::{Code, Error, Msg, Result};
 pub use ids::*;

@@ -23,7 +23,7 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub fn required_text(field: &str, value: &str, max_chars: usize) -> Result<String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(Error::invalid_with_code("required", field, "不能为空", "must not be empty"));
+        return Err(Error::invalid_with_code(crate::Code::Required, field, "不能为空", "must not be empty"));
     }
     bounded(field, trimmed, max_chars)
 }
@@ -49,7 +49,7 @@ fn bounded(field: &str, value: &str, max_chars: usize) -> Result<String> {
     let chars = value.chars().count();
     if chars > max_chars {
         return Err(Error::invalid_with_code(
-            "text_too_long",
+            crate::Code::TextTooLong,
             field,
             format!("长度 {chars} 字超过上限 {max_chars} 字"),
             format!("{chars} characters is over the limit of {max_chars}"),

@@ -24,7 +24,7 @@ impl UnitPath {
             && s.starts_with('/')
             && s.ends_with('/')
             && s[1..s.len() - 1].split('/').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-        if ok { Ok(Self(s.to_string())) } else { Err(Error::Internal(format!("malformed unit path {s:?}"))) }
+        if ok { Ok(Self(s.to_string())) } else { Err(Error::internal(format!("malformed unit path {s:?}"))) }
     }
 
     pub fn as_str(&self) -> &str {

@@ -85,11 +85,15 @@ impl SignoffStage {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "leader" => Some(SignoffStage::Leader),
-            "verifier" => Some(SignoffStage::Verifier),
-            _ => None,
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim() {
+            "leader" => Ok(SignoffStage::Leader),
+            "verifier" => Ok(SignoffStage::Verifier),
+            other => Err(crate::Error::invalid(
+                "signoff_stage",
+                format!("未知的销号阶段“{other}”（可选：leader、verifier）"),
+                format!("unknown sign-off stage \"{other}\" (known: leader, verifier)"),
+            )),
         }
     }
 }

@@ -72,15 +72,15 @@ pub async fn insert_feedback_rows(c: &mut Conn<'_>, rows: &[FeedbackRow]) -> Res
 }
 
 /// Inserts feedback with the ids given (from [`reserve_feedback_ids`]) and its search terms, so
-/// that it is indexed as it is written.
-pub async fn insert_indexed_feedback(c: &mut Conn<'_>, rows: &[FeedbackRow], terms: &[String]) -> Result<()> {
+/// that it is indexed as it is written (None leaves a row to the catch-up).
+pub async fn insert_indexed_feedback(c: &mut Conn<'_>, rows: &[FeedbackRow], terms: &[Option<String>]) -> Result<()> {
     let mut columns = vec!["id", "search_terms"];
     columns.extend(FEEDBACK_COLUMNS);
     let binds = rows
         .iter()
         .zip(terms)
         .map(|(f, t)| {
-            let mut b = vec![Bind::I64(f.id), Bind::Text(t.clone())];
+            let mut b = vec![Bind::I64(f.id), Bind::OptText(t.clone())];
             b.extend(feedback_binds(f));
             b
         })
@@ -187,7 +187,7 @@ const PROBLEM_COLUMNS: [&str; 26] = [
 
 /// Inserts problems with the ids given (so that generated feedback can point at them) and their
 /// search terms, so that they are indexed as they are written.
-pub async fn insert_problem_rows(c: &mut Conn<'_>, rows: &[ProblemRow], terms: &[String]) -> Result<()> {
+pub async fn insert_problem_rows(c: &mut Conn<'_>, rows: &[ProblemRow], terms: &[Option<String>]) -> Result<()> {
     let mut columns = vec!["search_terms"];
     columns.extend(PROBLEM_COLUMNS);
     let binds = rows
@@ -195,7 +195,7 @@ pub async fn insert_problem_rows(c: &mut Conn<'_>, rows: &[ProblemRow], terms: &
         .zip(terms)
         .map(|(p, t)| {
             vec![
-                Bind::Text(t.clone()),
+                Bind::OptText(t.clone()),
                 Bind::I64(p.id),
                 Bind::Text(p.number.clone()),
                 Bind::I64(p.campaign_id),

@@ -70,7 +70,7 @@ pub fn db_err(e: sqlx::Error) -> Error {
             return Error::invalid("reference", "引用的记录不存在", "a referenced record does not exist");
         }
     }
-    Error::Internal(format!("database: {e}"))
+    Error::internal_from("database", e)
 }
 
 /// The column behind a unique violation: PostgreSQL names the constraint (`users_username_key`),
@@ -136,7 +136,7 @@ impl Db {
             .test_before_acquire(false)
             .connect_with(options)
             .await
-            .map_err(|e| Error::Internal(format!("cannot open the SQLite database: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot open the SQLite database: {e}")))?;
         Ok(Db::Sqlite(pool))
     }
 
@@ -146,7 +146,7 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await
-            .map_err(|e| Error::Internal(format!("cannot connect to PostgreSQL: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot connect to PostgreSQL: {e}")))?;
         Ok(Db::Postgres(pool))
     }
 
@@ -154,7 +154,7 @@ impl Db {
     /// asked: tests take a fresh schema each, so that they never see each other's data.
     pub async fn connect_postgres_schema(url: &str, schema: &str, create: bool) -> Result<Self, Error> {
         if !schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-            return Err(Error::Internal(format!("bad schema name {schema:?}")));
+            return Err(Error::internal(format!("bad schema name {schema:?}")));
         }
         let options = PgConnectOptions::from_str(url).map_err(|e| config_err(url, e))?;
         if create {
@@ -178,7 +178,7 @@ impl Db {
             Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
         };
-        result.map_err(|e| Error::Internal(format!("migration failed: {e}")))
+        result.map_err(|e| Error::internal(format!("migration failed: {e}")))
     }
 
     /// Begins a write transaction.

@@ -60,7 +60,7 @@ pub async fn insert_unit(
             .await
             .map_err(db_err)?;
     });
-    get_unit(c, UnitId::new(id)).await?.ok_or_else(|| Error::Internal("unit vanished".into()))
+    get_unit(c, UnitId::new(id)).await?.ok_or_else(|| Error::internal("unit vanished"))
 }
 
 pub async fn get_unit(c: &mut Conn<'_>, id: UnitId) -> Result<Option<UnitRow>> {

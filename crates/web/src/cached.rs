@@ -51,7 +51,7 @@ pub(crate) async fn json<T: Serialize>(
         None => {
             let value = compute().await?;
             let bytes = Bytes::from(
-                serde_json::to_vec(&value).map_err(|e| domain::Error::Internal(format!("serialising a page: {e}")))?,
+                serde_json::to_vec(&value).map_err(|e| domain::Error::internal(format!("serialising a page: {e}")))?,
             );
             s.pages.put(key, generation, bytes.clone());
             bytes

@@ -56,40 +56,107 @@ pub struct ErrorDetail {
     pub current_version: Option<i64>,
 }
 
-/// A domain error on its way out as HTTP.
+domain::codes!(
+    /// The error codes only HTTP knows: a request that never reached a use case.
+    HttpCode {
+        InvalidJson = "invalid_json" / "JSON 格式错误" / "Malformed JSON",
+        UnknownField = "unknown_field" / "未知字段" / "Unknown field",
+        InvalidField = "invalid_field" / "字段取值不对" / "Invalid value",
+        InvalidQuery = "invalid_query" / "查询参数不对" / "Invalid query",
+        InvalidPath = "invalid_path" / "地址参数不对" / "Invalid path",
+        PayloadTooLarge = "payload_too_large" / "请求体过大" / "Request too large",
+        UnsupportedMediaType = "unsupported_media_type" / "请求格式不支持" / "Unsupported media type",
+        NoRoute = "no_route" / "没有这个地址" / "No such path",
+    }
+);
+
+/// The HTTP status of each of the domain's codes. Exhaustive: a new code does not compile until
+/// it has one.
+pub(crate) fn status_of(code: domain::Code) -> StatusCode {
+    use domain::Code;
+    match code {
+        Code::ValidationFailed
+        | Code::Required
+        | Code::TextTooLong
+        | Code::EvidenceRequired
+        | Code::FileTypeMismatch
+        | Code::UnsupportedFileType
+        | Code::EmptyFile
+        | Code::UnknownCampaign
+        | Code::UnknownCategory
+        | Code::UnknownUnit => StatusCode::UNPROCESSABLE_ENTITY,
+        Code::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Code::NotFound => StatusCode::NOT_FOUND,
+        Code::Forbidden => StatusCode::FORBIDDEN,
+        Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Code::StaleVersion | Code::IllegalTransition | Code::Conflict => StatusCode::CONFLICT,
+        Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The HTTP status of each code only HTTP knows.
+pub(crate) fn http_status_of(code: HttpCode) -> StatusCode {
+    match code {
+        HttpCode::InvalidJson | HttpCode::UnknownField | HttpCode::InvalidQuery | HttpCode::InvalidPath => {
+            StatusCode::BAD_REQUEST
+        }
+        HttpCode::InvalidField => StatusCode::UNPROCESSABLE_ENTITY,
+        HttpCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        HttpCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        HttpCode::NoRoute => StatusCode::NOT_FOUND,
+    }
+}
+
+/// An error on its way out as HTTP: the domain's, or one only HTTP knows.
 #[derive(Debug)]
-pub(crate) struct ApiError(pub Error);
+pub(crate) enum ApiError {
+    Domain(Error),
+    Http { code: HttpCode, field: String, msg: domain::Msg },
+}
+
+impl ApiError {
+    /// A request HTTP refuses before any use case sees it.
+    pub(crate) fn http(code: HttpCode, field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError::Http { code, field: field.into(), msg: domain::Msg::new(zh, en) }
+    }
+
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Domain(e) => status_of(e.code()),
+            ApiError::Http { code, .. } => http_status_of(*code),
+        }
+    }
+
+    pub(crate) fn body(&self) -> ErrorBody {
+        match self {
+            ApiError::Domain(e) => body_of(e),
+            ApiError::Http { code, field, msg } => ErrorBody {
+                error: ErrorDetail {
+                    code: code.as_str().to_string(),
+                    message: msg.in_lang(lang()).to_string(),
+                    field: Some(field.clone()),
+                    state: None,
+                    allowed_actions: None,
+                    current_version: None,
+                },
+            },
+        }
+    }
+}
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
-        Self(e)
+        Self::Domain(e)
     }
 }
 
 pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
-fn status_of(e: &Error) -> StatusCode {
-    match e {
-        Error::Invalid { code, .. } => match *code {
-            "invalid_json" | "unknown_field" | "invalid_query" | "invalid_path" => StatusCode::BAD_REQUEST,
-            "payload_too_large" | "file_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
-            "no_route" => StatusCode::NOT_FOUND,
-            "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        },
-        Error::NotFound { .. } => StatusCode::NOT_FOUND,
-        Error::Forbidden { .. } => StatusCode::FORBIDDEN,
-        Error::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-        Error::StaleVersion { .. } | Error::IllegalTransition { .. } | Error::Conflict { .. } => StatusCode::CONFLICT,
-        Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
 pub(crate) fn body_of(e: &Error) -> ErrorBody {
     let msg = e.message();
     let mut detail = ErrorDetail {
-        code: e.code().to_string(),
+        code: e.code().as_str().to_string(),
         message: msg.in_lang(lang()).to_string(),
         field: None,
         state: None,
@@ -110,12 +177,11 @@ pub(crate) fn body_of(e: &Error) -> ErrorBody {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Error::Internal(cause) = &self.0 {
+        if let ApiError::Domain(Error::Internal(cause)) = &self {
             tracing::error!(%cause, "internal error");
         }
-        let status = status_of(&self.0);
-        let mut response = (status, axum::Json(body_of(&self.0))).into_response();
-        if let Error::RateLimited { retry_after_secs } = &self.0
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let ApiError::Domain(Error::RateLimited { retry_after_secs }) = &self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
@@ -126,5 +192,30 @@ impl IntoResponse for ApiError {
 
 /// Paths that match no route.
 pub(crate) async fn no_route() -> ApiError {
-    ApiError(Error::invalid_with_code("no_route", "path", "没有这个地址", "no such path"))
+    ApiError::http(HttpCode::NoRoute, "path", "没有这个地址", "no such path")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_one_error_status_and_a_meaning_in_both_languages() {
+        let mut wire = std::collections::HashSet::new();
+        for code in domain::Code::ALL {
+            let status = status_of(*code);
+            assert!(status.is_client_error() || status.is_server_error(), "{code}: {status}");
+            assert!(wire.insert(code.as_str()), "{code} twice");
+            let m = code.meaning();
+            assert!(!m.zh.is_empty() && !m.en.is_empty() && m.zh != m.en, "{code}");
+        }
+        for code in HttpCode::ALL {
+            let status = http_status_of(*code);
+            assert!(status.is_client_error(), "{code}: {status}");
+            assert!(wire.insert(code.as_str()), "{code} is also a domain code");
+            let m = code.meaning();
+            assert!(!m.zh.is_empty() && !m.en.is_empty() && m.zh != m.en, "{code}");
+        }
+        assert_eq!(status_of(domain::Code::Internal), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }

@@ -2,11 +2,10 @@
 //! with stable codes, and the caller (a session cookie, a bearer token, or the anonymous public).
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, HttpCode};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
-use domain::Error;
 use serde::de::DeserializeOwned;
 
 pub(crate) const SESSION_COOKIE: &str = "zg_session";
@@ -26,20 +25,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.trim_start().starts_with("application/json"));
         if !is_json {
-            return Err(ApiError(Error::invalid_with_code(
-                "unsupported_media_type",
+            return Err(ApiError::http(
+                HttpCode::UnsupportedMediaType,
                 "content-type",
                 "请求体须为 JSON（Content-Type: application/json）",
                 "the body must be JSON (Content-Type: application/json)",
-            )));
+            ));
         }
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| {
-            ApiError(Error::invalid_with_code(
-                "payload_too_large",
-                "body",
-                "请求体过大",
-                "the request body is too large",
-            ))
+            ApiError::http(HttpCode::PayloadTooLarge, "body", "请求体过大", "the request body is too large")
         })?;
         parse_json(&bytes).map(ApiJson)
     }
@@ -49,30 +43,29 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
     serde_json::from_slice(bytes).map_err(|e| {
         use serde_json::error::Category;
         let text = e.to_string();
-        let err = match e.classify() {
-            Category::Syntax | Category::Eof | Category::Io => Error::invalid_with_code(
-                "invalid_json",
+        match e.classify() {
+            Category::Syntax | Category::Eof | Category::Io => ApiError::http(
+                HttpCode::InvalidJson,
                 "body",
                 format!("JSON 格式错误：{text}"),
                 format!("malformed JSON: {text}"),
             ),
             Category::Data if text.starts_with("unknown field") => {
                 let field = text.split('`').nth(1).unwrap_or("").to_string();
-                Error::invalid_with_code(
-                    "unknown_field",
+                ApiError::http(
+                    HttpCode::UnknownField,
                     field.clone(),
                     format!("未知字段“{field}”"),
                     format!("unknown field \"{field}\": {text}"),
                 )
             }
-            Category::Data => Error::invalid_with_code(
-                "invalid_field",
+            Category::Data => ApiError::http(
+                HttpCode::InvalidField,
                 "body",
                 format!("字段取值不对：{text}"),
                 format!("invalid value: {text}"),
             ),
-        };
-        ApiError(err)
+        }
     })
 }
 
@@ -97,12 +90,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .map(|q| ApiQuery(q.0))
             .map_err(|e| {
                 let text = e.body_text();
-                ApiError(Error::invalid_with_code(
-                    "invalid_query",
+                ApiError::http(
+                    HttpCode::InvalidQuery,
                     "query",
                     format!("查询参数不对：{text}"),
                     format!("invalid query: {text}"),
-                ))
+                )
             })
     }
 }
@@ -116,12 +109,12 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| ApiPath(p.0)).map_err(|e| {
             let text = e.body_text();
-            ApiError(Error::invalid_with_code(
-                "invalid_path",
+            ApiError::http(
+                HttpCode::InvalidPath,
                 "path",
                 format!("地址参数不对：{text}"),
                 format!("invalid path: {text}"),
-            ))
+            )
         })
     }
 }

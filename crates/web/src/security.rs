@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 pub(crate) async fn per_request(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let lang = crate::error::requested_language(&req);
     let mut res = if from_another_site(&req, &state) {
-        crate::error::in_language(lang, async { crate::error::ApiError(cross_site_refused()).into_response() }).await
+        crate::error::in_language(lang, async { crate::error::ApiError::from(cross_site_refused()).into_response() })
+            .await
     } else {
         crate::error::in_language(lang, next.run(req)).await
     };

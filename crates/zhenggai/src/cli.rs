@@ -330,4 +330,8 @@ pub(crate) struct GenerateArgs {
     pub feedback: usize,
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
+    /// Leave the records without search words and fingerprints, as a restore from an older version
+    /// would (for measuring the catch-up that the next start runs).
+    #[arg(long, hide = true)]
+    pub without_index: bool,
 }

@@ -120,7 +120,7 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
         }
     }
     let take =
-        |name: &str| actors.get(name).cloned().ok_or_else(|| Error::Internal(format!("demo user {name} missing")));
+        |name: &str| actors.get(name).cloned().ok_or_else(|| Error::internal(format!("demo user {name} missing")));
     let mut dept_staff = vec![(take("liaison")?, take("leader")?)];
     for i in 1..departments.len() {
         dept_staff.push((take(&format!("liaison{:02}", i + 1))?, take(&format!("leader{:02}", i + 1))?));

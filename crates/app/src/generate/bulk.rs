@@ -21,6 +21,9 @@ pub struct BulkSpec {
     pub problems: usize,
     pub feedback: usize,
     pub seed: u64,
+    /// Write search words and fingerprints with the rows (false leaves them to the catch-up, as a
+    /// restore from an older version would).
+    pub indexed: bool,
 }
 
 /// Loads an empty install with the skeleton and then `spec.problems` problems and `spec.feedback`
@@ -90,12 +93,10 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
         }
         // Indexed and fingerprinted as they are written, on all cores, as an import does: the
         // catch-up at start then finds nothing to do.
-        let (terms, prints): (Vec<String>, Vec<NewPrint>) = text::group::parallel(&rows, |r| {
+        let (terms, prints) = prepare(spec.indexed, &rows, |r| {
             let fp = fingerprint(Segmenter::shared(), &r.title, &r.description);
             (crate::search::problem_terms(r), NewPrint { record_id: r.id, print: stored_json(&fp) })
-        })
-        .into_iter()
-        .unzip();
+        });
         let mut tx = app.db.begin().await?;
         store::bulk::insert_problem_rows(&mut tx.conn(), &rows, &terms).await?;
         store::grouping_bulk::insert_prints(&mut tx.conn(), PROBLEM, &prints, now).await?;
@@ -131,13 +132,11 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
         for (k, row) in rows.iter_mut().enumerate() {
             row.id = first + i64::try_from(k).unwrap_or(0);
         }
-        let (terms, prints): (Vec<String>, Vec<NewPrint>) = text::group::parallel(&rows, |r| {
+        let (terms, prints) = prepare(spec.indexed, &rows, |r| {
             let fp = fingerprint(Segmenter::shared(), r.title.as_deref().unwrap_or_default(), &r.body);
             let terms = crate::search::feedback_terms(r.title.as_deref(), &r.body);
             (terms, NewPrint { record_id: r.id, print: stored_json(&fp) })
-        })
-        .into_iter()
-        .unzip();
+        });
         store::bulk::insert_indexed_feedback(&mut tx.conn(), &rows, &terms).await?;
         store::bulk::resync_feedback_ids(&mut tx.conn()).await?;
         store::grouping_bulk::insert_prints(&mut tx.conn(), FEEDBACK, &prints, now).await?;
@@ -161,4 +160,16 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
     store::bulk::analyze(&mut tx.conn()).await?;
     app.commit(tx).await?;
     Ok(base.logins)
+}
+
+/// Each row's search words and fingerprint, made on all cores; none when `indexed` is false.
+fn prepare<T: Sync>(
+    indexed: bool,
+    rows: &[T],
+    f: impl Fn(&T) -> (String, NewPrint) + Sync,
+) -> (Vec<Option<String>>, Vec<NewPrint>) {
+    if !indexed {
+        return (vec![None; rows.len()], Vec::new());
+    }
+    text::group::parallel(rows, f).into_iter().map(|(terms, print)| (Some(terms), print)).unzip()
 }

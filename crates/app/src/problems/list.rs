@@ -221,18 +221,7 @@ impl App {
             deadline_to: q.deadline_to,
             signoff_stage: match q.signoff_stage.as_deref().map(str::trim) {
                 None | Some("") => None,
-                Some(stage) => Some(
-                    domain::workflow::SignoffStage::parse(stage)
-                        .ok_or_else(|| {
-                            Error::invalid(
-                                "signoff_stage",
-                                format!("未知的销号阶段“{stage}”（可选：leader、verifier）"),
-                                format!("unknown sign-off stage \"{stage}\" (known: leader, verifier)"),
-                            )
-                        })?
-                        .as_str()
-                        .to_string(),
-                ),
+                Some(stage) => Some(domain::workflow::SignoffStage::parse(stage)?.as_str().to_string()),
             },
             responsible_leader_id: q.responsible_leader_id,
             sent_back: q.sent_back,

@@ -115,7 +115,7 @@ pub(crate) async fn load_visible(c: &mut Conn<'_>, actor: &Actor, id: ProblemId)
 }
 
 pub(crate) fn state_of(row: &ProblemRow) -> Result<State> {
-    Ok(State::new(Status::parse(&row.status)?, row.signoff_stage.as_deref().and_then(SignoffStage::parse)))
+    Ok(State::new(Status::parse(&row.status)?, row.signoff_stage.as_deref().map(SignoffStage::parse).transpose()?))
 }
 
 impl App {
@@ -154,7 +154,7 @@ impl App {
             .await?
             .ok_or_else(|| {
                 Error::invalid_with_code(
-                    "unknown_campaign",
+                    domain::Code::UnknownCampaign,
                     "campaign_id",
                     format!("专项工作 {} 不存在", input.campaign_id),
                     format!("campaign {} does not exist", input.campaign_id),

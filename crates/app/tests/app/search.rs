@@ -127,6 +127,50 @@ async fn the_index_commits_with_the_data_and_catches_up_after_a_bulk_load(kind: 
     db.cleanup().await;
 }
 
+/// After a bulk load (or a restore from an older version) nothing is indexed or fingerprinted; the
+/// catch-up does it in short batches while the install keeps taking writes and reads, and then
+/// search and grouping see every record.
+async fn a_bulk_loaded_install_is_served_while_it_catches_up(kind: Kind) {
+    let Some(db) = zhenggai_app::testkit::TestDb::new(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = db.app.clone();
+    // Loaded as a restore from an older version would leave it: no search words, no fingerprints.
+    let spec = zhenggai_app::generate::BulkSpec { problems: 100, feedback: 3_000, seed: 7, indexed: false };
+    zhenggai_app::generate::bulk(&app, &spec, &|_, _| {}).await.unwrap();
+    let office = app.act_as("office").await.unwrap();
+    let catching_up = tokio::spawn({
+        let app = app.clone();
+        async move { app.catch_up().await }
+    });
+    let mut served = 0;
+    while !catching_up.is_finished() {
+        let input = FeedbackInput { unit_id: None, ..report(0, &format!("第{served}条：小区门口路灯不亮")) };
+        app.create_feedback(&office, &input).await.unwrap();
+        app.list_problems(&office, &ProblemQuery { limit: Some(50), ..Default::default() }).await.unwrap();
+        served += 1;
+    }
+    let (indexed, printed) = catching_up.await.unwrap().unwrap();
+    assert!(served >= 1, "the install answered while it caught up");
+    assert_eq!((indexed, printed), (3_100, 3_100), "every bulk-loaded record, once");
+    assert_eq!(app.catch_up().await.unwrap(), (0, 0), "nothing left");
+    assert!(!app.search(&office, "小区", 20).await.unwrap().feedback.is_empty());
+    assert!(!app.hot_problems(&office, 3660, 20).await.unwrap().is_empty());
+    db.cleanup().await;
+}
+
+mod a_bulk_loaded_install_is_served_while_it_catches_up {
+    // Two workers, as a server has: the catch-up must not stop the other from serving.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_bulk_loaded_install_is_served_while_it_catches_up(zhenggai_app::testkit::Kind::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_bulk_loaded_install_is_served_while_it_catches_up(zhenggai_app::testkit::Kind::Postgres).await
+    }
+}
+
 async fn queries_with_nothing_to_search_for_are_refused_clearly(kind: Kind) {
     let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
         return;

@@ -87,8 +87,9 @@ async fn add_evidence(
     ApiQuery(q): ApiQuery<EvidenceQuery>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<EvidenceView>)> {
-    let body = body
-        .map_err(|_| domain::Error::invalid_with_code("file_too_large", "file", "文件过大", "the file is too large"))?;
+    let body = body.map_err(|_| {
+        domain::Error::invalid_with_code(domain::Code::FileTooLarge, "file", "文件过大", "the file is too large")
+    })?;
     Ok((
         StatusCode::CREATED,
         Json(s.app.add_evidence(&caller.actor, ProblemId::new(id), &q.file_name, &body, q.note.as_deref()).await?),

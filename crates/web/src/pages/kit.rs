@@ -242,21 +242,15 @@ pub(crate) fn error_page(tr: Tr, status: StatusCode, message: &str) -> Response 
     (status, render(&page)).into_response()
 }
 
-/// A domain error as a page: 404 for what the user may not see, the message otherwise.
+/// A domain error as a page, with the status the API would give it (404 for what the user may
+/// not see) and the message in the page's language; not signed in goes to the sign-in page.
 pub(crate) fn domain_error(tr: Tr, e: &Error) -> Response {
-    let status = match e {
-        Error::NotFound { .. } => StatusCode::NOT_FOUND,
-        Error::Forbidden { .. } => StatusCode::FORBIDDEN,
+    match e {
         Error::Unauthenticated { .. } => return Redirect::to("/login").into_response(),
-        Error::StaleVersion { .. } | Error::IllegalTransition { .. } | Error::Conflict { .. } => StatusCode::CONFLICT,
-        Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        Error::Internal(cause) => {
-            tracing::error!(%cause, "internal error on a page");
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-        Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    error_page(tr, status, e.message().in_lang(tr.lang))
+        Error::Internal(cause) => tracing::error!(%cause, "internal error on a page"),
+        _ => {}
+    }
+    error_page(tr, crate::error::status_of(e.code()), e.message().in_lang(tr.lang))
 }
 
 /// Renders a template, or logs and answers 500.

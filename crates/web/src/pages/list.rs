@@ -331,7 +331,7 @@ async fn bulk(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<Bul
         Ok(o) => {
             let mut message = tr.n("problems-bulk-done", i64::try_from(o.done).unwrap_or(0));
             for (id, why) in &o.refused {
-                message.push_str(&format!("；#{id}：{why}"));
+                message.push_str(&format!("；#{id}：{}", why.in_lang(tr.lang)));
             }
             error_page(tr, StatusCode::CONFLICT, &message)
         }

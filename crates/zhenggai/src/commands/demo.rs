@@ -85,9 +85,14 @@ pub(crate) async fn demo(config: &Config, args: &DemoArgs) -> Result<ExitCode> {
 
 pub(crate) async fn generate(config: &Config, args: &GenerateArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let app = super::open(config).await?;
+    let app = super::open_as_is(config).await?;
     ensure_empty(&app).await?;
-    let spec = app::generate::BulkSpec { problems: args.problems, feedback: args.feedback, seed: args.seed };
+    let spec = app::generate::BulkSpec {
+        problems: args.problems,
+        feedback: args.feedback,
+        seed: args.seed,
+        indexed: !args.without_index,
+    };
     let progress = |done: usize, total: usize| {
         eprint!("\r生成中 generating: {done}/{total}");
     };
