@@ -378,7 +378,7 @@ impl App {
             let (target, _) = crate::problems::load_visible(&mut tx.conn(), actor, pid).await.map_err(|_| {
                 Error::invalid("problem_id", format!("问题 {pid} 不存在"), format!("problem {pid} does not exist"))
             })?;
-            if !domain::workflow::Status::parse(&target.row.status)?.is_open() {
+            if !target.row.status.is_open() {
                 return Err(Error::conflict(
                     "problem_id",
                     format!("问题 {} 已办结，不能再关联诉求", target.row.number),

@@ -74,7 +74,7 @@ async fn keep_print(
 
 /// Stores a problem's fingerprint: new problems and edited titles or descriptions.
 pub(crate) async fn keep_problem_print(c: &mut Conn<'_>, p: &ProblemRow, now: DateTime<Utc>) -> Result<()> {
-    keep_print(c, PROBLEM, p.id, &fingerprint(seg(), &p.title, &p.description), now).await
+    keep_print(c, PROBLEM, p.id.get(), &fingerprint(seg(), &p.title, &p.description), now).await
 }
 
 /// What grouping did with one new feedback item.
@@ -147,7 +147,7 @@ impl App {
         let t = self.settings.grouping;
         let recurrence_since = now - chrono::Duration::days(30 * i64::from(t.recurrence_months));
         let mut out = Outcome::default();
-        let mut seen_problems: Vec<i64> = Vec::new();
+        let mut seen_problems: Vec<domain::ProblemId> = Vec::new();
         for s in scored {
             let matched_text = match (&s.other_feedback, &s.problem) {
                 (Some(o), _) => excerpt(o.title.as_deref(), &o.body),
@@ -158,7 +158,7 @@ impl App {
                 id: 0,
                 feedback_id: f.id,
                 relation: String::new(),
-                problem_id: s.problem.as_ref().map(|p| p.id),
+                problem_id: s.problem.as_ref().map(|p| p.id.get()),
                 other_feedback_id: s.other_feedback.as_ref().map(|o| o.id),
                 score: s.score,
                 matched_text,
@@ -170,13 +170,13 @@ impl App {
                         continue;
                     }
                     seen_problems.push(p.id);
-                    let status = Status::parse(&p.status).ok();
+                    let status = Some(p.status);
                     let open = matches!(status, Some(Status::New | Status::Assigned | Status::Submitted));
                     let signed_off_lately =
                         status == Some(Status::Closed) && p.closed_at.is_some_and(|at| at >= recurrence_since);
                     if open && s.score >= t.link && out.linked.is_none() {
                         m.relation = "linked".into();
-                        out.linked = Some(p.id);
+                        out.linked = Some(p.id.get());
                     } else if signed_off_lately {
                         m.relation = "recurrence".into();
                     } else if open {
@@ -338,9 +338,9 @@ impl App {
     pub(crate) async fn visible_problem(
         c: &mut Conn<'_>,
         p: &Principal,
-        id: i64,
+        id: domain::ProblemId,
     ) -> Result<Option<(crate::views::ProblemRef, ProblemRow)>> {
-        let Ok(loaded) = crate::problems::load(c, domain::ProblemId::new(id)).await else {
+        let Ok(loaded) = crate::problems::load(c, id).await else {
             return Ok(None);
         };
         if !domain::access::may_read(p, &loaded.place) {
@@ -372,7 +372,7 @@ impl App {
     /// (a problem's recurrences, seen from the problem) instead of the text stored with the match.
     async fn seen(c: &mut Conn<'_>, p: &Principal, m: &MatchRow, quote_report: bool) -> Result<Seen> {
         let problem = match m.problem_id {
-            Some(pid) => Self::visible_problem(c, p, pid).await?,
+            Some(pid) => Self::visible_problem(c, p, domain::ProblemId::new(pid)).await?,
             None => None,
         };
         let quoted = if quote_report {

@@ -74,7 +74,7 @@ impl App {
             let first = members[0];
             // Named only if the caller may see it, like every record a view refers to.
             let problem = match most_common(members.iter().filter_map(|m| m.problem_id)) {
-                Some(pid) => Self::visible_problem(&mut c, p, pid).await?.map(|(r, _)| r),
+                Some(pid) => Self::visible_problem(&mut c, p, domain::ProblemId::new(pid)).await?.map(|(r, _)| r),
                 None => None,
             };
             // A cluster's title is a label: no phone number belongs in it, whoever reads it.

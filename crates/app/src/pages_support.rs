@@ -174,7 +174,7 @@ impl App {
         let row = store::problems::get_problem_by_number(&mut pooled.conn(), number.as_str())
             .await?
             .ok_or_else(|| Error::not_found("problem"))?;
-        crate::problems::load_visible(&mut pooled.conn(), actor, row.problem_id()).await?;
-        Ok(row.problem_id())
+        crate::problems::load_visible(&mut pooled.conn(), actor, row.id).await?;
+        Ok(row.id)
     }
 }

@@ -192,7 +192,7 @@ impl App {
             Some(pid) => store::problems::get_problem(&mut c, ProblemId::new(pid)).await?,
             None => None,
         };
-        let status = problem.as_ref().map(|p| Status::parse(&p.status)).transpose()?;
+        let status = problem.as_ref().map(|p| p.status);
         let can_rate = status == Some(Status::Closed) && f.rating_key_hash.is_some();
         let mut view = TrackingView {
             tracking_code: f.tracking_code.clone(),
@@ -210,7 +210,7 @@ impl App {
             if p.published {
                 view.status = s.as_str().to_string();
                 view.status_label = s.label_zh().to_string();
-                view.problem_number = Some(p.number.clone());
+                view.problem_number = Some(p.number.to_string());
                 view.deadline = p.deadline;
             }
             if p.published || (own_report && s == Status::Closed) {
@@ -245,13 +245,13 @@ impl App {
         let pid = f.problem_id.map(ProblemId::new).ok_or_else(still_open)?;
         let problem =
             store::problems::get_problem(&mut tx.conn(), pid).await?.ok_or_else(|| Error::not_found("problem"))?;
-        if Status::parse(&problem.status)? != Status::Closed {
+        if problem.status != Status::Closed {
             return Err(still_open());
         }
-        let rated_already = store::callbacks::list_callbacks(&mut tx.conn(), pid)
-            .await?
-            .iter()
-            .any(|cb| cb.feedback_id == Some(f.id) && problem.closed_at.is_some_and(|closed| cb.at >= closed));
+        let rated_already = store::callbacks::list_callbacks(&mut tx.conn(), pid).await?.iter().any(|cb| {
+            cb.feedback_id == Some(domain::FeedbackId::new(f.id))
+                && problem.closed_at.is_some_and(|closed| cb.at >= closed)
+        });
         if rated_already {
             return Err(Error::conflict(
                 "tracking_code",
@@ -278,11 +278,11 @@ impl App {
         let mut c = pooled.conn();
         let mut items = Vec::with_capacity(page.items.len());
         for s in page.items {
-            let row = store::problems::get_problem(&mut c, ProblemId::new(s.id)).await?;
+            let row = store::problems::get_problem(&mut c, s.id).await?;
             items.push(PublicProblem {
-                number: s.number,
+                number: s.number.to_string(),
                 title: s.title,
-                status: s.status,
+                status: s.status.as_str().to_string(),
                 status_label: s.status_label,
                 lead_unit: s.lead_unit.map(|u| u.name),
                 category: s.category.map(|c| c.name),

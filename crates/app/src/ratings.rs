@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use domain::access::{self, Intent};
 use domain::problem::CallbackReview;
 use domain::workflow::Action;
-use domain::{Error, ProblemId, Result};
+use domain::{Error, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -62,8 +62,7 @@ impl App {
         let rows = store::callbacks::pending_reviews(&mut c, prefix.as_deref(), MAX_PENDING).await?;
         let mut out = Vec::with_capacity(rows.len());
         for cb in rows {
-            let Ok((loaded, _)) = crate::problems::load_visible(&mut c, actor, ProblemId::new(cb.problem_id)).await
-            else {
+            let Ok((loaded, _)) = crate::problems::load_visible(&mut c, actor, cb.problem_id).await else {
                 continue;
             };
             if !access::may_take(&p, Action::Reopen, &loaded.place) {
@@ -91,7 +90,7 @@ impl App {
         let cb = store::callbacks::get_callback(&mut tx.conn(), callback_id)
             .await?
             .ok_or_else(|| Error::not_found("callback"))?;
-        let pid = ProblemId::new(cb.problem_id);
+        let pid = cb.problem_id;
         let (loaded, _) = crate::problems::load_visible(&mut tx.conn(), actor, pid).await?;
         if !access::may_take(&p, Action::Reopen, &loaded.place) {
             return Err(Error::forbidden(
@@ -99,7 +98,7 @@ impl App {
                 "only the campaign office may check a dissatisfied rating",
             ));
         }
-        if cb.review.as_deref() != Some(CallbackReview::Pending.as_str()) {
+        if cb.review != Some(CallbackReview::Pending) {
             return Err(Error::conflict("review", "这条评价已经核实过了", "this rating has been checked already"));
         }
         let outcome = match review.decision {

@@ -7,7 +7,6 @@ use crate::{Actor, App};
 use chrono::NaiveDate;
 use domain::access::{self, Intent};
 use domain::problem::MeasureStatus;
-use domain::workflow::Status;
 use domain::{Error, MeasureId, ProblemId, Result, UnitId};
 use serde::Deserialize;
 use store::rectification::{EvidenceRow, MeasureRow};
@@ -49,7 +48,7 @@ impl App {
                 "you may not edit this problem's rectification details",
             ));
         }
-        let status = Status::parse(&loaded.row.status)?;
+        let status = loaded.row.status;
         if !status.is_open() {
             return Err(Error::conflict(
                 "status",

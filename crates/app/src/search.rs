@@ -78,7 +78,7 @@ pub(crate) fn feedback_terms(title: Option<&str>, body: &str) -> String {
 
 /// Indexes one problem: its title, description and public reply.
 pub(crate) async fn index_problem(c: &mut Conn<'_>, row: &store::problems::ProblemRow) -> Result<()> {
-    store::search::set_terms(c, Doc::Problems, row.id, &problem_terms(row)).await
+    store::search::set_terms(c, Doc::Problems, row.id.get(), &problem_terms(row)).await
 }
 
 /// The words the index holds for a problem: its title, description and public reply.
@@ -174,10 +174,10 @@ impl App {
             .into_iter()
             .map(|p| SearchHit {
                 kind: "problem".into(),
-                id: p.id,
-                reference: p.number.clone(),
+                id: p.id.get(),
+                reference: p.number.to_string(),
                 title: p.title.clone(),
-                status: Some(p.status.clone()),
+                status: Some(p.status.as_str().to_string()),
                 snippet: text::snippet::snippet(&format!("{} {}", p.title, p.description), &marks, SNIPPET_CHARS),
             })
             .collect();
@@ -219,8 +219,7 @@ impl App {
         let mut pooled = self.db.acquire().await?;
         let mut rows = Vec::with_capacity(page.items.len());
         for item in page.items {
-            if let Some(row) = store::problems::get_problem(&mut pooled.conn(), domain::ProblemId::new(item.id)).await?
-            {
+            if let Some(row) = store::problems::get_problem(&mut pooled.conn(), item.id).await? {
                 rows.push(row);
             }
         }

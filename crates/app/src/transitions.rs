@@ -8,11 +8,10 @@ use crate::views::ProblemDetail;
 use crate::{Actor, App};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{self, Principal};
-use domain::feedback::FeedbackKind;
 use domain::problem::{CallbackReview, ExtensionStatus, RectificationType, Satisfaction, SignoffStatus};
 use domain::supervision::Colour;
 use domain::workflow::{Action, SignoffStage, State, Status};
-use domain::{CategoryId, Error, ProblemId, Result, UnitId, UserId};
+use domain::{Error, ProblemId, Result, UnitId, UserId};
 use serde::Deserialize;
 use store::Conn;
 use store::callbacks::CallbackRow;
@@ -144,8 +143,8 @@ impl App {
         let now = self.clock.now();
         let mut row = before.clone();
         let extra = self.apply(c, &p, action, state, next, input, &mut row, now).await?;
-        row.status = next.status.as_str().to_string();
-        row.signoff_stage = next.stage.map(|s| s.as_str().to_string());
+        row.status = next.status;
+        row.signoff_stage = next.stage;
         row.updated_at = now;
         store::problems::update_problem(c, &row).await?;
         if row.public_reply != before.public_reply {
@@ -181,7 +180,7 @@ impl App {
     ) -> Result<Extra> {
         let max = self.settings.text.max_text_chars;
         let today = self.clock.today();
-        let pid = ProblemId::new(row.id);
+        let pid = row.id;
         let mut extra = Extra::default();
         match action {
             Action::Assign => {
@@ -191,7 +190,7 @@ impl App {
                     .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(lead)))?;
                 let rtype = match &input.rectification_type {
                     Some(t) => RectificationType::parse(t)?,
-                    None => RectificationType::parse(&row.rectification_type)?,
+                    None => row.rectification_type,
                 };
                 let deadline = match (input.deadline, rtype) {
                     (Some(d), _) => {
@@ -200,15 +199,15 @@ impl App {
                     }
                     (None, RectificationType::Ongoing) => None,
                     (None, _) => {
-                        let kind = FeedbackKind::parse(&row.kind).unwrap_or(FeedbackKind::Complaint);
-                        let limits = self.limits_for(c, row.category_id.map(CategoryId::new), kind).await?;
+                        let kind = row.kind;
+                        let limits = self.limits_for(c, row.category_id, kind).await?;
                         let cal = self.calendar().await?;
                         Some(cal.add_working_days(today, limits.completion_days))
                     }
                 };
                 if let Some(uid) = input.responsible_leader_id {
                     check_user_exists(c, uid, "responsible_leader_id").await?;
-                    row.responsible_leader_id = Some(uid);
+                    row.responsible_leader_id = Some(UserId::new(uid));
                 }
                 if let Some(person) = &input.responsible_person {
                     row.responsible_person = domain::text::optional_text("responsible_person", Some(person), 100)?;
@@ -217,8 +216,8 @@ impl App {
                     let units = check_cooperating_units(c, ids, Some(lead)).await?;
                     store::problems::set_cooperating_units(c, pid, &units).await?;
                 }
-                row.lead_unit_id = Some(lead);
-                row.rectification_type = rtype.as_str().to_string();
+                row.lead_unit_id = Some(UnitId::new(lead));
+                row.rectification_type = rtype;
                 row.deadline = deadline;
                 row.original_deadline = deadline;
                 row.assigned_at = Some(now);
@@ -230,7 +229,7 @@ impl App {
             }
             Action::Merge => {
                 let target_id = ProblemId::new(required(&input.target_problem_id, "target_problem_id", action)?);
-                if target_id.get() == row.id {
+                if target_id == row.id {
                     return Err(Error::invalid(
                         "target_problem_id",
                         "不能合并到自身",
@@ -244,7 +243,7 @@ impl App {
                 if !p.may_run_list_in(&target.place.owner_unit) {
                     return Err(forbidden(action));
                 }
-                if !Status::parse(&target.row.status)?.is_open() {
+                if !target.row.status.is_open() {
                     return Err(Error::conflict(
                         "target_problem_id",
                         format!("目标问题 {} 已办结，不能合并进去", target.row.number),
@@ -253,7 +252,7 @@ impl App {
                 }
                 store::feedback::move_feedback(c, pid, target_id, now).await?;
                 void_pending_signoff(c, pid).await?;
-                row.merged_into_id = Some(target_id.get());
+                row.merged_into_id = Some(target_id);
                 extra.merged_into = Some(target_id.get());
                 extra.reason = input.reason.clone();
             }
@@ -272,13 +271,13 @@ impl App {
                 }
                 void_pending_signoff(c, pid).await?;
                 let signoff = SignoffRow {
-                    id: 0,
+                    id: domain::SignoffId::new(0),
                     problem_id: row.id,
                     report,
                     no_evidence_reason,
                     evidence_count: i32::try_from(evidence).unwrap_or(i32::MAX),
-                    status: SignoffStatus::PendingLeader.as_str().into(),
-                    submitted_by: Some(p.user_id.get()),
+                    status: SignoffStatus::PendingLeader,
+                    submitted_by: Some(p.user_id),
                     submitted_at: now,
                     leader_id: None,
                     leader_at: None,
@@ -293,45 +292,45 @@ impl App {
             }
             Action::Approve => {
                 let mut s = pending(c, pid).await?;
-                s.status = SignoffStatus::PendingVerifier.as_str().into();
-                s.leader_id = Some(p.user_id.get());
+                s.status = SignoffStatus::PendingVerifier;
+                s.leader_id = Some(p.user_id);
                 s.leader_at = Some(now);
                 s.leader_note = domain::text::optional_text("note", input.note.as_deref(), max)?;
                 store::rectification::update_signoff(c, &s).await?;
-                extra.signoff_id = Some(s.id);
+                extra.signoff_id = Some(s.id.get());
                 extra.note = s.leader_note;
             }
             Action::SendBack => {
                 let reason = required_text(&input.reason, "reason", action, max)?;
                 let mut s = pending(c, pid).await?;
-                s.status = SignoffStatus::Returned.as_str().into();
+                s.status = SignoffStatus::Returned;
                 if state.stage == Some(SignoffStage::Verifier) {
-                    s.verifier_id = Some(p.user_id.get());
+                    s.verifier_id = Some(p.user_id);
                     s.verifier_at = Some(now);
                     s.verifier_note = Some(reason.clone());
                 } else {
-                    s.leader_id = Some(p.user_id.get());
+                    s.leader_id = Some(p.user_id);
                     s.leader_at = Some(now);
                     s.leader_note = Some(reason.clone());
                 }
                 store::rectification::update_signoff(c, &s).await?;
                 row.awaiting_resubmission = true;
                 row.sent_back_count += 1;
-                extra.signoff_id = Some(s.id);
+                extra.signoff_id = Some(s.id.get());
                 extra.reason = Some(reason);
             }
             Action::Accept => {
                 let note = required_text(&input.note, "note", action, max)?;
                 let mut s = pending(c, pid).await?;
-                s.status = SignoffStatus::Accepted.as_str().into();
-                s.verifier_id = Some(p.user_id.get());
+                s.status = SignoffStatus::Accepted;
+                s.verifier_id = Some(p.user_id);
                 s.verifier_at = Some(now);
                 s.verifier_note = Some(note.clone());
                 store::rectification::update_signoff(c, &s).await?;
                 row.verification_note = Some(note);
                 row.closed_at = Some(now);
                 row.closed_without_evidence = s.evidence_count == 0;
-                extra.signoff_id = Some(s.id);
+                extra.signoff_id = Some(s.id.get());
             }
             Action::Reopen => {
                 let reason = required_text(&input.reason, "reason", action, max)?;
@@ -363,7 +362,7 @@ impl App {
                     ));
                 }
                 let existing = store::rectification::list_extensions(c, pid).await?;
-                if existing.iter().any(|e| e.status == ExtensionStatus::Pending.as_str()) {
+                if existing.iter().any(|e| e.status == ExtensionStatus::Pending) {
                     return Err(Error::conflict(
                         "extension",
                         "已有待审批的延期申请",
@@ -371,14 +370,14 @@ impl App {
                     ));
                 }
                 let ext = ExtensionRow {
-                    id: 0,
+                    id: domain::ExtensionId::new(0),
                     problem_id: row.id,
-                    requested_by: Some(p.user_id.get()),
+                    requested_by: Some(p.user_id),
                     requested_at: now,
                     reason: reason.clone(),
                     previous_deadline: row.deadline,
                     new_deadline,
-                    status: ExtensionStatus::Pending.as_str().into(),
+                    status: ExtensionStatus::Pending,
                     decided_by: None,
                     decided_at: None,
                     decision_note: None,
@@ -400,7 +399,7 @@ impl App {
                 let mut ext = store::rectification::list_extensions(c, pid)
                     .await?
                     .into_iter()
-                    .find(|e| e.status == ExtensionStatus::Pending.as_str())
+                    .find(|e| e.status == ExtensionStatus::Pending)
                     .ok_or_else(|| {
                         Error::conflict(
                             "extension",
@@ -408,8 +407,8 @@ impl App {
                             "there is no extension request awaiting a decision",
                         )
                     })?;
-                ext.status = if approve { ExtensionStatus::Approved } else { ExtensionStatus::Refused }.as_str().into();
-                ext.decided_by = Some(p.user_id.get());
+                ext.status = if approve { ExtensionStatus::Approved } else { ExtensionStatus::Refused };
+                ext.decided_by = Some(p.user_id);
                 ext.decided_at = Some(now);
                 ext.decision_note = note.clone();
                 store::rectification::update_extension(c, &ext).await?;
@@ -417,13 +416,13 @@ impl App {
                     row.deadline = Some(ext.new_deadline);
                     row.extension_count += 1;
                 }
-                extra.extension_id = Some(ext.id);
+                extra.extension_id = Some(ext.id.get());
                 extra.note = note;
             }
             Action::Flag => {
                 let colour = Colour::parse(&required(&input.colour, "colour", action)?)?;
                 let reason = required_text(&input.reason, "reason", action, max)?;
-                row.manual_colour = Some(colour.as_str().into());
+                row.manual_colour = Some(colour);
                 row.manual_colour_reason = Some(reason.clone());
                 extra.reason = Some(reason);
             }
@@ -462,13 +461,13 @@ impl App {
         let next = state.after(Action::Callback, reopens)?;
         let mut row = before.clone();
         let mut cb = callback_row(&row, "public", None, rating, now);
-        cb.feedback_id = Some(report.id);
-        cb.review = review.map(|r| r.as_str().to_string());
+        cb.feedback_id = Some(domain::FeedbackId::new(report.id));
+        cb.review = review;
         let callback_id = record_callback(c, &mut row, &cb).await?;
         if next.status == Status::Assigned {
             reopen(&mut row);
         }
-        row.status = next.status.as_str().into();
+        row.status = next.status;
         row.signoff_stage = None;
         row.updated_at = now;
         store::problems::update_problem(c, &row).await?;
@@ -502,10 +501,10 @@ fn callback_row(row: &ProblemRow, via: &str, by: Option<UserId>, rating: Rating,
         id: 0,
         problem_id: row.id,
         at: now,
-        recorded_by: by.map(|u| u.get()),
+        recorded_by: by,
         via: via.into(),
         solved: rating.solved,
-        satisfaction: rating.satisfaction.as_str().into(),
+        satisfaction: rating.satisfaction,
         comment: rating.comment,
         feedback_id: None,
         review: None,
@@ -529,7 +528,7 @@ fn reopen(row: &mut ProblemRow) {
 async fn record_callback(c: &mut Conn<'_>, row: &mut ProblemRow, cb: &CallbackRow) -> Result<i64> {
     let id = store::callbacks::insert_callback(c, cb).await?;
     row.solved = Some(cb.solved);
-    row.satisfaction = Some(cb.satisfaction.clone());
+    row.satisfaction = Some(cb.satisfaction);
     Ok(id)
 }
 
@@ -542,7 +541,7 @@ async fn pending(c: &mut Conn<'_>, problem: ProblemId) -> Result<SignoffRow> {
 /// 作废: a new application (or a merge) voids the one still pending.
 async fn void_pending_signoff(c: &mut Conn<'_>, problem: ProblemId) -> Result<()> {
     if let Some(mut s) = store::rectification::pending_signoff(c, problem).await? {
-        s.status = SignoffStatus::Voided.as_str().into();
+        s.status = SignoffStatus::Voided;
         store::rectification::update_signoff(c, &s).await?;
     }
     Ok(())

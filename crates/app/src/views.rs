@@ -4,8 +4,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::CalendarWarning;
+use domain::feedback::{Channel, FeedbackKind};
 use domain::limits::TimeLimits;
+use domain::problem::{Priority, ProblemNumber, RectificationType, Satisfaction};
+use domain::supervision::Colour;
 use domain::supervision::Flags;
+use domain::workflow::{SignoffStage, Status};
+use domain::{CampaignId, ProblemId};
 use serde::Serialize;
 use store::callbacks::CallbackRow;
 use store::rectification::{EvidenceRow, ExtensionRow, MeasureRow, NoteRow, SignoffRow};
@@ -176,18 +181,18 @@ pub struct FeedbackPage {
 /// A problem as a list shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ProblemSummary {
-    pub id: i64,
-    pub number: String,
+    pub id: ProblemId,
+    pub number: ProblemNumber,
     pub title: String,
-    pub status: String,
+    pub status: Status,
     pub status_label: String,
-    pub signoff_stage: Option<String>,
-    pub campaign_id: i64,
+    pub signoff_stage: Option<SignoffStage>,
+    pub campaign_id: CampaignId,
     pub lead_unit: Option<Named>,
     pub category: Option<Named>,
-    pub channel: String,
-    pub priority: String,
-    pub rectification_type: String,
+    pub channel: Channel,
+    pub priority: Priority,
+    pub rectification_type: RectificationType,
     pub deadline: Option<NaiveDate>,
     pub flags: Flags,
     pub published: bool,
@@ -275,17 +280,17 @@ impl EvidenceView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct SignoffView {
-    pub id: i64,
+    pub id: domain::SignoffId,
     pub report: String,
     pub no_evidence_reason: Option<String>,
     pub evidence_count: i32,
-    pub status: String,
-    pub submitted_by: Option<i64>,
+    pub status: domain::problem::SignoffStatus,
+    pub submitted_by: Option<domain::UserId>,
     pub submitted_at: DateTime<Utc>,
-    pub leader_id: Option<i64>,
+    pub leader_id: Option<domain::UserId>,
     pub leader_at: Option<DateTime<Utc>>,
     pub leader_note: Option<String>,
-    pub verifier_id: Option<i64>,
+    pub verifier_id: Option<domain::UserId>,
     pub verifier_at: Option<DateTime<Utc>>,
     pub verifier_note: Option<String>,
 }
@@ -297,7 +302,7 @@ impl SignoffView {
             report: r.report.clone(),
             no_evidence_reason: r.no_evidence_reason.clone(),
             evidence_count: r.evidence_count,
-            status: r.status.clone(),
+            status: r.status,
             submitted_by: r.submitted_by,
             submitted_at: r.submitted_at,
             leader_id: r.leader_id,
@@ -312,14 +317,14 @@ impl SignoffView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ExtensionView {
-    pub id: i64,
-    pub requested_by: Option<i64>,
+    pub id: domain::ExtensionId,
+    pub requested_by: Option<domain::UserId>,
     pub requested_at: DateTime<Utc>,
     pub reason: String,
     pub previous_deadline: Option<NaiveDate>,
     pub new_deadline: NaiveDate,
-    pub status: String,
-    pub decided_by: Option<i64>,
+    pub status: domain::problem::ExtensionStatus,
+    pub decided_by: Option<domain::UserId>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_note: Option<String>,
 }
@@ -333,7 +338,7 @@ impl ExtensionView {
             reason: r.reason.clone(),
             previous_deadline: r.previous_deadline,
             new_deadline: r.new_deadline,
-            status: r.status.clone(),
+            status: r.status,
             decided_by: r.decided_by,
             decided_at: r.decided_at,
             decision_note: r.decision_note.clone(),
@@ -349,7 +354,7 @@ pub struct CallbackView {
     /// `staff` or `public`.
     pub via: String,
     pub solved: bool,
-    pub satisfaction: String,
+    pub satisfaction: Satisfaction,
     pub comment: Option<String>,
     /// For a dissatisfied public rating that could not reopen the problem by itself: the office's
     /// check (不满意待核实), pending until it reopens the problem or keeps it closed.
@@ -366,9 +371,9 @@ impl CallbackView {
             at: r.at,
             via: r.via.clone(),
             solved: r.solved,
-            satisfaction: r.satisfaction.clone(),
+            satisfaction: r.satisfaction,
             comment: r.comment.clone(),
-            review: r.review.as_deref().map(domain::problem::CallbackReview::parse).transpose()?,
+            review: r.review,
             review_note: r.review_note.clone(),
             reviewed_at: r.reviewed_at,
         })
@@ -390,9 +395,22 @@ pub struct MechanismView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ProblemRef {
-    pub id: i64,
-    pub number: String,
+    pub id: ProblemId,
+    pub number: ProblemNumber,
     pub title: String,
+}
+
+/// A lasting mechanism as a problem names it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct MechanismRef {
+    pub id: domain::MechanismId,
+    pub title: String,
+}
+
+impl ProblemRef {
+    pub fn of(row: &store::problems::ProblemRow) -> Self {
+        Self { id: row.id, number: row.number.clone(), title: row.title.clone() }
+    }
 }
 
 /// One entry of a problem's timeline, from the audit log.
@@ -410,7 +428,7 @@ pub struct ProblemDetail {
     #[serde(flatten)]
     pub summary: ProblemSummary,
     pub description: String,
-    pub kind: String,
+    pub kind: FeedbackKind,
     pub owner_unit: Named,
     pub cooperating_units: Vec<Named>,
     pub responsible_leader: Option<Named>,
@@ -421,8 +439,8 @@ pub struct ProblemDetail {
     pub public_reply: Option<String>,
     pub verification_note: Option<String>,
     pub solved: Option<bool>,
-    pub satisfaction: Option<String>,
-    pub manual_colour: Option<String>,
+    pub satisfaction: Option<Satisfaction>,
+    pub manual_colour: Option<Colour>,
     pub manual_colour_reason: Option<String>,
     pub sent_back_count: i32,
     pub reopen_count: i32,
@@ -441,7 +459,7 @@ pub struct ProblemDetail {
     pub signoffs: Vec<SignoffView>,
     pub extensions: Vec<ExtensionView>,
     pub callbacks: Vec<CallbackView>,
-    pub mechanisms: Vec<ProblemRef>,
+    pub mechanisms: Vec<MechanismRef>,
     pub feedback: Vec<FeedbackView>,
     /// Formalism flags on the public reply (形式主义答复): boilerplate, off-topic, no action.
     pub reply_flags: Vec<ReplyFlag>,

@@ -112,5 +112,6 @@ stored_as_text!(
     crate::problem::MechanismStatus,
     crate::problem::ExtensionStatus,
     crate::problem::SignoffStatus,
+    crate::problem::ProblemNumber,
     crate::supervision::Colour,
 );

@@ -67,6 +67,20 @@ impl Status {
     }
 }
 
+/// A status equals its wire name.
+impl PartialEq<&str> for Status {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// A stage equals its wire name.
+impl PartialEq<&str> for SignoffStage {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// The stage of a pending sign-off application, while the problem is `submitted`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -4,7 +4,8 @@
 
 use crate::{Conn, Result, db_err};
 use chrono::{DateTime, Utc};
-use domain::ProblemId;
+use domain::problem::{CallbackReview, Satisfaction};
+use domain::{FeedbackId, ProblemId, UserId};
 
 macro_rules! callback_columns {
     () => {
@@ -16,19 +17,20 @@ macro_rules! callback_columns {
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct CallbackRow {
     pub id: i64,
-    pub problem_id: i64,
+    pub problem_id: ProblemId,
     pub at: DateTime<Utc>,
-    pub recorded_by: Option<i64>,
+    pub recorded_by: Option<UserId>,
+    /// `staff` or `public`.
     pub via: String,
     pub solved: bool,
-    pub satisfaction: String,
+    pub satisfaction: Satisfaction,
     pub comment: Option<String>,
     /// The report whose rating key gave a public rating.
-    pub feedback_id: Option<i64>,
-    /// `pending`, `reopened` or `kept` for a rating the office must check; None otherwise.
-    pub review: Option<String>,
+    pub feedback_id: Option<FeedbackId>,
+    /// For a rating the office must check: pending, then reopened or kept; None otherwise.
+    pub review: Option<CallbackReview>,
     pub review_note: Option<String>,
-    pub reviewed_by: Option<i64>,
+    pub reviewed_by: Option<UserId>,
     pub reviewed_at: Option<DateTime<Utc>>,
 }
 
@@ -43,10 +45,10 @@ pub async fn insert_callback(c: &mut Conn<'_>, cb: &CallbackRow) -> Result<i64> 
         .bind(cb.recorded_by)
         .bind(&cb.via)
         .bind(cb.solved)
-        .bind(&cb.satisfaction)
+        .bind(cb.satisfaction)
         .bind(&cb.comment)
         .bind(cb.feedback_id)
-        .bind(&cb.review)
+        .bind(cb.review)
         .fetch_one(&mut *c)
         .await
         .map_err(db_err)

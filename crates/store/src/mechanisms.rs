@@ -139,7 +139,10 @@ pub async fn mechanisms_of_problem(c: &mut Conn<'_>, problem: ProblemId) -> Resu
     })
 }
 
-pub async fn problems_of_mechanism(c: &mut Conn<'_>, mechanism: MechanismId) -> Result<Vec<(i64, String, String)>> {
+pub async fn problems_of_mechanism(
+    c: &mut Conn<'_>,
+    mechanism: MechanismId,
+) -> Result<Vec<(domain::ProblemId, domain::problem::ProblemNumber, String)>> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"select p.id, p.number, p.title from problems p join problem_mechanisms pm on pm.problem_id = p.id

@@ -4,26 +4,31 @@
 use crate::problems::ProblemRow;
 use crate::{Backend, Bind, Conn, Result, db_err, search};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::feedback::Channel;
+use domain::problem::{Priority, ProblemNumber, RectificationType};
+use domain::supervision::Colour;
+use domain::workflow::{SignoffStage, Status};
+use domain::{CampaignId, CategoryId, ProblemId, UnitId};
 
 /// A problem as a list shows it: only the columns a list needs (a page is read on every view of
 /// the list, so each column costs), with the names of its lead unit and category.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProblemListRow {
-    pub id: i64,
-    pub number: String,
+    pub id: ProblemId,
+    pub number: ProblemNumber,
     pub title: String,
-    pub status: String,
-    pub signoff_stage: Option<String>,
-    pub campaign_id: i64,
-    pub lead_unit_id: Option<i64>,
-    pub category_id: Option<i64>,
-    pub channel: String,
-    pub priority: String,
-    pub rectification_type: String,
+    pub status: Status,
+    pub signoff_stage: Option<SignoffStage>,
+    pub campaign_id: CampaignId,
+    pub lead_unit_id: Option<UnitId>,
+    pub category_id: Option<CategoryId>,
+    pub channel: Channel,
+    pub priority: Priority,
+    pub rectification_type: RectificationType,
     pub deadline: Option<NaiveDate>,
     pub next_measure_deadline: Option<NaiveDate>,
     pub awaiting_resubmission: bool,
-    pub manual_colour: Option<String>,
+    pub manual_colour: Option<Colour>,
     pub published: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -39,18 +44,18 @@ impl ProblemListRow {
             id: p.id,
             number: p.number.clone(),
             title: p.title.clone(),
-            status: p.status.clone(),
-            signoff_stage: p.signoff_stage.clone(),
+            status: p.status,
+            signoff_stage: p.signoff_stage,
             campaign_id: p.campaign_id,
             lead_unit_id: p.lead_unit_id,
             category_id: p.category_id,
-            channel: p.channel.clone(),
-            priority: p.priority.clone(),
-            rectification_type: p.rectification_type.clone(),
+            channel: p.channel,
+            priority: p.priority,
+            rectification_type: p.rectification_type,
             deadline: p.deadline,
             next_measure_deadline: p.next_measure_deadline,
             awaiting_resubmission: p.awaiting_resubmission,
-            manual_colour: p.manual_colour.clone(),
+            manual_colour: p.manual_colour,
             published: p.published,
             created_at: p.created_at,
             updated_at: p.updated_at,
@@ -94,7 +99,7 @@ pub enum CursorValue {
 #[derive(Debug, Clone)]
 pub struct After {
     pub value: CursorValue,
-    pub id: i64,
+    pub id: ProblemId,
 }
 
 #[derive(Debug, Clone)]
@@ -287,7 +292,7 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
     };
     let (cmp, dir) = if f.descending { ("<", "desc") } else { (">", "asc") };
     if let Some(after) = f.after.as_ref().filter(|_| relevance.is_none()) {
-        let id = q.bind(Bind::I64(after.id));
+        let id = q.bind(Bind::I64(after.id.get()));
         let value = match &after.value {
             CursorValue::Id => None,
             CursorValue::Date(d) => Some(Bind::Date(*d)),
@@ -346,7 +351,7 @@ pub fn cursor_of(row: &ProblemListRow, sort: SortKey) -> After {
         SortKey::Created => CursorValue::Id,
         SortKey::Deadline => CursorValue::Date(row.deadline.unwrap_or(NO_DEADLINE)),
         SortKey::Updated => CursorValue::Time(row.updated_at),
-        SortKey::Number => CursorValue::Text(row.number.clone()),
+        SortKey::Number => CursorValue::Text(row.number.as_str().to_string()),
     };
     After { value, id: row.id }
 }
@@ -390,7 +395,10 @@ mod tests {
         f.statuses = vec!["new".into(), "assigned".into()];
         f.lead_unit_ids = vec![2, 7];
         f.sort = SortKey::Deadline;
-        f.after = Some(After { value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), id: 9 });
+        f.after = Some(After {
+            value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+            id: ProblemId::new(9),
+        });
         let q = build(&f, Backend::Sqlite);
         let n = q.binds.len();
         for i in 1..=n {

@@ -3,7 +3,11 @@
 
 use crate::{Conn, Result, db_err};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{Error, ProblemId, UnitId};
+use domain::feedback::{Channel, FeedbackKind};
+use domain::problem::{Priority, ProblemNumber, RectificationType, Satisfaction};
+use domain::supervision::Colour;
+use domain::workflow::{SignoffStage, Status};
+use domain::{CampaignId, CategoryId, Error, ProblemId, UnitId, UserId};
 
 /// The problem columns, qualified with the alias `p`.
 macro_rules! problem_columns {
@@ -21,21 +25,21 @@ macro_rules! problem_columns {
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct ProblemRow {
-    pub id: i64,
-    pub number: String,
-    pub campaign_id: i64,
-    pub owner_unit_id: i64,
+    pub id: ProblemId,
+    pub number: ProblemNumber,
+    pub campaign_id: CampaignId,
+    pub owner_unit_id: UnitId,
     pub title: String,
     pub description: String,
-    pub category_id: Option<i64>,
-    pub channel: String,
-    pub kind: String,
-    pub priority: String,
-    pub rectification_type: String,
-    pub status: String,
-    pub signoff_stage: Option<String>,
-    pub lead_unit_id: Option<i64>,
-    pub responsible_leader_id: Option<i64>,
+    pub category_id: Option<CategoryId>,
+    pub channel: Channel,
+    pub kind: FeedbackKind,
+    pub priority: Priority,
+    pub rectification_type: RectificationType,
+    pub status: Status,
+    pub signoff_stage: Option<SignoffStage>,
+    pub lead_unit_id: Option<UnitId>,
+    pub responsible_leader_id: Option<UserId>,
     pub responsible_person: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub original_deadline: Option<NaiveDate>,
@@ -44,25 +48,25 @@ pub struct ProblemRow {
     pub public_reply: Option<String>,
     pub verification_note: Option<String>,
     pub solved: Option<bool>,
-    pub satisfaction: Option<String>,
+    pub satisfaction: Option<Satisfaction>,
     pub published: bool,
     pub published_at: Option<DateTime<Utc>>,
     pub excluded_from_scoring: bool,
     pub exclusion_reason: Option<String>,
-    pub manual_colour: Option<String>,
+    pub manual_colour: Option<Colour>,
     pub manual_colour_reason: Option<String>,
     pub awaiting_resubmission: bool,
     pub next_measure_deadline: Option<NaiveDate>,
     pub sent_back_count: i32,
     pub reopen_count: i32,
-    pub merged_into_id: Option<i64>,
+    pub merged_into_id: Option<ProblemId>,
     pub dismiss_reason: Option<String>,
     pub closed_without_evidence: bool,
     pub received_on: NaiveDate,
     pub assigned_at: Option<DateTime<Utc>>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -70,30 +74,26 @@ pub struct ProblemRow {
 
 /// What a new problem is made of; everything else starts empty (status `new`, version 1).
 pub struct NewProblem {
-    pub number: String,
-    pub campaign_id: i64,
-    pub owner_unit_id: i64,
+    pub number: ProblemNumber,
+    pub campaign_id: CampaignId,
+    pub owner_unit_id: UnitId,
     pub title: String,
     pub description: String,
-    pub category_id: Option<i64>,
-    pub channel: String,
-    pub kind: String,
-    pub priority: String,
-    pub rectification_type: String,
+    pub category_id: Option<CategoryId>,
+    pub channel: Channel,
+    pub kind: FeedbackKind,
+    pub priority: Priority,
+    pub rectification_type: RectificationType,
     pub received_on: NaiveDate,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
 }
 
 impl ProblemRow {
-    pub fn problem_id(&self) -> ProblemId {
-        ProblemId::new(self.id)
-    }
-
     /// A new problem on the list, not yet assigned.
     pub fn new(n: NewProblem) -> Self {
         Self {
-            id: 0,
+            id: ProblemId::new(0),
             number: n.number,
             campaign_id: n.campaign_id,
             owner_unit_id: n.owner_unit_id,
@@ -104,7 +104,7 @@ impl ProblemRow {
             kind: n.kind,
             priority: n.priority,
             rectification_type: n.rectification_type,
-            status: "new".into(),
+            status: Status::New,
             signoff_stage: None,
             lead_unit_id: None,
             responsible_leader_id: None,
@@ -165,12 +165,12 @@ pub async fn insert_problem(c: &mut Conn<'_>, row: &ProblemRow) -> Result<Proble
         .bind(&row.title)
         .bind(&row.description)
         .bind(row.category_id)
-        .bind(&row.channel)
-        .bind(&row.kind)
-        .bind(&row.priority)
-        .bind(&row.rectification_type)
-        .bind(&row.status)
-        .bind(&row.signoff_stage)
+        .bind(row.channel)
+        .bind(row.kind)
+        .bind(row.priority)
+        .bind(row.rectification_type)
+        .bind(row.status)
+        .bind(row.signoff_stage)
         .bind(row.lead_unit_id)
         .bind(row.responsible_leader_id)
         .bind(&row.responsible_person)
@@ -181,12 +181,12 @@ pub async fn insert_problem(c: &mut Conn<'_>, row: &ProblemRow) -> Result<Proble
         .bind(&row.public_reply)
         .bind(&row.verification_note)
         .bind(row.solved)
-        .bind(&row.satisfaction)
+        .bind(row.satisfaction)
         .bind(row.published)
         .bind(row.published_at)
         .bind(row.excluded_from_scoring)
         .bind(&row.exclusion_reason)
-        .bind(&row.manual_colour)
+        .bind(row.manual_colour)
         .bind(&row.manual_colour_reason)
         .bind(row.awaiting_resubmission)
         .bind(row.next_measure_deadline)
@@ -231,12 +231,12 @@ pub async fn update_problem(c: &mut Conn<'_>, row: &ProblemRow) -> Result<i64> {
         .bind(&row.title)
         .bind(&row.description)
         .bind(row.category_id)
-        .bind(&row.channel)
-        .bind(&row.kind)
-        .bind(&row.priority)
-        .bind(&row.rectification_type)
-        .bind(&row.status)
-        .bind(&row.signoff_stage)
+        .bind(row.channel)
+        .bind(row.kind)
+        .bind(row.priority)
+        .bind(row.rectification_type)
+        .bind(row.status)
+        .bind(row.signoff_stage)
         .bind(row.lead_unit_id)
         .bind(row.responsible_leader_id)
         .bind(&row.responsible_person)
@@ -247,12 +247,12 @@ pub async fn update_problem(c: &mut Conn<'_>, row: &ProblemRow) -> Result<i64> {
         .bind(&row.public_reply)
         .bind(&row.verification_note)
         .bind(row.solved)
-        .bind(&row.satisfaction)
+        .bind(row.satisfaction)
         .bind(row.published)
         .bind(row.published_at)
         .bind(row.excluded_from_scoring)
         .bind(&row.exclusion_reason)
-        .bind(&row.manual_colour)
+        .bind(row.manual_colour)
         .bind(&row.manual_colour_reason)
         .bind(row.awaiting_resubmission)
         .bind(row.next_measure_deadline)

@@ -3,6 +3,7 @@
 
 use crate::{Conn, Result, db_err};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::problem::{ExtensionStatus, SignoffStatus};
 use domain::{Error, ExtensionId, MeasureId, ProblemId, SignoffId, UserId};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
@@ -209,18 +210,18 @@ pub async fn count_evidence(c: &mut Conn<'_>, problem: ProblemId) -> Result<i64>
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct SignoffRow {
-    pub id: i64,
-    pub problem_id: i64,
+    pub id: SignoffId,
+    pub problem_id: ProblemId,
     pub report: String,
     pub no_evidence_reason: Option<String>,
     pub evidence_count: i32,
-    pub status: String,
-    pub submitted_by: Option<i64>,
+    pub status: SignoffStatus,
+    pub submitted_by: Option<UserId>,
     pub submitted_at: DateTime<Utc>,
-    pub leader_id: Option<i64>,
+    pub leader_id: Option<UserId>,
     pub leader_at: Option<DateTime<Utc>>,
     pub leader_note: Option<String>,
-    pub verifier_id: Option<i64>,
+    pub verifier_id: Option<UserId>,
     pub verifier_at: Option<DateTime<Utc>>,
     pub verifier_note: Option<String>,
 }
@@ -235,7 +236,7 @@ pub async fn insert_signoff(c: &mut Conn<'_>, s: &SignoffRow) -> Result<SignoffI
         .bind(&s.report)
         .bind(&s.no_evidence_reason)
         .bind(s.evidence_count)
-        .bind(&s.status)
+        .bind(s.status)
         .bind(s.submitted_by)
         .bind(s.submitted_at)
         .fetch_one(&mut *c)
@@ -252,7 +253,7 @@ pub async fn update_signoff(c: &mut Conn<'_>, s: &SignoffRow) -> Result<()> {
                 verifier_at = $7, verifier_note = $8 where id = $1",
         )
         .bind(s.id)
-        .bind(&s.status)
+        .bind(s.status)
         .bind(s.leader_id)
         .bind(s.leader_at)
         .bind(&s.leader_note)
@@ -298,15 +299,15 @@ pub async fn list_signoffs(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<S
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct ExtensionRow {
-    pub id: i64,
-    pub problem_id: i64,
-    pub requested_by: Option<i64>,
+    pub id: ExtensionId,
+    pub problem_id: ProblemId,
+    pub requested_by: Option<UserId>,
     pub requested_at: DateTime<Utc>,
     pub reason: String,
     pub previous_deadline: Option<NaiveDate>,
     pub new_deadline: NaiveDate,
-    pub status: String,
-    pub decided_by: Option<i64>,
+    pub status: ExtensionStatus,
+    pub decided_by: Option<UserId>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_note: Option<String>,
 }
@@ -323,7 +324,7 @@ pub async fn insert_extension(c: &mut Conn<'_>, e: &ExtensionRow) -> Result<Exte
         .bind(&e.reason)
         .bind(e.previous_deadline)
         .bind(e.new_deadline)
-        .bind(&e.status)
+        .bind(e.status)
         .fetch_one(&mut *c)
         .await
         .map_err(db_err)?
@@ -337,7 +338,7 @@ pub async fn update_extension(c: &mut Conn<'_>, e: &ExtensionRow) -> Result<()> 
             "update extension_requests set status = $2, decided_by = $3, decided_at = $4, decision_note = $5 where id = $1",
         )
         .bind(e.id)
-        .bind(&e.status)
+        .bind(e.status)
         .bind(e.decided_by)
         .bind(e.decided_at)
         .bind(&e.decision_note)

@@ -7,6 +7,10 @@ use crate::grouping::stored_json;
 use crate::{Actor, App};
 use chrono::Duration;
 use domain::Result;
+use domain::feedback::{Channel, FeedbackKind};
+use domain::problem::{CodePrefix, Priority, ProblemNumber, RectificationType};
+use domain::workflow::SignoffStage;
+use domain::{CampaignId, CategoryId, ProblemId, UserId};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use store::grouping::{FEEDBACK, PROBLEM};
@@ -33,13 +37,25 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
     let started = now - Duration::days(365);
     let base = build_base(app, started).await?;
     let mut rng = StdRng::seed_from_u64(spec.seed);
-    let statuses =
-        ["new", "assigned", "assigned", "assigned", "submitted", "closed", "closed", "closed", "dismissed", "merged"];
+    use domain::workflow::Status;
+    let statuses = [
+        Status::New,
+        Status::Assigned,
+        Status::Assigned,
+        Status::Assigned,
+        Status::Submitted,
+        Status::Closed,
+        Status::Closed,
+        Status::Closed,
+        Status::Dismissed,
+        Status::Merged,
+    ];
     let first_id = {
         let mut pooled = app.db.acquire().await?;
         store::bulk::max_problem_id(&mut pooled.conn()).await? + 1
     };
     let year = chrono::Datelike::year(&app.clock.today());
+    let prefix = CodePrefix::parse("ZT")?;
     let start_number = {
         let mut tx = app.db.begin().await?;
         let n =
@@ -61,41 +77,41 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
             let status = statuses[rng.random_range(0..statuses.len())];
             let dept = rng.random_range(0..base.departments.len());
             let created = g.at;
-            let assigned = status != "new" && status != "dismissed";
+            let assigned = !matches!(status, Status::New | Status::Dismissed);
             let deadline =
                 assigned.then(|| domain::clock::china_date(created) + Duration::days(rng.random_range(5..120)));
             let mut row = ProblemRow::new(NewProblem {
-                number: format!("ZT-{year}-{:06}", start_number + i64::try_from(n).unwrap_or(0)),
-                campaign_id: base.campaign,
-                owner_unit_id: base.root.get(),
+                number: ProblemNumber::new(&prefix, year, start_number + i64::try_from(n).unwrap_or(0)),
+                campaign_id: CampaignId::new(base.campaign),
+                owner_unit_id: base.root,
                 title: g.title.clone(),
                 description: g.body.clone(),
-                category_id: Some(base.categories[rng.random_range(0..base.categories.len())]),
-                channel: "hotline".into(),
-                kind: "complaint".into(),
-                priority: "normal".into(),
-                rectification_type: "deadline".into(),
+                category_id: Some(CategoryId::new(base.categories[rng.random_range(0..base.categories.len())])),
+                channel: Channel::Hotline,
+                kind: FeedbackKind::Complaint,
+                priority: Priority::Normal,
+                rectification_type: RectificationType::Deadline,
                 received_on: domain::clock::china_date(created),
                 created_by: None,
                 created_at: created,
             });
-            row.id = first_id + i64::try_from(n).unwrap_or(0);
-            row.status = status.into();
-            row.signoff_stage = (status == "submitted").then(|| "leader".into());
-            row.lead_unit_id = assigned.then(|| base.departments[dept].get());
-            row.responsible_leader_id = base.dept_staff[dept].1.user_id().filter(|_| assigned);
+            row.id = ProblemId::new(first_id + i64::try_from(n).unwrap_or(0));
+            row.status = status;
+            row.signoff_stage = (status == Status::Submitted).then_some(SignoffStage::Leader);
+            row.lead_unit_id = assigned.then(|| base.departments[dept]);
+            row.responsible_leader_id = base.dept_staff[dept].1.user_id().map(UserId::new).filter(|_| assigned);
             row.deadline = deadline;
             row.original_deadline = deadline;
-            row.published = status == "closed" && rng.random_bool(0.5);
+            row.published = status == Status::Closed && rng.random_bool(0.5);
             row.assigned_at = assigned.then_some(created);
-            row.closed_at = (status == "closed").then_some(created + Duration::days(10));
+            row.closed_at = (status == Status::Closed).then_some(created + Duration::days(10));
             rows.push(row);
         }
         // Indexed and fingerprinted as they are written, on all cores, as an import does: the
         // catch-up at start then finds nothing to do.
         let (terms, prints) = prepare(spec.indexed, &rows, |r| {
             let fp = fingerprint(Segmenter::shared(), &r.title, &r.description);
-            (crate::search::problem_terms(r), NewPrint { record_id: r.id, print: stored_json(&fp) })
+            (crate::search::problem_terms(r), NewPrint { record_id: r.id.get(), print: stored_json(&fp) })
         });
         let mut tx = app.db.begin().await?;
         store::bulk::insert_problem_rows(&mut tx.conn(), &rows, &terms).await?;

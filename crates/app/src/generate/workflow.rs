@@ -180,7 +180,7 @@ pub(super) async fn drive(
                             body: p.description,
                             title: Some(p.title),
                             kind: None,
-                            campaign_id: Some(p.campaign_id),
+                            campaign_id: Some(p.campaign_id.get()),
                             address: None,
                             latitude: None,
                             longitude: None,

@@ -5,14 +5,14 @@
 use super::summary::{allowed_actions, flags_of, summary};
 use super::{Loaded, load_visible};
 use crate::views::{
-    CallbackView, Clock, Clocks, EvidenceView, ExtensionView, MeasureView, Named, NoteView, ProblemDetail, ProblemRef,
-    SignoffView, TimelineEntry,
+    CallbackView, Clock, Clocks, EvidenceView, ExtensionView, MeasureView, Named, NoteView, ProblemDetail, SignoffView,
+    TimelineEntry,
 };
 use crate::{Actor, App};
 use chrono::NaiveDate;
 use domain::access;
 use domain::unit::UnitPath;
-use domain::{CategoryId, ProblemId, Result, UserId};
+use domain::{ProblemId, Result, UserId};
 use store::problem_list::ProblemListRow;
 
 impl App {
@@ -30,18 +30,16 @@ impl App {
             name: units.iter().find(|u| u.id == uid).map(|u| u.name.clone()).unwrap_or_default(),
         };
         let category = match row.category_id {
-            Some(cid) => store::categories::get_category(&mut c, CategoryId::new(cid)).await?.map(|r| r.name),
+            Some(cid) => store::categories::get_category(&mut c, cid).await?.map(|r| r.name),
             None => None,
         };
-        let lead_name = row.lead_unit_id.map(|u| unit_named(u).name);
+        let lead_name = row.lead_unit_id.map(|u| unit_named(u.get()).name);
         let listed = ProblemListRow::from_problem(&row, lead_name, category);
         let flags = flags_of(&listed, today, cutoff, &cal);
         let summary = summary(listed, flags);
         let coop = store::problems::list_cooperating_units(&mut c, id).await?;
         let leader = match row.responsible_leader_id {
-            Some(uid) => store::users::get_user(&mut c, UserId::new(uid))
-                .await?
-                .map(|u| Named { id: u.id, name: u.display_name }),
+            Some(uid) => store::users::get_user(&mut c, uid).await?.map(|u| Named { id: u.id, name: u.display_name }),
             None => None,
         };
         let measures = store::rectification::list_measures(&mut c, id).await?;
@@ -69,7 +67,7 @@ impl App {
         };
         let mut merged_from = Vec::new();
         for (from, _) in store::problems::list_merged_into(&mut c, id).await? {
-            merged_from.extend(Self::visible_problem(&mut c, &p, from).await?.map(|(r, _)| r));
+            merged_from.extend(Self::visible_problem(&mut c, &p, ProblemId::new(from)).await?.map(|(r, _)| r));
         }
         // A mechanism is seen where its unit is (as in the list of mechanisms).
         let mechanisms: Vec<_> = mechanisms
@@ -107,9 +105,7 @@ impl App {
             feedback_views.push(crate::feedback::view(f, seen));
         }
         let deadlines: Vec<NaiveDate> = row.deadline.into_iter().collect();
-        let kind =
-            domain::feedback::FeedbackKind::parse(&row.kind).unwrap_or(domain::feedback::FeedbackKind::Complaint);
-        let limits = self.limits_for(&mut c, row.category_id.map(CategoryId::new), kind).await?;
+        let limits = self.limits_for(&mut c, row.category_id, row.kind).await?;
         let due = domain::limits::due_dates(&cal, row.received_on, &limits);
         let first_response = measures
             .iter()
@@ -130,8 +126,8 @@ impl App {
         };
         Ok(ProblemDetail {
             description: row.description.clone(),
-            kind: row.kind.clone(),
-            owner_unit: unit_named(row.owner_unit_id),
+            kind: row.kind,
+            owner_unit: unit_named(row.owner_unit_id.get()),
             cooperating_units: coop.into_iter().map(|u| Named { id: u.id, name: u.name }).collect(),
             responsible_leader: leader,
             responsible_person: row.responsible_person.clone(),
@@ -141,8 +137,8 @@ impl App {
             public_reply: row.public_reply.clone(),
             verification_note: row.verification_note.clone(),
             solved: row.solved,
-            satisfaction: row.satisfaction.clone(),
-            manual_colour: row.manual_colour.clone(),
+            satisfaction: row.satisfaction,
+            manual_colour: row.manual_colour,
             manual_colour_reason: row.manual_colour_reason.clone(),
             sent_back_count: row.sent_back_count,
             reopen_count: row.reopen_count,
@@ -166,7 +162,7 @@ impl App {
             callbacks: callbacks.iter().map(CallbackView::from_row).collect::<Result<_>>()?,
             mechanisms: mechanisms
                 .into_iter()
-                .map(|m| ProblemRef { id: m.id, number: String::new(), title: m.title })
+                .map(|m| crate::views::MechanismRef { id: domain::MechanismId::new(m.id), title: m.title })
                 .collect(),
             feedback: feedback_views,
             recurrences,

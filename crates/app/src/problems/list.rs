@@ -10,7 +10,7 @@ use domain::feedback::Channel;
 use domain::problem::RectificationType;
 use domain::supervision::Colour;
 use domain::workflow::Status;
-use domain::{CategoryId, Error, Result, UnitId};
+use domain::{CategoryId, Error, ProblemId, Result, UnitId};
 use serde::Deserialize;
 use store::problem_list::{After, CursorValue, ProblemFilter, SortKey, Visibility};
 
@@ -88,7 +88,7 @@ fn decode_cursor(cursor: &str, sort: SortKey) -> Result<After> {
         ),
         SortKey::Number => CursorValue::Text(value.to_string()),
     };
-    Ok(After { value, id })
+    Ok(After { value, id: ProblemId::new(id) })
 }
 
 fn sort_name(sort: SortKey) -> &'static str {
@@ -272,10 +272,11 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_refuse_another_sort() {
-        let after = After { value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 10, 9).unwrap()), id: 42 };
+        let after =
+            After { value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 10, 9).unwrap()), id: ProblemId::new(42) };
         let enc = encode_cursor(&after, SortKey::Deadline);
         let dec = decode_cursor(&enc, SortKey::Deadline).unwrap();
-        assert_eq!(dec.id, 42);
+        assert_eq!(dec.id, ProblemId::new(42));
         assert_eq!(dec.value, after.value);
         assert!(decode_cursor(&enc, SortKey::Created).is_err());
         assert!(decode_cursor("!!!", SortKey::Created).is_err());

@@ -13,7 +13,7 @@ use domain::access::{self, Intent, Principal, ProblemPlace};
 use domain::feedback::{Channel, FeedbackKind};
 use domain::problem::{CodePrefix, Priority, ProblemNumber, RectificationType};
 use domain::unit::UnitPath;
-use domain::workflow::{SignoffStage, State, Status};
+use domain::workflow::{State, Status};
 use domain::{CampaignId, CategoryId, Error, FeedbackId, ProblemId, Result, UnitId, UserId};
 pub use list::ProblemQuery;
 use serde::Deserialize;
@@ -115,7 +115,7 @@ pub(crate) async fn load_visible(c: &mut Conn<'_>, actor: &Actor, id: ProblemId)
 }
 
 pub(crate) fn state_of(row: &ProblemRow) -> Result<State> {
-    Ok(State::new(Status::parse(&row.status)?, row.signoff_stage.as_deref().map(SignoffStage::parse).transpose()?))
+    Ok(State::new(row.status, row.signoff_stage))
 }
 
 impl App {
@@ -180,22 +180,22 @@ impl App {
         let seq = store::campaigns::next_number(&mut tx.conn(), prefix.as_str(), year).await?;
         let number = ProblemNumber::new(&prefix, year, seq);
         let row = ProblemRow::new(NewProblem {
-            number: number.as_str().to_string(),
-            campaign_id: campaign.id,
-            owner_unit_id: owner.id,
+            number: number.clone(),
+            campaign_id: CampaignId::new(campaign.id),
+            owner_unit_id: UnitId::new(owner.id),
             title,
             description,
-            category_id: input.category_id,
-            channel: channel.as_str().into(),
-            kind: kind.as_str().into(),
-            priority: priority.as_str().into(),
-            rectification_type: rtype.as_str().into(),
+            category_id: input.category_id.map(CategoryId::new),
+            channel,
+            kind,
+            priority,
+            rectification_type: rtype,
             received_on,
-            created_by: Some(p.user_id.get()),
+            created_by: Some(p.user_id),
             created_at: now,
         });
         let id = store::problems::insert_problem(&mut tx.conn(), &row).await?;
-        let stored = store::problems::ProblemRow { id: id.get(), ..row.clone() };
+        let stored = store::problems::ProblemRow { id, ..row.clone() };
         crate::search::index_problem(&mut tx.conn(), &stored).await?;
         crate::grouping::keep_problem_print(&mut tx.conn(), &stored, now).await?;
         for fid in &input.feedback_ids {
@@ -274,7 +274,7 @@ impl App {
                 "you may not edit this problem's rectification details",
             ));
         }
-        let status = Status::parse(&before.status)?;
+        let status = before.status;
         if !status.is_open() && status != Status::Closed {
             return Err(Error::conflict(
                 "status",
@@ -295,19 +295,19 @@ impl App {
                     .await?
                     .ok_or_else(|| crate::categories::unknown_category(CategoryId::new(cid)))?;
             }
-            row.category_id = cat;
+            row.category_id = cat.map(CategoryId::new);
         }
         if let Some(v) = &patch.channel {
-            row.channel = Channel::parse(v)?.as_str().into();
+            row.channel = Channel::parse(v)?;
         }
         if let Some(v) = &patch.kind {
-            row.kind = FeedbackKind::parse(v)?.as_str().into();
+            row.kind = FeedbackKind::parse(v)?;
         }
         if let Some(v) = &patch.priority {
-            row.priority = Priority::parse(v)?.as_str().into();
+            row.priority = Priority::parse(v)?;
         }
         if let Some(v) = &patch.rectification_type {
-            row.rectification_type = RectificationType::parse(v)?.as_str().into();
+            row.rectification_type = RectificationType::parse(v)?;
         }
         if let Some(deadline) = patch.deadline {
             if let Some(d) = deadline {
@@ -319,7 +319,7 @@ impl App {
             if let Some(uid) = leader {
                 check_user_exists(&mut tx.conn(), uid, "responsible_leader_id").await?;
             }
-            row.responsible_leader_id = leader;
+            row.responsible_leader_id = leader.map(UserId::new);
         }
         if let Some(v) = &patch.responsible_person {
             row.responsible_person = domain::text::optional_text("responsible_person", v.as_deref(), 100)?;
@@ -331,7 +331,7 @@ impl App {
             row.public_reply = domain::text::optional_text("public_reply", v.as_deref(), max)?;
         }
         if let Some(ids) = &patch.cooperating_unit_ids {
-            let units = check_cooperating_units(&mut tx.conn(), ids, row.lead_unit_id).await?;
+            let units = check_cooperating_units(&mut tx.conn(), ids, row.lead_unit_id.map(|u| u.get())).await?;
             store::problems::set_cooperating_units(&mut tx.conn(), id, &units).await?;
         }
         row.updated_at = now;

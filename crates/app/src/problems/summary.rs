@@ -6,21 +6,21 @@ use chrono::NaiveDate;
 use domain::Result;
 use domain::access::{self, Principal, ProblemPlace};
 use domain::calendar::WorkCalendar;
-use domain::supervision::{Colour, FlagInputs, Flags};
-use domain::workflow::{Action, SignoffStage, Status};
+use domain::supervision::{FlagInputs, Flags};
+use domain::workflow::{Action, SignoffStage};
 use store::problem_list::ProblemListRow;
 use store::problems::ProblemRow;
 
 /// The flags derived from the row and today; never stored.
 pub(crate) fn flags_of(row: &ProblemListRow, today: NaiveDate, cutoff: NaiveDate, cal: &WorkCalendar) -> Flags {
-    let open = Status::parse(&row.status).map(Status::is_open).unwrap_or(false);
+    let open = row.status.is_open();
     domain::supervision::derive(
         FlagInputs {
             open,
             deadline: row.deadline,
             next_measure_deadline: row.next_measure_deadline,
             awaiting_resubmission: row.awaiting_resubmission,
-            manual: row.manual_colour.as_deref().and_then(|c| Colour::parse(c).ok()),
+            manual: row.manual_colour,
         },
         today,
         cutoff,
@@ -29,7 +29,7 @@ pub(crate) fn flags_of(row: &ProblemListRow, today: NaiveDate, cutoff: NaiveDate
 }
 
 pub(crate) fn summary(row: ProblemListRow, flags: Flags) -> ProblemSummary {
-    let status_label = Status::parse(&row.status).map(|s| s.label_zh().to_string()).unwrap_or_default();
+    let status_label = row.status.label_zh().to_string();
     ProblemSummary {
         id: row.id,
         number: row.number,
@@ -38,8 +38,8 @@ pub(crate) fn summary(row: ProblemListRow, flags: Flags) -> ProblemSummary {
         status_label,
         signoff_stage: row.signoff_stage,
         campaign_id: row.campaign_id,
-        lead_unit: row.lead_unit_id.map(|id| Named { id, name: row.lead_unit_name.unwrap_or_default() }),
-        category: row.category_id.map(|id| Named { id, name: row.category_name.unwrap_or_default() }),
+        lead_unit: row.lead_unit_id.map(|id| Named { id: id.get(), name: row.lead_unit_name.unwrap_or_default() }),
+        category: row.category_id.map(|id| Named { id: id.get(), name: row.category_name.unwrap_or_default() }),
         channel: row.channel,
         priority: row.priority,
         rectification_type: row.rectification_type,

@@ -23,7 +23,7 @@ pub(crate) async fn new_problem(app: &App, w: &World) -> ProblemId {
         )
         .await
         .unwrap();
-    ProblemId::new(p.summary.id)
+    p.summary.id
 }
 
 pub(crate) async fn act(

@@ -19,7 +19,7 @@ fn report(unit: i64, body: &str) -> FeedbackInput {
 
 async fn open_problem(app: &App, w: &zhenggai_app::testkit::World) -> i64 {
     let input = crate::problem_input(w.campaign.id, "丽发新城搅拌站扰民", PROBLEM_TEXT);
-    app.create_problem(&w.office, &input).await.unwrap().summary.id
+    app.create_problem(&w.office, &input).await.unwrap().summary.id.get()
 }
 
 async fn a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart(kind: Kind) {
@@ -34,7 +34,7 @@ async fn a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart(kin
     let found = app.feedback_matches(&w.office, domain::FeedbackId::new(f.id)).await.unwrap();
     assert_eq!(found[0].relation, "linked");
     assert!(found[0].score >= 0.5, "{found:?}");
-    assert_eq!(found[0].problem.as_ref().unwrap().id, problem);
+    assert_eq!(found[0].problem.as_ref().unwrap().id.get(), problem);
     assert!(found[0].matched_text.contains("搅拌站"), "{found:?}");
 
     // The same template about another estate is another problem: no link, no proposal.
@@ -42,7 +42,7 @@ async fn a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart(kin
     let (g, _) = app.create_feedback(&w.office, &report(w.dept_a.id, &other)).await.unwrap();
     assert_eq!(g.problem_id, None);
     let found = app.feedback_matches(&w.office, domain::FeedbackId::new(g.id)).await.unwrap();
-    assert!(found.iter().all(|m| m.problem.as_ref().is_none_or(|p| p.id != problem)), "{found:?}");
+    assert!(found.iter().all(|m| m.problem.as_ref().is_none_or(|p| p.id.get() != problem)), "{found:?}");
 
     // Something else entirely stays alone.
     let (h, _) = app.create_feedback(&w.office, &report(w.dept_a.id, "公交站台的座椅坏了很久。")).await.unwrap();
@@ -69,7 +69,7 @@ async fn between_the_thresholds_a_match_is_proposed_on_any_node(kind: Kind) {
     let found = node.feedback_matches(&w.office, domain::FeedbackId::new(f.id)).await.unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].relation, "proposed");
-    assert_eq!(found[0].problem.as_ref().unwrap().id, problem);
+    assert_eq!(found[0].problem.as_ref().unwrap().id.get(), problem);
     assert!(found[0].score >= 0.3 && found[0].score < 0.99, "{found:?}");
     // A liaison of another unit may not read the item, nor its matches.
     assert!(db.app.feedback_matches(&w.liaison_b, domain::FeedbackId::new(f.id)).await.is_err());
@@ -126,7 +126,7 @@ async fn hot_problems_rank_the_most_reported_cluster_first(kind: Kind) {
     assert_eq!(hot[0].reports, 5, "{hot:?}");
     assert_eq!(hot[0].reporters, 5);
     assert_eq!(hot[0].net_likes, 15);
-    assert_eq!(hot[0].problem.as_ref().map(|p| p.id), Some(problem));
+    assert_eq!(hot[0].problem.as_ref().map(|p| p.id.get()), Some(problem));
     assert_eq!(hot[1].reports, 2, "the two street-light reports are one cluster: {hot:?}");
     assert_eq!(hot.iter().map(|h| h.reports).sum::<usize>(), 8);
     // Another unit's liaison sees none of it; bad windows are refused.

@@ -26,7 +26,7 @@ async fn users_see_only_their_subtree_and_others_get_not_found(kind: Kind) {
                 .unwrap()
                 .items
                 .into_iter()
-                .map(|p| p.id)
+                .map(|p| p.id.get())
                 .collect::<Vec<_>>()
         }
     };
@@ -94,7 +94,7 @@ async fn pages_follow_each_other_without_gaps_or_repeats(kind: Kind) {
                 ..Default::default()
             };
             let page = app.list_problems(&w.office, &q).await.unwrap();
-            seen.extend(page.items.iter().map(|p| p.id));
+            seen.extend(page.items.iter().map(|p| p.id.get()));
             match page.next_cursor {
                 Some(c) => cursor = Some(c),
                 None => break,

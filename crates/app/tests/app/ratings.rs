@@ -75,7 +75,7 @@ async fn a_report_linked_later_cannot_reopen_a_problem_by_its_rating_and_the_off
     assert_eq!(after.status, "handled");
     let p = app.get_problem(&w.office, id).await.unwrap();
     assert_eq!(
-        (p.summary.status.as_str(), p.reopen_count, p.satisfaction.as_deref()),
+        (p.summary.status.as_str(), p.reopen_count, p.satisfaction.map(|s| s.as_str())),
         ("closed", 0, Some("dissatisfied"))
     );
     let again = app.public_rate(&dissatisfied(&first, "再评一次")).await.unwrap_err();
@@ -83,7 +83,7 @@ async fn a_report_linked_later_cannot_reopen_a_problem_by_its_rating_and_the_off
     app.public_rate(&dissatisfied(&second, "噪音依旧")).await.unwrap();
     let queue = app.pending_ratings(&w.office).await.unwrap();
     assert_eq!(queue.iter().map(|r| r.comment.as_deref().unwrap()).collect::<Vec<_>>(), ["晚上还在施工", "噪音依旧"]);
-    assert!(queue.iter().all(|r| r.problem.id == id.get()));
+    assert!(queue.iter().all(|r| r.problem.id == id));
     for not_office in [&w.liaison_a, &w.supervisor, &w.leader_a, &w.liaison_b] {
         assert!(app.pending_ratings(not_office).await.unwrap().is_empty());
     }
@@ -133,7 +133,7 @@ async fn the_report_a_problem_was_made_from_still_reopens_it_and_sees_it_once_pu
         )
         .await
         .unwrap();
-    let id = ProblemId::new(p.summary.id);
+    let id = p.summary.id;
     act(app, &w.office, id, crate::drive::assign(&w)).await.unwrap();
     let tracked = app.track(&own.tracking_code).await.unwrap();
     assert_eq!((tracked.status.as_str(), tracked.problem_number.as_ref()), ("handling", None), "unpublished");

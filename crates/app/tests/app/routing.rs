@@ -89,7 +89,7 @@ async fn a_reply_that_says_nothing_is_flagged_with_its_reasons(kind: Kind) {
     let input =
         crate::problem_input(w.campaign.id, "丽发新城搅拌站夜间施工扰民", "搅拌站每天夜里施工到凌晨，噪音很大。");
     let p = app.create_problem(&w.office, &input).await.unwrap().summary;
-    let id = domain::ProblemId::new(p.id);
+    let id = p.id;
     assert!(app.get_problem(&w.office, id).await.unwrap().reply_flags.is_empty(), "no reply, no flag");
     let reply = |text: &str, version: i64| zhenggai_app::problems::ProblemPatch {
         version,

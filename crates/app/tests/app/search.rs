@@ -84,9 +84,12 @@ async fn problems_are_found_by_words_and_number_and_reindexed_on_edit(kind: Kind
     let by_word = |q: &str| ProblemQuery { q: Some(q.into()), ..Default::default() };
     let ids = |page: zhenggai_app::views::ProblemPage| page.items.iter().map(|i| i.id).collect::<Vec<_>>();
     assert_eq!(ids(app.list_problems(&w.office, &by_word("行人 摔伤")).await.unwrap()), vec![p.id]);
-    assert_eq!(ids(app.list_problems(&w.office, &by_word(&p.number.to_lowercase())).await.unwrap()), vec![p.id]);
+    assert_eq!(
+        ids(app.list_problems(&w.office, &by_word(&p.number.as_str().to_lowercase())).await.unwrap()),
+        vec![p.id]
+    );
     let r = app.search(&w.office, "井盖", 20).await.unwrap();
-    assert_eq!(refs(&r.problems), vec![p.id]);
+    assert_eq!(refs(&r.problems), vec![p.id.get()]);
     assert!(r.problems[0].snippet.iter().any(|piece| piece.hit && piece.text == "井盖"));
     // An edit reindexes: the new words are found, the old ones no longer.
     let patch = ProblemPatch {
@@ -95,7 +98,7 @@ async fn problems_are_found_by_words_and_number_and_reindexed_on_edit(kind: Kind
         description: Some("盖板破损，需要更换。".into()),
         ..Default::default()
     };
-    app.update_problem(&w.office, domain::ProblemId::new(p.id), &patch).await.unwrap();
+    app.update_problem(&w.office, p.id, &patch).await.unwrap();
     assert_eq!(ids(app.list_problems(&w.office, &by_word("盖板")).await.unwrap()), vec![p.id]);
     assert!(ids(app.list_problems(&w.office, &by_word("摔伤")).await.unwrap()).is_empty());
     // A liaison of another unit never sees it.

@@ -61,9 +61,9 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
         )
         .await
         .unwrap();
-    assert!(p.summary.number.starts_with("ZT-2026-"), "{}", p.summary.number);
+    assert!(p.summary.number.as_str().starts_with("ZT-2026-"), "{}", p.summary.number);
     assert_eq!(p.summary.status, "new");
-    let id = ProblemId::new(p.summary.id);
+    let id = p.summary.id;
     // Assigned with no deadline: the category's 5 working days from 28 Sep cross National Day.
     let p = act(app, &w.office, id, assign(&w)).await.unwrap();
     assert_eq!(p.summary.status, "assigned");
@@ -87,7 +87,7 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
     let p = act(app, &w.liaison_a, id, TransitionInput { report: Some("已约谈并停工".into()), ..t("submit") })
         .await
         .unwrap();
-    assert_eq!((p.summary.status.as_str(), p.summary.signoff_stage.as_deref()), ("submitted", Some("leader")));
+    assert_eq!((p.summary.status.as_str(), p.summary.signoff_stage.map(|s| s.as_str())), ("submitted", Some("leader")));
     // The leader approves; the verifier sends it back once, then accepts.
     act(app, &w.leader_a, id, t("approve")).await.unwrap();
     let p = act(app, &w.supervisor, id, TransitionInput { reason: Some("缺少整改后照片".into()), ..t("send_back") })
@@ -122,7 +122,7 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
         .unwrap();
     assert_eq!(rated.status, "assigned");
     let p = app.get_problem(&w.office, id).await.unwrap();
-    assert_eq!((p.reopen_count, p.solved, p.satisfaction.as_deref()), (1, Some(false), Some("dissatisfied")));
+    assert_eq!((p.reopen_count, p.solved, p.satisfaction.map(|s| s.as_str())), (1, Some(false), Some("dissatisfied")));
     assert!(p.timeline.iter().any(|e| e.action == "problem.callback" && e.actor == "public"));
     assert!(app.verify_audit().await.unwrap().ok());
     db.cleanup().await;
@@ -146,7 +146,7 @@ async fn every_illegal_transition_is_refused_naming_the_state_and_what_it_allows
         let id = problem_in(app, &w, state).await;
         let before = app.get_problem(&w.admin, id).await.unwrap();
         assert_eq!(before.summary.status, state.status.as_str());
-        assert_eq!(before.summary.signoff_stage.as_deref(), state.stage.map(|s| s.as_str()));
+        assert_eq!(before.summary.signoff_stage, state.stage);
         for action in Action::ALL.into_iter().filter(|a| !state.allowed().contains(a)) {
             let err = act(app, &w.admin, id, t(action.as_str())).await.unwrap_err();
             match err {
@@ -414,7 +414,7 @@ async fn sign_off_needs_the_leader_then_a_verifier_outside_the_unit(kind: Kind) 
     )
     .await
     .unwrap();
-    assert_eq!(p.summary.signoff_stage.as_deref(), Some("leader"));
+    assert_eq!(p.summary.signoff_stage.map(|s| s.as_str()), Some("leader"));
     assert_eq!(p.signoffs.iter().map(|s| s.status.as_str()).collect::<Vec<_>>(), vec!["voided", "pending_leader"]);
     act(app, &w.leader_a, id, t("approve")).await.unwrap();
     for insider in [&w.office_a, &w.liaison_a, &w.viewer_a] {
@@ -468,16 +468,12 @@ async fn dismiss_merge_flag_and_reopen_do_what_they_say(kind: Kind) {
         .await
         .unwrap();
     let target = problem_in(app, &w, State::new(Status::Assigned, None)).await;
-    let merged = act(
-        app,
-        &w.office,
-        ProblemId::new(source.summary.id),
-        TransitionInput { target_problem_id: Some(target.get()), ..t("merge") },
-    )
-    .await
-    .unwrap();
+    let merged =
+        act(app, &w.office, source.summary.id, TransitionInput { target_problem_id: Some(target.get()), ..t("merge") })
+            .await
+            .unwrap();
     assert_eq!(merged.summary.status, "merged");
-    assert_eq!(merged.merged_into.as_ref().map(|r| r.id), Some(target.get()));
+    assert_eq!(merged.merged_into.as_ref().map(|r| r.id), Some(target));
     let target_view = app.get_problem(&w.office, target).await.unwrap();
     assert_eq!(target_view.feedback.len(), 1);
     assert_eq!(target_view.merged_from.len(), 1);

@@ -128,19 +128,19 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
     };
     let detail = DetailPage {
         layout: ctx.layout(format!("{} {}", p.summary.number, p.summary.title), "problems"),
-        status: tr.label("status", &p.summary.status),
-        stage: p.summary.signoff_stage.as_deref().map(|s| tr.label("stage", s)).unwrap_or_default(),
-        kind: tr.label("kind", &p.kind),
-        type_label: tr.label("type", &p.summary.rectification_type),
-        priority: tr.label("priority", &p.summary.priority),
-        channel: tr.label("channel", &p.summary.channel),
+        status: tr.label("status", p.summary.status.as_str()),
+        stage: p.summary.signoff_stage.map(|s| tr.label("stage", s.as_str())).unwrap_or_default(),
+        kind: tr.label("kind", p.kind.as_str()),
+        type_label: tr.label("type", p.summary.rectification_type.as_str()),
+        priority: tr.label("priority", p.summary.priority.as_str()),
+        channel: tr.label("channel", p.summary.channel.as_str()),
         received: tr.date(&p.received_on),
         deadline: d(&p.summary.deadline),
         original_deadline: d(&p.original_deadline),
         countdown: p.summary.flags.working_days_left.map(|n| tr.countdown(n)).unwrap_or_default(),
         colour: p.summary.flags.colour.map(|c| c.as_str().to_string()).unwrap_or_default(),
         colour_label: p.summary.flags.colour.map(|c| tr.label("colour", c.as_str())).unwrap_or_default(),
-        satisfaction: p.satisfaction.as_deref().map(|s| tr.label("satisfaction", s)).unwrap_or_default(),
+        satisfaction: p.satisfaction.map(|s| tr.label("satisfaction", s.as_str())).unwrap_or_default(),
         solved: p.solved.map(|b| tr.t(if b { "yes" } else { "no" })).unwrap_or_default(),
         clocks: vec![
             clock("clock-sign-for", &p.clocks.sign_for),
@@ -207,7 +207,7 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
         signoffs: p
             .signoffs
             .iter()
-            .map(|s| (tr.time(&s.submitted_at), tr.label("signoff", &s.status), s.report.clone()))
+            .map(|s| (tr.time(&s.submitted_at), tr.label("signoff", s.status.as_str()), s.report.clone()))
             .collect(),
         callbacks: p
             .callbacks
@@ -217,7 +217,7 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
                 at: tr.time(&cb.at),
                 via: tr.t(if cb.via == "public" { "callback-via-public" } else { "callback-via-staff" }),
                 solved: tr.t(if cb.solved { "yes" } else { "no" }),
-                satisfaction: tr.label("satisfaction", &cb.satisfaction),
+                satisfaction: tr.label("satisfaction", cb.satisfaction.as_str()),
                 comment: cb.comment.clone().unwrap_or_default(),
                 review: cb.review.map(|r| tr.label("review", r.as_str())).unwrap_or_default(),
                 review_note: cb.review_note.clone().unwrap_or_default(),

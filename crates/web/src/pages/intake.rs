@@ -119,7 +119,7 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
                 .into_iter()
                 .map(|m| Suggestion {
                     score: format!("{:.0}%", m.score * 100.0),
-                    problem_number: m.problem.as_ref().map(|p| p.number.clone()),
+                    problem_number: m.problem.as_ref().map(|p| p.number.to_string()),
                     problem_title: m.problem.map(|p| p.title).unwrap_or_default(),
                     recurrence: m.relation == "recurrence",
                     matched_text: m.matched_text,

@@ -138,11 +138,11 @@ pub(super) struct Row {
 
 pub(super) fn row(tr: &Tr, p: &ProblemSummary) -> Row {
     Row {
-        id: p.id,
-        number: p.number.clone(),
+        id: p.id.get(),
+        number: p.number.to_string(),
         title: p.title.clone(),
-        status: tr.label("status", &p.status),
-        stage: p.signoff_stage.as_deref().map(|s| tr.label("stage", s)).unwrap_or_default(),
+        status: tr.label("status", p.status.as_str()),
+        stage: p.signoff_stage.map(|s| tr.label("stage", s.as_str())).unwrap_or_default(),
         lead_unit: p.lead_unit.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
         category: p.category.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
         deadline: p.deadline.map(|d| tr.date(&d)).unwrap_or_default(),

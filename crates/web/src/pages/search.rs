@@ -91,7 +91,7 @@ async fn hot(State(s): State<AppState>, ctx: PageCtx, Query(p): Query<HotParams>
                 (Some(a), Some(b)) => format!("{} – {}", tr.date(&a.date_naive()), tr.date(&b.date_naive())),
                 _ => String::new(),
             },
-            problem: c.problem.map(|p| (p.id, p.number)),
+            problem: c.problem.map(|p| (p.id.get(), p.number.to_string())),
         })
         .collect();
     render(&HotPage { layout: ctx.layout(tr.t("hot-title"), "hot"), days, rows })

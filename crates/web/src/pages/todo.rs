@@ -112,8 +112,8 @@ async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
         pending
             .into_iter()
             .map(|r| RatingLine {
-                problem_id: r.problem.id,
-                number: r.problem.number,
+                problem_id: r.problem.id.get(),
+                number: r.problem.number.to_string(),
                 title: r.problem.title,
                 at: tr.time(&r.at),
                 comment: r.comment.unwrap_or_default(),

@@ -132,7 +132,7 @@ async fn an_upload_that_lies_or_is_too_large_is_refused_with_a_message_and_not_s
     let mut huge = png.clone();
     huge.resize(21 * 1024 * 1024, 0);
     let res = t.send(multipart(&path, &cookies, &token, "大.png", &huge)).await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "the same status as the API gives");
     let res = t.send(multipart(&path, &cookies, "forged", "照片.png", &png)).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "the CSRF field of a multipart form is checked too");
     let stored = std::fs::read_dir(t.db.dir.path().join("files")).map(|d| d.count()).unwrap_or(0);

@@ -258,18 +258,12 @@ async fn a_liaison_sees_no_other_units_problem_anywhere(kind: Kind) {
             lead_unit_id: Some(unit),
             ..Default::default()
         };
-        app.transition(&world.office, ProblemId::new(p.summary.id), &input).await.unwrap()
+        app.transition(&world.office, p.summary.id, &input).await.unwrap()
     };
     let a = make("住建局的秘密问题", w.dept_a.id, &w).await;
     let b_problem = make("环境局自己的问题", w.dept_b.id, &w).await;
     let evidence = app
-        .add_evidence(
-            &w.liaison_a,
-            ProblemId::new(a.summary.id),
-            "a.png",
-            &std::fs::read(png_file(db.dir.path())).unwrap(),
-            None,
-        )
+        .add_evidence(&w.liaison_a, a.summary.id, "a.png", &std::fs::read(png_file(db.dir.path())).unwrap(), None)
         .await
         .unwrap();
     b.login("liaison_b").await;
@@ -283,7 +277,10 @@ async fn a_liaison_sees_no_other_units_problem_anywhere(kind: Kind) {
     ] {
         b.goto(&page).await;
         let body = b.body().await;
-        assert!(!body.contains(secret) && !body.contains(&a.summary.number), "{page} shows another unit's problem");
+        assert!(
+            !body.contains(secret) && !body.contains(a.summary.number.as_str()),
+            "{page} shows another unit's problem"
+        );
     }
     b.goto("/problems").await;
     assert!(b.body().await.contains("环境局自己的问题"), "but it sees its own");

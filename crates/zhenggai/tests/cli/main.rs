@@ -128,7 +128,7 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
                     lead_unit_id: Some(unit),
                     ..Default::default()
                 };
-                live.transition(&office, domain::ProblemId::new(p.summary.id), &t).await.unwrap();
+                live.transition(&office, p.summary.id, &t).await.unwrap();
                 n += 1;
             }
             n
