@@ -88,9 +88,9 @@ pub(crate) fn view(f: &FeedbackRow, seen: FeedbackAccess) -> FeedbackView {
         tracking_code: f.tracking_code.clone(),
         campaign_id: f.campaign_id,
         unit,
-        channel: f.channel.clone(),
-        channel_label: Channel::parse(&f.channel).map(|c| c.label_zh().to_string()).unwrap_or_default(),
-        kind: f.kind.clone(),
+        channel: f.channel,
+        channel_label: Channel::parse(f.channel.as_str()).map(|c| c.label_zh().to_string()).unwrap_or_default(),
+        kind: f.kind,
         title: f.title.as_deref().map(text),
         body: text(&f.body),
         received_at: f.received_at,
@@ -112,7 +112,7 @@ fn audited(f: &FeedbackRow, unit_name: &str) -> FeedbackView {
     view(
         f,
         FeedbackAccess {
-            unit: Named { id: f.unit_id, name: unit_name.to_string() },
+            unit: Named { id: f.unit_id.get(), name: unit_name.to_string() },
             see_reporter: false,
             see_problem: true,
         },
@@ -165,11 +165,11 @@ pub(crate) fn parse_input(input: &FeedbackInput, unit: UnitId, now: DateTime<Utc
         }
     }
     Ok(FeedbackRow {
-        id: 0,
-        campaign_id: input.campaign_id,
-        unit_id: unit.get(),
-        channel: channel.as_str().into(),
-        kind: kind.as_str().into(),
+        id: domain::FeedbackId::new(0),
+        campaign_id: input.campaign_id.map(CampaignId::new),
+        unit_id: domain::UnitId::new(unit.get()),
+        channel,
+        kind,
         title,
         body,
         received_at,
@@ -182,7 +182,7 @@ pub(crate) fn parse_input(input: &FeedbackInput, unit: UnitId, now: DateTime<Utc
         dislikes: input.dislikes.unwrap_or(0),
         source: source.as_ref().map(|s| s.source.clone()),
         source_key: source.map(|s| s.key),
-        tracking_code: new_tracking_code()?.as_str().to_string(),
+        tracking_code: new_tracking_code()?,
         rating_key_hash: None,
         problem_id: None,
         linked_at: None,
@@ -197,7 +197,7 @@ impl App {
     /// key were imported before).
     pub async fn create_feedback(&self, actor: &Actor, input: &FeedbackInput) -> Result<(FeedbackView, bool)> {
         let report = self.import_feedback(actor, std::slice::from_ref(input)).await?;
-        let id = FeedbackId::new(report.ids.first().copied().unwrap_or_default());
+        let id = domain::FeedbackId::new(report.ids.first().copied().unwrap_or_default());
         Ok((self.get_feedback(actor, id).await?, report.created == 1))
     }
 
@@ -216,7 +216,7 @@ impl App {
             let at = |e: Error| {
                 if items.len() == 1 { e } else { item_error(i, e) }
             };
-            let unit = UnitId::new(input.unit_id.unwrap_or(p.unit_id.get()));
+            let unit = domain::UnitId::new(input.unit_id.unwrap_or(p.unit_id.get()));
             let unit_row = store::units::get_unit(&mut tx.conn(), unit)
                 .await?
                 .ok_or_else(|| at(crate::units::unknown_unit_id(unit)))?;
@@ -230,27 +230,29 @@ impl App {
                 return Err(at(crate::units::unknown_unit_id(unit)));
             }
             if let Some(cid) = input.campaign_id {
-                store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(cid)).await?.ok_or_else(|| {
-                    at(Error::invalid_with_code(
-                        domain::Code::UnknownCampaign,
-                        "campaign_id",
-                        format!("专项工作 {cid} 不存在"),
-                        format!("campaign {cid} does not exist"),
-                    ))
-                })?;
+                store::campaigns::get_campaign(&mut tx.conn(), domain::CampaignId::new(cid)).await?.ok_or_else(
+                    || {
+                        at(Error::invalid_with_code(
+                            domain::Code::UnknownCampaign,
+                            "campaign_id",
+                            format!("专项工作 {cid} 不存在"),
+                            format!("campaign {cid} does not exist"),
+                        ))
+                    },
+                )?;
             }
             let mut row = parse_input(input, unit, now, max).map_err(at)?;
-            row.created_by = Some(p.user_id.get());
+            row.created_by = Some(p.user_id);
             if let (Some(s), Some(k)) = (&row.source, &row.source_key)
                 && let Some(existing) = store::feedback::find_feedback_by_source(&mut tx.conn(), s, k).await?
             {
                 report.existing += 1;
-                report.ids.push(existing.id);
+                report.ids.push(existing.id.get());
                 continue;
             }
             let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
             crate::search::index_feedback(&mut tx.conn(), id.get(), row.title.as_deref(), &row.body).await?;
-            row.id = id.get();
+            row.id = domain::FeedbackId::new(id.get());
             self.group_new_feedback(&mut tx.conn(), actor, &row, &mut unsaved, now).await?;
             let audited = audited(&row, &unit_row.name);
             crate::audit::record::<(), _>(
@@ -315,13 +317,13 @@ impl App {
         let mut c = pooled.conn();
         // Filtering by a problem names it: only one the caller may see.
         if let Some(pid) = q.problem_id {
-            crate::problems::load_visible(&mut c, actor, ProblemId::new(pid)).await?;
+            crate::problems::load_visible(&mut c, actor, domain::ProblemId::new(pid)).await?;
         }
         let unit_path = match q.unit_id {
             Some(uid) => Some(
-                store::units::get_unit(&mut c, UnitId::new(uid))
+                store::units::get_unit(&mut c, domain::UnitId::new(uid))
                     .await?
-                    .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(uid)))?
+                    .ok_or_else(|| crate::units::unknown_unit_id(domain::UnitId::new(uid)))?
                     .path,
             ),
             None => None,
@@ -365,9 +367,8 @@ impl App {
         if feedback_access(&mut tx.conn(), &p, &before).await?.is_none() {
             return Err(Error::not_found("feedback"));
         };
-        let unit = store::units::get_unit(&mut tx.conn(), UnitId::new(before.unit_id))
-            .await?
-            .ok_or_else(|| Error::not_found("unit"))?;
+        let unit =
+            store::units::get_unit(&mut tx.conn(), before.unit_id).await?.ok_or_else(|| Error::not_found("unit"))?;
         if !p.may_run_list_in(&unit.unit_path()?) {
             return Err(Error::forbidden(
                 "只有专班办公室可以分派诉求",
@@ -427,10 +428,10 @@ pub(crate) async fn feedback_access(
     p: &domain::access::Principal,
     f: &FeedbackRow,
 ) -> Result<Option<FeedbackAccess>> {
-    let unit = store::units::get_unit(c, UnitId::new(f.unit_id)).await?.ok_or_else(|| Error::not_found("unit"))?;
+    let unit = store::units::get_unit(c, f.unit_id).await?.ok_or_else(|| Error::not_found("unit"))?;
     let unit_path = UnitPath::parse(&unit.path)?;
     let place = match f.problem_id {
-        Some(pid) => Some(crate::problems::load(c, ProblemId::new(pid)).await?.place),
+        Some(pid) => Some(crate::problems::load(c, pid).await?.place),
         None => None,
     };
     let see_problem = place.as_ref().is_some_and(|pl| access::may_read(p, pl));

@@ -108,17 +108,17 @@ impl App {
         let fp = fingerprint(seg(), f.title.as_deref().unwrap_or_default(), &f.body);
         let candidates = match f.problem_id {
             Some(_) => vec![],
-            None => self.scored_candidates(c, &fp, (FEEDBACK, f.id), unsaved).await?,
+            None => self.scored_candidates(c, &fp, (FEEDBACK, f.id.get()), unsaved).await?,
         };
-        keep_print(c, FEEDBACK, f.id, &fp, now).await?;
-        unsaved.add(FEEDBACK, f.id, fp);
+        keep_print(c, FEEDBACK, f.id.get(), &fp, now).await?;
+        unsaved.add(FEEDBACK, f.id.get(), fp);
         if f.problem_id.is_some() {
             return Ok(Outcome::default());
         }
         let mut scored: Vec<Scored> = Vec::new();
         for (cand, score) in candidates {
             let (problem_id, other_feedback) = if cand.kind == PROBLEM {
-                (Some(cand.record_id), None)
+                (Some(domain::ProblemId::new(cand.record_id)), None)
             } else {
                 match store::feedback::get_feedback(c, domain::FeedbackId::new(cand.record_id)).await? {
                     Some(o) if o.problem_id.is_some() => (o.problem_id, Some(o)),
@@ -127,7 +127,7 @@ impl App {
                 }
             };
             let problem = match problem_id {
-                Some(pid) => store::problems::get_problem(c, domain::ProblemId::new(pid)).await?,
+                Some(pid) => store::problems::get_problem(c, pid).await?,
                 None => None,
             };
             scored.push(Scored { score, problem, other_feedback });
@@ -156,10 +156,10 @@ impl App {
             };
             let mut m = MatchRow {
                 id: 0,
-                feedback_id: f.id,
+                feedback_id: f.id.get(),
                 relation: String::new(),
                 problem_id: s.problem.as_ref().map(|p| p.id.get()),
-                other_feedback_id: s.other_feedback.as_ref().map(|o| o.id),
+                other_feedback_id: s.other_feedback.as_ref().map(|o| o.id).map(|x| x.get()),
                 score: s.score,
                 matched_text,
                 created_at: now,
@@ -195,8 +195,7 @@ impl App {
             out.matches.push(m);
         }
         if let Some(pid) = out.linked {
-            store::feedback::link_feedback(c, domain::FeedbackId::new(f.id), Some(domain::ProblemId::new(pid)), now)
-                .await?;
+            store::feedback::link_feedback(c, f.id, Some(domain::ProblemId::new(pid)), now).await?;
             let after = serde_json::json!({ "problem_id": pid, "matches": out.matches });
             crate::audit::record::<(), _>(
                 c,
@@ -204,7 +203,7 @@ impl App {
                 actor,
                 "feedback.grouped",
                 "feedback",
-                Some(f.id),
+                Some(f.id.get()),
                 None,
                 Some(&after),
             )

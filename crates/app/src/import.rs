@@ -146,7 +146,7 @@ impl App {
             let first = store::bulk::reserve_feedback_ids(&mut tx.conn()).await?;
             for i in start..end {
                 ids[i] = first + (i - start) as i64;
-                rows[i].id = ids[i];
+                rows[i].id = domain::FeedbackId::new(ids[i]);
             }
             let mut matches = Vec::new();
             for i in start..end {
@@ -156,7 +156,7 @@ impl App {
                 match m.relation.as_str() {
                     "linked" => {
                         summary.linked += 1;
-                        rows[i].problem_id = m.problem_id;
+                        rows[i].problem_id = m.problem_id.map(domain::ProblemId::new);
                         problem_of[i] = m.problem_id;
                     }
                     "recurrence" => summary.recurrences += 1,
@@ -169,7 +169,7 @@ impl App {
                 let r = &rows[i];
                 let terms = crate::search::feedback_terms(r.title.as_deref(), &r.body);
                 let fp = &prints[stored + i];
-                (terms, NewPrint { record_id: r.id, print: crate::grouping::stored_json(fp) })
+                (terms, NewPrint { record_id: r.id.get(), print: crate::grouping::stored_json(fp) })
             });
             let (terms, new_prints): (Vec<Option<String>>, Vec<NewPrint>) =
                 prepared.into_iter().map(|(t, p)| (Some(t), p)).unzip();
@@ -280,7 +280,7 @@ impl App {
         };
         Some(MatchRow {
             id: 0,
-            feedback_id: rows[i].id,
+            feedback_id: rows[i].id.get(),
             relation: relation.into(),
             problem_id: problem.map(|(p, _, _)| p),
             other_feedback_id: other_feedback,

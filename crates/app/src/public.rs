@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::feedback::{ReportStatus, TrackingCode};
 use domain::problem::Satisfaction;
 use domain::workflow::Status;
-use domain::{CampaignId, Error, ProblemId, Result, UnitId};
+use domain::{Error, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -101,7 +101,7 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let unit = match input.campaign_id {
-            Some(cid) => store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(cid))
+            Some(cid) => store::campaigns::get_campaign(&mut tx.conn(), domain::CampaignId::new(cid))
                 .await?
                 .map(|c| c.unit_id)
                 .ok_or_else(|| {
@@ -131,16 +131,16 @@ impl App {
             reporter_contact: input.reporter_contact.clone(),
             ..FeedbackInput::default()
         };
-        let mut row = parse_input(&as_feedback, UnitId::new(unit), now, self.settings.text.max_text_chars)?;
+        let mut row = parse_input(&as_feedback, domain::UnitId::new(unit), now, self.settings.text.max_text_chars)?;
         let rating_key = new_secret("zgk_")?;
         row.rating_key_hash = Some(rating_key_hash(&rating_key));
-        row.tracking_code = new_tracking_code()?.as_str().to_string();
+        row.tracking_code = new_tracking_code()?;
         let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
         crate::search::index_feedback(&mut tx.conn(), id.get(), row.title.as_deref(), &row.body).await?;
         self.group_new_feedback(
             &mut tx.conn(),
             &Actor::Public,
-            &store::feedback::FeedbackRow { id: id.get(), ..row.clone() },
+            &store::feedback::FeedbackRow { id: domain::FeedbackId::new(id.get()), ..row.clone() },
             &mut crate::print_index::Unsaved::default(),
             now,
         )
@@ -174,7 +174,7 @@ impl App {
         )
         .await?;
         self.commit(tx).await?;
-        Ok(Receipt { tracking_code: row.tracking_code, rating_key })
+        Ok(Receipt { tracking_code: row.tracking_code.to_string(), rating_key })
     }
 
     /// Looks a tracking code up. The problem's number, status, deadline and reply show only once
@@ -189,13 +189,13 @@ impl App {
             .await?
             .ok_or_else(|| Error::not_found("feedback"))?;
         let problem = match f.problem_id {
-            Some(pid) => store::problems::get_problem(&mut c, ProblemId::new(pid)).await?,
+            Some(pid) => store::problems::get_problem(&mut c, pid).await?,
             None => None,
         };
         let status = problem.as_ref().map(|p| p.status);
         let can_rate = status == Some(Status::Closed) && f.rating_key_hash.is_some();
         let mut view = TrackingView {
-            tracking_code: f.tracking_code.clone(),
+            tracking_code: f.tracking_code.to_string(),
             received_at: f.received_at,
             body: f.body.clone(),
             status: ReportStatus::of(status).as_str().to_string(),
@@ -242,16 +242,16 @@ impl App {
                 "the report is still being handled; rate it once it is closed",
             )
         };
-        let pid = f.problem_id.map(ProblemId::new).ok_or_else(still_open)?;
+        let pid = f.problem_id.ok_or_else(still_open)?;
         let problem =
             store::problems::get_problem(&mut tx.conn(), pid).await?.ok_or_else(|| Error::not_found("problem"))?;
         if problem.status != Status::Closed {
             return Err(still_open());
         }
-        let rated_already = store::callbacks::list_callbacks(&mut tx.conn(), pid).await?.iter().any(|cb| {
-            cb.feedback_id == Some(domain::FeedbackId::new(f.id))
-                && problem.closed_at.is_some_and(|closed| cb.at >= closed)
-        });
+        let rated_already = store::callbacks::list_callbacks(&mut tx.conn(), pid)
+            .await?
+            .iter()
+            .any(|cb| cb.feedback_id == Some(f.id) && problem.closed_at.is_some_and(|closed| cb.at >= closed));
         if rated_already {
             return Err(Error::conflict(
                 "tracking_code",

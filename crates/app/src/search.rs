@@ -188,8 +188,8 @@ impl App {
                 .into_iter()
                 .map(|f| SearchHit {
                     kind: "feedback".into(),
-                    id: f.id,
-                    reference: f.tracking_code.clone(),
+                    id: f.id.get(),
+                    reference: f.tracking_code.to_string(),
                     title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
                     status: None,
                     snippet: text::snippet::snippet(&f.body, &words, SNIPPET_CHARS),

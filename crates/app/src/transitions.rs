@@ -461,7 +461,7 @@ impl App {
         let next = state.after(Action::Callback, reopens)?;
         let mut row = before.clone();
         let mut cb = callback_row(&row, "public", None, rating, now);
-        cb.feedback_id = Some(domain::FeedbackId::new(report.id));
+        cb.feedback_id = Some(report.id);
         cb.review = review;
         let callback_id = record_callback(c, &mut row, &cb).await?;
         if next.status == Status::Assigned {

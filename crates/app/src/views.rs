@@ -147,13 +147,13 @@ pub struct CategoryView {
 /// handling it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct FeedbackView {
-    pub id: i64,
-    pub tracking_code: String,
-    pub campaign_id: Option<i64>,
+    pub id: domain::FeedbackId,
+    pub tracking_code: domain::feedback::TrackingCode,
+    pub campaign_id: Option<CampaignId>,
     pub unit: Named,
-    pub channel: String,
+    pub channel: Channel,
     pub channel_label: String,
-    pub kind: String,
+    pub kind: FeedbackKind,
     pub title: Option<String>,
     pub body: String,
     pub received_at: DateTime<Utc>,
@@ -168,7 +168,7 @@ pub struct FeedbackView {
     pub dislikes: i64,
     pub source: Option<String>,
     pub source_key: Option<String>,
-    pub problem_id: Option<i64>,
+    pub problem_id: Option<ProblemId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]

@@ -119,6 +119,12 @@ impl SourceKey {
     }
 }
 
+impl std::fmt::Display for TrackingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,15 @@ macro_rules! typed_id {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { self.0.fmt(f) }
         }
+
+        /// An id equals the number it wraps (ids of other kinds never compare with it).
+        impl PartialEq<i64> for $name {
+            fn eq(&self, other: &i64) -> bool { self.0 == *other }
+        }
+
+        impl PartialEq<$name> for i64 {
+            fn eq(&self, other: &$name) -> bool { *self == other.0 }
+        }
     )*};
 }
 

@@ -113,5 +113,6 @@ stored_as_text!(
     crate::problem::ExtensionStatus,
     crate::problem::SignoffStatus,
     crate::problem::ProblemNumber,
+    crate::feedback::TrackingCode,
     crate::supervision::Colour,
 );

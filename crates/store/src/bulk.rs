@@ -80,7 +80,7 @@ pub async fn insert_indexed_feedback(c: &mut Conn<'_>, rows: &[FeedbackRow], ter
         .iter()
         .zip(terms)
         .map(|(f, t)| {
-            let mut b = vec![Bind::I64(f.id), Bind::OptText(t.clone())];
+            let mut b = vec![Bind::I64(f.id.get()), Bind::OptText(t.clone())];
             b.extend(feedback_binds(f));
             b
         })
@@ -128,10 +128,10 @@ fn feedback_binds(f: &FeedbackRow) -> Vec<Bind> {
     {
         {
             vec![
-                Bind::OptI64(f.campaign_id),
-                Bind::I64(f.unit_id),
-                Bind::Text(f.channel.clone()),
-                Bind::Text(f.kind.clone()),
+                Bind::OptI64(f.campaign_id.map(|c| c.get())),
+                Bind::I64(f.unit_id.get()),
+                Bind::Text(f.channel.as_str().into()),
+                Bind::Text(f.kind.as_str().into()),
                 Bind::OptText(f.title.clone()),
                 Bind::Text(f.body.clone()),
                 Bind::Time(f.received_at),
@@ -144,11 +144,11 @@ fn feedback_binds(f: &FeedbackRow) -> Vec<Bind> {
                 Bind::I64(f.dislikes),
                 Bind::OptText(f.source.clone()),
                 Bind::OptText(f.source_key.clone()),
-                Bind::Text(f.tracking_code.clone()),
+                Bind::Text(f.tracking_code.as_str().into()),
                 Bind::OptText(f.rating_key_hash.clone()),
-                Bind::OptI64(f.problem_id),
+                Bind::OptI64(f.problem_id.map(|p| p.get())),
                 Bind::OptTime(f.linked_at),
-                Bind::OptI64(f.created_by),
+                Bind::OptI64(f.created_by.map(|u| u.get())),
                 Bind::Time(f.created_at),
                 Bind::Time(f.updated_at),
             ]

@@ -3,7 +3,8 @@
 
 use crate::{Bind, Conn, Result, db_err, search};
 use chrono::{DateTime, Utc};
-use domain::{FeedbackId, ProblemId};
+use domain::feedback::{Channel, FeedbackKind, TrackingCode};
+use domain::{CampaignId, FeedbackId, ProblemId, UnitId, UserId};
 
 macro_rules! feedback_columns {
     () => {
@@ -15,11 +16,11 @@ macro_rules! feedback_columns {
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct FeedbackRow {
-    pub id: i64,
-    pub campaign_id: Option<i64>,
-    pub unit_id: i64,
-    pub channel: String,
-    pub kind: String,
+    pub id: FeedbackId,
+    pub campaign_id: Option<CampaignId>,
+    pub unit_id: UnitId,
+    pub channel: Channel,
+    pub kind: FeedbackKind,
     pub title: Option<String>,
     pub body: String,
     pub received_at: DateTime<Utc>,
@@ -32,13 +33,13 @@ pub struct FeedbackRow {
     pub dislikes: i64,
     pub source: Option<String>,
     pub source_key: Option<String>,
-    pub tracking_code: String,
+    pub tracking_code: TrackingCode,
     pub rating_key_hash: Option<String>,
-    pub problem_id: Option<i64>,
+    pub problem_id: Option<ProblemId>,
     /// When it joined its problem: a report linked after the problem was made cannot reopen it
     /// by a rating alone.
     pub linked_at: Option<DateTime<Utc>>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -54,8 +55,8 @@ pub async fn insert_feedback(c: &mut Conn<'_>, f: &FeedbackRow) -> Result<Feedba
         )
         .bind(f.campaign_id)
         .bind(f.unit_id)
-        .bind(&f.channel)
-        .bind(&f.kind)
+        .bind(f.channel)
+        .bind(f.kind)
         .bind(&f.title)
         .bind(&f.body)
         .bind(f.received_at)

@@ -10,7 +10,7 @@ use domain::Result;
 use domain::feedback::{Channel, FeedbackKind};
 use domain::problem::{CodePrefix, Priority, ProblemNumber, RectificationType};
 use domain::workflow::SignoffStage;
-use domain::{CampaignId, CategoryId, ProblemId, UserId};
+use domain::{CategoryId, UserId};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use store::grouping::{FEEDBACK, PROBLEM};
@@ -82,7 +82,7 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
                 assigned.then(|| domain::clock::china_date(created) + Duration::days(rng.random_range(5..120)));
             let mut row = ProblemRow::new(NewProblem {
                 number: ProblemNumber::new(&prefix, year, start_number + i64::try_from(n).unwrap_or(0)),
-                campaign_id: CampaignId::new(base.campaign),
+                campaign_id: domain::CampaignId::new(base.campaign),
                 owner_unit_id: base.root,
                 title: g.title.clone(),
                 description: g.body.clone(),
@@ -95,7 +95,7 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
                 created_by: None,
                 created_at: created,
             });
-            row.id = ProblemId::new(first_id + i64::try_from(n).unwrap_or(0));
+            row.id = domain::ProblemId::new(first_id + i64::try_from(n).unwrap_or(0));
             row.status = status;
             row.signoff_stage = (status == Status::Submitted).then_some(SignoffStage::Leader);
             row.lead_unit_id = assigned.then(|| base.departments[dept]);
@@ -139,19 +139,21 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
             };
             let mut row = feedback_row(g, unit, base.campaign, format!("bulk-{}", i + k), &mut rng)?;
             if spec.problems > 0 && rng.random_bool(0.6) {
-                row.problem_id = Some(first_id + rng.random_range(0..i64::try_from(spec.problems).unwrap_or(1)));
+                row.problem_id = Some(domain::ProblemId::new(
+                    first_id + rng.random_range(0..i64::try_from(spec.problems).unwrap_or(1)),
+                ));
             }
             rows.push(row);
         }
         let mut tx = app.db.begin().await?;
         let first = store::bulk::reserve_feedback_ids(&mut tx.conn()).await?;
         for (k, row) in rows.iter_mut().enumerate() {
-            row.id = first + i64::try_from(k).unwrap_or(0);
+            row.id = domain::FeedbackId::new(first + i64::try_from(k).unwrap_or(0));
         }
         let (terms, prints) = prepare(spec.indexed, &rows, |r| {
             let fp = fingerprint(Segmenter::shared(), r.title.as_deref().unwrap_or_default(), &r.body);
             let terms = crate::search::feedback_terms(r.title.as_deref(), &r.body);
-            (terms, NewPrint { record_id: r.id, print: stored_json(&fp) })
+            (terms, NewPrint { record_id: r.id.get(), print: stored_json(&fp) })
         });
         store::bulk::insert_indexed_feedback(&mut tx.conn(), &rows, &terms).await?;
         store::bulk::resync_feedback_ids(&mut tx.conn()).await?;

@@ -145,14 +145,24 @@ pub(super) fn feedback_row(
     source_key: String,
     rng: &mut StdRng,
 ) -> Result<FeedbackRow> {
-    let channels = ["hotline", "hotline", "hotline", "portal", "portal", "letter_visit", "research", "self_inspection"];
-    let kind = ISSUES.get(g.kind).map(|k| k.kind).unwrap_or("complaint");
+    use domain::feedback::{Channel, FeedbackKind};
+    let channels = [
+        Channel::Hotline,
+        Channel::Hotline,
+        Channel::Hotline,
+        Channel::Portal,
+        Channel::Portal,
+        Channel::LetterVisit,
+        Channel::Research,
+        Channel::SelfInspection,
+    ];
+    let kind = FeedbackKind::parse(ISSUES.get(g.kind).map(|k| k.kind).unwrap_or("complaint"))?;
     Ok(FeedbackRow {
-        id: 0,
-        campaign_id: Some(campaign),
-        unit_id: unit.get(),
-        channel: channels[rng.random_range(0..channels.len())].into(),
-        kind: kind.into(),
+        id: domain::FeedbackId::new(0),
+        campaign_id: Some(domain::CampaignId::new(campaign)),
+        unit_id: unit,
+        channel: channels[rng.random_range(0..channels.len())],
+        kind,
         title: Some(g.title.clone()),
         body: g.body.clone(),
         received_at: g.at,
@@ -168,7 +178,7 @@ pub(super) fn feedback_row(
         dislikes: 0,
         source: Some("generator".into()),
         source_key: Some(source_key),
-        tracking_code: new_tracking_code()?.as_str().to_string(),
+        tracking_code: new_tracking_code()?,
         rating_key_hash: None,
         problem_id: None,
         linked_at: None,
@@ -247,7 +257,7 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
         )
         .await?
     };
-    let mut ids: Vec<(i64, DateTime<Utc>)> = stored.iter().map(|f| (f.id, f.received_at)).collect();
+    let mut ids: Vec<(i64, DateTime<Utc>)> = stored.iter().map(|f| (f.id.get(), f.received_at)).collect();
     ids.sort_by_key(|(id, _)| *id);
     let mut by_issue: std::collections::BTreeMap<usize, Vec<(i64, DateTime<Utc>)>> = Default::default();
     for ((id, at), (issue, _)) in ids.into_iter().zip(issue_of_row.iter()) {
@@ -268,7 +278,7 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
         };
         let Some(f) = f else { continue };
         let issue_kind = issue_of_row
-            .get(usize::try_from(group[0].0 - stored.iter().map(|s| s.id).min().unwrap_or(1)).unwrap_or(0))
+            .get(usize::try_from(group[0].0 - stored.iter().map(|s| s.id.get()).min().unwrap_or(1)).unwrap_or(0))
             .map(|(_, kind)| *kind);
         let cat_index =
             issue_kind.and_then(|i| ISSUES.get(i)).map(|k| k.category).unwrap_or(rng.random_range(0..CATEGORIES.len()));
@@ -278,8 +288,8 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
             title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
             description: f.body.clone(),
             category_id: Some(base.categories[cat_index]),
-            channel: f.channel.clone(),
-            kind: Some(f.kind.clone()),
+            channel: f.channel.as_str().to_string(),
+            kind: Some(f.kind.as_str().to_string()),
             priority: Some(if group.len() > 10 { "high" } else { "normal" }.into()),
             rectification_type: Some(
                 if rng.random_bool(0.15) {

@@ -98,10 +98,11 @@ impl App {
         let history = store::audit::rows_for_entity(&mut c, "problem", id.get()).await?;
         let mut feedback_views = Vec::with_capacity(feedback.len());
         for f in &feedback {
-            let unit_path = units.iter().find(|u| u.id == f.unit_id).map(|u| u.path.clone()).unwrap_or_default();
+            let unit_path = units.iter().find(|u| u.id == f.unit_id.get()).map(|u| u.path.clone()).unwrap_or_default();
             let see_reporter =
                 UnitPath::parse(&unit_path).is_ok_and(|up| access::may_see_reporter(&p, &up, Some(&place)));
-            let seen = crate::feedback::FeedbackAccess { unit: unit_named(f.unit_id), see_reporter, see_problem: true };
+            let seen =
+                crate::feedback::FeedbackAccess { unit: unit_named(f.unit_id.get()), see_reporter, see_problem: true };
             feedback_views.push(crate::feedback::view(f, seen));
         }
         let deadlines: Vec<NaiveDate> = row.deadline.into_iter().collect();

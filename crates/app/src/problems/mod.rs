@@ -202,7 +202,7 @@ impl App {
             let fb = store::feedback::get_feedback(&mut tx.conn(), FeedbackId::new(*fid)).await?.ok_or_else(|| {
                 Error::invalid("feedback_ids", format!("诉求 {fid} 不存在"), format!("feedback {fid} does not exist"))
             })?;
-            let fb_unit = store::units::get_unit(&mut tx.conn(), UnitId::new(fb.unit_id)).await?;
+            let fb_unit = store::units::get_unit(&mut tx.conn(), fb.unit_id).await?;
             if !fb_unit.is_some_and(|u| u.unit_path().is_ok_and(|path| p.covers(&path))) {
                 return Err(Error::invalid(
                     "feedback_ids",

@@ -30,8 +30,8 @@ async fn a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart(kin
     let problem = open_problem(app, &w).await;
     let same = PROBLEM_TEXT.replace("请相关部门尽快处理", "希望政府管一管");
     let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id, &same)).await.unwrap();
-    assert_eq!(f.problem_id, Some(problem), "the same report joins the open problem");
-    let found = app.feedback_matches(&w.office, domain::FeedbackId::new(f.id)).await.unwrap();
+    assert_eq!(f.problem_id, Some(domain::ProblemId::new(problem)), "the same report joins the open problem");
+    let found = app.feedback_matches(&w.office, f.id).await.unwrap();
     assert_eq!(found[0].relation, "linked");
     assert!(found[0].score >= 0.5, "{found:?}");
     assert_eq!(found[0].problem.as_ref().unwrap().id.get(), problem);
@@ -41,13 +41,13 @@ async fn a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart(kin
     let other = PROBLEM_TEXT.replace("丽发新城", "金色家园");
     let (g, _) = app.create_feedback(&w.office, &report(w.dept_a.id, &other)).await.unwrap();
     assert_eq!(g.problem_id, None);
-    let found = app.feedback_matches(&w.office, domain::FeedbackId::new(g.id)).await.unwrap();
+    let found = app.feedback_matches(&w.office, g.id).await.unwrap();
     assert!(found.iter().all(|m| m.problem.as_ref().is_none_or(|p| p.id.get() != problem)), "{found:?}");
 
     // Something else entirely stays alone.
     let (h, _) = app.create_feedback(&w.office, &report(w.dept_a.id, "公交站台的座椅坏了很久。")).await.unwrap();
     assert_eq!(h.problem_id, None);
-    assert!(app.feedback_matches(&w.office, domain::FeedbackId::new(h.id)).await.unwrap().is_empty());
+    assert!(app.feedback_matches(&w.office, h.id).await.unwrap().is_empty());
     db.cleanup().await;
 }
 
@@ -66,13 +66,13 @@ async fn between_the_thresholds_a_match_is_proposed_on_any_node(kind: Kind) {
     let close = PROBLEM_TEXT.replace("请相关部门尽快处理", "希望政府管一管");
     let (f, _) = node.create_feedback(&w.office, &report(w.dept_a.id, &close)).await.unwrap();
     assert_eq!(f.problem_id, None, "below this install's link threshold");
-    let found = node.feedback_matches(&w.office, domain::FeedbackId::new(f.id)).await.unwrap();
+    let found = node.feedback_matches(&w.office, f.id).await.unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].relation, "proposed");
     assert_eq!(found[0].problem.as_ref().unwrap().id.get(), problem);
     assert!(found[0].score >= 0.3 && found[0].score < 0.99, "{found:?}");
     // A liaison of another unit may not read the item, nor its matches.
-    assert!(db.app.feedback_matches(&w.liaison_b, domain::FeedbackId::new(f.id)).await.is_err());
+    assert!(db.app.feedback_matches(&w.liaison_b, f.id).await.is_err());
     db.cleanup().await;
 }
 
@@ -87,7 +87,7 @@ async fn a_report_after_sign_off_is_flagged_as_a_recurrence_on_both(kind: Kind) 
         .await;
     let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id, PROBLEM_TEXT)).await.unwrap();
     assert_eq!(f.problem_id, None, "a signed-off problem is not joined");
-    let found = app.feedback_matches(&w.office, domain::FeedbackId::new(f.id)).await.unwrap();
+    let found = app.feedback_matches(&w.office, f.id).await.unwrap();
     assert_eq!(found[0].relation, "recurrence", "{found:?}");
     let detail = app.get_problem(&w.office, domain::ProblemId::new(problem)).await.unwrap();
     assert_eq!(detail.recurrences.len(), 1);

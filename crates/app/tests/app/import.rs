@@ -121,7 +121,7 @@ async fn a_ranked_search_finds_a_match_behind_thousands_of_newer_messages(kind: 
             ..Default::default()
         };
         let page = app.list_feedback(&w.office, &query).await.unwrap();
-        seen.extend(page.items.iter().map(|f| f.id));
+        seen.extend(page.items.iter().map(|f| f.id.get()));
         match page.next_cursor {
             Some(next) => cursor = Some(next),
             None => break,

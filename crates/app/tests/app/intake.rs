@@ -49,12 +49,9 @@ async fn reporter_contact_is_for_the_handling_units_and_never_public(kind: Kind)
     let (fb, created) = app.create_feedback(&w.office, &item("C-1", "噪音扰民")).await.unwrap();
     assert!(created);
     assert_eq!(fb.reporter_contact.as_deref(), Some("13900000000"));
-    assert!(app.get_feedback(&w.supervisor, domain::FeedbackId::new(fb.id)).await.unwrap().reporter_contact.is_none());
-    assert!(matches!(
-        app.get_feedback(&w.liaison_a, domain::FeedbackId::new(fb.id)).await,
-        Err(Error::NotFound { .. })
-    ));
-    let tracked = app.track(&fb.tracking_code).await.unwrap();
+    assert!(app.get_feedback(&w.supervisor, fb.id).await.unwrap().reporter_contact.is_none());
+    assert!(matches!(app.get_feedback(&w.liaison_a, fb.id).await, Err(Error::NotFound { .. })));
+    let tracked = app.track(fb.tracking_code.as_str()).await.unwrap();
     let json = serde_json::to_string(&tracked).unwrap();
     assert!(!json.contains("13900000000") && !json.contains("李女士"));
     db.cleanup().await;

@@ -55,7 +55,7 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
                 priority: None,
                 rectification_type: None,
                 owner_unit_id: None,
-                feedback_ids: vec![fb.id],
+                feedback_ids: vec![fb.id.get()],
                 received_on: None,
             },
         )
@@ -461,7 +461,7 @@ async fn dismiss_merge_flag_and_reopen_do_what_they_say(kind: Kind) {
                 priority: None,
                 rectification_type: None,
                 owner_unit_id: None,
-                feedback_ids: vec![created.id],
+                feedback_ids: vec![created.id.get()],
                 received_on: None,
             },
         )

@@ -82,7 +82,7 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
             .await?;
         let mut matches = Vec::with_capacity(page.items.len());
         for f in &page.items {
-            let found = s.app.feedback_matches(&ctx.actor, FeedbackId::new(f.id)).await?;
+            let found = s.app.feedback_matches(&ctx.actor, f.id).await?;
             let text = format!("{} {}", f.title.as_deref().unwrap_or_default(), f.body);
             // A suggestion that cannot be made (no history yet) leaves the form as it was.
             let routing = s.app.suggest_routing(&ctx.actor, &text).await.ok();
@@ -102,11 +102,11 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
         .iter()
         .zip(matches)
         .map(|(f, (found, routing))| Item {
-            id: f.id,
-            code: f.tracking_code.clone(),
+            id: f.id.get(),
+            code: f.tracking_code.clone().to_string(),
             received: tr.time(&f.received_at),
-            channel: tr.label("channel", &f.channel),
-            kind: tr.label("kind", &f.kind),
+            channel: tr.label("channel", f.channel.as_str()),
+            kind: tr.label("kind", f.kind.as_str()),
             title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
             body: f.body.clone(),
             reporter: [f.reporter_name.clone(), f.reporter_contact.clone()]
