@@ -31,7 +31,7 @@ pub fn row_hash(row: &AuditRow) -> String {
     let hashed = Hashed {
         seq: row.seq,
         at: row.at.to_rfc3339_opts(SecondsFormat::Secs, true),
-        actor_id: row.actor_id,
+        actor_id: row.actor_id.map(|x| x.get()),
         actor: &row.actor,
         action: &row.action,
         entity_type: &row.entity_type,
@@ -66,7 +66,7 @@ pub async fn record<B: Serialize, A: Serialize>(
     let mut row = AuditRow {
         seq,
         at,
-        actor_id: actor.user_id(),
+        actor_id: actor.user_id().map(domain::UserId::new),
         actor: actor.label(),
         action: action.to_string(),
         entity_type: entity_type.to_string(),

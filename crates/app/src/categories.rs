@@ -55,7 +55,7 @@ impl App {
             store::categories::get_category(&mut tx.conn(), pid).await?.ok_or_else(|| unknown_category(pid))?;
         }
         let row = store::categories::insert_category(&mut tx.conn(), parent, &name, now).await?;
-        let id = CategoryId::new(row.id);
+        let id = row.id;
         for (kind, l) in &limits {
             store::categories::upsert_limit(&mut tx.conn(), id, kind.as_str(), l).await?;
         }
@@ -132,7 +132,7 @@ impl App {
             if let Some(l) = store::categories::get_limit(c, id, kind.as_str()).await? {
                 return Ok(l.limits());
             }
-            next = store::categories::get_category(c, id).await?.and_then(|r| r.parent_id).map(CategoryId::new);
+            next = store::categories::get_category(c, id).await?.and_then(|r| r.parent_id);
             hops += 1;
             if hops > 16 {
                 break;
@@ -143,12 +143,15 @@ impl App {
 }
 
 async fn category_view(c: &mut store::Conn<'_>, row: store::categories::CategoryRow) -> Result<CategoryView> {
-    let limits = store::categories::list_limits(c, CategoryId::new(row.id)).await?;
+    let limits = store::categories::list_limits(c, row.id).await?;
     Ok(CategoryView {
-        id: row.id,
-        parent_id: row.parent_id,
+        id: row.id.get(),
+        parent_id: row.parent_id.map(|x| x.get()),
         name: row.name,
-        limits: limits.iter().map(|l| CategoryLimitView { kind: l.kind.clone(), limits: l.limits() }).collect(),
+        limits: limits
+            .iter()
+            .map(|l| CategoryLimitView { kind: l.kind.as_str().to_string(), limits: l.limits() })
+            .collect(),
     })
 }
 

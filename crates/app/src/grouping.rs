@@ -14,6 +14,7 @@ use crate::{Actor, App};
 use chrono::{DateTime, Utc};
 use domain::Result;
 use domain::access::Principal;
+use domain::feedback::MatchRelation;
 use domain::workflow::Status;
 use store::Conn;
 use store::feedback::FeedbackRow;
@@ -155,11 +156,16 @@ impl App {
                 (None, None) => continue,
             };
             let mut m = MatchRow {
-                id: 0,
-                feedback_id: f.id.get(),
-                relation: String::new(),
-                problem_id: s.problem.as_ref().map(|p| p.id.get()),
-                other_feedback_id: s.other_feedback.as_ref().map(|o| o.id).map(|x| x.get()),
+                id: domain::MatchId::new(0),
+                feedback_id: domain::FeedbackId::new(f.id.get()),
+                relation: MatchRelation::Proposed,
+                problem_id: s.problem.as_ref().map(|p| p.id.get()).map(domain::ProblemId::new),
+                other_feedback_id: s
+                    .other_feedback
+                    .as_ref()
+                    .map(|o| o.id)
+                    .map(|x| x.get())
+                    .map(domain::FeedbackId::new),
                 score: s.score,
                 matched_text,
                 created_at: now,
@@ -175,23 +181,23 @@ impl App {
                     let signed_off_lately =
                         status == Some(Status::Closed) && p.closed_at.is_some_and(|at| at >= recurrence_since);
                     if open && s.score >= t.link && out.linked.is_none() {
-                        m.relation = "linked".into();
+                        m.relation = MatchRelation::Linked;
                         out.linked = Some(p.id.get());
                     } else if signed_off_lately {
-                        m.relation = "recurrence".into();
+                        m.relation = MatchRelation::Recurrence;
                     } else if open {
-                        m.relation = "proposed".into();
+                        m.relation = MatchRelation::Proposed;
                     } else {
                         continue;
                     }
                 }
-                None => m.relation = "proposed".into(),
+                None => m.relation = MatchRelation::Proposed,
             }
             if m.relation == "proposed" && out.matches.iter().filter(|x| x.relation == "proposed").count() >= PROPOSALS
             {
                 continue;
             }
-            m.id = grouping::insert_match(c, &m).await?;
+            m.id = domain::MatchId::new(grouping::insert_match(c, &m).await?);
             out.matches.push(m);
         }
         if let Some(pid) = out.linked {
@@ -371,13 +377,13 @@ impl App {
     /// (a problem's recurrences, seen from the problem) instead of the text stored with the match.
     async fn seen(c: &mut Conn<'_>, p: &Principal, m: &MatchRow, quote_report: bool) -> Result<Seen> {
         let problem = match m.problem_id {
-            Some(pid) => Self::visible_problem(c, p, domain::ProblemId::new(pid)).await?,
+            Some(pid) => Self::visible_problem(c, p, pid).await?,
             None => None,
         };
         let quoted = if quote_report {
-            Self::quote_feedback(c, p, m.feedback_id).await?
+            Self::quote_feedback(c, p, m.feedback_id.get()).await?
         } else if let Some(other) = m.other_feedback_id {
-            Self::quote_feedback(c, p, other).await?
+            Self::quote_feedback(c, p, other.get()).await?
         } else {
             problem.as_ref().map(|(_, row)| excerpt(Some(&row.title), &row.description))
         };
@@ -391,11 +397,11 @@ impl App {
             return Ok(None);
         };
         Ok(Some(MatchView {
-            feedback_id: m.feedback_id,
-            relation: m.relation,
+            feedback_id: m.feedback_id.get(),
+            relation: m.relation.as_str().to_string(),
             score: m.score,
             problem: seen.problem,
-            other_feedback_id: m.other_feedback_id,
+            other_feedback_id: m.other_feedback_id.map(|x| x.get()),
             matched_text,
             created_at: m.created_at,
         }))
@@ -442,7 +448,7 @@ impl App {
         let mut out = Vec::new();
         for m in rows {
             // The report is named by id: the caller must see it too, as well as the problem.
-            if m.problem_id.is_none() || Self::quote_feedback(&mut c, p, m.feedback_id).await?.is_none() {
+            if m.problem_id.is_none() || Self::quote_feedback(&mut c, p, m.feedback_id.get()).await?.is_none() {
                 continue;
             }
             if let Some(view) = Self::match_for(&mut c, p, m, false).await?

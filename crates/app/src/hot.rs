@@ -73,7 +73,7 @@ impl App {
                 kept.iter().zip(&clusters).filter(|(_, c)| **c == h.cluster).map(|(r, _)| r).collect();
             let first = members[0];
             // Named only if the caller may see it, like every record a view refers to.
-            let problem = match most_common(members.iter().filter_map(|m| m.problem_id)) {
+            let problem = match most_common(members.iter().filter_map(|m| m.problem_id.map(|p| p.get()))) {
                 Some(pid) => Self::visible_problem(&mut c, p, domain::ProblemId::new(pid)).await?.map(|(r, _)| r),
                 None => None,
             };
@@ -89,7 +89,7 @@ impl App {
                 last_at: h.last.and_then(|s| DateTime::from_timestamp(s, 0)),
                 title: domain::privacy::mask_contacts(&title, &[]).into_owned(),
                 problem,
-                feedback_ids: members.iter().take(20).map(|m| m.id).collect(),
+                feedback_ids: members.iter().take(20).map(|m| m.id.get()).collect(),
             });
         }
         Ok(out)

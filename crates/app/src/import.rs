@@ -9,6 +9,7 @@ use crate::feedback::{FeedbackInput, parse_input};
 use crate::grouping::excerpt;
 use crate::{Actor, App};
 use chrono::{DateTime, Utc};
+use domain::feedback::MatchRelation;
 use domain::{Error, Result, UnitId};
 use std::collections::HashSet;
 use store::feedback::FeedbackRow;
@@ -156,8 +157,8 @@ impl App {
                 match m.relation.as_str() {
                     "linked" => {
                         summary.linked += 1;
-                        rows[i].problem_id = m.problem_id.map(domain::ProblemId::new);
-                        problem_of[i] = m.problem_id;
+                        rows[i].problem_id = m.problem_id;
+                        problem_of[i] = m.problem_id.map(|x| x.get());
                     }
                     "recurrence" => summary.recurrences += 1,
                     _ => summary.proposed += 1,
@@ -238,23 +239,22 @@ impl App {
         let g = self.settings.grouping;
         let (problem, other_feedback, matched_text) = match matched {
             Matched::Stored(t) if t.kind == store::grouping::PROBLEM => {
-                (Some((t.record_id, t.status.as_deref(), t.closed_at)), None, excerpt(t.title.as_deref(), &t.body))
+                (Some((t.record_id, t.status, t.closed_at)), None, excerpt(t.title.as_deref(), &t.body))
             }
             Matched::Stored(t) => (
-                t.problem_id.map(|p| (p, t.status.as_deref(), t.closed_at)),
+                t.problem_id.map(|p| (p.get(), t.status, t.closed_at)),
                 Some(t.record_id),
                 excerpt(t.title.as_deref(), &t.body),
             ),
             // An earlier message of this import is linked only to open problems.
             Matched::New(j) => (
-                problem_of[*j].map(|p| (p, Some("assigned"), None)),
+                problem_of[*j].map(|p| (p, Some(domain::workflow::Status::Assigned), None)),
                 Some(ids[*j]),
                 excerpt(rows[*j].title.as_deref(), &rows[*j].body),
             ),
         };
         let relation = match problem {
             Some((_, status, closed_at)) => {
-                let status = status.and_then(|s| domain::workflow::Status::parse(s).ok());
                 let open = matches!(
                     status,
                     Some(
@@ -265,25 +265,25 @@ impl App {
                 );
                 let recurrence_since = now - chrono::Duration::days(30 * i64::from(g.recurrence_months));
                 if open && score >= g.link {
-                    "linked"
+                    MatchRelation::Linked
                 } else if open {
-                    "proposed"
+                    MatchRelation::Proposed
                 } else if status == Some(domain::workflow::Status::Closed)
                     && closed_at.is_some_and(|at| at >= recurrence_since)
                 {
-                    "recurrence"
+                    MatchRelation::Recurrence
                 } else {
                     return None;
                 }
             }
-            None => "proposed",
+            None => MatchRelation::Proposed,
         };
         Some(MatchRow {
-            id: 0,
-            feedback_id: rows[i].id.get(),
-            relation: relation.into(),
-            problem_id: problem.map(|(p, _, _)| p),
-            other_feedback_id: other_feedback,
+            id: domain::MatchId::new(0),
+            feedback_id: rows[i].id,
+            relation,
+            problem_id: problem.map(|(p, _, _)| domain::ProblemId::new(p)),
+            other_feedback_id: other_feedback.map(domain::FeedbackId::new),
             score,
             matched_text,
             created_at: now,

@@ -32,9 +32,9 @@ pub struct MechanismInput {
 /// A mechanism as `reader` sees it: only the linked problems the reader may see (all of them for
 /// None, as the audit chain records them).
 async fn view(c: &mut Conn<'_>, row: &MechanismRow, reader: Option<&Principal>) -> Result<MechanismView> {
-    let unit = store::units::get_unit(c, UnitId::new(row.unit_id)).await?;
+    let unit = store::units::get_unit(c, row.unit_id).await?;
     let mut problems = Vec::new();
-    for (id, number, title) in store::mechanisms::problems_of_mechanism(c, MechanismId::new(row.id)).await? {
+    for (id, number, title) in store::mechanisms::problems_of_mechanism(c, row.id).await? {
         let visible = match reader {
             None => true,
             Some(p) => App::visible_problem(c, p, id).await?.is_some(),
@@ -44,12 +44,12 @@ async fn view(c: &mut Conn<'_>, row: &MechanismRow, reader: Option<&Principal>) 
         }
     }
     Ok(MechanismView {
-        id: row.id,
-        campaign_id: row.campaign_id,
-        unit: Named { id: row.unit_id, name: unit.map(|u| u.name).unwrap_or_default() },
+        id: row.id.get(),
+        campaign_id: row.campaign_id.map(|x| x.get()),
+        unit: Named { id: row.unit_id.get(), name: unit.map(|u| u.name).unwrap_or_default() },
         title: row.title.clone(),
         body: row.body.clone(),
-        status: row.status.clone(),
+        status: row.status.as_str().to_string(),
         issued_on: row.issued_on,
         problems: problems.into_iter().map(|(id, number, title)| ProblemRef { id, number, title }).collect(),
         version: row.version,
@@ -90,12 +90,12 @@ impl App {
         let row = store::mechanisms::insert_mechanism(
             &mut tx.conn(),
             &MechanismRow {
-                id: 0,
-                campaign_id: input.campaign_id,
-                unit_id: input.unit_id,
+                id: domain::MechanismId::new(0),
+                campaign_id: input.campaign_id.map(domain::CampaignId::new),
+                unit_id: domain::UnitId::new(input.unit_id),
                 title,
                 body,
-                status: status.as_str().into(),
+                status,
                 issued_on: input.issued_on.or((status == MechanismStatus::Issued).then(|| self.clock.today())),
                 created_at: now,
                 updated_at: now,
@@ -103,7 +103,7 @@ impl App {
             },
         )
         .await?;
-        self.link_problems(&mut tx.conn(), actor, MechanismId::new(row.id), &input.problem_ids).await?;
+        self.link_problems(&mut tx.conn(), actor, row.id, &input.problem_ids).await?;
         let v = view(&mut tx.conn(), &row, None).await?;
         crate::audit::record::<(), _>(
             &mut tx.conn(),
@@ -111,7 +111,7 @@ impl App {
             actor,
             "mechanism.create",
             "mechanism",
-            Some(row.id),
+            Some(row.id.get()),
             None,
             Some(&v),
         )
@@ -143,19 +143,17 @@ impl App {
         let mut tx = self.db.begin().await?;
         let before =
             store::mechanisms::get_mechanism(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("mechanism"))?;
-        self.mechanism_unit(&mut tx.conn(), actor, UnitId::new(before.unit_id))
-            .await
-            .map_err(|_| Error::not_found("mechanism"))?;
+        self.mechanism_unit(&mut tx.conn(), actor, before.unit_id).await.map_err(|_| Error::not_found("mechanism"))?;
         self.mechanism_unit(&mut tx.conn(), actor, UnitId::new(input.unit_id)).await?;
         let mut row = before.clone();
         row.version = version;
         row.title = title;
         row.body = body;
-        row.unit_id = input.unit_id;
-        row.campaign_id = input.campaign_id;
+        row.unit_id = domain::UnitId::new(input.unit_id);
+        row.campaign_id = input.campaign_id.map(domain::CampaignId::new);
         row.issued_on =
             input.issued_on.or(before.issued_on).or((status == MechanismStatus::Issued).then(|| self.clock.today()));
-        row.status = status.as_str().into();
+        row.status = status;
         row.updated_at = now;
         row.version = store::mechanisms::update_mechanism(&mut tx.conn(), &row).await?;
         self.link_problems(&mut tx.conn(), actor, id, &input.problem_ids).await?;

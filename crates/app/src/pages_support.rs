@@ -154,7 +154,7 @@ impl App {
         let row = store::rectification::get_evidence(&mut pooled.conn(), id)
             .await?
             .ok_or_else(|| Error::not_found("file"))?;
-        crate::problems::load_visible(&mut pooled.conn(), actor, ProblemId::new(row.problem_id))
+        crate::problems::load_visible(&mut pooled.conn(), actor, row.problem_id)
             .await
             .map_err(|_| Error::not_found("file"))?;
         Ok(StoredFile { path: self.file_path(&row.sha256), file_name: row.file_name, content_type: row.content_type })

@@ -69,7 +69,7 @@ impl App {
                 continue;
             }
             out.push(PendingRating {
-                id: cb.id,
+                id: cb.id.get(),
                 problem: ProblemRef { id: loaded.row.id, number: loaded.row.number, title: loaded.row.title },
                 at: cb.at,
                 solved: cb.solved,

@@ -81,13 +81,13 @@ impl App {
         let row = store::rectification::insert_measure(
             &mut tx.conn(),
             &MeasureRow {
-                id: 0,
-                problem_id: id.get(),
+                id: domain::MeasureId::new(0),
+                problem_id: domain::ProblemId::new(id.get()),
                 description,
-                owner_unit_id: owner_unit.as_ref().map(|u| u.id),
+                owner_unit_id: owner_unit.as_ref().map(|u| u.id).map(domain::UnitId::new),
                 owner_name: domain::text::optional_text("owner_name", input.owner_name.as_deref(), 100)?,
                 deadline: input.deadline,
-                status: status.as_str().into(),
+                status,
                 done_at: (status == MeasureStatus::Done).then_some(now),
                 created_at: now,
                 updated_at: now,
@@ -119,7 +119,7 @@ impl App {
         let before = store::rectification::get_measure(&mut tx.conn(), measure)
             .await?
             .ok_or_else(|| Error::not_found("measure"))?;
-        let pid = ProblemId::new(before.problem_id);
+        let pid = before.problem_id;
         self.editable(&mut tx, actor, pid).await.map_err(|e| match e {
             Error::NotFound { .. } => Error::not_found("measure"),
             other => other,
@@ -135,7 +135,7 @@ impl App {
             store::units::get_unit(&mut tx.conn(), UnitId::new(u))
                 .await?
                 .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(u)))?;
-            row.owner_unit_id = Some(u);
+            row.owner_unit_id = Some(domain::UnitId::new(u));
         }
         if let Some(n) = &patch.owner_name {
             row.owner_name = domain::text::optional_text("owner_name", Some(n), 100)?;
@@ -152,7 +152,7 @@ impl App {
                 MeasureStatus::Done => before.done_at.or(Some(now)),
                 _ => None,
             };
-            row.status = status.as_str().into();
+            row.status = status;
         }
         row.updated_at = now;
         row.version = store::rectification::update_measure(&mut tx.conn(), &row).await?;
@@ -169,9 +169,7 @@ impl App {
         )
         .await?;
         let owner = match row.owner_unit_id {
-            Some(u) => {
-                store::units::get_unit(&mut tx.conn(), UnitId::new(u)).await?.map(|r| Named { id: r.id, name: r.name })
-            }
+            Some(u) => store::units::get_unit(&mut tx.conn(), u).await?.map(|r| Named { id: r.id, name: r.name }),
             None => None,
         };
         self.commit(tx).await?;
@@ -184,7 +182,7 @@ impl App {
         let before = store::rectification::get_measure(&mut tx.conn(), measure)
             .await?
             .ok_or_else(|| Error::not_found("measure"))?;
-        let pid = ProblemId::new(before.problem_id);
+        let pid = before.problem_id;
         self.editable(&mut tx, actor, pid).await.map_err(|e| match e {
             Error::NotFound { .. } => Error::not_found("measure"),
             other => other,
@@ -247,8 +245,8 @@ impl App {
         let row = store::rectification::insert_evidence(
             &mut tx.conn(),
             &EvidenceRow {
-                id: 0,
-                problem_id: id.get(),
+                id: domain::EvidenceId::new(0),
+                problem_id: domain::ProblemId::new(id.get()),
                 file_name: checked.file_name,
                 content_type: checked.content_type.into(),
                 size_bytes: checked.size_bytes,

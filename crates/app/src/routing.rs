@@ -85,9 +85,9 @@ impl App {
             let words = with_places(names, &history);
             let seg = Arc::new(Segmenter::new(words.iter().map(String::as_str)));
             let by_category: Vec<(String, i64)> =
-                history.iter().filter_map(|h| h.category_id.map(|c| (h.text.clone(), c))).collect();
+                history.iter().filter_map(|h| h.category_id.map(|c| (h.text.clone(), c.get()))).collect();
             let by_unit: Vec<(String, i64)> =
-                history.iter().filter_map(|h| h.lead_unit_id.map(|u| (h.text.clone(), u))).collect();
+                history.iter().filter_map(|h| h.lead_unit_id.map(|u| (h.text.clone(), u.get()))).collect();
             let (category, unit) = (train_one(&seg, &by_category), train_one(&seg, &by_unit));
             RoutingModel { seg, category, unit, trained_on: decided }
         })

@@ -8,7 +8,7 @@ use crate::views::ProblemDetail;
 use crate::{Actor, App};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{self, Principal};
-use domain::problem::{CallbackReview, ExtensionStatus, RectificationType, Satisfaction, SignoffStatus};
+use domain::problem::{CallbackReview, CallbackVia, ExtensionStatus, RectificationType, Satisfaction, SignoffStatus};
 use domain::supervision::Colour;
 use domain::workflow::{Action, SignoffStage, State, Status};
 use domain::{Error, ProblemId, Result, UnitId, UserId};
@@ -342,7 +342,13 @@ impl App {
                 let solved = required(&input.solved, "solved", action)?;
                 let satisfaction = Satisfaction::parse(&required(&input.satisfaction, "satisfaction", action)?)?;
                 let comment = domain::text::optional_text("comment", input.comment.as_deref(), max)?;
-                let cb = callback_row(row, "staff", Some(p.user_id), Rating { solved, satisfaction, comment }, now);
+                let cb = callback_row(
+                    row,
+                    CallbackVia::Staff,
+                    Some(p.user_id),
+                    Rating { solved, satisfaction, comment },
+                    now,
+                );
                 record_callback(c, row, &cb).await?;
                 if next.status == Status::Assigned {
                     reopen(row);
@@ -460,7 +466,7 @@ impl App {
         let review = (rating.satisfaction == Satisfaction::Dissatisfied && !reopens).then_some(CallbackReview::Pending);
         let next = state.after(Action::Callback, reopens)?;
         let mut row = before.clone();
-        let mut cb = callback_row(&row, "public", None, rating, now);
+        let mut cb = callback_row(&row, CallbackVia::Public, None, rating, now);
         cb.feedback_id = Some(report.id);
         cb.review = review;
         let callback_id = record_callback(c, &mut row, &cb).await?;
@@ -496,13 +502,19 @@ pub(crate) struct Rating {
     pub comment: Option<String>,
 }
 
-fn callback_row(row: &ProblemRow, via: &str, by: Option<UserId>, rating: Rating, now: DateTime<Utc>) -> CallbackRow {
+fn callback_row(
+    row: &ProblemRow,
+    via: CallbackVia,
+    by: Option<UserId>,
+    rating: Rating,
+    now: DateTime<Utc>,
+) -> CallbackRow {
     CallbackRow {
-        id: 0,
+        id: domain::CallbackId::new(0),
         problem_id: row.id,
         at: now,
         recorded_by: by,
-        via: via.into(),
+        via,
         solved: rating.solved,
         satisfaction: rating.satisfaction,
         comment: rating.comment,

@@ -225,13 +225,13 @@ pub struct MeasureView {
 impl MeasureView {
     pub fn from_row(r: &MeasureRow, owner_unit: Option<Named>, today: NaiveDate) -> Self {
         Self {
-            id: r.id,
-            problem_id: r.problem_id,
+            id: r.id.get(),
+            problem_id: r.problem_id.get(),
             description: r.description.clone(),
             owner_unit,
             owner_name: r.owner_name.clone(),
             deadline: r.deadline,
-            status: r.status.clone(),
+            status: r.status.as_str().to_string(),
             done_at: r.done_at,
             overdue: r.status != "done" && r.deadline.is_some_and(|d| d < today),
             version: r.version,
@@ -249,7 +249,7 @@ pub struct NoteView {
 
 impl NoteView {
     pub fn from_row(r: &NoteRow, author: Option<Named>) -> Self {
-        Self { id: r.id, author, body: r.body.clone(), created_at: r.created_at }
+        Self { id: r.id.get(), author, body: r.body.clone(), created_at: r.created_at }
     }
 }
 
@@ -267,7 +267,7 @@ pub struct EvidenceView {
 impl EvidenceView {
     pub fn from_row(r: &EvidenceRow) -> Self {
         Self {
-            id: r.id,
+            id: r.id.get(),
             file_name: r.file_name.clone(),
             content_type: r.content_type.clone(),
             size_bytes: r.size_bytes,
@@ -367,9 +367,9 @@ pub struct CallbackView {
 impl CallbackView {
     pub fn from_row(r: &CallbackRow) -> domain::Result<Self> {
         Ok(Self {
-            id: r.id,
+            id: r.id.get(),
             at: r.at,
-            via: r.via.clone(),
+            via: r.via.as_str().to_string(),
             solved: r.solved,
             satisfaction: r.satisfaction,
             comment: r.comment.clone(),

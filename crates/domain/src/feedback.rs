@@ -33,6 +33,18 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// How grouping related a report to what it resembles.
+    MatchRelation, "relation" {
+        /// 已并入: joined the open problem.
+        Linked = "linked" / "已并入",
+        /// 建议合并: for a person to decide.
+        Proposed = "proposed" / "建议合并",
+        /// 反弹回潮: close to a problem signed off lately.
+        Recurrence = "recurrence" / "反弹回潮",
+    }
+);
+
+vocabulary!(
     /// 办理状态: where a report stands as its sender sees it on the tracking page while its problem
     /// is not published. The problem's number, exact status and deadline are the office's until it
     /// publishes them: anyone can make a report that grouping links to a problem.

@@ -42,4 +42,8 @@ typed_id!(
     ExtensionId,
     TokenId,
     NoteId,
+    EvidenceId,
+    MatchId,
+    CallbackId,
+    SavedFilterId,
 );

@@ -80,6 +80,16 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Who recorded a callback.
+    CallbackVia, "via" {
+        /// 电话回访: staff on the phone.
+        Staff = "staff" / "电话回访",
+        /// 群众评价: the public, with a report's rating key.
+        Public = "public" / "群众评价",
+    }
+);
+
+vocabulary!(
     /// 不满意待核实: the office's check of a dissatisfied public rating that could not reopen the
     /// problem by itself (see [`rating_reopens`]).
     CallbackReview, "review" {

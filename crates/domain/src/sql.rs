@@ -93,6 +93,10 @@ stored_as_integer!(
     crate::ExtensionId,
     crate::TokenId,
     crate::NoteId,
+    crate::EvidenceId,
+    crate::MatchId,
+    crate::CallbackId,
+    crate::SavedFilterId,
 );
 
 stored_as_text!(
@@ -115,4 +119,6 @@ stored_as_text!(
     crate::problem::ProblemNumber,
     crate::feedback::TrackingCode,
     crate::supervision::Colour,
+    crate::feedback::MatchRelation,
+    crate::problem::CallbackVia,
 );

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 pub struct AuditRow {
     pub seq: i64,
     pub at: DateTime<Utc>,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<domain::UserId>,
     pub actor: String,
     pub action: String,
     pub entity_type: String,

@@ -16,12 +16,11 @@ macro_rules! callback_columns {
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct CallbackRow {
-    pub id: i64,
+    pub id: domain::CallbackId,
     pub problem_id: ProblemId,
     pub at: DateTime<Utc>,
     pub recorded_by: Option<UserId>,
-    /// `staff` or `public`.
-    pub via: String,
+    pub via: domain::problem::CallbackVia,
     pub solved: bool,
     pub satisfaction: Satisfaction,
     pub comment: Option<String>,
@@ -43,7 +42,7 @@ pub async fn insert_callback(c: &mut Conn<'_>, cb: &CallbackRow) -> Result<i64> 
         .bind(cb.problem_id)
         .bind(cb.at)
         .bind(cb.recorded_by)
-        .bind(&cb.via)
+        .bind(cb.via)
         .bind(cb.solved)
         .bind(cb.satisfaction)
         .bind(&cb.comment)

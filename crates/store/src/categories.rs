@@ -7,8 +7,8 @@ use domain::limits::TimeLimits;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CategoryRow {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: domain::CategoryId,
+    pub parent_id: Option<domain::CategoryId>,
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -16,8 +16,8 @@ pub struct CategoryRow {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LimitRow {
-    pub category_id: i64,
-    pub kind: String,
+    pub category_id: domain::CategoryId,
+    pub kind: domain::feedback::FeedbackKind,
     pub sign_days: i32,
     pub response_days: i32,
     pub completion_days: i32,

@@ -73,12 +73,12 @@ pub async fn prints_since(c: &mut Conn<'_>, after: i64, gaps: &[(i64, i64)], lim
 /// What the grouping found for one feedback item.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct MatchRow {
-    pub id: i64,
-    pub feedback_id: i64,
+    pub id: domain::MatchId,
+    pub feedback_id: domain::FeedbackId,
     /// `linked`, `proposed` or `recurrence`.
-    pub relation: String,
-    pub problem_id: Option<i64>,
-    pub other_feedback_id: Option<i64>,
+    pub relation: domain::feedback::MatchRelation,
+    pub problem_id: Option<domain::ProblemId>,
+    pub other_feedback_id: Option<domain::FeedbackId>,
     pub score: f64,
     pub matched_text: String,
     pub created_at: DateTime<Utc>,
@@ -91,7 +91,7 @@ pub async fn insert_match(c: &mut Conn<'_>, m: &MatchRow) -> Result<i64> {
                 created_at) values ($1, $2, $3, $4, $5, $6, $7) returning id",
         )
         .bind(m.feedback_id)
-        .bind(&m.relation)
+        .bind(m.relation)
         .bind(m.problem_id)
         .bind(m.other_feedback_id)
         .bind(m.score)
@@ -171,7 +171,7 @@ pub fn without_print_sql(kind: &str) -> String {
 /// A feedback item with its fingerprint, for ranking hot problems (热点问题).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RecentPrint {
-    pub id: i64,
+    pub id: domain::FeedbackId,
     pub title: Option<String>,
     /// The opening of the text.
     pub opening: String,
@@ -180,7 +180,7 @@ pub struct RecentPrint {
     pub reporter: Option<String>,
     pub likes: i64,
     pub dislikes: i64,
-    pub problem_id: Option<i64>,
+    pub problem_id: Option<domain::ProblemId>,
     pub print: String,
 }
 

@@ -27,10 +27,10 @@ pub async fn insert_matches(c: &mut Conn<'_>, matches: &[MatchRow]) -> Result<()
         .iter()
         .map(|m| {
             vec![
-                Bind::I64(m.feedback_id),
-                Bind::Text(m.relation.clone()),
-                Bind::OptI64(m.problem_id),
-                Bind::OptI64(m.other_feedback_id),
+                Bind::I64(m.feedback_id.get()),
+                Bind::Text(m.relation.as_str().to_string()),
+                Bind::OptI64(m.problem_id.map(|x| x.get())),
+                Bind::OptI64(m.other_feedback_id.map(|x| x.get())),
                 Bind::F64(m.score),
                 Bind::Text(m.matched_text.clone()),
                 Bind::Time(m.created_at),
@@ -60,9 +60,9 @@ pub struct Target {
     pub record_id: i64,
     pub print: String,
     /// The problem it is (a problem) or belongs to (feedback), if any.
-    pub problem_id: Option<i64>,
+    pub problem_id: Option<domain::ProblemId>,
     /// That problem's state and sign-off time.
-    pub status: Option<String>,
+    pub status: Option<domain::workflow::Status>,
     pub closed_at: Option<DateTime<Utc>>,
     /// Its text, to show what matched.
     pub title: Option<String>,

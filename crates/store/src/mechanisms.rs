@@ -7,12 +7,12 @@ use domain::{Error, MechanismId, ProblemId};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct MechanismRow {
-    pub id: i64,
-    pub campaign_id: Option<i64>,
-    pub unit_id: i64,
+    pub id: MechanismId,
+    pub campaign_id: Option<domain::CampaignId>,
+    pub unit_id: domain::UnitId,
     pub title: String,
     pub body: Option<String>,
-    pub status: String,
+    pub status: domain::problem::MechanismStatus,
     pub issued_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -30,7 +30,7 @@ pub async fn insert_mechanism(c: &mut Conn<'_>, m: &MechanismRow) -> Result<Mech
         .bind(m.unit_id)
         .bind(&m.title)
         .bind(&m.body)
-        .bind(&m.status)
+        .bind(m.status)
         .bind(m.issued_on)
         .bind(m.created_at)
         .fetch_one(&mut *c)
@@ -49,7 +49,7 @@ pub async fn update_mechanism(c: &mut Conn<'_>, m: &MechanismRow) -> Result<i64>
         .bind(m.version)
         .bind(&m.title)
         .bind(&m.body)
-        .bind(&m.status)
+        .bind(m.status)
         .bind(m.issued_on)
         .bind(m.updated_at)
         .bind(m.unit_id)
@@ -62,7 +62,7 @@ pub async fn update_mechanism(c: &mut Conn<'_>, m: &MechanismRow) -> Result<i64>
     if affected == 1 {
         return Ok(m.version + 1);
     }
-    match get_mechanism(c, MechanismId::new(m.id)).await? {
+    match get_mechanism(c, m.id).await? {
         Some(cur) => Err(Error::StaleVersion { sent: m.version, current: cur.version }),
         None => Err(Error::not_found("mechanism")),
     }

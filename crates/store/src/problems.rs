@@ -311,7 +311,7 @@ pub async fn get_problem_by_number(c: &mut Conn<'_>, number: &str) -> Result<Opt
 /// A unit linked to a problem, with what the access rules and the views need.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LinkedUnit {
-    pub id: i64,
+    pub id: UnitId,
     pub name: String,
     pub path: String,
 }
@@ -353,7 +353,7 @@ pub async fn set_cooperating_units(c: &mut Conn<'_>, problem: ProblemId, units: 
 pub struct PlaceRow {
     pub owner_path: String,
     pub lead_path: Option<String>,
-    pub responsible_leader_id: Option<i64>,
+    pub responsible_leader_id: Option<UserId>,
     pub published: bool,
 }
 
@@ -407,8 +407,8 @@ pub async fn list_merged_into(c: &mut Conn<'_>, target: ProblemId) -> Result<Vec
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DecidedRouting {
     pub text: String,
-    pub category_id: Option<i64>,
-    pub lead_unit_id: Option<i64>,
+    pub category_id: Option<CategoryId>,
+    pub lead_unit_id: Option<UnitId>,
 }
 
 /// The newest `limit` problems with a category or lead unit decided (dismissed and merged ones left

@@ -8,13 +8,13 @@ use domain::{Error, ExtensionId, MeasureId, ProblemId, SignoffId, UserId};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct MeasureRow {
-    pub id: i64,
-    pub problem_id: i64,
+    pub id: MeasureId,
+    pub problem_id: ProblemId,
     pub description: String,
-    pub owner_unit_id: Option<i64>,
+    pub owner_unit_id: Option<domain::UnitId>,
     pub owner_name: Option<String>,
     pub deadline: Option<NaiveDate>,
-    pub status: String,
+    pub status: domain::problem::MeasureStatus,
     pub done_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -35,7 +35,7 @@ pub async fn insert_measure(c: &mut Conn<'_>, m: &MeasureRow) -> Result<MeasureR
         .bind(m.owner_unit_id)
         .bind(&m.owner_name)
         .bind(m.deadline)
-        .bind(&m.status)
+        .bind(m.status)
         .bind(m.done_at)
         .bind(m.created_at)
         .fetch_one(&mut *c)
@@ -58,7 +58,7 @@ pub async fn update_measure(c: &mut Conn<'_>, m: &MeasureRow) -> Result<i64> {
         .bind(m.owner_unit_id)
         .bind(&m.owner_name)
         .bind(m.deadline)
-        .bind(&m.status)
+        .bind(m.status)
         .bind(m.done_at)
         .bind(m.updated_at)
         .execute(&mut *c)
@@ -69,7 +69,7 @@ pub async fn update_measure(c: &mut Conn<'_>, m: &MeasureRow) -> Result<i64> {
     if affected == 1 {
         return Ok(m.version + 1);
     }
-    match get_measure(c, MeasureId::new(m.id)).await? {
+    match get_measure(c, m.id).await? {
         Some(current) => Err(Error::StaleVersion { sent: m.version, current: current.version }),
         None => Err(Error::not_found("measure")),
     }
@@ -110,9 +110,9 @@ pub async fn list_measures(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<M
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct NoteRow {
-    pub id: i64,
-    pub problem_id: i64,
-    pub author_id: Option<i64>,
+    pub id: domain::NoteId,
+    pub problem_id: ProblemId,
+    pub author_id: Option<UserId>,
     pub body: String,
     pub created_at: DateTime<Utc>,
 }
@@ -153,8 +153,8 @@ pub async fn list_notes(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<Note
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct EvidenceRow {
-    pub id: i64,
-    pub problem_id: i64,
+    pub id: domain::EvidenceId,
+    pub problem_id: ProblemId,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,

@@ -12,7 +12,7 @@ use crate::{Actor, App};
 use chrono::NaiveDate;
 use domain::access;
 use domain::unit::UnitPath;
-use domain::{ProblemId, Result, UserId};
+use domain::{ProblemId, Result};
 use store::problem_list::ProblemListRow;
 
 impl App {
@@ -47,9 +47,7 @@ impl App {
         let mut note_views = Vec::with_capacity(notes.len());
         for n in &notes {
             let author = match n.author_id {
-                Some(a) => store::users::get_user(&mut c, UserId::new(a))
-                    .await?
-                    .map(|u| Named { id: u.id, name: u.display_name }),
+                Some(a) => store::users::get_user(&mut c, a).await?.map(|u| Named { id: u.id, name: u.display_name }),
                 None => None,
             };
             note_views.push(NoteView::from_row(n, author));
@@ -129,7 +127,7 @@ impl App {
             description: row.description.clone(),
             kind: row.kind,
             owner_unit: unit_named(row.owner_unit_id.get()),
-            cooperating_units: coop.into_iter().map(|u| Named { id: u.id, name: u.name }).collect(),
+            cooperating_units: coop.into_iter().map(|u| Named { id: u.id.get(), name: u.name }).collect(),
             responsible_leader: leader,
             responsible_person: row.responsible_person.clone(),
             original_deadline: row.original_deadline,
@@ -154,7 +152,7 @@ impl App {
             closed_at: row.closed_at,
             measures: measures
                 .iter()
-                .map(|m| MeasureView::from_row(m, m.owner_unit_id.map(unit_named), today))
+                .map(|m| MeasureView::from_row(m, m.owner_unit_id.map(|u| unit_named(u.get())), today))
                 .collect(),
             notes: note_views,
             evidence: evidence.iter().map(EvidenceView::from_row).collect(),
@@ -163,7 +161,7 @@ impl App {
             callbacks: callbacks.iter().map(CallbackView::from_row).collect::<Result<_>>()?,
             mechanisms: mechanisms
                 .into_iter()
-                .map(|m| crate::views::MechanismRef { id: domain::MechanismId::new(m.id), title: m.title })
+                .map(|m| crate::views::MechanismRef { id: m.id, title: m.title })
                 .collect(),
             feedback: feedback_views,
             recurrences,

@@ -260,7 +260,7 @@ fn descendants(root: i64, all: &[store::categories::CategoryRow]) -> Vec<i64> {
     let mut i = 0;
     while i < out.len() {
         let parent = out[i];
-        out.extend(all.iter().filter(|c| c.parent_id == Some(parent)).map(|c| c.id));
+        out.extend(all.iter().filter(|c| c.parent_id == Some(domain::CategoryId::new(parent))).map(|c| c.id.get()));
         i += 1;
     }
     out

@@ -98,7 +98,7 @@ pub(crate) async fn load(c: &mut Conn<'_>, id: ProblemId) -> Result<Loaded> {
         owner_unit: UnitPath::parse(&place_row.owner_path)?,
         lead_unit: place_row.lead_path.as_deref().map(UnitPath::parse).transpose()?,
         cooperating_units: coop.iter().map(|u| UnitPath::parse(&u.path)).collect::<Result<_>>()?,
-        responsible_leader: place_row.responsible_leader_id.map(UserId::new),
+        responsible_leader: place_row.responsible_leader_id,
         published: place_row.published,
     };
     Ok(Loaded { row, place })
