@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use domain::access::{Principal, TokenScope};
 use domain::unit::UnitPath;
 use domain::user::{NewPassword, Role, Username};
-use domain::{Error, Msg, Result, TokenId, UnitId, UserId};
+use domain::{Error, Msg, Result, TokenId, UserId};
 use store::auth::AuthRow;
 
 fn argon2(memory_kib: u32) -> Result<Argon2<'static>> {
@@ -60,11 +60,11 @@ fn actor_from(row: AuthRow) -> Result<Actor> {
     if !row.active {
         return Err(Error::Unauthenticated { msg: Msg::new("该账号已停用", "this account is disabled") });
     }
-    let token_scope = row.scope.as_deref().map(TokenScope::parse).transpose()?;
+    let token_scope = row.scope;
     let principal = Principal {
-        user_id: UserId::new(row.user_id),
-        role: Role::parse(&row.role)?,
-        unit_id: UnitId::new(row.unit_id),
+        user_id: row.user_id,
+        role: Role::parse(row.role.as_str())?,
+        unit_id: row.unit_id,
         unit_path: UnitPath::parse(&row.unit_path)?,
         token_scope,
     };
@@ -80,8 +80,7 @@ impl App {
         let user = store::users::find_user_by_username(&mut c, username).await?.ok_or_else(|| {
             Error::invalid("user", format!("没有用户“{username}”"), format!("there is no user \"{username}\""))
         })?;
-        let unit =
-            store::units::get_unit(&mut c, UnitId::new(user.unit_id)).await?.ok_or_else(|| Error::not_found("unit"))?;
+        let unit = store::units::get_unit(&mut c, user.unit_id).await?.ok_or_else(|| Error::not_found("unit"))?;
         actor_from(AuthRow {
             user_id: user.id,
             username: user.username,
@@ -157,14 +156,7 @@ impl App {
         };
         let secret = new_secret("zgs_")?;
         let expires_at = now + Duration::hours(self.settings.session_hours);
-        store::auth::insert_session(
-            &mut tx.conn(),
-            &sha256_hex(secret.as_bytes()),
-            UserId::new(user.id),
-            now,
-            expires_at,
-        )
-        .await?;
+        store::auth::insert_session(&mut tx.conn(), &sha256_hex(secret.as_bytes()), user.id, now, expires_at).await?;
         let actor = Actor::System("login");
         crate::audit::record::<(), _>(
             &mut tx.conn(),
@@ -172,13 +164,13 @@ impl App {
             &actor,
             "session.login",
             "user",
-            Some(user.id),
+            Some(user.id.get()),
             None,
             Some(&serde_json::json!({ "username": user.username, "client": client })),
         )
         .await?;
         self.commit(tx).await?;
-        let unit_name = self.unit_name(UnitId::new(user.unit_id)).await?;
+        let unit_name = self.unit_name(user.unit_id).await?;
         Ok(Session { secret, expires_at, user: UserView::from_row(&user, unit_name) })
     }
 
@@ -199,7 +191,7 @@ impl App {
             &Actor::System("logout"),
             "session.logout",
             "user",
-            Some(session.user_id),
+            Some(session.user_id.get()),
             None,
             Some(&serde_json::json!({ "username": session.username })),
         )
@@ -301,7 +293,7 @@ impl App {
             actor,
             "token.create",
             "token",
-            Some(row.id),
+            Some(row.id.get()),
             None,
             Some(&view),
         )

@@ -79,7 +79,7 @@ impl App {
             actor,
             "campaign.create",
             "campaign",
-            Some(row.id),
+            Some(row.id.get()),
             None,
             Some(&view),
         )

@@ -95,7 +95,7 @@ impl App {
                 let closed_share = share(u.closed, u.total).unwrap_or(0.0);
                 let punctual = share(u.open - u.overdue, u.open).unwrap_or(1.0);
                 UnitRank {
-                    unit_id: u.unit_id,
+                    unit_id: u.unit_id.get(),
                     unit: u.unit_name,
                     total: u.total,
                     closed: u.closed,

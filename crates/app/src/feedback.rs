@@ -331,14 +331,14 @@ impl App {
         let filter = FeedbackFilter {
             visible_prefix: if p.is_admin() { None } else { Some(p.unit_path.as_str().to_string()) },
             unit_path,
-            channel: q.channel.as_deref().map(Channel::parse).transpose()?.map(|c| c.as_str().into()),
-            kind: q.kind.as_deref().map(FeedbackKind::parse).transpose()?.map(|k| k.as_str().into()),
-            campaign_id: q.campaign_id,
-            problem_id: q.problem_id,
+            channel: q.channel.as_deref().map(Channel::parse).transpose()?.map(|c| c),
+            kind: q.kind.as_deref().map(FeedbackKind::parse).transpose()?.map(|k| k),
+            campaign_id: q.campaign_id.map(domain::CampaignId::new),
+            problem_id: q.problem_id.map(domain::ProblemId::new),
             linked: q.linked,
             words,
             by_relevance,
-            before_id,
+            before_id: before_id.map(domain::FeedbackId::new),
             limit,
         };
         let (rows, more) = store::feedback::list_feedback(&mut c, &filter).await?;
@@ -439,7 +439,7 @@ pub(crate) async fn feedback_access(
         return Ok(None);
     }
     Ok(Some(FeedbackAccess {
-        unit: Named { id: unit.id, name: unit.name },
+        unit: Named { id: unit.id.get(), name: unit.name },
         see_reporter: access::may_see_reporter(p, &unit_path, place.as_ref()),
         see_problem,
     }))

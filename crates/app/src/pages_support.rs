@@ -71,7 +71,7 @@ impl App {
         Ok(store::saved_filters::list(&mut pooled.conn(), p.user_id)
             .await?
             .into_iter()
-            .map(|f| SavedFilter { id: f.id, name: f.name, query: f.query })
+            .map(|f| SavedFilter { id: f.id.get(), name: f.name, query: f.query })
             .collect())
     }
 

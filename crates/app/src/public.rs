@@ -119,7 +119,7 @@ impl App {
         };
         let as_feedback = FeedbackInput {
             campaign_id: input.campaign_id,
-            unit_id: Some(unit),
+            unit_id: Some(unit.get()),
             channel: "portal".into(),
             kind: input.kind.clone(),
             title: input.title.clone(),
@@ -131,7 +131,7 @@ impl App {
             reporter_contact: input.reporter_contact.clone(),
             ..FeedbackInput::default()
         };
-        let mut row = parse_input(&as_feedback, domain::UnitId::new(unit), now, self.settings.text.max_text_chars)?;
+        let mut row = parse_input(&as_feedback, unit, now, self.settings.text.max_text_chars)?;
         let rating_key = new_secret("zgk_")?;
         row.rating_key_hash = Some(rating_key_hash(&rating_key));
         row.tracking_code = new_tracking_code()?;
@@ -151,7 +151,7 @@ impl App {
                 &mut tx.conn(),
                 &store::feedback::FeedbackFileRow {
                     id: 0,
-                    feedback_id: id.get(),
+                    feedback_id: domain::FeedbackId::new(id.get()),
                     file_name: checked.file_name.clone(),
                     content_type: checked.content_type.into(),
                     size_bytes: checked.size_bytes,

@@ -84,7 +84,7 @@ impl App {
                 id: domain::MeasureId::new(0),
                 problem_id: domain::ProblemId::new(id.get()),
                 description,
-                owner_unit_id: owner_unit.as_ref().map(|u| u.id).map(domain::UnitId::new),
+                owner_unit_id: owner_unit.as_ref().map(|u| u.id),
                 owner_name: domain::text::optional_text("owner_name", input.owner_name.as_deref(), 100)?,
                 deadline: input.deadline,
                 status,
@@ -108,7 +108,7 @@ impl App {
         )
         .await?;
         self.commit(tx).await?;
-        let owner = owner_unit.map(|u| Named { id: u.id, name: u.name });
+        let owner = owner_unit.map(|u| Named { id: u.id.get(), name: u.name });
         Ok(MeasureView::from_row(&row, owner, today))
     }
 
@@ -169,7 +169,7 @@ impl App {
         )
         .await?;
         let owner = match row.owner_unit_id {
-            Some(u) => store::units::get_unit(&mut tx.conn(), u).await?.map(|r| Named { id: r.id, name: r.name }),
+            Some(u) => store::units::get_unit(&mut tx.conn(), u).await?.map(|r| Named { id: r.id.get(), name: r.name }),
             None => None,
         };
         self.commit(tx).await?;

@@ -44,7 +44,7 @@ impl App {
             actor,
             "unit.create",
             "unit",
-            Some(row.id),
+            Some(row.id.get()),
             None,
             Some(&view),
         )
@@ -200,7 +200,7 @@ impl App {
                 actor,
                 "unit.import",
                 "unit",
-                Some(row.id),
+                Some(row.id.get()),
                 None,
                 Some(&view),
             )

@@ -58,7 +58,7 @@ impl App {
             actor,
             "user.create",
             "user",
-            Some(row.id),
+            Some(row.id.get()),
             None,
             Some(&view),
         )
@@ -84,9 +84,9 @@ impl App {
         };
         let role = match &patch.role {
             Some(r) => Role::parse(r)?,
-            None => Role::parse(&before.role)?,
+            None => Role::parse(before.role.as_str())?,
         };
-        let unit = UnitId::new(patch.unit_id.unwrap_or(before.unit_id));
+        let unit = UnitId::new(patch.unit_id.unwrap_or(before.unit_id.get()));
         let unit_row =
             store::units::get_unit(&mut tx.conn(), unit).await?.ok_or_else(|| crate::units::unknown_unit_id(unit))?;
         let active = patch.active.unwrap_or(before.active);

@@ -36,8 +36,8 @@ pub struct UnitView {
 impl UnitView {
     pub fn from_row(r: &store::units::UnitRow) -> Self {
         Self {
-            id: r.id,
-            parent_id: r.parent_id,
+            id: r.id.get(),
+            parent_id: r.parent_id.map(|x| x.get()),
             name: r.name.clone(),
             code: r.code.clone(),
             path: r.path.clone(),
@@ -59,16 +59,16 @@ pub struct UserView {
 
 impl UserView {
     pub fn from_row(r: &store::users::UserRow, unit_name: String) -> Self {
-        let role_label = domain::user::Role::parse(&r.role)
+        let role_label = domain::user::Role::parse(r.role.as_str())
             .map(|role| role.label_zh().to_string())
-            .unwrap_or_else(|_| r.role.clone());
+            .unwrap_or_else(|_| r.role.as_str().to_string());
         Self {
-            id: r.id,
+            id: r.id.get(),
             username: r.username.clone(),
             display_name: r.display_name.clone(),
-            role: r.role.clone(),
+            role: r.role.as_str().to_string(),
             role_label,
-            unit: Named { id: r.unit_id, name: unit_name },
+            unit: Named { id: r.unit_id.get(), name: unit_name },
             active: r.active,
         }
     }
@@ -88,10 +88,10 @@ pub struct TokenView {
 impl TokenView {
     pub fn from_row(r: &store::auth::TokenRow) -> Self {
         Self {
-            id: r.id,
-            user_id: r.user_id,
+            id: r.id.get(),
+            user_id: r.user_id.get(),
             name: r.name.clone(),
-            scope: r.scope.clone(),
+            scope: r.scope.as_str().to_string(),
             created_at: r.created_at,
             expires_at: r.expires_at,
             revoked_at: r.revoked_at,
@@ -115,8 +115,8 @@ pub struct CampaignView {
 impl CampaignView {
     pub fn from_row(r: &store::campaigns::CampaignRow) -> Self {
         Self {
-            id: r.id,
-            unit_id: r.unit_id,
+            id: r.id.get(),
+            unit_id: r.unit_id.get(),
             name: r.name.clone(),
             kind: r.kind.clone(),
             code_prefix: r.code_prefix.clone(),

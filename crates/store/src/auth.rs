@@ -8,15 +8,15 @@ use domain::{TokenId, UserId};
 /// A user found by session or token, with their unit's path: everything the access rules need.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuthRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: domain::user::Role,
     pub active: bool,
-    pub unit_id: i64,
+    pub unit_id: domain::UnitId,
     pub unit_path: String,
     pub expires_at: Option<DateTime<Utc>>,
-    pub scope: Option<String>,
+    pub scope: Option<domain::access::TokenScope>,
 }
 
 pub async fn insert_session(
@@ -86,10 +86,10 @@ pub async fn delete_expired_sessions(c: &mut Conn<'_>, now: DateTime<Utc>) -> Re
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TokenRow {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: TokenId,
+    pub user_id: UserId,
     pub name: String,
-    pub scope: String,
+    pub scope: domain::access::TokenScope,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,

@@ -6,8 +6,8 @@ use domain::{CampaignId, UnitId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CampaignRow {
-    pub id: i64,
-    pub unit_id: i64,
+    pub id: domain::CampaignId,
+    pub unit_id: domain::UnitId,
     pub name: String,
     pub kind: String,
     pub code_prefix: String,

@@ -136,17 +136,17 @@ pub struct FeedbackFilter {
     /// Visible when the receiving unit, or the linked problem's lead unit, lies in this subtree.
     pub visible_prefix: Option<String>,
     pub unit_path: Option<String>,
-    pub channel: Option<String>,
-    pub kind: Option<String>,
-    pub campaign_id: Option<i64>,
-    pub problem_id: Option<i64>,
+    pub channel: Option<domain::feedback::Channel>,
+    pub kind: Option<domain::feedback::FeedbackKind>,
+    pub campaign_id: Option<CampaignId>,
+    pub problem_id: Option<ProblemId>,
     /// Some(false): only feedback not yet on the list (the intake inbox).
     pub linked: Option<bool>,
     /// Every one of these words (segmented like the index) in the text.
     pub words: Option<Vec<String>>,
     /// Best match first (one page, no cursor) instead of newest first.
     pub by_relevance: bool,
-    pub before_id: Option<i64>,
+    pub before_id: Option<FeedbackId>,
     pub limit: i64,
 }
 
@@ -170,19 +170,19 @@ pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<
         conds.push(format!("fu.path like {p}"));
     }
     if let Some(v) = &f.channel {
-        let p = bind(Bind::Text(v.clone()), &mut binds);
+        let p = bind(Bind::Text((*v).as_str().to_string()), &mut binds);
         conds.push(format!("f.channel = {p}"));
     }
     if let Some(v) = &f.kind {
-        let p = bind(Bind::Text(v.clone()), &mut binds);
+        let p = bind(Bind::Text((*v).as_str().to_string()), &mut binds);
         conds.push(format!("f.kind = {p}"));
     }
     if let Some(v) = f.campaign_id {
-        let p = bind(Bind::I64(v), &mut binds);
+        let p = bind(Bind::I64(v.get()), &mut binds);
         conds.push(format!("f.campaign_id = {p}"));
     }
     if let Some(v) = f.problem_id {
-        let p = bind(Bind::I64(v), &mut binds);
+        let p = bind(Bind::I64(v.get()), &mut binds);
         conds.push(format!("f.problem_id = {p}"));
     }
     match f.linked {
@@ -200,7 +200,7 @@ pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<
         matched = Some(m);
     }
     if let Some(v) = f.before_id.filter(|_| !f.by_relevance) {
-        let p = bind(Bind::I64(v), &mut binds);
+        let p = bind(Bind::I64(v.get()), &mut binds);
         conds.push(format!("f.id < {p}"));
     }
     let limit = bind(Bind::I64(f.limit + 1), &mut binds);
@@ -230,7 +230,7 @@ pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<
     // widens the window only when that finds less than a page (words rarer, so fewer rows to fetch).
     // A page found within a window is the page: nothing outside it is newer.
     let top = match f.before_id.filter(|_| !f.by_relevance) {
-        Some(before) => before - 1,
+        Some(before) => before.get() - 1,
         None => with_conn!(c, |c| {
             sqlx::query_scalar("select coalesce(max(id), 0) from feedback").fetch_one(&mut *c).await.map_err(db_err)?
         }),
@@ -306,7 +306,7 @@ pub async fn count_feedback(c: &mut Conn<'_>) -> Result<i64> {
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct FeedbackFileRow {
     pub id: i64,
-    pub feedback_id: i64,
+    pub feedback_id: FeedbackId,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,

@@ -6,8 +6,8 @@ use domain::UserId;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct SavedFilterRow {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: domain::SavedFilterId,
+    pub user_id: domain::UserId,
     pub name: String,
     pub query: String,
     pub created_at: DateTime<Utc>,

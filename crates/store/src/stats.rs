@@ -123,7 +123,7 @@ pub async fn recent(
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UnitFigures {
-    pub unit_id: i64,
+    pub unit_id: domain::UnitId,
     pub unit_name: String,
     pub total: i64,
     pub closed: i64,

@@ -8,8 +8,8 @@ use domain::{Error, UnitId};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct UnitRow {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: UnitId,
+    pub parent_id: Option<UnitId>,
     pub name: String,
     pub code: Option<String>,
     pub path: String,
@@ -19,7 +19,7 @@ pub struct UnitRow {
 
 impl UnitRow {
     pub fn unit_id(&self) -> UnitId {
-        UnitId::new(self.id)
+        self.id
     }
 
     pub fn unit_path(&self) -> Result<UnitPath> {

@@ -6,11 +6,11 @@ use domain::{UnitId, UserId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRow {
-    pub id: i64,
-    pub unit_id: i64,
+    pub id: domain::UserId,
+    pub unit_id: domain::UnitId,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: domain::user::Role,
     pub password_hash: String,
     pub active: bool,
     pub created_at: DateTime<Utc>,

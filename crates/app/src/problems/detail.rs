@@ -39,7 +39,9 @@ impl App {
         let summary = summary(listed, flags);
         let coop = store::problems::list_cooperating_units(&mut c, id).await?;
         let leader = match row.responsible_leader_id {
-            Some(uid) => store::users::get_user(&mut c, uid).await?.map(|u| Named { id: u.id, name: u.display_name }),
+            Some(uid) => {
+                store::users::get_user(&mut c, uid).await?.map(|u| Named { id: u.id.get(), name: u.display_name })
+            }
             None => None,
         };
         let measures = store::rectification::list_measures(&mut c, id).await?;
@@ -47,7 +49,9 @@ impl App {
         let mut note_views = Vec::with_capacity(notes.len());
         for n in &notes {
             let author = match n.author_id {
-                Some(a) => store::users::get_user(&mut c, a).await?.map(|u| Named { id: u.id, name: u.display_name }),
+                Some(a) => {
+                    store::users::get_user(&mut c, a).await?.map(|u| Named { id: u.id.get(), name: u.display_name })
+                }
                 None => None,
             };
             note_views.push(NoteView::from_row(n, author));

@@ -187,7 +187,7 @@ impl App {
                     .iter()
                     .find(|u| u.id == uid)
                     .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(uid)))?;
-                units.iter().filter(|u| u.path.starts_with(&root.path)).map(|u| u.id).collect()
+                units.iter().filter(|u| u.path.starts_with(&root.path)).map(|u| u.id.get()).collect()
             }
             None => vec![],
         };

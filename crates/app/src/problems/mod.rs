@@ -160,7 +160,7 @@ impl App {
                     format!("campaign {} does not exist", input.campaign_id),
                 )
             })?;
-        let owner_id = UnitId::new(input.owner_unit_id.unwrap_or(campaign.unit_id));
+        let owner_id = UnitId::new(input.owner_unit_id.unwrap_or(campaign.unit_id.get()));
         let owner = store::units::get_unit(&mut tx.conn(), owner_id)
             .await?
             .ok_or_else(|| crate::units::unknown_unit_id(owner_id))?;
@@ -181,8 +181,8 @@ impl App {
         let number = ProblemNumber::new(&prefix, year, seq);
         let row = ProblemRow::new(NewProblem {
             number: number.clone(),
-            campaign_id: CampaignId::new(campaign.id),
-            owner_unit_id: UnitId::new(owner.id),
+            campaign_id: campaign.id,
+            owner_unit_id: owner.id,
             title,
             description,
             category_id: input.category_id.map(CategoryId::new),

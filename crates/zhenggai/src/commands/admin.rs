@@ -4,8 +4,8 @@ use super::say;
 use crate::cli::{TokenCommand, UnitCommand, UserCommand};
 use anyhow::{Context, Result, bail};
 use app::{Actor, App};
+use domain::UnitId;
 use domain::access::TokenScope;
-use domain::{UnitId, UserId};
 use std::process::ExitCode;
 
 pub(crate) async fn user(app: &App, cmd: UserCommand) -> Result<ExitCode> {
@@ -18,7 +18,7 @@ pub(crate) async fn user(app: &App, cmd: UserCommand) -> Result<ExitCode> {
             // A fresh install: the first unit named becomes the root of the tree.
             let root = app.create_unit(&system, None, &unit, None).await.map_err(say)?;
             println!("已创建根单位 created the root unit “{}” (id {})", root.name, root.id);
-            root.id
+            domain::UnitId::new(root.id)
         }
         None => {
             let known: Vec<&str> = units.iter().take(10).map(|u| u.name.as_str()).collect();
@@ -33,7 +33,7 @@ pub(crate) async fn user(app: &App, cmd: UserCommand) -> Result<ExitCode> {
         username: username.clone(),
         display_name: display_name.unwrap_or_else(|| username.clone()),
         role,
-        unit_id,
+        unit_id: unit_id.get(),
         password: password.clone(),
     };
     let user = app.create_user(&system, &input).await.map_err(say)?;
@@ -49,7 +49,7 @@ pub(super) async fn all_units(app: &App) -> Result<Vec<store::units::UnitRow>> {
     store::units::list_units(&mut pooled.conn()).await.map_err(say)
 }
 
-pub(super) fn find_unit(units: &[store::units::UnitRow], key: &str) -> Option<i64> {
+pub(super) fn find_unit(units: &[store::units::UnitRow], key: &str) -> Option<UnitId> {
     units
         .iter()
         .find(|u| u.id.to_string() == key || u.code.as_deref() == Some(key))
@@ -73,11 +73,10 @@ pub(crate) async fn token(app: &App, cmd: TokenCommand) -> Result<ExitCode> {
         store::users::find_user_by_username(&mut pooled.conn(), &user.to_lowercase()).await.map_err(say)?
     };
     let Some(row) = row else { bail!("unknown user \"{user}\"") };
-    let (_, secret) =
-        app.create_token(&Actor::System("cli"), UserId::new(row.id), &name, scope, days).await.map_err(say)?;
+    let (_, secret) = app.create_token(&Actor::System("cli"), row.id, &name, scope, days).await.map_err(say)?;
     // The token alone on stdout, so that scripts can capture it.
     println!("{secret}");
-    let _ = UnitId::new(row.unit_id);
+    let _ = row.unit_id;
     Ok(ExitCode::SUCCESS)
 }
 
