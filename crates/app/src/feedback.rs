@@ -331,8 +331,8 @@ impl App {
         let filter = FeedbackFilter {
             visible_prefix: if p.is_admin() { None } else { Some(p.unit_path.as_str().to_string()) },
             unit_path,
-            channel: q.channel.as_deref().map(Channel::parse).transpose()?.map(|c| c),
-            kind: q.kind.as_deref().map(FeedbackKind::parse).transpose()?.map(|k| k),
+            channel: q.channel.as_deref().map(Channel::parse).transpose()?,
+            kind: q.kind.as_deref().map(FeedbackKind::parse).transpose()?,
             campaign_id: q.campaign_id.map(domain::CampaignId::new),
             problem_id: q.problem_id.map(domain::ProblemId::new),
             linked: q.linked,
