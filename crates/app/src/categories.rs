@@ -145,13 +145,10 @@ impl App {
 async fn category_view(c: &mut store::Conn<'_>, row: store::categories::CategoryRow) -> Result<CategoryView> {
     let limits = store::categories::list_limits(c, row.id).await?;
     Ok(CategoryView {
-        id: row.id.get(),
-        parent_id: row.parent_id.map(|x| x.get()),
+        id: domain::CategoryId::new(row.id.get()),
+        parent_id: row.parent_id.map(|x| x.get()).map(domain::CategoryId::new),
         name: row.name,
-        limits: limits
-            .iter()
-            .map(|l| CategoryLimitView { kind: l.kind.as_str().to_string(), limits: l.limits() })
-            .collect(),
+        limits: limits.iter().map(|l| CategoryLimitView { kind: l.kind, limits: l.limits() }).collect(),
     })
 }
 

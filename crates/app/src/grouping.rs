@@ -316,14 +316,14 @@ impl App {
 /// A match as readers see it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct MatchView {
-    pub feedback_id: i64,
+    pub feedback_id: domain::FeedbackId,
     /// `linked` (joined the problem), `proposed` (for a person to decide) or `recurrence`
     /// (close to a problem signed off lately: 反弹回潮).
-    pub relation: String,
+    pub relation: MatchRelation,
     /// 0–1.
     pub score: f64,
     pub problem: Option<crate::views::ProblemRef>,
-    pub other_feedback_id: Option<i64>,
+    pub other_feedback_id: Option<domain::FeedbackId>,
     /// The other record's text that matched.
     pub matched_text: String,
     pub created_at: DateTime<Utc>,
@@ -397,11 +397,11 @@ impl App {
             return Ok(None);
         };
         Ok(Some(MatchView {
-            feedback_id: m.feedback_id.get(),
-            relation: m.relation.as_str().to_string(),
+            feedback_id: domain::FeedbackId::new(m.feedback_id.get()),
+            relation: m.relation,
             score: m.score,
             problem: seen.problem,
-            other_feedback_id: m.other_feedback_id.map(|x| x.get()),
+            other_feedback_id: m.other_feedback_id.map(|x| x.get()).map(domain::FeedbackId::new),
             matched_text,
             created_at: m.created_at,
         }))

@@ -44,12 +44,12 @@ async fn view(c: &mut Conn<'_>, row: &MechanismRow, reader: Option<&Principal>) 
         }
     }
     Ok(MechanismView {
-        id: row.id.get(),
-        campaign_id: row.campaign_id.map(|x| x.get()),
+        id: domain::MechanismId::new(row.id.get()),
+        campaign_id: row.campaign_id.map(|x| x.get()).map(domain::CampaignId::new),
         unit: Named { id: row.unit_id.get(), name: unit.map(|u| u.name).unwrap_or_default() },
         title: row.title.clone(),
         body: row.body.clone(),
-        status: row.status.as_str().to_string(),
+        status: row.status,
         issued_on: row.issued_on,
         problems: problems.into_iter().map(|(id, number, title)| ProblemRef { id, number, title }).collect(),
         version: row.version,

@@ -12,10 +12,10 @@ use crate::users::NewUserInput;
 use crate::views::{CampaignView, CategoryView, UnitView, UserView};
 use crate::{Actor, App, Db, Settings};
 use chrono::NaiveDate;
+use domain::FixedClock;
 use domain::access::Principal;
 use domain::unit::UnitPath;
 use domain::user::Role;
-use domain::{FixedClock, UnitId, UserId};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,9 +128,9 @@ pub struct World {
 fn actor_for(user: &UserView, role: Role, unit: &UnitView) -> Actor {
     Actor::User {
         principal: Principal {
-            user_id: UserId::new(user.id),
+            user_id: user.id,
             role,
-            unit_id: UnitId::new(unit.id),
+            unit_id: unit.id,
             unit_path: UnitPath::parse(&unit.path).unwrap(),
             token_scope: None,
         },
@@ -142,9 +142,9 @@ impl World {
     pub async fn new(app: &App) -> Self {
         let sys = Actor::System("test");
         let city = app.create_unit(&sys, None, "临江市", Some("LJ")).await.unwrap();
-        let dept_a = app.create_unit(&sys, Some(UnitId::new(city.id)), "市住建局", None).await.unwrap();
-        let dept_a_sub = app.create_unit(&sys, Some(UnitId::new(dept_a.id)), "住建局物业科", None).await.unwrap();
-        let dept_b = app.create_unit(&sys, Some(UnitId::new(city.id)), "市生态环境局", None).await.unwrap();
+        let dept_a = app.create_unit(&sys, Some(city.id), "市住建局", None).await.unwrap();
+        let dept_a_sub = app.create_unit(&sys, Some(dept_a.id), "住建局物业科", None).await.unwrap();
+        let dept_b = app.create_unit(&sys, Some(city.id), "市生态环境局", None).await.unwrap();
         let specs: [(&str, Role, &UnitView); 8] = [
             ("admin", Role::Admin, &city),
             ("office", Role::Office, &city),
@@ -165,7 +165,7 @@ impl World {
                         username: name.into(),
                         display_name: format!("{name} 用户"),
                         role: role.as_str().into(),
-                        unit_id: unit.id,
+                        unit_id: unit.id.get(),
                         password: password_of(name),
                     },
                 )
@@ -195,7 +195,7 @@ impl World {
             .create_campaign(
                 &sys,
                 &CampaignInput {
-                    unit_id: city.id,
+                    unit_id: city.id.get(),
                     name: "主题教育检视整改".into(),
                     kind: "主题教育".into(),
                     code_prefix: "ZT".into(),

@@ -25,8 +25,8 @@ pub struct Named {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct UnitView {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: domain::UnitId,
+    pub parent_id: Option<domain::UnitId>,
     pub name: String,
     pub code: Option<String>,
     pub path: String,
@@ -36,8 +36,8 @@ pub struct UnitView {
 impl UnitView {
     pub fn from_row(r: &store::units::UnitRow) -> Self {
         Self {
-            id: r.id.get(),
-            parent_id: r.parent_id.map(|x| x.get()),
+            id: domain::UnitId::new(r.id.get()),
+            parent_id: r.parent_id.map(|x| x.get()).map(domain::UnitId::new),
             name: r.name.clone(),
             code: r.code.clone(),
             path: r.path.clone(),
@@ -48,10 +48,10 @@ impl UnitView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct UserView {
-    pub id: i64,
+    pub id: domain::UserId,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: domain::user::Role,
     pub role_label: String,
     pub unit: Named,
     pub active: bool,
@@ -63,10 +63,10 @@ impl UserView {
             .map(|role| role.label_zh().to_string())
             .unwrap_or_else(|_| r.role.as_str().to_string());
         Self {
-            id: r.id.get(),
+            id: domain::UserId::new(r.id.get()),
             username: r.username.clone(),
             display_name: r.display_name.clone(),
-            role: r.role.as_str().to_string(),
+            role: r.role,
             role_label,
             unit: Named { id: r.unit_id.get(), name: unit_name },
             active: r.active,
@@ -76,10 +76,10 @@ impl UserView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct TokenView {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: domain::TokenId,
+    pub user_id: domain::UserId,
     pub name: String,
-    pub scope: String,
+    pub scope: domain::access::TokenScope,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -88,10 +88,10 @@ pub struct TokenView {
 impl TokenView {
     pub fn from_row(r: &store::auth::TokenRow) -> Self {
         Self {
-            id: r.id.get(),
-            user_id: r.user_id.get(),
+            id: domain::TokenId::new(r.id.get()),
+            user_id: domain::UserId::new(r.user_id.get()),
             name: r.name.clone(),
-            scope: r.scope.as_str().to_string(),
+            scope: r.scope,
             created_at: r.created_at,
             expires_at: r.expires_at,
             revoked_at: r.revoked_at,
@@ -101,8 +101,8 @@ impl TokenView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct CampaignView {
-    pub id: i64,
-    pub unit_id: i64,
+    pub id: CampaignId,
+    pub unit_id: domain::UnitId,
     pub name: String,
     pub kind: String,
     pub code_prefix: String,
@@ -115,8 +115,8 @@ pub struct CampaignView {
 impl CampaignView {
     pub fn from_row(r: &store::campaigns::CampaignRow) -> Self {
         Self {
-            id: r.id.get(),
-            unit_id: r.unit_id.get(),
+            id: domain::CampaignId::new(r.id.get()),
+            unit_id: domain::UnitId::new(r.unit_id.get()),
             name: r.name.clone(),
             kind: r.kind.clone(),
             code_prefix: r.code_prefix.clone(),
@@ -130,15 +130,15 @@ impl CampaignView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct CategoryLimitView {
-    pub kind: String,
+    pub kind: FeedbackKind,
     #[serde(flatten)]
     pub limits: TimeLimits,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct CategoryView {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: domain::CategoryId,
+    pub parent_id: Option<domain::CategoryId>,
     pub name: String,
     pub limits: Vec<CategoryLimitView>,
 }
@@ -210,13 +210,13 @@ pub struct ProblemPage {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct MeasureView {
-    pub id: i64,
-    pub problem_id: i64,
+    pub id: domain::MeasureId,
+    pub problem_id: ProblemId,
     pub description: String,
     pub owner_unit: Option<Named>,
     pub owner_name: Option<String>,
     pub deadline: Option<NaiveDate>,
-    pub status: String,
+    pub status: domain::problem::MeasureStatus,
     pub done_at: Option<DateTime<Utc>>,
     pub overdue: bool,
     pub version: i64,
@@ -225,13 +225,13 @@ pub struct MeasureView {
 impl MeasureView {
     pub fn from_row(r: &MeasureRow, owner_unit: Option<Named>, today: NaiveDate) -> Self {
         Self {
-            id: r.id.get(),
-            problem_id: r.problem_id.get(),
+            id: domain::MeasureId::new(r.id.get()),
+            problem_id: domain::ProblemId::new(r.problem_id.get()),
             description: r.description.clone(),
             owner_unit,
             owner_name: r.owner_name.clone(),
             deadline: r.deadline,
-            status: r.status.as_str().to_string(),
+            status: r.status,
             done_at: r.done_at,
             overdue: r.status != "done" && r.deadline.is_some_and(|d| d < today),
             version: r.version,
@@ -241,7 +241,7 @@ impl MeasureView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct NoteView {
-    pub id: i64,
+    pub id: domain::NoteId,
     pub author: Option<Named>,
     pub body: String,
     pub created_at: DateTime<Utc>,
@@ -249,13 +249,13 @@ pub struct NoteView {
 
 impl NoteView {
     pub fn from_row(r: &NoteRow, author: Option<Named>) -> Self {
-        Self { id: r.id.get(), author, body: r.body.clone(), created_at: r.created_at }
+        Self { id: domain::NoteId::new(r.id.get()), author, body: r.body.clone(), created_at: r.created_at }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct EvidenceView {
-    pub id: i64,
+    pub id: domain::EvidenceId,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -267,7 +267,7 @@ pub struct EvidenceView {
 impl EvidenceView {
     pub fn from_row(r: &EvidenceRow) -> Self {
         Self {
-            id: r.id.get(),
+            id: domain::EvidenceId::new(r.id.get()),
             file_name: r.file_name.clone(),
             content_type: r.content_type.clone(),
             size_bytes: r.size_bytes,
@@ -349,10 +349,9 @@ impl ExtensionView {
 /// 回访: one callback, by staff or by the public with a report's rating key.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct CallbackView {
-    pub id: i64,
+    pub id: domain::CallbackId,
     pub at: DateTime<Utc>,
-    /// `staff` or `public`.
-    pub via: String,
+    pub via: domain::problem::CallbackVia,
     pub solved: bool,
     pub satisfaction: Satisfaction,
     pub comment: Option<String>,
@@ -367,9 +366,9 @@ pub struct CallbackView {
 impl CallbackView {
     pub fn from_row(r: &CallbackRow) -> domain::Result<Self> {
         Ok(Self {
-            id: r.id.get(),
+            id: domain::CallbackId::new(r.id.get()),
             at: r.at,
-            via: r.via.as_str().to_string(),
+            via: r.via,
             solved: r.solved,
             satisfaction: r.satisfaction,
             comment: r.comment.clone(),
@@ -382,12 +381,12 @@ impl CallbackView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct MechanismView {
-    pub id: i64,
-    pub campaign_id: Option<i64>,
+    pub id: domain::MechanismId,
+    pub campaign_id: Option<CampaignId>,
     pub unit: Named,
     pub title: String,
     pub body: Option<String>,
-    pub status: String,
+    pub status: domain::problem::MechanismStatus,
     pub issued_on: Option<NaiveDate>,
     pub problems: Vec<ProblemRef>,
     pub version: i64,

@@ -67,16 +67,14 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
     let root = app.create_unit(&system, None, "临江市", Some("LJ")).await?;
     let mut departments = Vec::new();
     for (i, name) in DEPARTMENTS.iter().enumerate() {
-        departments
-            .push(app.create_unit(&system, Some(UnitId::new(root.id)), name, Some(&format!("D{:02}", i + 1))).await?);
+        departments.push(app.create_unit(&system, Some(root.id), name, Some(&format!("D{:02}", i + 1))).await?);
     }
     let mut districts = Vec::new();
     for (i, name) in super::names::DISTRICTS.iter().enumerate() {
-        let d = app.create_unit(&system, Some(UnitId::new(root.id)), name, Some(&format!("Q{:02}", i + 1))).await?;
+        let d = app.create_unit(&system, Some(root.id), name, Some(&format!("Q{:02}", i + 1))).await?;
         for (j, s) in STREET_OFFICES.iter().enumerate() {
             let street = format!("{}{}", name.trim_end_matches(['区', '县']), s);
-            app.create_unit(&system, Some(UnitId::new(d.id)), &street, Some(&format!("Q{:02}S{}", i + 1, j + 1)))
-                .await?;
+            app.create_unit(&system, Some(d.id), &street, Some(&format!("Q{:02}S{}", i + 1, j + 1))).await?;
         }
         districts.push(d);
     }
@@ -86,7 +84,7 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
             username: username.into(),
             display_name: display.into(),
             role: role.as_str().into(),
-            unit_id: unit.id,
+            unit_id: unit.id.get(),
             password: demo_password(username),
         };
         (input, role, unit.clone())
@@ -108,7 +106,7 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
         let user = app.create_user(&system, input).await?;
         actors.insert(
             input.username.clone(),
-            principal_actor(user.id, &input.username, *role, UnitId::new(unit.id), &unit.path)?,
+            principal_actor(user.id.get(), &input.username, *role, unit.id, &unit.path)?,
         );
         if !input.username.ends_with(|c: char| c.is_ascii_digit()) {
             logins.push(DemoLogin {
@@ -149,13 +147,13 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
         };
         let input =
             crate::categories::CategoryInput { parent_id: parent.map(|p| categories[p]), name: name.into(), limits };
-        categories.push(app.create_category(&system, &input).await?.id);
+        categories.push((app.create_category(&system, &input).await?.id).get());
     }
     let campaign = app
         .create_campaign(
             &system,
             &crate::campaigns::CampaignInput {
-                unit_id: root.id,
+                unit_id: root.id.get(),
                 name: "2026年主题教育检视整改".into(),
                 kind: "主题教育".into(),
                 code_prefix: "ZT".into(),
@@ -169,7 +167,7 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
     app.create_campaign(
         &system,
         &crate::campaigns::CampaignInput {
-            unit_id: root.id,
+            unit_id: root.id.get(),
             name: "12345接诉即办".into(),
             kind: "接诉即办".into(),
             code_prefix: "JS".into(),
@@ -181,11 +179,11 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
     )
     .await?;
     Ok(Base {
-        root: UnitId::new(root.id),
-        departments: departments.iter().map(|d| UnitId::new(d.id)).collect(),
-        districts: districts.iter().map(|d| UnitId::new(d.id)).collect(),
+        root: root.id,
+        departments: departments.iter().map(|d| d.id).collect(),
+        districts: districts.iter().map(|d| d.id).collect(),
         categories,
-        campaign: campaign.id,
+        campaign: campaign.id.get(),
         office: take("office")?,
         supervisor: take("supervisor")?,
         dept_staff,

@@ -93,7 +93,7 @@ async fn concurrent_writers_never_fork_the_chain(kind: Kind) {
                 app.create_problem(
                     &office,
                     &zhenggai_app::problems::NewProblemInput {
-                        campaign_id: campaign,
+                        campaign_id: campaign.get(),
                         title: "并发".into(),
                         description: "并发写入".into(),
                         channel: "hotline".into(),

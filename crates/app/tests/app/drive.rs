@@ -13,9 +13,9 @@ pub(crate) async fn new_problem(app: &App, w: &World) -> ProblemId {
         .create_problem(
             &w.office,
             &NewProblemInput {
-                category_id: Some(w.category.id),
+                category_id: Some(w.category.id.get()),
                 ..crate::problem_input(
-                    w.campaign.id,
+                    w.campaign.id.get(),
                     "阳光小区旁工地夜间施工噪音扰民",
                     "每天晚上十一点以后还在施工，噪音很大。",
                 )
@@ -45,9 +45,9 @@ pub(crate) fn t(action: &str) -> TransitionInput {
 
 pub(crate) fn assign(w: &World) -> TransitionInput {
     TransitionInput {
-        lead_unit_id: Some(w.dept_a.id),
-        responsible_leader_id: Some(w.user("leader_a").id),
-        cooperating_unit_ids: Some(vec![w.dept_b.id]),
+        lead_unit_id: Some(w.dept_a.id.get()),
+        responsible_leader_id: Some((w.user("leader_a").id).get()),
+        cooperating_unit_ids: Some(vec![w.dept_b.id.get()]),
         ..t("assign")
     }
 }

@@ -18,7 +18,7 @@ fn no_progress(_: &str, _: usize, _: usize) {}
 
 /// Messages from the 12345 hotline, received by the city.
 fn hotline_options(w: &zhenggai_app::testkit::World) -> ImportOptions {
-    ImportOptions { source: "12345".into(), unit: domain::UnitId::new(w.city.id), channel: "hotline".into() }
+    ImportOptions { source: "12345".into(), unit: w.city.id, channel: "hotline".into() }
 }
 
 async fn imported_messages_are_indexed_grouped_and_imported_once(kind: Kind) {
@@ -27,7 +27,7 @@ async fn imported_messages_are_indexed_grouped_and_imported_once(kind: Kind) {
     };
     let app = &db.app;
     let problem = app
-        .create_problem(&w.office, &crate::problem_input(w.campaign.id, "丽发新城搅拌站扰民", PLANT))
+        .create_problem(&w.office, &crate::problem_input(w.campaign.id.get(), "丽发新城搅拌站扰民", PLANT))
         .await
         .unwrap()
         .summary
@@ -59,7 +59,10 @@ async fn imported_messages_are_indexed_grouped_and_imported_once(kind: Kind) {
     let second_stall = found.feedback.iter().map(|h| h.id).max().unwrap();
     let matches = app.feedback_matches(&w.office, domain::FeedbackId::new(second_stall)).await.unwrap();
     assert_eq!(matches.len(), 1, "{matches:?}");
-    assert_eq!(matches[0].other_feedback_id, Some(found.feedback.iter().map(|h| h.id).min().unwrap()));
+    assert_eq!(
+        matches[0].other_feedback_id,
+        Some(domain::FeedbackId::new(found.feedback.iter().map(|h| h.id).min().unwrap()))
+    );
     let matches = app.feedback_matches(&w.office, domain::FeedbackId::new(other_estate)).await.unwrap();
     assert!(matches.iter().all(|m| m.problem.is_none()), "another estate: {matches:?}");
 

@@ -108,7 +108,7 @@ async fn tokens_are_hashed_scoped_and_revocable(kind: Kind) {
         return;
     };
     let app = &db.app;
-    let office_id = domain::UserId::new(w.user("office").id);
+    let office_id = w.user("office").id;
     let (view, secret) =
         app.create_token(&w.admin, office_id, "12345 对接", TokenScope::Intake, Some(30)).await.unwrap();
     assert!(secret.starts_with("zgt_"));
@@ -118,7 +118,7 @@ async fn tokens_are_hashed_scoped_and_revocable(kind: Kind) {
         .create_problem(
             &actor,
             &zhenggai_app::problems::NewProblemInput {
-                campaign_id: w.campaign.id,
+                campaign_id: w.campaign.id.get(),
                 title: "x".into(),
                 description: "y".into(),
                 channel: "hotline".into(),
@@ -136,7 +136,7 @@ async fn tokens_are_hashed_scoped_and_revocable(kind: Kind) {
     assert!(!format!("{tokens:?}").contains(&secret));
     // A liaison cannot mint tokens for others.
     assert!(app.create_token(&w.liaison_a, office_id, "x", TokenScope::Full, None).await.is_err());
-    app.revoke_token(&w.admin, domain::TokenId::new(view.id)).await.unwrap();
+    app.revoke_token(&w.admin, view.id).await.unwrap();
     assert!(app.authenticate_token(&secret).await.is_err());
     db.cleanup().await;
 }

@@ -128,7 +128,11 @@ async fn the_report_a_problem_was_made_from_still_reopens_it_and_sees_it_once_pu
             &w.office,
             &zhenggai_app::problems::NewProblemInput {
                 feedback_ids: vec![fid.get()],
-                ..crate::problem_input(w.campaign.id, "阳光小区旁工地夜间施工噪音扰民", "每天晚上十一点以后还在施工。")
+                ..crate::problem_input(
+                    w.campaign.id.get(),
+                    "阳光小区旁工地夜间施工噪音扰民",
+                    "每天晚上十一点以后还在施工。",
+                )
             },
         )
         .await

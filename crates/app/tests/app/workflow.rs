@@ -24,7 +24,7 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
                 body: "阳光小区旁边工地每天深夜施工，噪音很大。".into(),
                 title: None,
                 kind: Some("complaint".into()),
-                campaign_id: Some(w.campaign.id),
+                campaign_id: Some(w.campaign.id.get()),
                 address: Some("建设路12号".into()),
                 latitude: None,
                 longitude: None,
@@ -46,10 +46,10 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
         .create_problem(
             &w.office,
             &NewProblemInput {
-                campaign_id: w.campaign.id,
+                campaign_id: w.campaign.id.get(),
                 title: "阳光小区旁工地夜间施工扰民".into(),
                 description: fb.body.clone(),
-                category_id: Some(w.category.id),
+                category_id: Some(w.category.id.get()),
                 channel: "portal".into(),
                 kind: None,
                 priority: None,
@@ -75,7 +75,7 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
         id,
         &MeasureInput {
             description: "约谈施工单位，夜间停止施工".into(),
-            owner_unit_id: Some(w.dept_a.id),
+            owner_unit_id: Some(w.dept_a.id.get()),
             owner_name: None,
             deadline: Some(date(2026, 10, 9)),
             status: None,
@@ -179,7 +179,7 @@ async fn a_transition_without_its_required_fields_is_refused_and_writes_nothing(
         (
             new,
             &w.office,
-            TransitionInput { lead_unit_id: Some(w.dept_a.id), deadline: Some(date(2026, 10, 1)), ..t("assign") },
+            TransitionInput { lead_unit_id: Some(w.dept_a.id.get()), deadline: Some(date(2026, 10, 1)), ..t("assign") },
             "deadline",
         ),
         (new, &w.office, TransitionInput { lead_unit_id: Some(999_999), ..t("assign") }, "unit_id"),
@@ -452,7 +452,7 @@ async fn dismiss_merge_flag_and_reopen_do_what_they_say(kind: Kind) {
         .create_problem(
             &w.office,
             &NewProblemInput {
-                campaign_id: w.campaign.id,
+                campaign_id: w.campaign.id.get(),
                 title: "重复的问题".into(),
                 description: "同一个问题".into(),
                 category_id: None,

@@ -152,7 +152,7 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
             .measures
             .iter()
             .map(|m| MeasureLine {
-                id: m.id,
+                id: m.id.get(),
                 description: m.description.clone(),
                 owner: m
                     .owner_unit
@@ -161,16 +161,16 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
                     .or_else(|| m.owner_name.clone())
                     .unwrap_or_default(),
                 deadline: d(&m.deadline),
-                status_label: tr.label("measure", &m.status),
+                status_label: tr.label("measure", m.status.as_str()),
                 late: m.overdue,
                 version: m.version,
-                status: m.status.clone(),
+                status: m.status.as_str().to_string(),
             })
             .collect(),
         evidence: p
             .evidence
             .iter()
-            .map(|e| (e.id, e.file_name.clone(), size(e.size_bytes), e.note.clone().unwrap_or_default()))
+            .map(|e| (e.id.get(), e.file_name.clone(), size(e.size_bytes), e.note.clone().unwrap_or_default()))
             .collect(),
         timeline: p
             .timeline
@@ -213,7 +213,7 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
             .callbacks
             .iter()
             .map(|cb| CallbackLine {
-                id: cb.id,
+                id: cb.id.get(),
                 at: tr.time(&cb.at),
                 via: tr.t(if cb.via == "public" { "callback-via-public" } else { "callback-via-staff" }),
                 solved: tr.t(if cb.solved { "yes" } else { "no" }),

@@ -186,7 +186,7 @@ impl FromRequestParts<AppState> for PageCtx {
             Some(_) => state.app.me(&actor).await.ok().map(|u| UserBar {
                 name: u.display_name,
                 unit: u.unit.name,
-                role: tr.label("role", &u.role),
+                role: tr.label("role", u.role.as_str()),
             }),
             None => None,
         };

@@ -34,9 +34,9 @@ async fn every_role_meets_every_endpoint_as_the_rules_say(kind: Kind) {
     // Problem A is led by department A (the liaison's, leader's and viewer's own unit); problem B
     // by department B (liaison_b's). Neither has cooperating units.
     let a = t.problem().await;
-    t.assign(a, w.dept_a.id).await;
+    t.assign(a, w.dept_a.id.get()).await;
     let b = t.problem().await;
-    t.assign(b, w.dept_b.id).await;
+    t.assign(b, w.dept_b.id.get()).await;
     let rows = vec![
         Row {
             what: "read own/other problem A",
@@ -324,7 +324,7 @@ async fn the_public_sees_published_problems_only_and_never_a_reporters_contact(k
     let r = t.call("POST", "/api/v1/problems", Some("office"), Some(json!({"campaign_id": t.world.campaign.id, "title": "桥下积水", "description": "积水", "channel": "portal", "feedback_ids": [fid]}))).await;
     let id = r.json["id"].as_i64().unwrap();
     assert!(t.call("GET", "/api/v1/public/problems", None, None).await.json["items"].as_array().unwrap().is_empty());
-    t.assign(id, t.world.dept_a.id).await;
+    t.assign(id, t.world.dept_a.id.get()).await;
     let sup = t.call("GET", &format!("/api/v1/feedback/{fid}"), Some("supervisor"), None).await;
     assert!(sup.json.get("reporter_contact").is_none(), "supervisors do not handle the report");
     let liaison = t.call("GET", &format!("/api/v1/feedback/{fid}"), Some("liaison_a"), None).await;
@@ -359,16 +359,16 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
     // A: department A's problem. B: department B's, on a matter that department A's public also
     // reports. R: department B's, signed off, and reported again from department A (a recurrence).
     let a = t.problem_about("小区噪音扰民（甲局专办）", "夜间施工噪音很大").await;
-    t.assign(a, w.dept_a.id).await;
+    t.assign(a, w.dept_a.id.get()).await;
     let b = t
         .problem_about(
             "滨江化工厂废气直排（环保督察交办）",
             "滨江化工厂每天夜里直排刺鼻废气，附近居民头晕恶心，多次投诉没人管",
         )
         .await;
-    t.assign(b, w.dept_b.id).await;
+    t.assign(b, w.dept_b.id.get()).await;
     let r = t.problem_about("金桂苑垃圾站恶臭（巡察反馈）", "金桂苑小区垃圾站长期不清运，夏天恶臭难闻，蚊蝇成群").await;
-    t.assign(r, w.dept_b.id).await;
+    t.assign(r, w.dept_b.id.get()).await;
     let submit = json!({"action": "submit", "report": "已清运", "no_evidence_reason": "现场整改"});
     assert_eq!(t.act(r, "liaison_b", submit).await.status, 200);
     assert_eq!(t.act(r, "admin", json!({"action": "approve"})).await.status, 200);
@@ -380,21 +380,21 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
         r.json["id"].as_i64().unwrap()
     };
     let fb = take_in(report(
-        w.dept_b.id,
+        w.dept_b.id.get(),
         "化工厂夜里排废气",
         "滨江化工厂每天夜里直排刺鼻废气，附近居民头晕恶心，多次投诉没人管，联系电话13800000002",
         "13800000002",
     ))
     .await;
     let fa = take_in(report(
-        w.dept_a.id,
+        w.dept_a.id.get(),
         "化工厂夜里排废气",
         "滨江化工厂每天夜里直排刺鼻废气，附近居民头晕恶心，多次投诉没人管（住建局转来），电话13800000001",
         "13800000001",
     ))
     .await;
     let fr = take_in(report(
-        w.dept_a.id,
+        w.dept_a.id.get(),
         "金桂苑垃圾站又臭了",
         "金桂苑小区垃圾站长期不清运，夏天恶臭难闻，蚊蝇成群（住户来信），电话13800000003",
         "13800000003",

@@ -195,7 +195,7 @@ async fn the_whole_loop_runs_over_http(kind: Kind) {
         .unwrap();
     let p = t.call("POST", "/api/v1/problems", Some("office"), Some(json!({"campaign_id": w.campaign.id, "title": "垃圾清运不及时", "description": "垃圾", "channel": "portal", "feedback_ids": [fid]}))).await;
     let id = p.json["id"].as_i64().unwrap();
-    t.assign(id, w.dept_a.id).await;
+    t.assign(id, w.dept_a.id.get()).await;
     let steps = [
         ("liaison_a", json!({"action": "submit", "report": "已清运", "no_evidence_reason": "日常保洁"})),
         ("leader_a", json!({"action": "approve"})),
@@ -263,7 +263,7 @@ async fn cached_lists_show_every_write_on_this_node_and_the_others(kind: Kind) {
         .create_problem(
             &office,
             &app::problems::NewProblemInput {
-                campaign_id: t.world.campaign.id,
+                campaign_id: t.world.campaign.id.get(),
                 title: "另一节点".into(),
                 description: "写入".into(),
                 channel: "hotline".into(),

@@ -100,7 +100,7 @@ async fn uploads_are_checked_by_content_and_size(kind: Kind) {
         return;
     };
     let id = t.problem().await;
-    t.assign(id, t.world.dept_a.id).await;
+    t.assign(id, t.world.dept_a.id.get()).await;
     let upload = |name: &str, bytes: Vec<u8>| {
         Request::builder()
             .method("POST")

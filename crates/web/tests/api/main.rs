@@ -73,13 +73,7 @@ impl TestApp {
         for u in &world.users {
             let (_, secret) = db
                 .app
-                .create_token(
-                    &app::Actor::System("test"),
-                    domain::UserId::new(u.id),
-                    "test",
-                    domain::access::TokenScope::Full,
-                    None,
-                )
+                .create_token(&app::Actor::System("test"), u.id, "test", domain::access::TokenScope::Full, None)
                 .await
                 .unwrap();
             tokens.insert(u.username.clone(), secret);

@@ -121,7 +121,7 @@ fn multipart(path: &str, cookies: &str, csrf: &str, file_name: &str, bytes: &[u8
 async fn an_upload_that_lies_or_is_too_large_is_refused_with_a_message_and_not_stored(kind: Kind) {
     let Some(t) = TestApp::new(kind).await else { return };
     let id = t.problem().await;
-    t.assign(id, t.world.dept_a.id).await;
+    t.assign(id, t.world.dept_a.id.get()).await;
     let (cookies, token) = sign_in(&t, "liaison_a").await;
     let path = format!("/problems/{id}/evidence");
     let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
@@ -228,7 +228,7 @@ async fn search_over_the_api_and_the_page_finds_marks_and_hides_by_unit(kind: Ki
 async fn a_cookie_authenticated_write_from_another_site_is_refused(kind: Kind) {
     let Some(t) = TestApp::new(kind).await else { return };
     let id = t.problem().await;
-    t.assign(id, t.world.dept_a.id).await;
+    t.assign(id, t.world.dept_a.id.get()).await;
     let (cookies, _) = sign_in(&t, "liaison_a").await;
     let png = b"\x89PNG\r\n\x1a\n0000";
     let upload = |from: Option<(&str, &str)>, bearer: bool| {

@@ -243,7 +243,7 @@ async fn a_liaison_sees_no_other_units_problem_anywhere(kind: Kind) {
             .create_problem(
                 &world.office,
                 &app::problems::NewProblemInput {
-                    campaign_id: world.campaign.id,
+                    campaign_id: world.campaign.id.get(),
                     title: title.into(),
                     description: "描述".into(),
                     channel: "hotline".into(),
@@ -260,8 +260,8 @@ async fn a_liaison_sees_no_other_units_problem_anywhere(kind: Kind) {
         };
         app.transition(&world.office, p.summary.id, &input).await.unwrap()
     };
-    let a = make("住建局的秘密问题", w.dept_a.id, &w).await;
-    let b_problem = make("环境局自己的问题", w.dept_b.id, &w).await;
+    let a = make("住建局的秘密问题", w.dept_a.id.get(), &w).await;
+    let b_problem = make("环境局自己的问题", w.dept_b.id.get(), &w).await;
     let evidence = app
         .add_evidence(&w.liaison_a, a.summary.id, "a.png", &std::fs::read(png_file(db.dir.path())).unwrap(), None)
         .await

@@ -18,7 +18,7 @@ pub(crate) async fn user(app: &App, cmd: UserCommand) -> Result<ExitCode> {
             // A fresh install: the first unit named becomes the root of the tree.
             let root = app.create_unit(&system, None, &unit, None).await.map_err(say)?;
             println!("已创建根单位 created the root unit “{}” (id {})", root.name, root.id);
-            domain::UnitId::new(root.id)
+            root.id
         }
         None => {
             let known: Vec<&str> = units.iter().take(10).map(|u| u.name.as_str()).collect();
@@ -37,7 +37,7 @@ pub(crate) async fn user(app: &App, cmd: UserCommand) -> Result<ExitCode> {
         password: password.clone(),
     };
     let user = app.create_user(&system, &input).await.map_err(say)?;
-    println!("已添加用户 added user {} ({}, {})", user.username, user.role, user.unit.name);
+    println!("已添加用户 added user {} ({}, {})", user.username, user.role.as_str(), user.unit.name);
     if generated {
         println!("初始密码 initial password: {password}");
     }

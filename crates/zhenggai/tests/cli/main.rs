@@ -113,7 +113,7 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
                     .create_problem(
                         &office,
                         &app::problems::NewProblemInput {
-                            campaign_id: campaign,
+                            campaign_id: campaign.get(),
                             title: format!("并发写入 {n}"),
                             description: "写入中备份".into(),
                             channel: "hotline".into(),
@@ -125,7 +125,7 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
                 let t = app::transitions::TransitionInput {
                     action: "assign".into(),
                     version: p.summary.version,
-                    lead_unit_id: Some(unit),
+                    lead_unit_id: Some(unit.get()),
                     ..Default::default()
                 };
                 live.transition(&office, p.summary.id, &t).await.unwrap();
