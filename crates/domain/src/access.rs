@@ -8,7 +8,7 @@ use crate::workflow::Action;
 use crate::{UnitId, UserId};
 
 /// What an API token may do, on top of its user's own rights.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenScope {
     /// Everything the user may do.
@@ -276,3 +276,5 @@ mod tests {
         assert!(!may_take(&user(1, Role::Office, "/1/2/"), Action::Assign, &pl));
     }
 }
+
+crate::deserialize_by_parse!(TokenScope);

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const BUILTIN_CSV: &str = include_str!("cn-holidays.csv");
 
 /// How a date differs from the normal week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// A day off, even on a weekday (法定节假日 or 调休 rest day).
@@ -285,3 +285,5 @@ mod tests {
         assert_eq!(cal.add_working_days(d(2026, 2, 13), 2), d(2026, 2, 24));
     }
 }
+
+crate::deserialize_by_parse!(DayKind);

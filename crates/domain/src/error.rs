@@ -23,6 +23,24 @@ impl Msg {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Separates the parts of an error carried through a deserialiser (a character no input holds:
+/// text with control characters is refused).
+const MARK: char = '\u{1f}';
+
+/// Deserialises a vocabulary through its `parse` (its wire name or its Chinese label), refusing
+/// anything else with the same error a use case gives (`validation_failed`, naming the values).
+#[macro_export]
+macro_rules! deserialize_by_parse {
+    ($($name:ty),* $(,)?) => {$(
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                <$name>::parse(&text).map_err(|e| <D::Error as serde::de::Error>::custom(e.to_deserializer()))
+            }
+        }
+    )*};
+}
+
 /// Defines a table of codes: each code's wire name and what it means, in both languages (used
 /// here for the domain's codes and in web for those only HTTP knows).
 #[macro_export]
@@ -166,6 +184,32 @@ impl Error {
     /// Our fault, with the error behind it (kept whole for the log).
     pub fn internal_from(what: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         Error::Internal(Internal { what: what.into(), source: Some(Box::new(source)) })
+    }
+
+    /// This error as the message of a deserialiser's error, so that a value refused while a
+    /// request body or query is read (an unknown channel, say) reaches the client as the same error
+    /// as when a use case refuses it: see [`Error::from_deserializer`].
+    pub fn to_deserializer(&self) -> String {
+        match self {
+            Error::Invalid { code, field, msg } => {
+                format!("{MARK}{}{MARK}{field}{MARK}{}{MARK}{}{MARK}", code.as_str(), msg.zh, msg.en)
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// The error [`Error::to_deserializer`] made, from a deserialiser's message that holds it
+    /// (parsers add where in the input they were); `field` names the field when the parser knows
+    /// its path.
+    pub fn from_deserializer(message: &str, field: Option<&str>) -> Option<Self> {
+        let mut parts = message.split(MARK).skip(1);
+        let wire = parts.next()?;
+        let own_field = parts.next()?;
+        let zh = parts.next()?;
+        let en = parts.next()?;
+        let code = Code::ALL.iter().copied().find(|c| c.as_str() == wire)?;
+        let field = field.filter(|f| !f.is_empty() && *f != ".").unwrap_or(own_field);
+        Some(Error::Invalid { code, field: field.to_string(), msg: Msg::new(zh, en) })
     }
 
     /// The stable code that clients script against.

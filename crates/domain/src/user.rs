@@ -4,7 +4,7 @@
 use crate::{Error, Result};
 
 /// The five roles. The public is anonymous and has no role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 系统管理员: everything, everywhere.
@@ -129,3 +129,5 @@ mod tests {
         assert_eq!(format!("{p:?}"), "NewPassword(***)");
     }
 }
+
+crate::deserialize_by_parse!(Role);

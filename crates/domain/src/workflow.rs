@@ -7,7 +7,7 @@
 use crate::{Error, Result};
 
 /// Where a problem is in the workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// 待分办
@@ -82,7 +82,7 @@ impl PartialEq<&str> for SignoffStage {
 }
 
 /// The stage of a pending sign-off application, while the problem is `submitted`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SignoffStage {
     /// Awaiting the unit's responsible leader (单位领导审核).
@@ -113,7 +113,7 @@ impl SignoffStage {
 }
 
 /// Everything that can be done to a problem through `POST /problems/{id}/transitions`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// 分办: give the problem a lead unit and a deadline.
@@ -383,3 +383,5 @@ mod tests {
         assert!(Action::parse("destroy").unwrap_err().message().en.contains("known: assign"));
     }
 }
+
+crate::deserialize_by_parse!(Status, SignoffStage, Action);

@@ -40,33 +40,46 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        use serde_json::error::Category;
-        let text = e.to_string();
-        match e.classify() {
-            Category::Syntax | Category::Eof | Category::Io => ApiError::http(
-                HttpCode::InvalidJson,
-                "body",
-                format!("JSON 格式错误：{text}"),
-                format!("malformed JSON: {text}"),
-            ),
-            Category::Data if text.starts_with("unknown field") => {
-                let field = text.split('`').nth(1).unwrap_or("").to_string();
-                ApiError::http(
-                    HttpCode::UnknownField,
-                    field.clone(),
-                    format!("未知字段“{field}”"),
-                    format!("unknown field \"{field}\": {text}"),
-                )
-            }
-            Category::Data => ApiError::http(
-                HttpCode::InvalidField,
-                "body",
-                format!("字段取值不对：{text}"),
-                format!("invalid value: {text}"),
-            ),
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = match serde_path_to_error::deserialize(&mut de) {
+        Ok(v) => v,
+        Err(e) => return Err(json_refusal(&e.path().to_string(), e.into_inner())),
+    };
+    de.end().map_err(|e| json_refusal("", e))?;
+    Ok(value)
+}
+
+/// Why a JSON body was refused, `path` naming the field where the parser knows it.
+fn json_refusal(path: &str, e: serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let text = e.to_string();
+    // A value the domain refused as it was read (an unknown channel…): its own error.
+    if let Some(refused) = domain::Error::from_deserializer(&text, Some(path)) {
+        return ApiError::Domain(refused);
+    }
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ApiError::http(
+            HttpCode::InvalidJson,
+            "body",
+            format!("JSON 格式错误：{text}"),
+            format!("malformed JSON: {text}"),
+        ),
+        Category::Data if text.starts_with("unknown field") => {
+            let field = text.split('`').nth(1).unwrap_or("").to_string();
+            ApiError::http(
+                HttpCode::UnknownField,
+                field.clone(),
+                format!("未知字段“{field}”"),
+                format!("unknown field \"{field}\": {text}"),
+            )
         }
-    })
+        Category::Data => ApiError::http(
+            HttpCode::InvalidField,
+            if path.is_empty() || path == "." { "body" } else { path },
+            format!("字段取值不对：{text}"),
+            format!("invalid value: {text}"),
+        ),
+    }
 }
 
 /// A query string: 400 `invalid_query` when it does not fit.
@@ -90,6 +103,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .map(|q| ApiQuery(q.0))
             .map_err(|e| {
                 let text = e.body_text();
+                if let Some(refused) = domain::Error::from_deserializer(&text, None) {
+                    return ApiError::Domain(refused);
+                }
                 ApiError::http(
                     HttpCode::InvalidQuery,
                     "query",

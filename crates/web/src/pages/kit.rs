@@ -213,9 +213,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
         if !csrf_matches(expected.as_ref(), sent) {
             return Err(error_page(tr, StatusCode::FORBIDDEN, &tr.t("csrf-failed")));
         }
-        serde_html_form::from_bytes(&bytes)
-            .map(CsrfForm)
-            .map_err(|e| error_page(tr, StatusCode::UNPROCESSABLE_ENTITY, &format!("{}: {e}", tr.t("error-title"))))
+        serde_html_form::from_bytes(&bytes).map(CsrfForm).map_err(|e| {
+            let text = e.to_string();
+            // A value the domain refused as it was read: its own message, in the reader's language.
+            match Error::from_deserializer(&text, None) {
+                Some(refused) => domain_error(tr, &refused),
+                None => error_page(tr, StatusCode::UNPROCESSABLE_ENTITY, &format!("{}: {text}", tr.t("error-title"))),
+            }
+        })
     }
 }
 
