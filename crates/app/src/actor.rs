@@ -49,8 +49,8 @@ impl Actor {
         }
     }
 
-    pub fn user_id(&self) -> Option<i64> {
-        self.principal().map(|p| p.user_id.get())
+    pub fn user_id(&self) -> Option<domain::UserId> {
+        self.principal().map(|p| p.user_id)
     }
 
     /// How the actor is named in the audit log.

@@ -66,7 +66,7 @@ pub async fn record<B: Serialize, A: Serialize>(
     let mut row = AuditRow {
         seq,
         at,
-        actor_id: actor.user_id().map(domain::UserId::new),
+        actor_id: actor.user_id(),
         actor: actor.label(),
         action: action.to_string(),
         entity_type: entity_type.to_string(),

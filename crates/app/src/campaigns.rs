@@ -10,7 +10,7 @@ use store::campaigns::CampaignFields;
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignInput {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub name: String,
     /// 主题教育, 巡视整改, 审计整改, 接诉即办, or any other name.
     pub kind: String,
@@ -55,7 +55,7 @@ fn parse(app: &App, input: &CampaignInput) -> Result<Parsed> {
     let phases: Vec<String> = input.phases.iter().map(|p| domain::text::title("phases", p)).collect::<Result<_>>()?;
     let goals = domain::text::optional_text("goals", input.goals.as_deref(), app.settings.text.max_text_chars)?;
     Ok(Parsed {
-        unit: UnitId::new(input.unit_id),
+        unit: input.unit_id,
         name,
         kind,
         prefix,

@@ -9,7 +9,7 @@ use domain::{CategoryId, Error, Result};
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryInput {
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CategoryId>,
     pub name: String,
     /// Time limits per feedback kind (`consult`, `complaint`…).
     #[serde(default)]
@@ -19,7 +19,7 @@ pub struct CategoryInput {
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LimitInput {
-    pub kind: String,
+    pub kind: FeedbackKind,
     pub sign_days: u32,
     pub response_days: u32,
     pub completion_days: u32,
@@ -30,7 +30,7 @@ fn parse_limits(limits: &[LimitInput]) -> Result<Vec<(FeedbackKind, TimeLimits)>
     limits
         .iter()
         .map(|l| {
-            let kind = FeedbackKind::parse(&l.kind)?;
+            let kind = l.kind;
             let t = TimeLimits {
                 sign_days: l.sign_days,
                 response_days: l.response_days,
@@ -50,7 +50,7 @@ impl App {
         let limits = parse_limits(&input.limits)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let parent = input.parent_id.map(CategoryId::new);
+        let parent = input.parent_id;
         if let Some(pid) = parent {
             store::categories::get_category(&mut tx.conn(), pid).await?.ok_or_else(|| unknown_category(pid))?;
         }

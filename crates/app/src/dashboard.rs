@@ -56,8 +56,7 @@ impl App {
     pub async fn dashboard(&self, actor: &Actor, campaign: Option<i64>) -> Result<Dashboard> {
         let p = actor.user_for(Intent::Read)?;
         let sees_all = p.is_admin() || self.units().await?.iter().all(|u| u.path.starts_with(p.unit_path.as_str()));
-        let vis =
-            (!sees_all).then(|| Visibility { path_prefix: p.unit_path.as_str().to_string(), user_id: p.user_id.get() });
+        let vis = (!sees_all).then(|| Visibility { path_prefix: p.unit_path.as_str().to_string(), user_id: p.user_id });
         let cal = self.calendar().await?;
         let today = self.clock.today();
         let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);

@@ -15,15 +15,15 @@ use store::Conn;
 use store::feedback::{FeedbackFilter, FeedbackRow};
 
 /// One feedback item as staff or an integration sends it.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackInput {
-    pub campaign_id: Option<i64>,
+    pub campaign_id: Option<CampaignId>,
     /// The unit receiving it; default the sender's own unit.
-    pub unit_id: Option<i64>,
-    pub channel: String,
+    pub unit_id: Option<UnitId>,
+    pub channel: Channel,
     /// Default `complaint`.
-    pub kind: Option<String>,
+    pub kind: Option<FeedbackKind>,
     pub title: Option<String>,
     pub body: String,
     /// When it was reported; default now.
@@ -41,6 +41,30 @@ pub struct FeedbackInput {
     pub source_key: Option<String>,
 }
 
+impl FeedbackInput {
+    /// An item with only what every item needs: the channel it came by and what it says.
+    pub fn new(channel: Channel, body: impl Into<String>) -> Self {
+        Self {
+            campaign_id: None,
+            unit_id: None,
+            channel,
+            kind: None,
+            title: None,
+            body: body.into(),
+            received_at: None,
+            reporter_name: None,
+            reporter_contact: None,
+            address: None,
+            latitude: None,
+            longitude: None,
+            likes: None,
+            dislikes: None,
+            source: None,
+            source_key: None,
+        }
+    }
+}
+
 /// The outcome of a batch import.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
@@ -55,11 +79,11 @@ pub struct ImportReport {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct FeedbackQuery {
-    pub unit_id: Option<i64>,
-    pub channel: Option<String>,
-    pub kind: Option<String>,
-    pub campaign_id: Option<i64>,
-    pub problem_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
+    pub channel: Option<Channel>,
+    pub kind: Option<FeedbackKind>,
+    pub campaign_id: Option<CampaignId>,
+    pub problem_id: Option<ProblemId>,
     /// `false`: only feedback not yet on the list (the intake inbox).
     pub linked: Option<bool>,
     /// Words to search for in the title and text (full-text, segmented).
@@ -127,8 +151,8 @@ pub(crate) fn new_tracking_code() -> Result<TrackingCode> {
 /// Checks one input and builds the row to insert (without the tracking code's uniqueness, which
 /// the database enforces).
 pub(crate) fn parse_input(input: &FeedbackInput, unit: UnitId, now: DateTime<Utc>, max: usize) -> Result<FeedbackRow> {
-    let channel = Channel::parse(&input.channel)?;
-    let kind = input.kind.as_deref().map(FeedbackKind::parse).transpose()?.unwrap_or(FeedbackKind::Complaint);
+    let channel = input.channel;
+    let kind = input.kind.unwrap_or(FeedbackKind::Complaint);
     let body = domain::text::required_text("body", &input.body, max)?;
     let title = match &input.title {
         Some(t) if !t.trim().is_empty() => Some(domain::text::title("title", t)?),
@@ -166,8 +190,8 @@ pub(crate) fn parse_input(input: &FeedbackInput, unit: UnitId, now: DateTime<Utc
     }
     Ok(FeedbackRow {
         id: domain::FeedbackId::new(0),
-        campaign_id: input.campaign_id.map(CampaignId::new),
-        unit_id: domain::UnitId::new(unit.get()),
+        campaign_id: input.campaign_id,
+        unit_id: unit,
         channel,
         kind,
         title,
@@ -216,7 +240,7 @@ impl App {
             let at = |e: Error| {
                 if items.len() == 1 { e } else { item_error(i, e) }
             };
-            let unit = domain::UnitId::new(input.unit_id.unwrap_or(p.unit_id.get()));
+            let unit = input.unit_id.unwrap_or(p.unit_id);
             let unit_row = store::units::get_unit(&mut tx.conn(), unit)
                 .await?
                 .ok_or_else(|| at(crate::units::unknown_unit_id(unit)))?;
@@ -230,16 +254,14 @@ impl App {
                 return Err(at(crate::units::unknown_unit_id(unit)));
             }
             if let Some(cid) = input.campaign_id {
-                store::campaigns::get_campaign(&mut tx.conn(), domain::CampaignId::new(cid)).await?.ok_or_else(
-                    || {
-                        at(Error::invalid_with_code(
-                            domain::Code::UnknownCampaign,
-                            "campaign_id",
-                            format!("专项工作 {cid} 不存在"),
-                            format!("campaign {cid} does not exist"),
-                        ))
-                    },
-                )?;
+                store::campaigns::get_campaign(&mut tx.conn(), cid).await?.ok_or_else(|| {
+                    at(Error::invalid_with_code(
+                        domain::Code::UnknownCampaign,
+                        "campaign_id",
+                        format!("专项工作 {cid} 不存在"),
+                        format!("campaign {cid} does not exist"),
+                    ))
+                })?;
             }
             let mut row = parse_input(input, unit, now, max).map_err(at)?;
             row.created_by = Some(p.user_id);
@@ -317,24 +339,21 @@ impl App {
         let mut c = pooled.conn();
         // Filtering by a problem names it: only one the caller may see.
         if let Some(pid) = q.problem_id {
-            crate::problems::load_visible(&mut c, actor, domain::ProblemId::new(pid)).await?;
+            crate::problems::load_visible(&mut c, actor, pid).await?;
         }
         let unit_path = match q.unit_id {
-            Some(uid) => Some(
-                store::units::get_unit(&mut c, domain::UnitId::new(uid))
-                    .await?
-                    .ok_or_else(|| crate::units::unknown_unit_id(domain::UnitId::new(uid)))?
-                    .path,
-            ),
+            Some(uid) => {
+                Some(store::units::get_unit(&mut c, uid).await?.ok_or_else(|| crate::units::unknown_unit_id(uid))?.path)
+            }
             None => None,
         };
         let filter = FeedbackFilter {
             visible_prefix: if p.is_admin() { None } else { Some(p.unit_path.as_str().to_string()) },
             unit_path,
-            channel: q.channel.as_deref().map(Channel::parse).transpose()?,
-            kind: q.kind.as_deref().map(FeedbackKind::parse).transpose()?,
-            campaign_id: q.campaign_id.map(domain::CampaignId::new),
-            problem_id: q.problem_id.map(domain::ProblemId::new),
+            channel: q.channel,
+            kind: q.kind,
+            campaign_id: q.campaign_id,
+            problem_id: q.problem_id,
             linked: q.linked,
             words,
             by_relevance,

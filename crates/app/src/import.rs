@@ -9,7 +9,7 @@ use crate::feedback::{FeedbackInput, parse_input};
 use crate::grouping::excerpt;
 use crate::{Actor, App};
 use chrono::{DateTime, Utc};
-use domain::feedback::MatchRelation;
+use domain::feedback::{Channel, MatchRelation};
 use domain::{Error, Result, UnitId};
 use std::collections::HashSet;
 use store::feedback::FeedbackRow;
@@ -36,7 +36,7 @@ pub struct ImportOptions {
     pub source: String,
     /// The receiving unit.
     pub unit: UnitId,
-    pub channel: String,
+    pub channel: Channel,
 }
 
 /// What an import did.
@@ -98,8 +98,8 @@ impl App {
             }
             let input = FeedbackInput {
                 campaign_id: None,
-                unit_id: Some(options.unit.get()),
-                channel: options.channel.clone(),
+                unit_id: Some(options.unit),
+                channel: options.channel,
                 kind: None,
                 title: m.title.clone(),
                 body: m.body.clone(),

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use domain::access::{Intent, Principal};
 use domain::problem::MechanismStatus;
 use domain::unit::UnitPath;
-use domain::{Error, MechanismId, ProblemId, Result, UnitId};
+use domain::{CampaignId, Error, MechanismId, ProblemId, Result, UnitId};
 use serde::Deserialize;
 use store::Conn;
 use store::mechanisms::MechanismRow;
@@ -15,16 +15,16 @@ use store::mechanisms::MechanismRow;
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MechanismInput {
-    pub unit_id: i64,
-    pub campaign_id: Option<i64>,
+    pub unit_id: UnitId,
+    pub campaign_id: Option<CampaignId>,
     pub title: String,
     pub body: Option<String>,
     /// `drafting` (default) or `issued`.
-    pub status: Option<String>,
+    pub status: Option<MechanismStatus>,
     pub issued_on: Option<NaiveDate>,
     /// Problems this mechanism addresses.
     #[serde(default)]
-    pub problem_ids: Vec<i64>,
+    pub problem_ids: Vec<ProblemId>,
     /// Required when editing: the version read.
     pub version: Option<i64>,
 }
@@ -69,12 +69,18 @@ impl App {
         Ok(path)
     }
 
-    async fn link_problems(&self, c: &mut Conn<'_>, actor: &Actor, mechanism: MechanismId, ids: &[i64]) -> Result<()> {
-        for pid in ids {
-            crate::problems::load_visible(c, actor, ProblemId::new(*pid)).await.map_err(|_| {
+    async fn link_problems(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        mechanism: MechanismId,
+        ids: &[ProblemId],
+    ) -> Result<()> {
+        for &pid in ids {
+            crate::problems::load_visible(c, actor, pid).await.map_err(|_| {
                 Error::invalid("problem_ids", format!("问题 {pid} 不存在"), format!("problem {pid} does not exist"))
             })?;
-            store::mechanisms::link(c, ProblemId::new(*pid), mechanism).await?;
+            store::mechanisms::link(c, pid, mechanism).await?;
         }
         Ok(())
     }
@@ -83,16 +89,15 @@ impl App {
         let now = self.clock.now();
         let title = domain::text::title("title", &input.title)?;
         let body = domain::text::optional_text("body", input.body.as_deref(), self.settings.text.max_text_chars)?;
-        let status =
-            input.status.as_deref().map(MechanismStatus::parse).transpose()?.unwrap_or(MechanismStatus::Drafting);
+        let status = input.status.unwrap_or(MechanismStatus::Drafting);
         let mut tx = self.db.begin().await?;
-        self.mechanism_unit(&mut tx.conn(), actor, UnitId::new(input.unit_id)).await?;
+        self.mechanism_unit(&mut tx.conn(), actor, input.unit_id).await?;
         let row = store::mechanisms::insert_mechanism(
             &mut tx.conn(),
             &MechanismRow {
                 id: domain::MechanismId::new(0),
-                campaign_id: input.campaign_id.map(domain::CampaignId::new),
-                unit_id: domain::UnitId::new(input.unit_id),
+                campaign_id: input.campaign_id,
+                unit_id: input.unit_id,
                 title,
                 body,
                 status,
@@ -138,19 +143,18 @@ impl App {
         })?;
         let title = domain::text::title("title", &input.title)?;
         let body = domain::text::optional_text("body", input.body.as_deref(), self.settings.text.max_text_chars)?;
-        let status =
-            input.status.as_deref().map(MechanismStatus::parse).transpose()?.unwrap_or(MechanismStatus::Drafting);
+        let status = input.status.unwrap_or(MechanismStatus::Drafting);
         let mut tx = self.db.begin().await?;
         let before =
             store::mechanisms::get_mechanism(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("mechanism"))?;
         self.mechanism_unit(&mut tx.conn(), actor, before.unit_id).await.map_err(|_| Error::not_found("mechanism"))?;
-        self.mechanism_unit(&mut tx.conn(), actor, UnitId::new(input.unit_id)).await?;
+        self.mechanism_unit(&mut tx.conn(), actor, input.unit_id).await?;
         let mut row = before.clone();
         row.version = version;
         row.title = title;
         row.body = body;
-        row.unit_id = domain::UnitId::new(input.unit_id);
-        row.campaign_id = input.campaign_id.map(domain::CampaignId::new);
+        row.unit_id = input.unit_id;
+        row.campaign_id = input.campaign_id;
         row.issued_on =
             input.issued_on.or(before.issued_on).or((status == MechanismStatus::Issued).then(|| self.clock.today()));
         row.status = status;

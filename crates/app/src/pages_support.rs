@@ -6,13 +6,14 @@ use crate::transitions::TransitionInput;
 use crate::{Actor, App};
 use chrono::NaiveDate;
 use domain::access::Intent;
-use domain::{Error, ProblemId, Result};
+use domain::workflow::Action;
+use domain::{Error, EvidenceId, ProblemId, Result, SavedFilterId, UnitId};
 use std::path::PathBuf;
 
 /// A saved filter: a name and the list's query string.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SavedFilter {
-    pub id: i64,
+    pub id: SavedFilterId,
     pub name: String,
     pub query: String,
 }
@@ -22,13 +23,13 @@ pub struct SavedFilter {
 pub struct BulkOutcome {
     pub done: usize,
     /// Each problem left as it was, with why, in both languages (the page picks the reader's).
-    pub refused: Vec<(i64, domain::Msg)>,
+    pub refused: Vec<(ProblemId, domain::Msg)>,
 }
 
 /// What a bulk action does to each problem.
 #[derive(Debug, Clone, Copy)]
 enum BulkOp {
-    Assign { lead_unit_id: i64, deadline: Option<NaiveDate> },
+    Assign { lead_unit_id: UnitId, deadline: Option<NaiveDate> },
     Deadline(NaiveDate),
 }
 
@@ -71,11 +72,11 @@ impl App {
         Ok(store::saved_filters::list(&mut pooled.conn(), p.user_id)
             .await?
             .into_iter()
-            .map(|f| SavedFilter { id: f.id.get(), name: f.name, query: f.query })
+            .map(|f| SavedFilter { id: f.id, name: f.name, query: f.query })
             .collect())
     }
 
-    pub async fn delete_filter(&self, actor: &Actor, id: i64) -> Result<()> {
+    pub async fn delete_filter(&self, actor: &Actor, id: SavedFilterId) -> Result<()> {
         let p = actor.user_for(Intent::Read)?;
         let mut tx = self.db.begin().await?;
         if store::saved_filters::delete(&mut tx.conn(), p.user_id, id).await? == 0 {
@@ -100,25 +101,24 @@ impl App {
     pub async fn bulk_assign(
         &self,
         actor: &Actor,
-        ids: &[i64],
-        lead_unit_id: i64,
+        ids: &[ProblemId],
+        lead_unit_id: UnitId,
         deadline: Option<NaiveDate>,
     ) -> Result<BulkOutcome> {
         self.bulk(actor, ids, BulkOp::Assign { lead_unit_id, deadline }).await
     }
 
     /// 批量调整时限: moves the deadline of each selected problem.
-    pub async fn bulk_deadline(&self, actor: &Actor, ids: &[i64], deadline: NaiveDate) -> Result<BulkOutcome> {
+    pub async fn bulk_deadline(&self, actor: &Actor, ids: &[ProblemId], deadline: NaiveDate) -> Result<BulkOutcome> {
         self.bulk(actor, ids, BulkOp::Deadline(deadline)).await
     }
 
-    async fn bulk(&self, actor: &Actor, ids: &[i64], op: BulkOp) -> Result<BulkOutcome> {
+    async fn bulk(&self, actor: &Actor, ids: &[ProblemId], op: BulkOp) -> Result<BulkOutcome> {
         if ids.is_empty() || ids.len() > 500 {
             return Err(Error::invalid("ids", "请选择1–500个问题", "select 1–500 problems"));
         }
         let mut outcome = BulkOutcome::default();
-        for id in ids {
-            let pid = ProblemId::new(*id);
+        for &pid in ids {
             let version = {
                 let mut pooled = self.db.acquire().await?;
                 store::problems::get_problem(&mut pooled.conn(), pid).await?.map(|r| r.version)
@@ -127,11 +127,10 @@ impl App {
                 (None, _) => Err(Error::not_found("problem")),
                 (Some(version), BulkOp::Assign { lead_unit_id, deadline }) => {
                     let input = TransitionInput {
-                        action: "assign".into(),
                         version,
                         lead_unit_id: Some(lead_unit_id),
                         deadline,
-                        ..TransitionInput::default()
+                        ..TransitionInput::new(Action::Assign)
                     };
                     self.apply_transition(actor, pid, &input).await
                 }
@@ -142,14 +141,14 @@ impl App {
             };
             match result {
                 Ok(()) => outcome.done += 1,
-                Err(e) => outcome.refused.push((*id, e.message())),
+                Err(e) => outcome.refused.push((pid, e.message())),
             }
         }
         Ok(outcome)
     }
 
     /// An evidence file, for a reader who may see its problem (404 otherwise).
-    pub async fn evidence_file(&self, actor: &Actor, id: i64) -> Result<StoredFile> {
+    pub async fn evidence_file(&self, actor: &Actor, id: EvidenceId) -> Result<StoredFile> {
         let mut pooled = self.db.acquire().await?;
         let row = store::rectification::get_evidence(&mut pooled.conn(), id)
             .await?

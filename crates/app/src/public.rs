@@ -7,10 +7,10 @@ use crate::problems::ProblemQuery;
 use crate::secrets::new_secret;
 use crate::{Actor, App};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::feedback::{ReportStatus, TrackingCode};
+use domain::feedback::{Channel, FeedbackKind, ReportStatus, TrackingCode};
 use domain::problem::Satisfaction;
 use domain::workflow::Status;
-use domain::{Error, Result};
+use domain::{CampaignId, Error, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -20,8 +20,8 @@ pub struct PublicSubmission {
     pub body: String,
     pub title: Option<String>,
     /// `consult`, `complaint`, `help`, `suggestion`…
-    pub kind: Option<String>,
-    pub campaign_id: Option<i64>,
+    pub kind: Option<FeedbackKind>,
+    pub campaign_id: Option<CampaignId>,
     pub address: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
@@ -84,7 +84,7 @@ pub struct RatingInput {
     pub rating_key: String,
     pub solved: bool,
     /// `satisfied`, `basic` or `dissatisfied` (满意/基本满意/不满意).
-    pub satisfaction: String,
+    pub satisfaction: Satisfaction,
     pub comment: Option<String>,
 }
 
@@ -101,16 +101,15 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let unit = match input.campaign_id {
-            Some(cid) => store::campaigns::get_campaign(&mut tx.conn(), domain::CampaignId::new(cid))
-                .await?
-                .map(|c| c.unit_id)
-                .ok_or_else(|| {
+            Some(cid) => {
+                store::campaigns::get_campaign(&mut tx.conn(), cid).await?.map(|c| c.unit_id).ok_or_else(|| {
                     Error::invalid(
                         "campaign_id",
                         format!("专项工作 {cid} 不存在"),
                         format!("campaign {cid} does not exist"),
                     )
-                })?,
+                })?
+            }
             None => store::units::list_units(&mut tx.conn())
                 .await?
                 .first()
@@ -119,9 +118,8 @@ impl App {
         };
         let as_feedback = FeedbackInput {
             campaign_id: input.campaign_id,
-            unit_id: Some(unit.get()),
-            channel: "portal".into(),
-            kind: input.kind.clone(),
+            unit_id: Some(unit),
+            kind: input.kind,
             title: input.title.clone(),
             body: input.body.clone(),
             address: input.address.clone(),
@@ -129,7 +127,7 @@ impl App {
             longitude: input.longitude,
             reporter_name: input.reporter_name.clone(),
             reporter_contact: input.reporter_contact.clone(),
-            ..FeedbackInput::default()
+            ..FeedbackInput::new(Channel::Portal, input.body.clone())
         };
         let mut row = parse_input(&as_feedback, unit, now, self.settings.text.max_text_chars)?;
         let rating_key = new_secret("zgk_")?;
@@ -225,7 +223,7 @@ impl App {
     /// later it waits for the office's check (see [`App::public_callback`]).
     pub async fn public_rate(&self, input: &RatingInput) -> Result<TrackingView> {
         let code = TrackingCode::parse(&input.tracking_code)?;
-        let satisfaction = Satisfaction::parse(&input.satisfaction)?;
+        let satisfaction = input.satisfaction;
         let comment = domain::text::optional_text("comment", input.comment.as_deref(), 2000)?;
         let mut tx = self.db.begin().await?;
         let f = store::feedback::get_feedback_by_code(&mut tx.conn(), code.as_str())

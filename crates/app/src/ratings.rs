@@ -108,10 +108,9 @@ impl App {
                     None => "群众回访不满意".to_string(),
                 });
                 let input = TransitionInput {
-                    action: Action::Reopen.as_str().into(),
                     version: loaded.row.version,
                     reason: Some(reason.clone()),
-                    ..TransitionInput::default()
+                    ..TransitionInput::new(Action::Reopen)
                 };
                 self.transition_in(&mut tx.conn(), actor, pid, &input).await?;
                 (CallbackReview::Reopened, reason)

@@ -15,11 +15,11 @@ use store::rectification::{EvidenceRow, MeasureRow};
 #[serde(deny_unknown_fields)]
 pub struct MeasureInput {
     pub description: String,
-    pub owner_unit_id: Option<i64>,
+    pub owner_unit_id: Option<UnitId>,
     pub owner_name: Option<String>,
     pub deadline: Option<NaiveDate>,
     /// `planned` (default), `in_progress` or `done`.
-    pub status: Option<String>,
+    pub status: Option<MeasureStatus>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -27,10 +27,10 @@ pub struct MeasureInput {
 pub struct MeasurePatch {
     pub version: i64,
     pub description: Option<String>,
-    pub owner_unit_id: Option<i64>,
+    pub owner_unit_id: Option<UnitId>,
     pub owner_name: Option<String>,
     pub deadline: Option<NaiveDate>,
-    pub status: Option<String>,
+    pub status: Option<MeasureStatus>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -70,19 +70,17 @@ impl App {
             check_not_past("deadline", d, today)?;
         }
         let owner_unit = match input.owner_unit_id {
-            Some(u) => Some(
-                store::units::get_unit(&mut tx.conn(), UnitId::new(u))
-                    .await?
-                    .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(u)))?,
-            ),
+            Some(u) => {
+                Some(store::units::get_unit(&mut tx.conn(), u).await?.ok_or_else(|| crate::units::unknown_unit_id(u))?)
+            }
             None => None,
         };
-        let status = input.status.as_deref().map(MeasureStatus::parse).transpose()?.unwrap_or(MeasureStatus::Planned);
+        let status = input.status.unwrap_or(MeasureStatus::Planned);
         let row = store::rectification::insert_measure(
             &mut tx.conn(),
             &MeasureRow {
                 id: domain::MeasureId::new(0),
-                problem_id: domain::ProblemId::new(id.get()),
+                problem_id: id,
                 description,
                 owner_unit_id: owner_unit.as_ref().map(|u| u.id),
                 owner_name: domain::text::optional_text("owner_name", input.owner_name.as_deref(), 100)?,
@@ -132,10 +130,8 @@ impl App {
             row.description = domain::text::required_text("description", d, self.settings.text.max_text_chars)?;
         }
         if let Some(u) = patch.owner_unit_id {
-            store::units::get_unit(&mut tx.conn(), UnitId::new(u))
-                .await?
-                .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(u)))?;
-            row.owner_unit_id = Some(domain::UnitId::new(u));
+            store::units::get_unit(&mut tx.conn(), u).await?.ok_or_else(|| crate::units::unknown_unit_id(u))?;
+            row.owner_unit_id = Some(u);
         }
         if let Some(n) = &patch.owner_name {
             row.owner_name = domain::text::optional_text("owner_name", Some(n), 100)?;
@@ -146,8 +142,7 @@ impl App {
             }
             row.deadline = Some(d);
         }
-        if let Some(s) = &patch.status {
-            let status = MeasureStatus::parse(s)?;
+        if let Some(status) = patch.status {
             row.done_at = match status {
                 MeasureStatus::Done => before.done_at.or(Some(now)),
                 _ => None,
@@ -246,7 +241,7 @@ impl App {
             &mut tx.conn(),
             &EvidenceRow {
                 id: domain::EvidenceId::new(0),
-                problem_id: domain::ProblemId::new(id.get()),
+                problem_id: id,
                 file_name: checked.file_name,
                 content_type: checked.content_type.into(),
                 size_bytes: checked.size_bytes,

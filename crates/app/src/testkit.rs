@@ -164,8 +164,8 @@ impl World {
                     &NewUserInput {
                         username: name.into(),
                         display_name: format!("{name} 用户"),
-                        role: role.as_str().into(),
-                        unit_id: unit.id.get(),
+                        role,
+                        unit_id: unit.id,
                         password: password_of(name),
                     },
                 )
@@ -181,7 +181,7 @@ impl World {
                     parent_id: None,
                     name: "噪音污染".into(),
                     limits: vec![LimitInput {
-                        kind: "complaint".into(),
+                        kind: domain::feedback::FeedbackKind::Complaint,
                         sign_days: 1,
                         response_days: 2,
                         completion_days: 5,
@@ -195,7 +195,7 @@ impl World {
             .create_campaign(
                 &sys,
                 &CampaignInput {
-                    unit_id: city.id.get(),
+                    unit_id: city.id,
                     name: "主题教育检视整改".into(),
                     kind: "主题教育".into(),
                     code_prefix: "ZT".into(),

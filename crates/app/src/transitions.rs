@@ -25,29 +25,56 @@ use store::rectification::{ExtensionRow, SignoffRow};
 /// no_evidence_reason when no evidence is attached; `approve`: optional note; `accept`: note (整改成效);
 /// `callback`: solved, satisfaction, optional comment; `request_extension`: new_deadline, reason;
 /// `decide_extension`: approve, and note when refusing; `flag`: colour, reason.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionInput {
-    pub action: String,
+    pub action: Action,
     /// The version the actor read; a stale one gets 409 `stale_version`.
     pub version: i64,
     pub reason: Option<String>,
     pub note: Option<String>,
-    pub lead_unit_id: Option<i64>,
-    pub cooperating_unit_ids: Option<Vec<i64>>,
-    pub responsible_leader_id: Option<i64>,
+    pub lead_unit_id: Option<UnitId>,
+    pub cooperating_unit_ids: Option<Vec<UnitId>>,
+    pub responsible_leader_id: Option<UserId>,
     pub responsible_person: Option<String>,
     pub deadline: Option<NaiveDate>,
-    pub rectification_type: Option<String>,
-    pub target_problem_id: Option<i64>,
+    pub rectification_type: Option<RectificationType>,
+    pub target_problem_id: Option<ProblemId>,
     pub report: Option<String>,
     pub no_evidence_reason: Option<String>,
     pub new_deadline: Option<NaiveDate>,
     pub approve: Option<bool>,
-    pub colour: Option<String>,
+    pub colour: Option<Colour>,
     pub solved: Option<bool>,
-    pub satisfaction: Option<String>,
+    pub satisfaction: Option<Satisfaction>,
     pub comment: Option<String>,
+}
+
+impl TransitionInput {
+    /// The action alone, at version 0: callers add what it needs and the version they read.
+    pub fn new(action: Action) -> Self {
+        TransitionInput {
+            action,
+            version: 0,
+            reason: None,
+            note: None,
+            lead_unit_id: None,
+            cooperating_unit_ids: None,
+            responsible_leader_id: None,
+            responsible_person: None,
+            deadline: None,
+            rectification_type: None,
+            target_problem_id: None,
+            report: None,
+            no_evidence_reason: None,
+            new_deadline: None,
+            approve: None,
+            colour: None,
+            solved: None,
+            satisfaction: None,
+            comment: None,
+        }
+    }
 }
 
 fn required<T: Clone>(value: &Option<T>, field: &str, action: Action) -> Result<T> {
@@ -118,16 +145,10 @@ impl App {
         id: ProblemId,
         input: &TransitionInput,
     ) -> Result<(Action, Status, Status)> {
-        let action = Action::parse(&input.action)?;
+        let action = input.action;
         let (Loaded { row: before, place }, p) = load_visible(c, actor, id).await?;
         let state = state_of(&before)?;
-        let dissatisfied = action == Action::Callback
-            && input
-                .satisfaction
-                .as_deref()
-                .map(Satisfaction::parse)
-                .transpose()?
-                .is_some_and(|s| s == Satisfaction::Dissatisfied);
+        let dissatisfied = action == Action::Callback && input.satisfaction == Some(Satisfaction::Dissatisfied);
         let next = state.after(action, dissatisfied)?;
         let permitted = match (action, state.stage) {
             (Action::SendBack, Some(SignoffStage::Leader)) => access::may_act_as_leader(&p, &place),
@@ -185,13 +206,8 @@ impl App {
         match action {
             Action::Assign => {
                 let lead = required(&input.lead_unit_id, "lead_unit_id", action)?;
-                store::units::get_unit(c, UnitId::new(lead))
-                    .await?
-                    .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(lead)))?;
-                let rtype = match &input.rectification_type {
-                    Some(t) => RectificationType::parse(t)?,
-                    None => row.rectification_type,
-                };
+                store::units::get_unit(c, lead).await?.ok_or_else(|| crate::units::unknown_unit_id(lead))?;
+                let rtype = input.rectification_type.unwrap_or(row.rectification_type);
                 let deadline = match (input.deadline, rtype) {
                     (Some(d), _) => {
                         check_not_past("deadline", d, today)?;
@@ -207,7 +223,7 @@ impl App {
                 };
                 if let Some(uid) = input.responsible_leader_id {
                     check_user_exists(c, uid, "responsible_leader_id").await?;
-                    row.responsible_leader_id = Some(UserId::new(uid));
+                    row.responsible_leader_id = Some(uid);
                 }
                 if let Some(person) = &input.responsible_person {
                     row.responsible_person = domain::text::optional_text("responsible_person", Some(person), 100)?;
@@ -216,7 +232,7 @@ impl App {
                     let units = check_cooperating_units(c, ids, Some(lead)).await?;
                     store::problems::set_cooperating_units(c, pid, &units).await?;
                 }
-                row.lead_unit_id = Some(UnitId::new(lead));
+                row.lead_unit_id = Some(lead);
                 row.rectification_type = rtype;
                 row.deadline = deadline;
                 row.original_deadline = deadline;
@@ -228,7 +244,7 @@ impl App {
                 extra.reason = Some(reason);
             }
             Action::Merge => {
-                let target_id = ProblemId::new(required(&input.target_problem_id, "target_problem_id", action)?);
+                let target_id = required(&input.target_problem_id, "target_problem_id", action)?;
                 if target_id == row.id {
                     return Err(Error::invalid(
                         "target_problem_id",
@@ -340,7 +356,7 @@ impl App {
             }
             Action::Callback => {
                 let solved = required(&input.solved, "solved", action)?;
-                let satisfaction = Satisfaction::parse(&required(&input.satisfaction, "satisfaction", action)?)?;
+                let satisfaction = required(&input.satisfaction, "satisfaction", action)?;
                 let comment = domain::text::optional_text("comment", input.comment.as_deref(), max)?;
                 let cb = callback_row(
                     row,
@@ -426,7 +442,7 @@ impl App {
                 extra.note = note;
             }
             Action::Flag => {
-                let colour = Colour::parse(&required(&input.colour, "colour", action)?)?;
+                let colour = required(&input.colour, "colour", action)?;
                 let reason = required_text(&input.reason, "reason", action, max)?;
                 row.manual_colour = Some(colour);
                 row.manual_colour_reason = Some(reason.clone());

@@ -11,8 +11,8 @@ use domain::{Error, Result, UnitId, UserId};
 pub struct NewUserInput {
     pub username: String,
     pub display_name: String,
-    pub role: String,
-    pub unit_id: i64,
+    pub role: Role,
+    pub unit_id: UnitId,
     pub password: String,
 }
 
@@ -20,8 +20,8 @@ pub struct NewUserInput {
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     pub display_name: Option<String>,
-    pub role: Option<String>,
-    pub unit_id: Option<i64>,
+    pub role: Option<Role>,
+    pub unit_id: Option<UnitId>,
     pub active: Option<bool>,
     pub password: Option<String>,
 }
@@ -31,9 +31,9 @@ impl App {
         actor.admin()?;
         let username = Username::parse(&input.username)?;
         let display_name = domain::text::title("display_name", &input.display_name)?;
-        let role = Role::parse(&input.role)?;
+        let role = input.role;
         let password = NewPassword::parse(&input.password)?;
-        let unit = UnitId::new(input.unit_id);
+        let unit = input.unit_id;
         let hash = crate::auth::hash_password(&password, self.settings.argon2_memory_kib).await?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
@@ -82,11 +82,8 @@ impl App {
             Some(n) => domain::text::title("display_name", n)?,
             None => before.display_name.clone(),
         };
-        let role = match &patch.role {
-            Some(r) => Role::parse(r)?,
-            None => Role::parse(before.role.as_str())?,
-        };
-        let unit = UnitId::new(patch.unit_id.unwrap_or(before.unit_id.get()));
+        let role = patch.role.unwrap_or(before.role);
+        let unit = patch.unit_id.unwrap_or(before.unit_id);
         let unit_row =
             store::units::get_unit(&mut tx.conn(), unit).await?.ok_or_else(|| crate::units::unknown_unit_id(unit))?;
         let active = patch.active.unwrap_or(before.active);

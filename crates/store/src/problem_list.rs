@@ -8,7 +8,7 @@ use domain::feedback::Channel;
 use domain::problem::{Priority, ProblemNumber, RectificationType};
 use domain::supervision::Colour;
 use domain::workflow::{SignoffStage, Status};
-use domain::{CampaignId, CategoryId, ProblemId, UnitId};
+use domain::{CampaignId, CategoryId, ProblemId, UnitId, UserId};
 
 /// A problem as a list shows it: only the columns a list needs (a page is read on every view of
 /// the list, so each column costs), with the names of its lead unit and category.
@@ -76,7 +76,7 @@ const LIST_COLUMNS: &str = "p.id, p.number, p.title, p.status, p.signoff_stage, 
 #[derive(Debug, Clone)]
 pub struct Visibility {
     pub path_prefix: String,
-    pub user_id: i64,
+    pub user_id: UserId,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,19 +106,19 @@ pub struct After {
 pub struct ProblemFilter {
     pub visibility: Option<Visibility>,
     pub published_only: bool,
-    pub statuses: Vec<String>,
+    pub statuses: Vec<Status>,
     /// Lead unit among these (a unit and its sub-units).
-    pub lead_unit_ids: Vec<i64>,
-    pub category_ids: Vec<i64>,
-    pub channel: Option<String>,
-    pub rectification_type: Option<String>,
-    pub campaign_id: Option<i64>,
+    pub lead_unit_ids: Vec<UnitId>,
+    pub category_ids: Vec<CategoryId>,
+    pub channel: Option<Channel>,
+    pub rectification_type: Option<RectificationType>,
+    pub campaign_id: Option<CampaignId>,
     pub overdue: Option<bool>,
-    pub colour: Option<String>,
+    pub colour: Option<Colour>,
     pub deadline_from: Option<NaiveDate>,
     pub deadline_to: Option<NaiveDate>,
-    pub signoff_stage: Option<String>,
-    pub responsible_leader_id: Option<i64>,
+    pub signoff_stage: Option<SignoffStage>,
+    pub responsible_leader_id: Option<UserId>,
     /// Sent back and not yet resubmitted.
     pub sent_back: Option<bool>,
     /// A problem number, matched exactly (so that one can be looked up by number).
@@ -185,7 +185,7 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
     let mut conds: Vec<String> = Vec::new();
     if let Some(v) = &f.visibility {
         let pat = q.bind(Bind::Text(format!("{}%", v.path_prefix)));
-        let uid = q.bind(Bind::I64(v.user_id));
+        let uid = q.bind(Bind::I64(v.user_id.get()));
         conds.push(visibility_sql(&pat, &uid));
     }
     if f.published_only {
@@ -193,27 +193,27 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
         conds.push(format!("p.published = {t}"));
     }
     if !f.statuses.is_empty() {
-        let list: Vec<String> = f.statuses.iter().map(|s| q.bind(Bind::Text(s.clone()))).collect();
+        let list: Vec<String> = f.statuses.iter().map(|s| q.bind(Bind::Text(s.as_str().to_owned()))).collect();
         conds.push(format!("p.status in ({})", list.join(", ")));
     }
     if !f.lead_unit_ids.is_empty() {
-        let list: Vec<String> = f.lead_unit_ids.iter().map(|id| q.bind(Bind::I64(*id))).collect();
+        let list: Vec<String> = f.lead_unit_ids.iter().map(|id| q.bind(Bind::I64(id.get()))).collect();
         conds.push(format!("p.lead_unit_id in ({})", list.join(", ")));
     }
     if !f.category_ids.is_empty() {
-        let list: Vec<String> = f.category_ids.iter().map(|id| q.bind(Bind::I64(*id))).collect();
+        let list: Vec<String> = f.category_ids.iter().map(|id| q.bind(Bind::I64(id.get()))).collect();
         conds.push(format!("p.category_id in ({})", list.join(", ")));
     }
     if let Some(channel) = &f.channel {
-        let b = q.bind(Bind::Text(channel.clone()));
+        let b = q.bind(Bind::Text(channel.as_str().to_owned()));
         conds.push(format!("p.channel = {b}"));
     }
     if let Some(t) = &f.rectification_type {
-        let b = q.bind(Bind::Text(t.clone()));
+        let b = q.bind(Bind::Text(t.as_str().to_owned()));
         conds.push(format!("p.rectification_type = {b}"));
     }
     if let Some(id) = f.campaign_id {
-        let b = q.bind(Bind::I64(id));
+        let b = q.bind(Bind::I64(id.get()));
         conds.push(format!("p.campaign_id = {b}"));
     }
     if let Some(overdue) = f.overdue {
@@ -224,12 +224,7 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
     if let Some(colour) = &f.colour {
         let t = q.bind(Bind::Date(f.today));
         let c = q.bind(Bind::Date(f.due_soon_cutoff));
-        let rank = match colour.as_str() {
-            "red" => 3,
-            "yellow" => 2,
-            "blue" => 1,
-            _ => 0,
-        };
+        let rank = colour.rank();
         conds.push(format!("{} = {rank}", colour_rank_sql(&t, &c)));
     }
     if let Some(from) = f.deadline_from {
@@ -241,11 +236,11 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
         conds.push(format!("p.deadline <= {b}"));
     }
     if let Some(stage) = &f.signoff_stage {
-        let b = q.bind(Bind::Text(stage.clone()));
+        let b = q.bind(Bind::Text(stage.as_str().to_owned()));
         conds.push(format!("p.signoff_stage = {b}"));
     }
     if let Some(leader) = f.responsible_leader_id {
-        let b = q.bind(Bind::I64(leader));
+        let b = q.bind(Bind::I64(leader.get()));
         conds.push(format!("p.responsible_leader_id = {b}"));
     }
     if let Some(sent_back) = f.sent_back {
@@ -392,8 +387,8 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_in_the_order_values_are_bound() {
         let mut f = filter();
-        f.statuses = vec!["new".into(), "assigned".into()];
-        f.lead_unit_ids = vec![2, 7];
+        f.statuses = vec![Status::New, Status::Assigned];
+        f.lead_unit_ids = vec![UnitId::new(2), UnitId::new(7)];
         f.sort = SortKey::Deadline;
         f.after = Some(After {
             value: CursorValue::Date(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),

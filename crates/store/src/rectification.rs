@@ -4,7 +4,7 @@
 use crate::{Conn, Result, db_err};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::problem::{ExtensionStatus, SignoffStatus};
-use domain::{Error, ExtensionId, MeasureId, ProblemId, SignoffId, UserId};
+use domain::{Error, EvidenceId, ExtensionId, MeasureId, ProblemId, SignoffId, UserId};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct MeasureRow {
@@ -160,7 +160,7 @@ pub struct EvidenceRow {
     pub size_bytes: i64,
     pub sha256: String,
     pub note: Option<String>,
-    pub uploaded_by: Option<i64>,
+    pub uploaded_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -177,7 +177,7 @@ pub async fn insert_evidence(c: &mut Conn<'_>, e: &EvidenceRow) -> Result<Eviden
         .bind(e.size_bytes)
         .bind(&e.sha256)
         .bind(&e.note)
-        .bind(e.uploaded_by)
+        .bind(e.uploaded_by.map(UserId::get))
         .bind(e.created_at)
         .fetch_one(&mut *c)
         .await
@@ -362,13 +362,13 @@ pub async fn list_extensions(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec
     })
 }
 
-pub async fn get_evidence(c: &mut Conn<'_>, id: i64) -> Result<Option<EvidenceRow>> {
+pub async fn get_evidence(c: &mut Conn<'_>, id: EvidenceId) -> Result<Option<EvidenceRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"select id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at
               from evidence where id = $1",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *c)
         .await
         .map_err(db_err)

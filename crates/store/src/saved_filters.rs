@@ -2,7 +2,7 @@
 
 use crate::{Conn, Result, db_err};
 use chrono::{DateTime, Utc};
-use domain::UserId;
+use domain::{SavedFilterId, UserId};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct SavedFilterRow {
@@ -43,11 +43,11 @@ pub async fn list(c: &mut Conn<'_>, user: UserId) -> Result<Vec<SavedFilterRow>>
     })
 }
 
-pub async fn delete(c: &mut Conn<'_>, user: UserId, id: i64) -> Result<u64> {
+pub async fn delete(c: &mut Conn<'_>, user: UserId, id: SavedFilterId) -> Result<u64> {
     with_conn!(c, |c| {
         sqlx::query("delete from saved_filters where user_id = $1 and id = $2")
             .bind(user.get())
-            .bind(id)
+            .bind(id.get())
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected())

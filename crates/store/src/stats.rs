@@ -11,7 +11,7 @@ fn scope(visibility: Option<&Visibility>, campaign: Option<i64>, binds: &mut Vec
     if let Some(v) = visibility {
         binds.push(Bind::Text(format!("{}%", v.path_prefix)));
         let pat = format!("${}", binds.len());
-        binds.push(Bind::I64(v.user_id));
+        binds.push(Bind::I64(v.user_id.get()));
         let uid = format!("${}", binds.len());
         conds.push(visibility_sql(&pat, &uid));
     }

@@ -2,6 +2,8 @@
 //! optional config file); the servers also take the listen address.
 
 use clap::{Args, Parser, Subcommand};
+use domain::feedback::Channel;
+use domain::user::Role;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -161,8 +163,8 @@ pub(crate) struct ImportArgs {
     #[arg(long)]
     pub unit: Option<String>,
     /// hotline, portal, letter_visit, research, self_inspection, ...
-    #[arg(long, default_value = "hotline")]
-    pub channel: String,
+    #[arg(long, default_value = "hotline", value_parser = vocabulary::<Channel>)]
+    pub channel: Channel,
     /// The system the messages come from [default: csv:FILE NAME].
     #[arg(long)]
     pub source: Option<String>,
@@ -266,8 +268,8 @@ pub(crate) enum UserCommand {
         #[arg(long)]
         username: String,
         /// admin, office, supervisor, liaison or viewer.
-        #[arg(long)]
-        role: String,
+        #[arg(long, value_parser = vocabulary::<Role>)]
+        role: Role,
         /// The unit, by name, code or id.
         #[arg(long)]
         unit: String,
@@ -334,4 +336,13 @@ pub(crate) struct GenerateArgs {
     /// would (for measuring the catch-up that the next start runs).
     #[arg(long, hide = true)]
     pub without_index: bool,
+}
+
+/// Reads a value of one of the domain's vocabularies (wire name or Chinese label) as the API does,
+/// refusing anything else with the same message, which names the values it could be.
+fn vocabulary<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
+    use serde::de::IntoDeserializer;
+    T::deserialize(s.into_deserializer()).map_err(|e: serde::de::value::Error| {
+        domain::Error::from_deserializer(&e.to_string(), None).map_or_else(|| e.to_string(), |d| d.to_string())
+    })
 }

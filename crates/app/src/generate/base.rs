@@ -8,9 +8,10 @@ use crate::users::NewUserInput;
 use crate::{Actor, App};
 use chrono::{DateTime, Utc};
 use domain::access::Principal;
+use domain::feedback::FeedbackKind;
 use domain::unit::UnitPath;
 use domain::user::Role;
-use domain::{Error, Result, UnitId, UserId};
+use domain::{CampaignId, CategoryId, Error, Result, UnitId, UserId};
 
 /// The departments under the city, in the order categories point at them.
 const DEPARTMENTS: [&str; 12] = [
@@ -35,8 +36,8 @@ pub(super) struct Base {
     pub(super) root: UnitId,
     pub(super) departments: Vec<UnitId>,
     pub(super) districts: Vec<UnitId>,
-    pub(super) categories: Vec<i64>,
-    pub(super) campaign: i64,
+    pub(super) categories: Vec<CategoryId>,
+    pub(super) campaign: CampaignId,
     pub(super) office: Actor,
     pub(super) supervisor: Actor,
     /// Per department: its liaison and its leader.
@@ -83,8 +84,8 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
         let input = NewUserInput {
             username: username.into(),
             display_name: display.into(),
-            role: role.as_str().into(),
-            unit_id: unit.id.get(),
+            role,
+            unit_id: unit.id,
             password: demo_password(username),
         };
         (input, role, unit.clone())
@@ -123,19 +124,19 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
     for i in 1..departments.len() {
         dept_staff.push((take(&format!("liaison{:02}", i + 1))?, take(&format!("leader{:02}", i + 1))?));
     }
-    let mut categories: Vec<i64> = Vec::new();
+    let mut categories: Vec<CategoryId> = Vec::new();
     for (name, parent, _) in CATEGORIES {
         let limits = if parent.is_none() {
             vec![
                 crate::categories::LimitInput {
-                    kind: "consult".into(),
+                    kind: FeedbackKind::Consult,
                     sign_days: 1,
                     response_days: 1,
                     completion_days: 3,
                     callback_days: 2,
                 },
                 crate::categories::LimitInput {
-                    kind: "complaint".into(),
+                    kind: FeedbackKind::Complaint,
                     sign_days: 1,
                     response_days: 2,
                     completion_days: 13,
@@ -147,13 +148,13 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
         };
         let input =
             crate::categories::CategoryInput { parent_id: parent.map(|p| categories[p]), name: name.into(), limits };
-        categories.push((app.create_category(&system, &input).await?.id).get());
+        categories.push(app.create_category(&system, &input).await?.id);
     }
     let campaign = app
         .create_campaign(
             &system,
             &crate::campaigns::CampaignInput {
-                unit_id: root.id.get(),
+                unit_id: root.id,
                 name: "2026年主题教育检视整改".into(),
                 kind: "主题教育".into(),
                 code_prefix: "ZT".into(),
@@ -167,7 +168,7 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
     app.create_campaign(
         &system,
         &crate::campaigns::CampaignInput {
-            unit_id: root.id.get(),
+            unit_id: root.id,
             name: "12345接诉即办".into(),
             kind: "接诉即办".into(),
             code_prefix: "JS".into(),
@@ -183,7 +184,7 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
         departments: departments.iter().map(|d| d.id).collect(),
         districts: districts.iter().map(|d| d.id).collect(),
         categories,
-        campaign: campaign.id.get(),
+        campaign: campaign.id,
         office: take("office")?,
         supervisor: take("supervisor")?,
         dept_staff,

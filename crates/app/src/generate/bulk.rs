@@ -10,7 +10,6 @@ use domain::Result;
 use domain::feedback::{Channel, FeedbackKind};
 use domain::problem::{CodePrefix, Priority, ProblemNumber, RectificationType};
 use domain::workflow::SignoffStage;
-use domain::{CategoryId, UserId};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use store::grouping::{FEEDBACK, PROBLEM};
@@ -82,11 +81,11 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
                 assigned.then(|| domain::clock::china_date(created) + Duration::days(rng.random_range(5..120)));
             let mut row = ProblemRow::new(NewProblem {
                 number: ProblemNumber::new(&prefix, year, start_number + i64::try_from(n).unwrap_or(0)),
-                campaign_id: domain::CampaignId::new(base.campaign),
+                campaign_id: base.campaign,
                 owner_unit_id: base.root,
                 title: g.title.clone(),
                 description: g.body.clone(),
-                category_id: Some(CategoryId::new(base.categories[rng.random_range(0..base.categories.len())])),
+                category_id: Some(base.categories[rng.random_range(0..base.categories.len())]),
                 channel: Channel::Hotline,
                 kind: FeedbackKind::Complaint,
                 priority: Priority::Normal,
@@ -99,7 +98,7 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
             row.status = status;
             row.signoff_stage = (status == Status::Submitted).then_some(SignoffStage::Leader);
             row.lead_unit_id = assigned.then(|| base.departments[dept]);
-            row.responsible_leader_id = base.dept_staff[dept].1.user_id().map(UserId::new).filter(|_| assigned);
+            row.responsible_leader_id = base.dept_staff[dept].1.user_id().filter(|_| assigned);
             row.deadline = deadline;
             row.original_deadline = deadline;
             row.published = status == Status::Closed && rng.random_bool(0.5);

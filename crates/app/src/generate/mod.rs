@@ -16,8 +16,9 @@ use crate::{Actor, App, Settings};
 use base::build_base;
 use chrono::{DateTime, Duration, Utc};
 use corpus::{CATEGORIES, ISSUES, Issue};
+use domain::problem::{Priority, RectificationType};
 use domain::user::Role;
-use domain::{FixedClock, ProblemId, Result, UnitId};
+use domain::{CampaignId, FeedbackId, FixedClock, ProblemId, Result, UnitId};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::sync::Arc;
@@ -141,7 +142,7 @@ pub(crate) fn messages(
 pub(super) fn feedback_row(
     g: &Generated,
     unit: UnitId,
-    campaign: i64,
+    campaign: CampaignId,
     source_key: String,
     rng: &mut StdRng,
 ) -> Result<FeedbackRow> {
@@ -159,7 +160,7 @@ pub(super) fn feedback_row(
     let kind = FeedbackKind::parse(ISSUES.get(g.kind).map(|k| k.kind).unwrap_or("complaint"))?;
     Ok(FeedbackRow {
         id: domain::FeedbackId::new(0),
-        campaign_id: Some(domain::CampaignId::new(campaign)),
+        campaign_id: Some(campaign),
         unit_id: unit,
         channel: channels[rng.random_range(0..channels.len())],
         kind,
@@ -288,21 +289,18 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
             title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
             description: f.body.clone(),
             category_id: Some(base.categories[cat_index]),
-            channel: f.channel.as_str().to_string(),
-            kind: Some(f.kind.as_str().to_string()),
-            priority: Some(if group.len() > 10 { "high" } else { "normal" }.into()),
-            rectification_type: Some(
-                if rng.random_bool(0.15) {
-                    "immediate"
-                } else if rng.random_bool(0.1) {
-                    "ongoing"
-                } else {
-                    "deadline"
-                }
-                .into(),
-            ),
+            channel: f.channel,
+            kind: Some(f.kind),
+            priority: Some(if group.len() > 10 { Priority::High } else { Priority::Normal }),
+            rectification_type: Some(if rng.random_bool(0.15) {
+                RectificationType::Immediate
+            } else if rng.random_bool(0.1) {
+                RectificationType::Ongoing
+            } else {
+                RectificationType::Deadline
+            }),
             owner_unit_id: None,
-            feedback_ids: group.iter().map(|(id, _)| *id).collect(),
+            feedback_ids: group.iter().map(|(id, _)| FeedbackId::new(*id)).collect(),
             received_on: Some(domain::clock::china_date(first_at)),
         };
         let id = past.insert_problem(&base.office, &input).await?;

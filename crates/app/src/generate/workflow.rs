@@ -6,6 +6,8 @@ use super::corpus;
 use crate::transitions::TransitionInput;
 use crate::{Actor, App};
 use chrono::{DateTime, Duration, Utc};
+use domain::problem::{MeasureStatus, Satisfaction};
+use domain::workflow::Action;
 use domain::{Clock, FixedClock, ProblemId, Result};
 use rand::RngExt;
 use rand::rngs::StdRng;
@@ -84,7 +86,7 @@ pub(super) async fn drive(
     rng: &mut StdRng,
     n: usize,
 ) -> Result<()> {
-    let t = |action: &str| TransitionInput { action: action.into(), ..TransitionInput::default() };
+    let t = TransitionInput::new;
     match fate {
         Fate::New => return Ok(()),
         Fate::Dismissed => {
@@ -94,7 +96,7 @@ pub(super) async fn drive(
                 id,
                 TransitionInput {
                     reason: Some("经核实，该诉求不属于本次专项工作受理范围，已告知来电人向相关渠道反映。".into()),
-                    ..t("dismiss")
+                    ..t(Action::Dismiss)
                 },
             )
             .await;
@@ -106,9 +108,9 @@ pub(super) async fn drive(
                     &base.office,
                     id,
                     TransitionInput {
-                        target_problem_id: Some(target.get()),
+                        target_problem_id: Some(*target),
                         reason: Some("与已有问题属同一事项".into()),
-                        ..t("merge")
+                        ..t(Action::Merge)
                     },
                 )
                 .await;
@@ -121,9 +123,8 @@ pub(super) async fn drive(
     }
     step(clock, now, rng, 2);
     let leader_id = leader.user_id();
-    let lead_unit = liaison.principal().map(|p| p.unit_id.get());
-    let cooperating =
-        if rng.random_bool(0.3) { Some(vec![base.districts[n % base.districts.len()].get()]) } else { None };
+    let lead_unit = liaison.principal().map(|p| p.unit_id);
+    let cooperating = if rng.random_bool(0.3) { Some(vec![base.districts[n % base.districts.len()]]) } else { None };
     act(
         app,
         &base.office,
@@ -133,7 +134,7 @@ pub(super) async fn drive(
             responsible_leader_id: leader_id,
             responsible_person: Some("科长 周涛".into()),
             cooperating_unit_ids: cooperating,
-            ..t("assign")
+            ..t(Action::Assign)
         },
     )
     .await?;
@@ -148,7 +149,7 @@ pub(super) async fn drive(
                 owner_unit_id: None,
                 owner_name: Some("周涛".into()),
                 deadline: Some(deadline),
-                status: Some(if m == 0 { "in_progress" } else { "planned" }.into()),
+                status: Some(if m == 0 { MeasureStatus::InProgress } else { MeasureStatus::Planned }),
             },
         )
         .await?;
@@ -180,7 +181,7 @@ pub(super) async fn drive(
                             body: p.description,
                             title: Some(p.title),
                             kind: None,
-                            campaign_id: Some(p.campaign_id.get()),
+                            campaign_id: Some(p.campaign_id),
                             address: None,
                             latitude: None,
                             longitude: None,
@@ -213,7 +214,7 @@ pub(super) async fn drive(
                 TransitionInput {
                     new_deadline: Some(new_deadline),
                     reason: Some("涉及多个部门协调，需延长整改时限。".into()),
-                    ..t("request_extension")
+                    ..t(Action::RequestExtension)
                 },
             )
             .await?;
@@ -223,7 +224,11 @@ pub(super) async fn drive(
                     app,
                     &base.office,
                     id,
-                    TransitionInput { approve: Some(true), note: Some("同意延期".into()), ..t("decide_extension") },
+                    TransitionInput {
+                        approve: Some(true),
+                        note: Some("同意延期".into()),
+                        ..t(Action::DecideExtension)
+                    },
                 )
                 .await?;
             }
@@ -242,14 +247,14 @@ pub(super) async fn drive(
     let submit = || TransitionInput {
         report: Some("已按整改措施完成整改，现场问题已消除，申请销号。".into()),
         no_evidence_reason: (!with_evidence).then(|| "整改为制度完善类，无现场佐证材料。".into()),
-        ..t("submit")
+        ..t(Action::Submit)
     };
     act(app, liaison, id, submit()).await?;
     if fate == Fate::LeaderStage {
         return Ok(());
     }
     step(clock, now, rng, 2);
-    act(app, leader, id, TransitionInput { note: Some("同意".into()), ..t("approve") }).await?;
+    act(app, leader, id, TransitionInput { note: Some("同意".into()), ..t(Action::Approve) }).await?;
     if fate == Fate::VerifierStage {
         return Ok(());
     }
@@ -260,7 +265,7 @@ pub(super) async fn drive(
             &base.supervisor,
             id,
             TransitionInput {
-                reason: Some("佐证材料不充分，请补充整改前后对比照片。".into()), ..t("send_back")
+                reason: Some("佐证材料不充分，请补充整改前后对比照片。".into()), ..t(Action::SendBack)
             },
         )
         .await?;
@@ -270,18 +275,18 @@ pub(super) async fn drive(
         step(clock, now, rng, 3);
         act(app, liaison, id, submit()).await?;
         step(clock, now, rng, 1);
-        act(app, leader, id, TransitionInput { note: Some("同意".into()), ..t("approve") }).await?;
+        act(app, leader, id, TransitionInput { note: Some("同意".into()), ..t(Action::Approve) }).await?;
         step(clock, now, rng, 2);
     }
     act(
         app,
         &base.supervisor,
         id,
-        TransitionInput { note: Some("经实地核查，整改到位，群众认可。".into()), ..t("accept") },
+        TransitionInput { note: Some("经实地核查，整改到位，群众认可。".into()), ..t(Action::Accept) },
     )
     .await?;
     if rng.random_bool(0.6) {
-        act(app, &base.office, id, t("publish")).await?;
+        act(app, &base.office, id, t(Action::Publish)).await?;
     }
     if let Some(copy) = copy {
         step(clock, now, rng, 3);
@@ -289,7 +294,7 @@ pub(super) async fn drive(
             tracking_code: copy.tracking_code,
             rating_key: copy.rating_key,
             solved: false,
-            satisfaction: "dissatisfied".into(),
+            satisfaction: Satisfaction::Dissatisfied,
             comment: Some("我反映的问题还没有解决，希望再核实一下。".into()),
         })
         .await?;
@@ -303,16 +308,13 @@ pub(super) async fn drive(
             id,
             TransitionInput {
                 solved: Some(!dissatisfied),
-                satisfaction: Some(
-                    if dissatisfied {
-                        "dissatisfied"
-                    } else if rng.random_bool(0.7) {
-                        "satisfied"
-                    } else {
-                        "basic"
-                    }
-                    .into(),
-                ),
+                satisfaction: Some(if dissatisfied {
+                    Satisfaction::Dissatisfied
+                } else if rng.random_bool(0.7) {
+                    Satisfaction::Satisfied
+                } else {
+                    Satisfaction::Basic
+                }),
                 comment: Some(
                     if dissatisfied {
                         "问题没有根本解决，晚上还是很吵。"
@@ -321,7 +323,7 @@ pub(super) async fn drive(
                     }
                     .into(),
                 ),
-                ..t("callback")
+                ..t(Action::Callback)
             },
         )
         .await?;

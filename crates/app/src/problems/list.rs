@@ -9,8 +9,8 @@ use domain::access::Intent;
 use domain::feedback::Channel;
 use domain::problem::RectificationType;
 use domain::supervision::Colour;
-use domain::workflow::Status;
-use domain::{CategoryId, Error, ProblemId, Result, UnitId};
+use domain::workflow::{SignoffStage, Status};
+use domain::{CampaignId, CategoryId, Error, ProblemId, Result, UnitId, UserId};
 use serde::Deserialize;
 use store::problem_list::{After, CursorValue, ProblemFilter, SortKey, Visibility};
 
@@ -22,21 +22,21 @@ pub struct ProblemQuery {
     /// One status or several, comma-separated: `new,assigned`.
     pub status: Option<String>,
     /// Lead unit, including its sub-units.
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     /// Category, including its sub-categories.
-    pub category_id: Option<i64>,
-    pub channel: Option<String>,
-    pub rectification_type: Option<String>,
-    pub campaign_id: Option<i64>,
+    pub category_id: Option<CategoryId>,
+    pub channel: Option<Channel>,
+    pub rectification_type: Option<RectificationType>,
+    pub campaign_id: Option<CampaignId>,
     pub overdue: Option<bool>,
     /// `blue`, `yellow` or `red`.
-    pub colour: Option<String>,
+    pub colour: Option<Colour>,
     pub deadline_from: Option<NaiveDate>,
     pub deadline_to: Option<NaiveDate>,
     /// `leader` or `verifier`: problems awaiting that stage of sign-off.
-    pub signoff_stage: Option<String>,
+    pub signoff_stage: Option<SignoffStage>,
     /// Problems whose responsible leader is this user.
-    pub responsible_leader_id: Option<i64>,
+    pub responsible_leader_id: Option<UserId>,
     /// Sent back and not yet resubmitted.
     pub sent_back: Option<bool>,
     /// Words to search for in the title, description and reply (full-text, segmented), or a
@@ -138,7 +138,7 @@ impl App {
         let visibility = if sees_all {
             None
         } else {
-            Some(Visibility { path_prefix: p.unit_path.as_str().to_string(), user_id: p.user_id.get() })
+            Some(Visibility { path_prefix: p.unit_path.as_str().to_string(), user_id: p.user_id })
         };
         self.list_problems_with(visibility, false, q).await
     }
@@ -162,11 +162,7 @@ impl App {
             return Err(Error::invalid("limit", "每页条数须为1–200", "limit must be 1–200"));
         }
         let statuses = match &q.status {
-            Some(s) => s
-                .split(',')
-                .filter(|x| !x.trim().is_empty())
-                .map(|x| Status::parse(x).map(|s| s.as_str().to_string()))
-                .collect::<Result<Vec<_>>>()?,
+            Some(s) => s.split(',').filter(|x| !x.trim().is_empty()).map(Status::parse).collect::<Result<Vec<_>>>()?,
             None => vec![],
         };
         if let (Some(from), Some(to)) = (q.deadline_from, q.deadline_to)
@@ -182,12 +178,9 @@ impl App {
         let mut c = pooled.conn();
         let lead_unit_ids = match q.unit_id {
             Some(uid) => {
-                let units = self.units_with(UnitId::new(uid)).await?;
-                let root = units
-                    .iter()
-                    .find(|u| u.id == uid)
-                    .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(uid)))?;
-                units.iter().filter(|u| u.path.starts_with(&root.path)).map(|u| u.id.get()).collect()
+                let units = self.units_with(uid).await?;
+                let root = units.iter().find(|u| u.id == uid).ok_or_else(|| crate::units::unknown_unit_id(uid))?;
+                units.iter().filter(|u| u.path.starts_with(&root.path)).map(|u| u.id).collect()
             }
             None => vec![],
         };
@@ -195,7 +188,7 @@ impl App {
             Some(cid) => {
                 let all = store::categories::list_categories(&mut c).await?;
                 if !all.iter().any(|x| x.id == cid) {
-                    return Err(crate::categories::unknown_category(CategoryId::new(cid)));
+                    return Err(crate::categories::unknown_category(cid));
                 }
                 descendants(cid, &all)
             }
@@ -207,22 +200,14 @@ impl App {
             statuses,
             lead_unit_ids,
             category_ids,
-            channel: q.channel.as_deref().map(Channel::parse).transpose()?.map(|c| c.as_str().to_string()),
-            rectification_type: q
-                .rectification_type
-                .as_deref()
-                .map(RectificationType::parse)
-                .transpose()?
-                .map(|t| t.as_str().to_string()),
+            channel: q.channel,
+            rectification_type: q.rectification_type,
             campaign_id: q.campaign_id,
             overdue: q.overdue,
-            colour: q.colour.as_deref().map(Colour::parse).transpose()?.map(|c| c.as_str().to_string()),
+            colour: q.colour,
             deadline_from: q.deadline_from,
             deadline_to: q.deadline_to,
-            signoff_stage: match q.signoff_stage.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(stage) => Some(domain::workflow::SignoffStage::parse(stage)?.as_str().to_string()),
-            },
+            signoff_stage: q.signoff_stage,
             responsible_leader_id: q.responsible_leader_id,
             sent_back: q.sent_back,
             number: query.number,
@@ -255,12 +240,12 @@ impl App {
     }
 }
 
-fn descendants(root: i64, all: &[store::categories::CategoryRow]) -> Vec<i64> {
+fn descendants(root: CategoryId, all: &[store::categories::CategoryRow]) -> Vec<CategoryId> {
     let mut out = vec![root];
     let mut i = 0;
     while i < out.len() {
         let parent = out[i];
-        out.extend(all.iter().filter(|c| c.parent_id == Some(domain::CategoryId::new(parent))).map(|c| c.id.get()));
+        out.extend(all.iter().filter(|c| c.parent_id == Some(parent)).map(|c| c.id));
         i += 1;
     }
     out

@@ -21,28 +21,52 @@ use store::Conn;
 use store::problems::{NewProblem, ProblemRow};
 
 /// What the office gives to put a problem on the list.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProblemInput {
-    pub campaign_id: i64,
+    pub campaign_id: CampaignId,
     pub title: String,
     pub description: String,
-    pub category_id: Option<i64>,
+    pub category_id: Option<CategoryId>,
     /// Where the problem came from: `hotline`, `portal`, `self_inspection`…
-    pub channel: String,
+    pub channel: Channel,
     /// `consult`, `complaint`…; sets the time limits. Default `complaint`.
-    pub kind: Option<String>,
+    pub kind: Option<FeedbackKind>,
     /// Default `normal`.
-    pub priority: Option<String>,
+    pub priority: Option<Priority>,
     /// `immediate` (立行立改), `deadline` (限期整改, the default) or `ongoing` (长期坚持).
-    pub rectification_type: Option<String>,
+    pub rectification_type: Option<RectificationType>,
     /// The unit whose list it goes on; default the campaign's unit.
-    pub owner_unit_id: Option<i64>,
+    pub owner_unit_id: Option<UnitId>,
     /// Feedback items this problem is made from.
     #[serde(default)]
-    pub feedback_ids: Vec<i64>,
+    pub feedback_ids: Vec<FeedbackId>,
     /// When the problem was first reported; default today.
     pub received_on: Option<NaiveDate>,
+}
+
+impl NewProblemInput {
+    /// A problem with only what every problem needs; the rest takes its default.
+    pub fn new(
+        campaign_id: CampaignId,
+        title: impl Into<String>,
+        description: impl Into<String>,
+        channel: Channel,
+    ) -> Self {
+        Self {
+            campaign_id,
+            title: title.into(),
+            description: description.into(),
+            category_id: None,
+            channel,
+            kind: None,
+            priority: None,
+            rectification_type: None,
+            owner_unit_id: None,
+            feedback_ids: vec![],
+            received_on: None,
+        }
+    }
 }
 
 /// Deserialises a field that may be absent (leave unchanged), null (clear) or a value.
@@ -61,17 +85,17 @@ pub struct ProblemPatch {
     pub description: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
-    pub category_id: Option<Option<i64>>,
-    pub channel: Option<String>,
-    pub kind: Option<String>,
-    pub priority: Option<String>,
-    pub rectification_type: Option<String>,
+    pub category_id: Option<Option<CategoryId>>,
+    pub channel: Option<Channel>,
+    pub kind: Option<FeedbackKind>,
+    pub priority: Option<Priority>,
+    pub rectification_type: Option<RectificationType>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<NaiveDate>)]
     pub deadline: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
-    pub responsible_leader_id: Option<Option<i64>>,
+    pub responsible_leader_id: Option<Option<UserId>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub responsible_person: Option<Option<String>>,
@@ -81,7 +105,7 @@ pub struct ProblemPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub public_reply: Option<Option<String>>,
-    pub cooperating_unit_ids: Option<Vec<i64>>,
+    pub cooperating_unit_ids: Option<Vec<UnitId>>,
 }
 
 /// A problem row with where it sits in the tree.
@@ -130,15 +154,10 @@ impl App {
         let max = self.settings.text.max_text_chars;
         let title = domain::text::title("title", &input.title)?;
         let description = domain::text::required_text("description", &input.description, max)?;
-        let channel = Channel::parse(&input.channel)?;
-        let kind = input.kind.as_deref().map(FeedbackKind::parse).transpose()?.unwrap_or(FeedbackKind::Complaint);
-        let priority = input.priority.as_deref().map(Priority::parse).transpose()?.unwrap_or(Priority::Normal);
-        let rtype = input
-            .rectification_type
-            .as_deref()
-            .map(RectificationType::parse)
-            .transpose()?
-            .unwrap_or(RectificationType::Deadline);
+        let channel = input.channel;
+        let kind = input.kind.unwrap_or(FeedbackKind::Complaint);
+        let priority = input.priority.unwrap_or(Priority::Normal);
+        let rtype = input.rectification_type.unwrap_or(RectificationType::Deadline);
         let now = self.clock.now();
         let today = self.clock.today();
         let received_on = input.received_on.unwrap_or(today);
@@ -150,17 +169,15 @@ impl App {
             ));
         }
         let mut tx = self.db.begin().await?;
-        let campaign = store::campaigns::get_campaign(&mut tx.conn(), CampaignId::new(input.campaign_id))
-            .await?
-            .ok_or_else(|| {
-                Error::invalid_with_code(
-                    domain::Code::UnknownCampaign,
-                    "campaign_id",
-                    format!("专项工作 {} 不存在", input.campaign_id),
-                    format!("campaign {} does not exist", input.campaign_id),
-                )
-            })?;
-        let owner_id = UnitId::new(input.owner_unit_id.unwrap_or(campaign.unit_id.get()));
+        let campaign = store::campaigns::get_campaign(&mut tx.conn(), input.campaign_id).await?.ok_or_else(|| {
+            Error::invalid_with_code(
+                domain::Code::UnknownCampaign,
+                "campaign_id",
+                format!("专项工作 {} 不存在", input.campaign_id),
+                format!("campaign {} does not exist", input.campaign_id),
+            )
+        })?;
+        let owner_id = input.owner_unit_id.unwrap_or(campaign.unit_id);
         let owner = store::units::get_unit(&mut tx.conn(), owner_id)
             .await?
             .ok_or_else(|| crate::units::unknown_unit_id(owner_id))?;
@@ -171,9 +188,9 @@ impl App {
             ));
         }
         if let Some(cid) = input.category_id {
-            store::categories::get_category(&mut tx.conn(), CategoryId::new(cid))
+            store::categories::get_category(&mut tx.conn(), cid)
                 .await?
-                .ok_or_else(|| crate::categories::unknown_category(CategoryId::new(cid)))?;
+                .ok_or_else(|| crate::categories::unknown_category(cid))?;
         }
         let prefix = CodePrefix::parse(&campaign.code_prefix)?;
         let year = chrono::Datelike::year(&today);
@@ -185,7 +202,7 @@ impl App {
             owner_unit_id: owner.id,
             title,
             description,
-            category_id: input.category_id.map(CategoryId::new),
+            category_id: input.category_id,
             channel,
             kind,
             priority,
@@ -198,8 +215,8 @@ impl App {
         let stored = store::problems::ProblemRow { id, ..row.clone() };
         crate::search::index_problem(&mut tx.conn(), &stored).await?;
         crate::grouping::keep_problem_print(&mut tx.conn(), &stored, now).await?;
-        for fid in &input.feedback_ids {
-            let fb = store::feedback::get_feedback(&mut tx.conn(), FeedbackId::new(*fid)).await?.ok_or_else(|| {
+        for &fid in &input.feedback_ids {
+            let fb = store::feedback::get_feedback(&mut tx.conn(), fid).await?.ok_or_else(|| {
                 Error::invalid("feedback_ids", format!("诉求 {fid} 不存在"), format!("feedback {fid} does not exist"))
             })?;
             let fb_unit = store::units::get_unit(&mut tx.conn(), fb.unit_id).await?;
@@ -217,7 +234,7 @@ impl App {
                     format!("feedback {fid} is already linked to problem {existing}"),
                 ));
             }
-            store::feedback::link_feedback(&mut tx.conn(), FeedbackId::new(*fid), Some(id), now).await?;
+            store::feedback::link_feedback(&mut tx.conn(), fid, Some(id), now).await?;
         }
         let stored =
             store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
@@ -291,23 +308,23 @@ impl App {
         }
         if let Some(cat) = patch.category_id {
             if let Some(cid) = cat {
-                store::categories::get_category(&mut tx.conn(), CategoryId::new(cid))
+                store::categories::get_category(&mut tx.conn(), cid)
                     .await?
-                    .ok_or_else(|| crate::categories::unknown_category(CategoryId::new(cid)))?;
+                    .ok_or_else(|| crate::categories::unknown_category(cid))?;
             }
-            row.category_id = cat.map(CategoryId::new);
+            row.category_id = cat;
         }
-        if let Some(v) = &patch.channel {
-            row.channel = Channel::parse(v)?;
+        if let Some(v) = patch.channel {
+            row.channel = v;
         }
-        if let Some(v) = &patch.kind {
-            row.kind = FeedbackKind::parse(v)?;
+        if let Some(v) = patch.kind {
+            row.kind = v;
         }
-        if let Some(v) = &patch.priority {
-            row.priority = Priority::parse(v)?;
+        if let Some(v) = patch.priority {
+            row.priority = v;
         }
-        if let Some(v) = &patch.rectification_type {
-            row.rectification_type = RectificationType::parse(v)?;
+        if let Some(v) = patch.rectification_type {
+            row.rectification_type = v;
         }
         if let Some(deadline) = patch.deadline {
             if let Some(d) = deadline {
@@ -319,7 +336,7 @@ impl App {
             if let Some(uid) = leader {
                 check_user_exists(&mut tx.conn(), uid, "responsible_leader_id").await?;
             }
-            row.responsible_leader_id = leader.map(UserId::new);
+            row.responsible_leader_id = leader;
         }
         if let Some(v) = &patch.responsible_person {
             row.responsible_person = domain::text::optional_text("responsible_person", v.as_deref(), 100)?;
@@ -331,7 +348,7 @@ impl App {
             row.public_reply = domain::text::optional_text("public_reply", v.as_deref(), max)?;
         }
         if let Some(ids) = &patch.cooperating_unit_ids {
-            let units = check_cooperating_units(&mut tx.conn(), ids, row.lead_unit_id.map(|u| u.get())).await?;
+            let units = check_cooperating_units(&mut tx.conn(), ids, row.lead_unit_id).await?;
             store::problems::set_cooperating_units(&mut tx.conn(), id, &units).await?;
         }
         row.updated_at = now;
@@ -369,28 +386,30 @@ pub(crate) fn check_not_past(field: &str, date: NaiveDate, today: NaiveDate) -> 
     Ok(())
 }
 
-pub(crate) async fn check_user_exists(c: &mut Conn<'_>, id: i64, field: &str) -> Result<()> {
-    match store::users::get_user(c, UserId::new(id)).await? {
+pub(crate) async fn check_user_exists(c: &mut Conn<'_>, id: UserId, field: &str) -> Result<()> {
+    match store::users::get_user(c, id).await? {
         Some(_) => Ok(()),
         None => Err(Error::invalid(field, format!("用户 {id} 不存在"), format!("user {id} does not exist"))),
     }
 }
 
-pub(crate) async fn check_cooperating_units(c: &mut Conn<'_>, ids: &[i64], lead: Option<i64>) -> Result<Vec<UnitId>> {
+pub(crate) async fn check_cooperating_units(
+    c: &mut Conn<'_>,
+    ids: &[UnitId],
+    lead: Option<UnitId>,
+) -> Result<Vec<UnitId>> {
     let mut out = Vec::new();
-    for id in ids {
-        if Some(*id) == lead {
+    for &id in ids {
+        if Some(id) == lead {
             return Err(Error::invalid(
                 "cooperating_unit_ids",
                 "牵头单位不能同时是配合单位",
                 "the lead unit cannot also be a cooperating unit",
             ));
         }
-        store::units::get_unit(c, UnitId::new(*id))
-            .await?
-            .ok_or_else(|| crate::units::unknown_unit_id(UnitId::new(*id)))?;
-        if !out.contains(&UnitId::new(*id)) {
-            out.push(UnitId::new(*id));
+        store::units::get_unit(c, id).await?.ok_or_else(|| crate::units::unknown_unit_id(id))?;
+        if !out.contains(&id) {
+            out.push(id);
         }
     }
     Ok(out)

@@ -2,6 +2,7 @@
 
 use crate::drive::{act, assign, new_problem, t};
 use crate::{both, date, setup};
+use domain::feedback::Channel;
 use zhenggai_app::testkit::Kind;
 
 async fn every_write_appends_a_row_and_the_chain_verifies(kind: Kind) {
@@ -92,13 +93,7 @@ async fn concurrent_writers_never_fork_the_chain(kind: Kind) {
             for _ in 0..5 {
                 app.create_problem(
                     &office,
-                    &zhenggai_app::problems::NewProblemInput {
-                        campaign_id: campaign.get(),
-                        title: "并发".into(),
-                        description: "并发写入".into(),
-                        channel: "hotline".into(),
-                        ..Default::default()
-                    },
+                    &zhenggai_app::problems::NewProblemInput::new(campaign, "并发", "并发写入", Channel::Hotline),
                 )
                 .await
                 .unwrap();

@@ -13,9 +13,9 @@ pub(crate) async fn new_problem(app: &App, w: &World) -> ProblemId {
         .create_problem(
             &w.office,
             &NewProblemInput {
-                category_id: Some(w.category.id.get()),
+                category_id: Some(w.category.id),
                 ..crate::problem_input(
-                    w.campaign.id.get(),
+                    w.campaign.id,
                     "阳光小区旁工地夜间施工噪音扰民",
                     "每天晚上十一点以后还在施工，噪音很大。",
                 )
@@ -40,14 +40,14 @@ pub(crate) async fn act(
 }
 
 pub(crate) fn t(action: &str) -> TransitionInput {
-    TransitionInput { action: action.into(), ..TransitionInput::default() }
+    TransitionInput::new(domain::workflow::Action::parse(action).expect("a known action"))
 }
 
 pub(crate) fn assign(w: &World) -> TransitionInput {
     TransitionInput {
-        lead_unit_id: Some(w.dept_a.id.get()),
-        responsible_leader_id: Some((w.user("leader_a").id).get()),
-        cooperating_unit_ids: Some(vec![w.dept_b.id.get()]),
+        lead_unit_id: Some(w.dept_a.id),
+        responsible_leader_id: Some(w.user("leader_a").id),
+        cooperating_unit_ids: Some(vec![w.dept_b.id]),
         ..t("assign")
     }
 }
@@ -66,7 +66,7 @@ pub(crate) async fn problem_in(app: &App, w: &World, state: State) -> ProblemId 
     }
     if state.status == Status::Merged {
         let target = new_problem(app, w).await;
-        act(app, &w.office, id, TransitionInput { target_problem_id: Some(target.get()), ..t("merge") }).await.unwrap();
+        act(app, &w.office, id, TransitionInput { target_problem_id: Some(target), ..t("merge") }).await.unwrap();
         return id;
     }
     act(app, &w.office, id, assign(w)).await.unwrap();

@@ -4,6 +4,8 @@
 //! same fingerprints.
 
 use crate::{both, date, setup};
+use domain::UnitId;
+use domain::feedback::Channel;
 use std::sync::Arc;
 use zhenggai_app::App;
 use zhenggai_app::feedback::FeedbackInput;
@@ -13,12 +15,12 @@ use zhenggai_app::testkit::{Kind, test_settings};
 const PROBLEM_TEXT: &str = "万家丽南路丽发新城小区旁边的混凝土搅拌站每天晚上施工到凌晨，噪音和粉尘严重影响居民休息，\
     多次投诉没有结果，请相关部门尽快处理。";
 
-fn report(unit: i64, body: &str) -> FeedbackInput {
-    FeedbackInput { unit_id: Some(unit), channel: "hotline".into(), body: body.into(), ..Default::default() }
+fn report(unit: UnitId, body: &str) -> FeedbackInput {
+    FeedbackInput { unit_id: Some(unit), ..FeedbackInput::new(Channel::Hotline, body) }
 }
 
 async fn open_problem(app: &App, w: &zhenggai_app::testkit::World) -> i64 {
-    let input = crate::problem_input(w.campaign.id.get(), "丽发新城搅拌站扰民", PROBLEM_TEXT);
+    let input = crate::problem_input(w.campaign.id, "丽发新城搅拌站扰民", PROBLEM_TEXT);
     app.create_problem(&w.office, &input).await.unwrap().summary.id.get()
 }
 
@@ -29,7 +31,7 @@ async fn a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart(kin
     let app = &db.app;
     let problem = open_problem(app, &w).await;
     let same = PROBLEM_TEXT.replace("请相关部门尽快处理", "希望政府管一管");
-    let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id.get(), &same)).await.unwrap();
+    let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id, &same)).await.unwrap();
     assert_eq!(f.problem_id, Some(domain::ProblemId::new(problem)), "the same report joins the open problem");
     let found = app.feedback_matches(&w.office, f.id).await.unwrap();
     assert_eq!(found[0].relation, "linked");
@@ -39,13 +41,13 @@ async fn a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart(kin
 
     // The same template about another estate is another problem: no link, no proposal.
     let other = PROBLEM_TEXT.replace("丽发新城", "金色家园");
-    let (g, _) = app.create_feedback(&w.office, &report(w.dept_a.id.get(), &other)).await.unwrap();
+    let (g, _) = app.create_feedback(&w.office, &report(w.dept_a.id, &other)).await.unwrap();
     assert_eq!(g.problem_id, None);
     let found = app.feedback_matches(&w.office, g.id).await.unwrap();
     assert!(found.iter().all(|m| m.problem.as_ref().is_none_or(|p| p.id.get() != problem)), "{found:?}");
 
     // Something else entirely stays alone.
-    let (h, _) = app.create_feedback(&w.office, &report(w.dept_a.id.get(), "公交站台的座椅坏了很久。")).await.unwrap();
+    let (h, _) = app.create_feedback(&w.office, &report(w.dept_a.id, "公交站台的座椅坏了很久。")).await.unwrap();
     assert_eq!(h.problem_id, None);
     assert!(app.feedback_matches(&w.office, h.id).await.unwrap().is_empty());
     db.cleanup().await;
@@ -64,7 +66,7 @@ async fn between_the_thresholds_a_match_is_proposed_on_any_node(kind: Kind) {
     };
     let node = App::new(db.app.db.clone(), db.clock.clone() as Arc<dyn domain::Clock>, settings);
     let close = PROBLEM_TEXT.replace("请相关部门尽快处理", "希望政府管一管");
-    let (f, _) = node.create_feedback(&w.office, &report(w.dept_a.id.get(), &close)).await.unwrap();
+    let (f, _) = node.create_feedback(&w.office, &report(w.dept_a.id, &close)).await.unwrap();
     assert_eq!(f.problem_id, None, "below this install's link threshold");
     let found = node.feedback_matches(&w.office, f.id).await.unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
@@ -85,7 +87,7 @@ async fn a_report_after_sign_off_is_flagged_as_a_recurrence_on_both(kind: Kind) 
     // Signed off a month ago (the whole sign-off is tested elsewhere; here only its outcome counts).
     db.raw(&format!("update problems set status = 'closed', closed_at = '2026-10-01T00:00:00Z' where id = {problem}"))
         .await;
-    let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id.get(), PROBLEM_TEXT)).await.unwrap();
+    let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id, PROBLEM_TEXT)).await.unwrap();
     assert_eq!(f.problem_id, None, "a signed-off problem is not joined");
     let found = app.feedback_matches(&w.office, f.id).await.unwrap();
     assert_eq!(found[0].relation, "recurrence", "{found:?}");
@@ -110,7 +112,7 @@ async fn hot_problems_rank_the_most_reported_cluster_first(kind: Kind) {
         let input = FeedbackInput {
             reporter_contact: Some(format!("1390000000{i}")),
             likes: Some(3),
-            ..report(w.dept_a.id.get(), &text)
+            ..report(w.dept_a.id, &text)
         };
         app.create_feedback(&w.office, &input).await.unwrap();
     }
@@ -118,9 +120,9 @@ async fn hot_problems_rank_the_most_reported_cluster_first(kind: Kind) {
         "幸福路的路灯坏了三天了，晚上一片漆黑，行人和电动车都看不清路。",
         "幸福路的路灯坏了好几天了，晚上一片漆黑，行人和电动车都看不清路。",
     ] {
-        app.create_feedback(&w.office, &report(w.dept_a.id.get(), text)).await.unwrap();
+        app.create_feedback(&w.office, &report(w.dept_a.id, text)).await.unwrap();
     }
-    app.create_feedback(&w.office, &report(w.dept_a.id.get(), "公交站台的座椅坏了很久。")).await.unwrap();
+    app.create_feedback(&w.office, &report(w.dept_a.id, "公交站台的座椅坏了很久。")).await.unwrap();
     let hot = app.hot_problems(&w.office, 90, 10).await.unwrap();
     assert_eq!(hot[0].rank, 1);
     assert_eq!(hot[0].reports, 5, "{hot:?}");
@@ -144,14 +146,13 @@ async fn a_batch_is_matched_within_itself_and_a_failed_one_leaves_no_fingerprint
     let elevator = "金色家园小区3栋电梯经常困人，物业维修不及时，老人小孩出行很危险。";
     // A batch that fails: nothing of it is written, and no node remembers its fingerprints.
     let failed = [
-        report(w.dept_a.id.get(), elevator),
-        report(w.dept_a.id.get(), "人民路路灯不亮已经一个星期了，晚上走路看不见。"),
-        report(w.dept_a.id.get(), "   "),
+        report(w.dept_a.id, elevator),
+        report(w.dept_a.id, "人民路路灯不亮已经一个星期了，晚上走路看不见。"),
+        report(w.dept_a.id, "   "),
     ];
     assert!(app.import_feedback(&w.office, &failed).await.is_err());
     // A batch whose second item repeats the first: matched with it before either is committed.
-    let batch =
-        [report(w.dept_a.id.get(), elevator), report(w.dept_a.id.get(), &elevator.replace("很危险", "十分危险"))];
+    let batch = [report(w.dept_a.id, elevator), report(w.dept_a.id, &elevator.replace("很危险", "十分危险"))];
     let ids = app.import_feedback(&w.office, &batch).await.unwrap().ids;
     let first = app.feedback_matches(&w.office, domain::FeedbackId::new(ids[0])).await.unwrap();
     assert!(first.is_empty(), "the failed batch left a fingerprint: {first:?}");

@@ -3,18 +3,19 @@
 use crate::{both, date, setup};
 use domain::Error;
 use domain::access::TokenScope;
+use domain::feedback::Channel;
 use zhenggai_app::feedback::FeedbackInput;
 use zhenggai_app::testkit::{Kind, password_of};
 
 fn item(key: &str, body: &str) -> FeedbackInput {
     FeedbackInput {
-        channel: "hotline".into(),
+        channel: Channel::Hotline,
         body: body.into(),
         source: Some("12345".into()),
         source_key: Some(key.into()),
         reporter_name: Some("李女士".into()),
         reporter_contact: Some("13900000000".into()),
-        ..Default::default()
+        ..FeedbackInput::new(Channel::Hotline, "")
     }
 }
 
@@ -117,13 +118,7 @@ async fn tokens_are_hashed_scoped_and_revocable(kind: Kind) {
     let err = app
         .create_problem(
             &actor,
-            &zhenggai_app::problems::NewProblemInput {
-                campaign_id: w.campaign.id.get(),
-                title: "x".into(),
-                description: "y".into(),
-                channel: "hotline".into(),
-                ..Default::default()
-            },
+            &zhenggai_app::problems::NewProblemInput::new(w.campaign.id, "x", "y", Channel::Hotline),
         )
         .await
         .unwrap_err();

@@ -17,9 +17,7 @@ async fn users_see_only_their_subtree_and_others_get_not_found(kind: Kind) {
     let id = problem_in(app, &w, State::new(Status::Assigned, None)).await;
     let other = new_problem(app, &w).await;
     let b_only = problem_in(app, &w, State::new(Status::New, None)).await;
-    act(app, &w.office, b_only, TransitionInput { lead_unit_id: Some(w.dept_b.id.get()), ..t("assign") })
-        .await
-        .unwrap();
+    act(app, &w.office, b_only, TransitionInput { lead_unit_id: Some(w.dept_b.id), ..t("assign") }).await.unwrap();
     let list = |actor: &Actor| {
         let actor = actor.clone();
         async move {
@@ -51,11 +49,9 @@ async fn users_see_only_their_subtree_and_others_get_not_found(kind: Kind) {
     ));
     // The list filter by unit includes sub-units.
     let sub = problem_in(app, &w, State::new(Status::New, None)).await;
-    act(app, &w.office, sub, TransitionInput { lead_unit_id: Some(w.dept_a_sub.id.get()), ..t("assign") })
-        .await
-        .unwrap();
+    act(app, &w.office, sub, TransitionInput { lead_unit_id: Some(w.dept_a_sub.id), ..t("assign") }).await.unwrap();
     let q = zhenggai_app::problems::ProblemQuery {
-        unit_id: Some(w.dept_a.id.get()),
+        unit_id: Some(w.dept_a.id),
         status: Some("assigned".into()),
         ..Default::default()
     };
@@ -77,7 +73,7 @@ async fn pages_follow_each_other_without_gaps_or_repeats(kind: Kind) {
                 &w.office,
                 id,
                 TransitionInput {
-                    lead_unit_id: Some(w.dept_a.id.get()),
+                    lead_unit_id: Some(w.dept_a.id),
                     deadline: Some(date(2026, 12, 1 + i)),
                     ..t("assign")
                 },

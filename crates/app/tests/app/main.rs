@@ -48,18 +48,10 @@ pub async fn setup(kind: Kind, today: NaiveDate) -> Option<(TestDb, World)> {
 }
 
 /// A new problem in `campaign` with this title and description and nothing else decided.
-pub fn problem_input(campaign: i64, title: &str, description: &str) -> zhenggai_app::problems::NewProblemInput {
-    zhenggai_app::problems::NewProblemInput {
-        campaign_id: campaign,
-        title: title.into(),
-        description: description.into(),
-        category_id: None,
-        channel: "hotline".into(),
-        kind: None,
-        priority: None,
-        rectification_type: None,
-        owner_unit_id: None,
-        feedback_ids: vec![],
-        received_on: None,
-    }
+pub fn problem_input(
+    campaign: domain::CampaignId,
+    title: &str,
+    description: &str,
+) -> zhenggai_app::problems::NewProblemInput {
+    zhenggai_app::problems::NewProblemInput::new(campaign, title, description, domain::feedback::Channel::Hotline)
 }

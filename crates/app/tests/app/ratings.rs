@@ -4,6 +4,7 @@
 
 use crate::drive::{act, problem_in, sign_off, t};
 use crate::{both, date, setup};
+use domain::problem::Satisfaction;
 use domain::workflow::{State, Status};
 use domain::{Error, ProblemId};
 use zhenggai_app::App;
@@ -36,7 +37,7 @@ fn dissatisfied(r: &Receipt, comment: &str) -> RatingInput {
         tracking_code: r.tracking_code.clone(),
         rating_key: r.rating_key.clone(),
         solved: false,
-        satisfaction: "dissatisfied".into(),
+        satisfaction: Satisfaction::Dissatisfied,
         comment: Some(comment.into()),
     }
 }
@@ -48,10 +49,7 @@ async fn an_assigned_problem_with_two_copies_linked(db: &TestDb, w: &World) -> (
     let first = copy_of_the_problem(app, "13911112222").await;
     let second = copy_of_the_problem(app, "13933334444").await;
     let linked = app
-        .list_feedback(
-            &w.office,
-            &zhenggai_app::feedback::FeedbackQuery { problem_id: Some(id.get()), ..Default::default() },
-        )
+        .list_feedback(&w.office, &zhenggai_app::feedback::FeedbackQuery { problem_id: Some(id), ..Default::default() })
         .await
         .unwrap();
     assert_eq!(linked.items.len(), 2, "grouping links a word-for-word copy to the open problem");
@@ -127,12 +125,8 @@ async fn the_report_a_problem_was_made_from_still_reopens_it_and_sees_it_once_pu
         .create_problem(
             &w.office,
             &zhenggai_app::problems::NewProblemInput {
-                feedback_ids: vec![fid.get()],
-                ..crate::problem_input(
-                    w.campaign.id.get(),
-                    "阳光小区旁工地夜间施工噪音扰民",
-                    "每天晚上十一点以后还在施工。",
-                )
+                feedback_ids: vec![fid],
+                ..crate::problem_input(w.campaign.id, "阳光小区旁工地夜间施工噪音扰民", "每天晚上十一点以后还在施工。")
             },
         )
         .await

@@ -26,8 +26,8 @@ async fn routing_is_learnt_from_decided_problems(kind: Kind) {
             (format!("{place}饭店油烟噪音扰民，晚上睡不着"), w.category.id),
         ] {
             let input = NewProblemInput {
-                category_id: Some(category.get()),
-                ..crate::problem_input(w.campaign.id.get(), &title, &format!("{title}，请尽快处理。"))
+                category_id: Some(category),
+                ..crate::problem_input(w.campaign.id, &title, &format!("{title}，请尽快处理。"))
             };
             app.create_problem(&w.office, &input).await.unwrap();
         }
@@ -63,12 +63,8 @@ async fn the_install_dictionary_holds_its_units_categories_and_places(kind: Kind
         .unwrap();
     let title = "伊景园滨河苑小区捆绑销售车位";
     let input = NewProblemInput {
-        category_id: Some(parking.id.get()),
-        ..crate::problem_input(
-            w.campaign.id.get(),
-            title,
-            "伊景园滨河苑小区开发商捆绑销售车位，业主不买车位就不给交房。",
-        )
+        category_id: Some(parking.id),
+        ..crate::problem_input(w.campaign.id, title, "伊景园滨河苑小区开发商捆绑销售车位，业主不买车位就不给交房。")
     };
     app.create_problem(&w.office, &input).await.unwrap();
     let words = app.install_words().await.unwrap();
@@ -91,7 +87,7 @@ async fn a_reply_that_says_nothing_is_flagged_with_its_reasons(kind: Kind) {
     };
     let app = &db.app;
     let input =
-        crate::problem_input(w.campaign.id.get(), "丽发新城搅拌站夜间施工扰民", "搅拌站每天夜里施工到凌晨，噪音很大。");
+        crate::problem_input(w.campaign.id, "丽发新城搅拌站夜间施工扰民", "搅拌站每天夜里施工到凌晨，噪音很大。");
     let p = app.create_problem(&w.office, &input).await.unwrap().summary;
     let id = p.id;
     assert!(app.get_problem(&w.office, id).await.unwrap().reply_flags.is_empty(), "no reply, no flag");

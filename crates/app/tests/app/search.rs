@@ -4,12 +4,14 @@
 
 use crate::{both, date, setup};
 use domain::Error;
+use domain::UnitId;
+use domain::feedback::Channel;
 use zhenggai_app::feedback::{FeedbackInput, FeedbackQuery};
 use zhenggai_app::problems::{ProblemPatch, ProblemQuery};
 use zhenggai_app::testkit::Kind;
 
-fn report(unit: i64, body: &str) -> FeedbackInput {
-    FeedbackInput { unit_id: Some(unit), channel: "hotline".into(), body: body.into(), ..Default::default() }
+fn report(unit: UnitId, body: &str) -> FeedbackInput {
+    FeedbackInput { unit_id: Some(unit), ..FeedbackInput::new(Channel::Hotline, body) }
 }
 
 fn refs(hits: &[zhenggai_app::search::SearchHit]) -> Vec<i64> {
@@ -23,17 +25,14 @@ async fn search_finds_two_character_words_and_ranks_and_marks_them(kind: Kind) {
     let app = &db.app;
     let a = w.dept_a.id;
     let (noise, _) =
-        app.create_feedback(&w.office, &report(a.get(), "楼下烧烤店每晚噪音很大，吵得孩子睡不着。")).await.unwrap();
+        app.create_feedback(&w.office, &report(a, "楼下烧烤店每晚噪音很大，吵得孩子睡不着。")).await.unwrap();
     let (smoke, _) =
-        app.create_feedback(&w.office, &report(a.get(), "饭店的油烟直排进居民楼，窗户都不敢开。")).await.unwrap();
+        app.create_feedback(&w.office, &report(a, "饭店的油烟直排进居民楼，窗户都不敢开。")).await.unwrap();
     let (both_, _) = app
-        .create_feedback(
-            &w.office,
-            &report(a.get(), "烧烤摊油烟大、噪音大，油烟熏黑了墙，噪音到凌晨，油烟和噪音都要管。"),
-        )
+        .create_feedback(&w.office, &report(a, "烧烤摊油烟大、噪音大，油烟熏黑了墙，噪音到凌晨，油烟和噪音都要管。"))
         .await
         .unwrap();
-    let (other, _) = app.create_feedback(&w.office, &report(a.get(), "路灯坏了好几天没人修。")).await.unwrap();
+    let (other, _) = app.create_feedback(&w.office, &report(a, "路灯坏了好几天没人修。")).await.unwrap();
 
     let r = app.search(&w.office, "油烟", 20).await.unwrap();
     assert_eq!(r.words, vec!["油烟"]);
@@ -65,9 +64,8 @@ async fn search_shows_only_what_the_caller_may_see(kind: Kind) {
         return;
     };
     let app = &db.app;
-    let (fa, _) =
-        app.create_feedback(&w.office, &report(w.dept_a.id.get(), "河道里有人倒垃圾，臭味很重。")).await.unwrap();
-    let (fb, _) = app.create_feedback(&w.office, &report(w.dept_b.id.get(), "公园河道边垃圾没人清理。")).await.unwrap();
+    let (fa, _) = app.create_feedback(&w.office, &report(w.dept_a.id, "河道里有人倒垃圾，臭味很重。")).await.unwrap();
+    let (fb, _) = app.create_feedback(&w.office, &report(w.dept_b.id, "公园河道边垃圾没人清理。")).await.unwrap();
     let office = refs(&app.search(&w.office, "垃圾", 20).await.unwrap().feedback);
     assert!(office.contains(&fa.id.get()) && office.contains(&fb.id.get()), "{office:?}");
     let liaison_a = refs(&app.search(&w.liaison_a, "垃圾", 20).await.unwrap().feedback);
@@ -82,11 +80,8 @@ async fn problems_are_found_by_words_and_number_and_reindexed_on_edit(kind: Kind
         return;
     };
     let app = &db.app;
-    let input = crate::problem_input(
-        w.campaign.id.get(),
-        "幸福路井盖缺失",
-        "幸福路与建设路交叉口的井盖丢了，晚上有行人踩空摔伤。",
-    );
+    let input =
+        crate::problem_input(w.campaign.id, "幸福路井盖缺失", "幸福路与建设路交叉口的井盖丢了，晚上有行人踩空摔伤。");
     let p = app.create_problem(&w.office, &input).await.unwrap().summary;
     let by_word = |q: &str| ProblemQuery { q: Some(q.into()), ..Default::default() };
     let ids = |page: zhenggai_app::views::ProblemPage| page.items.iter().map(|i| i.id).collect::<Vec<_>>();
@@ -120,12 +115,12 @@ async fn the_index_commits_with_the_data_and_catches_up_after_a_bulk_load(kind: 
     };
     let app = &db.app;
     // A batch that fails leaves nothing behind, in the table or in the index.
-    let mut bad = vec![report(w.dept_a.id.get(), "小区电梯经常困人"), report(w.dept_a.id.get(), "   ")];
+    let mut bad = vec![report(w.dept_a.id, "小区电梯经常困人"), report(w.dept_a.id, "   ")];
     bad[0].source = Some("12345".into());
     bad[0].source_key = Some("E-1".into());
     assert!(app.import_feedback(&w.office, &bad).await.is_err());
     assert!(app.search(&w.office, "电梯", 20).await.unwrap().feedback.is_empty());
-    let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id.get(), "小区电梯经常困人")).await.unwrap();
+    let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id, "小区电梯经常困人")).await.unwrap();
     assert_eq!(refs(&app.search(&w.office, "电梯", 20).await.unwrap().feedback), vec![f.id]);
     // Rows written without their words (a bulk load, or data older than search) are indexed by
     // the catch-up that runs at start.
@@ -155,7 +150,7 @@ async fn a_bulk_loaded_install_is_served_while_it_catches_up(kind: Kind) {
     });
     let mut served = 0;
     while !catching_up.is_finished() {
-        let input = FeedbackInput { unit_id: None, ..report(0, &format!("第{served}条：小区门口路灯不亮")) };
+        let input = FeedbackInput::new(Channel::Hotline, format!("第{served}条：小区门口路灯不亮"));
         app.create_feedback(&office, &input).await.unwrap();
         app.list_problems(&office, &ProblemQuery { limit: Some(50), ..Default::default() }).await.unwrap();
         served += 1;
@@ -199,8 +194,7 @@ async fn queries_with_nothing_to_search_for_are_refused_clearly(kind: Kind) {
     let relevance = ProblemQuery { sort: Some("relevance".into()), ..Default::default() };
     assert!(matches!(app.list_problems(&w.office, &relevance).await, Err(Error::Invalid { .. })));
     // Emoji, mixed scripts and quotes are searched as text, never as query syntax.
-    let (f, _) =
-        app.create_feedback(&w.office, &report(w.dept_a.id.get(), "WiFi信号差😡 \"NEAR\" OR 附近")).await.unwrap();
+    let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id, "WiFi信号差😡 \"NEAR\" OR 附近")).await.unwrap();
     assert_eq!(refs(&app.search(&w.office, "wifi", 20).await.unwrap().feedback), vec![f.id]);
     assert!(app.search(&w.office, "\"NEAR\" OR 😡", 20).await.is_ok());
     db.cleanup().await;

@@ -1,6 +1,7 @@
 //! 系统管理 (admin only): units, users and roles, categories and their time limits, campaigns, the
 //! holiday calendar, API tokens. Each form calls the same use case as the API.
 
+use super::fields::{filled, number};
 use super::kit::{CsrfForm, Layout, PageCtx, domain_error, render, see_other};
 use super::list::{Opt, opts};
 use crate::AppState;
@@ -13,7 +14,9 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use domain::access::TokenScope;
 use domain::calendar::{DayKind, SpecialDay};
-use domain::{TokenId, UnitId, UserId};
+use domain::feedback::FeedbackKind;
+use domain::user::Role;
+use domain::{CategoryId, TokenId, UnitId, UserId};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -91,17 +94,19 @@ struct UnitForm {
 }
 
 async fn add_unit(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<UnitForm>) -> Response {
-    let parent = f.parent_id.as_deref().and_then(|p| p.parse().ok()).map(UnitId::new);
-    let code = f.code.as_deref().filter(|c| !c.trim().is_empty());
-    done(s.app.create_unit(&ctx.actor, parent, &f.name, code).await.map(|_| ()), &ctx)
+    let result = async {
+        let parent = number(&f.parent_id, "parent_id")?.map(UnitId::new);
+        s.app.create_unit(&ctx.actor, parent, &f.name, filled(&f.code)).await.map(|_| ())
+    };
+    done(result.await, &ctx)
 }
 
 #[derive(serde::Deserialize)]
 struct UserForm {
     username: String,
     display_name: String,
-    role: String,
-    unit_id: i64,
+    role: Role,
+    unit_id: UnitId,
     password: String,
 }
 
@@ -118,7 +123,7 @@ async fn add_user(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm
 
 #[derive(serde::Deserialize)]
 struct UserUpdateForm {
-    role: String,
+    role: Role,
     active: Option<String>,
 }
 
@@ -142,7 +147,7 @@ async fn update_user(
 struct CategoryForm {
     parent_id: Option<String>,
     name: String,
-    kind: String,
+    kind: FeedbackKind,
     sign_days: u32,
     response_days: u32,
     completion_days: u32,
@@ -150,23 +155,26 @@ struct CategoryForm {
 }
 
 async fn add_category(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<CategoryForm>) -> Response {
-    let input = app::categories::CategoryInput {
-        parent_id: f.parent_id.as_deref().and_then(|p| p.parse().ok()),
-        name: f.name,
-        limits: vec![app::categories::LimitInput {
-            kind: f.kind,
-            sign_days: f.sign_days,
-            response_days: f.response_days,
-            completion_days: f.completion_days,
-            callback_days: f.callback_days,
-        }],
+    let result = async {
+        let input = app::categories::CategoryInput {
+            parent_id: number(&f.parent_id, "parent_id")?.map(CategoryId::new),
+            name: f.name,
+            limits: vec![app::categories::LimitInput {
+                kind: f.kind,
+                sign_days: f.sign_days,
+                response_days: f.response_days,
+                completion_days: f.completion_days,
+                callback_days: f.callback_days,
+            }],
+        };
+        s.app.create_category(&ctx.actor, &input).await.map(|_| ())
     };
-    done(s.app.create_category(&ctx.actor, &input).await.map(|_| ()), &ctx)
+    done(result.await, &ctx)
 }
 
 #[derive(serde::Deserialize)]
 struct CampaignForm {
-    unit_id: i64,
+    unit_id: UnitId,
     name: String,
     kind: String,
     code_prefix: String,

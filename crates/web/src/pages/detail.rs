@@ -2,6 +2,7 @@
 //! and a form for each action the reader may take now (and only those), with the reasons the
 //! workflow needs. Evidence files are served only to those who may see the problem.
 
+use super::fields::{choice, date, number, text};
 use super::i18n::Tr;
 use super::kit::{CsrfForm, Layout, PageCtx, domain_error, error_page, render, see_other};
 use super::list::{Opt, opts};
@@ -15,7 +16,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
-use domain::{MeasureId, ProblemId};
+use domain::problem::MeasureStatus;
+use domain::workflow::Action;
+use domain::{EvidenceId, MeasureId, ProblemId, UnitId, UserId};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -263,37 +266,15 @@ async fn show(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> R
     .await
 }
 
-fn text(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
-}
-
-fn parse_date(v: &Option<String>, field: &str) -> Result<Option<NaiveDate>, domain::Error> {
-    text(v)
-        .map(|s| {
-            NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                .map_err(|_| domain::Error::invalid(field, format!("“{s}”不是日期"), format!("\"{s}\" is not a date")))
-        })
-        .transpose()
-}
-
-fn parse_id(v: &Option<String>, field: &str) -> Result<Option<i64>, domain::Error> {
-    text(v)
-        .map(|s| {
-            s.parse()
-                .map_err(|_| domain::Error::invalid(field, format!("“{s}”不是编号"), format!("\"{s}\" is not an id")))
-        })
-        .transpose()
-}
-
 #[derive(serde::Deserialize)]
 struct ActForm {
-    action: String,
+    action: Action,
     version: i64,
     reason: Option<String>,
     note: Option<String>,
     lead_unit_id: Option<String>,
     #[serde(default)]
-    cooperating_unit_ids: Vec<i64>,
+    cooperating_unit_ids: Vec<UnitId>,
     responsible_leader_id: Option<String>,
     responsible_person: Option<String>,
     deadline: Option<String>,
@@ -315,28 +296,28 @@ async fn act(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, CsrfF
     }
     let result = async {
         let target = match text(&f.target_number) {
-            Some(n) => Some(s.app.problem_id_by_number(&ctx.actor, &n).await?.get()),
+            Some(n) => Some(s.app.problem_id_by_number(&ctx.actor, &n).await?),
             None => None,
         };
         let input = TransitionInput {
-            action: f.action.clone(),
+            action: f.action,
             version: f.version,
             reason: f.reason.clone(),
             note: text(&f.note),
-            lead_unit_id: parse_id(&f.lead_unit_id, "lead_unit_id")?,
+            lead_unit_id: number(&f.lead_unit_id, "lead_unit_id")?.map(UnitId::new),
             cooperating_unit_ids: (!f.cooperating_unit_ids.is_empty()).then(|| f.cooperating_unit_ids.clone()),
-            responsible_leader_id: parse_id(&f.responsible_leader_id, "responsible_leader_id")?,
+            responsible_leader_id: number(&f.responsible_leader_id, "responsible_leader_id")?.map(UserId::new),
             responsible_person: text(&f.responsible_person),
-            deadline: parse_date(&f.deadline, "deadline")?,
-            rectification_type: text(&f.rectification_type),
+            deadline: date(&f.deadline, "deadline")?,
+            rectification_type: choice(&f.rectification_type, "rectification_type")?,
             target_problem_id: target,
             report: f.report.clone(),
             no_evidence_reason: text(&f.no_evidence_reason),
-            new_deadline: parse_date(&f.new_deadline, "new_deadline")?,
+            new_deadline: date(&f.new_deadline, "new_deadline")?,
             approve: text(&f.approve).map(|v| v == "yes"),
-            colour: text(&f.colour),
+            colour: choice(&f.colour, "colour")?,
             solved: text(&f.solved).map(|v| v == "yes"),
-            satisfaction: text(&f.satisfaction),
+            satisfaction: choice(&f.satisfaction, "satisfaction")?,
             comment: text(&f.comment),
         };
         s.app.transition(&ctx.actor, ProblemId::new(id), &input).await
@@ -393,7 +374,7 @@ async fn add_measure(
             description: f.description.clone(),
             owner_unit_id: None,
             owner_name: text(&f.owner_name),
-            deadline: parse_date(&f.deadline, "deadline")?,
+            deadline: date(&f.deadline, "deadline")?,
             status: None,
         };
         s.app.add_measure(&ctx.actor, ProblemId::new(id), &input).await
@@ -408,8 +389,8 @@ async fn add_measure(
 #[derive(serde::Deserialize)]
 struct MeasureStatusForm {
     version: i64,
-    status: String,
-    problem_id: i64,
+    status: MeasureStatus,
+    problem_id: ProblemId,
 }
 
 async fn measure_status(
@@ -424,7 +405,7 @@ async fn measure_status(
         owner_unit_id: None,
         owner_name: None,
         deadline: None,
-        status: Some(f.status.clone()),
+        status: Some(f.status),
     };
     match s.app.update_measure(&ctx.actor, MeasureId::new(id), &patch).await {
         Ok(_) => see_other(&format!("/problems/{}", f.problem_id)),
@@ -517,7 +498,7 @@ async fn download(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) 
     if let Err(redirect) = ctx.require_user() {
         return redirect;
     }
-    match s.app.evidence_file(&ctx.actor, id).await {
+    match s.app.evidence_file(&ctx.actor, EvidenceId::new(id)).await {
         Ok(f) => send_file(ctx.tr, &f).await,
         Err(e) => domain_error(ctx.tr, &e),
     }

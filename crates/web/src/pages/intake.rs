@@ -1,6 +1,7 @@
 //! 诉求受理: feedback not yet on the list, each to be put on it as a new problem or added to an
 //! existing one.
 
+use super::fields::number;
 use super::kit::{CsrfForm, Layout, PageCtx, domain_error, render, see_other};
 use super::list::{Opt, opts};
 use crate::AppState;
@@ -10,7 +11,8 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use domain::{FeedbackId, ProblemId};
+use domain::feedback::{Channel, FeedbackKind};
+use domain::{CampaignId, CategoryId, FeedbackId, ProblemId};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -148,12 +150,12 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
 
 #[derive(serde::Deserialize)]
 struct CreateForm {
-    campaign_id: i64,
+    campaign_id: CampaignId,
     title: String,
     description: String,
     category_id: Option<String>,
-    channel: String,
-    kind: String,
+    channel: Channel,
+    kind: FeedbackKind,
 }
 
 async fn create(
@@ -162,18 +164,23 @@ async fn create(
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<CreateForm>,
 ) -> Response {
-    let category_id = f.category_id.as_deref().and_then(|c| c.parse().ok());
-    let input = app::problems::NewProblemInput {
-        campaign_id: f.campaign_id,
-        title: f.title,
-        description: f.description,
-        category_id,
-        channel: f.channel,
-        kind: Some(f.kind),
-        feedback_ids: vec![id],
-        ..Default::default()
+    let result = async {
+        let input = app::problems::NewProblemInput {
+            campaign_id: f.campaign_id,
+            title: f.title,
+            description: f.description,
+            category_id: number(&f.category_id, "category_id")?.map(CategoryId::new),
+            channel: f.channel,
+            kind: Some(f.kind),
+            priority: None,
+            rectification_type: None,
+            owner_unit_id: None,
+            feedback_ids: vec![FeedbackId::new(id)],
+            received_on: None,
+        };
+        s.app.create_problem(&ctx.actor, &input).await
     };
-    match s.app.create_problem(&ctx.actor, &input).await {
+    match result.await {
         Ok(p) => see_other(&format!("/problems/{}", p.summary.id)),
         Err(e) => domain_error(ctx.tr, &e),
     }

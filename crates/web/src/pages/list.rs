@@ -2,6 +2,7 @@
 //! range, campaign), sorting, paging, saved filters, bulk assign and bulk deadline change, and a
 //! print view.
 
+use super::fields::{choice, date, filled, number, text};
 use super::i18n::Tr;
 use super::kit::{CsrfForm, Layout, PageCtx, domain_error, error_page, render, see_other, urlencode};
 use crate::AppState;
@@ -13,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::NaiveDate;
+use domain::{CampaignId, CategoryId, ProblemId, SavedFilterId, UnitId};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -42,48 +43,26 @@ pub(super) struct ListParams {
     pub cursor: Option<String>,
 }
 
-fn some(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn int(v: &Option<String>, field: &str) -> Result<Option<i64>, domain::Error> {
-    some(v)
-        .map(|s| {
-            s.parse()
-                .map_err(|_| domain::Error::invalid(field, format!("“{s}”不是编号"), format!("\"{s}\" is not an id")))
-        })
-        .transpose()
-}
-
-fn date(v: &Option<String>, field: &str) -> Result<Option<NaiveDate>, domain::Error> {
-    some(v)
-        .map(|s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| domain::Error::invalid(field, format!("“{s}”不是日期"), format!("\"{s}\" is not a date")))
-        })
-        .transpose()
-}
-
 impl ListParams {
     pub(super) fn to_query(&self, limit: i64) -> Result<ProblemQuery, domain::Error> {
         Ok(ProblemQuery {
-            status: some(&self.status).map(str::to_string),
-            unit_id: int(&self.unit_id, "unit_id")?,
-            category_id: int(&self.category_id, "category_id")?,
-            channel: some(&self.channel).map(str::to_string),
-            rectification_type: some(&self.rectification_type).map(str::to_string),
-            campaign_id: int(&self.campaign_id, "campaign_id")?,
-            overdue: match some(&self.overdue) {
+            status: text(&self.status),
+            unit_id: number(&self.unit_id, "unit_id")?.map(UnitId::new),
+            category_id: number(&self.category_id, "category_id")?.map(CategoryId::new),
+            channel: choice(&self.channel, "channel")?,
+            rectification_type: choice(&self.rectification_type, "rectification_type")?,
+            campaign_id: number(&self.campaign_id, "campaign_id")?.map(CampaignId::new),
+            overdue: match filled(&self.overdue) {
                 Some("true") => Some(true),
                 Some("false") => Some(false),
                 _ => None,
             },
-            colour: some(&self.colour).map(str::to_string),
+            colour: choice(&self.colour, "colour")?,
             deadline_from: date(&self.deadline_from, "deadline_from")?,
             deadline_to: date(&self.deadline_to, "deadline_to")?,
-            q: some(&self.q).map(str::to_string),
-            sort: some(&self.sort).map(str::to_string),
-            cursor: some(&self.cursor).map(str::to_string),
+            q: text(&self.q),
+            sort: text(&self.sort),
+            cursor: text(&self.cursor),
             limit: Some(limit),
             ..ProblemQuery::default()
         })
@@ -105,7 +84,11 @@ impl ListParams {
             ("q", &self.q),
             ("sort", &self.sort),
         ];
-        pairs.iter().filter_map(|(k, v)| some(v).map(|v| format!("{k}={}", urlencode(v)))).collect::<Vec<_>>().join("&")
+        pairs
+            .iter()
+            .filter_map(|(k, v)| filled(v).map(|v| format!("{k}={}", urlencode(v))))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 }
 
@@ -213,18 +196,18 @@ async fn list_page(s: &AppState, ctx: &PageCtx, params: &ListParams) -> Result<R
         layout: ctx.layout(tr.t("problems-title"), "problems"),
         rows: page.items.iter().map(|p| row(&tr, p)).collect(),
         next_url: page.next_cursor.as_ref().map(|c| format!("/problems?{base}{sep}cursor={}", urlencode(c))),
-        first_url: some(&params.cursor).map(|_| format!("/problems?{base}")),
+        first_url: filled(&params.cursor).map(|_| format!("/problems?{base}")),
         query: base.clone(),
-        q: some(&params.q).unwrap_or_default().to_string(),
-        deadline_from: some(&params.deadline_from).unwrap_or_default().to_string(),
-        deadline_to: some(&params.deadline_to).unwrap_or_default().to_string(),
+        q: filled(&params.q).unwrap_or_default().to_string(),
+        deadline_from: filled(&params.deadline_from).unwrap_or_default().to_string(),
+        deadline_to: filled(&params.deadline_to).unwrap_or_default().to_string(),
         statuses: vocab(
             "status",
             &["new", "assigned", "submitted", "closed", "dismissed", "merged"],
-            some(&params.status),
+            filled(&params.status),
         ),
-        units: unit_opts(some(&params.unit_id)),
-        categories: opts(some(&params.category_id), categories.iter().map(|c| (c.id.to_string(), c.name.clone()))),
+        units: unit_opts(filled(&params.unit_id)),
+        categories: opts(filled(&params.category_id), categories.iter().map(|c| (c.id.to_string(), c.name.clone()))),
         channels: vocab(
             "channel",
             &[
@@ -239,17 +222,17 @@ async fn list_page(s: &AppState, ctx: &PageCtx, params: &ListParams) -> Result<R
                 "open311",
                 "other",
             ],
-            some(&params.channel),
+            filled(&params.channel),
         ),
-        types: vocab("type", &["immediate", "deadline", "ongoing"], some(&params.rectification_type)),
-        campaigns: opts(some(&params.campaign_id), campaigns.iter().map(|c| (c.id.to_string(), c.name.clone()))),
+        types: vocab("type", &["immediate", "deadline", "ongoing"], filled(&params.rectification_type)),
+        campaigns: opts(filled(&params.campaign_id), campaigns.iter().map(|c| (c.id.to_string(), c.name.clone()))),
         overdue: opts(
-            some(&params.overdue),
+            filled(&params.overdue),
             [("true".into(), tr.t("filter-yes")), ("false".into(), tr.t("filter-no"))],
         ),
-        colours: vocab("colour", &["red", "yellow", "blue"], some(&params.colour)),
+        colours: vocab("colour", &["red", "yellow", "blue"], filled(&params.colour)),
         sorts: opts(
-            some(&params.sort),
+            filled(&params.sort),
             [
                 ("-created", "sort-created"),
                 ("deadline", "sort-deadline"),
@@ -298,7 +281,7 @@ async fn print(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<Lis
 #[derive(serde::Deserialize)]
 struct BulkForm {
     #[serde(default)]
-    ids: Vec<i64>,
+    ids: Vec<ProblemId>,
     what: String,
     lead_unit_id: Option<String>,
     deadline: Option<String>,
@@ -315,8 +298,8 @@ async fn bulk(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<Bul
         Err(e) => return domain_error(tr, &e),
     };
     let outcome = match f.what.as_str() {
-        "assign" => match int(&f.lead_unit_id, "lead_unit_id") {
-            Ok(Some(unit)) => s.app.bulk_assign(&ctx.actor, &f.ids, unit, deadline).await,
+        "assign" => match number(&f.lead_unit_id, "lead_unit_id") {
+            Ok(Some(unit)) => s.app.bulk_assign(&ctx.actor, &f.ids, UnitId::new(unit), deadline).await,
             Ok(None) => Err(domain::Error::invalid("lead_unit_id", "请选择牵头单位", "choose the lead unit")),
             Err(e) => Err(e),
         },
@@ -366,7 +349,7 @@ struct Empty {}
 async fn delete_filter(
     State(s): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<SavedFilterId>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Response {
     match s.app.delete_filter(&ctx.actor, id).await {

@@ -11,6 +11,7 @@ mod auth;
 mod charts;
 mod dashboard;
 mod detail;
+mod fields;
 mod i18n;
 mod intake;
 mod kit;

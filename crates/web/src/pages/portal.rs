@@ -3,6 +3,7 @@
 //! rectifications (整改公示) with search; rate one's own closed report. A dissatisfied rating
 //! reopens it. Submitting is rate-limited per client address.
 
+use super::fields::choice;
 use super::kit::{CsrfForm, CsrfToken, Layout, PageCtx, csrf_matches, domain_error, error_page, render};
 use super::list::{Opt, opts};
 use crate::AppState;
@@ -13,6 +14,7 @@ use axum::extract::{Extension, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use domain::problem::Satisfaction;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -84,10 +86,14 @@ async fn submit(
         return error_page(tr, StatusCode::TOO_MANY_REQUESTS, &tr.t("portal-too-many"));
     }
     let get = |k: &str| fields.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let kind = match choice(&get("kind"), "kind") {
+        Ok(kind) => kind,
+        Err(e) => return domain_error(tr, &e),
+    };
     let input = PublicSubmission {
         body: fields.get("body").cloned().unwrap_or_default(),
         title: None,
-        kind: get("kind"),
+        kind,
         campaign_id: None,
         address: get("address"),
         latitude: None,
@@ -226,7 +232,7 @@ struct RateForm {
     code: String,
     key: String,
     solved: String,
-    satisfaction: String,
+    satisfaction: Satisfaction,
     comment: Option<String>,
 }
 

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::Duration;
+use domain::workflow::SignoffStage;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/", get(todo))
@@ -46,7 +47,7 @@ async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
     };
     let tr = ctx.tr;
     let today = s.app.clock.today();
-    let mine = Some(p.unit_id.get());
+    let mine = Some(p.unit_id);
     let queries = [
         (
             "todo-due-week",
@@ -64,8 +65,8 @@ async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
             "todo-approve",
             ProblemQuery {
                 status: Some("submitted".into()),
-                signoff_stage: Some("leader".into()),
-                responsible_leader_id: Some(p.user_id.get()),
+                signoff_stage: Some(SignoffStage::Leader),
+                responsible_leader_id: Some(p.user_id),
                 ..Default::default()
             },
             false,
@@ -74,7 +75,7 @@ async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
             "todo-verify",
             ProblemQuery {
                 status: Some("submitted".into()),
-                signoff_stage: Some("verifier".into()),
+                signoff_stage: Some(SignoffStage::Verifier),
                 ..Default::default()
             },
             true,

@@ -5,6 +5,7 @@ use crate::{TestApp, both};
 use app::testkit::{Kind, password_of};
 use axum::body::Body;
 use axum::http::{Request, header};
+use domain::feedback::Channel;
 use serde_json::json;
 
 async fn a_stale_edit_gets_409_and_the_winners_change_is_kept(kind: Kind) {
@@ -262,13 +263,7 @@ async fn cached_lists_show_every_write_on_this_node_and_the_others(kind: Kind) {
     other
         .create_problem(
             &office,
-            &app::problems::NewProblemInput {
-                campaign_id: t.world.campaign.id.get(),
-                title: "另一节点".into(),
-                description: "写入".into(),
-                channel: "hotline".into(),
-                ..Default::default()
-            },
+            &app::problems::NewProblemInput::new(t.world.campaign.id, "另一节点", "写入", Channel::Hotline),
         )
         .await
         .unwrap();

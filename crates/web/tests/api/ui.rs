@@ -5,6 +5,8 @@ use crate::both;
 use crate::browser::{Browser, png_file, setup};
 use app::testkit::{Kind, World};
 use domain::ProblemId;
+use domain::feedback::Channel;
+use domain::workflow::Action;
 
 async fn check_a11y(b: &Browser, page: &str, failures: &mut Vec<String>) {
     for p in b.accessibility_problems().await {
@@ -238,30 +240,23 @@ async fn xss_payloads_typed_anywhere_show_as_text(kind: Kind) {
 async fn a_liaison_sees_no_other_units_problem_anywhere(kind: Kind) {
     let Some((db, w, b)) = setup(kind).await else { return };
     let app = &db.app;
-    let make = async |title: &str, unit: i64, world: &World| {
+    let make = async |title: &str, unit: domain::UnitId, world: &World| {
         let p = app
             .create_problem(
                 &world.office,
-                &app::problems::NewProblemInput {
-                    campaign_id: world.campaign.id.get(),
-                    title: title.into(),
-                    description: "描述".into(),
-                    channel: "hotline".into(),
-                    ..Default::default()
-                },
+                &app::problems::NewProblemInput::new(world.campaign.id, title, "描述", Channel::Hotline),
             )
             .await
             .unwrap();
         let input = app::transitions::TransitionInput {
-            action: "assign".into(),
             version: p.summary.version,
             lead_unit_id: Some(unit),
-            ..Default::default()
+            ..app::transitions::TransitionInput::new(Action::Assign)
         };
         app.transition(&world.office, p.summary.id, &input).await.unwrap()
     };
-    let a = make("住建局的秘密问题", w.dept_a.id.get(), &w).await;
-    let b_problem = make("环境局自己的问题", w.dept_b.id.get(), &w).await;
+    let a = make("住建局的秘密问题", w.dept_a.id, &w).await;
+    let b_problem = make("环境局自己的问题", w.dept_b.id, &w).await;
     let evidence = app
         .add_evidence(&w.liaison_a, a.summary.id, "a.png", &std::fs::read(png_file(db.dir.path())).unwrap(), None)
         .await

@@ -33,7 +33,7 @@ pub(crate) async fn user(app: &App, cmd: UserCommand) -> Result<ExitCode> {
         username: username.clone(),
         display_name: display_name.unwrap_or_else(|| username.clone()),
         role,
-        unit_id: unit_id.get(),
+        unit_id,
         password: password.clone(),
     };
     let user = app.create_user(&system, &input).await.map_err(say)?;

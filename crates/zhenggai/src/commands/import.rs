@@ -36,7 +36,7 @@ pub(super) async fn import(app: &App, args: &ImportArgs) -> Result<ExitCode> {
         .into_iter()
         .map(|m| ImportMessage { key: m.id, title: m.title, body: m.text, received_at: m.at, likes: m.likes })
         .collect();
-    let options = ImportOptions { source, unit, channel: args.channel.clone() };
+    let options = ImportOptions { source, unit, channel: args.channel };
     let progress = |stage: &str, done: usize, total: usize| {
         eprint!("\r导入中 importing ({stage}, {:.1}s): {done}/{total}   ", started.elapsed().as_secs_f64())
     };

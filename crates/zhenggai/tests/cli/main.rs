@@ -6,6 +6,8 @@
 
 use app::testkit::{Kind, TestDb, World, pg_url};
 use chrono::NaiveDate;
+use domain::feedback::Channel;
+use domain::workflow::Action;
 use std::process::{Command, Output};
 
 mod text_engine;
@@ -112,21 +114,19 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
                 let p = live
                     .create_problem(
                         &office,
-                        &app::problems::NewProblemInput {
-                            campaign_id: campaign.get(),
-                            title: format!("并发写入 {n}"),
-                            description: "写入中备份".into(),
-                            channel: "hotline".into(),
-                            ..Default::default()
-                        },
+                        &app::problems::NewProblemInput::new(
+                            campaign,
+                            format!("并发写入 {n}"),
+                            "写入中备份",
+                            Channel::Hotline,
+                        ),
                     )
                     .await
                     .unwrap();
                 let t = app::transitions::TransitionInput {
-                    action: "assign".into(),
                     version: p.summary.version,
-                    lead_unit_id: Some(unit.get()),
-                    ..Default::default()
+                    lead_unit_id: Some(unit),
+                    ..app::transitions::TransitionInput::new(Action::Assign)
                 };
                 live.transition(&office, p.summary.id, &t).await.unwrap();
                 n += 1;
