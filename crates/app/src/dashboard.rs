@@ -37,7 +37,7 @@ pub struct Week {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitRank {
-    pub unit_id: i64,
+    pub unit_id: domain::UnitId,
     pub unit: String,
     pub total: i64,
     pub closed: i64,
@@ -94,7 +94,7 @@ impl App {
                 let closed_share = share(u.closed, u.total).unwrap_or(0.0);
                 let punctual = share(u.open - u.overdue, u.open).unwrap_or(1.0);
                 UnitRank {
-                    unit_id: u.unit_id.get(),
+                    unit_id: u.unit_id,
                     unit: u.unit_name,
                     total: u.total,
                     closed: u.closed,

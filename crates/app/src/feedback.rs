@@ -136,7 +136,7 @@ fn audited(f: &FeedbackRow, unit_name: &str) -> FeedbackView {
     view(
         f,
         FeedbackAccess {
-            unit: Named { id: f.unit_id.get(), name: unit_name.to_string() },
+            unit: Named { id: f.unit_id, name: unit_name.to_string() },
             see_reporter: false,
             see_problem: true,
         },
@@ -433,7 +433,7 @@ fn item_error(i: usize, e: Error) -> Error {
 
 /// What a reader may see of one feedback item.
 pub(crate) struct FeedbackAccess {
-    pub unit: Named,
+    pub unit: Named<domain::UnitId>,
     /// The reporter's name and contact, and the text unmasked.
     pub see_reporter: bool,
     /// The problem it is linked to (its id is withheld otherwise).
@@ -458,7 +458,7 @@ pub(crate) async fn feedback_access(
         return Ok(None);
     }
     Ok(Some(FeedbackAccess {
-        unit: Named { id: unit.id.get(), name: unit.name },
+        unit: Named { id: unit.id, name: unit.name },
         see_reporter: access::may_see_reporter(p, &unit_path, place.as_ref()),
         see_problem,
     }))

@@ -15,10 +15,11 @@ use chrono::{DateTime, Utc};
 use domain::Result;
 use domain::access::Principal;
 use domain::feedback::MatchRelation;
+use domain::feedback::RecordKind;
 use domain::workflow::Status;
 use store::Conn;
 use store::feedback::FeedbackRow;
-use store::grouping::{self, FEEDBACK, MatchRow, PROBLEM};
+use store::grouping::{self, MatchRow};
 use store::problems::ProblemRow;
 use text::Segmenter;
 use text::group::{StoredPrint, fingerprint, similarity_estimated};
@@ -65,7 +66,7 @@ pub(crate) fn excerpt(title: Option<&str>, body: &str) -> String {
 /// Stores a record's fingerprint (in the caller's transaction).
 async fn keep_print(
     c: &mut Conn<'_>,
-    kind: &str,
+    kind: RecordKind,
     id: i64,
     fp: &text::group::Fingerprint,
     now: DateTime<Utc>,
@@ -75,7 +76,7 @@ async fn keep_print(
 
 /// Stores a problem's fingerprint: new problems and edited titles or descriptions.
 pub(crate) async fn keep_problem_print(c: &mut Conn<'_>, p: &ProblemRow, now: DateTime<Utc>) -> Result<()> {
-    keep_print(c, PROBLEM, p.id.get(), &fingerprint(seg(), &p.title, &p.description), now).await
+    keep_print(c, RecordKind::Problem, p.id.get(), &fingerprint(seg(), &p.title, &p.description), now).await
 }
 
 /// What grouping did with one new feedback item.
@@ -109,16 +110,16 @@ impl App {
         let fp = fingerprint(seg(), f.title.as_deref().unwrap_or_default(), &f.body);
         let candidates = match f.problem_id {
             Some(_) => vec![],
-            None => self.scored_candidates(c, &fp, (FEEDBACK, f.id.get()), unsaved).await?,
+            None => self.scored_candidates(c, &fp, Some((RecordKind::Feedback, f.id.get())), unsaved).await?,
         };
-        keep_print(c, FEEDBACK, f.id.get(), &fp, now).await?;
-        unsaved.add(FEEDBACK, f.id.get(), fp);
+        keep_print(c, RecordKind::Feedback, f.id.get(), &fp, now).await?;
+        unsaved.add(RecordKind::Feedback, f.id.get(), fp);
         if f.problem_id.is_some() {
             return Ok(Outcome::default());
         }
         let mut scored: Vec<Scored> = Vec::new();
         for (cand, score) in candidates {
-            let (problem_id, other_feedback) = if cand.kind == PROBLEM {
+            let (problem_id, other_feedback) = if cand.kind == RecordKind::Problem {
                 (Some(domain::ProblemId::new(cand.record_id)), None)
             } else {
                 match store::feedback::get_feedback(c, domain::FeedbackId::new(cand.record_id)).await? {
@@ -238,7 +239,7 @@ impl App {
     pub async fn print_unprinted(&self) -> Result<usize> {
         let mut done = 0;
         let started = std::time::Instant::now();
-        for kind in [FEEDBACK, PROBLEM] {
+        for kind in [RecordKind::Feedback, RecordKind::Problem] {
             let mut after = 0;
             loop {
                 if done > 0 && done % 100_000 < crate::search::CATCH_UP_BATCH as usize {
@@ -280,14 +281,14 @@ pub(crate) fn stored_json(fp: &text::group::Fingerprint) -> String {
 impl App {
     /// The stored records most like a text, best first (at most `limit`, each at or above the
     /// install's proposal threshold): intake's matching without its writes.
-    pub async fn closest(&self, title: &str, body: &str, limit: usize) -> Result<Vec<(String, i64, f64)>> {
+    pub async fn closest(&self, title: &str, body: &str, limit: usize) -> Result<Vec<(RecordKind, i64, f64)>> {
         let fp = fingerprint(seg(), title, body);
         let mut pooled = self.db.acquire().await?;
-        let mut out: Vec<(String, i64, f64)> = self
-            .scored_candidates(&mut pooled.conn(), &fp, ("", 0), &Unsaved::default())
+        let mut out: Vec<(RecordKind, i64, f64)> = self
+            .scored_candidates(&mut pooled.conn(), &fp, None, &Unsaved::default())
             .await?
             .into_iter()
-            .map(|(cand, score)| (cand.kind.to_string(), cand.record_id, score))
+            .map(|(cand, score)| (cand.kind, cand.record_id, score))
             .collect();
         out.sort_by(|a, b| b.2.total_cmp(&a.2));
         out.truncate(limit);
@@ -300,7 +301,7 @@ impl App {
         &self,
         c: &mut Conn<'_>,
         fp: &text::group::Fingerprint,
-        exclude: (&str, i64),
+        exclude: Option<(RecordKind, i64)>,
         unsaved: &Unsaved,
     ) -> Result<Vec<(Candidate, f64)>> {
         let propose = self.settings.grouping.propose;
@@ -362,8 +363,12 @@ impl App {
     /// A feedback item's text as the reader may quote it: None when the reader may not see the
     /// item; masked (its reporter's name, contact and phone-like numbers) when they may see it but
     /// not its reporter.
-    pub(crate) async fn quote_feedback(c: &mut Conn<'_>, p: &Principal, id: i64) -> Result<Option<String>> {
-        let Some(f) = store::feedback::get_feedback(c, domain::FeedbackId::new(id)).await? else {
+    pub(crate) async fn quote_feedback(
+        c: &mut Conn<'_>,
+        p: &Principal,
+        id: domain::FeedbackId,
+    ) -> Result<Option<String>> {
+        let Some(f) = store::feedback::get_feedback(c, id).await? else {
             return Ok(None);
         };
         let Some(seen) = crate::feedback::feedback_access(c, p, &f).await? else {
@@ -381,9 +386,9 @@ impl App {
             None => None,
         };
         let quoted = if quote_report {
-            Self::quote_feedback(c, p, m.feedback_id.get()).await?
+            Self::quote_feedback(c, p, m.feedback_id).await?
         } else if let Some(other) = m.other_feedback_id {
-            Self::quote_feedback(c, p, other.get()).await?
+            Self::quote_feedback(c, p, other).await?
         } else {
             problem.as_ref().map(|(_, row)| excerpt(Some(&row.title), &row.description))
         };
@@ -415,7 +420,7 @@ impl App {
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
         let mut out = Vec::new();
-        for m in grouping::matches_of_feedback(&mut c, id.get()).await? {
+        for m in grouping::matches_of_feedback(&mut c, id).await? {
             out.extend(Self::match_for(&mut c, p, m, false).await?);
         }
         Ok(out)
@@ -430,7 +435,7 @@ impl App {
         problem: domain::ProblemId,
     ) -> Result<Vec<MatchView>> {
         let mut out = Vec::new();
-        for m in grouping::matches_of_problem(c, problem.get(), "recurrence").await? {
+        for m in grouping::matches_of_problem(c, problem, domain::feedback::MatchRelation::Recurrence).await? {
             out.extend(Self::match_for(c, p, m, true).await?);
         }
         Ok(out)
@@ -448,7 +453,7 @@ impl App {
         let mut out = Vec::new();
         for m in rows {
             // The report is named by id: the caller must see it too, as well as the problem.
-            if m.problem_id.is_none() || Self::quote_feedback(&mut c, p, m.feedback_id.get()).await?.is_none() {
+            if m.problem_id.is_none() || Self::quote_feedback(&mut c, p, m.feedback_id).await?.is_none() {
                 continue;
             }
             if let Some(view) = Self::match_for(&mut c, p, m, false).await?

@@ -28,7 +28,7 @@ pub struct HotCluster {
     /// The problem most of its reports are linked to, if any.
     pub problem: Option<crate::views::ProblemRef>,
     /// Up to 20 of its feedback ids, oldest first.
-    pub feedback_ids: Vec<i64>,
+    pub feedback_ids: Vec<domain::FeedbackId>,
 }
 
 impl App {
@@ -89,7 +89,7 @@ impl App {
                 last_at: h.last.and_then(|s| DateTime::from_timestamp(s, 0)),
                 title: domain::privacy::mask_contacts(&title, &[]).into_owned(),
                 problem,
-                feedback_ids: members.iter().take(20).map(|m| m.id.get()).collect(),
+                feedback_ids: members.iter().take(20).map(|m| m.id).collect(),
             });
         }
         Ok(out)

@@ -9,11 +9,12 @@ use crate::feedback::{FeedbackInput, parse_input};
 use crate::grouping::excerpt;
 use crate::{Actor, App};
 use chrono::{DateTime, Utc};
+use domain::feedback::RecordKind;
 use domain::feedback::{Channel, MatchRelation};
 use domain::{Error, Result, UnitId};
 use std::collections::HashSet;
 use store::feedback::FeedbackRow;
-use store::grouping::{FEEDBACK, MatchRow};
+use store::grouping::MatchRow;
 use store::grouping_bulk::{NewPrint, Target};
 use text::Segmenter;
 use text::group::{Fingerprint, StoredPrint, Thresholds, best_matches, fingerprint, similarity_estimated};
@@ -178,7 +179,7 @@ impl App {
                 let mut c = tx.conn();
                 store::bulk::insert_indexed_feedback(&mut c, &rows[start..end], &terms).await?;
                 store::bulk::resync_feedback_ids(&mut c).await?;
-                store::grouping_bulk::insert_prints(&mut c, FEEDBACK, &new_prints, now).await?;
+                store::grouping_bulk::insert_prints(&mut c, RecordKind::Feedback, &new_prints, now).await?;
                 store::grouping_bulk::insert_matches(&mut c, &matches).await?;
                 let after = serde_json::json!({
                     "source": options.source, "first_id": first, "last_id": ids[end - 1], "count": end - start,
@@ -238,7 +239,7 @@ impl App {
     ) -> Option<MatchRow> {
         let g = self.settings.grouping;
         let (problem, other_feedback, matched_text) = match matched {
-            Matched::Stored(t) if t.kind == store::grouping::PROBLEM => {
+            Matched::Stored(t) if t.kind == RecordKind::Problem => {
                 (Some((t.record_id, t.status, t.closed_at)), None, excerpt(t.title.as_deref(), &t.body))
             }
             Matched::Stored(t) => (

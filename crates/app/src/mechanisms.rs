@@ -46,7 +46,7 @@ async fn view(c: &mut Conn<'_>, row: &MechanismRow, reader: Option<&Principal>) 
     Ok(MechanismView {
         id: domain::MechanismId::new(row.id.get()),
         campaign_id: row.campaign_id.map(|x| x.get()).map(domain::CampaignId::new),
-        unit: Named { id: row.unit_id.get(), name: unit.map(|u| u.name).unwrap_or_default() },
+        unit: Named { id: row.unit_id, name: unit.map(|u| u.name).unwrap_or_default() },
         title: row.title.clone(),
         body: row.body.clone(),
         status: row.status,

@@ -10,10 +10,11 @@
 //! back write leaves it empty for good, until it expires.
 
 use domain::Result;
+use domain::feedback::RecordKind;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use store::Conn;
-use store::grouping::{FEEDBACK, LoggedPrint, PROBLEM};
+use store::grouping::LoggedPrint;
 use text::group::{Fingerprint, StoredPrint};
 use text::index::BandIndex;
 
@@ -27,32 +28,8 @@ const MAX_GAPS: usize = 64;
 /// thousand places fills a bucket, and only its newest members are worth comparing.
 const PER_KEY: usize = 12;
 
-/// `feedback` or `problem`, as the index keeps it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Kind {
-    Feedback,
-    Problem,
-}
-
-impl Kind {
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            FEEDBACK => Some(Kind::Feedback),
-            PROBLEM => Some(Kind::Problem),
-            _ => None,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Feedback => FEEDBACK,
-            Kind::Problem => PROBLEM,
-        }
-    }
-}
-
 struct Entry {
-    kind: Kind,
+    kind: RecordKind,
     record_id: i64,
     /// `None` once a newer fingerprint of the same record replaced it.
     print: Option<Fingerprint>,
@@ -66,7 +43,7 @@ struct State {
     gaps: Vec<(i64, i64, Instant)>,
     entries: Vec<Entry>,
     /// Each record's entry, to retire it when its fingerprint is replaced.
-    slot_of: HashMap<(Kind, i64), u32>,
+    slot_of: HashMap<(RecordKind, i64), u32>,
     index: BandIndex,
 }
 
@@ -78,7 +55,7 @@ pub struct PrintIndex {
 
 /// A stored record like the one being matched.
 pub(crate) struct Candidate {
-    pub kind: &'static str,
+    pub kind: RecordKind,
     pub record_id: i64,
 }
 
@@ -91,8 +68,7 @@ pub(crate) struct Unsaved {
 }
 
 impl Unsaved {
-    pub(crate) fn add(&mut self, kind: &str, record_id: i64, print: Fingerprint) {
-        let Some(kind) = Kind::parse(kind) else { return };
+    pub(crate) fn add(&mut self, kind: RecordKind, record_id: i64, print: Fingerprint) {
         self.index.insert(&print.insert_keys(), u32::try_from(self.entries.len()).unwrap_or(u32::MAX));
         self.entries.push(Entry { kind, record_id, print: Some(print) });
     }
@@ -119,7 +95,7 @@ impl PrintIndex {
         &self,
         c: &mut Conn<'_>,
         fp: &Fingerprint,
-        exclude: (&str, i64),
+        exclude: Option<(RecordKind, i64)>,
         unsaved: &Unsaved,
         limit: usize,
         score: impl Fn(&Fingerprint, &Fingerprint) -> Option<f64>,
@@ -137,11 +113,11 @@ impl PrintIndex {
         let mut out = Vec::new();
         for (e, _) in ranked.into_iter().take(limit) {
             let Some(print) = &e.print else { continue };
-            if (e.kind.name(), e.record_id) == exclude {
+            if Some((e.kind, e.record_id)) == exclude {
                 continue;
             }
             if let Some(s) = score(fp, print) {
-                out.push((Candidate { kind: e.kind.name(), record_id: e.record_id }, s));
+                out.push((Candidate { kind: e.kind, record_id: e.record_id }, s));
             }
         }
         Ok(out)
@@ -191,8 +167,8 @@ impl State {
                 self.fill_gap(row.seq);
             }
             // Prints of another build's length are skipped: `print_unprinted` remakes them.
-            if let (Some(kind), Some(print)) = (Kind::parse(&row.kind), print) {
-                self.insert(kind, row.record_id, print);
+            if let Some(print) = print {
+                self.insert(row.kind, row.record_id, print);
             }
         }
         if self.gaps.len() > MAX_GAPS {
@@ -212,7 +188,7 @@ impl State {
         }
     }
 
-    fn insert(&mut self, kind: Kind, record_id: i64, print: Fingerprint) {
+    fn insert(&mut self, kind: RecordKind, record_id: i64, print: Fingerprint) {
         let slot = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         if let Some(old) = self.slot_of.insert((kind, record_id), slot) {
             self.entries[old as usize].print = None;
@@ -230,7 +206,7 @@ mod tests {
         let fp = text::group::fingerprint(text::Segmenter::shared(), "", "小区门口垃圾堆积无人清理");
         LoggedPrint {
             seq,
-            kind: FEEDBACK.into(),
+            kind: RecordKind::Feedback,
             record_id,
             print: serde_json::to_string(&StoredPrint::from(&fp)).unwrap(),
         }

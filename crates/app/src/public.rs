@@ -38,6 +38,38 @@ pub struct Receipt {
     pub rating_key: String,
 }
 
+/// The status a tracked report shows: its problem's once published, the report's own before.
+/// The two vocabularies share no name, so the JSON is the bare name either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum TrackedStatus {
+    Report(ReportStatus),
+    Problem(Status),
+}
+
+impl TrackedStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrackedStatus::Report(s) => s.as_str(),
+            TrackedStatus::Problem(s) => s.as_str(),
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TrackedStatus::Report(s) => s.label_zh(),
+            TrackedStatus::Problem(s) => s.label_zh(),
+        }
+    }
+}
+
+/// A status equals its wire name.
+impl PartialEq<&str> for TrackedStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TrackingView {
     pub tracking_code: String,
@@ -45,7 +77,7 @@ pub struct TrackingView {
     pub body: String,
     /// The problem's status once it is published; until then the report's own: `received`
     /// (已受理), `handling` (办理中), `handled` (已办结) or `not_accepted` (不予受理).
-    pub status: String,
+    pub status: TrackedStatus,
     pub status_label: String,
     /// Once the problem is published.
     pub problem_number: Option<String>,
@@ -62,7 +94,7 @@ pub struct TrackingView {
 pub struct PublicProblem {
     pub number: String,
     pub title: String,
-    pub status: String,
+    pub status: Status,
     pub status_label: String,
     pub lead_unit: Option<String>,
     pub category: Option<String>,
@@ -148,7 +180,7 @@ impl App {
             store::feedback::insert_file(
                 &mut tx.conn(),
                 &store::feedback::FeedbackFileRow {
-                    id: 0,
+                    id: domain::FeedbackFileId::new(0),
                     feedback_id: domain::FeedbackId::new(id.get()),
                     file_name: checked.file_name.clone(),
                     content_type: checked.content_type.into(),
@@ -196,7 +228,7 @@ impl App {
             tracking_code: f.tracking_code.to_string(),
             received_at: f.received_at,
             body: f.body.clone(),
-            status: ReportStatus::of(status).as_str().to_string(),
+            status: TrackedStatus::Report(ReportStatus::of(status)),
             status_label: ReportStatus::of(status).label_zh().to_string(),
             problem_number: None,
             deadline: None,
@@ -206,7 +238,7 @@ impl App {
         if let (Some(p), Some(s)) = (&problem, status) {
             let own_report = f.linked_at.is_none_or(|at| at <= p.created_at);
             if p.published {
-                view.status = s.as_str().to_string();
+                view.status = TrackedStatus::Problem(s);
                 view.status_label = s.label_zh().to_string();
                 view.problem_number = Some(p.number.to_string());
                 view.deadline = p.deadline;
@@ -280,7 +312,7 @@ impl App {
             items.push(PublicProblem {
                 number: s.number.to_string(),
                 title: s.title,
-                status: s.status.as_str().to_string(),
+                status: s.status,
                 status_label: s.status_label,
                 lead_unit: s.lead_unit.map(|u| u.name),
                 category: s.category.map(|c| c.name),

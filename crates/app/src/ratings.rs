@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct PendingRating {
     /// The callback's id, for [`App::review_rating`].
-    pub id: i64,
+    pub id: domain::CallbackId,
     pub problem: ProblemRef,
     pub at: DateTime<Utc>,
     pub solved: bool,
@@ -69,7 +69,7 @@ impl App {
                 continue;
             }
             out.push(PendingRating {
-                id: cb.id.get(),
+                id: cb.id,
                 problem: ProblemRef { id: loaded.row.id, number: loaded.row.number, title: loaded.row.title },
                 at: cb.at,
                 solved: cb.solved,
@@ -81,7 +81,12 @@ impl App {
 
     /// Decides a pending rating: reopens the problem, or keeps it closed with the reason why. Both
     /// are recorded on the rating and in the audit chain, in one transaction.
-    pub async fn review_rating(&self, actor: &Actor, callback_id: i64, review: &RatingReview) -> Result<()> {
+    pub async fn review_rating(
+        &self,
+        actor: &Actor,
+        callback_id: domain::CallbackId,
+        review: &RatingReview,
+    ) -> Result<()> {
         let p = actor.user_for(Intent::Write)?.clone();
         let max = self.settings.text.max_text_chars;
         let reason = domain::text::optional_text("reason", review.reason.as_deref(), max)?;
@@ -128,15 +133,8 @@ impl App {
             }
         };
         let (review_state, note) = outcome;
-        store::callbacks::review_callback(
-            &mut tx.conn(),
-            callback_id,
-            review_state.as_str(),
-            Some(&note),
-            p.user_id.get(),
-            now,
-        )
-        .await?;
+        store::callbacks::review_callback(&mut tx.conn(), callback_id, review_state, Some(&note), p.user_id, now)
+            .await?;
         let after = serde_json::json!({ "callback_id": callback_id, "review": review_state, "note": note });
         crate::audit::record::<(), _>(
             &mut tx.conn(),

@@ -106,7 +106,7 @@ impl App {
         )
         .await?;
         self.commit(tx).await?;
-        let owner = owner_unit.map(|u| Named { id: u.id.get(), name: u.name });
+        let owner = owner_unit.map(|u| Named { id: u.id, name: u.name });
         Ok(MeasureView::from_row(&row, owner, today))
     }
 
@@ -164,7 +164,7 @@ impl App {
         )
         .await?;
         let owner = match row.owner_unit_id {
-            Some(u) => store::units::get_unit(&mut tx.conn(), u).await?.map(|r| Named { id: r.id.get(), name: r.name }),
+            Some(u) => store::units::get_unit(&mut tx.conn(), u).await?.map(|r| Named { id: r.id, name: r.name }),
             None => None,
         };
         self.commit(tx).await?;

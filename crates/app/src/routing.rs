@@ -6,7 +6,7 @@
 
 use crate::{Actor, App};
 use domain::access::Intent;
-use domain::{Error, Result};
+use domain::{CategoryId, Error, Result, UnitId};
 use std::sync::{Arc, RwLock};
 use text::Segmenter;
 use text::classify::{Classifier, Training};
@@ -29,10 +29,10 @@ pub(crate) struct RoutingModel {
 #[derive(Default)]
 pub(crate) struct RoutingCache(RwLock<Option<Arc<RoutingModel>>>);
 
-/// One proposed choice.
+/// One proposed choice: a category (`I` = [`CategoryId`]) or a unit (`I` = [`UnitId`]).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
-pub struct Proposal {
-    pub id: i64,
+pub struct Proposal<I> {
+    pub id: I,
     pub name: String,
     /// 0–1.
     pub confidence: f64,
@@ -41,8 +41,8 @@ pub struct Proposal {
 /// What the model proposes for a text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct RoutingSuggestion {
-    pub category: Option<Proposal>,
-    pub lead_unit: Option<Proposal>,
+    pub category: Option<Proposal<CategoryId>>,
+    pub lead_unit: Option<Proposal<UnitId>>,
     /// How many decided problems the model learnt from.
     pub trained_on: i64,
 }
@@ -164,14 +164,14 @@ impl App {
         };
         let category = pick(&model.category).and_then(|(id, conf)| {
             categories.iter().find(|c| c.id == id).map(|c| Proposal {
-                id,
+                id: c.id,
                 name: c.name.clone(),
                 confidence: f64::from(conf),
             })
         });
         let lead_unit = pick(&model.unit).and_then(|(id, conf)| {
             units.iter().find(|u| u.id == id).map(|u| Proposal {
-                id,
+                id: u.id,
                 name: u.name.clone(),
                 confidence: f64::from(conf),
             })

@@ -7,7 +7,9 @@
 
 use crate::{Actor, App};
 use domain::access::Intent;
-use domain::{Error, Result};
+use domain::feedback::RecordKind;
+use domain::workflow::Status;
+use domain::{Error, FeedbackId, ProblemId, Result};
 use store::Conn;
 use store::search::Doc;
 use text::Segmenter;
@@ -86,16 +88,16 @@ pub(crate) fn problem_terms(row: &store::problems::ProblemRow) -> String {
     terms_of(&format!("{} {} {}", row.title, row.description, row.public_reply.as_deref().unwrap_or_default()))
 }
 
-/// One search result.
+/// One search result: a problem (`I` = [`ProblemId`]) or a feedback item (`I` = [`FeedbackId`]).
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct SearchHit {
-    /// `feedback` or `problem`.
-    pub kind: String,
-    pub id: i64,
+pub struct SearchHit<I> {
+    pub kind: RecordKind,
+    pub id: I,
     /// The problem number, or the feedback's tracking code.
     pub reference: String,
     pub title: String,
-    pub status: Option<String>,
+    /// A problem's state (feedback has none).
+    pub status: Option<Status>,
     /// The text around the first hit; pieces with `hit` are query words.
     #[schema(value_type = Vec<Object>)]
     pub snippet: Vec<text::snippet::Piece>,
@@ -106,8 +108,8 @@ pub struct SearchHit {
 pub struct SearchResults {
     pub query: String,
     pub words: Vec<String>,
-    pub problems: Vec<SearchHit>,
-    pub feedback: Vec<SearchHit>,
+    pub problems: Vec<SearchHit<ProblemId>>,
+    pub feedback: Vec<SearchHit<FeedbackId>>,
 }
 
 const SNIPPET_CHARS: usize = 80;
@@ -173,11 +175,11 @@ impl App {
             .await?
             .into_iter()
             .map(|p| SearchHit {
-                kind: "problem".into(),
-                id: p.id.get(),
+                kind: RecordKind::Problem,
+                id: p.id,
                 reference: p.number.to_string(),
                 title: p.title.clone(),
-                status: Some(p.status.as_str().to_string()),
+                status: Some(p.status),
                 snippet: text::snippet::snippet(&format!("{} {}", p.title, p.description), &marks, SNIPPET_CHARS),
             })
             .collect();
@@ -187,8 +189,8 @@ impl App {
                 .await?
                 .into_iter()
                 .map(|f| SearchHit {
-                    kind: "feedback".into(),
-                    id: f.id.get(),
+                    kind: RecordKind::Feedback,
+                    id: f.id,
                     reference: f.tracking_code.to_string(),
                     title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
                     status: None,

@@ -18,8 +18,8 @@ use utoipa::ToSchema;
 
 /// An id with the name that goes with it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct Named {
-    pub id: i64,
+pub struct Named<I> {
+    pub id: I,
     pub name: String,
 }
 
@@ -53,7 +53,7 @@ pub struct UserView {
     pub display_name: String,
     pub role: domain::user::Role,
     pub role_label: String,
-    pub unit: Named,
+    pub unit: Named<domain::UnitId>,
     pub active: bool,
 }
 
@@ -68,7 +68,7 @@ impl UserView {
             display_name: r.display_name.clone(),
             role: r.role,
             role_label,
-            unit: Named { id: r.unit_id.get(), name: unit_name },
+            unit: Named { id: r.unit_id, name: unit_name },
             active: r.active,
         }
     }
@@ -150,7 +150,7 @@ pub struct FeedbackView {
     pub id: domain::FeedbackId,
     pub tracking_code: domain::feedback::TrackingCode,
     pub campaign_id: Option<CampaignId>,
-    pub unit: Named,
+    pub unit: Named<domain::UnitId>,
     pub channel: Channel,
     pub channel_label: String,
     pub kind: FeedbackKind,
@@ -188,8 +188,8 @@ pub struct ProblemSummary {
     pub status_label: String,
     pub signoff_stage: Option<SignoffStage>,
     pub campaign_id: CampaignId,
-    pub lead_unit: Option<Named>,
-    pub category: Option<Named>,
+    pub lead_unit: Option<Named<domain::UnitId>>,
+    pub category: Option<Named<domain::CategoryId>>,
     pub channel: Channel,
     pub priority: Priority,
     pub rectification_type: RectificationType,
@@ -213,7 +213,7 @@ pub struct MeasureView {
     pub id: domain::MeasureId,
     pub problem_id: ProblemId,
     pub description: String,
-    pub owner_unit: Option<Named>,
+    pub owner_unit: Option<Named<domain::UnitId>>,
     pub owner_name: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub status: domain::problem::MeasureStatus,
@@ -223,7 +223,7 @@ pub struct MeasureView {
 }
 
 impl MeasureView {
-    pub fn from_row(r: &MeasureRow, owner_unit: Option<Named>, today: NaiveDate) -> Self {
+    pub fn from_row(r: &MeasureRow, owner_unit: Option<Named<domain::UnitId>>, today: NaiveDate) -> Self {
         Self {
             id: domain::MeasureId::new(r.id.get()),
             problem_id: domain::ProblemId::new(r.problem_id.get()),
@@ -242,13 +242,13 @@ impl MeasureView {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct NoteView {
     pub id: domain::NoteId,
-    pub author: Option<Named>,
+    pub author: Option<Named<domain::UserId>>,
     pub body: String,
     pub created_at: DateTime<Utc>,
 }
 
 impl NoteView {
-    pub fn from_row(r: &NoteRow, author: Option<Named>) -> Self {
+    pub fn from_row(r: &NoteRow, author: Option<Named<domain::UserId>>) -> Self {
         Self { id: domain::NoteId::new(r.id.get()), author, body: r.body.clone(), created_at: r.created_at }
     }
 }
@@ -383,7 +383,7 @@ impl CallbackView {
 pub struct MechanismView {
     pub id: domain::MechanismId,
     pub campaign_id: Option<CampaignId>,
-    pub unit: Named,
+    pub unit: Named<domain::UnitId>,
     pub title: String,
     pub body: Option<String>,
     pub status: domain::problem::MechanismStatus,
@@ -428,9 +428,9 @@ pub struct ProblemDetail {
     pub summary: ProblemSummary,
     pub description: String,
     pub kind: FeedbackKind,
-    pub owner_unit: Named,
-    pub cooperating_units: Vec<Named>,
-    pub responsible_leader: Option<Named>,
+    pub owner_unit: Named<domain::UnitId>,
+    pub cooperating_units: Vec<Named<domain::UnitId>>,
+    pub responsible_leader: Option<Named<domain::UserId>>,
     pub responsible_person: Option<String>,
     pub original_deadline: Option<NaiveDate>,
     pub extension_count: i32,

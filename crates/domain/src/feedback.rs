@@ -45,6 +45,16 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Which kind of record a fingerprint, a match target or a search hit is.
+    RecordKind, "kind" {
+        /// 群众反映: a report as it came in.
+        Feedback = "feedback" / "群众反映",
+        /// 问题: an item on the problem list.
+        Problem = "problem" / "问题",
+    }
+);
+
+vocabulary!(
     /// 办理状态: where a report stands as its sender sees it on the tracking page while its problem
     /// is not published. The problem's number, exact status and deadline are the office's until it
     /// publishes them: anyone can make a report that grouping links to a problem.

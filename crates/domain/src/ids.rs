@@ -46,4 +46,5 @@ typed_id!(
     MatchId,
     CallbackId,
     SavedFilterId,
+    FeedbackFileId,
 );

@@ -97,6 +97,7 @@ stored_as_integer!(
     crate::MatchId,
     crate::CallbackId,
     crate::SavedFilterId,
+    crate::FeedbackFileId,
 );
 
 stored_as_text!(
@@ -120,5 +121,6 @@ stored_as_text!(
     crate::feedback::TrackingCode,
     crate::supervision::Colour,
     crate::feedback::MatchRelation,
+    crate::feedback::RecordKind,
     crate::problem::CallbackVia,
 );

@@ -381,7 +381,35 @@ mod tests {
         assert_eq!(Status::parse("已销号").unwrap(), Status::Closed);
         assert_eq!(Action::parse("send_back").unwrap(), Action::SendBack);
         assert!(Action::parse("destroy").unwrap_err().message().en.contains("known: assign"));
+        let list = Statuses::parse("new, 已交办,,").unwrap();
+        assert_eq!(list, Statuses::from([Status::New, Status::Assigned]));
+        assert_eq!(list.to_string(), "new,assigned");
+        assert!(Statuses::parse("new,lost").unwrap_err().message().en.contains("\"lost\""));
     }
 }
 
-crate::deserialize_by_parse!(Status, SignoffStage, Action);
+/// One status or several, as a filter writes them: `new,assigned` (wire names or Chinese labels).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Statuses(pub Vec<Status>);
+
+impl Statuses {
+    /// Parses a comma-separated list; blanks between commas are skipped, an unknown name refused.
+    pub fn parse(s: &str) -> Result<Self> {
+        s.split(',').filter(|x| !x.trim().is_empty()).map(Status::parse).collect::<Result<Vec<_>>>().map(Statuses)
+    }
+}
+
+impl std::fmt::Display for Statuses {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.0.iter().map(|s| s.as_str()).collect();
+        f.write_str(&names.join(","))
+    }
+}
+
+impl<const N: usize> From<[Status; N]> for Statuses {
+    fn from(statuses: [Status; N]) -> Self {
+        Statuses(statuses.to_vec())
+    }
+}
+
+crate::deserialize_by_parse!(Status, SignoffStage, Action, Statuses);

@@ -68,7 +68,7 @@ pub async fn list_callbacks(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<
     })
 }
 
-pub async fn get_callback(c: &mut Conn<'_>, id: i64) -> Result<Option<CallbackRow>> {
+pub async fn get_callback(c: &mut Conn<'_>, id: domain::CallbackId) -> Result<Option<CallbackRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(concat!("select ", callback_columns!(), " from callbacks cb where cb.id = $1"))
             .bind(id)
@@ -81,10 +81,10 @@ pub async fn get_callback(c: &mut Conn<'_>, id: i64) -> Result<Option<CallbackRo
 /// Records the office's check of a pending rating; false when it was no longer pending.
 pub async fn review_callback(
     c: &mut Conn<'_>,
-    id: i64,
-    review: &str,
+    id: domain::CallbackId,
+    review: domain::problem::CallbackReview,
     note: Option<&str>,
-    by: i64,
+    by: domain::UserId,
     at: DateTime<Utc>,
 ) -> Result<bool> {
     with_conn!(c, |c| {
@@ -97,7 +97,7 @@ pub async fn review_callback(
         .bind(by)
         .bind(at)
         .bind(id)
-        .bind("pending")
+        .bind(domain::problem::CallbackReview::Pending)
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected() == 1)
@@ -117,7 +117,7 @@ pub async fn pending_reviews(c: &mut Conn<'_>, unit_prefix: Option<&str>, limit:
             r" from callbacks cb join problems p on p.id = cb.problem_id join units u on u.id = p.owner_unit_id
                where cb.review = $1 and ($2 is null or u.path like $2) order by cb.id limit $3"
         ))
-        .bind("pending")
+        .bind(domain::problem::CallbackReview::Pending)
         .bind(pattern.as_deref())
         .bind(limit)
         .fetch_all(&mut *c)

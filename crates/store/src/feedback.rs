@@ -4,7 +4,7 @@
 use crate::{Bind, Conn, Result, db_err, search};
 use chrono::{DateTime, Utc};
 use domain::feedback::{Channel, FeedbackKind, TrackingCode};
-use domain::{CampaignId, FeedbackId, ProblemId, UnitId, UserId};
+use domain::{CampaignId, FeedbackFileId, FeedbackId, ProblemId, UnitId, UserId};
 
 macro_rules! feedback_columns {
     () => {
@@ -305,7 +305,7 @@ pub async fn count_feedback(c: &mut Conn<'_>) -> Result<i64> {
 /// A file attached to a feedback item (a photo from the portal).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct FeedbackFileRow {
-    pub id: i64,
+    pub id: FeedbackFileId,
     pub feedback_id: FeedbackId,
     pub file_name: String,
     pub content_type: String,
@@ -314,7 +314,7 @@ pub struct FeedbackFileRow {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn insert_file(c: &mut Conn<'_>, f: &FeedbackFileRow) -> Result<i64> {
+pub async fn insert_file(c: &mut Conn<'_>, f: &FeedbackFileRow) -> Result<FeedbackFileId> {
     with_conn!(c, |c| {
         sqlx::query_scalar(
             r"insert into feedback_files (feedback_id, file_name, content_type, size_bytes, sha256, created_at)
@@ -345,7 +345,7 @@ pub async fn list_files(c: &mut Conn<'_>, feedback: FeedbackId) -> Result<Vec<Fe
     })
 }
 
-pub async fn get_file(c: &mut Conn<'_>, id: i64) -> Result<Option<FeedbackFileRow>> {
+pub async fn get_file(c: &mut Conn<'_>, id: FeedbackFileId) -> Result<Option<FeedbackFileRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
             r"select id, feedback_id, file_name, content_type, size_bytes, sha256, created_at

@@ -4,14 +4,17 @@
 
 use crate::{Bind, Conn, Result, db_err};
 use chrono::{DateTime, Utc};
-
-/// `feedback` or `problem`.
-pub const FEEDBACK: &str = "feedback";
-pub const PROBLEM: &str = "problem";
+use domain::feedback::RecordKind;
 
 /// Stores a record's fingerprint, replacing any it had. The row takes a new `seq`, so that the
 /// nodes catching up (app::print_index) read the new one.
-pub async fn put_print(c: &mut Conn<'_>, kind: &str, record_id: i64, print: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn put_print(
+    c: &mut Conn<'_>,
+    kind: RecordKind,
+    record_id: i64,
+    print: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     delete_print(c, kind, record_id).await?;
     with_conn!(c, |c| {
         sqlx::query("insert into text_prints (kind, record_id, print, created_at) values ($1, $2, $3, $4)")
@@ -26,7 +29,7 @@ pub async fn put_print(c: &mut Conn<'_>, kind: &str, record_id: i64, print: &str
     Ok(())
 }
 
-pub async fn delete_print(c: &mut Conn<'_>, kind: &str, record_id: i64) -> Result<()> {
+pub async fn delete_print(c: &mut Conn<'_>, kind: RecordKind, record_id: i64) -> Result<()> {
     with_conn!(c, |c| {
         sqlx::query("delete from text_prints where kind = $1 and record_id = $2")
             .bind(kind)
@@ -42,7 +45,7 @@ pub async fn delete_print(c: &mut Conn<'_>, kind: &str, record_id: i64) -> Resul
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LoggedPrint {
     pub seq: i64,
-    pub kind: String,
+    pub kind: RecordKind,
     pub record_id: i64,
     pub print: String,
 }
@@ -105,14 +108,18 @@ pub async fn insert_match(c: &mut Conn<'_>, m: &MatchRow) -> Result<i64> {
 
 const MATCH_COLUMNS: &str = "id, feedback_id, relation, problem_id, other_feedback_id, score, matched_text, created_at";
 
-pub async fn matches_of_feedback(c: &mut Conn<'_>, feedback_id: i64) -> Result<Vec<MatchRow>> {
+pub async fn matches_of_feedback(c: &mut Conn<'_>, feedback_id: domain::FeedbackId) -> Result<Vec<MatchRow>> {
     let sql = format!("select {MATCH_COLUMNS} from text_matches where feedback_id = $1 order by score desc, id");
     with_conn!(c, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(feedback_id).fetch_all(&mut *c).await.map_err(db_err)
     })
 }
 
-pub async fn matches_of_problem(c: &mut Conn<'_>, problem_id: i64, relation: &str) -> Result<Vec<MatchRow>> {
+pub async fn matches_of_problem(
+    c: &mut Conn<'_>,
+    problem_id: domain::ProblemId,
+    relation: domain::feedback::MatchRelation,
+) -> Result<Vec<MatchRow>> {
     let sql = format!(
         "select {MATCH_COLUMNS} from text_matches where problem_id = $1 and relation = $2 order by created_at desc, id"
     );
@@ -141,7 +148,7 @@ pub async fn recurrences(c: &mut Conn<'_>, limit: i64) -> Result<Vec<MatchRow>> 
 /// text.
 pub async fn without_print(
     c: &mut Conn<'_>,
-    kind: &str,
+    kind: RecordKind,
     after: i64,
     limit: i64,
 ) -> Result<Vec<(i64, Option<String>, String)>> {
@@ -160,8 +167,8 @@ pub async fn without_print(
 /// The query for a batch of records without a fingerprint, after `$2`, at most `$3`: from where
 /// the last batch stopped, so that the catch-up walks the table once (by its primary key, each
 /// record looked up in `text_prints` by its unique key).
-pub fn without_print_sql(kind: &str) -> String {
-    let (table, text) = if kind == PROBLEM { ("problems", "description") } else { ("feedback", "body") };
+pub fn without_print_sql(kind: RecordKind) -> String {
+    let (table, text) = if kind == RecordKind::Problem { ("problems", "description") } else { ("feedback", "body") };
     format!(
         "select r.id, r.title, r.{text} from {table} r where r.id > $2 and not exists \
            (select 1 from text_prints t where t.kind = $1 and t.record_id = r.id) order by r.id limit $3"

@@ -5,6 +5,7 @@ use crate::bulk::{insert_rows, insert_rows_then};
 use crate::grouping::MatchRow;
 use crate::{Bind, Conn, Result, db_err};
 use chrono::{DateTime, Utc};
+use domain::feedback::RecordKind;
 
 /// A record's fingerprint (JSON), for [`insert_prints`].
 pub struct NewPrint {
@@ -13,10 +14,12 @@ pub struct NewPrint {
 }
 
 /// Stores fingerprints of records that have none yet; a record given one meanwhile keeps its own.
-pub async fn insert_prints(c: &mut Conn<'_>, kind: &str, prints: &[NewPrint], now: DateTime<Utc>) -> Result<()> {
+pub async fn insert_prints(c: &mut Conn<'_>, kind: RecordKind, prints: &[NewPrint], now: DateTime<Utc>) -> Result<()> {
     let rows = prints
         .iter()
-        .map(|p| vec![Bind::Text(kind.into()), Bind::I64(p.record_id), Bind::Text(p.print.clone()), Bind::Time(now)])
+        .map(|p| {
+            vec![Bind::Text(kind.as_str().into()), Bind::I64(p.record_id), Bind::Text(p.print.clone()), Bind::Time(now)]
+        })
         .collect();
     let columns = ["kind", "record_id", "print", "created_at"];
     insert_rows_then(c, "text_prints", &columns, rows, "on conflict (kind, record_id) do nothing").await
@@ -55,8 +58,7 @@ pub async fn source_keys(c: &mut Conn<'_>, source: &str) -> Result<Vec<String>> 
 /// A stored record new feedback may be matched with.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Target {
-    /// `problem` or `feedback`.
-    pub kind: String,
+    pub kind: RecordKind,
     pub record_id: i64,
     pub print: String,
     /// The problem it is (a problem) or belongs to (feedback), if any.

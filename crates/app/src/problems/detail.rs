@@ -25,7 +25,7 @@ impl App {
         let today = self.clock.today();
         let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
         let units = store::units::list_units(&mut c).await?;
-        let unit_named = |uid: i64| Named {
+        let unit_named = |uid: domain::UnitId| Named {
             id: uid,
             name: units.iter().find(|u| u.id == uid).map(|u| u.name.clone()).unwrap_or_default(),
         };
@@ -33,15 +33,13 @@ impl App {
             Some(cid) => store::categories::get_category(&mut c, cid).await?.map(|r| r.name),
             None => None,
         };
-        let lead_name = row.lead_unit_id.map(|u| unit_named(u.get()).name);
+        let lead_name = row.lead_unit_id.map(|u| unit_named(u).name);
         let listed = ProblemListRow::from_problem(&row, lead_name, category);
         let flags = flags_of(&listed, today, cutoff, &cal);
         let summary = summary(listed, flags);
         let coop = store::problems::list_cooperating_units(&mut c, id).await?;
         let leader = match row.responsible_leader_id {
-            Some(uid) => {
-                store::users::get_user(&mut c, uid).await?.map(|u| Named { id: u.id.get(), name: u.display_name })
-            }
+            Some(uid) => store::users::get_user(&mut c, uid).await?.map(|u| Named { id: u.id, name: u.display_name }),
             None => None,
         };
         let measures = store::rectification::list_measures(&mut c, id).await?;
@@ -49,9 +47,7 @@ impl App {
         let mut note_views = Vec::with_capacity(notes.len());
         for n in &notes {
             let author = match n.author_id {
-                Some(a) => {
-                    store::users::get_user(&mut c, a).await?.map(|u| Named { id: u.id.get(), name: u.display_name })
-                }
+                Some(a) => store::users::get_user(&mut c, a).await?.map(|u| Named { id: u.id, name: u.display_name }),
                 None => None,
             };
             note_views.push(NoteView::from_row(n, author));
@@ -103,8 +99,7 @@ impl App {
             let unit_path = units.iter().find(|u| u.id == f.unit_id.get()).map(|u| u.path.clone()).unwrap_or_default();
             let see_reporter =
                 UnitPath::parse(&unit_path).is_ok_and(|up| access::may_see_reporter(&p, &up, Some(&place)));
-            let seen =
-                crate::feedback::FeedbackAccess { unit: unit_named(f.unit_id.get()), see_reporter, see_problem: true };
+            let seen = crate::feedback::FeedbackAccess { unit: unit_named(f.unit_id), see_reporter, see_problem: true };
             feedback_views.push(crate::feedback::view(f, seen));
         }
         let deadlines: Vec<NaiveDate> = row.deadline.into_iter().collect();
@@ -130,8 +125,8 @@ impl App {
         Ok(ProblemDetail {
             description: row.description.clone(),
             kind: row.kind,
-            owner_unit: unit_named(row.owner_unit_id.get()),
-            cooperating_units: coop.into_iter().map(|u| Named { id: u.id.get(), name: u.name }).collect(),
+            owner_unit: unit_named(row.owner_unit_id),
+            cooperating_units: coop.into_iter().map(|u| Named { id: u.id, name: u.name }).collect(),
             responsible_leader: leader,
             responsible_person: row.responsible_person.clone(),
             original_deadline: row.original_deadline,
@@ -156,7 +151,7 @@ impl App {
             closed_at: row.closed_at,
             measures: measures
                 .iter()
-                .map(|m| MeasureView::from_row(m, m.owner_unit_id.map(|u| unit_named(u.get())), today))
+                .map(|m| MeasureView::from_row(m, m.owner_unit_id.map(unit_named), today))
                 .collect(),
             notes: note_views,
             evidence: evidence.iter().map(EvidenceView::from_row).collect(),

@@ -9,7 +9,7 @@ use domain::access::Intent;
 use domain::feedback::Channel;
 use domain::problem::RectificationType;
 use domain::supervision::Colour;
-use domain::workflow::{SignoffStage, Status};
+use domain::workflow::{SignoffStage, Statuses};
 use domain::{CampaignId, CategoryId, Error, ProblemId, Result, UnitId, UserId};
 use serde::Deserialize;
 use store::problem_list::{After, CursorValue, ProblemFilter, SortKey, Visibility};
@@ -20,7 +20,8 @@ use store::problem_list::{After, CursorValue, ProblemFilter, SortKey, Visibility
 #[into_params(parameter_in = Query)]
 pub struct ProblemQuery {
     /// One status or several, comma-separated: `new,assigned`.
-    pub status: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub status: Option<Statuses>,
     /// Lead unit, including its sub-units.
     pub unit_id: Option<UnitId>,
     /// Category, including its sub-categories.
@@ -161,10 +162,7 @@ impl App {
         if !(1..=200).contains(&limit) {
             return Err(Error::invalid("limit", "每页条数须为1–200", "limit must be 1–200"));
         }
-        let statuses = match &q.status {
-            Some(s) => s.split(',').filter(|x| !x.trim().is_empty()).map(Status::parse).collect::<Result<Vec<_>>>()?,
-            None => vec![],
-        };
+        let statuses = q.status.clone().map(|s| s.0).unwrap_or_default();
         if let (Some(from), Some(to)) = (q.deadline_from, q.deadline_to)
             && from > to
         {

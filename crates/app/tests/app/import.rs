@@ -54,17 +54,14 @@ async fn imported_messages_are_indexed_grouped_and_imported_once(kind: Kind) {
     let other_estate = plant.feedback[0].id;
 
     let linked = app.search(&w.office, "丽发新城 管一管", 10).await.unwrap().feedback[0].id;
-    let matches = app.feedback_matches(&w.office, domain::FeedbackId::new(linked)).await.unwrap();
+    let matches = app.feedback_matches(&w.office, linked).await.unwrap();
     assert_eq!(matches[0].relation, "linked");
     assert_eq!(matches[0].problem.as_ref().map(|p| p.id), Some(problem));
     let second_stall = found.feedback.iter().map(|h| h.id).max().unwrap();
-    let matches = app.feedback_matches(&w.office, domain::FeedbackId::new(second_stall)).await.unwrap();
+    let matches = app.feedback_matches(&w.office, second_stall).await.unwrap();
     assert_eq!(matches.len(), 1, "{matches:?}");
-    assert_eq!(
-        matches[0].other_feedback_id,
-        Some(domain::FeedbackId::new(found.feedback.iter().map(|h| h.id).min().unwrap()))
-    );
-    let matches = app.feedback_matches(&w.office, domain::FeedbackId::new(other_estate)).await.unwrap();
+    assert_eq!(matches[0].other_feedback_id, found.feedback.iter().map(|h| h.id).min());
+    let matches = app.feedback_matches(&w.office, other_estate).await.unwrap();
     assert!(matches.iter().all(|m| m.problem.is_none()), "another estate: {matches:?}");
 
     // The same file again adds nothing.

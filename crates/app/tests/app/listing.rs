@@ -52,7 +52,7 @@ async fn users_see_only_their_subtree_and_others_get_not_found(kind: Kind) {
     act(app, &w.office, sub, TransitionInput { lead_unit_id: Some(w.dept_a_sub.id), ..t("assign") }).await.unwrap();
     let q = zhenggai_app::problems::ProblemQuery {
         unit_id: Some(w.dept_a.id),
-        status: Some("assigned".into()),
+        status: Some(domain::workflow::Statuses::from([domain::workflow::Status::Assigned])),
         ..Default::default()
     };
     assert_eq!(app.list_problems(&w.office, &q).await.unwrap().items.len(), 2);

@@ -92,7 +92,10 @@ async fn a_report_linked_later_cannot_reopen_a_problem_by_its_rating_and_the_off
         let refused = app.review_rating(unit_side, queue[0].id, &keep(Some("已核实"))).await.unwrap_err();
         assert!(matches!(refused, Error::Forbidden { .. }), "{refused:?}");
     }
-    assert!(matches!(app.review_rating(&w.office, 999_999, &keep(Some("x"))).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        app.review_rating(&w.office, domain::CallbackId::new(999_999), &keep(Some("x"))).await,
+        Err(Error::NotFound { .. })
+    ));
     assert_eq!(app.review_rating(&w.office, queue[0].id, &keep(None)).await.unwrap_err().code(), "required");
     app.review_rating(&w.office, queue[0].id, &keep(Some("经现场核实，夜间已停工"))).await.unwrap();
     assert_eq!(app.review_rating(&w.office, queue[0].id, &keep(Some("x"))).await.unwrap_err().code(), "conflict");

@@ -80,8 +80,12 @@ async fn the_catch_up_queries_read_through_their_indexes(kind: Kind) {
     let backend = db.app.backend();
     let unindexed =
         plan(&db, &store::search::unindexed_sql(backend, store::search::Doc::Feedback), &["0", "2000"]).await;
-    let without_print =
-        plan(&db, &store::grouping::without_print_sql(store::grouping::FEEDBACK), &["'feedback'", "0", "2000"]).await;
+    let without_print = plan(
+        &db,
+        &store::grouping::without_print_sql(domain::feedback::RecordKind::Feedback),
+        &["'feedback'", "0", "2000"],
+    )
+    .await;
     match kind {
         Kind::Sqlite => {
             assert!(unindexed.contains("USING INDEX feedback_unindexed (id>?)"), "{unindexed}");

@@ -14,7 +14,7 @@ fn report(unit: UnitId, body: &str) -> FeedbackInput {
     FeedbackInput { unit_id: Some(unit), ..FeedbackInput::new(Channel::Hotline, body) }
 }
 
-fn refs(hits: &[zhenggai_app::search::SearchHit]) -> Vec<i64> {
+fn refs<I: Copy>(hits: &[zhenggai_app::search::SearchHit<I>]) -> Vec<I> {
     hits.iter().map(|h| h.id).collect()
 }
 
@@ -37,8 +37,8 @@ async fn search_finds_two_character_words_and_ranks_and_marks_them(kind: Kind) {
     let r = app.search(&w.office, "油烟", 20).await.unwrap();
     assert_eq!(r.words, vec!["油烟"]);
     let found = refs(&r.feedback);
-    assert!(found.contains(&smoke.id.get()) && found.contains(&both_.id.get()), "{found:?}");
-    assert!(!found.contains(&noise.id.get()) && !found.contains(&other.id.get()), "{found:?}");
+    assert!(found.contains(&smoke.id) && found.contains(&both_.id), "{found:?}");
+    assert!(!found.contains(&noise.id) && !found.contains(&other.id), "{found:?}");
     // Every word is required; the text that says both most often ranks first.
     let r = app.search(&w.office, "噪音 油烟", 20).await.unwrap();
     assert_eq!(refs(&r.feedback), vec![both_.id]);
@@ -67,7 +67,7 @@ async fn search_shows_only_what_the_caller_may_see(kind: Kind) {
     let (fa, _) = app.create_feedback(&w.office, &report(w.dept_a.id, "河道里有人倒垃圾，臭味很重。")).await.unwrap();
     let (fb, _) = app.create_feedback(&w.office, &report(w.dept_b.id, "公园河道边垃圾没人清理。")).await.unwrap();
     let office = refs(&app.search(&w.office, "垃圾", 20).await.unwrap().feedback);
-    assert!(office.contains(&fa.id.get()) && office.contains(&fb.id.get()), "{office:?}");
+    assert!(office.contains(&fa.id) && office.contains(&fb.id), "{office:?}");
     let liaison_a = refs(&app.search(&w.liaison_a, "垃圾", 20).await.unwrap().feedback);
     assert_eq!(liaison_a, vec![fa.id]);
     let liaison_b = refs(&app.search(&w.liaison_b, "垃圾", 20).await.unwrap().feedback);

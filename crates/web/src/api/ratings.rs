@@ -29,7 +29,7 @@ async fn pending(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Ve
 async fn review(
     State(s): State<AppState>,
     caller: Caller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<domain::CallbackId>,
     ApiJson(input): ApiJson<RatingReview>,
 ) -> ApiResult<StatusCode> {
     s.app.review_rating(&caller.actor, id, &input).await?;

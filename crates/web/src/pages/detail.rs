@@ -542,7 +542,7 @@ struct ReviewForm {
 async fn review_rating(
     State(s): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<domain::CallbackId>,
     CsrfForm(f): CsrfForm<ReviewForm>,
 ) -> Response {
     if let Err(redirect) = ctx.require_user() {

@@ -14,6 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use domain::workflow::Statuses;
 use domain::{CampaignId, CategoryId, ProblemId, SavedFilterId, UnitId};
 
 pub(super) fn router() -> Router<AppState> {
@@ -46,7 +47,7 @@ pub(super) struct ListParams {
 impl ListParams {
     pub(super) fn to_query(&self, limit: i64) -> Result<ProblemQuery, domain::Error> {
         Ok(ProblemQuery {
-            status: text(&self.status),
+            status: filled(&self.status).map(Statuses::parse).transpose()?,
             unit_id: number(&self.unit_id, "unit_id")?.map(UnitId::new),
             category_id: number(&self.category_id, "category_id")?.map(CategoryId::new),
             channel: choice(&self.channel, "channel")?,

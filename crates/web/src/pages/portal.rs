@@ -139,7 +139,7 @@ async fn track(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<CodeQuer
             Err(e) => return domain_error(tr, &e),
         }
     };
-    let status = found.as_ref().map(|f| tr.label("status", &f.status)).unwrap_or_default();
+    let status = found.as_ref().map(|f| tr.label("status", f.status.as_str())).unwrap_or_default();
     let deadline = found.as_ref().and_then(|f| f.deadline).map(|d| tr.date(&d)).unwrap_or_default();
     let received = found.as_ref().map(|f| tr.time(&f.received_at)).unwrap_or_default();
     render(&TrackPage {
@@ -189,7 +189,7 @@ async fn published(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<Publ
                 .map(|p| Published {
                     number: p.number,
                     title: p.title,
-                    status: tr.label("status", &p.status),
+                    status: tr.label("status", p.status.as_str()),
                     unit: p.lead_unit.unwrap_or_default(),
                     reply: p.public_reply.unwrap_or_default(),
                     closed: p.closed_at.map(|t| tr.time(&t)).unwrap_or_default(),
@@ -251,7 +251,7 @@ async fn rate(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<Rat
             code: f.code,
             satisfactions: vec![],
             done: true,
-            status: tr.label("status", &view.status),
+            status: tr.label("status", view.status.as_str()),
         }),
         Err(e) => domain_error(tr, &e),
     }

@@ -9,6 +9,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
+use domain::{FeedbackId, ProblemId};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/search", get(search)).route("/hot", get(hot))
@@ -20,8 +21,8 @@ struct SearchPage {
     layout: Layout,
     q: String,
     searched: bool,
-    problems: Vec<SearchHit>,
-    feedback: Vec<SearchHit>,
+    problems: Vec<SearchHit<ProblemId>>,
+    feedback: Vec<SearchHit<FeedbackId>>,
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::Duration;
-use domain::workflow::SignoffStage;
+use domain::workflow::{SignoffStage, Status, Statuses};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/", get(todo))
@@ -53,7 +53,7 @@ async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
             "todo-due-week",
             ProblemQuery {
                 unit_id: mine,
-                status: Some("new,assigned".into()),
+                status: Some(Statuses::from([Status::New, Status::Assigned])),
                 deadline_to: Some(today + Duration::days(7)),
                 sort: Some("deadline".into()),
                 ..Default::default()
@@ -64,7 +64,7 @@ async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
         (
             "todo-approve",
             ProblemQuery {
-                status: Some("submitted".into()),
+                status: Some(Statuses::from([Status::Submitted])),
                 signoff_stage: Some(SignoffStage::Leader),
                 responsible_leader_id: Some(p.user_id),
                 ..Default::default()
@@ -74,7 +74,7 @@ async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
         (
             "todo-verify",
             ProblemQuery {
-                status: Some("submitted".into()),
+                status: Some(Statuses::from([Status::Submitted])),
                 signoff_stage: Some(SignoffStage::Verifier),
                 ..Default::default()
             },

@@ -187,6 +187,8 @@ fn replies(input: &Path, message_column: &str, reply_column: &str) -> Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
+use domain::feedback::RecordKind;
+
 pub(crate) async fn search(app: &app::App, args: &SearchArgs) -> Result<ExitCode> {
     let actor = app.act_as(&args.user).await.map_err(super::say)?;
     let found = app.search(&actor, &args.query, args.limit).await.map_err(super::say)?;
@@ -194,11 +196,16 @@ pub(crate) async fn search(app: &app::App, args: &SearchArgs) -> Result<ExitCode
         println!("{}", serde_json::to_string_pretty(&found)?);
         return Ok(ExitCode::SUCCESS);
     }
-    for hit in found.problems.iter().chain(&found.feedback) {
-        let kind = if hit.kind == "problem" { "问题 problem" } else { "诉求 feedback" };
+    fn print_hit<I>(hit: &app::search::SearchHit<I>) {
+        let kind = match hit.kind {
+            RecordKind::Problem => "问题 problem",
+            RecordKind::Feedback => "诉求 feedback",
+        };
         println!("{kind}\t{}\t{}", hit.reference, hit.title);
         println!("\t{}", text::snippet::bracketed(&hit.snippet));
     }
+    found.problems.iter().for_each(print_hit);
+    found.feedback.iter().for_each(print_hit);
     println!(
         "共 {} 个问题、{} 条诉求 {} problems, {} feedback",
         found.problems.len(),
@@ -222,10 +229,12 @@ pub(crate) async fn route(app: &app::App, cmd: RouteCommand) -> Result<ExitCode>
         RouteCommand::Suggest { text, user } => {
             let actor = app.act_as(&user).await.map_err(super::say)?;
             let s = app.suggest_routing(&actor, &text).await.map_err(super::say)?;
-            let line = |what: &str, p: &Option<app::routing::Proposal>| match p {
-                Some(p) => println!("{what}\t{}\t{}\t{:.2}", p.id, p.name, p.confidence),
-                None => println!("{what}\t-\t(历史不足 not enough history)\t-"),
-            };
+            fn line<I: std::fmt::Display>(what: &str, p: &Option<app::routing::Proposal<I>>) {
+                match p {
+                    Some(p) => println!("{what}\t{}\t{}\t{:.2}", p.id, p.name, p.confidence),
+                    None => println!("{what}\t-\t(历史不足 not enough history)\t-"),
+                }
+            }
             line("category", &s.category);
             line("lead_unit", &s.lead_unit);
         }
