@@ -2,11 +2,10 @@
 //! stored files (evidence, portal photos) with the access rules applied.
 
 use crate::problems::ProblemPatch;
-use crate::transitions::TransitionInput;
+use crate::transitions::{Assignment, Transition, TransitionRequest};
 use crate::{Actor, App};
 use chrono::NaiveDate;
 use domain::access::Intent;
-use domain::workflow::Action;
 use domain::{Error, EvidenceId, ProblemId, Result, SavedFilterId, UnitId};
 use std::path::PathBuf;
 
@@ -126,13 +125,9 @@ impl App {
             let result = match (version, op) {
                 (None, _) => Err(Error::not_found("problem")),
                 (Some(version), BulkOp::Assign { lead_unit_id, deadline }) => {
-                    let input = TransitionInput {
-                        version,
-                        lead_unit_id: Some(lead_unit_id),
-                        deadline,
-                        ..TransitionInput::new(Action::Assign)
-                    };
-                    self.apply_transition(actor, pid, &input).await
+                    let assignment = Assignment { deadline, ..Assignment::to(lead_unit_id) };
+                    self.apply_transition(actor, pid, &TransitionRequest::new(version, Transition::Assign(assignment)))
+                        .await
                 }
                 (Some(version), BulkOp::Deadline(deadline)) => {
                     let patch = ProblemPatch { version, deadline: Some(Some(deadline)), ..ProblemPatch::default() };

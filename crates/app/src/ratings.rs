@@ -4,7 +4,7 @@
 //! the office reads the citizen's comment and reopens the problem (重新整改) or keeps it closed,
 //! writing down why.
 
-use crate::transitions::TransitionInput;
+use crate::transitions::{Transition, TransitionRequest};
 use crate::views::ProblemRef;
 use crate::{Actor, App};
 use chrono::{DateTime, Utc};
@@ -65,7 +65,7 @@ impl App {
             let Ok((loaded, _)) = crate::problems::load_visible(&mut c, actor, cb.problem_id).await else {
                 continue;
             };
-            if !access::may_take(&p, Action::Reopen, &loaded.place) {
+            if !access::may_take(&p, Action::Reopen, None, &loaded.place) {
                 continue;
             }
             out.push(PendingRating {
@@ -97,7 +97,7 @@ impl App {
             .ok_or_else(|| Error::not_found("callback"))?;
         let pid = cb.problem_id;
         let (loaded, _) = crate::problems::load_visible(&mut tx.conn(), actor, pid).await?;
-        if !access::may_take(&p, Action::Reopen, &loaded.place) {
+        if !access::may_take(&p, Action::Reopen, None, &loaded.place) {
             return Err(Error::forbidden(
                 "只有专班办公室可以核实不满意评价",
                 "only the campaign office may check a dissatisfied rating",
@@ -112,12 +112,8 @@ impl App {
                     Some(comment) => format!("群众回访不满意：{comment}"),
                     None => "群众回访不满意".to_string(),
                 });
-                let input = TransitionInput {
-                    version: loaded.row.version,
-                    reason: Some(reason.clone()),
-                    ..TransitionInput::new(Action::Reopen)
-                };
-                self.transition_in(&mut tx.conn(), actor, pid, &input).await?;
+                let request = TransitionRequest::new(loaded.row.version, Transition::Reopen { reason: reason.clone() });
+                self.transition_in(&mut tx.conn(), actor, pid, (&request).into()).await?;
                 (CallbackReview::Reopened, reason)
             }
             ReviewDecision::Keep => {

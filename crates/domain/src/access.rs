@@ -4,7 +4,7 @@
 
 use crate::unit::UnitPath;
 use crate::user::Role;
-use crate::workflow::Action;
+use crate::workflow::{Action, SignoffStage};
 use crate::{UnitId, UserId};
 
 /// What an API token may do, on top of its user's own rights.
@@ -142,11 +142,11 @@ pub fn may_edit_listing(p: &Principal, place: &ProblemPlace) -> bool {
     p.may_run_list_in(&place.owner_unit)
 }
 
-/// Whether the user may take `action` on the problem (the workflow decides separately whether the
-/// action is legal from the problem's state). `Approve` and `SendBack` at the leader stage are
-/// checked with [`may_act_as_leader`], `Accept` and `SendBack` at the verifier stage with
-/// [`may_verify`].
-pub fn may_take(p: &Principal, action: Action, place: &ProblemPlace) -> bool {
+/// Whether the user may take `action` on the problem at its sign-off `stage` (the workflow decides
+/// separately whether the action is legal from the problem's state). `Approve`, and `SendBack` at
+/// the leader stage, are checked with [`may_act_as_leader`]; `Accept`, and `SendBack` at the
+/// verifier stage, with [`may_verify`].
+pub fn may_take(p: &Principal, action: Action, stage: Option<SignoffStage>, place: &ProblemPlace) -> bool {
     if !p.token_allows(Intent::Write) {
         return false;
     }
@@ -164,7 +164,10 @@ pub fn may_take(p: &Principal, action: Action, place: &ProblemPlace) -> bool {
         Action::Flag | Action::Unflag => p.is_admin() || (p.role == Role::Supervisor && may_read(p, place)),
         Action::Approve => may_act_as_leader(p, place),
         Action::Accept => may_verify(p, place),
-        Action::SendBack => may_act_as_leader(p, place) || may_verify(p, place),
+        Action::SendBack => match stage {
+            Some(SignoffStage::Leader) => may_act_as_leader(p, place),
+            _ => may_verify(p, place),
+        },
     }
 }
 
@@ -229,10 +232,21 @@ mod tests {
     #[test]
     fn only_the_lead_unit_submits_and_only_the_responsible_leader_approves() {
         let pl = place();
-        assert!(may_take(&user(1, Role::Liaison, "/1/2/"), Action::Submit, &pl));
-        assert!(!may_take(&user(1, Role::Liaison, "/1/3/"), Action::Submit, &pl));
-        assert!(may_take(&user(50, Role::Viewer, "/1/2/"), Action::Approve, &pl));
-        assert!(!may_take(&user(51, Role::Office, "/1/"), Action::Approve, &pl));
+        assert!(may_take(&user(1, Role::Liaison, "/1/2/"), Action::Submit, None, &pl));
+        assert!(!may_take(&user(1, Role::Liaison, "/1/3/"), Action::Submit, None, &pl));
+        assert!(may_take(&user(50, Role::Viewer, "/1/2/"), Action::Approve, None, &pl));
+        assert!(!may_take(&user(51, Role::Office, "/1/"), Action::Approve, None, &pl));
+    }
+
+    #[test]
+    fn sending_back_belongs_to_whoever_holds_the_stage() {
+        let pl = place();
+        let leader = user(50, Role::Viewer, "/1/2/");
+        let verifier = user(2, Role::Supervisor, "/1/");
+        assert!(may_take(&leader, Action::SendBack, Some(SignoffStage::Leader), &pl));
+        assert!(!may_take(&leader, Action::SendBack, Some(SignoffStage::Verifier), &pl));
+        assert!(may_take(&verifier, Action::SendBack, Some(SignoffStage::Verifier), &pl));
+        assert!(!may_take(&verifier, Action::SendBack, Some(SignoffStage::Leader), &pl));
     }
 
     #[test]
@@ -250,7 +264,7 @@ mod tests {
     fn a_read_token_may_not_write_and_an_intake_token_may_only_take_in_feedback() {
         let mut office = user(3, Role::Office, "/1/");
         office.token_scope = Some(TokenScope::Read);
-        assert!(!may_take(&office, Action::Assign, &place()));
+        assert!(!may_take(&office, Action::Assign, None, &place()));
         assert!(office.token_allows(Intent::Read) && !office.token_allows(Intent::Intake));
         office.token_scope = Some(TokenScope::Intake);
         assert!(office.token_allows(Intent::Intake) && !office.token_allows(Intent::Write));
@@ -270,10 +284,10 @@ mod tests {
     #[test]
     fn supervisors_flag_what_they_can_see_and_offices_run_their_own_list() {
         let pl = place();
-        assert!(may_take(&user(1, Role::Supervisor, "/1/"), Action::Flag, &pl));
-        assert!(!may_take(&user(1, Role::Office, "/1/"), Action::Flag, &pl));
-        assert!(may_take(&user(1, Role::Office, "/1/"), Action::Assign, &pl));
-        assert!(!may_take(&user(1, Role::Office, "/1/2/"), Action::Assign, &pl));
+        assert!(may_take(&user(1, Role::Supervisor, "/1/"), Action::Flag, None, &pl));
+        assert!(!may_take(&user(1, Role::Office, "/1/"), Action::Flag, None, &pl));
+        assert!(may_take(&user(1, Role::Office, "/1/"), Action::Assign, None, &pl));
+        assert!(!may_take(&user(1, Role::Office, "/1/2/"), Action::Assign, None, &pl));
     }
 }
 

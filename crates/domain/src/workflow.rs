@@ -381,7 +381,7 @@ mod tests {
         assert_eq!(Status::parse("已销号").unwrap(), Status::Closed);
         assert_eq!(Action::parse("send_back").unwrap(), Action::SendBack);
         assert!(Action::parse("destroy").unwrap_err().message().en.contains("known: assign"));
-        let list = Statuses::parse("new, 已交办,,").unwrap();
+        let list = Statuses::parse("new, 整改中,,").unwrap();
         assert_eq!(list, Statuses::from([Status::New, Status::Assigned]));
         assert_eq!(list.to_string(), "new,assigned");
         assert!(Statuses::parse("new,lost").unwrap_err().message().en.contains("\"lost\""));

@@ -33,7 +33,7 @@ pub struct CallbackRow {
     pub reviewed_at: Option<DateTime<Utc>>,
 }
 
-pub async fn insert_callback(c: &mut Conn<'_>, cb: &CallbackRow) -> Result<i64> {
+pub async fn insert_callback(c: &mut Conn<'_>, cb: &CallbackRow) -> Result<domain::CallbackId> {
     with_conn!(c, |c| {
         sqlx::query_scalar(
             r"insert into callbacks (problem_id, at, recorded_by, via, solved, satisfaction, comment, feedback_id, review)

@@ -3,11 +3,11 @@
 
 use super::base::Base;
 use super::corpus;
-use crate::transitions::TransitionInput;
+use crate::transitions::{Assignment, Transition, TransitionRequest};
 use crate::{Actor, App};
 use chrono::{DateTime, Duration, Utc};
+use domain::Error;
 use domain::problem::{MeasureStatus, Satisfaction};
-use domain::workflow::Action;
 use domain::{Clock, FixedClock, ProblemId, Result};
 use rand::RngExt;
 use rand::rngs::StdRng;
@@ -62,9 +62,8 @@ async fn version(app: &App, id: ProblemId) -> Result<i64> {
     Ok(store::problems::get_problem(&mut pooled.conn(), id).await?.map(|r| r.version).unwrap_or(0))
 }
 
-async fn act(app: &App, actor: &Actor, id: ProblemId, mut t: TransitionInput) -> Result<()> {
-    t.version = version(app, id).await?;
-    app.apply_transition(actor, id, &t).await
+async fn act(app: &App, actor: &Actor, id: ProblemId, t: Transition) -> Result<()> {
+    app.apply_transition(actor, id, &TransitionRequest::new(version(app, id).await?, t)).await
 }
 
 fn step(clock: &FixedClock, now: DateTime<Utc>, rng: &mut StdRng, max_days: i64) {
@@ -86,7 +85,6 @@ pub(super) async fn drive(
     rng: &mut StdRng,
     n: usize,
 ) -> Result<()> {
-    let t = TransitionInput::new;
     match fate {
         Fate::New => return Ok(()),
         Fate::Dismissed => {
@@ -94,9 +92,8 @@ pub(super) async fn drive(
                 app,
                 &base.office,
                 id,
-                TransitionInput {
-                    reason: Some("经核实，该诉求不属于本次专项工作受理范围，已告知来电人向相关渠道反映。".into()),
-                    ..t(Action::Dismiss)
+                Transition::Dismiss {
+                    reason: "经核实，该诉求不属于本次专项工作受理范围，已告知来电人向相关渠道反映。".into(),
                 },
             )
             .await;
@@ -107,10 +104,8 @@ pub(super) async fn drive(
                     app,
                     &base.office,
                     id,
-                    TransitionInput {
-                        target_problem_id: Some(*target),
-                        reason: Some("与已有问题属同一事项".into()),
-                        ..t(Action::Merge)
+                    Transition::Merge {
+                        target_problem_id: *target, reason: Some("与已有问题属同一事项".into())
                     },
                 )
                 .await;
@@ -123,19 +118,18 @@ pub(super) async fn drive(
     }
     step(clock, now, rng, 2);
     let leader_id = leader.user_id();
-    let lead_unit = liaison.principal().map(|p| p.unit_id);
+    let lead_unit = liaison.principal().map(|p| p.unit_id).ok_or_else(|| Error::internal("the liaison has no unit"))?;
     let cooperating = if rng.random_bool(0.3) { Some(vec![base.districts[n % base.districts.len()]]) } else { None };
     act(
         app,
         &base.office,
         id,
-        TransitionInput {
-            lead_unit_id: lead_unit,
+        Transition::Assign(Assignment {
             responsible_leader_id: leader_id,
             responsible_person: Some("科长 周涛".into()),
             cooperating_unit_ids: cooperating,
-            ..t(Action::Assign)
-        },
+            ..Assignment::to(lead_unit)
+        }),
     )
     .await?;
     step(clock, now, rng, 3);
@@ -211,10 +205,8 @@ pub(super) async fn drive(
                 app,
                 liaison,
                 id,
-                TransitionInput {
-                    new_deadline: Some(new_deadline),
-                    reason: Some("涉及多个部门协调，需延长整改时限。".into()),
-                    ..t(Action::RequestExtension)
+                Transition::RequestExtension {
+                    new_deadline, reason: "涉及多个部门协调，需延长整改时限。".into()
                 },
             )
             .await?;
@@ -224,11 +216,7 @@ pub(super) async fn drive(
                     app,
                     &base.office,
                     id,
-                    TransitionInput {
-                        approve: Some(true),
-                        note: Some("同意延期".into()),
-                        ..t(Action::DecideExtension)
-                    },
+                    Transition::DecideExtension { approve: true, note: Some("同意延期".into()) },
                 )
                 .await?;
             }
@@ -244,17 +232,16 @@ pub(super) async fn drive(
         let mut pooled = app.db.acquire().await?;
         store::rectification::count_evidence(&mut pooled.conn(), id).await? > 0
     };
-    let submit = || TransitionInput {
-        report: Some("已按整改措施完成整改，现场问题已消除，申请销号。".into()),
+    let submit = || Transition::Submit {
+        report: "已按整改措施完成整改，现场问题已消除，申请销号。".into(),
         no_evidence_reason: (!with_evidence).then(|| "整改为制度完善类，无现场佐证材料。".into()),
-        ..t(Action::Submit)
     };
     act(app, liaison, id, submit()).await?;
     if fate == Fate::LeaderStage {
         return Ok(());
     }
     step(clock, now, rng, 2);
-    act(app, leader, id, TransitionInput { note: Some("同意".into()), ..t(Action::Approve) }).await?;
+    act(app, leader, id, Transition::Approve { note: Some("同意".into()) }).await?;
     if fate == Fate::VerifierStage {
         return Ok(());
     }
@@ -264,9 +251,7 @@ pub(super) async fn drive(
             app,
             &base.supervisor,
             id,
-            TransitionInput {
-                reason: Some("佐证材料不充分，请补充整改前后对比照片。".into()), ..t(Action::SendBack)
-            },
+            Transition::SendBack { reason: "佐证材料不充分，请补充整改前后对比照片。".into() },
         )
         .await?;
         if fate == Fate::SentBack {
@@ -275,18 +260,12 @@ pub(super) async fn drive(
         step(clock, now, rng, 3);
         act(app, liaison, id, submit()).await?;
         step(clock, now, rng, 1);
-        act(app, leader, id, TransitionInput { note: Some("同意".into()), ..t(Action::Approve) }).await?;
+        act(app, leader, id, Transition::Approve { note: Some("同意".into()) }).await?;
         step(clock, now, rng, 2);
     }
-    act(
-        app,
-        &base.supervisor,
-        id,
-        TransitionInput { note: Some("经实地核查，整改到位，群众认可。".into()), ..t(Action::Accept) },
-    )
-    .await?;
+    act(app, &base.supervisor, id, Transition::Accept { note: "经实地核查，整改到位，群众认可。".into() }).await?;
     if rng.random_bool(0.6) {
-        act(app, &base.office, id, t(Action::Publish)).await?;
+        act(app, &base.office, id, Transition::Publish).await?;
     }
     if let Some(copy) = copy {
         step(clock, now, rng, 3);
@@ -306,15 +285,15 @@ pub(super) async fn drive(
             app,
             &base.office,
             id,
-            TransitionInput {
-                solved: Some(!dissatisfied),
-                satisfaction: Some(if dissatisfied {
+            Transition::Callback {
+                solved: !dissatisfied,
+                satisfaction: if dissatisfied {
                     Satisfaction::Dissatisfied
                 } else if rng.random_bool(0.7) {
                     Satisfaction::Satisfied
                 } else {
                     Satisfaction::Basic
-                }),
+                },
                 comment: Some(
                     if dissatisfied {
                         "问题没有根本解决，晚上还是很吵。"
@@ -323,7 +302,6 @@ pub(super) async fn drive(
                     }
                     .into(),
                 ),
-                ..t(Action::Callback)
             },
         )
         .await?;

@@ -7,7 +7,7 @@ use domain::Result;
 use domain::access::{self, Principal, ProblemPlace};
 use domain::calendar::WorkCalendar;
 use domain::supervision::{FlagInputs, Flags};
-use domain::workflow::{Action, SignoffStage};
+use domain::workflow::Action;
 use store::problem_list::ProblemListRow;
 use store::problems::ProblemRow;
 
@@ -55,13 +55,5 @@ pub(crate) fn summary(row: ProblemListRow, flags: Flags) -> ProblemSummary {
 /// The actions the principal may take now: legal from the state and allowed to them.
 pub(crate) fn allowed_actions(p: &Principal, row: &ProblemRow, place: &ProblemPlace) -> Result<Vec<Action>> {
     let state = super::state_of(row)?;
-    Ok(state
-        .allowed()
-        .into_iter()
-        .filter(|a| match (a, state.stage) {
-            (Action::SendBack, Some(SignoffStage::Leader)) => access::may_act_as_leader(p, place),
-            (Action::SendBack, _) => access::may_verify(p, place),
-            _ => access::may_take(p, *a, place),
-        })
-        .collect())
+    Ok(state.allowed().into_iter().filter(|a| access::may_take(p, *a, state.stage, place)).collect())
 }

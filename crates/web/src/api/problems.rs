@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 use app::problems::{NewProblemInput, ProblemPatch, ProblemQuery};
-use app::transitions::TransitionInput;
+use app::transitions::{TransitionInput, TransitionRequest};
 use app::views::{ProblemDetail, ProblemPage, TimelineEntry};
 use axum::Json;
 use axum::extract::State;
@@ -71,7 +71,7 @@ async fn update(
 /// callback, request_extension, decide_extension, flag, unflag, publish, unpublish. An action not
 /// legal from the current state gets 409 `illegal_transition` with the state and the actions
 /// allowed from it.
-#[utoipa::path(post, path = "/api/v1/problems/{id}/transitions", tag = "problems", params(("id" = i64, Path)), request_body = TransitionInput,
+#[utoipa::path(post, path = "/api/v1/problems/{id}/transitions", tag = "problems", params(("id" = i64, Path)), request_body = TransitionRequest,
     responses((status = 200, body = ProblemDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn transition(
     State(s): State<AppState>,

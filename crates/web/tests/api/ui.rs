@@ -4,9 +4,9 @@
 use crate::both;
 use crate::browser::{Browser, png_file, setup};
 use app::testkit::{Kind, World};
+use app::transitions::{Assignment, Transition, TransitionRequest};
 use domain::ProblemId;
 use domain::feedback::Channel;
-use domain::workflow::Action;
 
 async fn check_a11y(b: &Browser, page: &str, failures: &mut Vec<String>) {
     for p in b.accessibility_problems().await {
@@ -248,12 +248,8 @@ async fn a_liaison_sees_no_other_units_problem_anywhere(kind: Kind) {
             )
             .await
             .unwrap();
-        let input = app::transitions::TransitionInput {
-            version: p.summary.version,
-            lead_unit_id: Some(unit),
-            ..app::transitions::TransitionInput::new(Action::Assign)
-        };
-        app.transition(&world.office, p.summary.id, &input).await.unwrap()
+        let assign = Transition::Assign(Assignment::to(unit));
+        app.transition(&world.office, p.summary.id, &TransitionRequest::new(p.summary.version, assign)).await.unwrap()
     };
     let a = make("住建局的秘密问题", w.dept_a.id, &w).await;
     let b_problem = make("环境局自己的问题", w.dept_b.id, &w).await;

@@ -5,9 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use app::testkit::{Kind, TestDb, World, pg_url};
+use app::transitions::{Assignment, Transition, TransitionRequest};
 use chrono::NaiveDate;
 use domain::feedback::Channel;
-use domain::workflow::Action;
 use std::process::{Command, Output};
 
 mod text_engine;
@@ -123,12 +123,10 @@ async fn a_backup_taken_during_writes_restores_to_a_verified_database(kind: Kind
                     )
                     .await
                     .unwrap();
-                let t = app::transitions::TransitionInput {
-                    version: p.summary.version,
-                    lead_unit_id: Some(unit),
-                    ..app::transitions::TransitionInput::new(Action::Assign)
-                };
-                live.transition(&office, p.summary.id, &t).await.unwrap();
+                let assign = Transition::Assign(Assignment::to(unit));
+                live.transition(&office, p.summary.id, &TransitionRequest::new(p.summary.version, assign))
+                    .await
+                    .unwrap();
                 n += 1;
             }
             n
