@@ -5,7 +5,6 @@ use crate::problems::{Loaded, check_not_past, load_visible};
 use crate::views::{EvidenceView, MeasureView, Named, NoteView};
 use crate::{Actor, App};
 use chrono::NaiveDate;
-use domain::access::{self, Intent};
 use domain::problem::MeasureStatus;
 use domain::{Error, MeasureId, ProblemId, Result, UnitId};
 use serde::Deserialize;
@@ -42,20 +41,7 @@ pub struct NoteInput {
 impl App {
     async fn editable(&self, tx: &mut store::Tx, actor: &Actor, id: ProblemId) -> Result<Loaded> {
         let (loaded, p) = load_visible(&mut tx.conn(), actor, id).await?;
-        if !p.token_allows(Intent::Write) || !access::may_edit_rectification(&p, &loaded.place) {
-            return Err(Error::forbidden(
-                "您不能修改该问题的整改信息",
-                "you may not edit this problem's rectification details",
-            ));
-        }
-        let status = loaded.row.status;
-        if !status.is_open() {
-            return Err(Error::conflict(
-                "status",
-                format!("问题状态为“{}”，不能再修改整改措施", status.label_zh()),
-                format!("the problem is {status}; its rectification can no longer change"),
-            ));
-        }
+        crate::problems::check_add_records(&p, &loaded.row, &loaded.place)?;
         Ok(loaded)
     }
 

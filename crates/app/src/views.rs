@@ -466,7 +466,9 @@ pub struct ProblemDetail {
     pub recurrences: Vec<crate::grouping::MatchView>,
     pub timeline: Vec<TimelineEntry>,
     /// What the reader may do now: legal from the current state and allowed to them.
-    pub allowed_actions: Vec<String>,
+    pub allowed_actions: Vec<domain::workflow::Action>,
+    /// What the reader may do with it now (the actions again, and edits).
+    pub may: crate::problems::Abilities,
     /// Set when the deadline falls in a year the holiday calendar does not cover.
     pub calendar_warnings: Vec<CalendarWarning>,
     /// The four clocks of the category's time limits, in working days from `received_on`.

@@ -84,6 +84,17 @@ impl Principal {
         self.is_admin()
     }
 
+    /// Whether the user runs a list anywhere: takes in feedback, puts problems on it, acts on
+    /// many at once (the intake inbox and the bulk actions).
+    pub fn runs_a_list(&self) -> bool {
+        self.may_run_list_in(&self.unit_path)
+    }
+
+    /// Whether the user may verify (验收) anyone's report: the sign-off queue is theirs to see.
+    pub fn verifies(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Office | Role::Supervisor)
+    }
+
     /// Whether the user runs the list in `unit`'s subtree: creates problems, takes in feedback.
     pub fn may_run_list_in(&self, unit: &UnitPath) -> bool {
         match self.role {
@@ -181,8 +192,7 @@ pub fn may_verify(p: &Principal, place: &ProblemPlace) -> bool {
     if !p.token_allows(Intent::Write) {
         return false;
     }
-    p.is_admin()
-        || (matches!(p.role, Role::Supervisor | Role::Office) && may_read(p, place) && !place.is_inside_lead_unit(p))
+    p.is_admin() || (p.verifies() && may_read(p, place) && !place.is_inside_lead_unit(p))
 }
 
 /// Whether the user may see a reporter's name and contact: only the units handling the report.

@@ -183,6 +183,7 @@ impl Db {
 
     /// Begins a write transaction.
     pub async fn begin(&self) -> Result<Tx, Error> {
+        crate::queries::note();
         match self {
             Db::Sqlite(pool) => pool.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite).map_err(db_err),
             Db::Postgres(pool) => pool.begin().await.map(Tx::Postgres).map_err(db_err),
@@ -223,6 +224,7 @@ impl Tx {
     }
 
     pub async fn commit(self) -> Result<(), Error> {
+        crate::queries::note();
         match self {
             Tx::Sqlite(tx) => tx.commit().await.map_err(db_err),
             Tx::Postgres(tx) => tx.commit().await.map_err(db_err),

@@ -7,7 +7,8 @@
 /// Runs `$body` with `$c` bound to the concrete connection (SQLite or PostgreSQL). The body is
 /// compiled once per backend, so the same query text and binds serve both.
 macro_rules! with_conn {
-    ($conn:expr, |$c:ident| $body:expr) => {
+    ($conn:expr, |$c:ident| $body:expr) => {{
+        $crate::queries::note();
         match $conn {
             $crate::Conn::Sqlite($c) => {
                 let $c: &mut sqlx::SqliteConnection = &mut **$c;
@@ -18,7 +19,7 @@ macro_rules! with_conn {
                 $body
             }
         }
-    };
+    }};
 }
 
 /// Applies a list of [`Bind`] values to a query, for either backend.
@@ -60,6 +61,7 @@ pub mod keys;
 pub mod mechanisms;
 pub mod problem_list;
 pub mod problems;
+pub mod queries;
 pub mod rectification;
 pub mod saved_filters;
 pub mod search;

@@ -2,7 +2,8 @@
 //! extensions, callbacks, mechanisms, feedback (with reporters' contacts only for the handling
 //! units), the timeline from the audit log and the actions the reader may take now.
 
-use super::summary::{allowed_actions, flags_of, summary};
+use super::abilities::abilities;
+use super::summary::{flags_of, summary};
 use super::{Loaded, load_visible};
 use crate::views::{
     CallbackView, Clock, Clocks, EvidenceView, ExtensionView, MeasureView, Named, NoteView, ProblemDetail, SignoffView,
@@ -122,6 +123,7 @@ impl App {
                 today,
             ),
         };
+        let may = abilities(&p, &row, &place)?;
         Ok(ProblemDetail {
             description: row.description.clone(),
             kind: row.kind,
@@ -169,7 +171,8 @@ impl App {
                 .into_iter()
                 .map(|h| TimelineEntry { seq: h.seq, at: h.at, actor: h.actor, action: h.action })
                 .collect(),
-            allowed_actions: allowed_actions(&p, &row, &place)?.into_iter().map(|a| a.as_str().to_string()).collect(),
+            allowed_actions: may.actions.clone(),
+            may,
             calendar_warnings: cal.warnings_for(&deadlines),
             clocks,
             summary,

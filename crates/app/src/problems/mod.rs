@@ -2,18 +2,21 @@
 //! optimistic locking. Reading one is in [`detail`], listing in [`list`], the list's view of a
 //! problem in [`summary`].
 
+mod abilities;
 mod detail;
 mod list;
 mod summary;
 
 use crate::views::ProblemDetail;
 use crate::{Actor, App};
+pub use abilities::Abilities;
+pub(crate) use abilities::{check_add_records, check_edit_listing, check_edit_rectification};
 use chrono::NaiveDate;
 use domain::access::{self, Intent, Principal, ProblemPlace};
 use domain::feedback::{Channel, FeedbackKind};
 use domain::problem::{CodePrefix, Priority, ProblemNumber, RectificationType};
 use domain::unit::UnitPath;
-use domain::workflow::{State, Status};
+use domain::workflow::State;
 use domain::{CampaignId, CategoryId, Error, FeedbackId, ProblemId, Result, UnitId, UserId};
 pub use list::ProblemQuery;
 use serde::Deserialize;
@@ -261,12 +264,6 @@ impl App {
         let max = self.settings.text.max_text_chars;
         let mut tx = self.db.begin().await?;
         let (Loaded { row: before, place }, p) = load_visible(&mut tx.conn(), actor, id).await?;
-        if !p.token_allows(Intent::Write) {
-            return Err(Error::forbidden("该令牌只读", "this token is read-only"));
-        }
-        if patch.version != before.version {
-            return Err(Error::StaleVersion { sent: patch.version, current: before.version });
-        }
         let listing = patch.title.is_some()
             || patch.description.is_some()
             || patch.category_id.is_some()
@@ -279,25 +276,18 @@ impl App {
             || patch.cooperating_unit_ids.is_some();
         let rectification =
             patch.root_cause.is_some() || patch.public_reply.is_some() || patch.responsible_person.is_some();
-        if listing && !access::may_edit_listing(&p, &place) {
-            return Err(Error::forbidden(
-                "只有专班办公室可以修改问题的标题、类别、责任单位和时限",
-                "only the campaign office may change the title, category, units or deadline",
-            ));
+        if listing {
+            check_edit_listing(&p, &before, &place)?;
         }
-        if rectification && !access::may_edit_rectification(&p, &place) {
-            return Err(Error::forbidden(
-                "您不能修改该问题的整改信息",
-                "you may not edit this problem's rectification details",
-            ));
+        if rectification {
+            check_edit_rectification(&p, &before, &place)?;
         }
-        let status = before.status;
-        if !status.is_open() && status != Status::Closed {
-            return Err(Error::conflict(
-                "status",
-                format!("问题已{}，不能再修改", status.label_zh()),
-                format!("the problem is {status} and can no longer be edited"),
-            ));
+        if !listing && !rectification {
+            // Nothing to change: still only for those who may change something.
+            check_edit_listing(&p, &before, &place).or_else(|_| check_edit_rectification(&p, &before, &place))?;
+        }
+        if patch.version != before.version {
+            return Err(Error::StaleVersion { sent: patch.version, current: before.version });
         }
         let mut row = before.clone();
         if let Some(t) = &patch.title {

@@ -5,11 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audit;
+mod colour;
 mod drive;
 mod grouping;
 mod import;
 mod intake;
 mod listing;
+mod queries;
 mod ratings;
 mod routing;
 mod schema;

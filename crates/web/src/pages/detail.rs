@@ -5,7 +5,7 @@
 use super::fields::{choice, date, number, text};
 use super::i18n::Tr;
 use super::kit::{CsrfForm, Layout, PageCtx, domain_error, error_page, render, see_other};
-use super::list::{Opt, opts};
+use super::list::{Opt, opts, vocab_opts};
 use crate::AppState;
 use app::transitions::TransitionInput;
 use app::views::ProblemDetail;
@@ -16,7 +16,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
-use domain::problem::MeasureStatus;
+use domain::problem::{MeasureStatus, RectificationType, Satisfaction};
+use domain::supervision::Colour;
 use domain::workflow::Action;
 use domain::{EvidenceId, MeasureId, ProblemId, UnitId, UserId};
 
@@ -99,7 +100,10 @@ struct DetailPage {
     colours: Vec<Opt>,
     satisfactions: Vec<Opt>,
     measure_statuses: Vec<Opt>,
+    /// Edit the rectification details (root cause, reply, responsible person).
     can_edit: bool,
+    /// Add measures, notes and evidence.
+    can_add: bool,
 }
 
 fn size(bytes: i64) -> String {
@@ -116,10 +120,6 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
     let p = s.app.get_problem(actor, ProblemId::new(id)).await?;
     let units = s.app.list_units(actor).await?;
     let users = s.app.list_users(actor).await.unwrap_or_default();
-    let principal = actor.principal();
-    let can_edit = principal.is_some_and(|u| {
-        matches!(u.role, domain::user::Role::Admin | domain::user::Role::Office | domain::user::Role::Liaison)
-    }) && matches!(p.summary.status.as_str(), "new" | "assigned" | "submitted");
     let d = |x: &Option<NaiveDate>| x.map(|d| tr.date(&d)).unwrap_or_default();
     let clock = |key: &str, c: &app::views::Clock| {
         (
@@ -226,30 +226,28 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
                 review_note: cb.review_note.clone().unwrap_or_default(),
                 // Deciding reopens the problem: offered to those the workflow lets reopen it now.
                 decide: cb.review == Some(domain::problem::CallbackReview::Pending)
-                    && p.allowed_actions.iter().any(|a| a == "reopen"),
+                    && p.may.actions.contains(&Action::Reopen),
             })
             .collect(),
         actions: p
-            .allowed_actions
+            .may
+            .actions
             .iter()
-            .map(|a| ActionForm { action: a.clone(), label: tr.label("action", a) })
+            .map(|a| ActionForm { action: a.to_string(), label: tr.label("action", a.as_str()) })
             .collect(),
         units: opts(None, units.iter().map(|u| (u.id.to_string(), u.name.clone()))),
         leaders: opts(None, users.iter().map(|u| (u.id.to_string(), format!("{}（{}）", u.display_name, u.unit.name)))),
-        types: opts(
+        types: vocab_opts(
+            &tr,
+            "type",
+            RectificationType::ALL.iter().map(|v| v.as_str()),
             Some(p.summary.rectification_type.as_str()),
-            ["immediate", "deadline", "ongoing"].iter().map(|v| (v.to_string(), tr.label("type", v))),
         ),
-        colours: opts(None, ["blue", "yellow", "red"].iter().map(|v| (v.to_string(), tr.label("colour", v)))),
-        satisfactions: opts(
-            None,
-            ["satisfied", "basic", "dissatisfied"].iter().map(|v| (v.to_string(), tr.label("satisfaction", v))),
-        ),
-        measure_statuses: opts(
-            None,
-            ["planned", "in_progress", "done"].iter().map(|v| (v.to_string(), tr.label("measure", v))),
-        ),
-        can_edit,
+        colours: vocab_opts(&tr, "colour", Colour::ALL.iter().map(|v| v.as_str()), None),
+        satisfactions: vocab_opts(&tr, "satisfaction", Satisfaction::ALL.iter().map(|v| v.as_str()), None),
+        measure_statuses: vocab_opts(&tr, "measure", MeasureStatus::ALL.iter().map(|v| v.as_str()), None),
+        can_edit: p.may.edit_rectification,
+        can_add: p.may.add_records,
         p,
     };
     Ok(render(&detail))

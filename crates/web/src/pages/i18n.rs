@@ -111,6 +111,43 @@ mod tests {
         assert!(zh.len() > 100, "{} messages", zh.len());
     }
 
+    /// Every value of every vocabulary a page shows has its label in both catalogues, and the
+    /// Chinese one is the domain's own (so that a label is never written two ways).
+    #[test]
+    fn every_vocabulary_value_is_labelled_in_both_languages() {
+        use domain::feedback::{Channel, FeedbackKind};
+        use domain::problem::{MeasureStatus, Priority, RectificationType, Satisfaction};
+        use domain::supervision::Colour;
+        use domain::workflow::{Action, Status};
+        let vocabularies: Vec<(&str, Vec<(&str, &str)>)> = vec![
+            ("status", Status::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("action", Action::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("channel", Channel::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("kind", FeedbackKind::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("type", RectificationType::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("priority", Priority::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("satisfaction", Satisfaction::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("measure", MeasureStatus::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("colour", Colour::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+        ];
+        let (zh, en) = (Tr::new("zh"), Tr::new("en"));
+        let mut wrong = Vec::new();
+        for (kind, values) in vocabularies {
+            for (wire, label_zh) in values {
+                if zh.label(kind, wire) != label_zh {
+                    wrong.push(format!(
+                        "{kind}-{wire}: zh-CN.ftl says {:?}, the domain {label_zh:?}",
+                        zh.label(kind, wire)
+                    ));
+                }
+                if en.label(kind, wire) == wire {
+                    wrong.push(format!("{kind}-{wire}: no English label"));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
     #[test]
     fn dates_and_countdowns_read_as_people_write_them() {
         let zh = Tr::new("zh");

@@ -142,8 +142,7 @@ impl PageCtx {
             nav,
             user: self.user.clone(),
             is_admin: principal.is_some_and(|p| p.is_admin()),
-            runs_list: principal
-                .is_some_and(|p| matches!(p.role, domain::user::Role::Admin | domain::user::Role::Office)),
+            runs_list: principal.is_some_and(|p| p.runs_a_list()),
             switch_lang: format!("/lang?to={other}&back={}", urlencode(&self.path_and_query_or(path))),
         }
     }

@@ -14,7 +14,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use domain::workflow::Statuses;
+use domain::feedback::Channel;
+use domain::problem::RectificationType;
+use domain::supervision::Colour;
+use domain::workflow::{Status, Statuses};
 use domain::{CampaignId, CategoryId, ProblemId, SavedFilterId, UnitId};
 
 pub(super) fn router() -> Router<AppState> {
@@ -104,6 +107,17 @@ pub(super) fn opts(current: Option<&str>, items: impl IntoIterator<Item = (Strin
     items.into_iter().map(|(value, label)| Opt { selected: current == Some(value.as_str()), value, label }).collect()
 }
 
+/// The options of a closed vocabulary (its wire names, from the domain's `ALL`), labelled in the
+/// reader's language by the catalogue under `kind`.
+pub(super) fn vocab_opts(
+    tr: &Tr,
+    kind: &str,
+    values: impl IntoIterator<Item = &'static str>,
+    current: Option<&str>,
+) -> Vec<Opt> {
+    opts(current, values.into_iter().map(|v| (v.to_string(), tr.label(kind, v))))
+}
+
 /// A problem as a row of the list, formatted for the page.
 pub(super) struct Row {
     pub id: i64,
@@ -188,11 +202,7 @@ async fn list_page(s: &AppState, ctx: &PageCtx, params: &ListParams) -> Result<R
             units.iter().map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth.saturating_sub(1)), u.name))),
         )
     };
-    let can_bulk =
-        actor.principal().is_some_and(|p| matches!(p.role, domain::user::Role::Admin | domain::user::Role::Office));
-    let vocab = |kind: &str, values: &[&str], current: Option<&str>| {
-        opts(current, values.iter().map(|v| (v.to_string(), tr.label(kind, v))))
-    };
+    let can_bulk = actor.principal().is_some_and(|p| p.runs_a_list());
     let listing = ListPage {
         layout: ctx.layout(tr.t("problems-title"), "problems"),
         rows: page.items.iter().map(|p| row(&tr, p)).collect(),
@@ -202,36 +212,22 @@ async fn list_page(s: &AppState, ctx: &PageCtx, params: &ListParams) -> Result<R
         q: filled(&params.q).unwrap_or_default().to_string(),
         deadline_from: filled(&params.deadline_from).unwrap_or_default().to_string(),
         deadline_to: filled(&params.deadline_to).unwrap_or_default().to_string(),
-        statuses: vocab(
-            "status",
-            &["new", "assigned", "submitted", "closed", "dismissed", "merged"],
-            filled(&params.status),
-        ),
+        statuses: vocab_opts(&tr, "status", Status::ALL.map(Status::as_str), filled(&params.status)),
         units: unit_opts(filled(&params.unit_id)),
         categories: opts(filled(&params.category_id), categories.iter().map(|c| (c.id.to_string(), c.name.clone()))),
-        channels: vocab(
-            "channel",
-            &[
-                "hotline",
-                "portal",
-                "letter_visit",
-                "research",
-                "self_inspection",
-                "standards_check",
-                "supervision",
-                "inspection_audit",
-                "open311",
-                "other",
-            ],
-            filled(&params.channel),
+        channels: vocab_opts(&tr, "channel", Channel::ALL.iter().map(|v| v.as_str()), filled(&params.channel)),
+        types: vocab_opts(
+            &tr,
+            "type",
+            RectificationType::ALL.iter().map(|v| v.as_str()),
+            filled(&params.rectification_type),
         ),
-        types: vocab("type", &["immediate", "deadline", "ongoing"], filled(&params.rectification_type)),
         campaigns: opts(filled(&params.campaign_id), campaigns.iter().map(|c| (c.id.to_string(), c.name.clone()))),
         overdue: opts(
             filled(&params.overdue),
             [("true".into(), tr.t("filter-yes")), ("false".into(), tr.t("filter-no"))],
         ),
-        colours: vocab("colour", &["red", "yellow", "blue"], filled(&params.colour)),
+        colours: vocab_opts(&tr, "colour", Colour::ALL.iter().rev().map(|v| v.as_str()), filled(&params.colour)),
         sorts: opts(
             filled(&params.sort),
             [

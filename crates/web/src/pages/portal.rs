@@ -5,7 +5,7 @@
 
 use super::fields::choice;
 use super::kit::{CsrfForm, CsrfToken, Layout, PageCtx, csrf_matches, domain_error, error_page, render};
-use super::list::{Opt, opts};
+use super::list::{Opt, vocab_opts};
 use crate::AppState;
 use app::public::{PublicSubmission, RatingInput};
 use askama::Template;
@@ -14,6 +14,7 @@ use axum::extract::{Extension, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use domain::feedback::FeedbackKind;
 use domain::problem::Satisfaction;
 
 pub(super) fn router() -> Router<AppState> {
@@ -33,12 +34,7 @@ struct SubmitPage {
 
 async fn form(ctx: PageCtx) -> Response {
     let tr = ctx.tr;
-    let kinds = opts(
-        Some("complaint"),
-        ["complaint", "consult", "help", "suggestion", "report", "praise"]
-            .iter()
-            .map(|k| (k.to_string(), tr.label("kind", k))),
-    );
+    let kinds = vocab_opts(&tr, "kind", FeedbackKind::ALL.iter().map(|v| v.as_str()), Some("complaint"));
     render(&SubmitPage { layout: ctx.layout(tr.t("portal-submit-title"), "portal"), kinds })
 }
 
@@ -218,10 +214,7 @@ async fn rate_form(ctx: PageCtx, Query(q): Query<CodeQuery>) -> Response {
     render(&RatePage {
         layout: ctx.layout(tr.t("portal-rate-title"), "track"),
         code: q.code.unwrap_or_default(),
-        satisfactions: opts(
-            None,
-            ["satisfied", "basic", "dissatisfied"].iter().map(|v| (v.to_string(), tr.label("satisfaction", v))),
-        ),
+        satisfactions: vocab_opts(&tr, "satisfaction", Satisfaction::ALL.iter().map(|v| v.as_str()), None),
         done: false,
         status: String::new(),
     })

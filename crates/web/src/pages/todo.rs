@@ -83,12 +83,7 @@ async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
     ];
     let mut sections = Vec::new();
     for (title, query, needs_verifier) in queries {
-        if needs_verifier
-            && !matches!(
-                p.role,
-                domain::user::Role::Admin | domain::user::Role::Office | domain::user::Role::Supervisor
-            )
-        {
+        if needs_verifier && !p.verifies() {
             continue;
         }
         let page = match s.app.list_problems(&ctx.actor, &ProblemQuery { limit: Some(50), ..query }).await {
