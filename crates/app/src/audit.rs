@@ -44,40 +44,56 @@ pub fn row_hash(row: &AuditRow) -> String {
     crate::secrets::sha256_hex(json.as_bytes())
 }
 
-fn to_json<T: Serialize>(value: Option<&T>) -> Result<Option<String>> {
-    value
-        .map(|v| serde_json::to_string(v).map_err(|e| Error::internal(format!("audit serialisation: {e}"))))
-        .transpose()
+/// One entry for the audit chain, built as a value: who did what to which record, and the record
+/// before and after (as JSON). [`Entry::record`] appends it inside the caller's transaction.
+#[must_use = "an entry is only kept once recorded"]
+pub struct Entry<'a> {
+    actor: &'a Actor,
+    action: &'a str,
+    entity_type: &'a str,
+    entity_id: Option<i64>,
+    before: Option<String>,
+    after: Option<String>,
 }
 
-/// Appends one row to the chain, inside the caller's transaction.
-#[allow(clippy::too_many_arguments)]
-pub async fn record<B: Serialize, A: Serialize>(
-    c: &mut Conn<'_>,
-    at: DateTime<Utc>,
-    actor: &Actor,
-    action: &str,
-    entity_type: &str,
-    entity_id: Option<i64>,
-    before: Option<&B>,
-    after: Option<&A>,
-) -> Result<()> {
-    let (seq, prev_hash) = store::audit::take_head(c).await?;
-    let mut row = AuditRow {
-        seq,
-        at,
-        actor_id: actor.user_id(),
-        actor: actor.label(),
-        action: action.to_string(),
-        entity_type: entity_type.to_string(),
-        entity_id,
-        before_json: to_json(before)?,
-        after_json: to_json(after)?,
-        prev_hash,
-        hash: String::new(),
-    };
-    row.hash = row_hash(&row);
-    store::audit::append(c, &row).await
+impl<'a> Entry<'a> {
+    pub fn new(actor: &'a Actor, action: &'a str, entity_type: &'a str, entity_id: Option<i64>) -> Self {
+        Entry { actor, action, entity_type, entity_id, before: None, after: None }
+    }
+
+    /// The record as it was.
+    pub fn before<T: Serialize + ?Sized>(self, value: &T) -> Result<Self> {
+        Ok(Entry { before: Some(to_json(value)?), ..self })
+    }
+
+    /// The record as it is now.
+    pub fn after<T: Serialize + ?Sized>(self, value: &T) -> Result<Self> {
+        Ok(Entry { after: Some(to_json(value)?), ..self })
+    }
+
+    /// Appends the entry to the chain, inside the caller's transaction.
+    pub async fn record(self, c: &mut Conn<'_>, at: DateTime<Utc>) -> Result<()> {
+        let (seq, prev_hash) = store::audit::take_head(c).await?;
+        let mut row = AuditRow {
+            seq,
+            at,
+            actor_id: self.actor.user_id(),
+            actor: self.actor.label(),
+            action: self.action.to_string(),
+            entity_type: self.entity_type.to_string(),
+            entity_id: self.entity_id,
+            before_json: self.before,
+            after_json: self.after,
+            prev_hash,
+            hash: String::new(),
+        };
+        row.hash = row_hash(&row);
+        store::audit::append(c, &row).await
+    }
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::internal(format!("audit serialisation: {e}")))
 }
 
 /// The outcome of `zhenggai audit verify`.

@@ -158,17 +158,10 @@ impl App {
         let expires_at = now + Duration::hours(self.settings.session_hours);
         store::auth::insert_session(&mut tx.conn(), &sha256_hex(secret.as_bytes()), user.id, now, expires_at).await?;
         let actor = Actor::System("login");
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            &actor,
-            "session.login",
-            "user",
-            Some(user.id.get()),
-            None,
-            Some(&serde_json::json!({ "username": user.username, "client": client })),
-        )
-        .await?;
+        crate::audit::Entry::new(&actor, "session.login", "user", Some(user.id.get()))
+            .after(&serde_json::json!({ "username": user.username, "client": client }))?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         let unit_name = self.unit_name(user.unit_id).await?;
         Ok(Session { secret, expires_at, user: UserView::from_row(&user, unit_name) })
@@ -185,17 +178,10 @@ impl App {
             return Ok(());
         };
         store::auth::delete_session(&mut tx.conn(), &hash).await?;
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            &Actor::System("logout"),
-            "session.logout",
-            "user",
-            Some(session.user_id.get()),
-            None,
-            Some(&serde_json::json!({ "username": session.username })),
-        )
-        .await?;
+        crate::audit::Entry::new(&Actor::System("logout"), "session.logout", "user", Some(session.user_id.get()))
+            .after(&serde_json::json!({ "username": session.username }))?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await
     }
 
@@ -287,17 +273,10 @@ impl App {
         )
         .await?;
         let view = TokenView::from_row(&row);
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "token.create",
-            "token",
-            Some(row.id.get()),
-            None,
-            Some(&view),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "token.create", "token", Some(row.id.get()))
+            .after(&view)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         Ok((view, secret))
     }
@@ -319,17 +298,10 @@ impl App {
         }
         store::auth::revoke_token(&mut tx.conn(), id, now).await?;
         let before = TokenView::from_row(&token);
-        crate::audit::record::<_, ()>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "token.revoke",
-            "token",
-            Some(id.get()),
-            Some(&before),
-            None,
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "token.revoke", "token", Some(id.get()))
+            .before(&before)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await
     }
 }

@@ -100,17 +100,11 @@ impl App {
         }
         store::calendar::mark_year(&mut tx.conn(), year, "admin").await?;
         let after = YearView { year, covered: true, days };
-        crate::audit::record(
-            &mut tx.conn(),
-            self.clock.now(),
-            actor,
-            "calendar.set_year",
-            "calendar",
-            Some(i64::from(year)),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "calendar.set_year", "calendar", Some(i64::from(year)))
+            .before(&before)?
+            .after(&after)?
+            .record(&mut tx.conn(), self.clock.now())
+            .await?;
         self.commit(tx).await?;
         self.forget_calendar();
         Ok(after)

@@ -73,17 +73,10 @@ impl App {
         store::units::get_unit(&mut tx.conn(), p.unit).await?.ok_or_else(|| crate::units::unknown_unit_id(p.unit))?;
         let row = store::campaigns::insert_campaign(&mut tx.conn(), &p.fields(input), now).await?;
         let view = CampaignView::from_row(&row);
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "campaign.create",
-            "campaign",
-            Some(row.id.get()),
-            None,
-            Some(&view),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "campaign.create", "campaign", Some(row.id.get()))
+            .after(&view)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         Ok(view)
     }
@@ -100,17 +93,11 @@ impl App {
         let after =
             store::campaigns::get_campaign(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("campaign"))?;
         let (b, a) = (CampaignView::from_row(&before), CampaignView::from_row(&after));
-        crate::audit::record(
-            &mut tx.conn(),
-            now,
-            actor,
-            "campaign.update",
-            "campaign",
-            Some(id.get()),
-            Some(&b),
-            Some(&a),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "campaign.update", "campaign", Some(id.get()))
+            .before(&b)?
+            .after(&a)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         Ok(a)
     }

@@ -60,17 +60,10 @@ impl App {
             store::categories::upsert_limit(&mut tx.conn(), id, kind.as_str(), l).await?;
         }
         let view = category_view(&mut tx.conn(), row).await?;
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "category.create",
-            "category",
-            Some(id.get()),
-            None,
-            Some(&view),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "category.create", "category", Some(id.get()))
+            .after(&view)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         Ok(view)
     }
@@ -91,17 +84,11 @@ impl App {
         let row =
             store::categories::get_category(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("category"))?;
         let after = category_view(&mut tx.conn(), row).await?;
-        crate::audit::record(
-            &mut tx.conn(),
-            now,
-            actor,
-            "category.update",
-            "category",
-            Some(id.get()),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "category.update", "category", Some(id.get()))
+            .before(&before)?
+            .after(&after)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         Ok(after)
     }

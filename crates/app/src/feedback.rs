@@ -277,17 +277,10 @@ impl App {
             row.id = domain::FeedbackId::new(id.get());
             self.group_new_feedback(&mut tx.conn(), actor, &row, &mut unsaved, now).await?;
             let audited = audited(&row, &unit_row.name);
-            crate::audit::record::<(), _>(
-                &mut tx.conn(),
-                now,
-                actor,
-                "feedback.create",
-                "feedback",
-                Some(id.get()),
-                None,
-                Some(&audited),
-            )
-            .await?;
+            crate::audit::Entry::new(actor, "feedback.create", "feedback", Some(id.get()))
+                .after(&audited)?
+                .record(&mut tx.conn(), now)
+                .await?;
             report.created += 1;
             report.ids.push(id.get());
         }
@@ -410,17 +403,11 @@ impl App {
         let after =
             store::feedback::get_feedback(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("feedback"))?;
         let strip = |f: &FeedbackRow| audited(f, &unit.name);
-        crate::audit::record(
-            &mut tx.conn(),
-            now,
-            actor,
-            "feedback.link",
-            "feedback",
-            Some(id.get()),
-            Some(&strip(&before)),
-            Some(&strip(&after)),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "feedback.link", "feedback", Some(id.get()))
+            .before(&strip(&before))?
+            .after(&strip(&after))?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         self.get_feedback(actor, id).await
     }

@@ -204,17 +204,10 @@ impl App {
         if let Some(pid) = out.linked {
             store::feedback::link_feedback(c, f.id, Some(domain::ProblemId::new(pid)), now).await?;
             let after = serde_json::json!({ "problem_id": pid, "matches": out.matches });
-            crate::audit::record::<(), _>(
-                c,
-                now,
-                actor,
-                "feedback.grouped",
-                "feedback",
-                Some(f.id.get()),
-                None,
-                Some(&after),
-            )
-            .await?;
+            crate::audit::Entry::new(actor, "feedback.grouped", "feedback", Some(f.id.get()))
+                .after(&after)?
+                .record(c, now)
+                .await?;
         }
         Ok(out)
     }

@@ -185,17 +185,10 @@ impl App {
                     "source": options.source, "first_id": first, "last_id": ids[end - 1], "count": end - start,
                     "linked": matches.iter().filter(|m| m.relation == "linked").count(),
                 });
-                crate::audit::record::<(), _>(
-                    &mut c,
-                    now,
-                    actor,
-                    "feedback.import",
-                    "feedback",
-                    Some(first),
-                    None,
-                    Some(&after),
-                )
-                .await?;
+                crate::audit::Entry::new(actor, "feedback.import", "feedback", Some(first))
+                    .after(&after)?
+                    .record(&mut c, now)
+                    .await?;
             }
             self.commit(tx).await?;
             summary.created += end - start;

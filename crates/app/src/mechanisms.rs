@@ -110,17 +110,10 @@ impl App {
         .await?;
         self.link_problems(&mut tx.conn(), actor, row.id, &input.problem_ids).await?;
         let v = view(&mut tx.conn(), &row, None).await?;
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "mechanism.create",
-            "mechanism",
-            Some(row.id.get()),
-            None,
-            Some(&v),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "mechanism.create", "mechanism", Some(row.id.get()))
+            .after(&v)?
+            .record(&mut tx.conn(), now)
+            .await?;
         let shown = view(&mut tx.conn(), &row, Some(actor.user()?)).await?;
         self.commit(tx).await?;
         Ok(shown)
@@ -163,17 +156,11 @@ impl App {
         self.link_problems(&mut tx.conn(), actor, id, &input.problem_ids).await?;
         let b = view(&mut tx.conn(), &before, None).await?;
         let a = view(&mut tx.conn(), &row, None).await?;
-        crate::audit::record(
-            &mut tx.conn(),
-            now,
-            actor,
-            "mechanism.update",
-            "mechanism",
-            Some(id.get()),
-            Some(&b),
-            Some(&a),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "mechanism.update", "mechanism", Some(id.get()))
+            .before(&b)?
+            .after(&a)?
+            .record(&mut tx.conn(), now)
+            .await?;
         let shown = view(&mut tx.conn(), &row, Some(actor.user()?)).await?;
         self.commit(tx).await?;
         Ok(shown)

@@ -51,17 +51,10 @@ impl App {
             domain::text::optional_text("query", Some(query.trim_start_matches('?')), 2000)?.unwrap_or_default();
         let mut tx = self.db.begin().await?;
         store::saved_filters::save(&mut tx.conn(), p.user_id, &name, &query, self.clock.now()).await?;
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            self.clock.now(),
-            actor,
-            "filter.save",
-            "user",
-            Some(p.user_id.get()),
-            None,
-            Some(&serde_json::json!({ "name": name, "query": query })),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "filter.save", "user", Some(p.user_id.get()))
+            .after(&serde_json::json!({ "name": name, "query": query }))?
+            .record(&mut tx.conn(), self.clock.now())
+            .await?;
         self.commit(tx).await
     }
 
@@ -81,17 +74,10 @@ impl App {
         if store::saved_filters::delete(&mut tx.conn(), p.user_id, id).await? == 0 {
             return Err(Error::not_found("filter"));
         }
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            self.clock.now(),
-            actor,
-            "filter.delete",
-            "user",
-            Some(p.user_id.get()),
-            None,
-            Some(&serde_json::json!({ "id": id })),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "filter.delete", "user", Some(p.user_id.get()))
+            .after(&serde_json::json!({ "id": id }))?
+            .record(&mut tx.conn(), self.clock.now())
+            .await?;
         self.commit(tx).await
     }
 

@@ -192,17 +192,10 @@ impl App {
             .await?;
         }
         let audited = serde_json::json!({ "tracking_code": row.tracking_code, "channel": "portal" });
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            &Actor::Public,
-            "feedback.submit",
-            "feedback",
-            Some(id.get()),
-            None,
-            Some(&audited),
-        )
-        .await?;
+        crate::audit::Entry::new(&Actor::Public, "feedback.submit", "feedback", Some(id.get()))
+            .after(&audited)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         Ok(Receipt { tracking_code: row.tracking_code.to_string(), rating_key })
     }

@@ -132,17 +132,10 @@ impl App {
         store::callbacks::review_callback(&mut tx.conn(), callback_id, review_state, Some(&note), p.user_id, now)
             .await?;
         let after = serde_json::json!({ "callback_id": callback_id, "review": review_state, "note": note });
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "problem.rating_review",
-            "problem",
-            Some(pid.get()),
-            None,
-            Some(&after),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "problem.rating_review", "problem", Some(pid.get()))
+            .after(&after)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await
     }
 }

@@ -80,17 +80,10 @@ impl App {
         )
         .await?;
         store::problems::refresh_next_measure_deadline(&mut tx.conn(), id).await?;
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "measure.create",
-            "problem",
-            Some(id.get()),
-            None,
-            Some(&row),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "measure.create", "problem", Some(id.get()))
+            .after(&row)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         let owner = owner_unit.map(|u| Named { id: u.id, name: u.name });
         Ok(MeasureView::from_row(&row, owner, today))
@@ -138,17 +131,11 @@ impl App {
         row.updated_at = now;
         row.version = store::rectification::update_measure(&mut tx.conn(), &row).await?;
         store::problems::refresh_next_measure_deadline(&mut tx.conn(), pid).await?;
-        crate::audit::record(
-            &mut tx.conn(),
-            now,
-            actor,
-            "measure.update",
-            "problem",
-            Some(pid.get()),
-            Some(&before),
-            Some(&row),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "measure.update", "problem", Some(pid.get()))
+            .before(&before)?
+            .after(&row)?
+            .record(&mut tx.conn(), now)
+            .await?;
         let owner = match row.owner_unit_id {
             Some(u) => store::units::get_unit(&mut tx.conn(), u).await?.map(|r| Named { id: r.id, name: r.name }),
             None => None,
@@ -170,17 +157,10 @@ impl App {
         })?;
         store::rectification::delete_measure(&mut tx.conn(), measure).await?;
         store::problems::refresh_next_measure_deadline(&mut tx.conn(), pid).await?;
-        crate::audit::record::<_, ()>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "measure.delete",
-            "problem",
-            Some(pid.get()),
-            Some(&before),
-            None,
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "measure.delete", "problem", Some(pid.get()))
+            .before(&before)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await
     }
 
@@ -191,17 +171,10 @@ impl App {
         let body = domain::text::required_text("body", &input.body, self.settings.text.max_text_chars)?;
         let author = actor.principal().map(|p| p.user_id);
         let row = store::rectification::insert_note(&mut tx.conn(), id, author, &body, now).await?;
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "note.create",
-            "problem",
-            Some(id.get()),
-            None,
-            Some(&row),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "note.create", "problem", Some(id.get()))
+            .after(&row)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         Ok(NoteView::from_row(&row, None))
     }
@@ -238,17 +211,10 @@ impl App {
             },
         )
         .await?;
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "evidence.create",
-            "problem",
-            Some(id.get()),
-            None,
-            Some(&row),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "evidence.create", "problem", Some(id.get()))
+            .after(&row)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         Ok(EvidenceView::from_row(&row))
     }

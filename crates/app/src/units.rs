@@ -38,17 +38,10 @@ impl App {
         };
         let row = store::units::insert_unit(&mut tx.conn(), parent_row.as_ref(), &name, code.as_deref(), now).await?;
         let view = UnitView::from_row(&row);
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "unit.create",
-            "unit",
-            Some(row.id.get()),
-            None,
-            Some(&view),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "unit.create", "unit", Some(row.id.get()))
+            .after(&view)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         self.forget_units();
         Ok(view)
@@ -63,17 +56,11 @@ impl App {
         let before = store::units::get_unit(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("unit"))?;
         store::units::update_unit(&mut tx.conn(), id, &name, code.as_deref(), now).await?;
         let after = store::units::get_unit(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("unit"))?;
-        crate::audit::record(
-            &mut tx.conn(),
-            now,
-            actor,
-            "unit.update",
-            "unit",
-            Some(id.get()),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "unit.update", "unit", Some(id.get()))
+            .before(&before)?
+            .after(&after)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         self.forget_units();
         Ok(UnitView::from_row(&after))
@@ -116,6 +103,12 @@ impl App {
             *guard = Some((now, units.clone()));
         }
         Ok(units)
+    }
+
+    /// The unit `id`, from the units this node holds (read again when it is not among them); an
+    /// unknown id is `unknown_unit`.
+    pub(crate) async fn known_unit(&self, id: UnitId) -> Result<UnitRow> {
+        self.units_with(id).await?.iter().find(|u| u.id == id).cloned().ok_or_else(|| unknown_unit_id(id))
     }
 
     /// Every unit, reloaded if `id` is not among the cached ones (another node may just have
@@ -194,17 +187,10 @@ impl App {
                 .await
                 .map_err(|e| row_error(line, "name", e))?;
             let view = UnitView::from_row(&row);
-            crate::audit::record::<(), _>(
-                &mut tx.conn(),
-                now,
-                actor,
-                "unit.import",
-                "unit",
-                Some(row.id.get()),
-                None,
-                Some(&view),
-            )
-            .await?;
+            crate::audit::Entry::new(actor, "unit.import", "unit", Some(row.id.get()))
+                .after(&view)?
+                .record(&mut tx.conn(), now)
+                .await?;
             created.push(view);
         }
         self.commit(tx).await?;

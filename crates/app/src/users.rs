@@ -52,17 +52,10 @@ impl App {
         )
         .await?;
         let view = UserView::from_row(&row, unit_row.name);
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "user.create",
-            "user",
-            Some(row.id.get()),
-            None,
-            Some(&view),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "user.create", "user", Some(row.id.get()))
+            .after(&view)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         Ok(view)
     }
@@ -98,17 +91,11 @@ impl App {
         let after = store::users::get_user(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("user"))?;
         let before_view = UserView::from_row(&before, String::new());
         let after_view = UserView::from_row(&after, unit_row.name.clone());
-        crate::audit::record(
-            &mut tx.conn(),
-            now,
-            actor,
-            "user.update",
-            "user",
-            Some(id.get()),
-            Some(&before_view),
-            Some(&after_view),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "user.update", "user", Some(id.get()))
+            .before(&before_view)?
+            .after(&after_view)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         Ok(after_view)
     }

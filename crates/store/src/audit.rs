@@ -51,6 +51,7 @@ pub async fn append(c: &mut Conn<'_>, row: &AuditRow) -> Result<()> {
         .execute(&mut *c)
         .await
         .map_err(db_err)?;
+        crate::queries::note();
         sqlx::query("update audit_head set hash = $1 where id = 1")
             .bind(&row.hash)
             .execute(&mut *c)

@@ -298,6 +298,69 @@ pub async fn get_problem(c: &mut Conn<'_>, id: ProblemId) -> Result<Option<Probl
     })
 }
 
+/// A problem with where it sits in the unit tree and the names its summary shows, read in one
+/// query (what a use case loads before it checks and changes the problem).
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub row: ProblemRow,
+    pub owner_path: String,
+    pub lead_path: Option<String>,
+    pub lead_unit_name: Option<String>,
+    pub category_name: Option<String>,
+    pub cooperating: Vec<LinkedUnit>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlacedRow {
+    #[sqlx(flatten)]
+    row: ProblemRow,
+    owner_path: String,
+    lead_path: Option<String>,
+    lead_unit_name: Option<String>,
+    category_name: Option<String>,
+    /// The cooperating units as a JSON array (each backend aggregates in its own dialect).
+    cooperating: Option<String>,
+}
+
+pub async fn get_placed(c: &mut Conn<'_>, id: ProblemId) -> Result<Option<Placed>> {
+    let from = r"from problems p join units o on o.id = p.owner_unit_id left join units l on l.id = p.lead_unit_id
+              left join categories cat on cat.id = p.category_id where p.id = $1";
+    let names = ", o.path as owner_path, l.path as lead_path, l.name as lead_unit_name, cat.name as category_name";
+    let row: Option<PlacedRow> = match c {
+        Conn::Sqlite(c) => {
+            let coop = ", (select json_group_array(json_object('id', x.id, 'name', x.name, 'path', x.path)) from \
+                (select u.id, u.name, u.path from problem_units pu join units u on u.id = pu.unit_id \
+                 where pu.problem_id = p.id order by u.id) x) as cooperating ";
+            let sql = format!("select {}{names}{coop}{from}", problem_columns!());
+            crate::queries::note();
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut **c).await.map_err(db_err)?
+        }
+        Conn::Postgres(c) => {
+            let coop = ", (select json_agg(json_build_object('id', u.id, 'name', u.name, 'path', u.path) order by u.id)::text \
+                from problem_units pu join units u on u.id = pu.unit_id where pu.problem_id = p.id) as cooperating ";
+            let sql = format!("select {}{names}{coop}{from}", problem_columns!());
+            crate::queries::note();
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.get()).fetch_optional(&mut **c).await.map_err(db_err)?
+        }
+    };
+    row.map(|r| {
+        let cooperating = match r.cooperating.as_deref() {
+            None | Some("") => vec![],
+            Some(json) => serde_json::from_str(json)
+                .map_err(|e| Error::internal(format!("problem {id}: cooperating units unreadable: {e}")))?,
+        };
+        Ok(Placed {
+            row: r.row,
+            owner_path: r.owner_path,
+            lead_path: r.lead_path,
+            lead_unit_name: r.lead_unit_name,
+            category_name: r.category_name,
+            cooperating,
+        })
+    })
+    .transpose()
+}
+
 pub async fn get_problem_by_number(c: &mut Conn<'_>, number: &str) -> Result<Option<ProblemRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(concat!("select ", problem_columns!(), " from problems p where p.number = $1"))
@@ -309,7 +372,7 @@ pub async fn get_problem_by_number(c: &mut Conn<'_>, number: &str) -> Result<Opt
 }
 
 /// A unit linked to a problem, with what the access rules and the views need.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct LinkedUnit {
     pub id: UnitId,
     pub name: String,
@@ -329,14 +392,25 @@ pub async fn list_cooperating_units(c: &mut Conn<'_>, problem: ProblemId) -> Res
     })
 }
 
-pub async fn set_cooperating_units(c: &mut Conn<'_>, problem: ProblemId, units: &[UnitId]) -> Result<()> {
+/// Replaces a problem's cooperating units (`had_any`: whether it had some, to remove first).
+pub async fn set_cooperating_units(
+    c: &mut Conn<'_>,
+    problem: ProblemId,
+    had_any: bool,
+    units: &[UnitId],
+) -> Result<()> {
     with_conn!(c, |c| {
-        sqlx::query("delete from problem_units where problem_id = $1")
-            .bind(problem.get())
-            .execute(&mut *c)
-            .await
-            .map_err(db_err)?;
-        for unit in units {
+        if had_any {
+            sqlx::query("delete from problem_units where problem_id = $1")
+                .bind(problem.get())
+                .execute(&mut *c)
+                .await
+                .map_err(db_err)?;
+        }
+        for (i, unit) in units.iter().enumerate() {
+            if had_any || i > 0 {
+                crate::queries::note();
+            }
             sqlx::query("insert into problem_units (problem_id, unit_id) values ($1, $2)")
                 .bind(problem.get())
                 .bind(unit.get())
@@ -346,29 +420,6 @@ pub async fn set_cooperating_units(c: &mut Conn<'_>, problem: ProblemId, units: 
         }
     });
     Ok(())
-}
-
-/// Where a problem sits: the paths of its owner and lead units, for the access rules.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PlaceRow {
-    pub owner_path: String,
-    pub lead_path: Option<String>,
-    pub responsible_leader_id: Option<UserId>,
-    pub published: bool,
-}
-
-pub async fn get_place(c: &mut Conn<'_>, id: ProblemId) -> Result<Option<PlaceRow>> {
-    with_conn!(c, |c| {
-        sqlx::query_as(
-            r"select o.path as owner_path, l.path as lead_path, p.responsible_leader_id, p.published
-              from problems p join units o on o.id = p.owner_unit_id left join units l on l.id = p.lead_unit_id
-              where p.id = $1",
-        )
-        .bind(id.get())
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db_err)
-    })
 }
 
 /// Recomputes the earliest deadline among a problem's measures not yet done (a cache for the
@@ -382,6 +433,7 @@ pub async fn refresh_next_measure_deadline(c: &mut Conn<'_>, problem: ProblemId)
         .fetch_one(&mut *c)
         .await
         .map_err(db_err)?;
+        crate::queries::note();
         sqlx::query("update problems set next_measure_deadline = $1 where id = $2")
             .bind(next)
             .bind(problem.get())

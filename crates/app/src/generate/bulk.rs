@@ -163,17 +163,10 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
         i = end;
     }
     let mut tx = app.db.begin().await?;
-    crate::audit::record::<(), _>(
-        &mut tx.conn(),
-        now,
-        &Actor::System("bulk"),
-        "generate.bulk",
-        "install",
-        None,
-        None,
-        Some(&serde_json::json!({ "problems": spec.problems, "feedback": spec.feedback, "seed": spec.seed })),
-    )
-    .await?;
+    crate::audit::Entry::new(&Actor::System("bulk"), "generate.bulk", "install", None)
+        .after(&serde_json::json!({ "problems": spec.problems, "feedback": spec.feedback, "seed": spec.seed }))?
+        .record(&mut tx.conn(), now)
+        .await?;
     store::bulk::analyze(&mut tx.conn()).await?;
     app.commit(tx).await?;
     Ok(base.logins)

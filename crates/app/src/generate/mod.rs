@@ -236,17 +236,10 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
     let mut tx = past.db.begin().await?;
     store::bulk::insert_feedback_rows(&mut tx.conn(), &rows).await?;
     let count = rows.len();
-    crate::audit::record::<(), _>(
-        &mut tx.conn(),
-        now,
-        &Actor::System("demo"),
-        "feedback.bulk_import",
-        "feedback",
-        None,
-        None,
-        Some(&serde_json::json!({ "count": count, "source": rows.first().and_then(|r| r.source.clone()) })),
-    )
-    .await?;
+    crate::audit::Entry::new(&Actor::System("demo"), "feedback.bulk_import", "feedback", None)
+        .after(&serde_json::json!({ "count": count, "source": rows.first().and_then(|r| r.source.clone()) }))?
+        .record(&mut tx.conn(), now)
+        .await?;
     past.commit(tx).await?;
 
     // The stored ids, in insertion order, grouped by issue; the most-reported issues first.

@@ -21,7 +21,8 @@ impl App {
     pub async fn get_problem(&self, actor: &Actor, id: ProblemId) -> Result<ProblemDetail> {
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
-        let (Loaded { row, place }, p) = load_visible(&mut c, actor, id).await?;
+        let (Loaded { row, place, category_name: category, cooperating: coop, .. }, p) =
+            load_visible(&mut c, actor, id).await?;
         let cal = self.calendar().await?;
         let today = self.clock.today();
         let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
@@ -30,15 +31,10 @@ impl App {
             id: uid,
             name: units.iter().find(|u| u.id == uid).map(|u| u.name.clone()).unwrap_or_default(),
         };
-        let category = match row.category_id {
-            Some(cid) => store::categories::get_category(&mut c, cid).await?.map(|r| r.name),
-            None => None,
-        };
         let lead_name = row.lead_unit_id.map(|u| unit_named(u).name);
         let listed = ProblemListRow::from_problem(&row, lead_name, category);
         let flags = flags_of(&listed, today, cutoff, &cal);
         let summary = summary(listed, flags);
-        let coop = store::problems::list_cooperating_units(&mut c, id).await?;
         let leader = match row.responsible_leader_id {
             Some(uid) => store::users::get_user(&mut c, uid).await?.map(|u| Named { id: u.id, name: u.display_name }),
             None => None,

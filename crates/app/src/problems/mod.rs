@@ -10,7 +10,7 @@ mod summary;
 use crate::views::ProblemDetail;
 use crate::{Actor, App};
 pub use abilities::Abilities;
-pub(crate) use abilities::{check_add_records, check_edit_listing, check_edit_rectification};
+pub(crate) use abilities::{abilities, check_add_records, check_edit_listing, check_edit_rectification};
 use chrono::NaiveDate;
 use domain::access::{self, Intent, Principal, ProblemPlace};
 use domain::feedback::{Channel, FeedbackKind};
@@ -22,6 +22,7 @@ pub use list::ProblemQuery;
 use serde::Deserialize;
 use store::Conn;
 use store::problems::{NewProblem, ProblemRow};
+pub(crate) use summary::{flags_of, summary};
 
 /// What the office gives to put a problem on the list.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -115,20 +116,30 @@ pub struct ProblemPatch {
 pub(crate) struct Loaded {
     pub row: ProblemRow,
     pub place: ProblemPlace,
+    /// The names the problem's summary shows, read with it.
+    pub lead_unit_name: Option<String>,
+    pub category_name: Option<String>,
+    pub cooperating: Vec<store::problems::LinkedUnit>,
 }
 
+/// A problem with its place in the unit tree, in one statement.
 pub(crate) async fn load(c: &mut Conn<'_>, id: ProblemId) -> Result<Loaded> {
-    let row = store::problems::get_problem(c, id).await?.ok_or_else(|| Error::not_found("problem"))?;
-    let place_row = store::problems::get_place(c, id).await?.ok_or_else(|| Error::not_found("problem"))?;
-    let coop = store::problems::list_cooperating_units(c, id).await?;
+    let placed = store::problems::get_placed(c, id).await?.ok_or_else(|| Error::not_found("problem"))?;
+    let coop = placed.cooperating;
     let place = ProblemPlace {
-        owner_unit: UnitPath::parse(&place_row.owner_path)?,
-        lead_unit: place_row.lead_path.as_deref().map(UnitPath::parse).transpose()?,
+        owner_unit: UnitPath::parse(&placed.owner_path)?,
+        lead_unit: placed.lead_path.as_deref().map(UnitPath::parse).transpose()?,
         cooperating_units: coop.iter().map(|u| UnitPath::parse(&u.path)).collect::<Result<_>>()?,
-        responsible_leader: place_row.responsible_leader_id,
-        published: place_row.published,
+        responsible_leader: placed.row.responsible_leader_id,
+        published: placed.row.published,
     };
-    Ok(Loaded { row, place })
+    Ok(Loaded {
+        row: placed.row,
+        place,
+        lead_unit_name: placed.lead_unit_name,
+        category_name: placed.category_name,
+        cooperating: coop,
+    })
 }
 
 /// Loads a problem the actor may see; anything else is 404, so that existence does not leak.
@@ -241,17 +252,10 @@ impl App {
         }
         let stored =
             store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
-        crate::audit::record::<(), _>(
-            &mut tx.conn(),
-            now,
-            actor,
-            "problem.create",
-            "problem",
-            Some(id.get()),
-            None,
-            Some(&stored),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "problem.create", "problem", Some(id.get()))
+            .after(&stored)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         Ok(id)
     }
@@ -263,7 +267,7 @@ impl App {
         let now = self.clock.now();
         let max = self.settings.text.max_text_chars;
         let mut tx = self.db.begin().await?;
-        let (Loaded { row: before, place }, p) = load_visible(&mut tx.conn(), actor, id).await?;
+        let (Loaded { row: before, place, .. }, p) = load_visible(&mut tx.conn(), actor, id).await?;
         let listing = patch.title.is_some()
             || patch.description.is_some()
             || patch.category_id.is_some()
@@ -338,8 +342,8 @@ impl App {
             row.public_reply = domain::text::optional_text("public_reply", v.as_deref(), max)?;
         }
         if let Some(ids) = &patch.cooperating_unit_ids {
-            let units = check_cooperating_units(&mut tx.conn(), ids, row.lead_unit_id).await?;
-            store::problems::set_cooperating_units(&mut tx.conn(), id, &units).await?;
+            let units = self.check_cooperating_units(ids, row.lead_unit_id).await?;
+            store::problems::set_cooperating_units(&mut tx.conn(), id, true, &units).await?;
         }
         row.updated_at = now;
         store::problems::update_problem(&mut tx.conn(), &row).await?;
@@ -349,17 +353,11 @@ impl App {
         }
         let after =
             store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
-        crate::audit::record(
-            &mut tx.conn(),
-            now,
-            actor,
-            "problem.update",
-            "problem",
-            Some(id.get()),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        crate::audit::Entry::new(actor, "problem.update", "problem", Some(id.get()))
+            .before(&before)?
+            .after(&after)?
+            .record(&mut tx.conn(), now)
+            .await?;
         self.commit(tx).await?;
         self.get_problem(actor, id).await
     }
@@ -383,24 +381,24 @@ pub(crate) async fn check_user_exists(c: &mut Conn<'_>, id: UserId, field: &str)
     }
 }
 
-pub(crate) async fn check_cooperating_units(
-    c: &mut Conn<'_>,
-    ids: &[UnitId],
-    lead: Option<UnitId>,
-) -> Result<Vec<UnitId>> {
-    let mut out = Vec::new();
-    for &id in ids {
-        if Some(id) == lead {
-            return Err(Error::invalid(
-                "cooperating_unit_ids",
-                "牵头单位不能同时是配合单位",
-                "the lead unit cannot also be a cooperating unit",
-            ));
+impl App {
+    /// Cooperating units as given: each a known unit (from the units this node holds, read again
+    /// for one it does not), none the lead unit, each once.
+    pub(crate) async fn check_cooperating_units(&self, ids: &[UnitId], lead: Option<UnitId>) -> Result<Vec<UnitId>> {
+        let mut out = Vec::new();
+        for &id in ids {
+            if Some(id) == lead {
+                return Err(Error::invalid(
+                    "cooperating_unit_ids",
+                    "牵头单位不能同时是配合单位",
+                    "the lead unit cannot also be a cooperating unit",
+                ));
+            }
+            self.known_unit(id).await?;
+            if !out.contains(&id) {
+                out.push(id);
+            }
         }
-        store::units::get_unit(c, id).await?.ok_or_else(|| crate::units::unknown_unit_id(id))?;
-        if !out.contains(&id) {
-            out.push(id);
-        }
+        Ok(out)
     }
-    Ok(out)
 }

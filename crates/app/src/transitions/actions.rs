@@ -6,7 +6,7 @@
 use super::request::{Assignment, Transition};
 use super::{Extra, Rating, callback_row, forbidden, record_callback, reopen};
 use crate::App;
-use crate::problems::{check_cooperating_units, check_not_past, check_user_exists};
+use crate::problems::{check_not_past, check_user_exists};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{self, Principal};
 use domain::problem::{CallbackVia, ExtensionStatus, RectificationType, Satisfaction, SignoffStatus};
@@ -26,6 +26,8 @@ pub(super) struct Step<'a> {
     pub today: NaiveDate,
     /// The install's limit on free text.
     pub max_text: usize,
+    /// The cooperating units as loaded.
+    pub cooperating: Vec<domain::UnitId>,
 }
 
 impl Step<'_> {
@@ -81,7 +83,7 @@ impl App {
     /// 分办.
     async fn assign(&self, c: &mut Conn<'_>, s: &Step<'_>, a: &Assignment, row: &mut ProblemRow) -> Result<Extra> {
         let lead = a.lead_unit_id;
-        store::units::get_unit(c, lead).await?.ok_or_else(|| crate::units::unknown_unit_id(lead))?;
+        self.known_unit(lead).await?;
         let rtype = a.rectification_type.unwrap_or(row.rectification_type);
         let deadline = match (a.deadline, rtype) {
             (Some(d), _) => {
@@ -103,8 +105,10 @@ impl App {
             row.responsible_person = domain::text::optional_text("responsible_person", Some(person), 100)?;
         }
         if let Some(ids) = &a.cooperating_unit_ids {
-            let units = check_cooperating_units(c, ids, Some(lead)).await?;
-            store::problems::set_cooperating_units(c, row.id, &units).await?;
+            let units = self.check_cooperating_units(ids, Some(lead)).await?;
+            if units != s.cooperating {
+                store::problems::set_cooperating_units(c, row.id, !s.cooperating.is_empty(), &units).await?;
+            }
         }
         row.lead_unit_id = Some(lead);
         row.rectification_type = rtype;

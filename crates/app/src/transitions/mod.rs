@@ -8,18 +8,38 @@ mod request;
 
 pub use request::{Asked, Assignment, Transition, TransitionInput, TransitionRequest};
 
-use crate::problems::{load_visible, state_of};
-use crate::views::ProblemDetail;
+use crate::problems::{Abilities, Loaded, abilities, flags_of, load_visible, state_of, summary};
+use crate::views::ProblemSummary;
 use crate::{Actor, App};
 use actions::Step;
 use chrono::{DateTime, Utc};
-use domain::access;
+use domain::access::{self, Principal, ProblemPlace};
 use domain::problem::{CallbackReview, CallbackVia, Satisfaction};
+use domain::unit::UnitPath;
 use domain::workflow::{Action, State, Status};
 use domain::{CallbackId, Error, ExtensionId, FeedbackId, ProblemId, Result, SignoffId, UserId};
 use store::Conn;
 use store::callbacks::CallbackRow;
+use store::problem_list::ProblemListRow;
 use store::problems::ProblemRow;
+
+/// What a transition answers: the problem's summary as it now stands (its new version among it)
+/// and what the reader may do next, built from what the transition had in hand. Its records
+/// (measures, notes, the timeline…) are read with `GET /problems/{id}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Transitioned {
+    pub summary: ProblemSummary,
+    pub allowed_actions: Vec<Action>,
+    pub may: Abilities,
+}
+
+/// A transition done: the action, the status before and after, and the answer.
+pub(crate) struct Done {
+    pub action: Action,
+    pub from: Status,
+    pub to: Status,
+    pub answer: Transitioned,
+}
 
 fn forbidden(action: Action) -> Error {
     Error::forbidden(
@@ -51,15 +71,25 @@ pub(crate) struct Extra {
 }
 
 impl App {
-    /// Applies one workflow action to a problem and returns it as the actor now sees it.
+    /// Applies one workflow action to a problem and answers with its summary as the actor now
+    /// sees it, and what the actor may do next.
     pub async fn transition<'a>(
         &self,
         actor: &Actor,
         id: ProblemId,
         request: impl Into<Asked<'a>>,
-    ) -> Result<ProblemDetail> {
-        self.apply_transition(actor, id, request).await?;
-        self.get_problem(actor, id).await
+    ) -> Result<Transitioned> {
+        let mut tx = self.db.begin().await?;
+        let done = self.transition_in(&mut tx.conn(), actor, id, request.into()).await?;
+        self.commit(tx).await?;
+        tracing::info!(
+            problem_id = id.get(),
+            action = done.action.as_str(),
+            from = done.from.as_str(),
+            to = done.to.as_str(),
+            "transition"
+        );
+        Ok(done.answer)
     }
 
     pub(crate) async fn apply_transition<'a>(
@@ -68,32 +98,22 @@ impl App {
         id: ProblemId,
         request: impl Into<Asked<'a>>,
     ) -> Result<()> {
-        let mut tx = self.db.begin().await?;
-        let (action, from, to) = self.transition_in(&mut tx.conn(), actor, id, request.into()).await?;
-        self.commit(tx).await?;
-        tracing::info!(
-            problem_id = id.get(),
-            action = action.as_str(),
-            from = from.as_str(),
-            to = to.as_str(),
-            "transition"
-        );
-        Ok(())
+        self.transition(actor, id, request).await.map(|_| ())
     }
 
     /// Applies one workflow action in the caller's transaction: legal from the problem's state,
-    /// allowed to the actor, decided on the current version; returns the action and the status
-    /// before and after.
+    /// allowed to the actor, decided on the current version. Reads the problem once (two
+    /// statements), writes it once and audits it once.
     pub(crate) async fn transition_in(
         &self,
         c: &mut Conn<'_>,
         actor: &Actor,
         id: ProblemId,
         asked: Asked<'_>,
-    ) -> Result<(Action, Status, Status)> {
+    ) -> Result<Done> {
         let action = asked.action();
         let (loaded, p) = load_visible(c, actor, id).await?;
-        let before = loaded.row;
+        let before = loaded.row.clone();
         let state = state_of(&before)?;
         let next = state.after(action, asked.dissatisfied())?;
         if !access::may_take(&p, action, state.stage, &loaded.place) {
@@ -104,12 +124,52 @@ impl App {
         }
         let t = asked.checked()?;
         let now = self.clock.now();
-        let step =
-            Step { p: &p, state, next, now, today: self.clock.today(), max_text: self.settings.text.max_text_chars };
+        let step = Step {
+            p: &p,
+            state,
+            next,
+            now,
+            today: self.clock.today(),
+            max_text: self.settings.text.max_text_chars,
+            cooperating: loaded.cooperating.iter().map(|u| u.id).collect(),
+        };
         let mut row = before.clone();
         let extra = self.apply(c, &step, &t, &mut row).await?;
-        finish(c, actor, action, &before, row, next, &extra, now).await?;
-        Ok((action, state.status, next.status))
+        let row = finish(c, actor, action, &before, row, next, &extra, now).await?;
+        let answer = self.answer(&p, loaded, row, &t).await?;
+        Ok(Done { action, from: state.status, to: next.status, answer })
+    }
+
+    /// The answer, from the row as written and the place as loaded (a new lead or cooperating
+    /// units found in the units this node holds): no statement is sent.
+    async fn answer(&self, p: &Principal, loaded: Loaded, row: ProblemRow, t: &Transition) -> Result<Transitioned> {
+        let mut place = loaded.place;
+        let mut lead_unit_name = loaded.lead_unit_name;
+        if let Transition::Assign(a) = t {
+            let units = self.units_with(a.lead_unit_id).await?;
+            let path_of = |id: domain::UnitId| -> Result<Option<(UnitPath, String)>> {
+                units.iter().find(|u| u.id == id).map(|u| Ok((UnitPath::parse(&u.path)?, u.name.clone()))).transpose()
+            };
+            if let Some((path, name)) = path_of(a.lead_unit_id)? {
+                place.lead_unit = Some(path);
+                lead_unit_name = Some(name);
+            }
+            if let Some(ids) = &a.cooperating_unit_ids {
+                place.cooperating_units = ids
+                    .iter()
+                    .filter_map(|&u| path_of(u).transpose())
+                    .map(|r| r.map(|(path, _)| path))
+                    .collect::<Result<_>>()?;
+            }
+        }
+        place = ProblemPlace { responsible_leader: row.responsible_leader_id, published: row.published, ..place };
+        let may = abilities(p, &row, &place)?;
+        let cal = self.calendar().await?;
+        let today = self.clock.today();
+        let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
+        let listed = ProblemListRow::from_problem(&row, lead_unit_name, loaded.category_name);
+        let flags = flags_of(&listed, today, cutoff, &cal);
+        Ok(Transitioned { summary: summary(listed, flags), allowed_actions: may.actions.clone(), may })
     }
 
     /// The public rates its own closed report (with the private rating key). A dissatisfied rating
@@ -144,7 +204,8 @@ impl App {
 }
 
 /// The end every transition shares: the row takes its new state and is written, the search index
-/// follows the public reply, and the audit chain records the row before and after.
+/// follows the public reply, and the audit chain records the row before and after. Returns the row
+/// as written (at its new version).
 #[allow(clippy::too_many_arguments)]
 async fn finish(
     c: &mut Conn<'_>,
@@ -155,27 +216,21 @@ async fn finish(
     next: State,
     extra: &Extra,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<ProblemRow> {
     row.status = next.status;
     row.signoff_stage = next.stage;
     row.updated_at = now;
-    store::problems::update_problem(c, &row).await?;
+    row.version = store::problems::update_problem(c, &row).await?;
     if row.public_reply != before.public_reply {
         crate::search::index_problem(c, &row).await?;
     }
-    let after = store::problems::get_problem(c, row.id).await?.ok_or_else(|| Error::not_found("problem"))?;
-    let audit_after = serde_json::json!({ "problem": after, "extra": extra });
-    crate::audit::record(
-        c,
-        now,
-        actor,
-        &format!("problem.{}", action.as_str()),
-        "problem",
-        Some(row.id.get()),
-        Some(before),
-        Some(&audit_after),
-    )
-    .await
+    let audit_after = serde_json::json!({ "problem": row, "extra": extra });
+    crate::audit::Entry::new(actor, &format!("problem.{}", action.as_str()), "problem", Some(row.id.get()))
+        .before(before)?
+        .after(&audit_after)?
+        .record(c, now)
+        .await?;
+    Ok(row)
 }
 
 /// One callback's answers: solved or not, and how satisfied (kept apart).

@@ -36,7 +36,12 @@ pub(crate) async fn act(
         let mut pooled = app.db.acquire().await.unwrap();
         store::problems::get_problem(&mut pooled.conn(), id).await.unwrap().unwrap().version
     };
-    app.transition(actor, id, &TransitionInput { version, ..t }).await
+    let answer = app.transition(actor, id, &TransitionInput { version, ..t }).await?;
+    // The answer is built from what the transition had in hand: it says what a fresh read says.
+    let detail = app.get_problem(actor, id).await?;
+    assert_eq!(answer.summary, detail.summary, "the answer's summary is the problem's");
+    assert_eq!((&answer.allowed_actions, &answer.may), (&detail.allowed_actions, &detail.may));
+    Ok(detail)
 }
 
 pub(crate) fn t(action: &str) -> TransitionInput {

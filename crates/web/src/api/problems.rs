@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 use app::problems::{NewProblemInput, ProblemPatch, ProblemQuery};
-use app::transitions::{TransitionInput, TransitionRequest};
+use app::transitions::{TransitionInput, TransitionRequest, Transitioned};
 use app::views::{ProblemDetail, ProblemPage, TimelineEntry};
 use axum::Json;
 use axum::extract::State;
@@ -70,15 +70,16 @@ async fn update(
 /// Takes a workflow action: assign, dismiss, merge, submit, approve, send_back, accept, reopen,
 /// callback, request_extension, decide_extension, flag, unflag, publish, unpublish. An action not
 /// legal from the current state gets 409 `illegal_transition` with the state and the actions
-/// allowed from it.
+/// allowed from it. Answers with the problem's summary as it now stands (its new `version`
+/// among it) and what the caller may do next; `GET /problems/{id}` has its records.
 #[utoipa::path(post, path = "/api/v1/problems/{id}/transitions", tag = "problems", params(("id" = i64, Path)), request_body = TransitionRequest,
-    responses((status = 200, body = ProblemDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Transitioned), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn transition(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<TransitionInput>,
-) -> ApiResult<Json<ProblemDetail>> {
+) -> ApiResult<Json<Transitioned>> {
     Ok(Json(s.app.transition(&caller.actor, ProblemId::new(id), &input).await?))
 }
 
