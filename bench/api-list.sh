@@ -3,7 +3,10 @@
 # problems and 1,000,000 feedback items from the project's generator, under wrk with 64 connections
 # on loopback, on SQLite and on PostgreSQL; in the same run the same wrk against a trivial axum
 # handler (crates/zhenggai/examples/ceiling.rs) as the ceiling. Each database is measured with the
-# page cache on (the default) and off (every page built from the database).
+# page cache on (the default) and off (every page built from the database), and (issue 10) with the
+# cache on while a second client adds a progress note to an open problem for every hundred reads
+# (`-mixed` rows: each write invalidates the cached pages, so the reads after it are built from the
+# database again).
 #
 #   bench/api-list.sh                 # full size; PROBLEMS=, FEEDBACK=, DURATION= to change
 #   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432 bench/api-list.sh
@@ -63,13 +66,27 @@ start() { # name port args…
 pids+=($!)
 sleep 0.5
 SQLITE_TOKEN=$("$BIN" --data-dir "$SQLITE_DIR" token create --user office --scope read --name bench)
+SQLITE_WRITE_TOKEN=$("$BIN" --data-dir "$SQLITE_DIR" token create --user office --scope full --name bench-edit)
 start sqlite 18081 "$BIN" --data-dir "$SQLITE_DIR" serve
 start sqlite-nocache 18082 "$BIN" --data-dir "$SQLITE_DIR" serve --no-page-cache
 if [ "$PG_OK" = 1 ]; then
   PG_TOKEN=$("$BIN" --database-url "$PG_URL" token create --user office --scope read --name bench)
+  PG_WRITE_TOKEN=$("$BIN" --database-url "$PG_URL" token create --user office --scope full --name bench-edit)
   start pg 18083 "$BIN" --database-url "$PG_URL" serve
   start pg-nocache 18084 "$BIN" --database-url "$PG_URL" serve --no-page-cache
 fi
+# Each server reads every stored fingerprint into memory as it starts: measure once they are idle.
+settle() {
+  for pid in "$@"; do
+    for _ in $(seq 1 180); do
+      local a b
+      a=$(awk '{print $14 + $15}' "/proc/$pid/stat"); sleep 1; b=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+      [ $((b - a)) -lt 5 ] && break
+    done
+  done
+}
+echo "waiting for the servers to finish loading…"
+settle "${pids[@]}"
 # The departments (lead units of the generated problems) are units 2–13.
 export BENCH_UNITS="2 3 4 5 6 7 8 9 10 11 12 13"
 
@@ -103,6 +120,28 @@ if [ "$PG_OK" = 1 ]; then
   done
 fi
 
+# --- mixed: reads with the cache on while one client edits a problem per hundred reads ---------
+mixed() { # name url read-token write-token cached-read-rps
+  local name=$1 url=$2 token=$3 write_token=$4 reads=$5
+  local per_sec
+  per_sec=$(awk -v r="$reads" 'BEGIN { w = int(r / 100 + 0.5); print (w < 1 ? 1 : w) }')
+  # Open problems to add progress notes to.
+  local ids
+  ids=$(curl -s -H "Authorization: Bearer $token" "${url}api/v1/problems?status=assigned&limit=200" \
+    | python3 -c 'import json, sys; print(" ".join(str(p["id"]) for p in json.load(sys.stdin)["items"]))')
+  BENCH_TOKEN="$write_token" BENCH_WRITES_PER_SEC="$per_sec" BENCH_CONNECTIONS=8 BENCH_EDIT_IDS="$ids" \
+    wrk -t1 -c8 -d"$DURATION" -s bench/edit.lua "$url" >"$WORK/$name.edit.txt" 2>"$WORK/$name.edit.err" &
+  local writer=$!
+  read -r RPS[$name] P99[$name] <<<"$(run "$name" "$url" "$token")"
+  wait "$writer"
+  if [ -s "$WORK/$name.edit.err" ]; then echo "$name: the editor saw errors:"; sort "$WORK/$name.edit.err" | uniq -c | head; exit 1; fi
+  EDITS[$name]=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/$name.edit.txt")
+  echo "$name: ${RPS[$name]} req/s, p99 ${P99[$name]} ms, ${EDITS[$name]} edits/s"
+}
+declare -A EDITS
+mixed sqlite-mixed http://127.0.0.1:18081/ "$SQLITE_TOKEN" "$SQLITE_WRITE_TOKEN" "${RPS[sqlite]}"
+[ "$PG_OK" = 1 ] && mixed pg-mixed http://127.0.0.1:18083/ "$PG_TOKEN" "$PG_WRITE_TOKEN" "${RPS[pg]}"
+
 # --- report ---------------------------------------------------------------------------------
 STAMP=$(date -u +%Y-%m-%d)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
@@ -115,17 +154,23 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
   echo
   echo "| target | requests/s | of ceiling | p99 |"
   echo "|---|---|---|---|"
-  for name in ceiling sqlite sqlite-nocache pg pg-nocache; do
+  for name in ceiling sqlite sqlite-nocache sqlite-mixed pg pg-nocache pg-mixed; do
     [ -n "${RPS[$name]:-}" ] || continue
     echo "| $name | ${RPS[$name]} | $(ratio "${RPS[$name]}" "${RPS[ceiling]}") | ${P99[$name]} ms |"
   done
   echo
-  echo "Target (issue 2): SQLite ≥ 40% of the ceiling's requests/s and p99 ≤ 25 ms."
+  echo "Targets: issue 2, SQLite ≥ 40% of the ceiling's requests/s and p99 ≤ 25 ms; issue 10, without the"
+  echo "page cache SQLite ≥ 10% with p99 ≤ 25 ms and PostgreSQL ≥ 6%."
   echo "\`-nocache\` rows run \`serve --no-page-cache\`: every page is built from the database."
+  echo "\`-mixed\` rows: the cache on, while one more client (8 connections) adds a progress note to an"
+  echo "open problem at one write per hundred reads of the row above, as far as it gets:"
+  for name in sqlite-mixed pg-mixed; do
+    [ -n "${EDITS[$name]:-}" ] && echo "$name: ${EDITS[$name]} edits/s."
+  done
 } >"$OUT/api-list-$STAMP.md"
 {
   printf '{"date":"%s","problems":%s,"feedback":%s,"duration":"%s","connections":%s' "$STAMP" "$PROBLEMS" "$FEEDBACK" "$DURATION" "$CONNECTIONS"
-  for name in ceiling sqlite sqlite-nocache pg pg-nocache; do
+  for name in ceiling sqlite sqlite-nocache sqlite-mixed pg pg-nocache pg-mixed; do
     [ -n "${RPS[$name]:-}" ] || continue
     printf ',"%s":{"rps":%s,"p99_ms":%s}' "$name" "${RPS[$name]}" "${P99[$name]}"
   done
