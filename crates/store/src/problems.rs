@@ -372,33 +372,25 @@ pub async fn get_problem_by_number(c: &mut Conn<'_>, number: &str) -> Result<Opt
 }
 
 /// A unit linked to a problem, with what the access rules and the views need.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct LinkedUnit {
     pub id: UnitId,
     pub name: String,
     pub path: String,
 }
 
-pub async fn list_cooperating_units(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<LinkedUnit>> {
-    with_conn!(c, |c| {
-        sqlx::query_as(
-            r"select u.id, u.name, u.path from problem_units pu join units u on u.id = pu.unit_id
-              where pu.problem_id = $1 order by u.id",
-        )
-        .bind(problem.get())
-        .fetch_all(&mut *c)
-        .await
-        .map_err(db_err)
-    })
-}
-
-/// Replaces a problem's cooperating units (`had_any`: whether it had some, to remove first).
+/// Replaces a problem's cooperating units `before` with `units`: nothing is sent when they are
+/// the same, and nothing removed when there were none.
 pub async fn set_cooperating_units(
     c: &mut Conn<'_>,
     problem: ProblemId,
-    had_any: bool,
+    before: &[UnitId],
     units: &[UnitId],
 ) -> Result<()> {
+    if before == units {
+        return Ok(());
+    }
+    let had_any = !before.is_empty();
     with_conn!(c, |c| {
         if had_any {
             sqlx::query("delete from problem_units where problem_id = $1")

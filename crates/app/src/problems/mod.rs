@@ -267,7 +267,7 @@ impl App {
         let now = self.clock.now();
         let max = self.settings.text.max_text_chars;
         let mut tx = self.db.begin().await?;
-        let (Loaded { row: before, place, .. }, p) = load_visible(&mut tx.conn(), actor, id).await?;
+        let (Loaded { row: before, place, cooperating, .. }, p) = load_visible(&mut tx.conn(), actor, id).await?;
         let listing = patch.title.is_some()
             || patch.description.is_some()
             || patch.category_id.is_some()
@@ -343,7 +343,8 @@ impl App {
         }
         if let Some(ids) = &patch.cooperating_unit_ids {
             let units = self.check_cooperating_units(ids, row.lead_unit_id).await?;
-            store::problems::set_cooperating_units(&mut tx.conn(), id, true, &units).await?;
+            let before_ids: Vec<UnitId> = cooperating.iter().map(|u| u.id).collect();
+            store::problems::set_cooperating_units(&mut tx.conn(), id, &before_ids, &units).await?;
         }
         row.updated_at = now;
         store::problems::update_problem(&mut tx.conn(), &row).await?;

@@ -106,9 +106,7 @@ impl App {
         }
         if let Some(ids) = &a.cooperating_unit_ids {
             let units = self.check_cooperating_units(ids, Some(lead)).await?;
-            if units != s.cooperating {
-                store::problems::set_cooperating_units(c, row.id, !s.cooperating.is_empty(), &units).await?;
-            }
+            store::problems::set_cooperating_units(c, row.id, &s.cooperating, &units).await?;
         }
         row.lead_unit_id = Some(lead);
         row.rectification_type = rtype;

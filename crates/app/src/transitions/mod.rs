@@ -102,8 +102,8 @@ impl App {
     }
 
     /// Applies one workflow action in the caller's transaction: legal from the problem's state,
-    /// allowed to the actor, decided on the current version. Reads the problem once (two
-    /// statements), writes it once and audits it once.
+    /// allowed to the actor, decided on the current version. Reads the problem once (one
+    /// statement, with its place), writes it once and audits it once.
     pub(crate) async fn transition_in(
         &self,
         c: &mut Conn<'_>,
