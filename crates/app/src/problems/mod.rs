@@ -347,16 +347,14 @@ impl App {
             store::problems::set_cooperating_units(&mut tx.conn(), id, &before_ids, &units).await?;
         }
         row.updated_at = now;
-        store::problems::update_problem(&mut tx.conn(), &row).await?;
+        row.version = store::problems::update_problem(&mut tx.conn(), &row).await?;
         crate::search::index_problem(&mut tx.conn(), &row).await?;
         if (&row.title, &row.description) != (&before.title, &before.description) {
             crate::grouping::keep_problem_print(&mut tx.conn(), &row, now).await?;
         }
-        let after =
-            store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
         crate::audit::Entry::new(actor, "problem.update", "problem", Some(id.get()))
             .before(&before)?
-            .after(&after)?
+            .after(&row)?
             .record(&mut tx.conn(), now)
             .await?;
         self.commit(tx).await?;
