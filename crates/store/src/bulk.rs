@@ -248,10 +248,14 @@ pub async fn resync_problem_ids(c: &mut Conn<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Refreshes the planner's statistics after a bulk load.
+/// Refreshes the planner's statistics after a bulk load (on SQLite without value samples: see
+/// [`crate::db::forget_value_samples`]).
 pub async fn analyze(c: &mut Conn<'_>) -> Result<()> {
     with_conn!(c, |c| {
         sqlx::query("analyze").execute(&mut *c).await.map_err(db_err)?;
     });
+    if let Conn::Sqlite(c) = c {
+        crate::db::forget_value_samples(c).await?;
+    }
     Ok(())
 }

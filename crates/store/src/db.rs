@@ -2,12 +2,14 @@
 //! on, a busy timeout) by default, or PostgreSQL by URL. Migrations for both are embedded and run at
 //! start.
 
+use crate::sqlite_reader::SqliteReader;
 use domain::Error;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -31,7 +33,8 @@ impl Backend {
 /// A pool on one of the two backends.
 #[derive(Debug, Clone)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// The pool, and our own readers of the same file for the list (see `sqlite_reader`).
+    Sqlite(SqlitePool, Option<Arc<SqliteReader>>),
     Postgres(PgPool),
 }
 
@@ -102,6 +105,25 @@ fn unique_field(constraint: Option<&str>, message: &str) -> String {
     }
 }
 
+/// Drops the value samples of SQLite's `ANALYZE` (`sqlite_stat4`), keeping its row counts
+/// (`sqlite_stat1`). The bundled library is built with STAT4, and while samples exist a prepared
+/// statement whose bound values changed is parsed and planned again on its next step: every list
+/// page was compiled anew (as PostgreSQL planned each execution before its generic plans). Our
+/// reads filter on indexed columns whose best plan does not depend on the values bound, so the
+/// counts are all the planner needs.
+pub(crate) async fn forget_value_samples(c: &mut sqlx::SqliteConnection) -> Result<(), Error> {
+    let sampled: Option<i64> =
+        sqlx::query_scalar("select 1 from sqlite_schema where type = 'table' and name = 'sqlite_stat4'")
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)?;
+    if sampled.is_some() {
+        // `analyze sqlite_schema` makes the planner read the statistics again.
+        sqlx::raw_sql("delete from sqlite_stat4; analyze sqlite_schema").execute(&mut *c).await.map_err(db_err)?;
+    }
+    Ok(())
+}
+
 impl Db {
     /// Opens (creating if missing) the database at `url`: `sqlite://path` or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Self, Error> {
@@ -129,6 +151,7 @@ impl Db {
             .busy_timeout(Duration::from_secs(30))
             .pragma("cache_size", "-65536")
             .pragma("temp_store", "memory");
+        let file = options.get_filename().to_path_buf();
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
@@ -137,7 +160,8 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(|e| Error::internal(format!("cannot open the SQLite database: {e}")))?;
-        Ok(Db::Sqlite(pool))
+        let reader = SqliteReader::open(&file).map(Arc::new);
+        Ok(Db::Sqlite(pool, reader))
     }
 
     pub async fn connect_postgres(options: PgConnectOptions) -> Result<Self, Error> {
@@ -172,7 +196,7 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
@@ -180,7 +204,11 @@ impl Db {
     /// Applies every migration not yet applied.
     pub async fn migrate(&self) -> Result<(), Error> {
         let result = match self {
-            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Db::Sqlite(pool, _) => {
+                SQLITE_MIGRATIONS.run(pool).await.map_err(|e| Error::internal(format!("migration failed: {e}")))?;
+                let mut c = pool.acquire().await.map_err(db_err)?;
+                return forget_value_samples(&mut c).await;
+            }
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
         };
         result.map_err(|e| Error::internal(format!("migration failed: {e}")))
@@ -190,7 +218,7 @@ impl Db {
     pub async fn begin(&self) -> Result<Tx, Error> {
         crate::queries::note();
         match self {
-            Db::Sqlite(pool) => pool.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite).map_err(db_err),
+            Db::Sqlite(pool, _) => pool.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite).map_err(db_err),
             Db::Postgres(pool) => pool.begin().await.map(Tx::Postgres).map_err(db_err),
         }
     }
@@ -198,14 +226,14 @@ impl Db {
     /// Takes a connection for reads.
     pub async fn acquire(&self) -> Result<Pooled, Error> {
         match self {
-            Db::Sqlite(pool) => pool.acquire().await.map(Pooled::Sqlite).map_err(db_err),
+            Db::Sqlite(pool, _) => pool.acquire().await.map(Pooled::Sqlite).map_err(db_err),
             Db::Postgres(pool) => pool.acquire().await.map(Pooled::Postgres).map_err(db_err),
         }
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(pool) => pool.close().await,
+            Db::Sqlite(pool, _) => pool.close().await,
             Db::Postgres(pool) => pool.close().await,
         }
     }
@@ -214,7 +242,7 @@ impl Db {
     pub async fn execute_raw(&self, sql: String) -> Result<(), Error> {
         let sql = sqlx::AssertSqlSafe(sql);
         match self {
-            Db::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()).map_err(db_err),
+            Db::Sqlite(pool, _) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()).map_err(db_err),
             Db::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()).map_err(db_err),
         }
     }

@@ -65,6 +65,7 @@ pub mod queries;
 pub mod rectification;
 pub mod saved_filters;
 pub mod search;
+pub mod sqlite_reader;
 pub mod stats;
 pub mod units;
 pub mod users;

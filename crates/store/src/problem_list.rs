@@ -2,7 +2,8 @@
 //! filter and page correctly), sorting and keyset ("cursor") pagination.
 
 use crate::problems::ProblemRow;
-use crate::{Backend, Bind, Conn, Result, db_err, search};
+use crate::sqlite_reader::{Columns, SqliteReader, read_err};
+use crate::{Backend, Bind, Conn, Db, Result, db_err, search};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::feedback::Channel;
 use domain::problem::{Priority, ProblemNumber, RectificationType};
@@ -302,7 +303,9 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
             }
         }
     }
-    let limit = q.bind(Bind::I64(f.limit + 1));
+    // The limit is written into the statement, not bound: SQLite compiles a statement again
+    // whenever a bound limit is rebound (its planner uses the value), which cost more than the read.
+    let limit = (f.limit + 1).to_string();
     let where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) };
     let select = |extra: &str, order: &str, limit: &str| {
         format!(
@@ -326,18 +329,79 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
     q
 }
 
-/// One page of problems and whether another follows.
+/// One page of problems and whether another follows. On a SQLite file the page is read through
+/// the lean reader (no connection from the pool is taken); elsewhere through the pool.
+pub async fn read_page(db: &Db, f: &ProblemFilter) -> Result<(Vec<ProblemListRow>, bool)> {
+    if let Db::Sqlite(_, Some(reader)) = db {
+        return read_page_sqlite(reader, f).await;
+    }
+    let mut pooled = db.acquire().await?;
+    list_problems(&mut pooled.conn(), f).await
+}
+
+/// One page of problems and whether another follows, on a connection the caller holds.
 pub async fn list_problems(c: &mut Conn<'_>, f: &ProblemFilter) -> Result<(Vec<ProblemListRow>, bool)> {
     let q = build(f, c.backend());
-    let mut rows: Vec<ProblemListRow> = with_conn!(c, |c| {
+    let rows: Vec<ProblemListRow> = with_conn!(c, |c| {
         bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(q.text.clone())), &q.binds)
             .fetch_all(&mut *c)
             .await
             .map_err(db_err)?
     });
-    let more = rows.len() as i64 > f.limit;
-    rows.truncate(usize::try_from(f.limit).unwrap_or(0));
-    Ok((rows, more))
+    Ok(page_of(rows, f.limit))
+}
+
+async fn read_page_sqlite(reader: &SqliteReader, f: &ProblemFilter) -> Result<(Vec<ProblemListRow>, bool)> {
+    let q = build(f, Backend::Sqlite);
+    crate::queries::note();
+    let limit = f.limit;
+    let rows = reader
+        .with(|c| {
+            let mut stmt = c.prepare_cached(&q.text).map_err(read_err)?;
+            crate::sqlite_reader::bind_all(&mut stmt, &q.binds)?;
+            let mut rows = stmt.raw_query();
+            let mut out = Vec::with_capacity(usize::try_from(limit + 1).unwrap_or(0));
+            while let Some(row) = rows.next().map_err(read_err)? {
+                out.push(list_row(&mut Columns::new(row))?);
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(page_of(rows, f.limit))
+}
+
+/// A row of [`LIST_COLUMNS`] and the two names, by position.
+fn list_row(c: &mut Columns<'_, '_>) -> Result<ProblemListRow> {
+    Ok(ProblemListRow {
+        id: ProblemId::new(c.i64()?),
+        number: c.parsed(ProblemNumber::parse)?,
+        title: c.text()?,
+        status: c.parsed(Status::parse)?,
+        signoff_stage: c.opt_parsed(SignoffStage::parse)?,
+        campaign_id: CampaignId::new(c.i64()?),
+        lead_unit_id: c.opt_i64()?.map(UnitId::new),
+        category_id: c.opt_i64()?.map(CategoryId::new),
+        channel: c.parsed(Channel::parse)?,
+        priority: c.parsed(Priority::parse)?,
+        rectification_type: c.parsed(RectificationType::parse)?,
+        deadline: c.opt_date()?,
+        next_measure_deadline: c.opt_date()?,
+        awaiting_resubmission: c.bool()?,
+        manual_colour: c.opt_parsed(Colour::parse)?,
+        published: c.bool()?,
+        created_at: c.time()?,
+        updated_at: c.time()?,
+        version: c.i64()?,
+        lead_unit_name: c.opt_text()?,
+        category_name: c.opt_text()?,
+    })
+}
+
+/// The rows asked for, and whether the one more that was read shows another page.
+fn page_of(mut rows: Vec<ProblemListRow>, limit: i64) -> (Vec<ProblemListRow>, bool) {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    (rows, more)
 }
 
 /// The cursor value of a row under a sort.

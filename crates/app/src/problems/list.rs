@@ -172,8 +172,6 @@ impl App {
                 format!("deadline_from {from} is after deadline_to {to}"),
             ));
         }
-        let mut pooled = self.db.acquire().await?;
-        let mut c = pooled.conn();
         let lead_unit_ids = match q.unit_id {
             Some(uid) => {
                 let units = self.units_with(uid).await?;
@@ -184,7 +182,8 @@ impl App {
         };
         let category_ids = match q.category_id {
             Some(cid) => {
-                let all = store::categories::list_categories(&mut c).await?;
+                let mut pooled = self.db.acquire().await?;
+                let all = store::categories::list_categories(&mut pooled.conn()).await?;
                 if !all.iter().any(|x| x.id == cid) {
                     return Err(crate::categories::unknown_category(cid));
                 }
@@ -221,7 +220,7 @@ impl App {
             },
             limit,
         };
-        let (rows, more) = store::problem_list::list_problems(&mut c, &filter).await?;
+        let (rows, more) = store::problem_list::read_page(&self.db, &filter).await?;
         let next_cursor = if more && !by_relevance {
             rows.last().map(|r| encode_cursor(&store::problem_list::cursor_of(r, sort), sort))
         } else {

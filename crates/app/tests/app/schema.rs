@@ -25,10 +25,10 @@ async fn sqlite_and_postgres_have_the_same_tables_and_columns() {
         .fetch_all(pool)
         .await
         .unwrap(),
-        store::Db::Sqlite(_) => unreachable!(),
+        store::Db::Sqlite(..) => unreachable!(),
     };
     let mut lite_cols: Vec<Column> = match &lite.app.db {
-        store::Db::Sqlite(pool) => sqlx::query_as(
+        store::Db::Sqlite(pool, _) => sqlx::query_as(
             "select m.name as table_name, p.name as column_name from sqlite_master m join pragma_table_info(m.name) p \
              where m.type = 'table' and m.name not like 'sqlite_%' and m.name <> '_sqlx_migrations' \
                and m.name not like '%_fts%'",
@@ -55,7 +55,7 @@ async fn plan(db: &TestDb, sql: &str, values: &[&str]) -> String {
         sql = sql.replace(&format!("${}", i + 1), v);
     }
     match &db.app.db {
-        store::Db::Sqlite(pool) => {
+        store::Db::Sqlite(pool, _) => {
             let rows: Vec<(i64, i64, i64, String)> =
                 sqlx::query_as(sqlx::AssertSqlSafe(format!("explain query plan {sql}"))).fetch_all(pool).await.unwrap();
             rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
