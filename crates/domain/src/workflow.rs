@@ -230,6 +230,40 @@ impl std::fmt::Display for Status {
     }
 }
 
+/// What about a problem, beyond its state, decides whether an action means anything now: nothing
+/// to withdraw from the public page of a problem that is not on it, no request to decide when
+/// none is pending, no flag to lift when none is set. Pages offer only what means something, and
+/// the workflow refuses the rest with the reason, so that an action offered is one that succeeds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Circumstances {
+    pub published: bool,
+    pub flagged: bool,
+    pub extension_pending: bool,
+}
+
+impl Circumstances {
+    /// Why `action` means nothing now, if it does not.
+    pub fn refusal(self, action: Action) -> Option<Error> {
+        let (field, zh, en) = match action {
+            Action::Publish if self.published => ("published", "该问题已公示", "the problem is already published"),
+            Action::Unpublish if !self.published => {
+                ("published", "该问题未公示，无需撤回", "the problem is not published, so there is nothing to withdraw")
+            }
+            Action::DecideExtension if !self.extension_pending => {
+                ("extension", "没有待审批的延期申请", "there is no extension request awaiting a decision")
+            }
+            Action::RequestExtension if self.extension_pending => {
+                ("extension", "已有待审批的延期申请", "an extension request is already awaiting a decision")
+            }
+            Action::Unflag if !self.flagged => {
+                ("manual_colour", "该问题未挂牌督办，无需摘牌", "the problem carries no supervision flag to lift")
+            }
+            _ => return None,
+        };
+        Some(Error::conflict(field, zh, en))
+    }
+}
+
 /// Where the problem stands: its status and, while submitted, the sign-off stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct State {
@@ -259,6 +293,11 @@ impl State {
             (Status::Closed, _) => vec![Callback, Reopen, Publish, Unpublish],
             (Status::Dismissed | Status::Merged, _) => vec![],
         }
+    }
+
+    /// The actions legal from this state that mean something in these circumstances.
+    pub fn available(self, c: Circumstances) -> Vec<Action> {
+        self.allowed().into_iter().filter(|a| c.refusal(*a).is_none()).collect()
     }
 
     /// The state after `action`, or `illegal_transition` naming this state and what it allows.
@@ -291,6 +330,23 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_actions_that_mean_something_are_available() {
+        let assigned = State::new(Status::Assigned, None);
+        let quiet = Circumstances::default();
+        let a = assigned.available(quiet);
+        assert!(a.contains(&Action::Publish) && a.contains(&Action::RequestExtension) && a.contains(&Action::Flag));
+        for absent in [Action::Unpublish, Action::DecideExtension, Action::Unflag] {
+            assert!(!a.contains(&absent), "{absent:?} offered with nothing to act on");
+        }
+        let busy = Circumstances { published: true, flagged: true, extension_pending: true };
+        let b = assigned.available(busy);
+        assert!(b.contains(&Action::Unpublish) && b.contains(&Action::DecideExtension) && b.contains(&Action::Unflag));
+        assert!(!b.contains(&Action::Publish) && !b.contains(&Action::RequestExtension));
+        assert!(matches!(quiet.refusal(Action::Unpublish), Some(Error::Conflict { .. })));
+        assert!(quiet.refusal(Action::Submit).is_none());
+    }
 
     fn st(status: Status) -> State {
         State::new(status, None)

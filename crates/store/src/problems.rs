@@ -308,6 +308,8 @@ pub struct Placed {
     pub lead_unit_name: Option<String>,
     pub category_name: Option<String>,
     pub cooperating: Vec<LinkedUnit>,
+    /// An extension request awaits a decision.
+    pub extension_pending: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -320,12 +322,14 @@ struct PlacedRow {
     category_name: Option<String>,
     /// The cooperating units as a JSON array (each backend aggregates in its own dialect).
     cooperating: Option<String>,
+    extension_pending: bool,
 }
 
 pub async fn get_placed(c: &mut Conn<'_>, id: ProblemId) -> Result<Option<Placed>> {
     let from = r"from problems p join units o on o.id = p.owner_unit_id left join units l on l.id = p.lead_unit_id
               left join categories cat on cat.id = p.category_id where p.id = $1";
-    let names = ", o.path as owner_path, l.path as lead_path, l.name as lead_unit_name, cat.name as category_name";
+    let names = ", o.path as owner_path, l.path as lead_path, l.name as lead_unit_name, cat.name as category_name, \
+        exists (select 1 from extension_requests e where e.problem_id = p.id and e.status = 'pending') as extension_pending";
     let row: Option<PlacedRow> = match c {
         Conn::Sqlite(c) => {
             let coop = ", (select json_group_array(json_object('id', x.id, 'name', x.name, 'path', x.path)) from \
@@ -356,6 +360,7 @@ pub async fn get_placed(c: &mut Conn<'_>, id: ProblemId) -> Result<Option<Placed
             lead_unit_name: r.lead_unit_name,
             category_name: r.category_name,
             cooperating,
+            extension_pending: r.extension_pending,
         })
     })
     .transpose()

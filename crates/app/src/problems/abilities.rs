@@ -11,7 +11,7 @@ use store::problems::ProblemRow;
 /// What the reader may do with the problem now.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Abilities {
-    /// The workflow actions legal from the state and allowed to the reader.
+    /// The workflow actions legal from the state, meaningful now, and allowed to the reader.
     pub actions: Vec<Action>,
     /// Edit what the office decides: title, description, category, units, deadline.
     pub edit_listing: bool,
@@ -21,9 +21,14 @@ pub struct Abilities {
     pub add_records: bool,
 }
 
-pub(crate) fn abilities(p: &Principal, row: &ProblemRow, place: &ProblemPlace) -> Result<Abilities> {
+pub(crate) fn abilities(
+    p: &Principal,
+    row: &ProblemRow,
+    place: &ProblemPlace,
+    extension_pending: bool,
+) -> Result<Abilities> {
     Ok(Abilities {
-        actions: allowed_actions(p, row, place)?,
+        actions: allowed_actions(p, row, place, extension_pending)?,
         edit_listing: check_edit_listing(p, row, place).is_ok(),
         edit_rectification: check_edit_rectification(p, row, place).is_ok(),
         add_records: check_add_records(p, row, place).is_ok(),

@@ -21,7 +21,7 @@ impl App {
     pub async fn get_problem(&self, actor: &Actor, id: ProblemId) -> Result<ProblemDetail> {
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
-        let (Loaded { row, place, category_name: category, cooperating: coop, .. }, p) =
+        let (Loaded { row, place, category_name: category, cooperating: coop, extension_pending, .. }, p) =
             load_visible(&mut c, actor, id).await?;
         let cal = self.calendar().await?;
         let today = self.clock.today();
@@ -119,7 +119,7 @@ impl App {
                 today,
             ),
         };
-        let may = abilities(&p, &row, &place)?;
+        let may = abilities(&p, &row, &place, extension_pending)?;
         Ok(ProblemDetail {
             description: row.description.clone(),
             kind: row.kind,

@@ -16,7 +16,7 @@ use domain::access::{self, Intent, Principal, ProblemPlace};
 use domain::feedback::{Channel, FeedbackKind};
 use domain::problem::{CodePrefix, Priority, ProblemNumber, RectificationType};
 use domain::unit::UnitPath;
-use domain::workflow::State;
+use domain::workflow::{Circumstances, State};
 use domain::{CampaignId, CategoryId, Error, FeedbackId, ProblemId, Result, UnitId, UserId};
 pub use list::ProblemQuery;
 use serde::Deserialize;
@@ -120,6 +120,8 @@ pub(crate) struct Loaded {
     pub lead_unit_name: Option<String>,
     pub category_name: Option<String>,
     pub cooperating: Vec<store::problems::LinkedUnit>,
+    /// An extension request awaits a decision.
+    pub extension_pending: bool,
 }
 
 /// A problem with its place in the unit tree, in one statement.
@@ -139,6 +141,7 @@ pub(crate) async fn load(c: &mut Conn<'_>, id: ProblemId) -> Result<Loaded> {
         lead_unit_name: placed.lead_unit_name,
         category_name: placed.category_name,
         cooperating: coop,
+        extension_pending: placed.extension_pending,
     })
 }
 
@@ -154,6 +157,11 @@ pub(crate) async fn load_visible(c: &mut Conn<'_>, actor: &Actor, id: ProblemId)
 
 pub(crate) fn state_of(row: &ProblemRow) -> Result<State> {
     Ok(State::new(row.status, row.signoff_stage))
+}
+
+/// What beyond its state decides which actions mean something for the problem now.
+pub(crate) fn circumstances_of(row: &ProblemRow, extension_pending: bool) -> Circumstances {
+    Circumstances { published: row.published, flagged: row.manual_colour.is_some(), extension_pending }
 }
 
 impl App {

@@ -52,8 +52,15 @@ pub(crate) fn summary(row: ProblemListRow, flags: Flags) -> ProblemSummary {
     }
 }
 
-/// The actions the principal may take now: legal from the state and allowed to them.
-pub(crate) fn allowed_actions(p: &Principal, row: &ProblemRow, place: &ProblemPlace) -> Result<Vec<Action>> {
+/// The actions the principal may take now: legal from the state, meaningful in the problem's
+/// circumstances, and allowed to them.
+pub(crate) fn allowed_actions(
+    p: &Principal,
+    row: &ProblemRow,
+    place: &ProblemPlace,
+    extension_pending: bool,
+) -> Result<Vec<Action>> {
     let state = super::state_of(row)?;
-    Ok(state.allowed().into_iter().filter(|a| access::may_take(p, *a, state.stage, place)).collect())
+    let now = super::circumstances_of(row, extension_pending);
+    Ok(state.available(now).into_iter().filter(|a| access::may_take(p, *a, state.stage, place)).collect())
 }

@@ -292,14 +292,7 @@ async fn request_extension(
             format!("new_deadline {new_deadline} must be after the current deadline {current}"),
         ));
     }
-    let existing = store::rectification::list_extensions(c, row.id).await?;
-    if existing.iter().any(|e| e.status == ExtensionStatus::Pending) {
-        return Err(Error::conflict(
-            "extension",
-            "已有待审批的延期申请",
-            "an extension request is already awaiting a decision",
-        ));
-    }
+    // A second request while one is pending is refused before this (`Circumstances`).
     let ext = ExtensionRow {
         id: domain::ExtensionId::new(0),
         problem_id: row.id,

@@ -8,7 +8,7 @@ mod request;
 
 pub use request::{Asked, Assignment, Transition, TransitionInput, TransitionRequest};
 
-use crate::problems::{Abilities, Loaded, abilities, flags_of, load_visible, state_of, summary};
+use crate::problems::{Abilities, Loaded, abilities, circumstances_of, flags_of, load_visible, state_of, summary};
 use crate::views::ProblemSummary;
 use crate::{Actor, App};
 use actions::Step;
@@ -119,6 +119,9 @@ impl App {
         if !access::may_take(&p, action, state.stage, &loaded.place) {
             return Err(forbidden(action));
         }
+        if let Some(why) = circumstances_of(&before, loaded.extension_pending).refusal(action) {
+            return Err(why);
+        }
         if asked.version() != before.version {
             return Err(Error::StaleVersion { sent: asked.version(), current: before.version });
         }
@@ -163,7 +166,12 @@ impl App {
             }
         }
         place = ProblemPlace { responsible_leader: row.responsible_leader_id, published: row.published, ..place };
-        let may = abilities(p, &row, &place)?;
+        let extension_pending = match t {
+            Transition::RequestExtension { .. } => true,
+            Transition::DecideExtension { .. } => false,
+            _ => loaded.extension_pending,
+        };
+        let may = abilities(p, &row, &place, extension_pending)?;
         let cal = self.calendar().await?;
         let today = self.clock.today();
         let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);

@@ -233,7 +233,15 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
             .may
             .actions
             .iter()
-            .map(|a| ActionForm { action: a.to_string(), label: tr.label("action", a.as_str()) })
+            .map(|a| {
+                // Publishing before sign-off is a choice made knowingly: the button says so.
+                let label = if *a == Action::Publish && p.summary.status.is_open() {
+                    tr.t("action-publish-open")
+                } else {
+                    tr.label("action", a.as_str())
+                };
+                ActionForm { action: a.to_string(), label }
+            })
             .collect(),
         units: opts(None, units.iter().map(|u| (u.id.to_string(), u.name.clone()))),
         leaders: opts(None, users.iter().map(|u| (u.id.to_string(), format!("{}（{}）", u.display_name, u.unit.name)))),
