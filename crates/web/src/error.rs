@@ -190,9 +190,16 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Paths that match no route.
-pub(crate) async fn no_route() -> ApiError {
-    ApiError::http(HttpCode::NoRoute, "path", "没有这个地址", "no such path")
+/// Paths that match no route: JSON under `/api/`, a page of the site anywhere else (a browser
+/// that followed a stale link should not be shown JSON).
+pub(crate) async fn no_route(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: Request,
+) -> axum::response::Response {
+    if req.uri().path().starts_with("/api/") {
+        return ApiError::http(HttpCode::NoRoute, "path", "没有这个地址", "no such path").into_response();
+    }
+    crate::pages::not_found_page(&state, req).await
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ pub(crate) async fn per_request(State(state): State<AppState>, req: Request, nex
         crate::error::in_language(lang, async { crate::error::ApiError::from(cross_site_refused()).into_response() })
             .await
     } else {
-        crate::error::in_language(lang, next.run(req)).await
+        crate::error::in_language(lang, crate::pages::with_frame(next.run(req))).await
     };
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

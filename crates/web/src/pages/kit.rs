@@ -102,6 +102,7 @@ pub(crate) struct UserBar {
 }
 
 /// What the layout template needs.
+#[derive(Clone)]
 pub(crate) struct Layout {
     pub tr: Tr,
     pub csrf: String,
@@ -190,7 +191,10 @@ impl FromRequestParts<AppState> for PageCtx {
             None => None,
         };
         let path_and_query = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
-        Ok(PageCtx { tr, csrf, actor, user, path_and_query, client })
+        let ctx = PageCtx { tr, csrf, actor, user, path_and_query, client };
+        // An error page drawn later in this request keeps this reader's menu and language switch.
+        let _ = FRAME.try_with(|frame| *frame.borrow_mut() = Some(ctx.layout(String::new(), "")));
+        Ok(ctx)
     }
 }
 
@@ -230,20 +234,44 @@ struct ErrorPage {
     message: String,
 }
 
-/// Our error page, in the page's language.
+tokio::task_local! {
+    /// The frame of the page being answered, once the request has read who is asking.
+    static FRAME: std::cell::RefCell<Option<Layout>>;
+}
+
+/// Runs a request with room for its page frame (see [`error_page`]).
+pub(crate) async fn with_frame<F: std::future::Future>(f: F) -> F::Output {
+    FRAME.scope(std::cell::RefCell::new(None), f).await
+}
+
+/// Our error page, in the page's language, inside the reader's own frame (their menu, name and
+/// language switch) when the request has read who they are.
 pub(crate) fn error_page(tr: Tr, status: StatusCode, message: &str) -> Response {
-    let layout = Layout {
-        tr,
-        csrf: String::new(),
-        title: tr.t("error-title"),
-        nav: "",
-        user: None,
-        is_admin: false,
-        runs_list: false,
-        switch_lang: String::new(),
+    let frame = FRAME.try_with(|frame| frame.borrow().clone()).ok().flatten();
+    let layout = match frame {
+        Some(frame) => Layout { tr, title: tr.t("error-title"), ..frame },
+        None => Layout {
+            tr,
+            csrf: String::new(),
+            title: tr.t("error-title"),
+            nav: "",
+            user: None,
+            is_admin: false,
+            runs_list: false,
+            switch_lang: String::new(),
+        },
     };
     let page = ErrorPage { layout, message: message.to_string() };
     (status, render(&page)).into_response()
+}
+
+/// A page address that matches no route: 404 as a page of the site, in the reader's frame.
+pub(crate) async fn not_found_page(state: &AppState, req: Request) -> Response {
+    let (mut parts, _) = req.into_parts();
+    let tr = Tr::new(page_language(&parts));
+    // Reading who asks puts their frame on the page; a visitor gets the public one.
+    let _ = PageCtx::from_request_parts(&mut parts, state).await;
+    error_page(tr, StatusCode::NOT_FOUND, &tr.t("not-found"))
 }
 
 /// A domain error as a page, with the status the API would give it (404 for what the user may

@@ -26,7 +26,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 
-pub(crate) use kit::Secure;
+pub(crate) use kit::{Secure, not_found_page, with_frame};
 
 pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()

@@ -278,7 +278,39 @@ async fn a_cookie_authenticated_write_from_another_site_is_refused(kind: Kind) {
     t.db.cleanup().await;
 }
 
+/// An address that leads nowhere, or to what the reader may not see, is a page of the site: HTML
+/// for a browser, with a signed-in reader's own menu kept; JSON only under `/api/`.
+async fn errors_are_pages_of_the_site_with_the_readers_menu(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let get = |path: &str, cookies: Option<&str>| {
+        let mut b = Request::builder().uri(path);
+        if let Some(c) = cookies {
+            b = b.header(header::COOKIE, c);
+        }
+        t.send(b.body(Body::empty()).unwrap())
+    };
+    let (office, _) = sign_in(&t, "office").await;
+    for path in ["/no/such/page", "/problems/999999"] {
+        let res = get(path, Some(&office)).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+        let kind = res.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap();
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        assert!(res.text.contains("未找到") && res.text.contains("或您无权查看"), "{path}: {}", res.text);
+        for menu in ["我的待办", "退出登录", "/lang?to=en"] {
+            assert!(res.text.contains(menu), "{path} as office keeps {menu}");
+        }
+    }
+    let public = get("/no/such/page", None).await;
+    assert_eq!(public.status, StatusCode::NOT_FOUND);
+    assert!(public.text.contains("未找到该页面或记录") && !public.text.contains("退出登录"));
+    let api = get("/api/v1/no/such/path", Some(&office)).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert!(api.text.starts_with("{\"error\""), "{}", api.text);
+    t.db.cleanup().await;
+}
+
 both!(
+    errors_are_pages_of_the_site_with_the_readers_menu,
     a_cookie_authenticated_write_from_another_site_is_refused,
     search_over_the_api_and_the_page_finds_marks_and_hides_by_unit,
     the_portal_limits_how_often_one_client_may_submit,
