@@ -313,7 +313,11 @@ impl App {
             })?),
             None => None,
         };
-        let words = crate::search::Query::parse(q.q.as_deref())?.words;
+        let query = crate::search::Query::parse(q.q.as_deref())?;
+        if query.finds_nothing {
+            return Ok(FeedbackPage { items: vec![], next_cursor: None });
+        }
+        let words = query.words;
         let by_relevance = match q.sort.as_deref().map(str::trim) {
             None | Some("-created") => false,
             Some("relevance") if words.is_some() => true,

@@ -22,10 +22,14 @@ const MAX_QUERY_CHARS: usize = 200;
 pub struct Query {
     pub number: Option<String>,
     pub words: Option<Vec<String>>,
+    /// What was typed holds nothing the index keeps (`-`, `%`, `"`, only punctuation or masking):
+    /// a search that finds nothing, not an error.
+    pub finds_nothing: bool,
 }
 
 impl Query {
-    /// Reads `q`: blank is no query; words too long or with nothing searchable in them are refused.
+    /// Reads `q`: blank is no query; one too long is refused; one with nothing searchable in it
+    /// finds nothing.
     pub fn parse(q: Option<&str>) -> Result<Self> {
         let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
             return Ok(Self::default());
@@ -40,17 +44,13 @@ impl Query {
         let number = looks_like_number(q).then(|| q.to_ascii_uppercase());
         let words = Segmenter::shared().query_terms(q);
         if words.is_empty() && number.is_none() {
-            return Err(Error::invalid(
-                "q",
-                "检索词中没有可检索的字词（只有标点或遮挡符号）",
-                "the query has no words to search for (only punctuation or masking)",
-            ));
+            return Ok(Self { finds_nothing: true, ..Self::default() });
         }
-        Ok(Self { number, words: (!words.is_empty()).then_some(words) })
+        Ok(Self { number, words: (!words.is_empty()).then_some(words), finds_nothing: false })
     }
 
     pub fn is_empty(&self) -> bool {
-        self.number.is_none() && self.words.is_none()
+        self.number.is_none() && self.words.is_none() && !self.finds_nothing
     }
 }
 
@@ -166,6 +166,14 @@ impl App {
         let query = Query::parse(Some(q))?;
         if query.is_empty() {
             return Err(Error::invalid("q", "请输入检索词", "give words to search for"));
+        }
+        if query.finds_nothing {
+            return Ok(SearchResults {
+                query: q.trim().to_string(),
+                words: vec![],
+                problems: vec![],
+                feedback: vec![],
+            });
         }
         let words = query.words.clone().unwrap_or_default();
         let mut marks = words.clone();

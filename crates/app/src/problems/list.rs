@@ -155,6 +155,9 @@ impl App {
         let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
         let (sort, descending, by_relevance) = parse_sort(q.sort.as_deref())?;
         let query = crate::search::Query::parse(q.q.as_deref())?;
+        if query.finds_nothing {
+            return Ok(ProblemPage { items: vec![], next_cursor: None });
+        }
         if by_relevance && query.words.is_none() {
             return Err(Error::invalid("sort", "按相关度排序需要检索词 q", "sort=relevance needs words in q"));
         }

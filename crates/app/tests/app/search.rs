@@ -2,6 +2,7 @@
 //! marked, only what the caller may see, the index committed with the data and caught up after a
 //! bulk load, and queries with nothing to search for refused.
 
+use crate::drive::new_problem;
 use crate::{both, date, setup};
 use domain::Error;
 use domain::UnitId;
@@ -176,16 +177,24 @@ mod a_bulk_loaded_install_is_served_while_it_catches_up {
     }
 }
 
-async fn queries_with_nothing_to_search_for_are_refused_clearly(kind: Kind) {
+async fn queries_with_nothing_to_search_for_find_nothing_and_too_long_ones_are_refused(kind: Kind) {
     let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
         return;
     };
     let app = &db.app;
-    for q in ["！！！……", "***", "XXX", &"长".repeat(201)] {
-        match app.search(&w.office, q, 20).await {
-            Err(Error::Invalid { field, .. }) => assert_eq!(field, "q", "{q}"),
-            other => panic!("{q}: {other:?}"),
-        }
+    new_problem(app, &w).await;
+    // Punctuation and masking alone are a search that finds nothing, on every list that searches.
+    for q in ["！！！……", "***", "XXX", "-", "%", "\"", "_"] {
+        let found = app.search(&w.office, q, 20).await.unwrap();
+        assert!(found.problems.is_empty() && found.feedback.is_empty(), "{q}");
+        let listed = ProblemQuery { q: Some(q.into()), ..Default::default() };
+        assert!(app.list_problems(&w.office, &listed).await.unwrap().items.is_empty(), "{q}");
+        let fb = FeedbackQuery { q: Some(q.into()), ..Default::default() };
+        assert!(app.list_feedback(&w.office, &fb).await.unwrap().items.is_empty(), "{q}");
+    }
+    match app.search(&w.office, &"长".repeat(201), 20).await {
+        Err(Error::Invalid { field, .. }) => assert_eq!(field, "q"),
+        other => panic!("a long query: {other:?}"),
     }
     assert!(app.search(&w.office, "   ", 20).await.is_err());
     assert!(app.search(&w.office, "噪音", 0).await.is_err());
@@ -205,5 +214,5 @@ both!(
     search_shows_only_what_the_caller_may_see,
     problems_are_found_by_words_and_number_and_reindexed_on_edit,
     the_index_commits_with_the_data_and_catches_up_after_a_bulk_load,
-    queries_with_nothing_to_search_for_are_refused_clearly,
+    queries_with_nothing_to_search_for_find_nothing_and_too_long_ones_are_refused,
 );

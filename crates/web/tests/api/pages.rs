@@ -200,8 +200,10 @@ async fn search_over_the_api_and_the_page_finds_marks_and_hides_by_unit(kind: Ki
     assert_eq!(r.json["items"][0]["id"].as_i64(), Some(id), "{}", r.json);
     let r = t.call("GET", "/api/v1/search?q=%E5%99%AA%E9%9F%B3", Some("liaison_b"), None).await;
     assert!(r.json["problems"].as_array().unwrap().is_empty(), "{}", r.json);
+    // Punctuation alone is a search that finds nothing, not an error (issue 11).
     let r = t.call("GET", "/api/v1/search?q=%EF%BC%81%EF%BC%81", Some("office"), None).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert!(r.json["problems"].as_array().unwrap().is_empty(), "{}", r.json);
     let r = t.call("GET", "/api/v1/feedback?sort=relevance", Some("office"), None).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
     // The page marks the words; a payload in the query is shown as text.
@@ -211,6 +213,11 @@ async fn search_over_the_api_and_the_page_finds_marks_and_hides_by_unit(kind: Ki
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("<mark>噪音</mark>"), "{}", page.text);
     assert!(page.text.contains(&format!("/problems/{id}")));
+    for q in ["-", "%25", "%22"] {
+        let page = t.send(get(&format!("/search?q={q}"))).await;
+        assert_eq!(page.status, StatusCode::OK, "{q}: {}", page.text);
+        assert!(!page.text.contains("class=\"error\""), "{q}: {}", page.text);
+    }
     let page = t.send(get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")).await;
     assert!(!page.text.contains("<script>alert(1)"), "{}", page.text);
     let inbox = t.send(get("/intake?q=%E5%99%AA%E9%9F%B3")).await;
