@@ -11,7 +11,7 @@ use app::transitions::TransitionInput;
 use app::views::ProblemDetail;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -71,6 +71,8 @@ struct ActionForm {
 #[template(path = "detail.html")]
 struct DetailPage {
     layout: Layout,
+    /// What the action just taken did, shown once after it.
+    done: String,
     p: ProblemDetail,
     status: String,
     stage: String,
@@ -114,10 +116,23 @@ fn size(bytes: i64) -> String {
     }
 }
 
-async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::Error> {
+/// The confirmation after an action, from the problem as it now is (`操作成功：已分办至 市住建局`).
+fn confirmation(tr: Tr, done: Option<Action>, p: &ProblemDetail) -> String {
+    let Some(action) = done else {
+        return String::new();
+    };
+    let what = match (action, &p.summary.lead_unit) {
+        (Action::Assign, Some(unit)) => format!("{} {}", tr.t("done-assign-to"), unit.name),
+        _ => tr.label("action", action.as_str()),
+    };
+    format!("{}：{what}", tr.t("done-title"))
+}
+
+async fn page(s: &AppState, ctx: &PageCtx, id: i64, done: Option<Action>) -> Result<Response, domain::Error> {
     let tr: Tr = ctx.tr;
     let actor = &ctx.actor;
     let p = s.app.get_problem(actor, ProblemId::new(id)).await?;
+    let done = confirmation(tr, done, &p);
     let units = s.app.list_units(actor).await?;
     let users = s.app.list_users(actor).await.unwrap_or_default();
     let d = |x: &Option<NaiveDate>| x.map(|d| tr.date(&d)).unwrap_or_default();
@@ -256,18 +271,26 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64) -> Result<Response, domain::
         measure_statuses: vocab_opts(&tr, "measure", MeasureStatus::ALL.iter().map(|v| v.as_str()), None),
         can_edit: p.may.edit_rectification,
         can_add: p.may.add_records,
+        done,
         p,
     };
     Ok(render(&detail))
 }
 
-async fn show(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+/// `?done=assign`: the action the reader just took here (see [`act`]).
+#[derive(serde::Deserialize)]
+struct Shown {
+    done: Option<String>,
+}
+
+async fn show(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Query(shown): Query<Shown>) -> Response {
     if let Err(redirect) = ctx.require_user() {
         return redirect;
     }
+    let done = shown.done.as_deref().and_then(|a| Action::ALL.iter().copied().find(|x| x.as_str() == a));
     let (actor, path, lang, csrf) = (ctx.actor.clone(), ctx.path_and_query.clone(), ctx.tr.lang, ctx.csrf.clone());
     crate::cached::html(&s, &actor, &path, lang, &csrf, async || {
-        page(&s, &ctx, id).await.map_err(|e| domain_error(ctx.tr, &e))
+        page(&s, &ctx, id, done).await.map_err(|e| domain_error(ctx.tr, &e))
     })
     .await
 }
@@ -330,7 +353,8 @@ async fn act(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, CsrfF
     }
     .await;
     match result {
-        Ok(_) => see_other(&format!("/problems/{id}")),
+        // The problem's page again, saying what was done (the confirmation reads the problem as it is).
+        Ok(_) => see_other(&format!("/problems/{id}?done={}", f.action.as_str())),
         Err(e) => domain_error(ctx.tr, &e),
     }
 }

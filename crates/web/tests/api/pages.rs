@@ -316,7 +316,36 @@ async fn errors_are_pages_of_the_site_with_the_readers_menu(kind: Kind) {
     t.db.cleanup().await;
 }
 
+/// After an action the page says what was done, from the problem as it now is.
+async fn an_action_is_confirmed_on_the_page_it_leads_back_to(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let id = t.problem().await;
+    let (cookies, token) = sign_in(&t, "office").await;
+    let version = t.version(id).await;
+    let form = format!("csrf={token}&version={version}&action=assign&lead_unit_id={}", t.world.dept_a.id.get());
+    let res = t.send(post_form(&format!("/problems/{id}/act"), &cookies, form)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let to = res.headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    assert_eq!(to, format!("/problems/{id}?done=assign"));
+    let page = t.send(Request::builder().uri(&to).header(header::COOKIE, &cookies).body(Body::empty()).unwrap()).await;
+    let said = format!("<p class=\"notice\" role=\"status\">操作成功：已分办至 {}</p>", t.world.dept_a.name);
+    assert!(page.text.contains(&said), "{}", page.text);
+    // Read again later, the page does not repeat it.
+    let again = t
+        .send(
+            Request::builder()
+                .uri(format!("/problems/{id}"))
+                .header(header::COOKIE, &cookies)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(!again.text.contains("操作成功"));
+    t.db.cleanup().await;
+}
+
 both!(
+    an_action_is_confirmed_on_the_page_it_leads_back_to,
     errors_are_pages_of_the_site_with_the_readers_menu,
     a_cookie_authenticated_write_from_another_site_is_refused,
     search_over_the_api_and_the_page_finds_marks_and_hides_by_unit,
