@@ -417,8 +417,15 @@ impl ProblemRef {
 pub struct TimelineEntry {
     pub seq: i64,
     pub at: DateTime<Utc>,
+    /// The login of who acted (`public` for the public, `system:…` for the system).
     pub actor: String,
+    /// Who acted as people read it: their unit and display name (staff only).
+    pub actor_name: Option<String>,
+    pub actor_unit: Option<String>,
+    /// The audit action, e.g. `problem.assign`.
     pub action: String,
+    /// For an assignment (分办): the unit the problem went to.
+    pub to_unit: Option<Named<domain::UnitId>>,
 }
 
 /// Everything about one problem that the reader may see.

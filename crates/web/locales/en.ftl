@@ -316,6 +316,11 @@ portal-rated = Thank you for your rating
 portal-too-many = Too many reports from here; try again later
 print-title = Problem list (print)
 print-generated = Printed
+actor-former = a user no longer listed
+action-create = Put on the list
+action-update = Edit the problem
+action-other = Another change
+timeline-to = {" to"}
 actor-public = The public
 actor-system = System
 

@@ -311,6 +311,11 @@ portal-too-many = 提交过于频繁，请稍后再试
 print-title = 问题清单（打印）
 print-generated = 生成时间
 actor-public = 群众
+actor-former = 已停用的用户
+action-create = 立为问题
+action-update = 修改问题信息
+action-other = 其他操作
+timeline-to = 至
 actor-system = 系统
 
 # Search

@@ -91,6 +91,8 @@ impl App {
             None => vec![],
         };
         let history = store::audit::rows_for_entity(&mut c, "problem", id.get()).await?;
+        // Who acted, by name: the timeline never shows a login.
+        let people = store::users::list_users(&mut c, "/").await?;
         let mut feedback_views = Vec::with_capacity(feedback.len());
         for f in &feedback {
             let unit_path = units.iter().find(|u| u.id == f.unit_id.get()).map(|u| u.path.clone()).unwrap_or_default();
@@ -165,7 +167,20 @@ impl App {
             reply_flags,
             timeline: history
                 .into_iter()
-                .map(|h| TimelineEntry { seq: h.seq, at: h.at, actor: h.actor, action: h.action })
+                .map(|h| {
+                    let to_unit =
+                        (h.action == "problem.assign").then(|| assigned_to(h.after_json.as_deref())).flatten();
+                    let person = h.actor_id.and_then(|uid| people.iter().find(|u| u.id == uid));
+                    TimelineEntry {
+                        seq: h.seq,
+                        at: h.at,
+                        actor: h.actor,
+                        actor_name: person.map(|u| u.display_name.clone()),
+                        actor_unit: person.map(|u| unit_named(u.unit_id).name),
+                        action: h.action,
+                        to_unit: to_unit.map(unit_named),
+                    }
+                })
                 .collect(),
             allowed_actions: may.actions.clone(),
             may,
@@ -188,4 +203,10 @@ impl App {
         self.reply_corpus.put((), generation, corpus.clone());
         Ok(corpus)
     }
+}
+
+/// The lead unit an assignment's audit entry records (the row as written, under `problem`).
+fn assigned_to(after_json: Option<&str>) -> Option<domain::UnitId> {
+    let after: serde_json::Value = serde_json::from_str(after_json?).ok()?;
+    after["problem"]["lead_unit_id"].as_i64().map(domain::UnitId::new)
 }

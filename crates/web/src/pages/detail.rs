@@ -194,19 +194,22 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64, done: Option<Action>) -> Res
             .timeline
             .iter()
             .map(|t| {
+                // A sentence in the reader's language: who (their unit and name), what, and to whom.
                 let action = t.action.split('.').nth(1).unwrap_or(&t.action).replace('_', "-");
                 let label = tr.t(&format!("action-{action}"));
-                let label = if label.starts_with("action-") { t.action.clone() } else { label };
-                let who = match t.actor.as_str() {
-                    "public" => tr.t("actor-public"),
-                    a if a.starts_with("system:") => tr.t("actor-system"),
-                    a => users
-                        .iter()
-                        .find(|u| u.username == a)
-                        .map(|u| u.display_name.clone())
-                        .unwrap_or_else(|| a.to_string()),
+                let label = if label.starts_with("action-") { tr.t("action-other") } else { label };
+                let what = match &t.to_unit {
+                    Some(unit) => format!("{label}{} {}", tr.t("timeline-to"), unit.name),
+                    None => label,
                 };
-                (tr.time(&t.at), who, label)
+                let who = match (t.actor.as_str(), &t.actor_name, &t.actor_unit) {
+                    ("public", ..) => tr.t("actor-public"),
+                    (a, ..) if a.starts_with("system:") => tr.t("actor-system"),
+                    (_, Some(name), Some(unit)) => format!("{unit} {name}"),
+                    (_, Some(name), None) => name.clone(),
+                    _ => tr.t("actor-former"),
+                };
+                (tr.time(&t.at), who, what)
             })
             .collect(),
         feedback: p

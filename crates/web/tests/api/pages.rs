@@ -330,6 +330,10 @@ async fn an_action_is_confirmed_on_the_page_it_leads_back_to(kind: Kind) {
     let page = t.send(Request::builder().uri(&to).header(header::COOKIE, &cookies).body(Body::empty()).unwrap()).await;
     let said = format!("<p class=\"notice\" role=\"status\">操作成功：已分办至 {}</p>", t.world.dept_a.name);
     assert!(page.text.contains(&said), "{}", page.text);
+    // The timeline reads as a sentence with the actor's unit and name, never a login or a code.
+    let sentence = format!("{} office 用户 分办至 {}</li>", t.world.city.name, t.world.dept_a.name);
+    assert!(page.text.contains(&sentence), "{}", page.text);
+    assert!(!page.text.contains("problem.") && page.text.contains("立为问题</li>"), "{}", page.text);
     // Read again later, the page does not repeat it.
     let again = t
         .send(
