@@ -315,6 +315,12 @@ actor-former = 已停用的用户
 action-create = 立为问题
 action-update = 修改问题信息
 action-other = 其他操作
+audit-measure-create = 添加整改措施
+audit-measure-update = 更新整改措施
+audit-measure-delete = 删除整改措施
+audit-note-create = 记录整改进展
+audit-evidence-create = 上传佐证材料
+audit-feedback-link = 关联群众诉求
 timeline-to = 至
 actor-system = 系统
 

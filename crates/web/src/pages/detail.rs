@@ -195,9 +195,13 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64, done: Option<Action>) -> Res
             .iter()
             .map(|t| {
                 // A sentence in the reader's language: who (their unit and name), what, and to whom.
-                let action = t.action.split('.').nth(1).unwrap_or(&t.action).replace('_', "-");
-                let label = tr.t(&format!("action-{action}"));
-                let label = if label.starts_with("action-") { tr.t("action-other") } else { label };
+                // Workflow actions by their own names; records added to the problem by theirs.
+                let key = match t.action.strip_prefix("problem.") {
+                    Some(action) => format!("action-{}", action.replace('_', "-")),
+                    None => format!("audit-{}", t.action.replace(['.', '_'], "-")),
+                };
+                let label = tr.t(&key);
+                let label = if label == key { tr.t("action-other") } else { label };
                 let what = match &t.to_unit {
                     Some(unit) => format!("{label}{} {}", tr.t("timeline-to"), unit.name),
                     None => label,
@@ -205,8 +209,9 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64, done: Option<Action>) -> Res
                 let who = match (t.actor.as_str(), &t.actor_name, &t.actor_unit) {
                     ("public", ..) => tr.t("actor-public"),
                     (a, ..) if a.starts_with("system:") => tr.t("actor-system"),
-                    (_, Some(name), Some(unit)) => format!("{unit} {name}"),
-                    (_, Some(name), None) => name.clone(),
+                    // A name that already says its unit (“市住建局联络员”) is not prefixed twice.
+                    (_, Some(name), Some(unit)) if !name.contains(unit.as_str()) => format!("{unit} {name}"),
+                    (_, Some(name), _) => name.clone(),
                     _ => tr.t("actor-former"),
                 };
                 (tr.time(&t.at), who, what)

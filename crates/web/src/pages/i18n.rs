@@ -149,6 +149,26 @@ mod tests {
     }
 
     #[test]
+    fn every_entry_a_problem_timeline_can_hold_reads_as_words() {
+        // What the audit log records against a problem: the workflow, the edit, and the records
+        // added to it (see app::rectification).
+        let mut actions: Vec<String> =
+            domain::workflow::Action::ALL.iter().map(|a| a.as_str().replace('_', "-")).collect();
+        actions.extend(["create", "update", "rating-review"].map(String::from));
+        let mut keys: Vec<String> = actions.iter().map(|a| format!("action-{a}")).collect();
+        keys.extend(
+            ["measure-create", "measure-update", "measure-delete", "note-create", "evidence-create"]
+                .map(|a| format!("audit-{a}")),
+        );
+        for lang in ["zh", "en"] {
+            let tr = Tr::new(lang);
+            for key in &keys {
+                assert_ne!(&tr.t(key), key, "{key} has no {lang} label");
+            }
+        }
+    }
+
+    #[test]
     fn dates_and_countdowns_read_as_people_write_them() {
         let zh = Tr::new("zh");
         let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
