@@ -28,13 +28,21 @@ impl DayKind {
         }
     }
 
+    /// 放假 or 调休上班, as the State Council's notice says.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DayKind::Holiday => "放假",
+            DayKind::Workday => "调休上班",
+        }
+    }
+
     pub fn parse(s: &str) -> crate::Result<Self> {
         match s.trim() {
-            "holiday" | "休" | "假" => Ok(DayKind::Holiday),
-            "workday" | "班" => Ok(DayKind::Workday),
+            "holiday" | "放假" | "休" | "假" => Ok(DayKind::Holiday),
+            "workday" | "调休上班" | "上班" | "班" => Ok(DayKind::Workday),
             other => Err(crate::Error::invalid(
                 "kind",
-                format!("未知的日期类型“{other}”（应为 holiday 或 workday）"),
+                format!("未知的日期类型“{other}”（应为 放假 或 调休上班）"),
                 format!("unknown day kind \"{other}\" (expected holiday or workday)"),
             )),
         }

@@ -250,19 +250,17 @@ async fn calendar(State(s): State<AppState>, ctx: PageCtx, Path(year): Path<i32>
             lines: y
                 .days
                 .iter()
-                .map(|d| format!("{},{},{}", d.date, d.kind.as_str(), d.note))
+                // In the reader's language: the form reads either back.
+                .map(|d| {
+                    let kind = if tr.lang == "en" { d.kind.as_str() } else { d.kind.label_zh() };
+                    format!("{},{kind},{}", d.date, d.note)
+                })
                 .collect::<Vec<_>>()
                 .join("\n"),
             days: y
                 .days
                 .iter()
-                .map(|d| {
-                    (
-                        tr.date(&d.date),
-                        if d.kind == DayKind::Holiday { "休".into() } else { "班".into() },
-                        d.note.clone(),
-                    )
-                })
+                .map(|d| (tr.date(&d.date), tr.label("daykind", d.kind.as_str()), d.note.clone()))
                 .collect(),
         }),
         Err(e) => domain_error(tr, &e),

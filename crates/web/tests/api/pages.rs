@@ -348,7 +348,32 @@ async fn an_action_is_confirmed_on_the_page_it_leads_back_to(kind: Kind) {
     t.db.cleanup().await;
 }
 
+/// The holiday calendar speaks the reader's language: 放假 and 调休上班 under 日期, and the form
+/// takes back what it shows.
+async fn the_calendar_page_speaks_chinese_and_reads_back_its_own_lines(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let (cookies, token) = sign_in(&t, "admin").await;
+    let get = |uri: &str| Request::builder().uri(uri).header(header::COOKIE, &cookies).body(Body::empty()).unwrap();
+    let page = t.send(get("/admin/calendar/2026")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("<th scope=\"col\">日期</th>"), "{}", page.text);
+    assert!(page.text.contains("<td>放假</td>") && page.text.contains("<td>调休上班</td>"), "{}", page.text);
+    assert!(!page.text.contains("holiday") && !page.text.contains("<td>休</td>"), "{}", page.text);
+    let lines = "2027-01-01,放假,元旦\n2027-02-07,调休上班,春节";
+    let form = format!("csrf={token}&lines={}", lines.replace(',', "%2C").replace('\n', "%0A"));
+    let res = t.send(post_form("/admin/calendar/2027", &cookies, form)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let page = t.send(get("/admin/calendar/2027")).await;
+    assert!(
+        page.text.contains("2027-01-01,放假,元旦") && page.text.contains("2027-02-07,调休上班,春节"),
+        "{}",
+        page.text
+    );
+    t.db.cleanup().await;
+}
+
 both!(
+    the_calendar_page_speaks_chinese_and_reads_back_its_own_lines,
     an_action_is_confirmed_on_the_page_it_leads_back_to,
     errors_are_pages_of_the_site_with_the_readers_menu,
     a_cookie_authenticated_write_from_another_site_is_refused,
