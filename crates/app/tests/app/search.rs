@@ -1,6 +1,6 @@
 //! Full-text search: two-character words found, every word required, best match first, snippets
 //! marked, only what the caller may see, the index committed with the data and caught up after a
-//! bulk load, and queries with nothing to search for refused.
+//! bulk load, and queries with nothing to search for finding nothing.
 
 use crate::drive::new_problem;
 use crate::{both, date, setup};
