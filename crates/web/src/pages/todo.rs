@@ -8,7 +8,7 @@ use app::problems::ProblemQuery;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::Duration;
 use domain::workflow::{SignoffStage, Status, Statuses};
@@ -41,9 +41,11 @@ struct TodoPage {
 }
 
 async fn todo(State(s): State<AppState>, ctx: PageCtx) -> Response {
-    let p = match ctx.require_user() {
-        Ok(p) => p.clone(),
-        Err(redirect) => return redirect,
+    let p = match ctx.actor.principal() {
+        Some(p) => p.clone(),
+        // The site's root: a visitor not signed in is most likely a citizen, so the portal (whose
+        // header has the staff sign-in); staff land on their 待办.
+        None => return Redirect::to("/portal").into_response(),
     };
     let tr = ctx.tr;
     let today = s.app.clock.today();

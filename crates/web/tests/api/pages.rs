@@ -146,7 +146,10 @@ async fn an_upload_that_lies_or_is_too_large_is_refused_with_a_message_and_not_s
 
 async fn pages_need_a_sign_in_and_the_portal_does_not(kind: Kind) {
     let Some(t) = TestApp::new(kind).await else { return };
-    for path in ["/", "/problems", "/dashboard", "/intake", "/problems/1"] {
+    let root = t.send(Request::builder().uri("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(root.status, StatusCode::SEE_OTHER);
+    assert_eq!(root.headers.get(header::LOCATION).unwrap(), "/portal", "a visitor at the root goes to the portal");
+    for path in ["/problems", "/dashboard", "/intake", "/problems/1"] {
         let res = t.send(Request::builder().uri(path).body(Body::empty()).unwrap()).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{path}");
         assert!(res.headers.get(header::LOCATION).unwrap().to_str().unwrap().starts_with("/login?next="));
