@@ -282,7 +282,46 @@ pub(crate) fn domain_error(tr: Tr, e: &Error) -> Response {
         Error::Internal(cause) => tracing::error!(%cause, "internal error on a page"),
         _ => {}
     }
-    error_page(tr, crate::error::status_of(e.code()), e.message().in_lang(tr.lang))
+    error_page(tr, crate::error::status_of(e.code()), &page_message(tr, e))
+}
+
+/// An error as a page says it: a field by its label and actions and states by their names, never
+/// a raw code (the API's message keeps the wire names, which scripts read).
+fn page_message(tr: Tr, e: &Error) -> String {
+    match e {
+        Error::Invalid { field, msg, .. } | Error::Conflict { field, msg } => {
+            let text = msg.in_lang(tr.lang);
+            match field_label(tr, field) {
+                Some(label) if tr.lang == "en" => format!("{label}: {text}"),
+                Some(label) => format!("{label}：{text}"),
+                None => text.to_string(),
+            }
+        }
+        Error::IllegalTransition { state, action, allowed } => {
+            let sep = if tr.lang == "en" { ", " } else { "、" };
+            let mut names: Vec<String> = allowed.iter().map(|a| tr.label("action", a.as_str())).collect();
+            if names.is_empty() {
+                names.push(tr.t("field-none"));
+            }
+            let (state, action, names) =
+                (tr.label("status", state.as_str()), tr.label("action", action.as_str()), names.join(sep));
+            if tr.lang == "en" {
+                format!("“{action}” cannot be done while the problem is “{state}”; possible now: {names}")
+            } else {
+                format!("问题“{state}”时不能“{action}”；现在可以：{names}")
+            }
+        }
+        other => other.message().in_lang(tr.lang).to_string(),
+    }
+}
+
+/// The label a form shows for a field the domain names (`lead_unit_id` → 牵头单位), if it has one.
+fn field_label(tr: Tr, field: &str) -> Option<String> {
+    let bare = field.trim_end_matches("_ids").trim_end_matches("_id");
+    [field, bare].iter().map(|f| format!("field-{}", f.replace('_', "-"))).find_map(|key| {
+        let label = tr.t(&key);
+        (label != key).then_some(label)
+    })
 }
 
 /// Renders a template, or logs and answers 500.

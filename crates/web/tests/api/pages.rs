@@ -375,7 +375,36 @@ async fn the_calendar_page_speaks_chinese_and_reads_back_its_own_lines(kind: Kin
     t.db.cleanup().await;
 }
 
+/// A refused action is explained in words: fields by their labels, actions and states by their
+/// names, never a wire code.
+async fn a_refused_action_is_explained_without_codes(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let id = t.problem().await;
+    t.assign(id, t.world.dept_a.id.get()).await;
+    let (cookies, token) = sign_in(&t, "office").await;
+    let post = |action: &str, version: i64| {
+        post_form(&format!("/problems/{id}/act"), &cookies, format!("csrf={token}&version={version}&action={action}"))
+    };
+    let res = t.send(post("publish", t.version(id).await)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let again = t.send(post("publish", t.version(id).await)).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.text.contains("该问题已公示") && !again.text.contains("published"), "{}", again.text);
+    let illegal = t.send(post("accept", t.version(id).await)).await;
+    assert_eq!(illegal.status, StatusCode::CONFLICT);
+    assert!(illegal.text.contains("时不能“验收销号”；现在可以：申请销号"), "{}", illegal.text);
+    for code in ["assigned", "accept", "submit", "request_extension"] {
+        assert!(
+            !illegal.text.contains(&format!("{code}）")) && !illegal.text.contains(&format!("、{code}")),
+            "{code}: {}",
+            illegal.text
+        );
+    }
+    t.db.cleanup().await;
+}
+
 both!(
+    a_refused_action_is_explained_without_codes,
     the_calendar_page_speaks_chinese_and_reads_back_its_own_lines,
     an_action_is_confirmed_on_the_page_it_leads_back_to,
     errors_are_pages_of_the_site_with_the_readers_menu,
