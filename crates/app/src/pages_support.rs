@@ -147,6 +147,25 @@ impl App {
 }
 
 impl App {
+    /// Whether the reader may sign for this problem now (签收), so that a list offers the button
+    /// only where it succeeds.
+    pub async fn may_sign_for(&self, actor: &Actor, item: &crate::views::ProblemSummary) -> Result<bool> {
+        let Some(p) = actor.principal().filter(|p| p.token_allows(Intent::Write)) else {
+            return Ok(false);
+        };
+        if !item.awaiting_sign_for {
+            return Ok(false);
+        }
+        let units = self.units().await?;
+        let lead = item
+            .lead_unit
+            .as_ref()
+            .and_then(|l| units.iter().find(|u| u.id == l.id.get()))
+            .map(|u| domain::unit::UnitPath::parse(&u.path))
+            .transpose()?;
+        Ok(domain::access::does_lead_unit_work(p, lead.as_ref()))
+    }
+
     /// The id of a problem the reader may see, by its number (问题编号).
     pub async fn problem_id_by_number(&self, actor: &Actor, number: &str) -> Result<ProblemId> {
         let number = domain::problem::ProblemNumber::parse(number)?;

@@ -100,6 +100,10 @@ pub struct PublicProblem {
     pub category: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub public_reply: Option<String>,
+    /// The reply predates a reopening: the problem is being rectified again.
+    pub reply_superseded: bool,
+    /// 重新整改: a closed problem went back to its unit and is being rectified again.
+    pub reopened: bool,
     pub closed_at: Option<DateTime<Utc>>,
 }
 
@@ -310,6 +314,8 @@ impl App {
                 lead_unit: s.lead_unit.map(|u| u.name),
                 category: s.category.map(|c| c.name),
                 deadline: s.deadline,
+                reopened: s.reopened.is_some(),
+                reply_superseded: row.as_ref().is_some_and(|r| r.reply_superseded),
                 public_reply: row.as_ref().and_then(|r| r.public_reply.clone()),
                 closed_at: row.and_then(|r| r.closed_at),
             });

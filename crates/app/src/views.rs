@@ -199,6 +199,19 @@ pub struct ProblemSummary {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// 新交办·待签收: assigned, and the lead unit has not signed for it yet.
+    pub awaiting_sign_for: bool,
+    /// Set while a reopened problem is being rectified again: when, why, and the words given.
+    pub reopened: Option<Reopening>,
+}
+
+/// 重新整改: why a closed problem went back to its unit.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Reopening {
+    pub at: DateTime<Utc>,
+    pub cause: domain::problem::ReopenCause,
+    /// The reason the office gave, or the dissatisfied reporter's comment.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -426,6 +439,10 @@ pub struct TimelineEntry {
     pub action: String,
     /// For an assignment (分办): the unit the problem went to.
     pub to_unit: Option<Named<domain::UnitId>>,
+    /// For a callback (回访): how satisfied the reporter was.
+    pub rating: Option<Satisfaction>,
+    /// The words given with the action: a reason, a note, the reporter's comment.
+    pub said: Option<String>,
 }
 
 /// Everything about one problem that the reader may see.
@@ -443,6 +460,10 @@ pub struct ProblemDetail {
     pub extension_count: i32,
     pub root_cause: Option<String>,
     pub public_reply: Option<String>,
+    /// The public reply was written before the problem was reopened and not rewritten since.
+    pub reply_superseded: bool,
+    /// 整改成效: the verifier's effectiveness note at the last acceptance (superseded while the
+    /// problem is being rectified again, `summary.reopened`).
     pub verification_note: Option<String>,
     pub solved: Option<bool>,
     pub satisfaction: Option<Satisfaction>,

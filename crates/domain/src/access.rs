@@ -166,9 +166,7 @@ pub fn may_take(p: &Principal, action: Action, stage: Option<SignoffStage>, plac
             p.may_run_list_in(&place.owner_unit)
         }
         Action::Publish | Action::Unpublish => p.may_run_list_in(&place.owner_unit),
-        Action::Submit | Action::RequestExtension => {
-            p.is_admin() || (matches!(p.role, Role::Liaison | Role::Office) && place.lead_covered_by(p))
-        }
+        Action::SignFor | Action::Submit | Action::RequestExtension => does_lead_unit_work(p, place.lead_unit.as_ref()),
         Action::DecideExtension => {
             p.is_admin() || (p.may_run_list_in(&place.owner_unit) && !place.is_inside_lead_unit(p))
         }
@@ -180,6 +178,12 @@ pub fn may_take(p: &Principal, action: Action, stage: Option<SignoffStage>, plac
             _ => may_verify(p, place),
         },
     }
+}
+
+/// Whether the user does the lead unit's work on a problem (签收, 申请销号, 延期申请): its liaison or
+/// office staff, or an admin.
+pub fn does_lead_unit_work(p: &Principal, lead_unit: Option<&UnitPath>) -> bool {
+    p.is_admin() || (matches!(p.role, Role::Liaison | Role::Office) && lead_unit.is_some_and(|u| p.covers(u)))
 }
 
 /// 单位领导审核: the problem's responsible leader approves or returns the unit's report.

@@ -92,6 +92,16 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Why a closed problem went back to rectification (重新整改).
+    ReopenCause, "reopen_cause" {
+        /// 复发确认: the office confirmed that the problem came back.
+        Recurrence = "recurrence" / "问题复发",
+        /// 回访不满意: the reporter was not satisfied with the result.
+        Dissatisfied = "dissatisfied" / "回访不满意",
+    }
+);
+
+vocabulary!(
     /// 不满意待核实: the office's check of a dissatisfied public rating that could not reopen the
     /// problem by itself (see [`rating_reopens`]).
     CallbackReview, "review" {
@@ -103,6 +113,19 @@ vocabulary!(
         Kept = "kept" / "维持销号",
     }
 );
+
+/// 签收: whether the lead unit signed for the problem since it was last assigned (the list's
+/// `awaiting_sign_for` filter asks the same in SQL, `store::problem_list`).
+pub fn signed_for(
+    signed_at: Option<chrono::DateTime<chrono::Utc>>,
+    assigned_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> bool {
+    match (signed_at, assigned_at) {
+        (Some(signed), Some(assigned)) => signed >= assigned,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
 
 /// Whether a public rating reopens a closed problem by itself. Only a dissatisfied rating from a
 /// report the problem was made from does: a report linked later — by grouping, or by anyone who

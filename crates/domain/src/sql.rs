@@ -123,4 +123,5 @@ stored_as_text!(
     crate::feedback::MatchRelation,
     crate::feedback::RecordKind,
     crate::problem::CallbackVia,
+    crate::problem::ReopenCause,
 );

@@ -118,6 +118,8 @@ impl SignoffStage {
 pub enum Action {
     /// 分办: give the problem a lead unit and a deadline.
     Assign,
+    /// 签收: the lead unit takes on what it was assigned, which stops its sign-for clock.
+    SignFor,
     /// 不予受理, reason required.
     Dismiss,
     /// 合并 into another open problem.
@@ -148,8 +150,9 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::Assign,
+        Action::SignFor,
         Action::Dismiss,
         Action::Merge,
         Action::Submit,
@@ -169,6 +172,7 @@ impl Action {
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Assign => "assign",
+            Action::SignFor => "sign_for",
             Action::Dismiss => "dismiss",
             Action::Merge => "merge",
             Action::Submit => "submit",
@@ -189,6 +193,7 @@ impl Action {
     pub fn label_zh(self) -> &'static str {
         match self {
             Action::Assign => "分办",
+            Action::SignFor => "签收",
             Action::Dismiss => "不予受理",
             Action::Merge => "合并",
             Action::Submit => "申请销号",
@@ -236,6 +241,8 @@ impl std::fmt::Display for Status {
 /// the workflow refuses the rest with the reason, so that an action offered is one that succeeds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Circumstances {
+    /// The lead unit signed for the problem since it was last assigned.
+    pub signed_for: bool,
     pub published: bool,
     pub flagged: bool,
     pub extension_pending: bool,
@@ -245,6 +252,7 @@ impl Circumstances {
     /// Why `action` means nothing now, if it does not.
     pub fn refusal(self, action: Action) -> Option<Error> {
         let (field, zh, en) = match action {
+            Action::SignFor if self.signed_for => ("signed_at", "该问题已签收", "the problem is already signed for"),
             Action::Publish if self.published => ("published", "该问题已公示", "the problem is already published"),
             Action::Unpublish if !self.published => {
                 ("published", "该问题未公示，无需撤回", "the problem is not published, so there is nothing to withdraw")
@@ -282,7 +290,7 @@ impl State {
         match (self.status, self.stage) {
             (Status::New, _) => vec![Assign, Dismiss, Merge, Flag, Unflag],
             (Status::Assigned, _) => {
-                vec![Submit, Merge, RequestExtension, DecideExtension, Flag, Unflag, Publish, Unpublish]
+                vec![SignFor, Submit, Merge, RequestExtension, DecideExtension, Flag, Unflag, Publish, Unpublish]
             }
             (Status::Submitted, Some(SignoffStage::Verifier)) => {
                 vec![Accept, SendBack, Submit, Merge, DecideExtension, Flag, Unflag, Publish, Unpublish]
@@ -316,6 +324,7 @@ impl State {
             Action::Accept => State::new(Status::Closed, None),
             Action::Callback if dissatisfied => State::new(Status::Assigned, None),
             Action::Callback
+            | Action::SignFor
             | Action::RequestExtension
             | Action::DecideExtension
             | Action::Flag
@@ -340,10 +349,12 @@ mod tests {
         for absent in [Action::Unpublish, Action::DecideExtension, Action::Unflag] {
             assert!(!a.contains(&absent), "{absent:?} offered with nothing to act on");
         }
-        let busy = Circumstances { published: true, flagged: true, extension_pending: true };
+        assert!(a.contains(&Action::SignFor));
+        let busy = Circumstances { signed_for: true, published: true, flagged: true, extension_pending: true };
         let b = assigned.available(busy);
         assert!(b.contains(&Action::Unpublish) && b.contains(&Action::DecideExtension) && b.contains(&Action::Unflag));
         assert!(!b.contains(&Action::Publish) && !b.contains(&Action::RequestExtension));
+        assert!(!b.contains(&Action::SignFor), "a problem is signed for once per assignment");
         assert!(matches!(quiet.refusal(Action::Unpublish), Some(Error::Conflict { .. })));
         assert!(quiet.refusal(Action::Submit).is_none());
     }

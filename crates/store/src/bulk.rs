@@ -156,7 +156,7 @@ fn feedback_binds(f: &FeedbackRow) -> Vec<Bind> {
     }
 }
 
-const PROBLEM_COLUMNS: [&str; 26] = [
+const PROBLEM_COLUMNS: [&str; 27] = [
     "id",
     "number",
     "campaign_id",
@@ -180,6 +180,7 @@ const PROBLEM_COLUMNS: [&str; 26] = [
     "reopen_count",
     "received_on",
     "assigned_at",
+    "signed_at",
     "closed_at",
     "created_at",
     "updated_at",
@@ -219,6 +220,7 @@ pub async fn insert_problem_rows(c: &mut Conn<'_>, rows: &[ProblemRow], terms: &
                 Bind::I64(i64::from(p.reopen_count)),
                 Bind::Date(p.received_on),
                 Bind::OptTime(p.assigned_at),
+                Bind::OptTime(p.signed_at),
                 Bind::OptTime(p.closed_at),
                 Bind::Time(p.created_at),
                 Bind::Time(p.updated_at),

@@ -6,7 +6,7 @@ use crate::sqlite_reader::{Columns, SqliteReader, read_err};
 use crate::{Backend, Bind, Conn, Db, Result, db_err, search};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::feedback::Channel;
-use domain::problem::{Priority, ProblemNumber, RectificationType};
+use domain::problem::{Priority, ProblemNumber, RectificationType, ReopenCause};
 use domain::supervision::Colour;
 use domain::workflow::{SignoffStage, Status};
 use domain::{CampaignId, CategoryId, ProblemId, UnitId, UserId};
@@ -34,6 +34,11 @@ pub struct ProblemListRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    pub assigned_at: Option<DateTime<Utc>>,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub reopened_at: Option<DateTime<Utc>>,
+    pub reopen_cause: Option<ReopenCause>,
+    pub reopen_reason: Option<String>,
     pub lead_unit_name: Option<String>,
     pub category_name: Option<String>,
 }
@@ -61,6 +66,11 @@ impl ProblemListRow {
             created_at: p.created_at,
             updated_at: p.updated_at,
             version: p.version,
+            assigned_at: p.assigned_at,
+            signed_at: p.signed_at,
+            reopened_at: p.reopened_at,
+            reopen_cause: p.reopen_cause,
+            reopen_reason: p.reopen_reason.clone(),
             lead_unit_name,
             category_name,
         }
@@ -69,7 +79,8 @@ impl ProblemListRow {
 
 const LIST_COLUMNS: &str = "p.id, p.number, p.title, p.status, p.signoff_stage, p.campaign_id, p.lead_unit_id, \
     p.category_id, p.channel, p.priority, p.rectification_type, p.deadline, p.next_measure_deadline, \
-    p.awaiting_resubmission, p.manual_colour, p.published, p.created_at, p.updated_at, p.version";
+    p.awaiting_resubmission, p.manual_colour, p.published, p.created_at, p.updated_at, p.version, p.assigned_at, \
+    p.signed_at, p.reopened_at, p.reopen_cause, p.reopen_reason";
 
 /// Who is asking, when they may not see everything: problems are visible when the owner unit, the
 /// lead unit or a cooperating unit lies in the subtree `path_prefix`, or the user is the
@@ -122,6 +133,10 @@ pub struct ProblemFilter {
     pub responsible_leader_id: Option<UserId>,
     /// Sent back and not yet resubmitted.
     pub sent_back: Option<bool>,
+    /// Assigned and not signed for since (`domain::problem::signed_for`).
+    pub awaiting_sign_for: Option<bool>,
+    /// Reopened and not submitted since.
+    pub reopened: Option<bool>,
     /// A problem number, matched exactly (so that one can be looked up by number).
     pub number: Option<String>,
     /// Every one of these words (segmented like the index) in the title, description or reply.
@@ -181,7 +196,18 @@ pub(crate) fn visibility_sql(pat: &str, uid: &str) -> String {
     )
 }
 
+/// What a statement built from a filter reads: a page of rows, or how many rows match.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Page,
+    Count,
+}
+
 fn build(f: &ProblemFilter, backend: Backend) -> Sql {
+    build_as(f, backend, Shape::Page)
+}
+
+fn build_as(f: &ProblemFilter, backend: Backend, shape: Shape) -> Sql {
     let mut q = Sql { text: String::new(), binds: Vec::new() };
     let mut conds: Vec<String> = Vec::new();
     if let Some(v) = &f.visibility {
@@ -248,6 +274,15 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
         let b = q.bind(Bind::Bool(sent_back));
         conds.push(format!("p.awaiting_resubmission = {b}"));
     }
+    if let Some(awaiting) = f.awaiting_sign_for {
+        let expr = "(p.status = 'assigned' and (p.signed_at is null or p.signed_at < p.assigned_at))";
+        conds.push(if awaiting { expr.to_string() } else { format!("not {expr}") });
+    }
+    if let Some(reopened) = f.reopened {
+        let expr = "(p.status = 'assigned' and p.reopened_at is not null \
+                    and (p.submitted_at is null or p.submitted_at <= p.reopened_at))";
+        conds.push(if reopened { expr.to_string() } else { format!("not {expr}") });
+    }
     let mut join = String::new();
     let mut relevance = None;
     // The order that reads the newest matches first, for ranking the newest of them.
@@ -287,7 +322,7 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
         SortKey::Number => "p.number".to_string(),
     };
     let (cmp, dir) = if f.descending { ("<", "desc") } else { (">", "asc") };
-    if let Some(after) = f.after.as_ref().filter(|_| relevance.is_none()) {
+    if let Some(after) = f.after.as_ref().filter(|_| relevance.is_none() && shape == Shape::Page) {
         let id = q.bind(Bind::I64(after.id.get()));
         let value = match &after.value {
             CursorValue::Id => None,
@@ -307,6 +342,13 @@ fn build(f: &ProblemFilter, backend: Backend) -> Sql {
     // whenever a bound limit is rebound (its planner uses the value), which cost more than the read.
     let limit = (f.limit + 1).to_string();
     let where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) };
+    if shape == Shape::Count {
+        q.text = format!(
+            "select count(*) from problems p join units ou on ou.id = p.owner_unit_id \
+             left join units lu on lu.id = p.lead_unit_id {join} {where_}"
+        );
+        return q;
+    }
     let select = |extra: &str, order: &str, limit: &str| {
         format!(
             "select {LIST_COLUMNS}, lu.name as lead_unit_name, cat.name as category_name{extra} \
@@ -351,6 +393,19 @@ pub async fn list_problems(c: &mut Conn<'_>, f: &ProblemFilter) -> Result<(Vec<P
     Ok(page_of(rows, f.limit))
 }
 
+/// How many problems match the filter (its cursor, order and limit aside).
+pub async fn count(db: &Db, f: &ProblemFilter) -> Result<i64> {
+    let q = build_as(f, db.backend(), Shape::Count);
+    let mut pooled = db.acquire().await?;
+    let mut c = pooled.conn();
+    Ok(with_conn!(&mut c, |c| {
+        bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(q.text.clone())), &q.binds)
+            .fetch_one(&mut *c)
+            .await
+            .map_err(db_err)?
+    }))
+}
+
 async fn read_page_sqlite(reader: &SqliteReader, f: &ProblemFilter) -> Result<(Vec<ProblemListRow>, bool)> {
     let q = build(f, Backend::Sqlite);
     crate::queries::note();
@@ -392,6 +447,11 @@ fn list_row(c: &mut Columns<'_, '_>) -> Result<ProblemListRow> {
         created_at: c.time()?,
         updated_at: c.time()?,
         version: c.i64()?,
+        assigned_at: c.opt_time()?,
+        signed_at: c.opt_time()?,
+        reopened_at: c.opt_time()?,
+        reopen_cause: c.opt_parsed(ReopenCause::parse)?,
+        reopen_reason: c.opt_text()?,
         lead_unit_name: c.opt_text()?,
         category_name: c.opt_text()?,
     })
@@ -436,6 +496,8 @@ mod tests {
             signoff_stage: None,
             responsible_leader_id: None,
             sent_back: None,
+            awaiting_sign_for: None,
+            reopened: None,
             number: None,
             words: None,
             by_relevance: false,

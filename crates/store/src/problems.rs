@@ -4,7 +4,7 @@
 use crate::{Conn, Result, db_err};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::feedback::{Channel, FeedbackKind};
-use domain::problem::{Priority, ProblemNumber, RectificationType, Satisfaction};
+use domain::problem::{Priority, ProblemNumber, RectificationType, ReopenCause, Satisfaction};
 use domain::supervision::Colour;
 use domain::workflow::{SignoffStage, Status};
 use domain::{CampaignId, CategoryId, Error, ProblemId, UnitId, UserId};
@@ -19,7 +19,8 @@ macro_rules! problem_columns {
           p.published_at, p.excluded_from_scoring, p.exclusion_reason, p.manual_colour, p.manual_colour_reason,
           p.awaiting_resubmission, p.next_measure_deadline, p.sent_back_count, p.reopen_count, p.merged_into_id,
           p.dismiss_reason, p.closed_without_evidence, p.received_on, p.assigned_at, p.submitted_at, p.closed_at,
-          p.created_by, p.created_at, p.updated_at, p.version"
+          p.created_by, p.created_at, p.updated_at, p.version, p.signed_at, p.reopened_at, p.reopen_cause,
+          p.reopen_reason, p.reply_superseded"
     };
 }
 
@@ -70,6 +71,14 @@ pub struct ProblemRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// 签收: when the lead unit signed for its assignment.
+    pub signed_at: Option<DateTime<Utc>>,
+    pub reopened_at: Option<DateTime<Utc>>,
+    pub reopen_cause: Option<ReopenCause>,
+    /// The reason given, or the dissatisfied reporter's comment.
+    pub reopen_reason: Option<String>,
+    /// The public reply predates the last reopening and was not rewritten since.
+    pub reply_superseded: bool,
 }
 
 /// What a new problem is made of; everything else starts empty (status `new`, version 1).
@@ -138,6 +147,11 @@ impl ProblemRow {
             created_at: n.created_at,
             updated_at: n.created_at,
             version: 1,
+            signed_at: None,
+            reopened_at: None,
+            reopen_cause: None,
+            reopen_reason: None,
+            reply_superseded: false,
         }
     }
 }
@@ -223,7 +237,8 @@ pub async fn update_problem(c: &mut Conn<'_>, row: &ProblemRow) -> Result<i64> {
                 awaiting_resubmission = $29, next_measure_deadline = $30, sent_back_count = $31,
                 reopen_count = $32, merged_into_id = $33, dismiss_reason = $34, closed_without_evidence = $35,
                 assigned_at = $36, submitted_at = $37, closed_at = $38, updated_at = $39,
-                campaign_id = $40, owner_unit_id = $41, version = version + 1
+                campaign_id = $40, owner_unit_id = $41, signed_at = $42, reopened_at = $43, reopen_cause = $44,
+                reopen_reason = $45, reply_superseded = $46, version = version + 1
               where id = $1 and version = $2",
         )
         .bind(row.id)
@@ -267,6 +282,11 @@ pub async fn update_problem(c: &mut Conn<'_>, row: &ProblemRow) -> Result<i64> {
         .bind(row.updated_at)
         .bind(row.campaign_id)
         .bind(row.owner_unit_id)
+        .bind(row.signed_at)
+        .bind(row.reopened_at)
+        .bind(row.reopen_cause)
+        .bind(&row.reopen_reason)
+        .bind(row.reply_superseded)
         .execute(&mut *c)
         .await
         .map_err(db_err)?

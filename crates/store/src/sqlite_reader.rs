@@ -210,6 +210,13 @@ impl<'r, 's> Columns<'r, 's> {
         let s = self.str()?;
         parse_time(s).ok_or_else(|| self.bad("a time"))
     }
+
+    pub(crate) fn opt_time(&mut self) -> Result<Option<DateTime<Utc>>, Error> {
+        match self.opt_str()? {
+            None => Ok(None),
+            Some(s) => parse_time(s).map(Some).ok_or_else(|| self.bad("a time")),
+        }
+    }
 }
 
 /// A stored time: RFC 3339 as sqlx writes it, or SQLite's own `YYYY-MM-DD HH:MM:SS` (UTC).

@@ -103,6 +103,9 @@ pub async fn bulk(app: &App, spec: &BulkSpec, progress: &(dyn Fn(usize, usize) +
             row.original_deadline = deadline;
             row.published = status == Status::Closed && rng.random_bool(0.5);
             row.assigned_at = assigned.then_some(created);
+            // Signed for within hours, except some of those still in rectification (待签收).
+            let signed = assigned && (status != Status::Assigned || rng.random_bool(0.7));
+            row.signed_at = signed.then(|| created + Duration::hours(3));
             row.closed_at = (status == Status::Closed).then_some(created + Duration::days(10));
             rows.push(row);
         }

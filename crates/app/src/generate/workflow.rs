@@ -132,6 +132,11 @@ pub(super) async fn drive(
         }),
     )
     .await?;
+    // Units sign for what they are given; some of the newest assignments still wait (新交办·待签收).
+    if fate != Fate::Assigned || rng.random_bool(0.6) {
+        step(clock, now, rng, 1);
+        act(app, liaison, id, Transition::SignFor).await?;
+    }
     step(clock, now, rng, 3);
     for m in 0..rng.random_range(1..4) {
         let deadline = clock.today() + Duration::days(rng.random_range(2..25));

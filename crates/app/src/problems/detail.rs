@@ -111,7 +111,15 @@ impl App {
             .chain(row.submitted_at)
             .min();
         let clocks = Clocks {
-            sign_for: Clock::new(Some(due.sign_by), row.assigned_at, today),
+            // The unit's clock starts when it is assigned the problem and stops when it signs.
+            sign_for: Clock::new(
+                Some(match row.assigned_at {
+                    Some(at) => cal.add_working_days(domain::clock::china_date(at), limits.sign_days),
+                    None => due.sign_by,
+                }),
+                row.signed_at.filter(|_| domain::problem::signed_for(row.signed_at, row.assigned_at)),
+                today,
+            ),
             first_response: Clock::new(Some(due.respond_by), first_response, today),
             completion: Clock::new(Some(due.complete_by), row.closed_at, today),
             callback: Clock::new(
@@ -133,6 +141,7 @@ impl App {
             extension_count: row.extension_count,
             root_cause: row.root_cause.clone(),
             public_reply: row.public_reply.clone(),
+            reply_superseded: row.reply_superseded,
             verification_note: row.verification_note.clone(),
             solved: row.solved,
             satisfaction: row.satisfaction,
@@ -168,8 +177,18 @@ impl App {
             timeline: history
                 .into_iter()
                 .map(|h| {
-                    let to_unit =
-                        (h.action == "problem.assign").then(|| assigned_to(h.after_json.as_deref())).flatten();
+                    let after: serde_json::Value =
+                        h.after_json.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
+                    let to_unit = (h.action == "problem.assign")
+                        .then(|| after["problem"]["lead_unit_id"].as_i64().map(domain::UnitId::new))
+                        .flatten();
+                    let extra = &after["extra"];
+                    let callback =
+                        extra["callback_id"].as_i64().and_then(|id| callbacks.iter().find(|cb| cb.id.get() == id));
+                    let said = match callback {
+                        Some(cb) => cb.comment.clone(),
+                        None => extra["reason"].as_str().or(extra["note"].as_str()).map(str::to_owned),
+                    };
                     let person = h.actor_id.and_then(|uid| people.iter().find(|u| u.id == uid));
                     TimelineEntry {
                         seq: h.seq,
@@ -179,6 +198,8 @@ impl App {
                         actor_unit: person.map(|u| unit_named(u.unit_id).name),
                         action: h.action,
                         to_unit: to_unit.map(unit_named),
+                        rating: callback.map(|cb| cb.satisfaction),
+                        said,
                     }
                 })
                 .collect(),
@@ -203,10 +224,4 @@ impl App {
         self.reply_corpus.put((), generation, corpus.clone());
         Ok(corpus)
     }
-}
-
-/// The lead unit an assignment's audit entry records (the row as written, under `problem`).
-fn assigned_to(after_json: Option<&str>) -> Option<domain::UnitId> {
-    let after: serde_json::Value = serde_json::from_str(after_json?).ok()?;
-    after["problem"]["lead_unit_id"].as_i64().map(domain::UnitId::new)
 }

@@ -40,6 +40,11 @@ pub struct ProblemQuery {
     pub responsible_leader_id: Option<UserId>,
     /// Sent back and not yet resubmitted.
     pub sent_back: Option<bool>,
+    /// 新交办·待签收: assigned and not yet signed for by the lead unit.
+    pub awaiting_sign_for: Option<bool>,
+    /// 被重新整改: reopened (a confirmed recurrence or a dissatisfied rating) and not yet submitted
+    /// again.
+    pub reopened: Option<bool>,
     /// Words to search for in the title, description and reply (full-text, segmented), or a
     /// problem number.
     pub q: Option<String>,
@@ -133,15 +138,30 @@ fn parse_sort(s: Option<&str>) -> Result<(SortKey, bool, bool)> {
 impl App {
     /// One page of the problems the reader may see.
     pub async fn list_problems(&self, actor: &Actor, q: &ProblemQuery) -> Result<ProblemPage> {
+        let visibility = self.visibility_of(actor).await?;
+        self.list_problems_with(visibility, false, q).await
+    }
+
+    /// How many problems the reader may see match the query (its sort, cursor and limit aside).
+    pub async fn count_problems(&self, actor: &Actor, q: &ProblemQuery) -> Result<i64> {
+        let visibility = self.visibility_of(actor).await?;
+        let cal = self.calendar().await?;
+        match self.filter_for(visibility, false, q, &cal).await? {
+            Some(filter) => store::problem_list::count(&self.db, &filter).await,
+            None => Ok(0),
+        }
+    }
+
+    /// What limits the list for this reader: nothing for one whose subtree holds every unit.
+    async fn visibility_of(&self, actor: &Actor) -> Result<Option<Visibility>> {
         let p = actor.user_for(Intent::Read)?;
         // A user whose subtree holds every unit sees everything: no filter to evaluate per row.
         let sees_all = p.is_admin() || self.units().await?.iter().all(|u| u.path.starts_with(p.unit_path.as_str()));
-        let visibility = if sees_all {
+        Ok(if sees_all {
             None
         } else {
             Some(Visibility { path_prefix: p.unit_path.as_str().to_string(), user_id: p.user_id })
-        };
-        self.list_problems_with(visibility, false, q).await
+        })
     }
 
     pub(crate) async fn list_problems_with(
@@ -151,12 +171,42 @@ impl App {
         q: &ProblemQuery,
     ) -> Result<ProblemPage> {
         let cal = self.calendar().await?;
+        let Some(filter) = self.filter_for(visibility, published_only, q, &cal).await? else {
+            return Ok(ProblemPage { items: vec![], next_cursor: None });
+        };
+        let (today, cutoff, sort, by_relevance) =
+            (filter.today, filter.due_soon_cutoff, filter.sort, filter.by_relevance);
+        let (rows, more) = store::problem_list::read_page(&self.db, &filter).await?;
+        let next_cursor = if more && !by_relevance {
+            rows.last().map(|r| encode_cursor(&store::problem_list::cursor_of(r, sort), sort))
+        } else {
+            None
+        };
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let flags = flags_of(&r, today, cutoff, &cal);
+                summary(r, flags)
+            })
+            .collect();
+        Ok(ProblemPage { items, next_cursor })
+    }
+
+    /// The store's filter for a query, checked; `None` when the query can find nothing (a search
+    /// for punctuation only).
+    async fn filter_for(
+        &self,
+        visibility: Option<Visibility>,
+        published_only: bool,
+        q: &ProblemQuery,
+        cal: &domain::calendar::WorkCalendar,
+    ) -> Result<Option<ProblemFilter>> {
         let today = self.clock.today();
-        let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
+        let cutoff = domain::supervision::due_soon_cutoff(cal, today, self.settings.due_soon_days);
         let (sort, descending, by_relevance) = parse_sort(q.sort.as_deref())?;
         let query = crate::search::Query::parse(q.q.as_deref())?;
         if query.finds_nothing {
-            return Ok(ProblemPage { items: vec![], next_cursor: None });
+            return Ok(None);
         }
         if by_relevance && query.words.is_none() {
             return Err(Error::invalid("sort", "按相关度排序需要检索词 q", "sort=relevance needs words in q"));
@@ -210,6 +260,8 @@ impl App {
             signoff_stage: q.signoff_stage,
             responsible_leader_id: q.responsible_leader_id,
             sent_back: q.sent_back,
+            awaiting_sign_for: q.awaiting_sign_for,
+            reopened: q.reopened,
             number: query.number,
             words: query.words,
             by_relevance,
@@ -223,20 +275,7 @@ impl App {
             },
             limit,
         };
-        let (rows, more) = store::problem_list::read_page(&self.db, &filter).await?;
-        let next_cursor = if more && !by_relevance {
-            rows.last().map(|r| encode_cursor(&store::problem_list::cursor_of(r, sort), sort))
-        } else {
-            None
-        };
-        let items = rows
-            .into_iter()
-            .map(|r| {
-                let flags = flags_of(&r, today, cutoff, &cal);
-                summary(r, flags)
-            })
-            .collect();
-        Ok(ProblemPage { items, next_cursor })
+        Ok(Some(filter))
     }
 }
 

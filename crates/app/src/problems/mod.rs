@@ -161,7 +161,12 @@ pub(crate) fn state_of(row: &ProblemRow) -> Result<State> {
 
 /// What beyond its state decides which actions mean something for the problem now.
 pub(crate) fn circumstances_of(row: &ProblemRow, extension_pending: bool) -> Circumstances {
-    Circumstances { published: row.published, flagged: row.manual_colour.is_some(), extension_pending }
+    Circumstances {
+        signed_for: domain::problem::signed_for(row.signed_at, row.assigned_at),
+        published: row.published,
+        flagged: row.manual_colour.is_some(),
+        extension_pending,
+    }
 }
 
 impl App {
@@ -347,7 +352,12 @@ impl App {
             row.root_cause = domain::text::optional_text("root_cause", v.as_deref(), max)?;
         }
         if let Some(v) = &patch.public_reply {
-            row.public_reply = domain::text::optional_text("public_reply", v.as_deref(), max)?;
+            let reply = domain::text::optional_text("public_reply", v.as_deref(), max)?;
+            // A reply written again after a reopening is the current one.
+            if reply != row.public_reply {
+                row.reply_superseded = false;
+            }
+            row.public_reply = reply;
         }
         if let Some(ids) = &patch.cooperating_unit_ids {
             let units = self.check_cooperating_units(ids, row.lead_unit_id).await?;

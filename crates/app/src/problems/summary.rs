@@ -1,13 +1,13 @@
 //! A problem as a list shows it: its derived flags (overdue, due soon, colour, working days left)
 //! and the actions a reader may take.
 
-use crate::views::{Named, ProblemSummary};
+use crate::views::{Named, ProblemSummary, Reopening};
 use chrono::NaiveDate;
 use domain::Result;
 use domain::access::{self, Principal, ProblemPlace};
 use domain::calendar::WorkCalendar;
 use domain::supervision::{FlagInputs, Flags};
-use domain::workflow::Action;
+use domain::workflow::{Action, Status};
 use store::problem_list::ProblemListRow;
 use store::problems::ProblemRow;
 
@@ -30,6 +30,12 @@ pub(crate) fn flags_of(row: &ProblemListRow, today: NaiveDate, cutoff: NaiveDate
 
 pub(crate) fn summary(row: ProblemListRow, flags: Flags) -> ProblemSummary {
     let status_label = row.status.label_zh().to_string();
+    let awaiting_sign_for =
+        row.status == Status::Assigned && !domain::problem::signed_for(row.signed_at, row.assigned_at);
+    let reopened = match (row.reopened_at, row.reopen_cause) {
+        (Some(at), Some(cause)) if row.status.is_open() => Some(Reopening { at, cause, reason: row.reopen_reason }),
+        _ => None,
+    };
     ProblemSummary {
         id: row.id,
         number: row.number,
@@ -49,6 +55,8 @@ pub(crate) fn summary(row: ProblemListRow, flags: Flags) -> ProblemSummary {
         created_at: row.created_at,
         updated_at: row.updated_at,
         version: row.version,
+        awaiting_sign_for,
+        reopened,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::App;
 use crate::problems::{check_not_past, check_user_exists};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{self, Principal};
-use domain::problem::{CallbackVia, ExtensionStatus, RectificationType, Satisfaction, SignoffStatus};
+use domain::problem::{CallbackVia, ExtensionStatus, RectificationType, ReopenCause, Satisfaction, SignoffStatus};
 use domain::supervision::Colour;
 use domain::workflow::{Action, SignoffStage, State, Status};
 use domain::{Error, ProblemId, Result};
@@ -52,6 +52,10 @@ impl App {
     ) -> Result<Extra> {
         match t {
             Transition::Assign(a) => self.assign(c, s, a, row).await,
+            Transition::SignFor => {
+                row.signed_at = Some(s.now);
+                Ok(Extra::default())
+            }
             Transition::Dismiss { reason } => dismiss(s, reason, row),
             Transition::Merge { target_problem_id, reason } => merge(c, s, *target_problem_id, reason, row).await,
             Transition::Submit { report, no_evidence_reason } => {
@@ -250,7 +254,7 @@ async fn accept(c: &mut Conn<'_>, s: &Step<'_>, note: &str, row: &mut ProblemRow
 /// 重新整改: the reason is kept as a note on the problem.
 async fn reopen_for(c: &mut Conn<'_>, s: &Step<'_>, reason: &str, row: &mut ProblemRow) -> Result<Extra> {
     let reason = s.text("reason", reason)?;
-    reopen(row);
+    reopen(row, ReopenCause::Recurrence, Some(&reason), s.now);
     store::rectification::insert_note(c, row.id, Some(s.p.user_id), &format!("重新整改：{reason}"), s.now).await?;
     Ok(Extra { reason: Some(reason), ..Extra::default() })
 }
@@ -268,7 +272,7 @@ async fn callback(
     let cb = callback_row(row, CallbackVia::Staff, Some(s.p.user_id), rating, s.now);
     let id = record_callback(c, row, &cb).await?;
     if s.next.status == Status::Assigned {
-        reopen(row);
+        reopen(row, ReopenCause::Dissatisfied, cb.comment.as_deref(), s.now);
     }
     Ok(Extra { callback_id: Some(id), ..Extra::default() })
 }

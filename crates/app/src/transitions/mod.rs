@@ -14,7 +14,7 @@ use crate::{Actor, App};
 use actions::Step;
 use chrono::{DateTime, Utc};
 use domain::access::{self, Principal, ProblemPlace};
-use domain::problem::{CallbackReview, CallbackVia, Satisfaction};
+use domain::problem::{CallbackReview, CallbackVia, ReopenCause, Satisfaction};
 use domain::unit::UnitPath;
 use domain::workflow::{Action, State, Status};
 use domain::{CallbackId, Error, ExtensionId, FeedbackId, ProblemId, Result, SignoffId, UserId};
@@ -203,7 +203,7 @@ impl App {
         cb.review = review;
         let callback_id = record_callback(c, &mut row, &cb).await?;
         if next.status == Status::Assigned {
-            reopen(&mut row);
+            reopen(&mut row, ReopenCause::Dissatisfied, cb.comment.as_deref(), now);
         }
         let extra = Extra { callback_id: Some(callback_id), feedback_id: Some(report.id), review, ..Extra::default() };
         finish(c, &Actor::Public, Action::Callback, &before, row, next, &extra, now).await?;
@@ -273,8 +273,14 @@ fn callback_row(
     }
 }
 
-fn reopen(row: &mut ProblemRow) {
+/// 重新整改: the problem goes back to its unit, which sees why in its 待办 (the cause and the words
+/// given); the old conclusion stays on the record, marked as superseded by the reopening.
+fn reopen(row: &mut ProblemRow, cause: ReopenCause, reason: Option<&str>, now: DateTime<Utc>) {
     row.reopen_count += 1;
+    row.reopened_at = Some(now);
+    row.reopen_cause = Some(cause);
+    row.reopen_reason = reason.map(str::to_owned);
+    row.reply_superseded = row.public_reply.is_some();
     row.closed_at = None;
     row.awaiting_resubmission = false;
 }

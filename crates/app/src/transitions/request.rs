@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 pub enum Transition {
     /// 分办.
     Assign(Assignment),
+    /// 签收.
+    SignFor,
     /// 不予受理.
     Dismiss { reason: String },
     /// 合并: into another open problem, which takes its reports.
@@ -78,6 +80,7 @@ impl Transition {
     pub fn action(&self) -> Action {
         match self {
             Transition::Assign(_) => Action::Assign,
+            Transition::SignFor => Action::SignFor,
             Transition::Dismiss { .. } => Action::Dismiss,
             Transition::Merge { .. } => Action::Merge,
             Transition::Submit { .. } => Action::Submit,
@@ -183,6 +186,7 @@ impl TransitionInput {
                 responsible_person: self.responsible_person,
                 rectification_type: self.rectification_type,
             }),
+            Action::SignFor => Transition::SignFor,
             Action::Dismiss => Transition::Dismiss { reason: self.reason.ok_or_else(|| need("reason"))? },
             Action::Merge => Transition::Merge {
                 target_problem_id: self.target_problem_id.ok_or_else(|| need("target_problem_id"))?,

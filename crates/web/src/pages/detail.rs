@@ -88,6 +88,9 @@ struct DetailPage {
     colour_label: String,
     satisfaction: String,
     solved: String,
+    /// Why and when the problem was reopened, while it is rectified again.
+    reopened_cause: String,
+    reopened_at: String,
     clocks: Vec<(String, String, String, bool)>,
     measures: Vec<MeasureLine>,
     evidence: Vec<(i64, String, String, String)>,
@@ -160,6 +163,13 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64, done: Option<Action>) -> Res
         colour_label: p.summary.flags.colour.map(|c| tr.label("colour", c.as_str())).unwrap_or_default(),
         satisfaction: p.satisfaction.map(|s| tr.label("satisfaction", s.as_str())).unwrap_or_default(),
         solved: p.solved.map(|b| tr.t(if b { "yes" } else { "no" })).unwrap_or_default(),
+        reopened_cause: p
+            .summary
+            .reopened
+            .as_ref()
+            .map(|r| tr.label("reopen-cause", r.cause.as_str()))
+            .unwrap_or_default(),
+        reopened_at: p.summary.reopened.as_ref().map(|r| tr.time(&r.at)).unwrap_or_default(),
         clocks: vec![
             clock("clock-sign-for", &p.clocks.sign_for),
             clock("clock-first-response", &p.clocks.first_response),
@@ -202,10 +212,16 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64, done: Option<Action>) -> Res
                 };
                 let label = tr.t(&key);
                 let label = if label == key { tr.t("action-other") } else { label };
-                let what = match &t.to_unit {
+                let mut what = match &t.to_unit {
                     Some(unit) => format!("{label}{} {}", tr.t("timeline-to"), unit.name),
                     None => label,
                 };
+                if let Some(rating) = t.rating {
+                    what = format!("{what}（{}）", tr.label("satisfaction", rating.as_str()));
+                }
+                if let Some(said) = &t.said {
+                    what = format!("{what}：{said}");
+                }
                 let who = match (t.actor.as_str(), &t.actor_name, &t.actor_unit) {
                     ("public", ..) => tr.t("actor-public"),
                     (a, ..) if a.starts_with("system:") => tr.t("actor-system"),

@@ -17,8 +17,8 @@ use axum::routing::{get, post};
 use domain::feedback::Channel;
 use domain::problem::RectificationType;
 use domain::supervision::Colour;
-use domain::workflow::{Status, Statuses};
-use domain::{CampaignId, CategoryId, ProblemId, SavedFilterId, UnitId};
+use domain::workflow::{SignoffStage, Status, Statuses};
+use domain::{CampaignId, CategoryId, ProblemId, SavedFilterId, UnitId, UserId};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -42,14 +42,77 @@ pub(super) struct ListParams {
     pub colour: Option<String>,
     pub deadline_from: Option<String>,
     pub deadline_to: Option<String>,
+    /// Where the problem stands for the unit: see [`Situation`].
+    pub situation: Option<String>,
+    pub responsible_leader_id: Option<String>,
     pub q: Option<String>,
     pub sort: Option<String>,
     pub cursor: Option<String>,
 }
 
+/// What a problem waits for, as 我的待办 sorts it into sections and the list filters by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Situation {
+    /// 新交办·待签收
+    AwaitingSignFor,
+    /// 被重新整改
+    Reopened,
+    /// 被退回
+    SentBack,
+    /// 待领导审核
+    AwaitingLeader,
+    /// 待验收
+    AwaitingVerifier,
+}
+
+impl Situation {
+    pub(super) const ALL: [Situation; 5] = [
+        Situation::AwaitingSignFor,
+        Situation::Reopened,
+        Situation::SentBack,
+        Situation::AwaitingLeader,
+        Situation::AwaitingVerifier,
+    ];
+
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Situation::AwaitingSignFor => "awaiting_sign_for",
+            Situation::Reopened => "reopened",
+            Situation::SentBack => "sent_back",
+            Situation::AwaitingLeader => "awaiting_leader",
+            Situation::AwaitingVerifier => "awaiting_verifier",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, domain::Error> {
+        Situation::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| {
+            domain::Error::invalid("situation", format!("未知的办理情况“{s}”"), format!("unknown situation \"{s}\""))
+        })
+    }
+
+    /// The list query that finds problems in this situation.
+    fn narrow(self, q: ProblemQuery) -> ProblemQuery {
+        match self {
+            Situation::AwaitingSignFor => ProblemQuery { awaiting_sign_for: Some(true), ..q },
+            Situation::Reopened => ProblemQuery { reopened: Some(true), ..q },
+            Situation::SentBack => ProblemQuery { sent_back: Some(true), ..q },
+            Situation::AwaitingLeader => ProblemQuery {
+                status: Some(Statuses::from([Status::Submitted])),
+                signoff_stage: Some(SignoffStage::Leader),
+                ..q
+            },
+            Situation::AwaitingVerifier => ProblemQuery {
+                status: Some(Statuses::from([Status::Submitted])),
+                signoff_stage: Some(SignoffStage::Verifier),
+                ..q
+            },
+        }
+    }
+}
+
 impl ListParams {
     pub(super) fn to_query(&self, limit: i64) -> Result<ProblemQuery, domain::Error> {
-        Ok(ProblemQuery {
+        let query = ProblemQuery {
             status: filled(&self.status).map(Statuses::parse).transpose()?,
             unit_id: number(&self.unit_id, "unit_id")?.map(UnitId::new),
             category_id: number(&self.category_id, "category_id")?.map(CategoryId::new),
@@ -68,12 +131,17 @@ impl ListParams {
             sort: text(&self.sort),
             cursor: text(&self.cursor),
             limit: Some(limit),
+            responsible_leader_id: number(&self.responsible_leader_id, "responsible_leader_id")?.map(UserId::new),
             ..ProblemQuery::default()
+        };
+        Ok(match filled(&self.situation) {
+            Some(s) => Situation::parse(s)?.narrow(query),
+            None => query,
         })
     }
 
     /// The query string without the cursor (for paging, saving and printing).
-    fn without_cursor(&self) -> String {
+    pub(super) fn without_cursor(&self) -> String {
         let pairs = [
             ("status", &self.status),
             ("unit_id", &self.unit_id),
@@ -85,6 +153,8 @@ impl ListParams {
             ("colour", &self.colour),
             ("deadline_from", &self.deadline_from),
             ("deadline_to", &self.deadline_to),
+            ("situation", &self.situation),
+            ("responsible_leader_id", &self.responsible_leader_id),
             ("q", &self.q),
             ("sort", &self.sort),
         ];
@@ -132,6 +202,8 @@ pub(super) struct Row {
     pub late: bool,
     pub colour: String,
     pub colour_label: String,
+    /// Marks beside the status: 待签收, 重新整改.
+    pub tags: Vec<String>,
 }
 
 pub(super) fn row(tr: &Tr, p: &ProblemSummary) -> Row {
@@ -148,6 +220,11 @@ pub(super) fn row(tr: &Tr, p: &ProblemSummary) -> Row {
         late: p.flags.overdue,
         colour: p.flags.colour.map(|c| c.as_str().to_string()).unwrap_or_default(),
         colour_label: p.flags.colour.map(|c| tr.label("colour", c.as_str())).unwrap_or_default(),
+        tags: [(p.awaiting_sign_for, "tag-awaiting-sign-for"), (p.reopened.is_some(), "tag-reopened")]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, key)| tr.t(key))
+            .collect(),
     }
 }
 
@@ -170,6 +247,8 @@ struct ListPage {
     campaigns: Vec<Opt>,
     overdue: Vec<Opt>,
     colours: Vec<Opt>,
+    situations: Vec<Opt>,
+    responsible_leader_id: String,
     sorts: Vec<Opt>,
     saved: Vec<app::pages_support::SavedFilter>,
     bulk_units: Vec<Opt>,
@@ -228,6 +307,8 @@ async fn list_page(s: &AppState, ctx: &PageCtx, params: &ListParams) -> Result<R
             [("true".into(), tr.t("filter-yes")), ("false".into(), tr.t("filter-no"))],
         ),
         colours: vocab_opts(&tr, "colour", Colour::ALL.iter().rev().map(|v| v.as_str()), filled(&params.colour)),
+        situations: vocab_opts(&tr, "situation", Situation::ALL.map(Situation::as_str), filled(&params.situation)),
+        responsible_leader_id: filled(&params.responsible_leader_id).unwrap_or_default().to_string(),
         sorts: opts(
             filled(&params.sort),
             [

@@ -160,6 +160,8 @@ struct Published {
     status: String,
     unit: String,
     reply: String,
+    reply_superseded: bool,
+    reopened: bool,
     closed: String,
 }
 
@@ -188,6 +190,8 @@ async fn published(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<Publ
                     status: tr.label("status", p.status.as_str()),
                     unit: p.lead_unit.unwrap_or_default(),
                     reply: p.public_reply.unwrap_or_default(),
+                    reply_superseded: p.reply_superseded,
+                    reopened: p.reopened,
                     closed: p.closed_at.map(|t| tr.time(&t)).unwrap_or_default(),
                 })
                 .collect(),

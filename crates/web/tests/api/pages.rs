@@ -392,8 +392,8 @@ async fn a_refused_action_is_explained_without_codes(kind: Kind) {
     assert!(again.text.contains("该问题已公示") && !again.text.contains("published"), "{}", again.text);
     let illegal = t.send(post("accept", t.version(id).await)).await;
     assert_eq!(illegal.status, StatusCode::CONFLICT);
-    assert!(illegal.text.contains("时不能“验收销号”；现在可以：申请销号"), "{}", illegal.text);
-    for code in ["assigned", "accept", "submit", "request_extension"] {
+    assert!(illegal.text.contains("时不能“验收销号”；现在可以：签收、申请销号"), "{}", illegal.text);
+    for code in ["assigned", "accept", "sign_for", "submit", "request_extension"] {
         assert!(
             !illegal.text.contains(&format!("{code}）")) && !illegal.text.contains(&format!("、{code}")),
             "{code}: {}",
@@ -403,7 +403,72 @@ async fn a_refused_action_is_explained_without_codes(kind: Kind) {
     t.db.cleanup().await;
 }
 
+fn get_with(path: &str, cookies: &str) -> Request<Body> {
+    Request::builder().uri(path).header(header::COOKIE, cookies).body(Body::empty()).unwrap()
+}
+
+/// The text of the 待办 section with this anchor, up to the next section.
+fn section<'a>(page: &'a str, id: &str) -> &'a str {
+    let start =
+        page.find(&format!("<section class=\"card\" id=\"{id}\">")).unwrap_or_else(|| panic!("no {id} in {page}"));
+    let rest = &page[start..];
+    &rest[..rest.find("</section>").unwrap()]
+}
+
+/// 我的待办: a new assignment waits to be signed for with its count and a 签收 button; signing
+/// stops the clock and says so; a reopened problem shows why; only a leader gets the approval
+/// section.
+async fn a_unit_sees_what_is_new_for_it_and_signs_for_it(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let id = t.problem().await;
+    t.assign(id, t.world.dept_a.id.get()).await;
+    let (cookies, token) = sign_in(&t, "liaison_a").await;
+    let todo = t.send(get_with("/", &cookies)).await;
+    assert_eq!(todo.status, StatusCode::OK);
+    let new = section(&todo.text, "sign-for");
+    assert!(new.contains("新交办·待签收") && new.contains("（1）"), "{new}");
+    assert!(new.contains(&format!("action=\"/problems/{id}/act\"")) && new.contains("value=\"sign_for\""), "{new}");
+    assert!(!todo.text.contains("id=\"approve\""), "a liaison is nobody's responsible leader");
+    let body = format!("csrf={token}&version={}&action=sign_for", t.version(id).await);
+    let res = t.send(post_form(&format!("/problems/{id}/act"), &cookies, body)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let shown = t.send(get_with(&format!("/problems/{id}?done=sign_for"), &cookies)).await;
+    assert!(shown.text.contains("操作成功") && shown.text.contains("签收"), "{}", shown.text);
+    let todo = t.send(get_with("/", &cookies)).await;
+    assert!(section(&todo.text, "sign-for").contains("（0）"));
+    // Closed, rated dissatisfied on a callback: back in the unit's 待办 with the comment.
+    for (who, body) in [
+        ("liaison_a", serde_json::json!({"action": "submit", "report": "已整改", "no_evidence_reason": "制度类整改"})),
+        ("leader_a", serde_json::json!({"action": "approve"})),
+        ("supervisor", serde_json::json!({"action": "accept", "note": "整改到位"})),
+        (
+            "office",
+            serde_json::json!({"action": "callback", "solved": false, "satisfaction": "dissatisfied", "comment": "噪音依旧"}),
+        ),
+    ] {
+        let r = t.act(id, who, body).await;
+        assert_eq!(r.status, StatusCode::OK, "{who}: {}", r.json);
+    }
+    let todo = t.send(get_with("/", &cookies)).await;
+    let back = section(&todo.text, "reopened");
+    assert!(back.contains("（1）") && back.contains("回访不满意：噪音依旧"), "{back}");
+    let page = t.send(get_with(&format!("/problems/{id}"), &cookies)).await;
+    assert!(page.text.contains("重新整改中") && page.text.contains("噪音依旧"), "{}", page.text);
+    assert!(page.text.contains("重新整改前，已失效"), "the old effectiveness note is marked superseded");
+    // The leader sees an approval section; the office, nobody's leader here, does not.
+    let (leader, _) = sign_in(&t, "leader_a").await;
+    assert!(t.send(get_with("/", &leader)).await.text.contains("id=\"approve\""));
+    let (office, _) = sign_in(&t, "office").await;
+    let todo = t.send(get_with("/", &office)).await;
+    assert!(!todo.text.contains("id=\"approve\"") && todo.text.contains("id=\"verify\""), "{}", todo.text);
+    // The whole list of a section: the same filter on the list page.
+    let list = t.send(get_with("/problems?situation=reopened", &cookies)).await;
+    assert!(list.text.contains("小区噪音扰民") && list.text.contains("tag yellow\">重新整改"), "{}", list.text);
+    t.db.cleanup().await;
+}
+
 both!(
+    a_unit_sees_what_is_new_for_it_and_signs_for_it,
     a_refused_action_is_explained_without_codes,
     the_calendar_page_speaks_chinese_and_reads_back_its_own_lines,
     an_action_is_confirmed_on_the_page_it_leads_back_to,
