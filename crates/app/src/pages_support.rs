@@ -163,7 +163,7 @@ impl App {
             .and_then(|l| units.iter().find(|u| u.id == l.id.get()))
             .map(|u| domain::unit::UnitPath::parse(&u.path))
             .transpose()?;
-        Ok(domain::access::does_lead_unit_work(p, lead.as_ref()))
+        Ok(domain::access::signs_for_lead_unit(p, lead.as_ref()))
     }
 
     /// The id of a problem the reader may see, by its number (问题编号).

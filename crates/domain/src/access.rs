@@ -166,7 +166,8 @@ pub fn may_take(p: &Principal, action: Action, stage: Option<SignoffStage>, plac
             p.may_run_list_in(&place.owner_unit)
         }
         Action::Publish | Action::Unpublish => p.may_run_list_in(&place.owner_unit),
-        Action::SignFor | Action::Submit | Action::RequestExtension => does_lead_unit_work(p, place.lead_unit.as_ref()),
+        Action::SignFor => signs_for_lead_unit(p, place.lead_unit.as_ref()),
+        Action::Submit | Action::RequestExtension => does_lead_unit_work(p, place.lead_unit.as_ref()),
         Action::DecideExtension => {
             p.is_admin() || (p.may_run_list_in(&place.owner_unit) && !place.is_inside_lead_unit(p))
         }
@@ -184,6 +185,13 @@ pub fn may_take(p: &Principal, action: Action, stage: Option<SignoffStage>, plac
 /// office staff, or an admin.
 pub fn does_lead_unit_work(p: &Principal, lead_unit: Option<&UnitPath>) -> bool {
     p.is_admin() || (matches!(p.role, Role::Liaison | Role::Office) && lead_unit.is_some_and(|u| p.covers(u)))
+}
+
+/// 签收: the lead unit's own people take on what it was given (its liaison or office staff, in the
+/// unit or below it); an office above the unit watches who has not signed but does not sign for it.
+pub fn signs_for_lead_unit(p: &Principal, lead_unit: Option<&UnitPath>) -> bool {
+    p.is_admin()
+        || (matches!(p.role, Role::Liaison | Role::Office) && lead_unit.is_some_and(|u| u.contains(&p.unit_path)))
 }
 
 /// 单位领导审核: the problem's responsible leader approves or returns the unit's report.

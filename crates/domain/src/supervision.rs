@@ -45,7 +45,7 @@ pub struct Flags {
     pub overdue: bool,
     pub due_soon: bool,
     pub colour: Option<Colour>,
-    /// Working days from today to the deadline ("剩3个工作日"); negative when overdue.
+    /// Working days from today to the deadline ("剩3个工作日"); negative when overdue (at least -1).
     pub working_days_left: Option<i64>,
 }
 
@@ -72,8 +72,13 @@ pub fn derive(inputs: FlagInputs, today: NaiveDate, due_soon_cutoff: NaiveDate, 
         (Some(a), Some(b)) => Some(if a.rank() >= b.rank() { a } else { b }),
         (a, b) => a.or(b),
     };
-    let working_days_left =
-        if inputs.open { inputs.deadline.map(|d| calendar.working_days_between(today, d)) } else { None };
+    // A deadline passed over a weekend is late although no working day has gone by: it counts as
+    // one day late, never as "due today", so that the countdown agrees with the overdue flag.
+    let working_days_left = match (inputs.open, inputs.deadline) {
+        (true, Some(d)) if overdue => Some(calendar.working_days_between(today, d).min(-1)),
+        (true, Some(d)) => Some(calendar.working_days_between(today, d)),
+        _ => None,
+    };
     Flags { overdue, due_soon, colour, working_days_left }
 }
 
@@ -102,6 +107,16 @@ mod tests {
         let f = derive(inputs(d(10, 8)), today, due_soon_cutoff(&cal, today, 3), &cal);
         assert!(f.overdue && !f.due_soon);
         assert_eq!(f.colour, Some(Colour::Red));
+        assert_eq!(f.working_days_left, Some(-1));
+    }
+
+    #[test]
+    fn a_deadline_passed_over_the_weekend_is_late_not_due_today() {
+        let cal = WorkCalendar::builtin();
+        // Friday 4 Dec 2026 was the deadline; on Saturday no working day has passed.
+        let saturday = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        let f = derive(inputs(d(12, 4)), saturday, due_soon_cutoff(&cal, saturday, 3), &cal);
+        assert!(f.overdue);
         assert_eq!(f.working_days_left, Some(-1));
     }
 

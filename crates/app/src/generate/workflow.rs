@@ -132,8 +132,10 @@ pub(super) async fn drive(
         }),
     )
     .await?;
-    // Units sign for what they are given; some of the newest assignments still wait (新交办·待签收).
-    if fate != Fate::Assigned || rng.random_bool(0.6) {
+    // Units sign for what they are given; some assignments of the last few days still wait
+    // (新交办·待签收).
+    let recent = (now - clock.now()).num_days() < 5;
+    if fate != Fate::Assigned || !recent || rng.random_bool(0.5) {
         step(clock, now, rng, 1);
         act(app, liaison, id, Transition::SignFor).await?;
     }

@@ -528,6 +528,7 @@ async fn a_unit_signs_for_what_it_is_given_and_sees_why_a_problem_came_back(kind
     let id = new_problem(app, &w).await;
     let p = act(app, &w.office, id, assign(&w)).await.unwrap();
     assert!(p.summary.awaiting_sign_for && p.clocks.sign_for.done_at.is_none(), "assigned, not yet signed for");
+    assert!(!p.allowed_actions.contains(&Action::SignFor), "the office above the unit does not sign for it");
     let waiting = zhenggai_app::problems::ProblemQuery { awaiting_sign_for: Some(true), ..Default::default() };
     assert_eq!(app.list_problems(&w.liaison_a, &waiting).await.unwrap().items.len(), 1);
     assert_eq!(app.count_problems(&w.liaison_a, &waiting).await.unwrap(), 1);

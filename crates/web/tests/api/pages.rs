@@ -458,9 +458,13 @@ async fn a_unit_sees_what_is_new_for_it_and_signs_for_it(kind: Kind) {
     // The leader sees an approval section; the office, nobody's leader here, does not.
     let (leader, _) = sign_in(&t, "leader_a").await;
     assert!(t.send(get_with("/", &leader)).await.text.contains("id=\"approve\""));
+    let waiting = t.problem().await;
+    t.assign(waiting, t.world.dept_a.id.get()).await;
     let (office, _) = sign_in(&t, "office").await;
     let todo = t.send(get_with("/", &office)).await;
+    assert!(section(&todo.text, "sign-for").contains("（1）"), "the office sees who has not signed");
     assert!(!todo.text.contains("id=\"approve\"") && todo.text.contains("id=\"verify\""), "{}", todo.text);
+    assert!(!todo.text.contains("value=\"sign_for\""), "the office watches who signs but does not sign for a unit");
     // The whole list of a section: the same filter on the list page.
     let list = t.send(get_with("/problems?situation=reopened", &cookies)).await;
     assert!(list.text.contains("小区噪音扰民") && list.text.contains("tag yellow\">重新整改"), "{}", list.text);
