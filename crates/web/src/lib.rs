@@ -31,6 +31,9 @@ pub struct State {
     pages: app::cache::Cache<cached::PageKey, axum::body::Bytes>,
     /// The public's submit limit per client address, shared by the portal and the public API.
     portal_limit: limit::RateLimit,
+    /// Reports the portal took in lately, by the submit key of the form that sent them, so that a
+    /// second tap or a resent form shows the first receipt instead of filing the report again.
+    recent_submits: pages::RecentSubmits,
     /// The key that signs CSRF tokens, read from the database once (every node shares it).
     csrf_key: tokio::sync::OnceCell<Vec<u8>>,
 }
@@ -42,6 +45,7 @@ impl AppState {
             config,
             pages: app::cache::Cache::new(4096),
             portal_limit: limit::RateLimit::new(5, std::time::Duration::from_secs(600)),
+            recent_submits: pages::RecentSubmits::default(),
             csrf_key: tokio::sync::OnceCell::new(),
         }))
     }

@@ -27,6 +27,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 
 pub(crate) use kit::{Secure, not_found_page, with_frame};
+pub(crate) use portal::RecentSubmits;
 
 pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()

@@ -4,6 +4,7 @@
 //! reopens it. Submitting is rate-limited per client address.
 
 use super::fields::choice;
+use super::kit::see_other;
 use super::kit::{CsrfForm, CsrfToken, Layout, PageCtx, csrf_matches, domain_error, error_page, render};
 use super::list::{Opt, vocab_opts};
 use crate::AppState;
@@ -20,6 +21,7 @@ use domain::problem::Satisfaction;
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/portal", get(form).post(submit).layer(axum::extract::DefaultBodyLimit::max(24 * 1024 * 1024)))
+        .route("/portal/receipt", get(receipt))
         .route("/portal/track", get(track))
         .route("/portal/published", get(published))
         .route("/portal/rate", get(rate_form).post(rate))
@@ -30,12 +32,71 @@ pub(super) fn router() -> Router<AppState> {
 struct SubmitPage {
     layout: Layout,
     kinds: Vec<Opt>,
+    /// One per form shown: a report sent twice with the same key is filed once.
+    submit_key: String,
 }
 
 async fn form(ctx: PageCtx) -> Response {
     let tr = ctx.tr;
     let kinds = vocab_opts(&tr, "kind", FeedbackKind::ALL.iter().map(|v| v.as_str()), Some("complaint"));
-    render(&SubmitPage { layout: ctx.layout(tr.t("portal-submit-title"), "portal"), kinds })
+    let submit_key = match app::secrets::new_secret("zgf_") {
+        Ok(key) => key,
+        Err(e) => return domain_error(tr, &e),
+    };
+    render(&SubmitPage { layout: ctx.layout(tr.t("portal-submit-title"), "portal"), kinds, submit_key })
+}
+
+/// How long a receipt can be shown again, and a resent form recognised.
+const RECEIPT_SECONDS: u64 = 600;
+/// The cookie that carries a receipt to `/portal/receipt` (never the address: it holds the key).
+const RECEIPT_COOKIE: &str = "zg_receipt";
+
+/// Receipts of the reports the portal took in lately, by the form's submit key.
+#[derive(Default)]
+pub(crate) struct RecentSubmits(std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, String)>>);
+
+impl RecentSubmits {
+    fn window() -> std::time::Duration {
+        std::time::Duration::from_secs(RECEIPT_SECONDS)
+    }
+
+    /// The receipt (`code~key`) a form with this key already got.
+    fn get(&self, submit_key: &str) -> Option<String> {
+        let map = self.0.lock().ok()?;
+        map.get(submit_key).filter(|(at, _)| at.elapsed() < Self::window()).map(|(_, r)| r.clone())
+    }
+
+    fn remember(&self, submit_key: String, receipt: String) {
+        if let Ok(mut map) = self.0.lock() {
+            map.retain(|_, (at, _)| at.elapsed() < Self::window());
+            map.insert(submit_key, (std::time::Instant::now(), receipt));
+        }
+    }
+}
+
+/// Post, redirect, get: the receipt travels in a short-lived cookie scoped to its page.
+fn to_receipt(s: &AppState, receipt: &str) -> Response {
+    let secure = if s.config.secure_cookies { "; Secure" } else { "" };
+    let mut res = see_other("/portal/receipt");
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
+        "{RECEIPT_COOKIE}={receipt}; Path=/portal/receipt; HttpOnly; SameSite=Strict; Max-Age={RECEIPT_SECONDS}{secure}"
+    )) {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// 回执: the tracking code and the rating key of the report just sent; a refresh shows it again.
+async fn receipt(ctx: PageCtx, headers: axum::http::HeaderMap) -> Response {
+    let tr = ctx.tr;
+    match super::kit::cookie(&headers, RECEIPT_COOKIE).and_then(|v| v.split_once('~')) {
+        Some((code, key)) => render(&ReceiptPage {
+            layout: ctx.layout(tr.t("portal-receipt-title"), "portal"),
+            code: code.to_string(),
+            key: key.to_string(),
+        }),
+        None => see_other("/portal/track"),
+    }
 }
 
 #[derive(Template)]
@@ -78,6 +139,10 @@ async fn submit(
     if !csrf_matches(csrf.as_ref(), fields.get("csrf").map(String::as_str).unwrap_or_default()) {
         return error_page(tr, StatusCode::FORBIDDEN, &tr.t("csrf-failed"));
     }
+    let submit_key = fields.get("submit_key").map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+    if let Some(done) = submit_key.as_deref().and_then(|k| s.recent_submits.get(k)) {
+        return to_receipt(&s, &done);
+    }
     if s.portal_limit.allow(ctx.client).is_err() {
         return error_page(tr, StatusCode::TOO_MANY_REQUESTS, &tr.t("portal-too-many"));
     }
@@ -99,11 +164,13 @@ async fn submit(
     };
     let photo_ref = photo.as_ref().map(|(n, b)| (n.as_str(), b.as_slice()));
     match s.app.public_submit(&input, photo_ref).await {
-        Ok(receipt) => render(&ReceiptPage {
-            layout: ctx.layout(tr.t("portal-receipt-title"), "portal"),
-            code: receipt.tracking_code,
-            key: receipt.rating_key,
-        }),
+        Ok(receipt) => {
+            let done = format!("{}~{}", receipt.tracking_code, receipt.rating_key);
+            if let Some(k) = submit_key {
+                s.recent_submits.remember(k, done.clone());
+            }
+            to_receipt(&s, &done)
+        }
         Err(e) => domain_error(tr, &e),
     }
 }

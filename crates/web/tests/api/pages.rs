@@ -183,10 +183,10 @@ async fn the_portal_limits_how_often_one_client_may_submit(kind: Kind) {
         req
     };
     for _ in 0..5 {
-        assert_eq!(t.send(submit("10.1.1.1")).await.status, StatusCode::OK);
+        assert_eq!(t.send(submit("10.1.1.1")).await.status, StatusCode::SEE_OTHER);
     }
     assert_eq!(t.send(submit("10.1.1.1")).await.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(t.send(submit("10.1.1.2")).await.status, StatusCode::OK, "another client is not held back");
+    assert_eq!(t.send(submit("10.1.1.2")).await.status, StatusCode::SEE_OTHER, "another client is not held back");
     let inbox = t.call("GET", "/api/v1/feedback?limit=200", Some("office"), None).await;
     assert_eq!(inbox.json["items"].as_array().unwrap().len(), 6, "the refused one was not stored");
     t.db.cleanup().await;
@@ -471,7 +471,60 @@ async fn a_unit_sees_what_is_new_for_it_and_signs_for_it(kind: Kind) {
     t.db.cleanup().await;
 }
 
+/// The portal's form posts, redirects and gets: the receipt is a page of its own that a refresh
+/// shows again, and the same form sent twice (a double tap, a resend) files one report.
+async fn the_portal_files_a_report_once_however_often_its_form_is_sent(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let form = t.send(Request::builder().uri("/portal").body(Body::empty()).unwrap()).await;
+    let cookie = set_cookie(&form, "zg_csrf").unwrap();
+    let token = form_token(&form);
+    let at = form.text.find("name=\"submit_key\" value=\"").expect("the form has a submit key") + 26;
+    let key = form.text[at..].split('"').next().unwrap().to_string();
+    let submit = || {
+        let boundary = "b0undary";
+        let part = |name: &str, value: &str| {
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+        };
+        let body = format!(
+            "{}{}{}--{boundary}--\r\n",
+            part("csrf", &token),
+            part("submit_key", &key),
+            part("body", "路灯坏了")
+        );
+        Request::builder()
+            .method("POST")
+            .uri("/portal")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let first = t.send(submit()).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text);
+    assert_eq!(first.headers.get(header::LOCATION).unwrap(), "/portal/receipt");
+    let receipt = set_cookie(&first, "zg_receipt").expect("the receipt travels in a cookie");
+    let again = t.send(submit()).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(set_cookie(&again, "zg_receipt").as_deref(), Some(receipt.as_str()), "the same receipt");
+    let inbox = t.call("GET", "/api/v1/feedback?limit=200", Some("office"), None).await;
+    assert_eq!(inbox.json["items"].as_array().unwrap().len(), 1, "filed once");
+    let code = receipt.trim_start_matches("zg_receipt=").split('~').next().unwrap().to_string();
+    for _ in 0..2 {
+        let page = t
+            .send(
+                Request::builder().uri("/portal/receipt").header(header::COOKIE, &receipt).body(Body::empty()).unwrap(),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text.contains(&code) && page.text.contains("id=\"rating-key\""), "{}", page.text);
+    }
+    let none = t.send(Request::builder().uri("/portal/receipt").body(Body::empty()).unwrap()).await;
+    assert_eq!(none.status, StatusCode::SEE_OTHER, "no receipt to show: to the tracking page");
+    t.db.cleanup().await;
+}
+
 both!(
+    the_portal_files_a_report_once_however_often_its_form_is_sent,
     a_unit_sees_what_is_new_for_it_and_signs_for_it,
     a_refused_action_is_explained_without_codes,
     the_calendar_page_speaks_chinese_and_reads_back_its_own_lines,
