@@ -50,14 +50,12 @@ async fn admin_page(s: &AppState, ctx: &PageCtx, new_token: Option<String>) -> R
     let tr = ctx.tr;
     let actor = &ctx.actor;
     actor.admin()?;
-    let units = s.app.list_units(actor).await?;
+    let mut units = s.app.list_units(actor).await?;
+    units.sort_by_cached_key(super::list::tree_key);
     let this_year = s.app.clock.today().year();
     Ok(render(&AdminPage {
         layout: ctx.layout(tr.t("admin-title"), "admin"),
-        unit_opts: opts(
-            None,
-            units.iter().map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth.saturating_sub(1)), u.name))),
-        ),
+        unit_opts: super::list::unit_tree_opts(&units, None),
         units,
         users: s.app.list_users(actor).await?,
         roles: opts(

@@ -282,7 +282,7 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64, done: Option<Action>) -> Res
                 ActionForm { action: a.to_string(), label }
             })
             .collect(),
-        units: opts(None, units.iter().map(|u| (u.id.to_string(), u.name.clone()))),
+        units: super::list::unit_tree_opts(&units, None),
         leaders: opts(None, users.iter().map(|u| (u.id.to_string(), format!("{}（{}）", u.display_name, u.unit.name)))),
         types: vocab_opts(
             &tr,

@@ -177,6 +177,27 @@ pub(super) fn opts(current: Option<&str>, items: impl IntoIterator<Item = (Strin
     items.into_iter().map(|(value, label)| Opt { selected: current == Some(value.as_str()), value, label }).collect()
 }
 
+/// Where a unit sorts when the tree is read top to bottom: its path's ids, so that each unit comes
+/// right after its parent and before the parent's next sibling.
+pub(super) fn tree_key(u: &app::views::UnitView) -> Vec<i64> {
+    u.path.split('/').filter_map(|x| x.parse().ok()).collect()
+}
+
+/// The units as a tree for a picker: each unit under its parent (a street office under its own
+/// district), indented by its depth, siblings in the order they were made.
+pub(super) fn unit_tree_opts(units: &[app::views::UnitView], current: Option<&str>) -> Vec<Opt> {
+    let mut ordered: Vec<&app::views::UnitView> = units.iter().collect();
+    ordered.sort_by_cached_key(|u| tree_key(u));
+    // The reader's own subtree may start below the root: indent from its shallowest unit.
+    let top = ordered.iter().map(|u| u.depth).min().unwrap_or(1);
+    opts(
+        current,
+        ordered
+            .into_iter()
+            .map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth.saturating_sub(top)), u.name))),
+    )
+}
+
 /// The options of a closed vocabulary (its wire names, from the domain's `ALL`), labelled in the
 /// reader's language by the catalogue under `kind`.
 pub(super) fn vocab_opts(
@@ -275,12 +296,7 @@ async fn list_page(s: &AppState, ctx: &PageCtx, params: &ListParams) -> Result<R
     let saved = s.app.saved_filters(actor).await.map_err(fail)?;
     let base = params.without_cursor();
     let sep = if base.is_empty() { "" } else { "&" };
-    let unit_opts = |current: Option<&str>| {
-        opts(
-            current,
-            units.iter().map(|u| (u.id.to_string(), format!("{}{}", "　".repeat(u.depth.saturating_sub(1)), u.name))),
-        )
-    };
+    let unit_opts = |current: Option<&str>| unit_tree_opts(&units, current);
     let can_bulk = actor.principal().is_some_and(|p| p.runs_a_list());
     let listing = ListPage {
         layout: ctx.layout(tr.t("problems-title"), "problems"),

@@ -523,7 +523,43 @@ async fn the_portal_files_a_report_once_however_often_its_form_is_sent(kind: Kin
     t.db.cleanup().await;
 }
 
+/// Every unit picker draws the tree: a sub-unit under its own parent, indented, before the
+/// parent's next sibling (the units are made parent, sibling, then the sub-unit's… in any order).
+async fn unit_pickers_draw_the_unit_tree(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let w = &t.world;
+    // A sub-unit of department B made after department A's: breadth-first order would put it last.
+    let late = t
+        .call(
+            "POST",
+            "/api/v1/units",
+            Some("admin"),
+            Some(serde_json::json!({"name": "生态环境局监测站", "parent_id": w.dept_b.id})),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CREATED, "{}", late.json);
+    let id = t.problem().await;
+    for (who, page) in
+        [("office", "/problems".to_string()), ("office", format!("/problems/{id}")), ("admin", "/admin".to_string())]
+    {
+        let (cookies, _) = sign_in(&t, who).await;
+        let text = t.send(get_with(&page, &cookies)).await.text;
+        let at = |name: &str| {
+            text.find(&format!(">　　{name}<")).unwrap_or_else(|| panic!("{name} indented under its parent on {page}"))
+        };
+        let (a, a_sub, b, b_sub) = (
+            text.find(&format!(">　{}<", w.dept_a.name)).unwrap_or_else(|| panic!("{page}")),
+            at(&w.dept_a_sub.name),
+            text.find(&format!(">　{}<", w.dept_b.name)).unwrap(),
+            at("生态环境局监测站"),
+        );
+        assert!(a < a_sub && a_sub < b && b < b_sub, "{page}: {a} {a_sub} {b} {b_sub}");
+    }
+    t.db.cleanup().await;
+}
+
 both!(
+    unit_pickers_draw_the_unit_tree,
     the_portal_files_a_report_once_however_often_its_form_is_sent,
     a_unit_sees_what_is_new_for_it_and_signs_for_it,
     a_refused_action_is_explained_without_codes,
