@@ -8,6 +8,7 @@
 use crate::{Actor, App};
 use domain::access::Intent;
 use domain::feedback::RecordKind;
+use domain::problem::NumberQuery;
 use domain::workflow::Status;
 use domain::{Error, FeedbackId, ProblemId, Result};
 use store::Conn;
@@ -20,7 +21,7 @@ const MAX_QUERY_CHARS: usize = 200;
 /// What a search box sent, read: a problem number to look up exactly, and/or words to match.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query {
-    pub number: Option<String>,
+    pub number: Option<NumberQuery>,
     pub words: Option<Vec<String>>,
     /// What was typed holds nothing the index keeps (`-`, `%`, `"`, only punctuation or masking):
     /// a search that finds nothing, not an error.
@@ -41,7 +42,7 @@ impl Query {
                 format!("the query is too long (at most {MAX_QUERY_CHARS} characters)"),
             ));
         }
-        let number = looks_like_number(q).then(|| q.to_ascii_uppercase());
+        let number = NumberQuery::parse(q);
         let words = Segmenter::shared().query_terms(q);
         if words.is_empty() && number.is_none() {
             return Ok(Self { finds_nothing: true, ..Self::default() });
@@ -52,15 +53,6 @@ impl Query {
     pub fn is_empty(&self) -> bool {
         self.number.is_none() && self.words.is_none() && !self.finds_nothing
     }
-}
-
-/// ZT-2026-000123 and the like.
-fn looks_like_number(q: &str) -> bool {
-    let parts: Vec<&str> = q.split('-').collect();
-    parts.len() == 3
-        && parts[0].eq_ignore_ascii_case("zt")
-        && parts[1].len() == 4
-        && parts[1..].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The words the index holds for a text, space-separated.
@@ -78,14 +70,16 @@ pub(crate) fn feedback_terms(title: Option<&str>, body: &str) -> String {
     terms_of(&format!("{} {body}", title.unwrap_or_default()))
 }
 
-/// Indexes one problem: its title, description and public reply.
+/// Indexes one problem: its title and description.
 pub(crate) async fn index_problem(c: &mut Conn<'_>, row: &store::problems::ProblemRow) -> Result<()> {
     store::search::set_terms(c, Doc::Problems, row.id.get(), &problem_terms(row)).await
 }
 
-/// The words the index holds for a problem: its title, description and public reply.
+/// The words the index holds for a problem: its title and description. Not its public reply:
+/// replies are much alike (感谢您的反映…), and a search of the public list that matched on them
+/// alone would bury the problems that are about the words.
 pub(crate) fn problem_terms(row: &store::problems::ProblemRow) -> String {
-    terms_of(&format!("{} {} {}", row.title, row.description, row.public_reply.as_deref().unwrap_or_default()))
+    terms_of(&format!("{} {}", row.title, row.description))
 }
 
 /// One search result: a problem (`I` = [`ProblemId`]) or a feedback item (`I` = [`FeedbackId`]).
@@ -176,10 +170,8 @@ impl App {
             });
         }
         let words = query.words.clone().unwrap_or_default();
-        let mut marks = words.clone();
-        marks.extend(query.number.clone());
         let problems = self
-            .list_problems_matching(actor, &query, limit)
+            .list_problems_matching(actor, q, query.words.is_some(), limit)
             .await?
             .into_iter()
             .map(|p| SearchHit {
@@ -188,7 +180,7 @@ impl App {
                 reference: p.number.to_string(),
                 title: p.title.clone(),
                 status: Some(p.status),
-                snippet: text::snippet::snippet(&format!("{} {}", p.title, p.description), &marks, SNIPPET_CHARS),
+                snippet: text::snippet::snippet_of(&[&p.title, &p.description], &words, SNIPPET_CHARS),
             })
             .collect();
         let feedback = match &query.words {
@@ -202,7 +194,11 @@ impl App {
                     reference: f.tracking_code.to_string(),
                     title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
                     status: None,
-                    snippet: text::snippet::snippet(&f.body, &words, SNIPPET_CHARS),
+                    snippet: text::snippet::snippet_of(
+                        &[f.title.as_deref().unwrap_or_default(), &f.body],
+                        &words,
+                        SNIPPET_CHARS,
+                    ),
                 })
                 .collect(),
             None => vec![],
@@ -212,16 +208,18 @@ impl App {
 }
 
 impl App {
-    /// The problems matching `query` that the caller may see, best first, whole.
+    /// The problems matching `q` (words, a number, or both) that the caller may see, best first
+    /// when it has words, whole.
     async fn list_problems_matching(
         &self,
         actor: &Actor,
-        query: &Query,
+        q: &str,
+        has_words: bool,
         limit: i64,
     ) -> Result<Vec<store::problems::ProblemRow>> {
         let q = crate::problems::ProblemQuery {
-            q: Some(query.words.as_ref().map_or_else(|| query.number.clone().unwrap_or_default(), |w| w.join(" "))),
-            sort: query.words.as_ref().map(|_| "relevance".to_string()),
+            q: Some(q.to_string()),
+            sort: has_words.then(|| "relevance".to_string()),
             limit: Some(limit),
             ..Default::default()
         };

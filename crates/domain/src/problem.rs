@@ -229,6 +229,34 @@ impl ProblemNumber {
     }
 }
 
+/// What a search box means by a problem number: the whole number (`ZT-2026-000401`, any case), or
+/// its sequence alone as people say it (`401`, `000401`), which matches that sequence under every
+/// campaign's prefix and every year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NumberQuery {
+    Exact(ProblemNumber),
+    Sequence(u32),
+}
+
+impl NumberQuery {
+    /// `None` when what was typed is not a number of either form.
+    pub fn parse(q: &str) -> Option<Self> {
+        let q = q.trim();
+        if (1..=9).contains(&q.len()) && q.bytes().all(|b| b.is_ascii_digit()) {
+            return q.parse().ok().filter(|n| *n > 0).map(Self::Sequence);
+        }
+        ProblemNumber::parse(&q.to_ascii_uppercase()).ok().map(Self::Exact)
+    }
+
+    /// The end every number with this sequence has (`-000401`), for a sequence.
+    pub fn sequence_suffix(&self) -> Option<String> {
+        match self {
+            Self::Exact(_) => None,
+            Self::Sequence(n) => Some(format!("-{n:06}")),
+        }
+    }
+}
+
 /// The letters that open a campaign's problem numbers, e.g. `ZT` for 主题教育: 1–8 capital letters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
@@ -256,6 +284,19 @@ impl CodePrefix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_is_found_by_its_short_forms() {
+        assert_eq!(NumberQuery::parse("401"), Some(NumberQuery::Sequence(401)));
+        assert_eq!(NumberQuery::parse(" 000401 "), Some(NumberQuery::Sequence(401)));
+        assert_eq!(NumberQuery::parse("401").and_then(|n| n.sequence_suffix()).as_deref(), Some("-000401"));
+        assert_eq!(NumberQuery::parse("1234567").and_then(|n| n.sequence_suffix()).as_deref(), Some("-1234567"));
+        let exact = NumberQuery::parse("zt-2026-000401");
+        assert!(matches!(&exact, Some(NumberQuery::Exact(n)) if n.as_str() == "ZT-2026-000401"), "{exact:?}");
+        for not_a_number in ["0", "路灯", "12345678901", "ZT-26-1", "-"] {
+            assert_eq!(NumberQuery::parse(not_a_number), None, "{not_a_number}");
+        }
+    }
 
     #[test]
     fn only_a_dissatisfied_rating_from_a_report_the_problem_was_made_from_reopens_it() {

@@ -6,7 +6,7 @@ use crate::sqlite_reader::{Columns, SqliteReader, read_err};
 use crate::{Backend, Bind, Conn, Db, Result, db_err, search};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::feedback::Channel;
-use domain::problem::{Priority, ProblemNumber, RectificationType, ReopenCause};
+use domain::problem::{NumberQuery, Priority, ProblemNumber, RectificationType, ReopenCause};
 use domain::supervision::Colour;
 use domain::workflow::{SignoffStage, Status};
 use domain::{CampaignId, CategoryId, ProblemId, UnitId, UserId};
@@ -137,9 +137,9 @@ pub struct ProblemFilter {
     pub awaiting_sign_for: Option<bool>,
     /// Reopened and not submitted since.
     pub reopened: Option<bool>,
-    /// A problem number, matched exactly (so that one can be looked up by number).
-    pub number: Option<String>,
-    /// Every one of these words (segmented like the index) in the title, description or reply.
+    /// A problem number, whole or by its sequence (so that one can be looked up by number).
+    pub number: Option<NumberQuery>,
+    /// Every one of these words (segmented like the index) in the title or description.
     /// With `number` too, either matches.
     pub words: Option<Vec<String>>,
     /// Best match first (one page, no cursor) when `words` are given.
@@ -150,6 +150,19 @@ pub struct ProblemFilter {
     pub descending: bool,
     pub after: Option<After>,
     pub limit: i64,
+}
+
+/// The condition for a problem number: the whole number, or a sequence under every prefix and
+/// year that numbers were given in (the counters name them), so that the unique index on the
+/// number answers either.
+fn number_condition(q: &mut Sql, n: &NumberQuery) -> String {
+    match n {
+        NumberQuery::Exact(number) => format!("p.number = {}", q.bind(Bind::Text(number.as_str().to_string()))),
+        NumberQuery::Sequence(_) => {
+            let suffix = q.bind(Bind::Text(n.sequence_suffix().unwrap_or_default()));
+            format!("p.number in (select prefix || '-' || cast(year as text) || {suffix} from number_counters)")
+        }
+    }
 }
 
 /// Far-future stand-in for "no deadline", so that problems without one sort last.
@@ -290,7 +303,7 @@ fn build_as(f: &ProblemFilter, backend: Backend, shape: Shape) -> Sql {
     if let Some(words) = &f.words {
         let b = q.bind(Bind::Text(search::match_value(backend, words)));
         let m = search::text_match(backend, search::Doc::Problems, "p", &b);
-        let number = f.number.as_ref().map(|n| format!("p.number = {}", q.bind(Bind::Text(n.clone()))));
+        let number = f.number.as_ref().map(|n| number_condition(&mut q, n));
         // A problem found by its number is among those ranked however many newer ones hold the words.
         newest_first = match &number {
             Some(number) => format!("{number} desc, p.id desc"),
@@ -308,8 +321,7 @@ fn build_as(f: &ProblemFilter, backend: Backend, shape: Shape) -> Sql {
             (Some(cond), None) => conds.push(cond),
         }
     } else if let Some(n) = &f.number {
-        let b = q.bind(Bind::Text(n.clone()));
-        conds.push(format!("p.number = {b}"));
+        conds.push(number_condition(&mut q, n));
     }
     let relevance = relevance.filter(|_| f.by_relevance);
     let key = match f.sort {

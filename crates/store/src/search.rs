@@ -59,7 +59,7 @@ pub async fn set_missing_terms(c: &mut Conn<'_>, doc: Doc, terms: &[(i64, String
 pub fn unindexed_sql(backend: Backend, doc: Doc) -> String {
     let text = match doc {
         Doc::Feedback => "coalesce(title, '') || ' ' || body",
-        Doc::Problems => "title || ' ' || description || ' ' || coalesce(public_reply, '')",
+        Doc::Problems => "title || ' ' || description",
     };
     let table = doc.table();
     let hint = match backend {

@@ -30,7 +30,8 @@ pub fn normalize(text: &str) -> String {
     out.trim_end().to_string()
 }
 
-fn is_ideograph(c: char) -> bool {
+/// A common CJK ideograph.
+pub(crate) fn is_ideograph(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 

@@ -2,6 +2,7 @@
 //! the install's own words — unit names, place names and categories — so that "伊景园滨河苑" or
 //! "市住房和城乡建设局" come out whole.
 
+use crate::normalize::is_ideograph;
 use jieba_rs::Jieba;
 use std::sync::LazyLock;
 
@@ -114,20 +115,65 @@ impl Segmenter {
     }
 
     /// Terms for the full-text index: every word and the shorter words inside long ones (jieba's
-    /// search mode), so that a search for 噪音 finds 噪音污染.
+    /// search mode), so that a search for 噪音 finds 噪音污染, and every pair of neighbouring
+    /// ideographs, so that any two-character word people type is found wherever it was written,
+    /// however jieba cut the text (路灯 and 不亮 in 路灯不亮, 灯不 too).
     pub fn index_terms(&self, text: &str) -> Vec<String> {
         let normalized = crate::normalize(text);
-        self.jieba.cut_for_search(&normalized, true).into_iter().filter_map(|t| clean(t.word)).collect()
-    }
-
-    /// The words of a query, as the index holds them.
-    pub fn query_terms(&self, query: &str) -> Vec<String> {
-        let normalized = crate::normalize(query);
         let mut terms: Vec<String> =
-            self.jieba.cut(&normalized, true).into_iter().filter_map(|t| clean(t.word)).collect();
-        terms.dedup();
+            self.jieba.cut_for_search(&normalized, true).into_iter().filter_map(|t| clean(t.word)).collect();
+        let words: std::collections::HashSet<String> = terms.iter().cloned().collect();
+        let pairs: Vec<String> = ideograph_pairs(&normalized).filter(|p| !words.contains(p)).collect();
+        terms.extend(pairs);
         terms
     }
+
+    /// The terms a query must all match, as the index holds them: each word of two or more
+    /// ideographs as its neighbouring pairs (so that 油烟机 is found however a text was cut), a
+    /// lone ideograph joined to its neighbour in what was typed (灯坏 from 灯|坏), a lone stopword
+    /// dropped beside other words, and other words (latin, digits) as they are.
+    pub fn query_terms(&self, query: &str) -> Vec<String> {
+        let normalized = crate::normalize(query);
+        let tokens: Vec<&str> = self.jieba.cut(&normalized, true).into_iter().map(|t| t.word).collect();
+        let ideographs = |t: &str| !t.is_empty() && t.chars().all(is_ideograph);
+        // Each term, and whether it is a lone stopword (dropped when other terms remain).
+        let mut terms: Vec<(String, bool)> = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            let Some(word) = clean(token) else { continue };
+            if !ideographs(&word) {
+                terms.push((word, false));
+                continue;
+            }
+            let chars: Vec<char> = word.chars().collect();
+            if chars.len() >= 2 {
+                terms.extend(chars.windows(2).map(|w| (w.iter().collect::<String>(), false)));
+                continue;
+            }
+            let next = tokens.get(i + 1).filter(|t| ideographs(t)).and_then(|t| t.chars().next());
+            let prev =
+                i.checked_sub(1).and_then(|p| tokens.get(p)).filter(|t| ideographs(t)).and_then(|t| t.chars().last());
+            let lone_stopword = is_stopword(&word);
+            match (next, prev) {
+                (Some(n), _) => terms.push((format!("{}{n}", chars[0]), lone_stopword)),
+                (None, Some(p)) => terms.push((format!("{p}{}", chars[0]), lone_stopword)),
+                (None, None) => terms.push((word, lone_stopword)),
+            }
+        }
+        let has_content = terms.iter().any(|(_, stopword)| !stopword);
+        let mut terms: Vec<String> =
+            terms.into_iter().filter(|(_, stopword)| !has_content || !stopword).map(|(t, _)| t).collect();
+        let mut seen = std::collections::HashSet::new();
+        terms.retain(|t| seen.insert(t.clone()));
+        terms
+    }
+}
+
+/// Every pair of neighbouring ideographs in a text, in order.
+fn ideograph_pairs(text: &str) -> impl Iterator<Item = String> {
+    let chars: Vec<char> = text.chars().collect();
+    let pairs: Vec<String> =
+        chars.windows(2).filter(|w| is_ideograph(w[0]) && is_ideograph(w[1])).map(|w| w.iter().collect()).collect();
+    pairs.into_iter()
 }
 
 /// A token and its part of speech; an empty word is punctuation.
@@ -170,6 +216,28 @@ mod tests {
         let s = Segmenter::new(["伊景园滨河苑"]);
         let words = s.words("伊景园滨河苑捆绑销售车位");
         assert!(words.contains(&"伊景园滨河苑".to_string()), "{words:?} (without it: {plain:?})");
+    }
+
+    #[test]
+    fn every_two_character_word_of_a_text_is_found_by_a_query_for_it() {
+        let s = Segmenter::shared();
+        let text = "东湖路路灯不亮，晚上油烟机噪音大";
+        let index: std::collections::HashSet<String> = s.index_terms(text).into_iter().collect();
+        let chars: Vec<char> = text.chars().collect();
+        for pair in chars.windows(2).filter(|p| !p.contains(&'，')) {
+            let query: String = pair.iter().collect();
+            let terms = s.query_terms(&query);
+            assert!(!terms.is_empty() && terms.iter().all(|t| index.contains(t)), "{query}: {terms:?}");
+        }
+        for query in ["路灯不亮", "油烟机", "路灯 不亮", "灯不亮了"] {
+            let terms = s.query_terms(query);
+            assert!(terms.iter().all(|t| index.contains(t)), "{query}: {terms:?}");
+        }
+        assert!(s.query_terms("WiFi 路灯").contains(&"wifi".to_string()));
+        assert!(s.query_terms("-%\"").is_empty());
+        assert_eq!(s.query_terms("灯"), vec!["灯".to_string()]);
+        assert_eq!(s.query_terms("我的"), vec!["我的".to_string()], "stopwords alone are still a search");
+        assert!(!s.query_terms("小区的路灯").contains(&"的路".to_string()), "a stopword beside words is dropped");
     }
 
     #[test]

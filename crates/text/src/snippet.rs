@@ -9,10 +9,36 @@ pub struct Piece {
     pub hit: bool,
 }
 
+/// The snippet of the field (a title, then a body) that holds the most of `words`, the first of
+/// equals; without a hit in any, the start of the last. Each field is shown as written, none glued
+/// to another.
+pub fn snippet_of(fields: &[&str], words: &[String], width: usize) -> Vec<Piece> {
+    let lower_words: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).filter(|w| !w.is_empty()).collect();
+    let held = |field: &str| {
+        let field = field.to_ascii_lowercase();
+        lower_words.iter().filter(|w| field.contains(w.as_str())).count()
+    };
+    let best =
+        fields.iter().map(|f| held(f)).enumerate().fold(None, |best: Option<(usize, usize)>, (i, n)| match best {
+            Some((_, most)) if most >= n => best,
+            _ if n > 0 => Some((i, n)),
+            _ => best,
+        });
+    let field = best.map(|(i, _)| fields[i]).or(fields.last().copied()).unwrap_or_default();
+    snippet(field, words, width)
+}
+
 /// The part of `text` around the first occurrence of any of `words`, about `width` characters long,
 /// with the words marked. Matching ignores ASCII case. Without a hit, the start of the text.
 pub fn snippet(text: &str, words: &[String], width: usize) -> Vec<Piece> {
-    let chars: Vec<char> = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
+    // Line breaks and runs of spaces read as one space: a snippet is one line.
+    let mut chars: Vec<char> = Vec::with_capacity(text.len());
+    for c in text.trim().chars() {
+        let c = if c.is_whitespace() { ' ' } else { c };
+        if !(c == ' ' && chars.last() == Some(&' ')) {
+            chars.push(c);
+        }
+    }
     let lower: Vec<char> = chars.iter().map(|c| c.to_ascii_lowercase()).collect();
     let needles: Vec<Vec<char>> = words
         .iter()
@@ -48,10 +74,11 @@ pub fn snippet(text: &str, words: &[String], width: usize) -> Vec<Piece> {
     pieces
 }
 
-/// Appends, merging with the previous piece when both are plain text.
+/// Appends, merging with the previous piece when both are plain text or both are hits (路灯不亮
+/// is marked once, not as 路灯 and 不亮).
 fn push(pieces: &mut Vec<Piece>, text: String, hit: bool) {
     match pieces.last_mut() {
-        Some(last) if !hit && !last.hit => last.text.push_str(&text),
+        Some(last) if hit == last.hit => last.text.push_str(&text),
         _ => pieces.push(Piece { text, hit }),
     }
 }
@@ -74,6 +101,19 @@ mod tests {
         let text = "小区门口的饭店每天晚上油烟很大，噪音也大，油烟直排到居民楼里。";
         let s = snippet(text, &words(&["油烟", "噪音"]), 100);
         assert_eq!(bracketed(&s), "小区门口的饭店每天晚上【油烟】很大，【噪音】也大，【油烟】直排到居民楼里。");
+    }
+
+    #[test]
+    fn neighbouring_hits_are_marked_once_and_the_field_with_a_hit_is_shown() {
+        let s = snippet("东湖路路灯不亮了", &words(&["路灯", "灯不", "不亮"]), 40);
+        assert_eq!(bracketed(&s), "东湖路【路灯不亮】了");
+        let s = snippet_of(&["路灯不亮", "晚上\n\n  一片漆黑"], &words(&["漆黑"]), 40);
+        assert_eq!(bracketed(&s), "晚上 一片【漆黑】");
+        let s = snippet_of(&["路灯不亮", "晚上一片漆黑"], &words(&["路灯"]), 40);
+        assert_eq!(bracketed(&s), "【路灯】不亮");
+        assert_eq!(bracketed(&snippet_of(&["标题", "正文"], &[], 40)), "正文");
+        let s = snippet_of(&["井盖缺失", "井盖丢了"], &words(&["井盖", "盖丢", "丢了"]), 40);
+        assert_eq!(bracketed(&s), "【井盖丢了】", "the field with more of the words");
     }
 
     #[test]

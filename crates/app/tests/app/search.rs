@@ -91,9 +91,31 @@ async fn problems_are_found_by_words_and_number_and_reindexed_on_edit(kind: Kind
         ids(app.list_problems(&w.office, &by_word(&p.number.as_str().to_lowercase())).await.unwrap()),
         vec![p.id]
     );
+    // Its short forms: the sequence, with or without its zeros.
+    let sequence = p.number.as_str().rsplit('-').next().unwrap().to_string();
+    for short in [sequence.trim_start_matches('0').to_string(), sequence.clone()] {
+        assert_eq!(ids(app.list_problems(&w.office, &by_word(&short)).await.unwrap()), vec![p.id], "{short}");
+        assert_eq!(refs(&app.search(&w.office, &short, 20).await.unwrap().problems), vec![p.id.get()], "{short}");
+    }
     let r = app.search(&w.office, "井盖", 20).await.unwrap();
     assert_eq!(refs(&r.problems), vec![p.id.get()]);
     assert!(r.problems[0].snippet.iter().any(|piece| piece.hit && piece.text == "井盖"));
+    // Any two characters next to each other are a word to search for, however jieba cut them;
+    // neighbouring hits are marked once, in the field that holds them, as written.
+    for pair in ["盖缺", "路与", "叉口", "踩空", "井盖丢了"] {
+        assert_eq!(refs(&app.search(&w.office, pair, 20).await.unwrap().problems), vec![p.id.get()], "{pair}");
+    }
+    let r = app.search(&w.office, "井盖丢了", 20).await.unwrap();
+    let marked: Vec<&str> = r.problems[0].snippet.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+    assert_eq!(marked, vec!["井盖丢了"]);
+    // The public reply is not searched: replies are alike, and the words are the problem's own.
+    let patch = ProblemPatch {
+        version: p.version,
+        public_reply: Some(Some("感谢您的反映，我们高度重视。".into())),
+        ..Default::default()
+    };
+    let p = app.update_problem(&w.office, p.id, &patch).await.unwrap().summary;
+    assert!(app.search(&w.office, "高度重视", 20).await.unwrap().problems.is_empty());
     // An edit reindexes: the new words are found, the old ones no longer.
     let patch = ProblemPatch {
         version: p.version,
@@ -209,7 +231,62 @@ async fn queries_with_nothing_to_search_for_find_nothing_and_too_long_ones_are_r
     db.cleanup().await;
 }
 
+/// 附件3 of the 2020 TipDM task C (real messages to a city's leaders), where this checkout has it.
+fn real_messages() -> Option<Vec<(String, String)>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/citizen-messages/tipdm2020-c/附件3.csv");
+    if !path.exists() {
+        eprintln!("skipping: {} is absent (the real data set is not in this checkout)", path.display());
+        return None;
+    }
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let headers: Vec<String> =
+        reader.headers().unwrap().iter().map(|h| h.trim_start_matches('\u{feff}').into()).collect();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (title, body) = (column("留言主题"), column("留言详情"));
+    Some(
+        reader
+            .records()
+            .map(|r| r.unwrap())
+            .map(|r| (r[title].trim().to_string(), r[body].trim().to_string()))
+            .collect(),
+    )
+}
+
+async fn every_two_character_word_of_real_titles_finds_its_message(kind: Kind) {
+    let Some(messages) = real_messages() else { return };
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    // 100 titles spread over the file.
+    let step = messages.len() / 100;
+    let sample: Vec<&(String, String)> = messages.iter().step_by(step).take(100).collect();
+    assert_eq!(sample.len(), 100);
+    let items: Vec<FeedbackInput> = sample
+        .iter()
+        .map(|(title, body)| FeedbackInput { title: Some(title.clone()), ..report(w.dept_a.id, body) })
+        .collect();
+    app.import_feedback(&w.office, &items).await.unwrap();
+    let ideograph = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let mut searched = 0;
+    for (title, _) in &sample {
+        let found = app.search(&w.office, title, 100).await.unwrap();
+        assert!(found.feedback.iter().any(|h| &h.title == title), "the whole title {title}");
+        let chars: Vec<char> = title.chars().collect();
+        for pair in chars.windows(2).filter(|p| p.iter().all(|c| ideograph(*c))) {
+            let word: String = pair.iter().collect();
+            let found = app.search(&w.office, &word, 100).await.unwrap();
+            assert!(found.feedback.iter().any(|h| &h.title == title), "{word} finds {title}");
+            searched += 1;
+        }
+    }
+    assert!(searched > 500, "{searched} words searched");
+    db.cleanup().await;
+}
+
 both!(
+    every_two_character_word_of_real_titles_finds_its_message,
     search_finds_two_character_words_and_ranks_and_marks_them,
     search_shows_only_what_the_caller_may_see,
     problems_are_found_by_words_and_number_and_reindexed_on_edit,
