@@ -4,7 +4,6 @@
 
 use crate::feedback::{FeedbackInput, new_tracking_code, parse_input, rating_key_hash};
 use crate::problems::ProblemQuery;
-use crate::secrets::new_secret;
 use crate::{Actor, App};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::feedback::{Channel, FeedbackKind, ReportStatus, TrackingCode};
@@ -124,6 +123,9 @@ pub struct RatingInput {
     pub comment: Option<String>,
 }
 
+/// Characters in a rating key (评价密钥): short enough to write down from the receipt.
+pub const RATING_KEY_CHARS: usize = 8;
+
 impl App {
     /// Takes a report from the public portal, with an optional photo (checked by content; images
     /// only).
@@ -166,7 +168,7 @@ impl App {
             ..FeedbackInput::new(Channel::Portal, input.body.clone())
         };
         let mut row = parse_input(&as_feedback, unit, now, self.settings.text.max_text_chars)?;
-        let rating_key = new_secret("zgk_")?;
+        let rating_key = crate::secrets::new_hand_code(RATING_KEY_CHARS)?;
         row.rating_key_hash = Some(rating_key_hash(&rating_key));
         row.tracking_code = new_tracking_code()?;
         let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
@@ -258,10 +260,23 @@ impl App {
         let f = store::feedback::get_feedback_by_code(&mut tx.conn(), code.as_str())
             .await?
             .ok_or_else(|| Error::not_found("feedback"))?;
-        let key_ok = f.rating_key_hash.as_deref().is_some_and(|h| h == rating_key_hash(input.rating_key.trim()));
+        let now = self.clock.now();
+        let (failures, last) = store::feedback::rating_failures(&mut tx.conn(), f.id).await?;
+        if let Some(wait) = domain::throttle::rating_wait(failures, last, now) {
+            return Err(Error::RateLimited { retry_after_secs: wait.num_seconds().max(1) as u64 });
+        }
+        // Keys given before they were short (zgk_…) are read as they were written.
+        let typed = input.rating_key.trim();
+        let key_ok = f.rating_key_hash.as_deref().is_some_and(|h| {
+            h == rating_key_hash(&crate::secrets::read_hand_code(typed)) || h == rating_key_hash(typed)
+        });
         if !key_ok {
+            drop(tx);
+            let mut pooled = self.db.acquire().await?;
+            store::feedback::record_rating_failure(&mut pooled.conn(), f.id, now).await?;
             return Err(Error::forbidden("评价密钥不正确", "the rating key is wrong"));
         }
+        store::feedback::clear_rating_failures(&mut tx.conn(), f.id).await?;
         let still_open = || {
             Error::conflict(
                 "tracking_code",

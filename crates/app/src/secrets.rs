@@ -21,6 +21,32 @@ pub fn new_secret(prefix: &str) -> Result<String> {
     Ok(format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
 }
 
+/// The characters of a code people copy by hand: digits and capitals without the look-alikes
+/// 0/O, 1/I/L.
+const BY_HAND: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// A random code of `len` characters a citizen can write down and type on a phone (each about
+/// 5 bits: eight carry 39).
+pub fn new_hand_code(len: usize) -> Result<String> {
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
+        // The largest multiple of the alphabet's size below 256, so that each character is as
+        // likely as any other.
+        let fair = (256 / BY_HAND.len() * BY_HAND.len()) as u8;
+        for b in random_bytes::<16>()? {
+            if b < fair && out.len() < len {
+                out.push(BY_HAND[b as usize % BY_HAND.len()] as char);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A hand-copied code as typed, read: spaces and dashes dropped, letters in capitals.
+pub fn read_hand_code(typed: &str) -> String {
+    typed.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect()
+}
+
 pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
@@ -53,6 +79,19 @@ impl crate::App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hand_codes_are_short_unambiguous_and_read_as_typed() {
+        let codes: Vec<String> = (0..200).map(|_| new_hand_code(8).unwrap()).collect();
+        for c in &codes {
+            assert_eq!(c.len(), 8);
+            assert!(c.bytes().all(|b| BY_HAND.contains(&b)), "{c}");
+        }
+        let distinct: std::collections::HashSet<&String> = codes.iter().collect();
+        assert_eq!(distinct.len(), codes.len());
+        assert_eq!(read_hand_code(" k7qm-3xpa "), "K7QM3XPA");
+        assert_eq!(read_hand_code("K7QM 3XPA"), "K7QM3XPA");
+    }
 
     #[test]
     fn a_signature_verifies_only_for_its_key_and_message() {

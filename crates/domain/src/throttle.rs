@@ -45,12 +45,36 @@ pub fn login_wait(f: &Failures, now: DateTime<Utc>) -> Option<Duration> {
         .max()
 }
 
+/// Wrong rating keys for one report allowed before each further try waits.
+pub const FREE_RATING_FAILURES: i64 = 5;
+/// The longest wait between tries of a rating key for one report.
+pub const MAX_RATING_WAIT_SECS: i64 = 60 * 60;
+
+/// 评价限速: how long from `now` before another rating key may be tried for a report with
+/// `failures` wrong ones, the last at `last`. The key is eight characters from 31 (about 2^39
+/// keys): at the slowest pace this allows, guessing one would take longer than any campaign.
+pub fn rating_wait(failures: i64, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<Duration> {
+    let wait = wait_after(failures, FREE_RATING_FAILURES, MAX_RATING_WAIT_SECS)?;
+    let left = last? + wait - now;
+    (left > Duration::zero()).then_some(left)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn at(secs: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
+    }
+
+    #[test]
+    fn wrong_rating_keys_wait_longer_each_time_up_to_an_hour() {
+        let now = at(0);
+        assert_eq!(rating_wait(FREE_RATING_FAILURES - 1, Some(now), now), None);
+        assert_eq!(rating_wait(FREE_RATING_FAILURES, Some(now), now), Some(Duration::seconds(1)));
+        assert_eq!(rating_wait(FREE_RATING_FAILURES + 3, Some(now), now), Some(Duration::seconds(8)));
+        assert_eq!(rating_wait(100, Some(now), now), Some(Duration::seconds(MAX_RATING_WAIT_SECS)));
+        assert_eq!(rating_wait(100, Some(at(-MAX_RATING_WAIT_SECS)), now), None, "the wait has passed");
     }
 
     #[test]

@@ -357,3 +357,41 @@ pub async fn get_file(c: &mut Conn<'_>, id: FeedbackFileId) -> Result<Option<Fee
         .map_err(db_err)
     })
 }
+
+/// Wrong rating keys tried for one report since its last good one, and when the last was tried.
+pub async fn rating_failures(c: &mut Conn<'_>, id: FeedbackId) -> Result<(i64, Option<DateTime<Utc>>)> {
+    with_conn!(c, |c| {
+        sqlx::query_as("select rating_failures, rating_failed_at from feedback where id = $1")
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}
+
+/// Counts one wrong rating key for a report.
+pub async fn record_rating_failure(c: &mut Conn<'_>, id: FeedbackId, at: DateTime<Utc>) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query("update feedback set rating_failures = rating_failures + 1, rating_failed_at = $1 where id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    });
+    Ok(())
+}
+
+/// Forgets a report's wrong rating keys once the right one is given.
+pub async fn clear_rating_failures(c: &mut Conn<'_>, id: FeedbackId) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query(
+            "update feedback set rating_failures = 0, rating_failed_at = null where id = $1 and rating_failures > 0",
+        )
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    });
+    Ok(())
+}

@@ -9,8 +9,8 @@ pub struct Piece {
     pub hit: bool,
 }
 
-/// The snippet of the field (a title, then a body) that holds the most of `words`, the first of
-/// equals; without a hit in any, the start of the last. Each field is shown as written, none glued
+/// The snippet of the field (a title, then a body) that holds the most of `words`, the later of
+/// equals (the title is shown beside it anyway); without a hit in any, the start of the last. Each field is shown as written, none glued
 /// to another.
 pub fn snippet_of(fields: &[&str], words: &[String], width: usize) -> Vec<Piece> {
     let lower_words: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).filter(|w| !w.is_empty()).collect();
@@ -20,7 +20,7 @@ pub fn snippet_of(fields: &[&str], words: &[String], width: usize) -> Vec<Piece>
     };
     let best =
         fields.iter().map(|f| held(f)).enumerate().fold(None, |best: Option<(usize, usize)>, (i, n)| match best {
-            Some((_, most)) if most >= n => best,
+            Some((_, most)) if most > n => best,
             _ if n > 0 => Some((i, n)),
             _ => best,
         });
@@ -112,6 +112,8 @@ mod tests {
         let s = snippet_of(&["路灯不亮", "晚上一片漆黑"], &words(&["路灯"]), 40);
         assert_eq!(bracketed(&s), "【路灯】不亮");
         assert_eq!(bracketed(&snippet_of(&["标题", "正文"], &[], 40)), "正文");
+        let s = snippet_of(&["路灯不亮", "东湖路路灯不亮"], &words(&["路灯"]), 40);
+        assert_eq!(bracketed(&s), "东湖路【路灯】不亮", "the body, where both hold the words");
         let s = snippet_of(&["井盖缺失", "井盖丢了"], &words(&["井盖", "盖丢", "丢了"]), 40);
         assert_eq!(bracketed(&s), "【井盖丢了】", "the field with more of the words");
     }

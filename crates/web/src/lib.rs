@@ -31,6 +31,9 @@ pub struct State {
     pages: app::cache::Cache<cached::PageKey, axum::body::Bytes>,
     /// The public's submit limit per client address, shared by the portal and the public API.
     portal_limit: limit::RateLimit,
+    /// Rating attempts per client address (the portal's form and the public API), beside the
+    /// per-report count of wrong keys that the app keeps.
+    rating_limit: limit::RateLimit,
     /// Reports the portal took in lately, by the submit key of the form that sent them, so that a
     /// second tap or a resent form shows the first receipt instead of filing the report again.
     recent_submits: pages::RecentSubmits,
@@ -45,6 +48,7 @@ impl AppState {
             config,
             pages: app::cache::Cache::new(4096),
             portal_limit: limit::RateLimit::new(5, std::time::Duration::from_secs(600)),
+            rating_limit: limit::RateLimit::new(20, std::time::Duration::from_secs(600)),
             recent_submits: pages::RecentSubmits::default(),
             csrf_key: tokio::sync::OnceCell::new(),
         }))

@@ -10,6 +10,14 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-print]").forEach((b) => b.addEventListener("click", (e) => { e.preventDefault(); window.print(); }));
   // Back links.
   document.querySelectorAll("[data-back]").forEach((a) => a.addEventListener("click", (e) => { e.preventDefault(); history.back(); }));
+  // Copy buttons (a receipt's code and key), shown only where the clipboard can be written.
+  if (navigator.clipboard) document.querySelectorAll("[data-copy]").forEach((b) => {
+    b.hidden = false;
+    b.addEventListener("click", () => {
+      const text = document.querySelector(b.getAttribute("data-copy")).textContent.trim();
+      navigator.clipboard.writeText(text).then(() => { b.textContent = b.getAttribute("data-copied"); });
+    });
+  });
   // Ask before actions that cannot be undone.
   document.querySelectorAll("form[data-confirm]").forEach((f) => f.addEventListener("submit", (e) => {
     if (!window.confirm(f.getAttribute("data-confirm"))) e.preventDefault();

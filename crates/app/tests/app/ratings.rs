@@ -150,7 +150,55 @@ async fn the_report_a_problem_was_made_from_still_reopens_it_and_sees_it_once_pu
     db.cleanup().await;
 }
 
+/// The rating key is short enough to write down (eight characters, typed in any case, with or
+/// without spaces), so wrong keys for one report are counted: after a few, each try waits.
+async fn a_short_rating_key_is_read_as_typed_and_cannot_be_guessed(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else { return };
+    let app = &db.app;
+    let own = copy_of_the_problem(app, "13977778888").await;
+    assert_eq!(own.rating_key.len(), zhenggai_app::public::RATING_KEY_CHARS, "{}", own.rating_key);
+    assert!(own.rating_key.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()), "{}", own.rating_key);
+    let fid = app
+        .list_feedback(&w.office, &zhenggai_app::feedback::FeedbackQuery { linked: Some(false), ..Default::default() })
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let p = app
+        .create_problem(
+            &w.office,
+            &zhenggai_app::problems::NewProblemInput {
+                feedback_ids: vec![fid],
+                ..crate::problem_input(w.campaign.id, "阳光小区旁工地夜间施工噪音扰民", "每天晚上十一点以后还在施工。")
+            },
+        )
+        .await
+        .unwrap();
+    let id = p.summary.id;
+    act(app, &w.office, id, crate::drive::assign(&w)).await.unwrap();
+    sign_off(app, &w, id).await;
+    // Wrong keys: refused, and after the free ones the next try must wait, even the right key.
+    let wrong = RatingInput { rating_key: "ABCD2345".into(), ..dissatisfied(&own, "没有解决") };
+    for _ in 0..domain::throttle::FREE_RATING_FAILURES {
+        assert_eq!(app.public_rate(&wrong).await.unwrap_err().code(), "forbidden");
+    }
+    match app.public_rate(&dissatisfied(&own, "没有解决")).await {
+        Err(Error::RateLimited { retry_after_secs }) => assert!(retry_after_secs >= 1),
+        other => panic!("the key is tried too often: {other:?}"),
+    }
+    db.clock.advance(chrono::Duration::minutes(2));
+    // Typed in lower case with a space, as read off a receipt: the right key.
+    let key = own.rating_key.to_lowercase();
+    let typed =
+        RatingInput { rating_key: format!(" {} {} ", &key[..4], &key[4..]), ..dissatisfied(&own, "没有解决") };
+    app.public_rate(&typed).await.unwrap();
+    let p = app.get_problem(&w.office, id).await.unwrap();
+    assert_eq!(p.summary.status, Status::Assigned, "the right key rated it: its own report reopens it");
+    db.cleanup().await;
+}
+
 both!(
+    a_short_rating_key_is_read_as_typed_and_cannot_be_guessed,
     a_report_linked_later_cannot_reopen_a_problem_by_its_rating_and_the_office_decides,
     the_report_a_problem_was_made_from_still_reopens_it_and_sees_it_once_published
 );

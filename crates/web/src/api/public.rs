@@ -54,7 +54,13 @@ async fn published(State(s): State<AppState>, ApiQuery(q): ApiQuery<PageQuery>) 
 
 /// Rates one's own closed report with its key; 不满意 reopens the problem.
 #[utoipa::path(post, path = "/api/v1/public/ratings", tag = "public", request_body = RatingInput,
-    responses((status = 200, body = TrackingView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn rate(State(s): State<AppState>, ApiJson(input): ApiJson<RatingInput>) -> ApiResult<Json<TrackingView>> {
+    responses((status = 200, body = TrackingView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+async fn rate(
+    State(s): State<AppState>,
+    client: ClientAddr,
+    ApiJson(input): ApiJson<RatingInput>,
+) -> ApiResult<Json<TrackingView>> {
+    s.rating_limit.allow(client.0)?;
     Ok(Json(s.app.public_rate(&input).await?))
 }

@@ -287,7 +287,7 @@ pub(crate) fn domain_error(tr: Tr, e: &Error) -> Response {
 
 /// An error as a page says it: a field by its label and actions and states by their names, never
 /// a raw code (the API's message keeps the wire names, which scripts read).
-fn page_message(tr: Tr, e: &Error) -> String {
+pub(crate) fn page_message(tr: Tr, e: &Error) -> String {
     match e {
         Error::Invalid { field, msg, .. } | Error::Conflict { field, msg } => {
             let text = msg.in_lang(tr.lang);

@@ -4,6 +4,7 @@
 //! reopens it. Submitting is rate-limited per client address.
 
 use super::fields::choice;
+use super::i18n::Tr;
 use super::kit::see_other;
 use super::kit::{CsrfForm, CsrfToken, Layout, PageCtx, csrf_matches, domain_error, error_page, render};
 use super::list::{Opt, vocab_opts};
@@ -93,7 +94,7 @@ async fn receipt(ctx: PageCtx, headers: axum::http::HeaderMap) -> Response {
         Some((code, key)) => render(&ReceiptPage {
             layout: ctx.layout(tr.t("portal-receipt-title"), "portal"),
             code: code.to_string(),
-            key: key.to_string(),
+            key_grouped: grouped(key),
         }),
         None => see_other("/portal/track"),
     }
@@ -104,7 +105,19 @@ async fn receipt(ctx: PageCtx, headers: axum::http::HeaderMap) -> Response {
 struct ReceiptPage {
     layout: Layout,
     code: String,
-    key: String,
+    /// The rating key in groups of four (K7QM 3XPA), to read and write down; the form reads it
+    /// back with or without the space.
+    key_grouped: String,
+}
+
+/// A short key in groups of four characters; a long one (a key given before keys were short) as
+/// it is.
+fn grouped(key: &str) -> String {
+    if key.len() > 12 {
+        return key.to_string();
+    }
+    let chars: Vec<char> = key.chars().collect();
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
 }
 
 async fn submit(
@@ -274,49 +287,79 @@ async fn published(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<Publ
 #[template(path = "portal_rate.html")]
 struct RatePage {
     layout: Layout,
-    code: String,
+    form: RateForm,
+    solved: Vec<Opt>,
     satisfactions: Vec<Opt>,
+    /// Why the rating was refused, said on the form that keeps what was typed.
+    error: Option<String>,
     done: bool,
     status: String,
 }
 
-async fn rate_form(ctx: PageCtx, Query(q): Query<CodeQuery>) -> Response {
-    let tr = ctx.tr;
-    render(&RatePage {
-        layout: ctx.layout(tr.t("portal-rate-title"), "track"),
-        code: q.code.unwrap_or_default(),
-        satisfactions: vocab_opts(&tr, "satisfaction", Satisfaction::ALL.iter().map(|v| v.as_str()), None),
-        done: false,
-        status: String::new(),
-    })
+impl RatePage {
+    fn new(layout: Layout, tr: Tr, form: RateForm, error: Option<String>) -> Self {
+        let solved = [("yes", tr.t("yes")), ("no", tr.t("no"))]
+            .into_iter()
+            .map(|(value, label)| Opt { selected: form.solved == value, value: value.into(), label })
+            .collect();
+        let chosen = Some(form.satisfaction.as_str()).filter(|v| !v.is_empty());
+        let satisfactions = vocab_opts(&tr, "satisfaction", Satisfaction::ALL.iter().map(|v| v.as_str()), chosen);
+        Self { layout, form, solved, satisfactions, error, done: false, status: String::new() }
+    }
 }
 
-#[derive(serde::Deserialize)]
+async fn rate_form(ctx: PageCtx, Query(q): Query<CodeQuery>) -> Response {
+    let tr = ctx.tr;
+    let form = RateForm { code: q.code.unwrap_or_default(), ..RateForm::default() };
+    render(&RatePage::new(ctx.layout(tr.t("portal-rate-title"), "track"), tr, form, None))
+}
+
+/// The rating form as sent; kept whole when it is refused, so that nothing typed is lost. The
+/// choices start empty: a satisfied rating is one the citizen made.
+#[derive(serde::Deserialize, Default)]
 struct RateForm {
+    #[serde(default)]
     code: String,
+    #[serde(default)]
     key: String,
+    #[serde(default)]
     solved: String,
-    satisfaction: Satisfaction,
-    comment: Option<String>,
+    #[serde(default)]
+    satisfaction: String,
+    #[serde(default)]
+    comment: String,
 }
 
 async fn rate(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<RateForm>) -> Response {
     let tr = ctx.tr;
+    let refused = |f: RateForm, message: String| {
+        render(&RatePage::new(ctx.layout(tr.t("portal-rate-title"), "track"), tr, f, Some(message)))
+    };
+    let solved = match f.solved.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return refused(f, tr.t("portal-rate-choose-solved")),
+    };
+    let Ok(satisfaction) = Satisfaction::parse(&f.satisfaction) else {
+        return refused(f, tr.t("portal-rate-choose-satisfaction"));
+    };
+    if let Err(e) = s.rating_limit.allow(ctx.client) {
+        return refused(f, super::kit::page_message(tr, &e));
+    }
     let input = RatingInput {
         tracking_code: f.code.clone(),
-        rating_key: f.key,
-        solved: f.solved == "yes",
-        satisfaction: f.satisfaction,
-        comment: f.comment.filter(|c| !c.trim().is_empty()),
+        rating_key: f.key.clone(),
+        solved,
+        satisfaction,
+        comment: Some(f.comment.clone()).filter(|c| !c.trim().is_empty()),
     };
     match s.app.public_rate(&input).await {
         Ok(view) => render(&RatePage {
-            layout: ctx.layout(tr.t("portal-rate-title"), "track"),
-            code: f.code,
-            satisfactions: vec![],
             done: true,
             status: tr.label("status", view.status.as_str()),
+            ..RatePage::new(ctx.layout(tr.t("portal-rate-title"), "track"), tr, f, None)
         }),
-        Err(e) => domain_error(tr, &e),
+        Err(e @ (domain::Error::Internal(_) | domain::Error::Unauthenticated { .. })) => domain_error(tr, &e),
+        Err(e) => refused(f, super::kit::page_message(tr, &e)),
     }
 }

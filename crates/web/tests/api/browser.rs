@@ -181,6 +181,18 @@ impl Browser {
         self.client.execute(script, vec![]).await.unwrap()
     }
 
+    /// Makes the window `width` CSS pixels wide, as a phone's (390 or 360) or a desk's (1366).
+    pub(crate) async fn resize(&self, width: u32, height: u32) {
+        self.client.set_window_size(width, height).await.unwrap();
+    }
+
+    /// What on the current page is wider than the window: empty when it fits, else the window's
+    /// width, the page's and the widest elements that stick out.
+    pub(crate) async fn too_wide(&self) -> Option<String> {
+        let v = self.js(TOO_WIDE).await;
+        v.as_str().filter(|s| !s.is_empty()).map(str::to_string)
+    }
+
     pub(crate) async fn screenshot(&self, name: &str) {
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(screenshots_dir().join(format!("{name}.png")), png);
@@ -218,6 +230,16 @@ impl Browser {
         drop(self.profile);
     }
 }
+
+const TOO_WIDE: &str = r##"
+const inner = window.innerWidth, wide = document.documentElement.scrollWidth;
+if (wide <= inner) return "";
+const out = [...document.querySelectorAll("body *")]
+  .filter((e) => e.getBoundingClientRect().right > inner + 1)
+  .slice(0, 5)
+  .map((e) => e.tagName + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).split(" ")[0] : "") + " right " + Math.round(e.getBoundingClientRect().right));
+return "innerWidth " + inner + ", scrollWidth " + wide + ": " + out.join(", ");
+"##;
 
 const A11Y_CHECK: &str = r#"
 const problems = [];

@@ -9,6 +9,7 @@ mod agreement;
 mod browser;
 mod contract;
 mod input;
+mod office;
 mod pages;
 mod probes;
 mod ui;

@@ -1,0 +1,217 @@
+//! A day in the office, in a real browser (issue 11): a unit signs for new work and sees why a
+//! problem came back, the portal files a report once and its receipt fits a phone, search finds
+//! what people type, and unit pickers draw the tree. Every page visited is checked at a phone's
+//! width (390 px, the receipt at 360 px) and for the accessibility basics.
+
+use crate::both;
+use crate::browser::{Browser, setup};
+use app::testkit::{Kind, World};
+use app::transitions::{Assignment, Transition, TransitionRequest};
+use domain::ProblemId;
+use domain::feedback::Channel;
+use domain::problem::Satisfaction;
+
+/// Each page at a phone's width: nothing wider than the screen, and the accessibility basics.
+async fn fits_a_phone(b: &Browser, width: u32, pages: &[String], failures: &mut Vec<String>) {
+    b.resize(width, 844).await;
+    for page in pages {
+        b.goto(page).await;
+        if let Some(what) = b.too_wide().await {
+            failures.push(format!("{page} at {width} px: {what}"));
+        }
+        for p in b.accessibility_problems().await {
+            failures.push(format!("{page}: {p}"));
+        }
+        let name: String = page.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+        b.screenshot(&format!("phone-{width}{name}")).await;
+    }
+    b.resize(1366, 1000).await;
+}
+
+async fn act(app: &app::App, who: &app::Actor, id: ProblemId, transition: Transition) {
+    let version = app.get_problem(who, id).await.unwrap().summary.version;
+    app.transition(who, id, &TransitionRequest::new(version, transition)).await.unwrap();
+}
+
+async fn assigned_problem(app: &app::App, w: &World, title: &str, description: &str) -> ProblemId {
+    let input = app::problems::NewProblemInput::new(w.campaign.id, title, description, Channel::Hotline);
+    let id = app.create_problem(&w.office, &input).await.unwrap().summary.id;
+    act(app, &w.office, id, assign_to_unit_a(w)).await;
+    id
+}
+
+/// 分办 to 市住建局 with its leader as the responsible leader (who approves).
+fn assign_to_unit_a(w: &World) -> Transition {
+    Transition::Assign(Assignment { responsible_leader_id: Some(w.user("leader_a").id), ..Assignment::to(w.dept_a.id) })
+}
+
+/// Items 1 and 2: 新交办·待签收 with its 签收 button in the unit's 待办, and a problem reopened by a
+/// dissatisfied callback back in the 待办 with the citizen's words, on its page too.
+async fn a_unit_signs_for_new_work_and_sees_why_a_problem_came_back(kind: Kind) {
+    let Some((db, w, b)) = setup(kind).await else { return };
+    let app = &db.app;
+    let id = assigned_problem(app, &w, "和平路路灯不亮", "和平路12号门口的路灯坏了一个月。").await;
+    b.login("liaison_a").await;
+    b.goto("/").await;
+    let new = b.text("#sign-for").await;
+    assert!(new.contains("新交办·待签收") && new.contains("和平路路灯不亮"), "{new}");
+    b.screenshot("office-todo-sign-for").await;
+    b.submit("#sign-for form button[type=submit]").await;
+    let shown = b.body().await;
+    assert!(shown.contains("操作成功") && shown.contains("签收"), "{shown}");
+    assert!(b.path().await.starts_with(&format!("/problems/{id}")), "the record where the change shows");
+    b.goto("/").await;
+    assert!(b.text("#sign-for").await.contains("（0）"), "signed for: no longer new");
+    // Done, accepted, then the citizen is called back and is not satisfied: it comes back.
+    let submit =
+        Transition::Submit { report: "已更换灯头".into(), no_evidence_reason: Some("制度类整改".into()) };
+    act(app, &w.liaison_a, id, submit).await;
+    act(app, &w.leader_a, id, Transition::Approve { note: Some("同意".into()) }).await;
+    act(app, &w.supervisor, id, Transition::Accept { note: "夜间核查，路灯已亮".into() }).await;
+    let callback = Transition::Callback {
+        solved: false,
+        satisfaction: Satisfaction::Dissatisfied,
+        comment: Some("灯亮了两天又灭了".into()),
+    };
+    act(app, &w.office, id, callback).await;
+    b.goto("/").await;
+    let back = b.text("#reopened").await;
+    assert!(back.contains("和平路路灯不亮") && back.contains("灯亮了两天又灭了"), "{back}");
+    b.screenshot("office-todo-reopened").await;
+    b.goto(&format!("/problems/{id}")).await;
+    let page = b.body().await;
+    assert!(page.contains("重新整改中") && page.contains("灯亮了两天又灭了"), "{page}");
+    assert!(page.contains("重新整改前，已失效"), "the old effectiveness note is marked superseded");
+    b.screenshot("office-detail-reopened").await;
+    let mut failures = Vec::new();
+    fits_a_phone(
+        &b,
+        390,
+        &["/".into(), format!("/problems/{id}"), "/problems?situation=reopened".into()],
+        &mut failures,
+    )
+    .await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    b.close().await;
+    db.cleanup().await;
+}
+
+/// Items 7 and 14: the portal's form posts, redirects and gets (a refresh of the receipt files
+/// nothing); the receipt fits 360 px with a key short enough to write down and copy buttons; the
+/// rating form starts empty, keeps what was typed when refused, and reads the key as typed.
+async fn the_portal_files_once_and_its_receipt_fits_a_phone(kind: Kind) {
+    let Some((db, w, b)) = setup(kind).await else { return };
+    let app = &db.app;
+    b.resize(360, 780).await;
+    b.goto("/portal").await;
+    b.fill("#p-body", "幸福小区3号楼电梯经常困人，物业不管。").await;
+    b.fill("#p-contact", "13800000000").await;
+    b.submit("form[action='/portal'] button[type=submit]").await;
+    assert_eq!(b.path().await, "/portal/receipt", "posted, redirected, got");
+    let code = b.text("#tracking-code").await;
+    let key = b.text("#rating-key").await;
+    let key_chars: String = key.chars().filter(|c| !c.is_whitespace()).collect();
+    assert_eq!(key_chars.len(), app::public::RATING_KEY_CHARS, "a key to write down: {key}");
+    assert!(b.js("return [...document.querySelectorAll('button.copy')].every((b) => !b.hidden);").await == true);
+    assert_eq!(b.too_wide().await, None, "the receipt fits 360 px");
+    b.screenshot("portal-receipt-360").await;
+    b.js("location.reload();").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(b.text("#tracking-code").await, code, "a refresh shows the receipt again");
+    let filed = app.list_feedback(&w.office, &Default::default()).await.unwrap().items;
+    assert_eq!(filed.len(), 1, "one report however often the page was loaded");
+    // The office makes it a problem; it is done and closed.
+    let input = app::problems::NewProblemInput {
+        feedback_ids: vec![filed[0].id],
+        ..app::problems::NewProblemInput::new(w.campaign.id, "幸福小区电梯困人", "3号楼电梯经常困人。", Channel::Portal)
+    };
+    let id = app.create_problem(&w.office, &input).await.unwrap().summary.id;
+    act(app, &w.office, id, assign_to_unit_a(&w)).await;
+    act(app, &w.liaison_a, id, Transition::Submit { report: "已维修".into(), no_evidence_reason: Some("口头".into()) })
+        .await;
+    act(app, &w.leader_a, id, Transition::Approve { note: None }).await;
+    act(app, &w.supervisor, id, Transition::Accept { note: "电梯运行正常".into() }).await;
+    // The rating form starts empty: a choice not made is asked for, and nothing typed is lost.
+    b.goto(&format!("/portal/rate?code={code}")).await;
+    assert_eq!(b.js("return document.querySelector('#r-sat').value;").await, "");
+    assert_eq!(b.js("return document.querySelector('#r-solved').value;").await, "");
+    b.fill("#r-key", &key.to_lowercase()).await;
+    b.fill("#r-comment", "修好了，谢谢").await;
+    b.js("document.querySelectorAll('[required]').forEach((e) => e.removeAttribute('required'));").await;
+    b.submit("form[action='/portal/rate'] button[type=submit]").await;
+    assert!(b.text("#rate-error").await.contains("请选择"), "{}", b.body().await);
+    assert_eq!(b.js("return document.querySelector('#r-comment').value;").await, "修好了，谢谢");
+    assert_eq!(b.js("return document.querySelector('#r-code').value;").await, code.as_str());
+    b.select("#r-solved", "yes").await;
+    b.select("#r-sat", "satisfied").await;
+    b.submit("form[action='/portal/rate'] button[type=submit]").await;
+    assert_eq!(b.text("#rated-status").await, "已办结", "{}", b.body().await);
+    b.screenshot("portal-rated-360").await;
+    let mut failures = Vec::new();
+    let pages = ["/portal".to_string(), format!("/portal/track?code={code}"), "/portal/published".into()];
+    fits_a_phone(&b, 360, &pages, &mut failures).await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    b.close().await;
+    db.cleanup().await;
+}
+
+/// Item 9: every two characters people type are found, marked once in the text as written; a
+/// problem is found by the short forms of its number.
+async fn search_finds_what_people_type(kind: Kind) {
+    let Some((db, w, b)) = setup(kind).await else { return };
+    let app = &db.app;
+    let id = assigned_problem(app, &w, "东湖路路灯不亮", "东湖路一段晚上一片漆黑，路灯不亮已经一周。").await;
+    let number = app.get_problem(&w.office, id).await.unwrap().summary.number.to_string();
+    b.login("office").await;
+    for q in ["路灯", "不亮", "灯不", "一片漆黑"] {
+        b.goto(&format!("/search?q={q}")).await;
+        let hits = b.text("ul.hits").await;
+        assert!(hits.contains("东湖路路灯不亮"), "{q}: {hits}");
+        let marked = b.js("return [...document.querySelectorAll('ul.hits mark')].map((m) => m.textContent);").await;
+        assert!(marked.as_array().is_some_and(|m| m.iter().any(|t| t.as_str().is_some_and(|t| t.contains(q)))), "{q}");
+    }
+    b.goto("/search?q=路灯不亮").await;
+    b.screenshot("search-marked").await;
+    let sequence = number.rsplit('-').next().unwrap().to_string();
+    for short in [sequence.trim_start_matches('0').to_string(), sequence.clone()] {
+        b.goto(&format!("/problems?q={short}")).await;
+        assert!(b.body().await.contains("东湖路路灯不亮"), "{short} finds {number}");
+    }
+    let mut failures = Vec::new();
+    fits_a_phone(&b, 390, &["/search?q=路灯".to_string(), format!("/problems?q={sequence}")], &mut failures).await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    b.close().await;
+    db.cleanup().await;
+}
+
+/// Item 12: the assign picker draws the unit tree, each unit right under its parent.
+async fn the_assign_picker_draws_the_unit_tree(kind: Kind) {
+    let Some((db, w, b)) = setup(kind).await else { return };
+    let app = &db.app;
+    let input = app::problems::NewProblemInput::new(w.campaign.id, "小区噪音", "夜间施工噪音。", Channel::Hotline);
+    let id = app.create_problem(&w.office, &input).await.unwrap().summary.id;
+    b.login("office").await;
+    b.goto(&format!("/problems/{id}")).await;
+    b.open_action("assign").await;
+    let options = b.js("return [...document.querySelectorAll('#a-lead option')].map((o) => o.textContent);").await;
+    let names: Vec<String> = options
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o.as_str().map(|s| s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').to_string()))
+        .filter(|s| !s.is_empty() && !s.contains("选择"))
+        .collect();
+    let at = |name: &str| names.iter().position(|n| n.ends_with(name)).unwrap_or_else(|| panic!("{name} in {names:?}"));
+    assert!(at("市住建局") + 1 == at("住建局物业科"), "a sub-unit right under its parent: {names:?}");
+    assert!(at("临江市") < at("市住建局") && at("住建局物业科") < at("市生态环境局"), "{names:?}");
+    b.screenshot("assign-picker-tree").await;
+    b.close().await;
+    db.cleanup().await;
+}
+
+both!(
+    a_unit_signs_for_new_work_and_sees_why_a_problem_came_back,
+    the_portal_files_once_and_its_receipt_fits_a_phone,
+    search_finds_what_people_type,
+    the_assign_picker_draws_the_unit_tree,
+);
