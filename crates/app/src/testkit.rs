@@ -150,7 +150,7 @@ impl World {
             ("office", Role::Office, &city),
             ("supervisor", Role::Supervisor, &city),
             ("liaison_a", Role::Liaison, &dept_a),
-            ("leader_a", Role::Viewer, &dept_a),
+            ("leader_a", Role::Leader, &dept_a),
             ("viewer_a", Role::Viewer, &dept_a),
             ("liaison_b", Role::Liaison, &dept_b),
             ("office_a", Role::Office, &dept_a),

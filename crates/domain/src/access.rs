@@ -144,7 +144,7 @@ pub fn may_edit_rectification(p: &Principal, place: &ProblemPlace) -> bool {
         Role::Admin => true,
         Role::Office => place.units().any(|u| p.covers(u)),
         Role::Liaison => place.lead_covered_by(p) || place.cooperating_units.iter().any(|u| p.covers(u)),
-        Role::Supervisor | Role::Viewer => false,
+        Role::Supervisor | Role::Leader | Role::Viewer => false,
     }
 }
 
@@ -213,7 +213,7 @@ pub fn may_see_reporter(p: &Principal, feedback_unit: &UnitPath, problem: Option
         Role::Admin => true,
         Role::Office => p.covers(feedback_unit) || problem.is_some_and(|pl| may_edit_rectification(p, pl)),
         Role::Liaison => problem.is_some_and(|pl| may_edit_rectification(p, pl)),
-        Role::Supervisor | Role::Viewer => false,
+        Role::Supervisor | Role::Leader | Role::Viewer => false,
     }
 }
 

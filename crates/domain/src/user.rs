@@ -3,7 +3,7 @@
 
 use crate::{Error, Result};
 
-/// The five roles. The public is anonymous and has no role.
+/// The six roles. The public is anonymous and has no role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -15,12 +15,15 @@ pub enum Role {
     Supervisor,
     /// 联络员: edits its own unit's items.
     Liaison,
+    /// 责任领导: a unit's leader; reads its unit's items and approves (领导审核) those it is the
+    /// responsible leader of.
+    Leader,
     /// 只读: reads its own unit's items.
     Viewer,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Office, Role::Supervisor, Role::Liaison, Role::Viewer];
+    pub const ALL: [Role; 6] = [Role::Admin, Role::Office, Role::Supervisor, Role::Liaison, Role::Leader, Role::Viewer];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -28,6 +31,7 @@ impl Role {
             Role::Office => "office",
             Role::Supervisor => "supervisor",
             Role::Liaison => "liaison",
+            Role::Leader => "leader",
             Role::Viewer => "viewer",
         }
     }
@@ -38,6 +42,7 @@ impl Role {
             Role::Office => "专班办公室",
             Role::Supervisor => "督导组",
             Role::Liaison => "联络员",
+            Role::Leader => "责任领导",
             Role::Viewer => "只读用户",
         }
     }
@@ -46,8 +51,8 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s.trim()).ok_or_else(|| {
             Error::invalid(
                 "role",
-                format!("未知角色“{s}”（可选：admin、office、supervisor、liaison、viewer）"),
-                format!("unknown role \"{s}\" (known: admin, office, supervisor, liaison, viewer)"),
+                format!("未知角色“{s}”（可选：admin、office、supervisor、liaison、leader、viewer）"),
+                format!("unknown role \"{s}\" (known: admin, office, supervisor, liaison, leader, viewer)"),
             )
         })
     }

@@ -274,6 +274,7 @@ role-admin = Administrator
 role-office = Campaign office
 role-supervisor = Supervisor
 role-liaison = Liaison
+role-leader = Responsible leader
 role-viewer = Viewer
 yes = Yes
 no = No

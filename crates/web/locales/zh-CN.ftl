@@ -268,6 +268,7 @@ role-admin = 系统管理员
 role-office = 专班办公室
 role-supervisor = 督导组
 role-liaison = 联络员
+role-leader = 责任领导
 role-viewer = 只读用户
 yes = 是
 no = 否

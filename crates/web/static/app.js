@@ -18,6 +18,23 @@ document.addEventListener("DOMContentLoaded", () => {
       navigator.clipboard.writeText(text).then(() => { b.textContent = b.getAttribute("data-copied"); });
     });
   });
+  // A picker that follows another (the responsible leader follows the lead unit): only the
+  // options whose units include the chosen one are offered.
+  document.querySelectorAll("select[data-follows]").forEach((picker) => {
+    const lead = document.querySelector(picker.getAttribute("data-follows"));
+    if (!lead) return;
+    const update = () => {
+      for (const o of picker.options) {
+        if (!o.dataset.units) continue;
+        const offered = !lead.value || o.dataset.units.split(" ").includes(lead.value);
+        o.hidden = !offered;
+        o.disabled = !offered;
+        if (!offered && o.selected) picker.value = "";
+      }
+    };
+    lead.addEventListener("change", update);
+    update();
+  });
   // Ask before actions that cannot be undone.
   document.querySelectorAll("form[data-confirm]").forEach((f) => f.addEventListener("submit", (e) => {
     if (!window.confirm(f.getAttribute("data-confirm"))) e.preventDefault();

@@ -29,6 +29,9 @@ const DEPARTMENTS: [&str; 12] = [
     "市商务局",
 ];
 
+/// How many departments' liaisons and leaders the demo lists among its logins.
+const SHOWN_DEPARTMENTS: usize = 4;
+
 const STREET_OFFICES: [&str; 3] = ["街道办事处（一）", "街道办事处（二）", "街道办事处（三）"];
 
 /// The skeleton every generated install shares.
@@ -95,12 +98,12 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
         make_user("office", "专班办公室 王敏", Role::Office, &root),
         make_user("supervisor", "督导组 李强", Role::Supervisor, &root),
         make_user("liaison", "住建局联络员 张伟", Role::Liaison, &departments[0]),
-        make_user("leader", "住建局分管领导 刘洋", Role::Viewer, &departments[0]),
+        make_user("leader", "住建局分管领导 刘洋", Role::Leader, &departments[0]),
         make_user("viewer", "东城区 陈静", Role::Viewer, &districts[0]),
     ];
     for (i, d) in departments.iter().enumerate().skip(1) {
         planned.push(make_user(&format!("liaison{:02}", i + 1), &format!("{}联络员", d.name), Role::Liaison, d));
-        planned.push(make_user(&format!("leader{:02}", i + 1), &format!("{}分管领导", d.name), Role::Viewer, d));
+        planned.push(make_user(&format!("leader{:02}", i + 1), &format!("{}分管领导", d.name), Role::Leader, d));
     }
     let mut actors = std::collections::HashMap::new();
     for (input, role, unit) in &planned {
@@ -109,7 +112,10 @@ pub(super) async fn build_base(app: &App, started: DateTime<Utc>) -> Result<Base
             input.username.clone(),
             principal_actor(user.id.get(), &input.username, *role, unit.id, &unit.path)?,
         );
-        if !input.username.ends_with(|c: char| c.is_ascii_digit()) {
+        // The logins shown: the main ones, and the liaisons and leaders of the first few
+        // departments, so that problems of different kinds can be walked through by their own units.
+        let number: Option<usize> = input.username.trim_start_matches(|c: char| c.is_ascii_alphabetic()).parse().ok();
+        if number.is_none_or(|n| n <= SHOWN_DEPARTMENTS) {
             logins.push(DemoLogin {
                 username: input.username.clone(),
                 password: input.password.clone(),

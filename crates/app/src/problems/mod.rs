@@ -341,7 +341,7 @@ impl App {
         }
         if let Some(leader) = patch.responsible_leader_id {
             if let Some(uid) = leader {
-                check_user_exists(&mut tx.conn(), uid, "responsible_leader_id").await?;
+                self.check_responsible_leader(&mut tx.conn(), uid, row.lead_unit_id).await?;
             }
             row.responsible_leader_id = leader;
         }
@@ -391,14 +391,43 @@ pub(crate) fn check_not_past(field: &str, date: NaiveDate, today: NaiveDate) -> 
     Ok(())
 }
 
-pub(crate) async fn check_user_exists(c: &mut Conn<'_>, id: UserId, field: &str) -> Result<()> {
-    match store::users::get_user(c, id).await? {
-        Some(_) => Ok(()),
-        None => Err(Error::invalid(field, format!("用户 {id} 不存在"), format!("user {id} does not exist"))),
-    }
-}
-
 impl App {
+    /// 责任领导: an active user with the leader role, in the lead unit or a unit inside it (any
+    /// unit while there is no lead unit yet).
+    pub(crate) async fn check_responsible_leader(
+        &self,
+        c: &mut Conn<'_>,
+        id: UserId,
+        lead_unit: Option<UnitId>,
+    ) -> Result<()> {
+        let field = "responsible_leader_id";
+        let user = store::users::get_user(c, id)
+            .await?
+            .ok_or_else(|| Error::invalid(field, format!("用户 {id} 不存在"), format!("user {id} does not exist")))?;
+        let inside = match lead_unit {
+            None => true,
+            Some(lead) => {
+                let units = self.units_with(user.unit_id).await?;
+                let path = |u: UnitId| units.iter().find(|x| x.id == u).map(|x| x.path.clone());
+                matches!((path(user.unit_id), path(lead)), (Some(own), Some(lead)) if own.starts_with(&lead))
+            }
+        };
+        if user.role != domain::user::Role::Leader || !user.active || !inside {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{} 不是牵头单位的责任领导（须为牵头单位或其下属单位中角色为“责任领导”的在用账号）",
+                    user.display_name
+                ),
+                format!(
+                    "{} is not a responsible leader of the lead unit (an active user with the leader role in the lead unit or a unit inside it)",
+                    user.display_name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Cooperating units as given: each a known unit (from the units this node holds, read again
     /// for one it does not), none the lead unit, each once.
     pub(crate) async fn check_cooperating_units(&self, ids: &[UnitId], lead: Option<UnitId>) -> Result<Vec<UnitId>> {

@@ -6,7 +6,7 @@
 use super::request::{Assignment, Transition};
 use super::{Extra, Rating, callback_row, forbidden, record_callback, reopen};
 use crate::App;
-use crate::problems::{check_not_past, check_user_exists};
+use crate::problems::check_not_past;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{self, Principal};
 use domain::problem::{CallbackVia, ExtensionStatus, RectificationType, ReopenCause, Satisfaction, SignoffStatus};
@@ -102,7 +102,7 @@ impl App {
             }
         };
         if let Some(uid) = a.responsible_leader_id {
-            check_user_exists(c, uid, "responsible_leader_id").await?;
+            self.check_responsible_leader(c, uid, Some(lead)).await?;
             row.responsible_leader_id = Some(uid);
         }
         if let Some(person) = &a.responsible_person {

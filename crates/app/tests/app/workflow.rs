@@ -385,6 +385,21 @@ async fn sign_off_needs_the_leader_then_a_verifier_outside_the_unit(kind: Kind) 
         return;
     };
     let app = &db.app;
+    // The responsible leader is a leader (the role) of the lead unit: not a liaison, not a
+    // read-only user, not another unit's leader.
+    let other = new_problem(app, &w).await;
+    for (who, unit) in [("liaison_a", w.dept_a.id), ("viewer_a", w.dept_a.id), ("leader_a", w.dept_b.id)] {
+        let assign =
+            TransitionInput { lead_unit_id: Some(unit), responsible_leader_id: Some(w.user(who).id), ..t("assign") };
+        match act(app, &w.office, other, assign).await {
+            Err(Error::Invalid { field, msg, .. }) => {
+                assert_eq!(field, "responsible_leader_id");
+                assert!(msg.zh.contains("不是牵头单位的责任领导"), "{}", msg.zh);
+            }
+            res => panic!("{who} for unit {unit}: {res:?}"),
+        }
+    }
+    assert_eq!(w.user("leader_a").role_label, "责任领导", "named for what they are");
     let id = problem_in(app, &w, State::new(Status::Assigned, None)).await;
     // Without evidence the reason is required, and a closing on it is flagged.
     act(

@@ -5,7 +5,7 @@
 use super::fields::{choice, date, number, text};
 use super::i18n::Tr;
 use super::kit::{CsrfForm, Layout, PageCtx, domain_error, error_page, render, see_other};
-use super::list::{Opt, opts, vocab_opts};
+use super::list::{Opt, vocab_opts};
 use crate::AppState;
 use app::transitions::TransitionInput;
 use app::views::ProblemDetail;
@@ -100,7 +100,7 @@ struct DetailPage {
     callbacks: Vec<CallbackLine>,
     actions: Vec<ActionForm>,
     units: Vec<Opt>,
-    leaders: Vec<Opt>,
+    leaders: Vec<LeaderOpt>,
     types: Vec<Opt>,
     colours: Vec<Opt>,
     satisfactions: Vec<Opt>,
@@ -283,7 +283,7 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64, done: Option<Action>) -> Res
             })
             .collect(),
         units: super::list::unit_tree_opts(&units, None),
-        leaders: opts(None, users.iter().map(|u| (u.id.to_string(), format!("{}（{}）", u.display_name, u.unit.name)))),
+        leaders: leader_opts(&users, &units),
         types: vocab_opts(
             &tr,
             "type",
@@ -607,4 +607,31 @@ async fn review_rating(
         Ok(()) => see_other(&format!("/problems/{}", f.problem_id)),
         Err(e) => domain_error(ctx.tr, &e),
     }
+}
+
+/// A choice of 责任领导 with the units it may lead for (its own unit and those above it), so that
+/// the assign form offers only the leaders of the lead unit chosen (the app checks it too).
+struct LeaderOpt {
+    value: String,
+    label: String,
+    /// Unit ids, space-separated: the leader's unit and its ancestors.
+    units: String,
+}
+
+/// The users with the leader role the reader may see, in the order of the unit tree.
+fn leader_opts(users: &[app::views::UserView], units: &[app::views::UnitView]) -> Vec<LeaderOpt> {
+    let mut leaders: Vec<(&app::views::UserView, &app::views::UnitView)> = users
+        .iter()
+        .filter(|u| u.role == domain::user::Role::Leader && u.active)
+        .filter_map(|u| units.iter().find(|x| x.id == u.unit.id).map(|unit| (u, unit)))
+        .collect();
+    leaders.sort_by_cached_key(|(u, unit)| (super::list::tree_key(unit), u.display_name.clone()));
+    leaders
+        .into_iter()
+        .map(|(u, unit)| LeaderOpt {
+            value: u.id.to_string(),
+            label: format!("{}（{}）", u.display_name, unit.name),
+            units: unit.path.split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" "),
+        })
+        .collect()
 }

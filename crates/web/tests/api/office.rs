@@ -205,6 +205,26 @@ async fn the_assign_picker_draws_the_unit_tree(kind: Kind) {
     assert!(at("市住建局") + 1 == at("住建局物业科"), "a sub-unit right under its parent: {names:?}");
     assert!(at("临江市") < at("市住建局") && at("住建局物业科") < at("市生态环境局"), "{names:?}");
     b.screenshot("assign-picker-tree").await;
+    // Item 13: the 责任领导 picker holds leaders only, and only those of the lead unit chosen.
+    let offered = async || {
+        let v = b
+            .js("return [...document.querySelectorAll('#a-leader option')].filter((o) => o.value && !o.hidden).map((o) => o.textContent);")
+            .await;
+        v.as_array().unwrap().iter().map(|o| o.as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    let leader = w.user("leader_a").display_name.clone();
+    assert_eq!(offered().await, vec![format!("{leader}（市住建局）")], "leaders only, not liaisons or viewers");
+    b.select("#a-lead", &w.dept_b.id.to_string()).await;
+    assert!(offered().await.is_empty(), "市生态环境局 has no leader: {:?}", offered().await);
+    b.select("#a-lead", &w.dept_a_sub.id.to_string()).await;
+    assert!(offered().await.is_empty(), "the leader of 市住建局 does not lead its sub-unit's problems here");
+    b.select("#a-lead", &w.dept_a.id.to_string()).await;
+    assert_eq!(offered().await.len(), 1);
+    b.select("#a-leader", &w.user("leader_a").id.to_string()).await;
+    b.submit_action("assign").await;
+    assert!(b.body().await.contains(&leader), "{}", b.body().await);
+    b.login("leader_a").await;
+    assert!(b.text("header").await.contains("责任领导"), "a leader is named so: {}", b.text("header").await);
     b.close().await;
     db.cleanup().await;
 }
