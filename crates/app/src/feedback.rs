@@ -128,7 +128,19 @@ pub(crate) fn view(f: &FeedbackRow, seen: FeedbackAccess) -> FeedbackView {
         source: f.source.clone(),
         source_key: f.source_key.clone(),
         problem_id: f.problem_id.filter(|_| see_problem),
+        files: vec![],
     }
+}
+
+/// Fills in the files of each feedback item shown (one query for them all).
+pub(crate) async fn with_files(c: &mut Conn<'_>, items: &mut [FeedbackView]) -> Result<()> {
+    let ids: Vec<FeedbackId> = items.iter().map(|f| f.id).collect();
+    for file in store::feedback::list_files_of(c, &ids).await? {
+        if let Some(item) = items.iter_mut().find(|f| f.id == file.feedback_id) {
+            item.files.push(crate::views::FeedbackFileView::from_row(&file));
+        }
+    }
+    Ok(())
 }
 
 /// A feedback item as the audit chain keeps it: without its reporter.
@@ -294,7 +306,10 @@ impl App {
         let mut c = pooled.conn();
         let f = store::feedback::get_feedback(&mut c, id).await?.ok_or_else(|| Error::not_found("feedback"))?;
         let seen = feedback_access(&mut c, &p, &f).await?.ok_or_else(|| Error::not_found("feedback"))?;
-        Ok(view(&f, seen))
+        let mut items = [view(&f, seen)];
+        with_files(&mut c, &mut items).await?;
+        let [item] = items;
+        Ok(item)
     }
 
     pub async fn list_feedback(&self, actor: &Actor, q: &FeedbackQuery) -> Result<FeedbackPage> {
@@ -364,6 +379,7 @@ impl App {
                 items.push(view(f, seen));
             }
         }
+        with_files(&mut c, &mut items).await?;
         let next_cursor = if more && !by_relevance { rows.last().map(|r| r.id.to_string()) } else { None };
         Ok(FeedbackPage { items, next_cursor })
     }

@@ -140,6 +140,19 @@ impl App {
         Ok(StoredFile { path: self.file_path(&row.sha256), file_name: row.file_name, content_type: row.content_type })
     }
 
+    /// A photo or file a citizen sent with a report, for a reader who may see the report (404
+    /// otherwise, as for the report itself).
+    pub async fn feedback_file(&self, actor: &Actor, id: domain::FeedbackFileId) -> Result<StoredFile> {
+        let p = actor.user_for(Intent::Read)?.clone();
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let row = store::feedback::get_file(&mut c, id).await?.ok_or_else(|| Error::not_found("file"))?;
+        let feedback =
+            store::feedback::get_feedback(&mut c, row.feedback_id).await?.ok_or_else(|| Error::not_found("file"))?;
+        crate::feedback::feedback_access(&mut c, &p, &feedback).await?.ok_or_else(|| Error::not_found("file"))?;
+        Ok(StoredFile { path: self.file_path(&row.sha256), file_name: row.file_name, content_type: row.content_type })
+    }
+
     /// Where a file with this hash is kept.
     pub(crate) fn file_path(&self, sha256: &str) -> PathBuf {
         self.settings.files_dir.join(sha256.get(..2).unwrap_or("00")).join(sha256)
@@ -176,4 +189,10 @@ impl App {
         crate::problems::load_visible(&mut pooled.conn(), actor, row.id).await?;
         Ok(row.id)
     }
+}
+
+/// Whether a file of this type may be shown in the browser (a picture or a PDF, under the same
+/// sandbox as a download) rather than only downloaded.
+pub fn previews(content_type: &str) -> bool {
+    content_type.starts_with("image/") || content_type == "application/pdf"
 }

@@ -169,6 +169,40 @@ pub struct FeedbackView {
     pub source: Option<String>,
     pub source_key: Option<String>,
     pub problem_id: Option<ProblemId>,
+    /// The photos and files that came with the report (from the portal), for those who may see
+    /// the report.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FeedbackFileView>,
+}
+
+/// A photo or file a citizen sent with a report.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FeedbackFileView {
+    pub id: domain::FeedbackFileId,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+impl FeedbackFileView {
+    pub fn from_row(r: &store::feedback::FeedbackFileRow) -> Self {
+        Self {
+            id: r.id,
+            file_name: r.file_name.clone(),
+            content_type: r.content_type.clone(),
+            size_bytes: r.size_bytes,
+        }
+    }
+
+    /// Whether a browser may show it in place (a picture or a PDF) rather than download it.
+    pub fn previews(&self) -> bool {
+        crate::pages_support::previews(&self.content_type)
+    }
+
+    /// Whether it is a picture (shown as a thumbnail).
+    pub fn is_image(&self) -> bool {
+        self.content_type.starts_with("image/")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]

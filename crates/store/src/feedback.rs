@@ -395,3 +395,23 @@ pub async fn clear_rating_failures(c: &mut Conn<'_>, id: FeedbackId) -> Result<(
     });
     Ok(())
 }
+
+/// The files of several feedback items at once (an inbox page's), by item then upload order.
+pub async fn list_files_of(c: &mut Conn<'_>, feedback: &[FeedbackId]) -> Result<Vec<FeedbackFileRow>> {
+    if feedback.is_empty() {
+        return Ok(vec![]);
+    }
+    let marks: Vec<String> = (1..=feedback.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "select id, feedback_id, file_name, content_type, size_bytes, sha256, created_at \
+         from feedback_files where feedback_id in ({}) order by feedback_id, id",
+        marks.join(", ")
+    );
+    with_conn!(c, |c| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for id in feedback {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&mut *c).await.map_err(db_err)
+    })
+}

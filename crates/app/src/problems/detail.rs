@@ -101,6 +101,7 @@ impl App {
             let seen = crate::feedback::FeedbackAccess { unit: unit_named(f.unit_id), see_reporter, see_problem: true };
             feedback_views.push(crate::feedback::view(f, seen));
         }
+        crate::feedback::with_files(&mut c, &mut feedback_views).await?;
         let deadlines: Vec<NaiveDate> = row.deadline.into_iter().collect();
         let limits = self.limits_for(&mut c, row.category_id, row.kind).await?;
         let due = domain::limits::due_dates(&cal, row.received_on, &limits);

@@ -31,6 +31,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/problems/{id}/notes", post(add_note))
         .route("/problems/{id}/evidence", post(upload).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/files/evidence/{id}", get(download))
+        .route("/files/feedback/{id}", get(download_feedback_file))
         .route("/ratings/{id}/review", post(review_rating))
 }
 
@@ -95,7 +96,7 @@ struct DetailPage {
     measures: Vec<MeasureLine>,
     evidence: Vec<(i64, String, String, String)>,
     timeline: Vec<(String, String, String)>,
-    feedback: Vec<(String, String, String, String)>,
+    feedback: Vec<(String, String, String, String, Vec<app::views::FeedbackFileView>)>,
     signoffs: Vec<(String, String, String)>,
     callbacks: Vec<CallbackLine>,
     actions: Vec<ActionForm>,
@@ -243,7 +244,7 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64, done: Option<Action>) -> Res
                     (None, Some(c)) => c.clone(),
                     (None, None) => String::new(),
                 };
-                (tr.time(&f.received_at), f.channel_label.clone(), f.body.clone(), reporter)
+                (tr.time(&f.received_at), f.channel_label.clone(), f.body.clone(), reporter, f.files.clone())
             })
             .collect(),
         signoffs: p
@@ -548,17 +549,46 @@ fn too_large(tr: Tr, s: &AppState) -> String {
 
 /// Sends an evidence file to someone who may see its problem: as an attachment, with its
 /// checked type, never rendered inline.
-async fn download(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+/// `?preview=1`: show a picture or a PDF in the browser instead of downloading it.
+#[derive(serde::Deserialize, Default)]
+struct FileQuery {
+    preview: Option<String>,
+}
+
+async fn download(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+) -> Response {
     if let Err(redirect) = ctx.require_user() {
         return redirect;
     }
     match s.app.evidence_file(&ctx.actor, EvidenceId::new(id)).await {
-        Ok(f) => send_file(ctx.tr, &f).await,
+        Ok(f) => send_file(ctx.tr, &f, q.preview.is_some()).await,
         Err(e) => domain_error(ctx.tr, &e),
     }
 }
 
-pub(super) async fn send_file(tr: Tr, f: &app::pages_support::StoredFile) -> Response {
+/// A photo or file a citizen sent, to staff who may see the report (404 to anyone else).
+async fn download_feedback_file(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    match s.app.feedback_file(&ctx.actor, domain::FeedbackFileId::new(id)).await {
+        Ok(f) => send_file(ctx.tr, &f, q.preview.is_some()).await,
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+/// Sends a stored file under a sandbox (it can run nothing, whatever it holds), as a download,
+/// or in place when `preview` is asked for and it is a picture or a PDF.
+pub(super) async fn send_file(tr: Tr, f: &app::pages_support::StoredFile, preview: bool) -> Response {
     match tokio::fs::read(&f.path).await {
         Ok(bytes) => {
             let mut res = bytes.into_response();
@@ -569,12 +599,18 @@ pub(super) async fn send_file(tr: Tr, f: &app::pages_support::StoredFile) -> Res
             let ascii: String =
                 f.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
             let encoded = super::kit::urlencode(&f.file_name);
+            let disposition =
+                if preview && app::pages_support::previews(&f.content_type) { "inline" } else { "attachment" };
             if let Ok(v) =
-                HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
+                HeaderValue::from_str(&format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
             {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }
-            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
+            // Nothing in it can run or load anything but itself, and no other site may frame it.
+            h.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'none'"),
+            );
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
             res
         }

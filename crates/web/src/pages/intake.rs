@@ -31,6 +31,8 @@ struct Item {
     body: String,
     reporter: String,
     address: String,
+    /// The photos and files the citizen sent.
+    files: Vec<app::views::FeedbackFileView>,
     /// Problems and reports grouping found close to this one.
     suggestions: Vec<Suggestion>,
     /// The routing model's category (preselected, never applied) and its hint line.
@@ -117,6 +119,7 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
                 .collect::<Vec<_>>()
                 .join(" "),
             address: f.address.clone().unwrap_or_default(),
+            files: f.files.clone(),
             suggestions: found
                 .into_iter()
                 .map(|m| Suggestion {

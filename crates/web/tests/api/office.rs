@@ -184,6 +184,48 @@ async fn search_finds_what_people_type(kind: Kind) {
     db.cleanup().await;
 }
 
+/// Item 3: the citizen's photo shows on the intake card as a thumbnail that loads, and opens in
+/// place.
+async fn a_citizens_photo_shows_on_the_intake_card(kind: Kind) {
+    let Some((db, _w, b)) = setup(kind).await else { return };
+    let app = &db.app;
+    let png = std::fs::read(crate::browser::png_file(db.dir.path())).unwrap();
+    let submission = app::public::PublicSubmission {
+        body: "幸福路的井盖丢了，晚上有人踩空，照片在此。".into(),
+        title: None,
+        kind: None,
+        campaign_id: None,
+        address: None,
+        latitude: None,
+        longitude: None,
+        reporter_name: None,
+        reporter_contact: None,
+    };
+    app.public_submit(&submission, Some(("井盖.png", &png))).await.unwrap();
+    b.login("office").await;
+    b.goto("/intake").await;
+    let mut loaded = serde_json::Value::Null;
+    for _ in 0..40 {
+        loaded = b
+            .js("const i = document.querySelector('img.thumb'); return i ? (i.complete && i.naturalWidth > 0) : 'none';")
+            .await;
+        if loaded == true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(loaded, true, "the thumbnail loads under the page's policy");
+    b.screenshot("intake-photo").await;
+    let src = b.js("return document.querySelector('img.thumb').getAttribute('src');").await;
+    b.goto(src.as_str().unwrap()).await;
+    assert_eq!(b.js("return document.contentType;").await, "image/png", "the preview opens in place");
+    let mut failures = Vec::new();
+    fits_a_phone(&b, 390, &["/intake".to_string()], &mut failures).await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    b.close().await;
+    db.cleanup().await;
+}
+
 /// Item 12: the assign picker draws the unit tree, each unit right under its parent.
 async fn the_assign_picker_draws_the_unit_tree(kind: Kind) {
     let Some((db, w, b)) = setup(kind).await else { return };
@@ -233,5 +275,6 @@ both!(
     a_unit_signs_for_new_work_and_sees_why_a_problem_came_back,
     the_portal_files_once_and_its_receipt_fits_a_phone,
     search_finds_what_people_type,
+    a_citizens_photo_shows_on_the_intake_card,
     the_assign_picker_draws_the_unit_tree,
 );

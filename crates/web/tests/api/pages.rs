@@ -118,6 +118,66 @@ fn multipart(path: &str, cookies: &str, csrf: &str, file_name: &str, bytes: &[u8
         .unwrap()
 }
 
+/// Item 3 of issue 11: the photo a citizen sends shows to staff who may see the report — a
+/// thumbnail on the intake card and on the problem made from it, a preview in place under the
+/// sandbox — and is 404 to anyone else.
+async fn a_citizens_photo_reaches_the_staff_who_may_see_the_report(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let app = &t.db.app;
+    let png = std::fs::read(crate::browser::png_file(t.db.dir.path())).unwrap();
+    let submission = app::public::PublicSubmission {
+        body: "幸福路的井盖丢了，晚上有人踩空，照片在此。".into(),
+        title: None,
+        kind: None,
+        campaign_id: None,
+        address: None,
+        latitude: None,
+        longitude: None,
+        reporter_name: None,
+        reporter_contact: Some("13800000000".into()),
+    };
+    app.public_submit(&submission, Some(("井盖.png", &png))).await.unwrap();
+    let (office, _) = sign_in(&t, "office").await;
+    let inbox = t.send(get_with("/intake", &office)).await;
+    let at = inbox.text.find("src=\"/files/feedback/").expect("a thumbnail on the intake card") + 5;
+    let url = inbox.text[at..].split('"').next().unwrap().to_string();
+    assert!(url.ends_with("?preview=1") && inbox.text.contains("alt=\"井盖.png\""), "{url}");
+    let shown = t.send(get_with(&url, &office)).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let header = |name: header::HeaderName| {
+        shown.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    };
+    assert_eq!(header(header::CONTENT_TYPE), "image/png");
+    assert!(header(header::CONTENT_DISPOSITION).starts_with("inline"), "a preview in place");
+    assert!(header(header::CONTENT_SECURITY_POLICY).contains("sandbox"), "under the same sandbox as evidence");
+    let download = t.send(get_with(url.trim_end_matches("?preview=1"), &office)).await;
+    assert!(download.headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment"));
+    // Units that may not see the report get 404; the public is sent to sign in.
+    let (liaison_b, _) = sign_in(&t, "liaison_b").await;
+    assert_eq!(t.send(get_with(&url, &liaison_b)).await.status, StatusCode::NOT_FOUND);
+    let anonymous = t.send(Request::builder().uri(&url).body(Body::empty()).unwrap()).await;
+    assert!(anonymous.status.is_redirection(), "{}", anonymous.status);
+    // The problem made from it shows the photo on its page, to the unit it goes to as well.
+    let fid = app.list_feedback(&t.world.office, &Default::default()).await.unwrap().items[0].id;
+    let input = app::problems::NewProblemInput {
+        feedback_ids: vec![fid],
+        ..app::problems::NewProblemInput::new(
+            t.world.campaign.id,
+            "幸福路井盖缺失",
+            "井盖丢失。",
+            domain::feedback::Channel::Portal,
+        )
+    };
+    let id = app.create_problem(&t.world.office, &input).await.unwrap().summary.id;
+    t.assign(id.get(), t.world.dept_a.id.get()).await;
+    let (liaison_a, _) = sign_in(&t, "liaison_a").await;
+    let page = t.send(get_with(&format!("/problems/{id}"), &liaison_a)).await;
+    assert!(page.text.contains(&format!("src=\"{url}\"")), "{}", page.text);
+    assert_eq!(t.send(get_with(&url, &liaison_a)).await.status, StatusCode::OK, "the unit handling it sees it");
+    assert_eq!(t.send(get_with(&url, &liaison_b)).await.status, StatusCode::NOT_FOUND);
+    t.db.cleanup().await;
+}
+
 async fn an_upload_that_lies_or_is_too_large_is_refused_with_a_message_and_not_stored(kind: Kind) {
     let Some(t) = TestApp::new(kind).await else { return };
     let id = t.problem().await;
@@ -571,5 +631,6 @@ both!(
     the_portal_limits_how_often_one_client_may_submit,
     a_form_without_its_csrf_token_gets_403_and_changes_nothing,
     an_upload_that_lies_or_is_too_large_is_refused_with_a_message_and_not_stored,
+    a_citizens_photo_reaches_the_staff_who_may_see_the_report,
     pages_need_a_sign_in_and_the_portal_does_not,
 );
