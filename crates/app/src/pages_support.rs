@@ -180,14 +180,46 @@ impl App {
     }
 
     /// The id of a problem the reader may see, by its number (问题编号).
+    /// The problem a number names, whole (`ZT-2026-000401`) or short (`401`), among those the
+    /// reader may see; a short number that names several asks for the whole one.
     pub async fn problem_id_by_number(&self, actor: &Actor, number: &str) -> Result<ProblemId> {
-        let number = domain::problem::ProblemNumber::parse(number)?;
+        let malformed = || {
+            Error::invalid(
+                "number",
+                format!("问题编号“{}”格式不对（应如 ZT-2026-000123，或只写序号 123）", number.trim()),
+                format!("problem number \"{}\" is malformed (e.g. ZT-2026-000123, or just 123)", number.trim()),
+            )
+        };
+        let query = domain::problem::NumberQuery::parse(number).ok_or_else(malformed)?;
         let mut pooled = self.db.acquire().await?;
-        let row = store::problems::get_problem_by_number(&mut pooled.conn(), number.as_str())
-            .await?
-            .ok_or_else(|| Error::not_found("problem"))?;
-        crate::problems::load_visible(&mut pooled.conn(), actor, row.id).await?;
-        Ok(row.id)
+        let candidates = match &query {
+            domain::problem::NumberQuery::Exact(n) => {
+                store::problems::get_problem_by_number(&mut pooled.conn(), n.as_str())
+                    .await?
+                    .map(|r| r.id)
+                    .into_iter()
+                    .collect()
+            }
+            domain::problem::NumberQuery::Sequence(_) => {
+                store::problems::ids_by_sequence(&mut pooled.conn(), &query.sequence_suffix().unwrap_or_default())
+                    .await?
+            }
+        };
+        let mut visible = Vec::new();
+        for id in candidates {
+            if crate::problems::load_visible(&mut pooled.conn(), actor, id).await.is_ok() {
+                visible.push(id);
+            }
+        }
+        match visible.as_slice() {
+            [] => Err(Error::not_found("problem")),
+            [one] => Ok(*one),
+            _ => Err(Error::invalid(
+                "number",
+                format!("序号 {} 对应多个问题，请输入完整编号（如 ZT-2026-000123）", number.trim()),
+                format!("{} names several problems; give the whole number (e.g. ZT-2026-000123)", number.trim()),
+            )),
+        }
     }
 }
 

@@ -192,7 +192,7 @@ impl App {
                     kind: RecordKind::Feedback,
                     id: f.id,
                     reference: f.tracking_code.to_string(),
-                    title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
+                    title: f.title_or_start(),
                     status: None,
                     snippet: text::snippet::snippet_of(
                         &[f.title.as_deref().unwrap_or_default(), &f.body],

@@ -175,6 +175,13 @@ pub struct FeedbackView {
     pub files: Vec<FeedbackFileView>,
 }
 
+impl FeedbackView {
+    /// Its title, or for a report without one its first words (cut at a clause or between words).
+    pub fn title_or_start(&self) -> String {
+        self.title.clone().unwrap_or_else(|| text::title::short_title(&self.body, 30))
+    }
+}
+
 /// A photo or file a citizen sent with a report.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct FeedbackFileView {

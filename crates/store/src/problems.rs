@@ -396,6 +396,21 @@ pub async fn get_problem_by_number(c: &mut Conn<'_>, number: &str) -> Result<Opt
     })
 }
 
+/// The problems whose numbers end in `suffix` (`-000401`): that sequence under every prefix and
+/// year numbers were given in, read through the unique index on the number.
+pub async fn ids_by_sequence(c: &mut Conn<'_>, suffix: &str) -> Result<Vec<ProblemId>> {
+    with_conn!(c, |c| {
+        sqlx::query_scalar(
+            "select id from problems where number in \
+             (select prefix || '-' || cast(year as text) || $1 from number_counters) order by id",
+        )
+        .bind(suffix)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
 /// A unit linked to a problem, with what the access rules and the views need.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct LinkedUnit {

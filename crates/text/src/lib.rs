@@ -13,6 +13,7 @@ pub mod places;
 pub mod replies;
 pub mod segment;
 pub mod snippet;
+pub mod title;
 
 pub use normalize::{content_chars, is_meaningful, normalize};
 pub use segment::Segmenter;

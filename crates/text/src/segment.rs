@@ -93,6 +93,11 @@ impl Segmenter {
             .collect()
     }
 
+    /// Every token as written, punctuation and spaces included (joined, they give the text back).
+    pub fn raw_tokens(&self, text: &str) -> Vec<String> {
+        self.jieba.cut(text, true).into_iter().map(|t| t.word.to_string()).collect()
+    }
+
     /// Every token with content (stopwords kept), for features where common words still count.
     pub fn tokens(&self, text: &str) -> Vec<String> {
         let normalized = crate::normalize(text);

@@ -279,7 +279,7 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
         let dept = CATEGORIES[cat_index].2;
         let input = NewProblemInput {
             campaign_id: base.campaign,
-            title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
+            title: f.title.clone().unwrap_or_else(|| text::title::short_title(&f.body, 30)),
             description: f.body.clone(),
             category_id: Some(base.categories[cat_index]),
             channel: f.channel,

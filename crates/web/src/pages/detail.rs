@@ -62,6 +62,61 @@ struct CallbackLine {
     decide: bool,
 }
 
+/// An action the page refused, said on its own form, which is open again and keeps what was
+/// typed (the reader fixes one field instead of starting over).
+#[derive(Default)]
+struct Refused {
+    action: String,
+    message: String,
+    /// What the form held, by field name (a multiple choice as its values joined by spaces).
+    kept: std::collections::HashMap<&'static str, String>,
+}
+
+impl Refused {
+    fn is(&self, action: &str) -> bool {
+        !self.action.is_empty() && self.action == action
+    }
+
+    /// What was typed in `field` of the refused `action`'s form; empty for any other form.
+    fn kept(&self, action: &str, field: &str) -> &str {
+        if self.is(action) { self.kept.get(field).map(String::as_str).unwrap_or_default() } else { "" }
+    }
+
+    /// Whether `value` was among those chosen in the multiple-choice `field`.
+    fn holds(&self, action: &str, field: &str, value: &str) -> bool {
+        self.kept(action, field).split(' ').any(|v| v == value)
+    }
+
+    fn of(form: &ActForm, message: String) -> Self {
+        let kept = [
+            ("reason", &form.reason),
+            ("note", &form.note),
+            ("lead_unit_id", &form.lead_unit_id),
+            ("responsible_leader_id", &form.responsible_leader_id),
+            ("responsible_person", &form.responsible_person),
+            ("deadline", &form.deadline),
+            ("rectification_type", &form.rectification_type),
+            ("target_number", &form.target_number),
+            ("report", &form.report),
+            ("no_evidence_reason", &form.no_evidence_reason),
+            ("new_deadline", &form.new_deadline),
+            ("approve", &form.approve),
+            ("colour", &form.colour),
+            ("solved", &form.solved),
+            ("satisfaction", &form.satisfaction),
+            ("comment", &form.comment),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.clone().map(|v| (name, v)))
+        .chain(std::iter::once((
+            "cooperating_unit_ids",
+            form.cooperating_unit_ids.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(" "),
+        )))
+        .collect();
+        Self { action: form.action.as_str().to_string(), message, kept }
+    }
+}
+
 /// An action form on the page.
 struct ActionForm {
     action: String,
@@ -74,6 +129,11 @@ struct DetailPage {
     layout: Layout,
     /// What the action just taken did, shown once after it.
     done: String,
+    /// The action just refused, with why and what was typed.
+    refused: Refused,
+    /// The refused action has no form here (it is not one the reader can take now): its reason
+    /// shows at the top.
+    refused_elsewhere: bool,
     p: ProblemDetail,
     status: String,
     stage: String,
@@ -132,7 +192,13 @@ fn confirmation(tr: Tr, done: Option<Action>, p: &ProblemDetail) -> String {
     format!("{}：{what}", tr.t("done-title"))
 }
 
-async fn page(s: &AppState, ctx: &PageCtx, id: i64, done: Option<Action>) -> Result<Response, domain::Error> {
+async fn page(
+    s: &AppState,
+    ctx: &PageCtx,
+    id: i64,
+    done: Option<Action>,
+    refused: Refused,
+) -> Result<Response, domain::Error> {
     let tr: Tr = ctx.tr;
     let actor = &ctx.actor;
     let p = s.app.get_problem(actor, ProblemId::new(id)).await?;
@@ -150,6 +216,8 @@ async fn page(s: &AppState, ctx: &PageCtx, id: i64, done: Option<Action>) -> Res
     };
     let detail = DetailPage {
         layout: ctx.layout(format!("{} {}", p.summary.number, p.summary.title), "problems"),
+        refused_elsewhere: !refused.action.is_empty() && !p.may.actions.iter().any(|a| a.as_str() == refused.action),
+        refused,
         status: tr.label("status", p.summary.status.as_str()),
         stage: p.summary.signoff_stage.map(|s| tr.label("stage", s.as_str())).unwrap_or_default(),
         kind: tr.label("kind", p.kind.as_str()),
@@ -315,7 +383,7 @@ async fn show(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Quer
     let done = shown.done.as_deref().and_then(|a| Action::ALL.iter().copied().find(|x| x.as_str() == a));
     let (actor, path, lang, csrf) = (ctx.actor.clone(), ctx.path_and_query.clone(), ctx.tr.lang, ctx.csrf.clone());
     crate::cached::html(&s, &actor, &path, lang, &csrf, async || {
-        page(&s, &ctx, id, done).await.map_err(|e| domain_error(ctx.tr, &e))
+        page(&s, &ctx, id, done, Refused::default()).await.map_err(|e| domain_error(ctx.tr, &e))
     })
     .await
 }
@@ -380,7 +448,21 @@ async fn act(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, CsrfF
     match result {
         // The problem's page again, saying what was done (the confirmation reads the problem as it is).
         Ok(_) => see_other(&format!("/problems/{id}?done={}", f.action.as_str())),
-        Err(e) => domain_error(ctx.tr, &e),
+        // Nothing to show the form on, or nothing the reader can fix: the error page.
+        Err(
+            e @ (domain::Error::Unauthenticated { .. } | domain::Error::NotFound { .. } | domain::Error::Internal(_)),
+        ) => domain_error(ctx.tr, &e),
+        // The problem's page again, with the reason on the form, which keeps what was typed.
+        Err(e) => {
+            let refused = Refused::of(&f, super::kit::page_message(ctx.tr, &e));
+            match page(&s, &ctx, id, None, refused).await {
+                Ok(mut res) => {
+                    *res.status_mut() = crate::error::status_of(e.code());
+                    res
+                }
+                Err(e) => domain_error(ctx.tr, &e),
+            }
+        }
     }
 }
 

@@ -111,7 +111,7 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
             received: tr.time(&f.received_at),
             channel: tr.label("channel", f.channel.as_str()),
             kind: tr.label("kind", f.kind.as_str()),
-            title: f.title.clone().unwrap_or_else(|| f.body.chars().take(30).collect()),
+            title: f.title_or_start(),
             body: f.body.clone(),
             reporter: [f.reporter_name.clone(), f.reporter_contact.clone()]
                 .into_iter()

@@ -289,6 +289,11 @@ pub(crate) fn domain_error(tr: Tr, e: &Error) -> Response {
 /// a raw code (the API's message keeps the wire names, which scripts read).
 pub(crate) fn page_message(tr: Tr, e: &Error) -> String {
     match e {
+        // A missing value: the API's message names the wire field; the page names the label only.
+        Error::Invalid { field, code: domain::Code::Required, .. } if field_label(tr, field).is_some() => {
+            let label = field_label(tr, field).unwrap_or_default();
+            if tr.lang == "en" { format!("{label}: this is required") } else { format!("{label}：请填写此项") }
+        }
         Error::Invalid { field, msg, .. } | Error::Conflict { field, msg } => {
             let text = msg.in_lang(tr.lang);
             match field_label(tr, field) {

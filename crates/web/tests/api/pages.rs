@@ -460,6 +460,26 @@ async fn a_refused_action_is_explained_without_codes(kind: Kind) {
             illegal.text
         );
     }
+    // Refused on the problem's own page, the form open again with what was typed kept.
+    assert!(illegal.text.contains("class=\"error\" role=\"alert\""), "said on the page: {}", illegal.text);
+    let (liaison, liaison_token) = sign_in(&t, "liaison_a").await;
+    let body = format!(
+        "csrf={liaison_token}&version={}&action=submit&report=&no_evidence_reason=%E5%88%B6%E5%BA%A6%E7%B1%BB",
+        t.version(id).await
+    );
+    let refused = t.send(post_form(&format!("/problems/{id}/act"), &liaison, body)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(refused.text.contains("<details class=\"action\" open>"), "the form is open again");
+    assert!(refused.text.contains("value=\"制度类\""), "what was typed is kept: {}", refused.text);
+    let form = &refused.text[refused.text.find("<details class=\"action\" open>").unwrap()..];
+    let needle = "role=\"alert\">";
+    let alert = form.find(needle).expect("the reason on the form") + needle.len();
+    assert!(
+        form[alert..].starts_with("整改报告：请填写此项</p>"),
+        "named by its label, no wire name: {}",
+        &form[alert..]
+    );
+    assert!(refused.text.contains("退出登录"), "a page of the site, with its menu");
     t.db.cleanup().await;
 }
 
