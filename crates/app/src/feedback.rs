@@ -86,9 +86,12 @@ pub struct FeedbackQuery {
     pub problem_id: Option<ProblemId>,
     /// `false`: only feedback not yet on the list (the intake inbox).
     pub linked: Option<bool>,
+    /// `false`: only feedback not declined (不予受理); `true`: only declined.
+    pub dismissed: Option<bool>,
     /// Words to search for in the title and text (full-text, segmented).
     pub q: Option<String>,
-    /// `-created` (default, newest first) or `relevance` (with `q`: best match first, one page).
+    /// `-created` (default, newest first), `relevance` (with `q`: best match first, one page) or
+    /// `heat` (without `q`: the hottest of the newest 2,000 first, one page).
     pub sort: Option<String>,
     pub cursor: Option<String>,
     /// 1–200, default 50.
@@ -333,17 +336,25 @@ impl App {
             return Ok(FeedbackPage { items: vec![], next_cursor: None });
         }
         let words = query.words;
-        let by_relevance = match q.sort.as_deref().map(str::trim) {
-            None | Some("-created") => false,
-            Some("relevance") if words.is_some() => true,
+        let (by_relevance, by_heat) = match q.sort.as_deref().map(str::trim) {
+            None | Some("-created") => (false, false),
+            Some("relevance") if words.is_some() => (true, false),
             Some("relevance") => {
                 return Err(Error::invalid("sort", "按相关度排序需要检索词 q", "sort=relevance needs words in q"));
+            }
+            Some("heat") if words.is_none() => (false, true),
+            Some("heat") => {
+                return Err(Error::invalid(
+                    "sort",
+                    "按热度排序时不能同时检索，请清空检索词",
+                    "sort=heat cannot be combined with q",
+                ));
             }
             Some(other) => {
                 return Err(Error::invalid(
                     "sort",
-                    format!("未知排序“{other}”（可选：-created、relevance）"),
-                    format!("unknown sort \"{other}\" (known: -created, relevance)"),
+                    format!("未知排序“{other}”（可选：-created、relevance、heat）"),
+                    format!("unknown sort \"{other}\" (known: -created, relevance, heat)"),
                 ));
             }
         };
@@ -367,8 +378,10 @@ impl App {
             campaign_id: q.campaign_id,
             problem_id: q.problem_id,
             linked: q.linked,
+            dismissed: q.dismissed,
             words,
             by_relevance,
+            by_heat,
             before_id: before_id.map(domain::FeedbackId::new),
             limit,
         };
@@ -380,7 +393,7 @@ impl App {
             }
         }
         with_files(&mut c, &mut items).await?;
-        let next_cursor = if more && !by_relevance { rows.last().map(|r| r.id.to_string()) } else { None };
+        let next_cursor = if more && !by_relevance && !by_heat { rows.last().map(|r| r.id.to_string()) } else { None };
         Ok(FeedbackPage { items, next_cursor })
     }
 
@@ -426,6 +439,52 @@ impl App {
         crate::audit::Entry::new(actor, "feedback.link", "feedback", Some(id.get()))
             .before(&strip(&before))?
             .after(&strip(&after))?
+            .record(&mut tx.conn(), now)
+            .await?;
+        self.commit(tx).await?;
+        self.get_feedback(actor, id).await
+    }
+}
+
+impl App {
+    /// The heat (热度) of reports the caller was shown (itself, the reports like it, net votes), as
+    /// `sort=heat` ranks them.
+    pub async fn feedback_heat(&self, shown: &[FeedbackView]) -> Result<std::collections::HashMap<FeedbackId, i64>> {
+        let ids: Vec<FeedbackId> = shown.iter().map(|f| f.id).collect();
+        let mut pooled = self.db.acquire().await?;
+        Ok(store::feedback::heat_of(&mut pooled.conn(), &ids).await?.into_iter().collect())
+    }
+
+    /// 不予受理: the office declines a report that is not on the list, with a reason its sender
+    /// reads on the tracking page. It leaves the inbox; the record and its reason are kept.
+    pub async fn dismiss_feedback(&self, actor: &Actor, id: FeedbackId, reason: &str) -> Result<FeedbackView> {
+        let p = actor.user_for(Intent::Write)?.clone();
+        let reason = domain::text::required_text("reason", reason, 500)?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let before =
+            store::feedback::get_feedback(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("feedback"))?;
+        if feedback_access(&mut tx.conn(), &p, &before).await?.is_none() {
+            return Err(Error::not_found("feedback"));
+        };
+        let unit =
+            store::units::get_unit(&mut tx.conn(), before.unit_id).await?.ok_or_else(|| Error::not_found("unit"))?;
+        if !p.may_run_list_in(&unit.unit_path()?) {
+            return Err(Error::forbidden(
+                "只有专班办公室可以决定不予受理",
+                "only the campaign office declines feedback",
+            ));
+        }
+        if !store::feedback::dismiss_feedback(&mut tx.conn(), id, &reason, now).await? {
+            return Err(Error::conflict(
+                "feedback_id",
+                "该诉求已立为问题或已不予受理",
+                "the report is on the list already, or was declined already",
+            ));
+        }
+        crate::audit::Entry::new(actor, "feedback.dismiss", "feedback", Some(id.get()))
+            .before(&audited(&before, &unit.name))?
+            .after(&serde_json::json!({ "dismiss_reason": reason }))?
             .record(&mut tx.conn(), now)
             .await?;
         self.commit(tx).await?;

@@ -84,6 +84,8 @@ pub struct TrackingView {
     pub deadline: Option<NaiveDate>,
     /// The reply, once the problem is published, or closed when the report is one it was made from.
     pub public_reply: Option<String>,
+    /// Why the office declined the report (不予受理), when it did.
+    pub dismiss_reason: Option<String>,
     /// Whether the report can be rated now (its problem is closed).
     pub can_rate: bool,
 }
@@ -232,8 +234,14 @@ impl App {
             problem_number: None,
             deadline: None,
             public_reply: None,
+            dismiss_reason: None,
             can_rate,
         };
+        if let Some((_, reason)) = store::feedback::dismissal(&mut c, f.id).await? {
+            view.status = TrackedStatus::Report(ReportStatus::NotAccepted);
+            view.status_label = ReportStatus::NotAccepted.label_zh().to_string();
+            view.dismiss_reason = Some(reason);
+        }
         if let (Some(p), Some(s)) = (&problem, status) {
             let own_report = f.linked_at.is_none_or(|at| at <= p.created_at);
             if p.published {

@@ -142,12 +142,41 @@ pub struct FeedbackFilter {
     pub problem_id: Option<ProblemId>,
     /// Some(false): only feedback not yet on the list (the intake inbox).
     pub linked: Option<bool>,
+    /// Some(false): only feedback not declined (不予受理).
+    pub dismissed: Option<bool>,
     /// Every one of these words (segmented like the index) in the text.
     pub words: Option<Vec<String>>,
     /// Best match first (one page, no cursor) instead of newest first.
     pub by_relevance: bool,
+    /// Hottest first among the newest [`HEAT_RANKED`] (one page, no cursor; without words).
+    pub by_heat: bool,
     pub before_id: Option<FeedbackId>,
     pub limit: i64,
+}
+
+/// How many of the newest reports a sort by heat ranks: the inbox an office works through.
+pub const HEAT_RANKED: i64 = 2_000;
+
+/// A report's heat (热度) in the inbox: itself, the reports grouping found like it (either side of
+/// a match), and the public's net votes.
+const HEAT: &str = "(1 + (select count(*) from text_matches m where m.feedback_id = f.id and m.other_feedback_id is not null) \
+     + (select count(*) from text_matches m where m.other_feedback_id = f.id) \
+     + case when f.likes > f.dislikes then f.likes - f.dislikes else 0 end)";
+
+/// A report's heat as [`list_feedback`] ranks it, for showing beside it.
+pub async fn heat_of(c: &mut Conn<'_>, ids: &[FeedbackId]) -> Result<Vec<(FeedbackId, i64)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("select f.id, {HEAT} as heat from feedback f where f.id in ({})", marks.join(", "));
+    with_conn!(c, |c| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&mut *c).await.map_err(db_err)
+    })
 }
 
 /// One page of feedback, newest first, and whether another follows.
@@ -190,6 +219,11 @@ pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<
         Some(false) => conds.push("f.problem_id is null".into()),
         None => {}
     }
+    match f.dismissed {
+        Some(true) => conds.push("f.dismissed_at is not null".into()),
+        Some(false) => conds.push("f.dismissed_at is null".into()),
+        None => {}
+    }
     let mut join = String::new();
     let mut matched = None;
     if let Some(words) = &f.words {
@@ -213,6 +247,11 @@ pub async fn list_feedback(c: &mut Conn<'_>, f: &FeedbackFilter) -> Result<(Vec<
         )
     };
     let Some(m) = &matched else {
+        if f.by_heat {
+            let newest = select(&conds, &format!(", {HEAT} as heat"), "f.id desc", &HEAT_RANKED.to_string());
+            let sql = format!("select * from ({newest}) hot order by heat desc, id desc limit {limit}");
+            return fetch_page(c, &sql, &binds, f.limit).await;
+        }
         return fetch_page(c, &select(&conds, "", "f.id desc", &limit), &binds, f.limit).await;
     };
     let rank = format!(", {} as hit_rank", m.relevance);
@@ -414,4 +453,35 @@ pub async fn list_files_of(c: &mut Conn<'_>, feedback: &[FeedbackId]) -> Result<
         }
         q.fetch_all(&mut *c).await.map_err(db_err)
     })
+}
+
+/// 不予受理: declines a report not on the list, with the reason; false when it is on the list or
+/// declined already (nothing changes then).
+pub async fn dismiss_feedback(c: &mut Conn<'_>, id: FeedbackId, reason: &str, at: DateTime<Utc>) -> Result<bool> {
+    let done = with_conn!(c, |c| {
+        sqlx::query(
+            "update feedback set dismissed_at = $1, dismiss_reason = $2, updated_at = $1 \
+             where id = $3 and problem_id is null and dismissed_at is null",
+        )
+        .bind(at)
+        .bind(reason)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?
+        .rows_affected()
+    });
+    Ok(done == 1)
+}
+
+/// When a report was declined and why; `None` when it was not.
+pub async fn dismissal(c: &mut Conn<'_>, id: FeedbackId) -> Result<Option<(DateTime<Utc>, String)>> {
+    let row: Option<(Option<DateTime<Utc>>, Option<String>)> = with_conn!(c, |c| {
+        sqlx::query_as("select dismissed_at, dismiss_reason from feedback where id = $1")
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)?
+    });
+    Ok(row.and_then(|(at, reason)| at.map(|at| (at, reason.unwrap_or_default()))))
 }

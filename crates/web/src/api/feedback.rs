@@ -18,6 +18,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(import))
         .routes(routes!(get_one))
         .routes(routes!(link))
+        .routes(routes!(dismiss))
         .routes(routes!(matches))
 }
 
@@ -89,6 +90,25 @@ async fn link(
     ApiJson(input): ApiJson<LinkInput>,
 ) -> ApiResult<Json<FeedbackView>> {
     Ok(Json(s.app.link_feedback(&caller.actor, FeedbackId::new(id), input.problem_id.map(ProblemId::new)).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct DismissInput {
+    /// Why the report is declined; its sender reads it on the tracking page.
+    reason: String,
+}
+
+/// 不予受理: declines an item that is not on the list, with a reason.
+#[utoipa::path(post, path = "/api/v1/feedback/{id}/dismissal", tag = "feedback", params(("id" = i64, Path)), request_body = DismissInput,
+    responses((status = 200, body = FeedbackView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn dismiss(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<DismissInput>,
+) -> ApiResult<Json<FeedbackView>> {
+    Ok(Json(s.app.dismiss_feedback(&caller.actor, FeedbackId::new(id), &input.reason).await?))
 }
 
 /// What grouping found for one item: the problem it joined, proposals with their score and the

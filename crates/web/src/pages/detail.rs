@@ -5,7 +5,7 @@
 use super::fields::{choice, date, number, text};
 use super::i18n::Tr;
 use super::kit::{CsrfForm, Layout, PageCtx, domain_error, error_page, render, see_other};
-use super::list::{Opt, vocab_opts};
+use super::list::{LeaderOpt, Opt, leader_opts, vocab_opts};
 use crate::AppState;
 use app::transitions::TransitionInput;
 use app::views::ProblemDetail;
@@ -180,14 +180,32 @@ fn size(bytes: i64) -> String {
     }
 }
 
+/// What the reader just did here, said once on the page it leads to (`?done=`).
+#[derive(Debug, Clone, Copy)]
+enum Done {
+    /// 立为问题 (from the intake card).
+    Created,
+    Took(Action),
+}
+
+impl Done {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "create" => Some(Done::Created),
+            _ => Action::ALL.iter().copied().find(|x| x.as_str() == s).map(Done::Took),
+        }
+    }
+}
+
 /// The confirmation after an action, from the problem as it now is (`操作成功：已分办至 市住建局`).
-fn confirmation(tr: Tr, done: Option<Action>, p: &ProblemDetail) -> String {
-    let Some(action) = done else {
+fn confirmation(tr: Tr, done: Option<Done>, p: &ProblemDetail) -> String {
+    let Some(done) = done else {
         return String::new();
     };
-    let what = match (action, &p.summary.lead_unit) {
-        (Action::Assign, Some(unit)) => format!("{} {}", tr.t("done-assign-to"), unit.name),
-        _ => tr.label("action", action.as_str()),
+    let what = match (done, &p.summary.lead_unit) {
+        (Done::Created, _) => tr.t("done-create"),
+        (Done::Took(Action::Assign), Some(unit)) => format!("{} {}", tr.t("done-assign-to"), unit.name),
+        (Done::Took(action), _) => tr.label("action", action.as_str()),
     };
     format!("{}：{what}", tr.t("done-title"))
 }
@@ -196,7 +214,7 @@ async fn page(
     s: &AppState,
     ctx: &PageCtx,
     id: i64,
-    done: Option<Action>,
+    done: Option<Done>,
     refused: Refused,
 ) -> Result<Response, domain::Error> {
     let tr: Tr = ctx.tr;
@@ -380,12 +398,37 @@ async fn show(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Quer
     if let Err(redirect) = ctx.require_user() {
         return redirect;
     }
-    let done = shown.done.as_deref().and_then(|a| Action::ALL.iter().copied().find(|x| x.as_str() == a));
+    let done = shown.done.as_deref().and_then(Done::parse);
     let (actor, path, lang, csrf) = (ctx.actor.clone(), ctx.path_and_query.clone(), ctx.tr.lang, ctx.csrf.clone());
     crate::cached::html(&s, &actor, &path, lang, &csrf, async || {
         page(&s, &ctx, id, done, Refused::default()).await.map_err(|e| domain_error(ctx.tr, &e))
     })
     .await
+}
+
+/// The problem's page with an action refused on its form, keeping `kept` (field name, value):
+/// for a step taken elsewhere that ended in an action here (the intake card's 立为问题 that also
+/// assigns).
+pub(super) async fn page_with_refusal(
+    s: &AppState,
+    ctx: &PageCtx,
+    id: ProblemId,
+    action: Action,
+    e: &domain::Error,
+    kept: Vec<(&'static str, String)>,
+) -> Response {
+    let refused = Refused {
+        action: action.as_str().to_string(),
+        message: super::kit::page_message(ctx.tr, e),
+        kept: kept.into_iter().collect(),
+    };
+    match page(s, ctx, id.get(), None, refused).await {
+        Ok(mut res) => {
+            *res.status_mut() = crate::error::status_of(e.code());
+            res
+        }
+        Err(e) => domain_error(ctx.tr, &e),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -725,31 +768,4 @@ async fn review_rating(
         Ok(()) => see_other(&format!("/problems/{}", f.problem_id)),
         Err(e) => domain_error(ctx.tr, &e),
     }
-}
-
-/// A choice of 责任领导 with the units it may lead for (its own unit and those above it), so that
-/// the assign form offers only the leaders of the lead unit chosen (the app checks it too).
-struct LeaderOpt {
-    value: String,
-    label: String,
-    /// Unit ids, space-separated: the leader's unit and its ancestors.
-    units: String,
-}
-
-/// The users with the leader role the reader may see, in the order of the unit tree.
-fn leader_opts(users: &[app::views::UserView], units: &[app::views::UnitView]) -> Vec<LeaderOpt> {
-    let mut leaders: Vec<(&app::views::UserView, &app::views::UnitView)> = users
-        .iter()
-        .filter(|u| u.role == domain::user::Role::Leader && u.active)
-        .filter_map(|u| units.iter().find(|x| x.id == u.unit.id).map(|unit| (u, unit)))
-        .collect();
-    leaders.sort_by_cached_key(|(u, unit)| (super::list::tree_key(unit), u.display_name.clone()));
-    leaders
-        .into_iter()
-        .map(|(u, unit)| LeaderOpt {
-            value: u.id.to_string(),
-            label: format!("{}（{}）", u.display_name, unit.name),
-            units: unit.path.split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" "),
-        })
-        .collect()
 }

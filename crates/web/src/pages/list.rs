@@ -451,3 +451,30 @@ async fn delete_filter(
         Err(e) => domain_error(ctx.tr, &e),
     }
 }
+
+/// A choice of 责任领导 with the units it may lead for (its own unit and those above it), so that
+/// the assign form offers only the leaders of the lead unit chosen (the app checks it too).
+pub(super) struct LeaderOpt {
+    pub value: String,
+    pub label: String,
+    /// Unit ids, space-separated: the leader's unit and its ancestors.
+    pub units: String,
+}
+
+/// The users with the leader role the reader may see, in the order of the unit tree.
+pub(super) fn leader_opts(users: &[app::views::UserView], units: &[app::views::UnitView]) -> Vec<LeaderOpt> {
+    let mut leaders: Vec<(&app::views::UserView, &app::views::UnitView)> = users
+        .iter()
+        .filter(|u| u.role == domain::user::Role::Leader && u.active)
+        .filter_map(|u| units.iter().find(|x| x.id == u.unit.id).map(|unit| (u, unit)))
+        .collect();
+    leaders.sort_by_cached_key(|(u, unit)| (tree_key(unit), u.display_name.clone()));
+    leaders
+        .into_iter()
+        .map(|(u, unit)| LeaderOpt {
+            value: u.id.to_string(),
+            label: format!("{}（{}）", u.display_name, unit.name),
+            units: unit.path.split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" "),
+        })
+        .collect()
+}

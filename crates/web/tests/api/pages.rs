@@ -118,6 +118,134 @@ fn multipart(path: &str, cookies: &str, csrf: &str, file_name: &str, bytes: &[u8
         .unwrap()
 }
 
+/// A form value, percent-encoded.
+fn enc(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+/// Item 10 of issue 11: the intake card does it in one place — 立为问题 assigns in the same step
+/// (an assignment refused leaves the problem made and says why on its assign form, the choice
+/// kept), 不予受理 with a reason its sender reads, 并入 by a short number, titles cut between
+/// words, newest first or hottest first.
+async fn the_intake_card_does_it_in_one_place(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let app = &t.db.app;
+    let w = &t.world;
+    let report = |body: &str| app::feedback::FeedbackInput {
+        unit_id: Some(w.city.id),
+        ..app::feedback::FeedbackInput::new(domain::feedback::Channel::Hotline, body)
+    };
+    let lift = "幸福小区3号楼电梯经常困人，物业不管，老人被困了两个小时，希望有关部门督促物业维修";
+    for _ in 0..3 {
+        app.create_feedback(&w.office, &report(lift)).await.unwrap();
+    }
+    app.create_feedback(&w.office, &report("东湖路路灯不亮")).await.unwrap();
+    let (office, token) = sign_in(&t, "office").await;
+    let inbox = t.send(get_with("/intake", &office)).await;
+    let first = |page: &str| {
+        let needle = "<section class=\"card\">\n  <h2>";
+        let at = page.find(needle).expect("a card") + needle.len();
+        page[at..page[at..].find("</h2>").unwrap() + at].to_string()
+    };
+    assert_eq!(first(&inbox.text), "东湖路路灯不亮", "newest first");
+    let hot = t.send(get_with("/intake?sort=heat", &office)).await;
+    assert!(first(&hot.text).starts_with("幸福小区3号楼电梯经常困人"), "hottest first: {}", first(&hot.text));
+    assert!(!first(&hot.text).contains("老人被困了两个小时，"), "the title stops at a clause: {}", first(&hot.text));
+    // 立为问题 with a lead unit and its leader: made and assigned in one step.
+    let items = app
+        .list_feedback(&w.office, &app::feedback::FeedbackQuery { linked: Some(false), ..Default::default() })
+        .await
+        .unwrap()
+        .items;
+    let lamp = items.iter().find(|f| f.body == "东湖路路灯不亮").unwrap().id;
+    let body = format!(
+        "csrf={token}&campaign_id={}&title={}&description={}&category_id=&channel=hotline&kind=complaint&lead_unit_id={}&responsible_leader_id={}&deadline=",
+        w.campaign.id,
+        enc("东湖路路灯不亮"),
+        enc("东湖路路灯不亮"),
+        w.dept_a.id,
+        w.user("leader_a").id
+    );
+    let made = t.send(post_form(&format!("/intake/{lamp}/problem"), &office, body)).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let to = made.headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(to.ends_with("?done=assign"), "{to}");
+    let shown = t.send(get_with(&to, &office)).await;
+    assert!(shown.text.contains("操作成功：已分办至 市住建局"), "{}", shown.text);
+    // With a leader of another unit: the problem is made, the assignment refused on its form.
+    let lift_id = items.iter().find(|f| f.body == lift).unwrap().id;
+    let body = format!(
+        "csrf={token}&campaign_id={}&title={}&description={}&category_id=&channel=hotline&kind=complaint&lead_unit_id={}&responsible_leader_id={}&deadline=",
+        w.campaign.id,
+        enc("幸福小区电梯困人"),
+        enc(lift),
+        w.dept_b.id,
+        w.user("leader_a").id
+    );
+    let refused = t.send(post_form(&format!("/intake/{lift_id}/problem"), &office, body)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(refused.text.contains("不是牵头单位的责任领导") && refused.text.contains("幸福小区电梯困人"));
+    assert!(
+        refused.text.contains(&format!("<option value=\"{}\" selected>", w.dept_b.id)),
+        "the lead unit chosen is kept"
+    );
+    let number = app.get_feedback(&w.office, lift_id).await.unwrap().problem_id.expect("the problem was made");
+    let number = app.get_problem(&w.office, number).await.unwrap().summary.number.to_string();
+    // 并入已有问题 by the short number.
+    let copy = app
+        .list_feedback(&w.office, &app::feedback::FeedbackQuery { linked: Some(false), ..Default::default() })
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let short = number.rsplit('-').next().unwrap().trim_start_matches('0').to_string();
+    let linked =
+        t.send(post_form(&format!("/intake/{copy}/link"), &office, format!("csrf={token}&number={short}"))).await;
+    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.text);
+    assert!(app.get_feedback(&w.office, copy).await.unwrap().problem_id.is_some());
+    // 不予受理 with a reason: off the inbox, and its sender reads why.
+    let last = app
+        .list_feedback(&w.office, &app::feedback::FeedbackQuery { linked: Some(false), ..Default::default() })
+        .await
+        .unwrap()
+        .items[0]
+        .clone();
+    let empty =
+        t.send(post_form(&format!("/intake/{}/dismiss", last.id), &office, format!("csrf={token}&reason="))).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is needed");
+    let reason = "已由物业公司当场维修，不再立为问题";
+    let declined = t
+        .send(post_form(
+            &format!("/intake/{}/dismiss", last.id),
+            &office,
+            format!("csrf={token}&reason={}", enc(reason)),
+        ))
+        .await;
+    assert_eq!(declined.status, StatusCode::SEE_OTHER, "{}", declined.text);
+    let back = t.send(get_with(declined.headers[header::LOCATION].to_str().unwrap(), &office)).await;
+    assert!(
+        back.text.contains("操作成功：已不予受理") && back.text.contains(last.tracking_code.as_str()),
+        "{}",
+        back.text
+    );
+    assert!(
+        app.list_feedback(
+            &w.office,
+            &app::feedback::FeedbackQuery { linked: Some(false), dismissed: Some(false), ..Default::default() }
+        )
+        .await
+        .unwrap()
+        .items
+        .is_empty()
+    );
+    let tracked = app.track(last.tracking_code.as_str()).await.unwrap();
+    assert_eq!((tracked.status.as_str(), tracked.dismiss_reason.as_deref()), ("not_accepted", Some(reason)));
+    let again = app.dismiss_feedback(&w.office, last.id, "再次").await.unwrap_err();
+    assert_eq!(again.code(), "conflict");
+    assert!(matches!(app.dismiss_feedback(&w.liaison_b, last.id, "越权").await, Err(domain::Error::NotFound { .. })));
+    t.db.cleanup().await;
+}
+
 /// Item 3 of issue 11: the photo a citizen sends shows to staff who may see the report — a
 /// thumbnail on the intake card and on the problem made from it, a preview in place under the
 /// sandbox — and is 404 to anyone else.
@@ -652,5 +780,6 @@ both!(
     a_form_without_its_csrf_token_gets_403_and_changes_nothing,
     an_upload_that_lies_or_is_too_large_is_refused_with_a_message_and_not_stored,
     a_citizens_photo_reaches_the_staff_who_may_see_the_report,
+    the_intake_card_does_it_in_one_place,
     pages_need_a_sign_in_and_the_portal_does_not,
 );
