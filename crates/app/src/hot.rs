@@ -46,6 +46,9 @@ impl App {
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
         let rows = store::grouping::recent_prints(&mut c, since, prefix.as_deref(), MAX_ITEMS).await?;
+        // A hot problem's heat, as the page explains it: ln(1+reports) + ln(1+reporters)
+        // + 0.5·ln(1+net likes) + recency (e^(−days since the last report / 30)) + 0.3·ln(1+days it
+        // has gone on); see `text::heat`.
         let mut kept = Vec::with_capacity(rows.len());
         let mut prints = Vec::with_capacity(rows.len());
         for r in rows {
@@ -55,7 +58,7 @@ impl App {
             }
         }
         let t = Thresholds { link: self.settings.grouping.link, propose: self.settings.grouping.propose };
-        let clusters = group_with(&prints, t, similarity_estimated);
+        let clusters = fold_by_problem(&group_with(&prints, t, similarity_estimated), &kept);
         let reports: Vec<Report> = kept
             .iter()
             .zip(&clusters)
@@ -94,6 +97,25 @@ impl App {
         }
         Ok(out)
     }
+}
+
+/// Clusters whose reports mostly joined the same problem are that one problem: each problem shows
+/// once, its heat counted over all its reports. Returns each report's cluster after folding.
+fn fold_by_problem(clusters: &[usize], kept: &[store::grouping::RecentPrint]) -> Vec<usize> {
+    let mut members: std::collections::BTreeMap<usize, Vec<i64>> = std::collections::BTreeMap::new();
+    for (r, &c) in kept.iter().zip(clusters) {
+        members.entry(c).or_default().extend(r.problem_id.map(|p| p.get()));
+    }
+    // The first cluster of a problem stands for all of its clusters.
+    let mut first_of_problem: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    let mut folded_to: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (cluster, problems) in &members {
+        if let Some(pid) = most_common(problems.iter().copied()) {
+            let to = *first_of_problem.entry(pid).or_insert(*cluster);
+            folded_to.insert(*cluster, to);
+        }
+    }
+    clusters.iter().map(|c| folded_to.get(c).copied().unwrap_or(*c)).collect()
 }
 
 fn most_common(ids: impl Iterator<Item = i64>) -> Option<i64> {

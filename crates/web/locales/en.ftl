@@ -412,6 +412,8 @@ hot-reporters = Reporters
 hot-likes = Likes − dislikes
 hot-span = Span
 hot-on-list = On the list
+hot-heat = Heat
+hot-formula = Ordered by heat, highest first. Heat = ln(1+reports) + ln(1+reporters) + 0.5×ln(1+likes minus dislikes) + recency + 0.3×ln(1+days it has gone on); recency = e^(−days since the last report ÷ 30). One person reporting several times counts as one reporter; reports joined to one problem are one row.
 
 # Routing
 routing-category = Suggested category

@@ -406,6 +406,8 @@ hot-reporters = 反映人数
 hot-likes = 点赞减反对
 hot-span = 时间跨度
 hot-on-list = 问题清单
+hot-heat = 热度
+hot-formula = 按热度从高到低排列。热度 = ln(1+反映次数) + ln(1+反映人数) + 0.5×ln(1+点赞减反对) + 时近度 + 0.3×ln(1+持续天数)；时近度 = e^(−距最近一次反映的天数÷30)。同一人多次反映只算一位反映人；已并入同一问题的反映合为一行。
 
 # Routing
 routing-category = 建议类别

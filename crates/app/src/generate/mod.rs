@@ -227,8 +227,22 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
         }
         None => {
             let (generated, _) = messages(&mut rng, spec.feedback, started, now - Duration::days(2));
+            // Now and then the same person writes again about the same matter: a hot problem's
+            // reports then outnumber its reporters, as they do in a real inbox.
+            let mut reporter_of_issue: std::collections::HashMap<usize, (Option<String>, Option<String>)> =
+                std::collections::HashMap::new();
             for (i, g) in generated.iter().enumerate() {
-                rows.push(feedback_row(g, base.root, base.campaign, format!("demo-{i}"), &mut rng)?);
+                let mut row = feedback_row(g, base.root, base.campaign, format!("demo-{i}"), &mut rng)?;
+                match reporter_of_issue.get(&g.issue) {
+                    Some((name, contact)) if rng.random_range(0..4) == 0 => {
+                        row.reporter_name = name.clone();
+                        row.reporter_contact = contact.clone();
+                    }
+                    _ => {
+                        reporter_of_issue.insert(g.issue, (row.reporter_name.clone(), row.reporter_contact.clone()));
+                    }
+                }
+                rows.push(row);
                 issue_of_row.push((g.issue, g.kind));
             }
         }

@@ -100,6 +100,43 @@ async fn a_report_after_sign_off_is_flagged_as_a_recurrence_on_both(kind: Kind) 
     db.cleanup().await;
 }
 
+/// Reports of different wording that the office joined to one problem are that one hot problem,
+/// shown once; one person writing twice is one reporter; the rows come in the order of the heat
+/// they show.
+async fn a_hot_problem_shows_once_and_counts_people_not_messages(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let problem = domain::ProblemId::new(open_problem(app, &w).await);
+    // Worded apart (two clusters of their own), both joined to the problem by the office.
+    for text in [
+        "搅拌站的大货车整夜进出，路面全是泥浆，轮胎声吵得睡不着。",
+        "丽发新城北门粉尘太大了，窗户不敢开，孩子一直咳嗽。",
+    ] {
+        let (f, _) = app.create_feedback(&w.office, &report(w.dept_a.id, text)).await.unwrap();
+        app.link_feedback(&w.office, f.id, Some(problem)).await.unwrap();
+    }
+    // The same person twice about the street lights, and someone else once.
+    for (contact, text) in [
+        ("13911110000", "幸福路的路灯坏了三天了，晚上一片漆黑，行人和电动车都看不清路。"),
+        ("13911110000", "幸福路的路灯坏了好几天了，晚上一片漆黑，行人和电动车都看不清路。"),
+        ("13922220000", "幸福路的路灯坏了快一周了，晚上一片漆黑，行人和电动车都看不清路。"),
+    ] {
+        let input = FeedbackInput { reporter_contact: Some(contact.into()), ..report(w.dept_a.id, text) };
+        app.create_feedback(&w.office, &input).await.unwrap();
+    }
+    let hot = app.hot_problems(&w.office, 90, 10).await.unwrap();
+    let of_problem: Vec<_> = hot.iter().filter(|h| h.problem.as_ref().is_some_and(|p| p.id == problem)).collect();
+    assert_eq!(of_problem.len(), 1, "one row for the problem: {hot:?}");
+    assert_eq!(of_problem[0].reports, 2, "both of its reports in that row");
+    let lights = hot.iter().find(|h| h.title.contains("路灯")).expect("the street lights");
+    assert_eq!((lights.reports, lights.reporters), (3, 2), "one person writing twice is one reporter");
+    assert!(hot.windows(2).all(|p| p[0].heat >= p[1].heat), "in the order of the heat shown: {hot:?}");
+    assert!(hot.iter().enumerate().all(|(i, h)| h.rank == i + 1));
+    db.cleanup().await;
+}
+
 async fn hot_problems_rank_the_most_reported_cluster_first(kind: Kind) {
     let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
         return;
@@ -168,6 +205,7 @@ async fn a_batch_is_matched_within_itself_and_a_failed_one_leaves_no_fingerprint
 both!(
     a_batch_is_matched_within_itself_and_a_failed_one_leaves_no_fingerprint,
     hot_problems_rank_the_most_reported_cluster_first,
+    a_hot_problem_shows_once_and_counts_people_not_messages,
     a_report_of_an_open_problem_joins_it_and_another_estate_stays_apart,
     between_the_thresholds_a_match_is_proposed_on_any_node,
     a_report_after_sign_off_is_flagged_as_a_recurrence_on_both,

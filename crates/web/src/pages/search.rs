@@ -57,6 +57,8 @@ struct HotPage {
 
 struct HotRow {
     rank: usize,
+    /// The heat the rows are ordered by, as shown.
+    heat: String,
     title: String,
     reports: usize,
     reporters: usize,
@@ -84,7 +86,8 @@ async fn hot(State(s): State<AppState>, ctx: PageCtx, Query(p): Query<HotParams>
         .into_iter()
         .map(|c| HotRow {
             rank: c.rank,
-            title: c.title,
+            heat: format!("{:.2}", c.heat),
+            title: c.problem.as_ref().map(|p| p.title.clone()).unwrap_or(c.title),
             reports: c.reports,
             reporters: c.reporters,
             net_likes: c.net_likes,
