@@ -21,6 +21,8 @@ pub struct SavedFilter {
 #[derive(Debug, Clone, Default)]
 pub struct BulkOutcome {
     pub done: usize,
+    /// The problems it changed, in the order given.
+    pub done_ids: Vec<ProblemId>,
     /// Each problem left as it was, with why, in both languages (the page picks the reader's).
     pub refused: Vec<(ProblemId, domain::Msg)>,
 }
@@ -121,7 +123,10 @@ impl App {
                 }
             };
             match result {
-                Ok(()) => outcome.done += 1,
+                Ok(()) => {
+                    outcome.done += 1;
+                    outcome.done_ids.push(pid);
+                }
                 Err(e) => outcome.refused.push((pid, e.message())),
             }
         }

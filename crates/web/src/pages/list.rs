@@ -4,14 +4,13 @@
 
 use super::fields::{choice, date, filled, number, text};
 use super::i18n::Tr;
-use super::kit::{CsrfForm, Layout, PageCtx, domain_error, error_page, render, see_other, urlencode};
+use super::kit::{CsrfForm, Layout, PageCtx, domain_error, render, see_other, urlencode};
 use crate::AppState;
 use app::problems::ProblemQuery;
 use app::views::ProblemSummary;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use domain::feedback::Channel;
@@ -404,16 +403,77 @@ async fn bulk(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<Bul
         _ => Err(domain::Error::invalid("what", "未知的批量操作", "unknown bulk action")),
     };
     match outcome {
-        Ok(o) if o.refused.is_empty() => see_other(&back_to(f.back.as_deref())),
-        Ok(o) => {
-            let mut message = tr.n("problems-bulk-done", i64::try_from(o.done).unwrap_or(0));
-            for (id, why) in &o.refused {
-                message.push_str(&format!("；#{id}：{}", why.in_lang(tr.lang)));
-            }
-            error_page(tr, StatusCode::CONFLICT, &message)
-        }
+        Ok(o) => bulk_report(&s, &ctx, &f, o).await,
         Err(e) => domain_error(tr, &e),
     }
+}
+
+/// One row of a bulk action's report.
+struct BulkLine {
+    /// The problem's id and number, when the reader may see it.
+    link: Option<(i64, String)>,
+    title: String,
+    done: bool,
+    /// What was done to it, or why it was left as it was.
+    result: String,
+}
+
+#[derive(Template)]
+#[template(path = "bulk_result.html")]
+struct BulkPage {
+    layout: Layout,
+    summary: String,
+    lines: Vec<BulkLine>,
+    back: String,
+}
+
+/// What a bulk action did to each row and why it refused any, with the way back to the list.
+async fn bulk_report(s: &AppState, ctx: &PageCtx, f: &BulkForm, o: app::pages_support::BulkOutcome) -> Response {
+    let tr = ctx.tr;
+    let mut lines = Vec::new();
+    let refused: std::collections::HashMap<ProblemId, &domain::Msg> =
+        o.refused.iter().map(|(id, m)| (*id, m)).collect();
+    for id in &f.ids {
+        // Named only when the reader may see it, like every record a view refers to.
+        let seen = s.app.get_problem(&ctx.actor, *id).await.ok();
+        let (link, title) = match &seen {
+            Some(p) => (Some((p.summary.id.get(), p.summary.number.to_string())), p.summary.title.clone()),
+            None => (None, String::new()),
+        };
+        let line = match refused.get(id) {
+            Some(why) => BulkLine { link, title, done: false, result: why.in_lang(tr.lang).to_string() },
+            None if o.done_ids.contains(id) => {
+                let result = match (f.what.as_str(), &seen) {
+                    ("assign", Some(p)) => format!(
+                        "{} {}",
+                        tr.t("done-assign-to"),
+                        p.summary.lead_unit.as_ref().map(|u| u.name.clone()).unwrap_or_default()
+                    ),
+                    (_, Some(p)) => format!(
+                        "{} {}",
+                        tr.t("bulk-deadline-now"),
+                        p.summary.deadline.map(|d| tr.date(&d)).unwrap_or_default()
+                    ),
+                    _ => tr.t("done-title"),
+                };
+                BulkLine { link, title, done: true, result }
+            }
+            None => continue,
+        };
+        lines.push(line);
+    }
+    let summary = format!(
+        "{}：{}；{}",
+        tr.t(if f.what == "assign" { "problems-bulk-assign" } else { "problems-bulk-deadline" }),
+        tr.n("problems-bulk-done", i64::try_from(o.done).unwrap_or(0)),
+        tr.n("problems-bulk-refused", i64::try_from(o.refused.len()).unwrap_or(0))
+    );
+    render(&BulkPage {
+        layout: ctx.layout(tr.t("bulk-result-title"), "problems"),
+        summary,
+        lines,
+        back: back_to(f.back.as_deref()),
+    })
 }
 
 /// Back to the list the form came from (only our own list).

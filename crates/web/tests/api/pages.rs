@@ -246,6 +246,37 @@ async fn the_intake_card_does_it_in_one_place(kind: Kind) {
     t.db.cleanup().await;
 }
 
+/// Item 6 of issue 11: a bulk action reports what it did to each row and why it refused any,
+/// naming only what the reader may see.
+async fn a_bulk_action_reports_each_row(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let fresh = t.problem_about("幸福路井盖缺失", "井盖丢了").await;
+    let taken = t.problem_about("东湖路路灯不亮", "路灯坏了").await;
+    t.assign(taken, t.world.dept_b.id.get()).await;
+    let (office, token) = sign_in(&t, "office").await;
+    let body = format!(
+        "csrf={token}&what=assign&lead_unit_id={}&deadline=&back=%2Fproblems&ids={fresh}&ids={taken}&ids=99999",
+        t.world.dept_a.id
+    );
+    let res = t.send(post_form("/problems/bulk", &office, body)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(res.text.contains("已处理 1 个问题") && res.text.contains("未处理 2 个"), "{}", res.text);
+    let row = |needle: &str| {
+        let at = res.text.find(needle).unwrap_or_else(|| panic!("{needle} in {}", res.text));
+        let end = res.text[at..].find("</tr>").unwrap() + at;
+        res.text[at..end].to_string()
+    };
+    assert!(row("幸福路井盖缺失").contains("已分办至 市住建局"), "{}", row("幸福路井盖缺失"));
+    assert!(
+        row("东湖路路灯不亮").contains("未处理") && row("东湖路路灯不亮").contains("整改中"),
+        "{}",
+        row("东湖路路灯不亮")
+    );
+    assert!(res.text.contains("未找到"), "an unknown id is refused without a name");
+    assert!(res.text.contains("href=\"/problems\""), "the way back to the list");
+    t.db.cleanup().await;
+}
+
 /// Item 3 of issue 11: the photo a citizen sends shows to staff who may see the report — a
 /// thumbnail on the intake card and on the problem made from it, a preview in place under the
 /// sandbox — and is 404 to anyone else.
@@ -781,5 +812,6 @@ both!(
     an_upload_that_lies_or_is_too_large_is_refused_with_a_message_and_not_stored,
     a_citizens_photo_reaches_the_staff_who_may_see_the_report,
     the_intake_card_does_it_in_one_place,
+    a_bulk_action_reports_each_row,
     pages_need_a_sign_in_and_the_portal_does_not,
 );
