@@ -8,7 +8,7 @@ use crate::AppState;
 use app::views::{CampaignView, CategoryView, TokenView, UnitView, UserView};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
@@ -24,6 +24,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/admin/units", post(add_unit))
         .route("/admin/users", post(add_user))
         .route("/admin/users/{id}", post(update_user))
+        .route("/admin/users/{id}/password", post(reset_password))
         .route("/admin/categories", post(add_category))
         .route("/admin/campaigns", post(add_campaign))
         .route("/admin/tokens", post(add_token))
@@ -35,6 +36,13 @@ pub(super) fn router() -> Router<AppState> {
 #[template(path = "admin.html")]
 struct AdminPage {
     layout: Layout,
+    /// The section shown (`units`, `users`, …) and the index of all of them.
+    section: &'static str,
+    sections: Vec<(&'static str, String)>,
+    /// What was just done here, said once.
+    done: String,
+    /// The user search.
+    q: String,
     units: Vec<UnitView>,
     unit_opts: Vec<Opt>,
     users: Vec<UserView>,
@@ -46,18 +54,58 @@ struct AdminPage {
     years: Vec<i32>,
 }
 
-async fn admin_page(s: &AppState, ctx: &PageCtx, new_token: Option<String>) -> Result<Response, domain::Error> {
+/// The admin page's sections, in the order of its index; the first is shown by default.
+const SECTIONS: [&str; 6] = ["users", "units", "categories", "campaigns", "calendar", "tokens"];
+
+/// `/admin?section=users&q=王&done=password`.
+#[derive(serde::Deserialize, Default)]
+struct AdminQuery {
+    section: Option<String>,
+    q: Option<String>,
+    done: Option<String>,
+}
+
+async fn admin_page(
+    s: &AppState,
+    ctx: &PageCtx,
+    query: &AdminQuery,
+    new_token: Option<String>,
+) -> Result<Response, domain::Error> {
     let tr = ctx.tr;
     let actor = &ctx.actor;
     actor.admin()?;
+    let section = SECTIONS.iter().copied().find(|x| query.section.as_deref() == Some(*x)).unwrap_or(SECTIONS[0]);
     let mut units = s.app.list_units(actor).await?;
     units.sort_by_cached_key(super::list::tree_key);
     let this_year = s.app.clock.today().year();
+    let q = query.q.clone().unwrap_or_default();
+    let needle = q.trim().to_lowercase();
+    let users: Vec<UserView> = s
+        .app
+        .list_users(actor)
+        .await?
+        .into_iter()
+        .filter(|u| {
+            needle.is_empty()
+                || [&u.username, &u.display_name, &u.unit.name, &u.role_label]
+                    .iter()
+                    .any(|v| v.to_lowercase().contains(&needle))
+        })
+        .collect();
     Ok(render(&AdminPage {
         layout: ctx.layout(tr.t("admin-title"), "admin"),
+        section,
+        sections: SECTIONS.iter().map(|x| (*x, tr.t(&format!("admin-{x}")))).collect(),
+        done: match query.done.as_deref() {
+            Some(what) if !what.is_empty() => {
+                format!("{}：{}", tr.t("done-title"), tr.t(&format!("admin-done-{what}")))
+            }
+            _ => String::new(),
+        },
+        q,
         unit_opts: super::list::unit_tree_opts(&units, None),
         units,
-        users: s.app.list_users(actor).await?,
+        users,
         roles: opts(
             None,
             domain::user::Role::ALL.iter().map(|r| (r.as_str().to_string(), tr.label("role", r.as_str()))),
@@ -70,16 +118,17 @@ async fn admin_page(s: &AppState, ctx: &PageCtx, new_token: Option<String>) -> R
     }))
 }
 
-async fn index(State(s): State<AppState>, ctx: PageCtx) -> Response {
+async fn index(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<AdminQuery>) -> Response {
     if let Err(redirect) = ctx.require_user() {
         return redirect;
     }
-    admin_page(&s, &ctx, None).await.unwrap_or_else(|e| domain_error(ctx.tr, &e))
+    admin_page(&s, &ctx, &q, None).await.unwrap_or_else(|e| domain_error(ctx.tr, &e))
 }
 
-fn done(result: domain::Result<()>, ctx: &PageCtx) -> Response {
+/// Back to the section the form was in, saying what was done (`what`: `saved`, `added`, …).
+fn done(result: domain::Result<()>, ctx: &PageCtx, section: &str, what: &str) -> Response {
     match result {
-        Ok(()) => see_other("/admin"),
+        Ok(()) => see_other(&format!("/admin?section={section}&done={what}")),
         Err(e) => domain_error(ctx.tr, &e),
     }
 }
@@ -96,7 +145,7 @@ async fn add_unit(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm
         let parent = number(&f.parent_id, "parent_id")?.map(UnitId::new);
         s.app.create_unit(&ctx.actor, parent, &f.name, filled(&f.code)).await.map(|_| ())
     };
-    done(result.await, &ctx)
+    done(result.await, &ctx, "units", "added")
 }
 
 #[derive(serde::Deserialize)]
@@ -116,7 +165,7 @@ async fn add_user(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm
         unit_id: f.unit_id,
         password: f.password,
     };
-    done(s.app.create_user(&ctx.actor, &input).await.map(|_| ()), &ctx)
+    done(s.app.create_user(&ctx.actor, &input).await.map(|_| ()), &ctx, "users", "added")
 }
 
 #[derive(serde::Deserialize)]
@@ -138,7 +187,29 @@ async fn update_user(
         active: Some(f.active.is_some()),
         password: None,
     };
-    done(s.app.update_user(&ctx.actor, UserId::new(id), &patch).await.map(|_| ()), &ctx)
+    done(s.app.update_user(&ctx.actor, UserId::new(id), &patch).await.map(|_| ()), &ctx, "users", "saved")
+}
+
+#[derive(serde::Deserialize)]
+struct PasswordForm {
+    password: String,
+}
+
+/// 重置密码: the admin sets a new password for a user who lost theirs.
+async fn reset_password(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<PasswordForm>,
+) -> Response {
+    let patch = app::users::UserPatch {
+        display_name: None,
+        role: None,
+        unit_id: None,
+        active: None,
+        password: Some(f.password),
+    };
+    done(s.app.update_user(&ctx.actor, UserId::new(id), &patch).await.map(|_| ()), &ctx, "users", "password")
 }
 
 #[derive(serde::Deserialize)]
@@ -167,7 +238,7 @@ async fn add_category(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): Csrf
         };
         s.app.create_category(&ctx.actor, &input).await.map(|_| ())
     };
-    done(result.await, &ctx)
+    done(result.await, &ctx, "categories", "added")
 }
 
 #[derive(serde::Deserialize)]
@@ -190,7 +261,7 @@ async fn add_campaign(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): Csrf
         phases: vec![],
         goals: None,
     };
-    done(s.app.create_campaign(&ctx.actor, &input).await.map(|_| ()), &ctx)
+    done(s.app.create_campaign(&ctx.actor, &input).await.map(|_| ()), &ctx, "campaigns", "added")
 }
 
 #[derive(serde::Deserialize)]
@@ -204,7 +275,8 @@ async fn add_token(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfFor
     let result = async {
         let scope = TokenScope::parse(&f.scope)?;
         let (_, secret) = s.app.create_token(&ctx.actor, UserId::new(f.user_id), &f.name, scope, None).await?;
-        admin_page(&s, &ctx, Some(secret)).await
+        let tokens = AdminQuery { section: Some("tokens".into()), ..AdminQuery::default() };
+        admin_page(&s, &ctx, &tokens, Some(secret)).await
     }
     .await;
     result.unwrap_or_else(|e| domain_error(ctx.tr, &e))
@@ -219,7 +291,7 @@ async fn revoke_token(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Response {
-    done(s.app.revoke_token(&ctx.actor, TokenId::new(id)).await, &ctx)
+    done(s.app.revoke_token(&ctx.actor, TokenId::new(id)).await, &ctx, "tokens", "revoked")
 }
 
 #[derive(Template)]

@@ -277,6 +277,61 @@ async fn a_bulk_action_reports_each_row(kind: Kind) {
     t.db.cleanup().await;
 }
 
+/// Item 17 of issue 11: the admin page in sections, a user search, and a password reset that works
+/// (the new password signs in, the old one no longer does).
+async fn the_admin_page_is_in_sections_with_a_user_search_and_a_password_reset(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let (admin, token) = sign_in(&t, "admin").await;
+    let page = t.send(get_with("/admin", &admin)).await;
+    assert!(page.text.contains("aria-current=\"page\" class=\"current\">用户<"), "users first");
+    assert!(!page.text.contains("action=\"/admin/units\""), "one section at a time");
+    for section in ["units", "categories", "campaigns", "calendar", "tokens"] {
+        let shown = t.send(get_with(&format!("/admin?section={section}"), &admin)).await;
+        assert_eq!(shown.status, StatusCode::OK, "{section}");
+        assert!(shown.text.contains(&format!("href=\"/admin?section={section}\" aria-current=\"page\"")), "{section}");
+    }
+    let tokens = t.send(get_with("/admin?section=tokens", &admin)).await;
+    assert!(tokens.text.contains(">只读<") && !tokens.text.contains(">read<"), "scopes by name, not code");
+    let found = t.send(get_with(&format!("/admin?section=users&q={}", enc("住建局")), &admin)).await;
+    assert!(found.text.contains(">liaison_a<") && !found.text.contains(">liaison_b<"), "{}", found.text);
+    let leaders = t.send(get_with(&format!("/admin?section=users&q={}", enc("责任领导")), &admin)).await;
+    assert!(leaders.text.contains(">leader_a<") && !leaders.text.contains(">office<"));
+    // The liaison forgot the password: the admin sets a new one.
+    let id = t.world.user("liaison_a").id;
+    let short =
+        t.send(post_form(&format!("/admin/users/{id}/password"), &admin, format!("csrf={token}&password=short"))).await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", short.text);
+    let reset = t
+        .send(post_form(
+            &format!("/admin/users/{id}/password"),
+            &admin,
+            format!("csrf={token}&password={}", enc("新的密码 2026 十二月")),
+        ))
+        .await;
+    assert_eq!(reset.status, StatusCode::SEE_OTHER, "{}", reset.text);
+    let back = t.send(get_with(reset.headers[header::LOCATION].to_str().unwrap(), &admin)).await;
+    assert!(back.text.contains("操作成功：已重置密码"), "{}", back.text);
+    let (csrf_cookie, login_token) = new_browser(&t, "/login").await;
+    let old = t
+        .send(post_form(
+            "/login",
+            &csrf_cookie,
+            format!("csrf={login_token}&username=liaison_a&password={}&next=%2F", enc(&password_of("liaison_a"))),
+        ))
+        .await;
+    assert_ne!(old.status, StatusCode::SEE_OTHER, "the old password no longer signs in");
+    let (csrf_cookie, login_token) = new_browser(&t, "/login").await;
+    let new = t
+        .send(post_form(
+            "/login",
+            &csrf_cookie,
+            format!("csrf={login_token}&username=liaison_a&password={}&next=%2F", enc("新的密码 2026 十二月")),
+        ))
+        .await;
+    assert_eq!(new.status, StatusCode::SEE_OTHER, "the new one does: {}", new.text);
+    t.db.cleanup().await;
+}
+
 /// Item 3 of issue 11: the photo a citizen sends shows to staff who may see the report — a
 /// thumbnail on the intake card and on the problem made from it, a preview in place under the
 /// sandbox — and is 404 to anyone else.
@@ -778,9 +833,11 @@ async fn unit_pickers_draw_the_unit_tree(kind: Kind) {
         .await;
     assert_eq!(late.status, StatusCode::CREATED, "{}", late.json);
     let id = t.problem().await;
-    for (who, page) in
-        [("office", "/problems".to_string()), ("office", format!("/problems/{id}")), ("admin", "/admin".to_string())]
-    {
+    for (who, page) in [
+        ("office", "/problems".to_string()),
+        ("office", format!("/problems/{id}")),
+        ("admin", "/admin?section=units".to_string()),
+    ] {
         let (cookies, _) = sign_in(&t, who).await;
         let text = t.send(get_with(&page, &cookies)).await.text;
         let at = |name: &str| {
@@ -813,5 +870,6 @@ both!(
     a_citizens_photo_reaches_the_staff_who_may_see_the_report,
     the_intake_card_does_it_in_one_place,
     a_bulk_action_reports_each_row,
+    the_admin_page_is_in_sections_with_a_user_search_and_a_password_reset,
     pages_need_a_sign_in_and_the_portal_does_not,
 );

@@ -201,7 +201,7 @@ async fn xss_payloads_typed_anywhere_show_as_text(kind: Kind) {
     b.fill("#x-cause", &payload).await;
     b.submit("form[action$='/edit'] button[type=submit]").await;
     b.login("admin").await;
-    b.goto("/admin").await;
+    b.goto("/admin?section=units").await;
     b.fill("#u-name", &PAYLOADS[1].replace('\n', "")).await;
     b.submit("form[action='/admin/units'] button[type=submit]").await;
     b.goto(&format!("/problems/{id}")).await;
@@ -210,7 +210,8 @@ async fn xss_payloads_typed_anywhere_show_as_text(kind: Kind) {
         format!("/problems/{id}"),
         "/problems".into(),
         "/intake".into(),
-        "/admin".into(),
+        "/admin?section=units".into(),
+        "/admin?section=users".into(),
         "/problems/print".into(),
         "/".into(),
     ] {
