@@ -59,8 +59,8 @@ vocabulary!(
     /// is not published. The problem's number, exact status and deadline are the office's until it
     /// publishes them: anyone can make a report that grouping links to a problem.
     ReportStatus, "status" {
-        /// Not on the list yet.
-        Received = "received" / "已受理",
+        /// Received, not yet on the list nor declined.
+        Received = "received" / "已收到",
         /// On the list and open.
         Handling = "handling" / "办理中",
         /// Its problem was signed off: the report can be rated.
@@ -109,8 +109,8 @@ impl TrackingCode {
         } else {
             Err(Error::invalid(
                 "tracking_code",
-                "查询码格式不对（应为12位，如 K7M2-Q9XP-A4TD）",
-                "a tracking code has 12 characters, like K7M2-Q9XP-A4TD",
+                "查询码格式不对：应为12个字母或数字，如 K7M2-Q9XP-A4TD（不含易混的 0、O、1、I、L）",
+                "a tracking code has 12 letters or digits, like K7M2-Q9XP-A4TD (never 0, O, 1, I or L)",
             ))
         }
     }

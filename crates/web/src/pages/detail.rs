@@ -205,7 +205,8 @@ fn confirmation(tr: Tr, done: Option<Done>, p: &ProblemDetail) -> String {
     let what = match (done, &p.summary.lead_unit) {
         (Done::Created, _) => tr.t("done-create"),
         (Done::Took(Action::Assign), Some(unit)) => format!("{} {}", tr.t("done-assign-to"), unit.name),
-        (Done::Took(action), _) => tr.label("action", action.as_str()),
+        // What was done, in the past (已公示, 已签收), where the catalogue says it so.
+        (Done::Took(action), _) => tr.label("done", action.as_str()),
     };
     format!("{}：{what}", tr.t("done-title"))
 }
@@ -363,6 +364,9 @@ async fn page(
                 // Publishing before sign-off is a choice made knowingly: the button says so.
                 let label = if *a == Action::Publish && p.summary.status.is_open() {
                     tr.t("action-publish-open")
+                } else if *a == Action::Submit && p.summary.status == domain::workflow::Status::Submitted {
+                    // A second application replaces the pending one: the button says so.
+                    tr.t("action-resubmit")
                 } else {
                     tr.label("action", a.as_str())
                 };

@@ -92,6 +92,7 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
         return redirect;
     }
     let tr = ctx.tr;
+    let searching = paging.q.as_deref().is_some_and(|q| !q.trim().is_empty());
     let result = async {
         let page = s
             .app
@@ -100,7 +101,8 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
                 &FeedbackQuery {
                     linked: Some(false),
                     dismissed: Some(false),
-                    sort: paging.sort.clone().filter(|s| s == "heat"),
+                    // Words found are listed newest first: heat ranks the inbox, not a search.
+                    sort: paging.sort.clone().filter(|s| s == "heat" && !searching),
                     q: paging.q.clone(),
                     cursor: paging.cursor.clone(),
                     ..Default::default()
@@ -185,7 +187,7 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
             None => format!("/intake?cursor={c}"),
         }),
         q: paging.q.clone().unwrap_or_default(),
-        by_heat: paging.sort.as_deref() == Some("heat"),
+        by_heat: paging.sort.as_deref() == Some("heat") && !searching,
         done: match (paging.done.as_deref(), &paging.code) {
             (Some("dismiss"), Some(code)) => {
                 format!("{}：{} {code}", tr.t("done-title"), tr.t("done-dismiss-feedback"))

@@ -35,16 +35,43 @@ struct SubmitPage {
     kinds: Vec<Opt>,
     /// One per form shown: a report sent twice with the same key is filed once.
     submit_key: String,
+    /// What was typed, when the report was refused: nothing typed is lost.
+    kept: std::collections::HashMap<String, String>,
+    /// Why it was refused, said above the form.
+    error: Option<String>,
+}
+
+impl SubmitPage {
+    fn kept(&self, field: &str) -> &str {
+        self.kept.get(field).map(String::as_str).unwrap_or_default()
+    }
 }
 
 async fn form(ctx: PageCtx) -> Response {
+    submit_page(&ctx, Default::default(), None)
+}
+
+/// The report form, empty or as it was sent with why it was refused (a photo must be chosen
+/// again: a browser never refills a file field).
+fn submit_page(ctx: &PageCtx, kept: std::collections::HashMap<String, String>, error: Option<String>) -> Response {
     let tr = ctx.tr;
-    let kinds = vocab_opts(&tr, "kind", FeedbackKind::ALL.iter().map(|v| v.as_str()), Some("complaint"));
-    let submit_key = match app::secrets::new_secret("zgf_") {
+    let kind = kept.get("kind").map(String::as_str).filter(|k| !k.is_empty()).unwrap_or("complaint");
+    let kinds = vocab_opts(&tr, "kind", FeedbackKind::ALL.iter().map(|v| v.as_str()), Some(kind));
+    // A refused form keeps its key: sent again, it is still the same report.
+    let submit_key = match kept.get("submit_key").cloned().map_or_else(|| app::secrets::new_secret("zgf_"), Ok) {
         Ok(key) => key,
         Err(e) => return domain_error(tr, &e),
     };
-    render(&SubmitPage { layout: ctx.layout(tr.t("portal-submit-title"), "portal"), kinds, submit_key })
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let mut res = render(&SubmitPage {
+        layout: ctx.layout(tr.t("portal-submit-title"), "portal"),
+        kinds,
+        submit_key,
+        kept,
+        error,
+    });
+    *res.status_mut() = status;
+    res
 }
 
 /// How long a receipt can be shown again, and a resent form recognised.
@@ -162,7 +189,7 @@ async fn submit(
     let get = |k: &str| fields.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let kind = match choice(&get("kind"), "kind") {
         Ok(kind) => kind,
-        Err(e) => return domain_error(tr, &e),
+        Err(e) => return submit_page(&ctx, fields, Some(super::kit::page_message(tr, &e))),
     };
     let input = PublicSubmission {
         body: fields.get("body").cloned().unwrap_or_default(),
@@ -184,7 +211,11 @@ async fn submit(
             }
             to_receipt(&s, &done)
         }
-        Err(e) => domain_error(tr, &e),
+        Err(e @ domain::Error::Internal(_)) => domain_error(tr, &e),
+        Err(e) => {
+            fields.remove("csrf");
+            submit_page(&ctx, fields, Some(super::kit::page_message(tr, &e)))
+        }
     }
 }
 

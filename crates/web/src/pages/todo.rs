@@ -84,21 +84,6 @@ fn specs(p: &Principal, today: NaiveDate, is_leader: bool) -> Vec<Spec> {
         Spec { id: "sign-for", title: "todo-sign-for", params: mine(Some(Situation::AwaitingSignFor)) },
         Spec { id: "reopened", title: "todo-reopened", params: mine(Some(Situation::Reopened)) },
         Spec { id: "sent-back", title: "todo-sent-back", params: mine(Some(Situation::SentBack)) },
-        Spec {
-            id: "overdue",
-            title: "todo-overdue",
-            params: ListParams { status: Some("assigned".into()), overdue: Some("true".into()), ..mine(None) },
-        },
-        Spec {
-            id: "due-week",
-            title: "todo-due-week",
-            params: ListParams {
-                status: Some("assigned".into()),
-                deadline_from: Some(today.to_string()),
-                deadline_to: Some(week_end.to_string()),
-                ..mine(None)
-            },
-        },
     ];
     if is_leader {
         out.push(Spec {
@@ -123,6 +108,24 @@ fn specs(p: &Principal, today: NaiveDate, is_leader: bool) -> Vec<Spec> {
             },
         });
     }
+    // What waits on the reader's own decision comes before the long lists of deadlines.
+    out.extend([
+        Spec {
+            id: "overdue",
+            title: "todo-overdue",
+            params: ListParams { status: Some("assigned".into()), overdue: Some("true".into()), ..mine(None) },
+        },
+        Spec {
+            id: "due-week",
+            title: "todo-due-week",
+            params: ListParams {
+                status: Some("assigned".into()),
+                deadline_from: Some(today.to_string()),
+                deadline_to: Some(week_end.to_string()),
+                ..mine(None)
+            },
+        },
+    ]);
     out
 }
 

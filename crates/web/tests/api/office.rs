@@ -58,7 +58,7 @@ async fn a_unit_signs_for_new_work_and_sees_why_a_problem_came_back(kind: Kind) 
     b.screenshot("office-todo-sign-for").await;
     b.submit("#sign-for form button[type=submit]").await;
     let shown = b.body().await;
-    assert!(shown.contains("操作成功") && shown.contains("签收"), "{shown}");
+    assert!(shown.contains("操作成功：已签收"), "{shown}");
     assert!(b.path().await.starts_with(&format!("/problems/{id}")), "the record where the change shows");
     b.goto("/").await;
     assert!(b.text("#sign-for").await.contains("（0）"), "signed for: no longer new");

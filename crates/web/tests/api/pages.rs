@@ -240,6 +240,11 @@ async fn the_intake_card_does_it_in_one_place(kind: Kind) {
     );
     let tracked = app.track(last.tracking_code.as_str()).await.unwrap();
     assert_eq!((tracked.status.as_str(), tracked.dismiss_reason.as_deref()), ("not_accepted", Some(reason)));
+    let page = t
+        .send(Request::builder().uri(format!("/portal/track?code={}", last.tracking_code)).body(Body::empty()).unwrap())
+        .await;
+    assert!(page.text.contains(">不予受理<") && page.text.contains(reason), "{}", page.text);
+    assert!(!page.text.contains("not_accepted"), "never a code to the citizen");
     let again = app.dismiss_feedback(&w.office, last.id, "再次").await.unwrap_err();
     assert_eq!(again.code(), "conflict");
     assert!(matches!(app.dismiss_feedback(&w.liaison_b, last.id, "越权").await, Err(domain::Error::NotFound { .. })));
@@ -793,6 +798,34 @@ async fn the_portal_files_a_report_once_however_often_its_form_is_sent(kind: Kin
             .body(Body::from(body))
             .unwrap()
     };
+    // A report of blank text is refused on the form itself, with everything typed kept.
+    let boundary = "b0undary";
+    let part = |name: &str, value: &str| {
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+    };
+    let blank = format!(
+        "{}{}{}{}{}--{boundary}--\r\n",
+        part("csrf", &token),
+        part("submit_key", &key),
+        part("body", "   "),
+        part("address", "和平路12号"),
+        part("reporter_contact", "13800000000")
+    );
+    let refused = t
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/portal")
+                .header(header::COOKIE, &cookie)
+                .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+                .body(Body::from(blank))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(refused.text.contains("id=\"submit-error\">反映内容："), "the field named: {}", refused.text);
+    assert!(refused.text.contains("value=\"和平路12号\"") && refused.text.contains("value=\"13800000000\""), "kept");
+    assert!(refused.text.contains(&format!("value=\"{key}\"")), "the same report when sent again");
     let first = t.send(submit()).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text);
     assert_eq!(first.headers.get(header::LOCATION).unwrap(), "/portal/receipt");
