@@ -8,6 +8,7 @@ mod access;
 mod agreement;
 mod browser;
 mod contract;
+mod crawl;
 mod input;
 mod office;
 mod pages;
