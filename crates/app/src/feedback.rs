@@ -407,19 +407,9 @@ impl App {
         let p = actor.user_for(Intent::Write)?.clone();
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let before =
-            store::feedback::get_feedback(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("feedback"))?;
-        if feedback_access(&mut tx.conn(), &p, &before).await?.is_none() {
-            return Err(Error::not_found("feedback"));
-        };
-        let unit =
-            store::units::get_unit(&mut tx.conn(), before.unit_id).await?.ok_or_else(|| Error::not_found("unit"))?;
-        if !p.may_run_list_in(&unit.unit_path()?) {
-            return Err(Error::forbidden(
-                "只有专班办公室可以分派诉求",
-                "only the campaign office links feedback to problems",
-            ));
-        }
+        let refused =
+            Error::forbidden("只有专班办公室可以分派诉求", "only the campaign office links feedback to problems");
+        let (before, unit) = intake_decision(&mut tx.conn(), &p, id, refused).await?;
         if let Some(pid) = problem {
             let (target, _) = crate::problems::load_visible(&mut tx.conn(), actor, pid).await.map_err(|_| {
                 Error::invalid("problem_id", format!("问题 {pid} 不存在"), format!("problem {pid} does not exist"))
@@ -462,19 +452,8 @@ impl App {
         let reason = domain::text::required_text("reason", reason, 500)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let before =
-            store::feedback::get_feedback(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("feedback"))?;
-        if feedback_access(&mut tx.conn(), &p, &before).await?.is_none() {
-            return Err(Error::not_found("feedback"));
-        };
-        let unit =
-            store::units::get_unit(&mut tx.conn(), before.unit_id).await?.ok_or_else(|| Error::not_found("unit"))?;
-        if !p.may_run_list_in(&unit.unit_path()?) {
-            return Err(Error::forbidden(
-                "只有专班办公室可以决定不予受理",
-                "only the campaign office declines feedback",
-            ));
-        }
+        let refused = Error::forbidden("只有专班办公室可以决定不予受理", "only the campaign office declines feedback");
+        let (before, unit) = intake_decision(&mut tx.conn(), &p, id, refused).await?;
         if !store::feedback::dismiss_feedback(&mut tx.conn(), id, &reason, now).await? {
             return Err(Error::conflict(
                 "feedback_id",
@@ -490,6 +469,25 @@ impl App {
         self.commit(tx).await?;
         self.get_feedback(actor, id).await
     }
+}
+
+/// A report the office decides on at intake (links it, declines it): the report and its unit,
+/// 404 when the reader may not see it, `refused` when they may see it but not decide.
+async fn intake_decision(
+    c: &mut Conn<'_>,
+    p: &domain::access::Principal,
+    id: FeedbackId,
+    refused: Error,
+) -> Result<(FeedbackRow, store::units::UnitRow)> {
+    let report = store::feedback::get_feedback(c, id).await?.ok_or_else(|| Error::not_found("feedback"))?;
+    if feedback_access(c, p, &report).await?.is_none() {
+        return Err(Error::not_found("feedback"));
+    };
+    let unit = store::units::get_unit(c, report.unit_id).await?.ok_or_else(|| Error::not_found("unit"))?;
+    if !p.may_run_list_in(&unit.unit_path()?) {
+        return Err(refused);
+    }
+    Ok((report, unit))
 }
 
 fn item_error(i: usize, e: Error) -> Error {

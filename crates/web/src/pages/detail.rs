@@ -676,14 +676,13 @@ fn too_large(tr: Tr, s: &AppState) -> String {
     }
 }
 
-/// Sends an evidence file to someone who may see its problem: as an attachment, with its
-/// checked type, never rendered inline.
 /// `?preview=1`: show a picture or a PDF in the browser instead of downloading it.
 #[derive(serde::Deserialize, Default)]
 struct FileQuery {
     preview: Option<String>,
 }
 
+/// An evidence file, to someone who may see its problem (see [`send_file`]).
 async fn download(
     State(s): State<AppState>,
     ctx: PageCtx,

@@ -55,15 +55,8 @@ async fn fill(t: &TestApp) {
     act(&w.office, closed, Transition::Publish).await;
     let png = std::fs::read(crate::browser::png_file(t.db.dir.path())).unwrap();
     let submission = app::public::PublicSubmission {
-        body: "幸福路的井盖丢了，晚上有人踩空。".into(),
-        title: None,
-        kind: None,
-        campaign_id: None,
         address: Some("幸福路".into()),
-        latitude: None,
-        longitude: None,
-        reporter_name: None,
-        reporter_contact: Some("13800000000".into()),
+        ..crate::submission("幸福路的井盖丢了，晚上有人踩空。", Some("13800000000"))
     };
     app.public_submit(&submission, Some(("井盖.png", &png))).await.unwrap();
     let declined = app

@@ -158,3 +158,18 @@ impl TestApp {
         self.call("GET", "/api/v1/audit/verify", Some("admin"), None).await.json["rows_checked"].as_i64().unwrap()
     }
 }
+
+/// A report from the public portal with only its text and a contact.
+pub(crate) fn submission(body: &str, contact: Option<&str>) -> app::public::PublicSubmission {
+    app::public::PublicSubmission {
+        body: body.into(),
+        title: None,
+        kind: None,
+        campaign_id: None,
+        address: None,
+        latitude: None,
+        longitude: None,
+        reporter_name: None,
+        reporter_contact: contact.map(str::to_string),
+    }
+}

@@ -190,17 +190,7 @@ async fn a_citizens_photo_shows_on_the_intake_card(kind: Kind) {
     let Some((db, _w, b)) = setup(kind).await else { return };
     let app = &db.app;
     let png = std::fs::read(crate::browser::png_file(db.dir.path())).unwrap();
-    let submission = app::public::PublicSubmission {
-        body: "幸福路的井盖丢了，晚上有人踩空，照片在此。".into(),
-        title: None,
-        kind: None,
-        campaign_id: None,
-        address: None,
-        latitude: None,
-        longitude: None,
-        reporter_name: None,
-        reporter_contact: None,
-    };
+    let submission = crate::submission("幸福路的井盖丢了，晚上有人踩空，照片在此。", None);
     app.public_submit(&submission, Some(("井盖.png", &png))).await.unwrap();
     b.login("office").await;
     b.goto("/intake").await;

@@ -344,17 +344,7 @@ async fn a_citizens_photo_reaches_the_staff_who_may_see_the_report(kind: Kind) {
     let Some(t) = TestApp::new(kind).await else { return };
     let app = &t.db.app;
     let png = std::fs::read(crate::browser::png_file(t.db.dir.path())).unwrap();
-    let submission = app::public::PublicSubmission {
-        body: "幸福路的井盖丢了，晚上有人踩空，照片在此。".into(),
-        title: None,
-        kind: None,
-        campaign_id: None,
-        address: None,
-        latitude: None,
-        longitude: None,
-        reporter_name: None,
-        reporter_contact: Some("13800000000".into()),
-    };
+    let submission = crate::submission("幸福路的井盖丢了，晚上有人踩空，照片在此。", Some("13800000000"));
     app.public_submit(&submission, Some(("井盖.png", &png))).await.unwrap();
     let (office, _) = sign_in(&t, "office").await;
     let inbox = t.send(get_with("/intake", &office)).await;
