@@ -87,8 +87,9 @@ impl Refused {
         self.kept(action, field).split(' ').any(|v| v == value)
     }
 
-    fn of(form: &ActForm, message: String) -> Self {
-        let kept = [
+    /// What an action form held, by field name.
+    fn kept_of(form: &ActForm) -> Vec<(&'static str, String)> {
+        [
             ("reason", &form.reason),
             ("note", &form.note),
             ("lead_unit_id", &form.lead_unit_id),
@@ -112,8 +113,7 @@ impl Refused {
             "cooperating_unit_ids",
             form.cooperating_unit_ids.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(" "),
         )))
-        .collect();
-        Self { action: form.action.as_str().to_string(), message, kept }
+        .collect()
     }
 }
 
@@ -186,12 +186,19 @@ enum Done {
     /// 立为问题 (from the intake card).
     Created,
     Took(Action),
+    /// A record added or a detail saved here: the catalogue key that says so.
+    Recorded(&'static str),
 }
 
 impl Done {
     fn parse(s: &str) -> Option<Self> {
         match s {
             "create" => Some(Done::Created),
+            "measure" => Some(Done::Recorded("done-measure")),
+            "measure_status" => Some(Done::Recorded("done-measure-status")),
+            "note" => Some(Done::Recorded("done-note")),
+            "evidence" => Some(Done::Recorded("done-evidence")),
+            "edit" => Some(Done::Recorded("done-edit")),
             _ => Action::ALL.iter().copied().find(|x| x.as_str() == s).map(Done::Took),
         }
     }
@@ -204,6 +211,7 @@ fn confirmation(tr: Tr, done: Option<Done>, p: &ProblemDetail) -> String {
     };
     let what = match (done, &p.summary.lead_unit) {
         (Done::Created, _) => tr.t("done-create"),
+        (Done::Recorded(key), _) => tr.t(key),
         (Done::Took(Action::Assign), Some(unit)) => format!("{} {}", tr.t("done-assign-to"), unit.name),
         // What was done, in the past (已公示, 已签收), where the catalogue says it so.
         (Done::Took(action), _) => tr.label("done", action.as_str()),
@@ -417,15 +425,24 @@ pub(super) async fn page_with_refusal(
     s: &AppState,
     ctx: &PageCtx,
     id: ProblemId,
-    action: Action,
+    form: &str,
     e: &domain::Error,
     kept: Vec<(&'static str, String)>,
 ) -> Response {
-    let refused = Refused {
-        action: action.as_str().to_string(),
-        message: super::kit::page_message(ctx.tr, e),
-        kept: kept.into_iter().collect(),
+    // Errors a reader cannot fix on the form: the error page.
+    if matches!(e, domain::Error::Unauthenticated { .. } | domain::Error::NotFound { .. } | domain::Error::Internal(_))
+    {
+        return domain_error(ctx.tr, e);
+    }
+    // A measure's text is its 措施内容, not the problem's 描述.
+    let message = match (form, e) {
+        ("measure", domain::Error::Invalid { field, .. }) if field == "description" => {
+            let text = super::kit::page_message(ctx.tr, e);
+            text.replacen(&ctx.tr.t("field-description"), &ctx.tr.t("measure-description"), 1)
+        }
+        _ => super::kit::page_message(ctx.tr, e),
     };
+    let refused = Refused { action: form.to_string(), message, kept: kept.into_iter().collect() };
     match page(s, ctx, id.get(), None, refused).await {
         Ok(mut res) => {
             *res.status_mut() = crate::error::status_of(e.code());
@@ -495,21 +512,8 @@ async fn act(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, CsrfF
     match result {
         // The problem's page again, saying what was done (the confirmation reads the problem as it is).
         Ok(_) => see_other(&format!("/problems/{id}?done={}", f.action.as_str())),
-        // Nothing to show the form on, or nothing the reader can fix: the error page.
-        Err(
-            e @ (domain::Error::Unauthenticated { .. } | domain::Error::NotFound { .. } | domain::Error::Internal(_)),
-        ) => domain_error(ctx.tr, &e),
         // The problem's page again, with the reason on the form, which keeps what was typed.
-        Err(e) => {
-            let refused = Refused::of(&f, super::kit::page_message(ctx.tr, &e));
-            match page(&s, &ctx, id, None, refused).await {
-                Ok(mut res) => {
-                    *res.status_mut() = crate::error::status_of(e.code());
-                    res
-                }
-                Err(e) => domain_error(ctx.tr, &e),
-            }
-        }
+        Err(e) => page_with_refusal(&s, &ctx, ProblemId::new(id), f.action.as_str(), &e, Refused::kept_of(&f)).await,
     }
 }
 
@@ -535,7 +539,7 @@ async fn edit(
         ..Default::default()
     };
     match s.app.update_problem(&ctx.actor, ProblemId::new(id), &patch).await {
-        Ok(_) => see_other(&format!("/problems/{id}")),
+        Ok(_) => see_other(&format!("/problems/{id}?done=edit")),
         Err(e) => domain_error(ctx.tr, &e),
     }
 }
@@ -565,8 +569,15 @@ async fn add_measure(
     }
     .await;
     match result {
-        Ok(_) => see_other(&format!("/problems/{id}")),
-        Err(e) => domain_error(ctx.tr, &e),
+        Ok(_) => see_other(&format!("/problems/{id}?done=measure")),
+        Err(e) => {
+            let kept = vec![
+                ("description", f.description.clone()),
+                ("owner_name", f.owner_name.clone().unwrap_or_default()),
+                ("deadline", f.deadline.clone().unwrap_or_default()),
+            ];
+            page_with_refusal(&s, &ctx, ProblemId::new(id), "measure", &e, kept).await
+        }
     }
 }
 
@@ -592,7 +603,7 @@ async fn measure_status(
         status: Some(f.status),
     };
     match s.app.update_measure(&ctx.actor, MeasureId::new(id), &patch).await {
-        Ok(_) => see_other(&format!("/problems/{}", f.problem_id)),
+        Ok(_) => see_other(&format!("/problems/{}?done=measure_status", f.problem_id)),
         Err(e) => domain_error(ctx.tr, &e),
     }
 }
@@ -608,9 +619,10 @@ async fn add_note(
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<NoteForm>,
 ) -> Response {
-    match s.app.add_note(&ctx.actor, ProblemId::new(id), &app::rectification::NoteInput { body: f.body }).await {
-        Ok(_) => see_other(&format!("/problems/{id}")),
-        Err(e) => domain_error(ctx.tr, &e),
+    match s.app.add_note(&ctx.actor, ProblemId::new(id), &app::rectification::NoteInput { body: f.body.clone() }).await
+    {
+        Ok(_) => see_other(&format!("/problems/{id}?done=note")),
+        Err(e) => page_with_refusal(&s, &ctx, ProblemId::new(id), "note", &e, vec![("body", f.body)]).await,
     }
 }
 
@@ -662,8 +674,11 @@ async fn upload(
         )
         .await
     {
-        Ok(_) => see_other(&format!("/problems/{id}")),
-        Err(e) => domain_error(tr, &e),
+        Ok(_) => see_other(&format!("/problems/{id}?done=evidence")),
+        Err(e) => {
+            let kept = vec![("note", note.unwrap_or_default())];
+            page_with_refusal(&s, &ctx, ProblemId::new(id), "evidence", &e, kept).await
+        }
     }
 }
 

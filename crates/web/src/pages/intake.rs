@@ -264,7 +264,7 @@ async fn create(
             .into_iter()
             .filter_map(|(name, v)| v.clone().map(|v| (name, v)))
             .collect();
-            super::detail::page_with_refusal(&s, &ctx, problem.id, Action::Assign, &e, kept).await
+            super::detail::page_with_refusal(&s, &ctx, problem.id, Action::Assign.as_str(), &e, kept).await
         }
     }
 }

@@ -689,6 +689,21 @@ async fn a_refused_action_is_explained_without_codes(kind: Kind) {
         &form[alert..]
     );
     assert!(refused.text.contains("退出登录"), "a page of the site, with its menu");
+    // A measure without its text: said on the measure form by its own label, the rest kept.
+    let measure = |description: &str| {
+        post_form(
+            &format!("/problems/{id}/measures"),
+            &liaison,
+            format!("csrf={liaison_token}&description={}&owner_name={}&deadline=", enc(description), enc("王工")),
+        )
+    };
+    let blank = t.send(measure("   ")).await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", blank.text);
+    assert!(blank.text.contains("role=\"alert\">措施内容："), "{}", blank.text);
+    assert!(blank.text.contains("value=\"王工\""), "the owner typed is kept");
+    let added = t.send(measure("更换灯头")).await;
+    let to = added.headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(t.send(get_with(&to, &liaison)).await.text.contains("操作成功：已添加整改措施"), "{to}");
     t.db.cleanup().await;
 }
 
