@@ -18,7 +18,12 @@ pub struct Dashboard {
     pub red: i64,
     pub yellow: i64,
     pub blue: i64,
-    /// Shares from 0 to 1; `None` when nothing to count yet.
+    /// Closed after their deadline (超期办结): with `overdue`, the problems that are late.
+    pub late_closed: i64,
+    /// Shares from 0 to 1; `None` when nothing to count yet. On time (按期率): the share of
+    /// problems on the list (open or closed) that are not late, where late is overdue and still
+    /// open (`overdue`) or closed after the deadline (`late_closed`), so that it agrees with the
+    /// overdue count beside it.
     pub on_time_rate: Option<f64>,
     pub response_rate: Option<f64>,
     pub resolution_rate: Option<f64>,
@@ -64,14 +69,17 @@ impl App {
         let mut c = pooled.conn();
         let t = store::stats::totals(&mut c, vis.as_ref(), campaign, today, cutoff).await?;
         let closings = store::stats::closings(&mut c, vis.as_ref(), campaign).await?;
-        let on_time = closings
+        let late_closed = closings
             .iter()
             .filter(|(deadline, closed)| match (deadline, closed) {
-                (Some(d), Some(at)) => domain::clock::china_date(*at) <= *d,
-                (None, _) => true,
-                _ => false,
+                (Some(d), Some(at)) => domain::clock::china_date(*at) > *d,
+                (None, _) => false,
+                (Some(_), None) => true,
             })
             .count();
+        let late_closed = i64::try_from(late_closed).unwrap_or(0);
+        let open = t.new + t.assigned + t.submitted;
+        let on_the_list = i64::try_from(closings.len()).unwrap_or(0) + open;
         let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
         let first = monday - Duration::weeks(11);
         let since = first.and_hms_opt(0, 0, 0).map(|d| d.and_utc() - Duration::hours(8)).unwrap_or_default();
@@ -116,12 +124,13 @@ impl App {
                 ("dismissed".into(), t.dismissed),
                 ("merged".into(), t.merged),
             ],
-            open: t.new + t.assigned + t.submitted,
+            open,
             overdue: t.overdue,
             red: t.red,
             yellow: t.yellow,
             blue: t.blue,
-            on_time_rate: share(i64::try_from(on_time).unwrap_or(0), i64::try_from(closings.len()).unwrap_or(0)),
+            late_closed,
+            on_time_rate: share(on_the_list - late_closed - t.overdue, on_the_list),
             response_rate: share(t.responded, t.taken_on),
             resolution_rate: share(t.solved, t.rated_solved),
             satisfaction_rate: share(t.satisfied, t.rated),

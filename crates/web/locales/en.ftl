@@ -48,6 +48,11 @@ rate-on-time = On-time rate
 rate-response = Response rate
 rate-resolution = Resolution rate
 rate-satisfaction = Satisfaction rate
+count-late-closed = Closed late
+rate-on-time-means = On time = 1 − (overdue and open {overdue} + closed late {late}) ÷ (closed {closed} + open {open}): the share of problems on the list that are not late, so it agrees with the overdue count above.
+rate-response-means = Response = the share of assigned problems with a measure, a note or an application for sign-off.
+rate-resolution-means = Resolution = the share of callbacks and ratings that say the problem was solved.
+rate-satisfaction-means = Satisfaction = the share of callbacks and ratings that are satisfied or fairly satisfied; counted apart from resolution.
 count-total = Problems
 count-open = Open
 count-overdue = Overdue

@@ -44,10 +44,15 @@ dashboard-ranking = 责任单位排名
 dashboard-rates = 主要指标
 dashboard-new = 新增
 dashboard-closed = 销号
-rate-on-time = 按期办结率
+rate-on-time = 按期率
 rate-response = 响应率
 rate-resolution = 解决率
 rate-satisfaction = 满意率
+count-late-closed = 超期办结
+rate-on-time-means = 按期率 = 1 −（逾期未办结 {overdue} + 超期办结 {late}）÷（已办结 {closed} + 办理中 {open}）：清单上没有逾期的问题所占比例，与上方的逾期数一致。
+rate-response-means = 响应率 = 已分办的问题中已有措施、进展或销号申请的比例。
+rate-resolution-means = 解决率 = 回访或评价中“问题已解决”的比例。
+rate-satisfaction-means = 满意率 = 回访或评价中“满意”或“基本满意”的比例；与解决率分开统计。
 count-total = 问题总数
 count-open = 在办
 count-overdue = 逾期

@@ -6,6 +6,7 @@
 
 mod audit;
 mod colour;
+mod dashboard;
 mod drive;
 mod grouping;
 mod import;

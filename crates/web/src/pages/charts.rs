@@ -21,7 +21,8 @@ pub(super) fn bars(title: &str, items: &[(String, i64)]) -> String {
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(50)
-            .build_cartesian_2d((0..n).into_segmented(), 0..(max + max / 10 + 1))
+            // An integer range holds both ends: 0..n-1 is n slots, one per bar, none left empty.
+            .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0..(max + max / 10 + 1))
         else {
             return svg_fallback(title);
         };
@@ -60,14 +61,16 @@ pub(super) fn trend(title: &str, weeks: &[(String, i64, i64)], new_label: &str, 
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(50)
-            .build_cartesian_2d(0..n.saturating_sub(1).max(1), 0..(max + max / 10 + 1))
+            // Headroom above the highest week, where the legend sits over no line.
+            .build_cartesian_2d(0..n.saturating_sub(1).max(1), 0..(max + max * 2 / 5 + 2))
         else {
             return svg_fallback(title);
         };
         let labels: Vec<String> = weeks.iter().map(|(l, _, _)| l.clone()).collect();
         let _ = chart
             .configure_mesh()
-            .x_labels(n.min(6))
+            // A label for every week.
+            .x_labels(n)
             .x_label_formatter(&|i| labels.get(*i).cloned().unwrap_or_default())
             .label_style((FONT, 12).into_font().color(&INK))
             .draw();
@@ -83,7 +86,12 @@ pub(super) fn trend(title: &str, weeks: &[(String, i64, i64)], new_label: &str, 
                 .label(closed_label)
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLUE.stroke_width(2)));
         }
-        let _ = chart.configure_series_labels().label_font((FONT, 12).into_font().color(&INK)).border_style(INK).draw();
+        let _ = chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .label_font((FONT, 12).into_font().color(&INK))
+            .border_style(INK)
+            .draw();
         let _ = root.present();
     }
     svg

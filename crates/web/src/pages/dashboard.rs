@@ -7,7 +7,7 @@ use crate::AppState;
 use app::dashboard::UnitRank;
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 
@@ -30,20 +30,46 @@ struct DashboardPage {
     status_chart: String,
     trend_chart: String,
     units: Vec<UnitRank>,
+    /// How each rate is counted, with the figures it is counted from.
+    definitions: Vec<String>,
+    /// The campaign filter.
+    campaigns: Vec<super::list::Opt>,
+}
+
+/// `?campaign_id=2`: the figures of one campaign.
+#[derive(serde::Deserialize, Default)]
+struct DashboardQuery {
+    campaign_id: Option<String>,
 }
 
 fn percent(v: Option<f64>) -> String {
     v.map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_else(|| "—".into())
 }
 
-async fn dashboard(State(s): State<AppState>, ctx: PageCtx) -> Response {
+async fn dashboard(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<DashboardQuery>) -> Response {
     if let Err(redirect) = ctx.require_user() {
         return redirect;
     }
     let (actor, path, lang, csrf) = (ctx.actor.clone(), ctx.path_and_query.clone(), ctx.tr.lang, ctx.csrf.clone());
     crate::cached::html(&s, &actor, &path, lang, &csrf, async || {
         let tr = ctx.tr;
-        let d = s.app.dashboard(&ctx.actor, None).await.map_err(|e| domain_error(tr, &e))?;
+        let campaign = super::fields::number(&q.campaign_id, "campaign_id").map_err(|e| domain_error(tr, &e))?;
+        let d = s.app.dashboard(&ctx.actor, campaign).await.map_err(|e| domain_error(tr, &e))?;
+        let campaigns = s.app.list_campaigns(&ctx.actor).await.map_err(|e| domain_error(tr, &e))?;
+        let chosen = campaign.map(|c| c.to_string());
+        let campaigns =
+            super::list::opts(chosen.as_deref(), campaigns.iter().map(|c| (c.id.to_string(), c.name.clone())));
+        let closed = d.by_status.iter().find(|(s, _)| s == "closed").map_or(0, |(_, n)| *n);
+        let definitions = vec![
+            tr.t("rate-on-time-means")
+                .replace("{overdue}", &d.overdue.to_string())
+                .replace("{late}", &d.late_closed.to_string())
+                .replace("{closed}", &closed.to_string())
+                .replace("{open}", &d.open.to_string()),
+            tr.t("rate-response-means"),
+            tr.t("rate-resolution-means"),
+            tr.t("rate-satisfaction-means"),
+        ];
         let stat = |label: &str, value: i64, href: &str| Stat {
             label: tr.t(label),
             value: value.to_string(),
@@ -53,6 +79,7 @@ async fn dashboard(State(s): State<AppState>, ctx: PageCtx) -> Response {
             stat("count-total", d.total, "/problems"),
             stat("count-open", d.open, "/problems?status=new%2Cassigned%2Csubmitted"),
             stat("count-overdue", d.overdue, "/problems?overdue=true"),
+            stat("count-late-closed", d.late_closed, "/problems?status=closed"),
             stat("count-red", d.red, "/problems?colour=red"),
             stat("count-yellow", d.yellow, "/problems?colour=yellow"),
             stat("count-blue", d.blue, "/problems?colour=blue"),
@@ -80,6 +107,8 @@ async fn dashboard(State(s): State<AppState>, ctx: PageCtx) -> Response {
                 &tr.t("dashboard-closed"),
             ),
             units: d.units.into_iter().take(20).collect(),
+            definitions,
+            campaigns,
         };
         Ok(render(&page))
     })

@@ -337,6 +337,30 @@ async fn the_admin_page_is_in_sections_with_a_user_search_and_a_password_reset(k
     t.db.cleanup().await;
 }
 
+/// Item 15 of issue 11: the dashboard states how each rate is counted, from the figures beside it,
+/// and filters by campaign.
+async fn the_dashboard_says_how_its_rates_are_counted(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let id = t.problem().await;
+    t.assign(id, t.world.dept_a.id.get()).await;
+    let (office, _) = sign_in(&t, "office").await;
+    let page = t.send(get_with("/dashboard", &office)).await;
+    let definitions = section_by_id(&page.text, "rate-definitions");
+    assert!(definitions.contains("按期率 = 1 −（逾期未办结 0 + 超期办结 0）÷（已办结 0 + 办理中 1）"), "{definitions}");
+    assert!(definitions.contains("与解决率分开统计"), "{definitions}");
+    assert!(page.text.contains(&format!("<option value=\"{}\">主题教育检视整改</option>", t.world.campaign.id)));
+    let filtered = t.send(get_with(&format!("/dashboard?campaign_id={}", t.world.campaign.id), &office)).await;
+    assert!(filtered.text.contains(&format!("<option value=\"{}\" selected>", t.world.campaign.id)));
+    t.db.cleanup().await;
+}
+
+/// The element with this id, up to its end tag's first occurrence.
+fn section_by_id<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no {id} in {page}"));
+    let rest = &page[start..];
+    &rest[..rest.find("</ul>").unwrap_or(rest.len())]
+}
+
 /// Item 3 of issue 11: the photo a citizen sends shows to staff who may see the report — a
 /// thumbnail on the intake card and on the problem made from it, a preview in place under the
 /// sandbox — and is 404 to anyone else.
@@ -908,6 +932,7 @@ both!(
     a_citizens_photo_reaches_the_staff_who_may_see_the_report,
     the_intake_card_does_it_in_one_place,
     a_bulk_action_reports_each_row,
+    the_dashboard_says_how_its_rates_are_counted,
     the_admin_page_is_in_sections_with_a_user_search_and_a_password_reset,
     pages_need_a_sign_in_and_the_portal_does_not,
 );
