@@ -204,6 +204,7 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
     // Feedback, grouped by true issue so that problems are made from the reports of one issue.
     let mut rows = Vec::new();
     let mut issue_of_row = Vec::new();
+    let real_data = real_messages.is_some();
     match real_messages {
         Some(real) => {
             for (i, m) in real.iter().enumerate() {
@@ -277,7 +278,7 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
     groups.sort_by_key(|g| g.iter().map(|(_, at)| *at).min());
 
     let mut made: Vec<ProblemId> = Vec::new();
-    for (n, group) in groups.iter().enumerate() {
+    for group in &groups {
         let first_at = group.iter().map(|(_, at)| *at).min().unwrap_or(started);
         clock.set((first_at + Duration::hours(rng.random_range(2..30))).min(now));
         let f = {
@@ -313,7 +314,9 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
         let id = past.insert_problem(&base.office, &input).await?;
         let (liaison, leader) = &base.dept_staff[dept];
         let ff = fate(&mut rng);
-        drive(&past, &clock, now, &base, liaison, leader, id, ff, &made, &mut rng, n).await?;
+        // Real messages were spread over the kinds at random: their matter is not known.
+        let rectify = issue_kind.filter(|_| !real_data);
+        drive(&past, &clock, now, &base, liaison, leader, id, ff, &made, &mut rng, rectify).await?;
         made.push(id);
     }
     // Rows loaded in bulk are searchable and grouped before anyone signs in.

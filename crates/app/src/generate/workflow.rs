@@ -83,8 +83,10 @@ pub(super) async fn drive(
     fate: Fate,
     earlier: &[ProblemId],
     rng: &mut StdRng,
-    n: usize,
+    issue: Option<usize>,
 ) -> Result<()> {
+    // The unit's measures and reply speak of this kind of issue.
+    let rectify = issue.and_then(|i| corpus::RECTIFY.get(i)).unwrap_or(&corpus::RECTIFY_ANY);
     match fate {
         Fate::New => return Ok(()),
         Fate::Dismissed => {
@@ -119,7 +121,8 @@ pub(super) async fn drive(
     step(clock, now, rng, 2);
     let leader_id = leader.user_id();
     let lead_unit = liaison.principal().map(|p| p.unit_id).ok_or_else(|| Error::internal("the liaison has no unit"))?;
-    let cooperating = if rng.random_bool(0.3) { Some(vec![base.districts[n % base.districts.len()]]) } else { None };
+    let district = base.districts[rng.random_range(0..base.districts.len())];
+    let cooperating = if rng.random_bool(0.3) { Some(vec![district]) } else { None };
     act(
         app,
         &base.office,
@@ -140,13 +143,13 @@ pub(super) async fn drive(
         act(app, liaison, id, Transition::SignFor).await?;
     }
     step(clock, now, rng, 3);
-    for m in 0..rng.random_range(1..4) {
+    for (m, measure) in rectify.measures.iter().take(rng.random_range(1..4)).enumerate() {
         let deadline = clock.today() + Duration::days(rng.random_range(2..25));
         app.add_measure(
             liaison,
             id,
             &crate::rectification::MeasureInput {
-                description: corpus::MEASURES[(n + m) % corpus::MEASURES.len()].into(),
+                description: (*measure).into(),
                 owner_unit_id: None,
                 owner_name: Some("周涛".into()),
                 deadline: Some(deadline),
@@ -155,7 +158,7 @@ pub(super) async fn drive(
         )
         .await?;
     }
-    let reply = corpus::REPLIES[n % corpus::REPLIES.len()];
+    let reply = rectify.reply;
     app.update_problem(
         liaison,
         id,
@@ -232,7 +235,9 @@ pub(super) async fn drive(
         _ => {}
     }
     step(clock, now, rng, 6);
-    if rng.random_bool(0.8) {
+    // Done before it is reported done: every measure finished, and (mostly) a photo of the site.
+    finish_measures(app, liaison, id).await?;
+    if rng.random_bool(0.9) {
         app.add_evidence(liaison, id, "整改现场照片.png", SITE_PHOTO, Some("整改后现场")).await?;
     }
     let with_evidence = {
@@ -312,6 +317,26 @@ pub(super) async fn drive(
             },
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// Marks every measure of a problem done (before its unit applies for sign-off).
+async fn finish_measures(app: &App, liaison: &Actor, id: ProblemId) -> Result<()> {
+    let measures = {
+        let mut pooled = app.db.acquire().await?;
+        store::rectification::list_measures(&mut pooled.conn(), id).await?
+    };
+    for m in measures {
+        let patch = crate::rectification::MeasurePatch {
+            version: m.version,
+            description: None,
+            owner_unit_id: None,
+            owner_name: None,
+            deadline: None,
+            status: Some(MeasureStatus::Done),
+        };
+        app.update_measure(liaison, m.id, &patch).await?;
     }
     Ok(())
 }

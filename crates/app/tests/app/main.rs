@@ -7,6 +7,7 @@
 mod audit;
 mod colour;
 mod dashboard;
+mod demo;
 mod drive;
 mod grouping;
 mod import;

@@ -1,0 +1,46 @@
+//! The demo a newcomer sees (issue 11, item 16): each problem's measures and public reply speak of
+//! its own matter, and a closed problem has every measure done.
+
+use crate::{both, date};
+use zhenggai_app::generate::{DemoSpec, demo};
+use zhenggai_app::testkit::{Kind, TestDb};
+
+async fn the_demo_answers_each_problem_about_its_own_matter(kind: Kind) {
+    let Some(db) = TestDb::new(kind, date(2026, 11, 2)).await else { return };
+    let app = &db.app;
+    demo(app, &DemoSpec { feedback: 400, problems: 40, ..DemoSpec::default() }, None).await.unwrap();
+    let office = app.act_as("office").await.unwrap();
+    let page = app
+        .list_problems(&office, &zhenggai_app::problems::ProblemQuery { limit: Some(200), ..Default::default() })
+        .await
+        .unwrap();
+    // What each category's reply must speak of.
+    let about: [(&str, &[&str]); 5] = [
+        ("噪音污染", &["施工", "噪声"]),
+        ("油烟扰民", &["油烟"]),
+        ("物业管理", &["物业", "车位"]),
+        ("拖欠工资", &["工资"]),
+        ("入学问题", &["入学"]),
+    ];
+    let mut checked = 0;
+    for item in &page.items {
+        let p = app.get_problem(&office, item.id).await.unwrap();
+        let category = p.summary.category.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+        if let (Some(reply), Some((_, words))) = (&p.public_reply, about.iter().find(|(c, _)| *c == category)) {
+            assert!(words.iter().any(|w| reply.contains(w)), "{category}: {reply}");
+            checked += 1;
+        }
+        if p.summary.status == domain::workflow::Status::Closed {
+            assert!(!p.measures.is_empty(), "{} closed without measures", p.summary.number);
+            assert!(
+                p.measures.iter().all(|m| m.status == domain::problem::MeasureStatus::Done),
+                "{} closed with measures not done",
+                p.summary.number
+            );
+        }
+    }
+    assert!(checked >= 5, "{checked} replies checked");
+    db.cleanup().await;
+}
+
+both!(the_demo_answers_each_problem_about_its_own_matter);
