@@ -113,11 +113,9 @@ impl App {
             .min();
         let clocks = Clocks {
             // The unit's clock starts when it is assigned the problem and stops when it signs.
+            // Not yet assigned, no unit has it to sign for: the clock has not started.
             sign_for: Clock::new(
-                Some(match row.assigned_at {
-                    Some(at) => cal.add_working_days(domain::clock::china_date(at), limits.sign_days),
-                    None => due.sign_by,
-                }),
+                row.assigned_at.map(|at| cal.add_working_days(domain::clock::china_date(at), limits.sign_days)),
                 row.signed_at.filter(|_| domain::problem::signed_for(row.signed_at, row.assigned_at)),
                 today,
             ),

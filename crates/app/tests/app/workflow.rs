@@ -541,8 +541,13 @@ async fn a_unit_signs_for_what_it_is_given_and_sees_why_a_problem_came_back(kind
     };
     let app = &db.app;
     let id = new_problem(app, &w).await;
+    // Weeks on the office's desk before it is assigned: no unit's clock is running, none is late.
+    db.clock.advance(chrono::Duration::days(20));
+    let waiting_office = app.get_problem(&w.office, id).await.unwrap();
+    assert_eq!((waiting_office.clocks.sign_for.due, waiting_office.clocks.sign_for.late), (None, false));
     let p = act(app, &w.office, id, assign(&w)).await.unwrap();
     assert!(p.summary.awaiting_sign_for && p.clocks.sign_for.done_at.is_none(), "assigned, not yet signed for");
+    assert!(p.clocks.sign_for.due.is_some_and(|due| due > date(2026, 11, 22)), "the unit's clock starts now");
     assert!(!p.allowed_actions.contains(&Action::SignFor), "the office above the unit does not sign for it");
     let waiting = zhenggai_app::problems::ProblemQuery { awaiting_sign_for: Some(true), ..Default::default() };
     assert_eq!(app.list_problems(&w.liaison_a, &waiting).await.unwrap().items.len(), 1);

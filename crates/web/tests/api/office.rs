@@ -22,7 +22,9 @@ async fn fits_a_phone(b: &Browser, width: u32, pages: &[String], failures: &mut 
         for p in b.accessibility_problems().await {
             failures.push(format!("{page}: {p}"));
         }
-        let name: String = page.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+        // Named by the path alone: a query (a tracking code) would make a new file every run.
+        let path = page.split('?').next().unwrap_or_default();
+        let name: String = path.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
         b.screenshot(&format!("phone-{width}{name}")).await;
     }
     b.resize(1366, 1000).await;
