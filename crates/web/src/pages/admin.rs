@@ -9,6 +9,7 @@ use app::views::{CampaignView, CategoryView, TokenView, UnitView, UserView};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
@@ -302,23 +303,32 @@ struct CalendarPage {
     covered: bool,
     lines: String,
     days: Vec<(String, String, String)>,
+    /// Why the lines sent were refused; they stay in the box to be corrected.
+    error: Option<String>,
 }
 
 async fn calendar(State(s): State<AppState>, ctx: PageCtx, Path(year): Path<i32>) -> Response {
     if let Err(redirect) = ctx.require_user() {
         return redirect;
     }
+    calendar_page(&s, &ctx, year, None).await
+}
+
+/// The year's page: its special days, and the box to edit them (holding `refused` lines, with
+/// why, when the last edit was refused).
+async fn calendar_page(s: &AppState, ctx: &PageCtx, year: i32, refused: Option<(String, String)>) -> Response {
     let tr = ctx.tr;
     if let Err(e) = ctx.actor.admin() {
         return domain_error(tr, &e);
     }
-    match s.app.calendar_year(year).await {
-        Ok(y) => render(&CalendarPage {
-            layout: ctx.layout(format!("{} {year}", tr.t("admin-calendar")), "admin"),
-            year,
-            covered: y.covered,
-            lines: y
-                .days
+    let y = match s.app.calendar_year(year).await {
+        Ok(y) => y,
+        Err(e) => return domain_error(tr, &e),
+    };
+    let (lines, error) = match refused {
+        Some((lines, error)) => (lines, Some(error)),
+        None => (
+            y.days
                 .iter()
                 // In the reader's language: the form reads either back.
                 .map(|d| {
@@ -327,19 +337,43 @@ async fn calendar(State(s): State<AppState>, ctx: PageCtx, Path(year): Path<i32>
                 })
                 .collect::<Vec<_>>()
                 .join("\n"),
-            days: y
-                .days
-                .iter()
-                .map(|d| (tr.date(&d.date), tr.label("daykind", d.kind.as_str()), d.note.clone()))
-                .collect(),
-        }),
-        Err(e) => domain_error(tr, &e),
-    }
+            None,
+        ),
+    };
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let mut res = render(&CalendarPage {
+        layout: ctx.layout(format!("{} {year}", tr.t("admin-calendar")), "admin"),
+        year,
+        covered: y.covered,
+        lines,
+        days: y.days.iter().map(|d| (tr.date(&d.date), tr.label("daykind", d.kind.as_str()), d.note.clone())).collect(),
+        error,
+    });
+    *res.status_mut() = status;
+    res
 }
 
 #[derive(serde::Deserialize)]
 struct CalendarForm {
     lines: String,
+}
+
+/// One line of the calendar box (`2026-10-01,放假,国庆节`), numbered as the reader sees it.
+fn calendar_line(year: i32, n: usize, line: &str) -> domain::Result<SpecialDay> {
+    let at_line = |e: domain::Error| {
+        let m = e.message();
+        domain::Error::invalid(format!("line {n}"), format!("第{n}行：{}", m.zh), format!("line {n}: {}", m.en))
+    };
+    let mut cols = line.split([',', '，']).map(str::trim);
+    let date = cols.next().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).ok_or_else(|| {
+        domain::Error::invalid(
+            format!("line {n}"),
+            format!("第{n}行：日期应写作 {year}-10-01 这样的形式"),
+            format!("line {n}: write the date as {year}-10-01"),
+        )
+    })?;
+    let kind = DayKind::parse(cols.next().unwrap_or_default()).map_err(at_line)?;
+    Ok(SpecialDay { date, kind, note: cols.next().unwrap_or_default().to_string() })
 }
 
 async fn set_calendar(
@@ -351,21 +385,10 @@ async fn set_calendar(
     let parsed: domain::Result<Vec<SpecialDay>> = f
         .lines
         .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
         .enumerate()
-        .map(|(i, line)| {
-            let mut cols = line.split([',', '，']).map(str::trim);
-            let date = cols.next().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).ok_or_else(|| {
-                domain::Error::invalid(
-                    format!("line {}", i + 1),
-                    format!("第{}行：日期应写作 2027-01-01", i + 1),
-                    format!("line {}: write the date as 2027-01-01", i + 1),
-                )
-            })?;
-            let kind = DayKind::parse(cols.next().unwrap_or_default())?;
-            Ok(SpecialDay { date, kind, note: cols.next().unwrap_or_default().to_string() })
-        })
+        .map(|(i, line)| (i + 1, line.trim()))
+        .filter(|(_, line)| !line.is_empty())
+        .map(|(n, line)| calendar_line(year, n, line))
         .collect();
     let result = match parsed {
         Ok(days) => s.app.set_calendar_year(&ctx.actor, year, days).await.map(|_| ()),
@@ -373,6 +396,7 @@ async fn set_calendar(
     };
     match result {
         Ok(()) => see_other(&format!("/admin/calendar/{year}")),
-        Err(e) => domain_error(ctx.tr, &e),
+        Err(e @ (domain::Error::Unauthenticated { .. } | domain::Error::Internal(_))) => domain_error(ctx.tr, &e),
+        Err(e) => calendar_page(&s, &ctx, year, Some((f.lines, super::kit::page_message(ctx.tr, &e)))).await,
     }
 }

@@ -665,6 +665,20 @@ async fn the_calendar_page_speaks_chinese_and_reads_back_its_own_lines(kind: Kin
         "{}",
         page.text
     );
+    // A bad line is named as the reader counts it (blank lines too), with this year's example,
+    // and every line sent stays in the box; nothing is saved.
+    let bad = "2027-01-01,放假,元旦\n\n2027-13-01,放假,错误";
+    let form = format!("csrf={token}&lines={}", enc(bad));
+    let refused = t.send(post_form("/admin/calendar/2027", &cookies, form)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(refused.text.contains("第3行：日期应写作 2027-10-01"), "{}", refused.text);
+    assert!(refused.text.contains("2027-13-01,放假,错误"), "kept");
+    let unknown = t
+        .send(post_form("/admin/calendar/2027", &cookies, format!("csrf={token}&lines={}", enc("2027-05-01,休息"))))
+        .await;
+    assert!(unknown.text.contains("第1行："), "{}", unknown.text);
+    let page = t.send(get("/admin/calendar/2027")).await;
+    assert!(page.text.contains("2027-02-07,调休上班,春节"), "the saved year is unchanged");
     t.db.cleanup().await;
 }
 
