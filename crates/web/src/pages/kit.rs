@@ -287,6 +287,22 @@ pub(crate) fn domain_error(tr: Tr, e: &Error) -> Response {
 
 /// An error as a page says it: a field by its label and actions and states by their names, never
 /// a raw code (the API's message keeps the wire names, which scripts read).
+/// A message without the list of wire names the API gives scripts (`（可选：new、assigned…）`,
+/// `(known: new, assigned…)`): a page names no code.
+fn without_wire_list(text: &str) -> String {
+    for (open, close) in [("（可选：", "）"), (" (known: ", ")")] {
+        if let Some(start) = text.find(open)
+            && let Some(len) = text[start..].find(close)
+        {
+            let list = &text[start + open.len()..start + len];
+            if list.chars().any(|c| c.is_ascii_lowercase()) {
+                return format!("{}{}", &text[..start], &text[start + len + close.len()..]);
+            }
+        }
+    }
+    text.to_string()
+}
+
 pub(crate) fn page_message(tr: Tr, e: &Error) -> String {
     match e {
         // A missing value: the API's message names the wire field; the page names the label only.
@@ -295,11 +311,13 @@ pub(crate) fn page_message(tr: Tr, e: &Error) -> String {
             if tr.lang == "en" { format!("{label}: this is required") } else { format!("{label}：请填写此项") }
         }
         Error::Invalid { field, msg, .. } | Error::Conflict { field, msg } => {
-            let text = msg.in_lang(tr.lang);
+            let text = without_wire_list(msg.in_lang(tr.lang));
             match field_label(tr, field) {
+                // A message that names its field already is not prefixed with it again.
+                Some(label) if text.contains(&label) => text,
                 Some(label) if tr.lang == "en" => format!("{label}: {text}"),
                 Some(label) => format!("{label}：{text}"),
-                None => text.to_string(),
+                None => text,
             }
         }
         Error::IllegalTransition { state, action, allowed } => {

@@ -727,6 +727,19 @@ async fn a_refused_action_is_explained_without_codes(kind: Kind) {
         &form[alert..]
     );
     assert!(refused.text.contains("退出登录"), "a page of the site, with its menu");
+    // A message that names its field is not prefixed with it twice; a bad filter names no codes.
+    let body = format!(
+        "csrf={liaison_token}&version={}&action=submit&report=%E5%B7%B2%E6%95%B4%E6%94%B9",
+        t.version(id).await
+    );
+    let no_evidence = t.send(post_form(&format!("/problems/{id}/act"), &liaison, body)).await;
+    assert!(
+        no_evidence.text.contains("未上传佐证材料") && !no_evidence.text.contains("无佐证材料的理由：未上传"),
+        "{}",
+        no_evidence.text
+    );
+    let filter = t.send(get_with("/problems?status=pending", &liaison)).await;
+    assert!(filter.text.contains("未知状态“pending”") && !filter.text.contains("new、assigned"), "{}", filter.text);
     // A measure without its text: said on the measure form by its own label, the rest kept.
     let measure = |description: &str| {
         post_form(
