@@ -117,6 +117,17 @@ impl Refused {
     }
 }
 
+/// One application for sign-off with each opinion on it, kept apart: the unit's report, the
+/// responsible leader's opinion (领导审核意见) and the verifier's (验收意见).
+struct SignoffLine {
+    at: String,
+    status: String,
+    report: String,
+    no_evidence_reason: String,
+    leader: String,
+    verifier: String,
+}
+
 /// An action form on the page.
 struct ActionForm {
     action: String,
@@ -157,7 +168,7 @@ struct DetailPage {
     evidence: Vec<(i64, String, String, String)>,
     timeline: Vec<(String, String, String)>,
     feedback: Vec<(String, String, String, String, Vec<app::views::FeedbackFileView>)>,
-    signoffs: Vec<(String, String, String)>,
+    signoffs: Vec<SignoffLine>,
     callbacks: Vec<CallbackLine>,
     actions: Vec<ActionForm>,
     units: Vec<Opt>,
@@ -345,7 +356,22 @@ async fn page(
         signoffs: p
             .signoffs
             .iter()
-            .map(|s| (tr.time(&s.submitted_at), tr.label("signoff", s.status.as_str()), s.report.clone()))
+            .map(|s| {
+                let said = |note: &Option<String>, at: &Option<chrono::DateTime<chrono::Utc>>| match (note, at) {
+                    (Some(note), Some(at)) => format!("{note}（{}）", tr.time(at)),
+                    (Some(note), None) => note.clone(),
+                    (None, Some(at)) => format!("{}（{}）", tr.t("signoff-no-opinion"), tr.time(at)),
+                    (None, None) => String::new(),
+                };
+                SignoffLine {
+                    at: tr.time(&s.submitted_at),
+                    status: tr.label("signoff", s.status.as_str()),
+                    report: s.report.clone(),
+                    no_evidence_reason: s.no_evidence_reason.clone().unwrap_or_default(),
+                    leader: said(&s.leader_note, &s.leader_at),
+                    verifier: said(&s.verifier_note, &s.verifier_at),
+                }
+            })
             .collect(),
         callbacks: p
             .callbacks

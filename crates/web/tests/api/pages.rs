@@ -810,6 +810,13 @@ async fn a_unit_sees_what_is_new_for_it_and_signs_for_it(kind: Kind) {
     let page = t.send(get_with(&format!("/problems/{id}"), &cookies)).await;
     assert!(page.text.contains("重新整改中") && page.text.contains("噪音依旧"), "{}", page.text);
     assert!(page.text.contains("重新整改前，已失效"), "the old effectiveness note is marked superseded");
+    // Each opinion kept apart on the application it was given on.
+    let signoffs = &page.text[page.text.find("class=\"signoffs\"").expect("the applications")..];
+    assert!(
+        signoffs.contains("<dt>领导审核意见</dt>")
+            && signoffs.contains("<dt>验收意见</dt><dd class=\"pre\">整改到位（"),
+        "{signoffs}"
+    );
     // The leader sees an approval section; the office, nobody's leader here, does not.
     let (leader, _) = sign_in(&t, "leader_a").await;
     assert!(t.send(get_with("/", &leader)).await.text.contains("id=\"approve\""));
