@@ -263,7 +263,87 @@ async fn the_assign_picker_draws_the_unit_tree(kind: Kind) {
     db.cleanup().await;
 }
 
+/// Items 4, 5, 6, 8, 10, 11, 15 and 17, walked as the office: the intake card assigns in one
+/// step; a refused action keeps its form and input; a bulk action reports each row; hot problems
+/// explain their heat; the dashboard its rates; the admin page has sections; the root sends the
+/// public to the portal and staff to their 待办; an unknown page is a page of the site.
+async fn the_office_works_through_its_pages(kind: Kind) {
+    let Some((db, w, b)) = setup(kind).await else { return };
+    let app = &db.app;
+    let report = app::feedback::FeedbackInput {
+        unit_id: Some(w.city.id),
+        ..app::feedback::FeedbackInput::new(Channel::Hotline, "幸福小区3号楼电梯经常困人，物业不管。")
+    };
+    app.create_feedback(&w.office, &report).await.unwrap();
+    let other = assigned_problem(app, &w, "东湖路路灯不亮", "路灯坏了一周。").await;
+    // Item 17: the root.
+    b.goto("/").await;
+    assert_eq!(b.path().await, "/portal", "the public lands on the portal");
+    b.login("office").await;
+    b.goto("/").await;
+    assert_eq!(b.path().await, "/", "staff land on their 待办");
+    // Item 10: 立为问题 with a lead unit assigns at once.
+    b.goto("/intake").await;
+    b.click("section.card details.action summary").await;
+    b.select("select[name=lead_unit_id]", &w.dept_a.id.to_string()).await;
+    b.select("select[name=responsible_leader_id]", &w.user("leader_a").id.to_string()).await;
+    b.submit("form[action$='/problem'] button[type=submit]").await;
+    assert!(b.text("p.notice").await.contains("已分办至 市住建局"), "{}", b.body().await);
+    b.screenshot("intake-assigned").await;
+    // Item 5: a refused action keeps its form open with the input.
+    b.goto(&format!("/problems/{other}")).await;
+    b.login("liaison_a").await;
+    b.goto(&format!("/problems/{other}")).await;
+    b.open_action("submit").await;
+    b.fill("#a-noev", "制度类整改").await;
+    b.js("document.querySelectorAll('[required]').forEach((e) => e.removeAttribute('required'));").await;
+    b.submit_action("submit").await;
+    assert!(b.exists("details.action[open] p.error").await, "said on the form: {}", b.body().await);
+    let kept = b.js("return document.querySelector('#a-noev').value;").await;
+    assert_eq!(kept, "制度类整改", "what was typed is kept");
+    b.screenshot("refused-on-its-form").await;
+    b.login("office").await;
+    // Item 6: a bulk action reports each row.
+    b.goto("/problems").await;
+    b.js("document.querySelectorAll('input[name=ids]').forEach((c) => { c.checked = true; });").await;
+    b.select("#bulk-what", "deadline").await;
+    // A date field takes its value as the browser's picker would give it.
+    b.js("document.querySelector('#bulk-deadline').value = '2026-12-31';").await;
+    b.submit("#bulk button[type=submit]").await;
+    assert!(b.text("#bulk-summary").await.contains("已处理"), "{}", b.body().await);
+    b.screenshot("bulk-result").await;
+    // Items 11 and 15: the heat and the rates say how they are counted.
+    b.goto("/hot").await;
+    assert!(b.text("#heat-formula").await.contains("热度 ="));
+    b.goto("/dashboard").await;
+    assert!(b.text("#rate-definitions").await.contains("按期率 ="));
+    // Item 8: an unknown page is a page of the site, with the reader's menu.
+    b.goto("/no-such-page").await;
+    assert!(b.body().await.contains("退出登录") && b.body().await.contains("English"), "{}", b.body().await);
+    // Item 17: the admin page in sections.
+    b.login("admin").await;
+    b.goto("/admin").await;
+    assert!(b.exists("nav.tabs a[aria-current=page]").await);
+    let mut failures = Vec::new();
+    let pages = ["/admin".to_string(), "/admin?section=units".into(), "/admin/calendar/2026".into()];
+    fits_a_phone(&b, 390, &pages, &mut failures).await;
+    b.login("office").await;
+    let pages = [
+        "/intake".to_string(),
+        "/hot".into(),
+        "/dashboard".into(),
+        format!("/problems/{other}"),
+        "/problems".into(),
+        "/search?q=路灯".into(),
+    ];
+    fits_a_phone(&b, 390, &pages, &mut failures).await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    b.close().await;
+    db.cleanup().await;
+}
+
 both!(
+    the_office_works_through_its_pages,
     a_unit_signs_for_new_work_and_sees_why_a_problem_came_back,
     the_portal_files_once_and_its_receipt_fits_a_phone,
     search_finds_what_people_type,
