@@ -57,8 +57,27 @@ fn share(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
+/// How the dashboard ranks units: at one level of the tree the reader sees (1 is the root; each
+/// unit then counts the problems led inside it), or each lead unit by itself (`None`), over the
+/// problems received between the dates.
+pub use store::stats::Ranking;
+
 impl App {
+    /// The dashboard with each lead unit ranked by itself over every problem.
     pub async fn dashboard(&self, actor: &Actor, campaign: Option<i64>) -> Result<Dashboard> {
+        self.dashboard_ranked(actor, campaign, Ranking::default()).await
+    }
+
+    /// The dashboard with the units ranked as `ranking` says.
+    pub async fn dashboard_ranked(&self, actor: &Actor, campaign: Option<i64>, ranking: Ranking) -> Result<Dashboard> {
+        if ranking.depth.is_some_and(|d| !(1..=12).contains(&d)) {
+            return Err(domain::Error::invalid("level", "单位层级须为1–12", "the unit level must be 1–12"));
+        }
+        if let (Some(from), Some(to)) = (ranking.received_from, ranking.received_to)
+            && from > to
+        {
+            return Err(domain::Error::invalid("from", "开始日期晚于结束日期", "the start date is after the end date"));
+        }
         let p = actor.user_for(Intent::Read)?;
         let sees_all = p.is_admin() || self.units().await?.iter().all(|u| u.path.starts_with(p.unit_path.as_str()));
         let vis = (!sees_all).then(|| Visibility { path_prefix: p.unit_path.as_str().to_string(), user_id: p.user_id });
@@ -95,7 +114,7 @@ impl App {
                 weeks[i].closed += 1;
             }
         }
-        let mut units: Vec<UnitRank> = store::stats::by_unit(&mut c, vis.as_ref(), campaign, today)
+        let mut units: Vec<UnitRank> = store::stats::by_unit(&mut c, vis.as_ref(), campaign, today, ranking)
             .await?
             .into_iter()
             .map(|u| {

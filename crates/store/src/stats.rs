@@ -132,25 +132,59 @@ pub struct UnitFigures {
     pub sent_back: i64,
 }
 
-/// Figures per lead unit.
+/// How the units are ranked: at one level of the tree (each unit counting the problems led by it
+/// and by the units inside it), or each lead unit by itself; over problems received in a window.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ranking {
+    /// 1 is the root, 2 the units right under it…; `None`: every lead unit by itself.
+    pub depth: Option<usize>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+}
+
+/// Figures per unit, as `ranking` groups them.
 pub async fn by_unit(
     c: &mut Conn<'_>,
     visibility: Option<&Visibility>,
     campaign: Option<i64>,
     today: NaiveDate,
+    ranking: Ranking,
 ) -> Result<Vec<UnitFigures>> {
     let mut binds = Vec::new();
     let from = scope(visibility, campaign, &mut binds);
     binds.push(Bind::Date(today));
     let t = format!("${}", binds.len());
+    let mut extra = String::new();
+    if let Some(d) = ranking.received_from {
+        binds.push(Bind::Date(d));
+        extra.push_str(&format!(" and p.received_on >= ${}", binds.len()));
+    }
+    if let Some(d) = ranking.received_to {
+        binds.push(Bind::Date(d));
+        extra.push_str(&format!(" and p.received_on <= ${}", binds.len()));
+    }
+    // At a level: the unit at that depth above (or at) the lead unit, whose path begins the lead
+    // unit's; the slashes in a path count its depth ("/1/2/" is 2).
+    let (unit, from) = match ranking.depth {
+        Some(depth) => {
+            binds.push(Bind::I64(i64::try_from(depth).unwrap_or(1)));
+            let d = format!("${}", binds.len());
+            let join = format!(
+                " join units au on lu.path like au.path || '%' \
+                 and length(au.path) - length(replace(au.path, '/', '')) - 1 = {d} where "
+            );
+            ("au", from.replacen(" where ", &join, 1))
+        }
+        None => ("lu", from),
+    };
     let sql = format!(
-        "select lu.id as unit_id, lu.name as unit_name, count(*) as total,
+        "select {unit}.id as unit_id, {unit}.name as unit_name, count(*) as total,
            coalesce(sum(case when p.status = 'closed' then 1 else 0 end), 0) as closed,
            coalesce(sum(case when {OPEN} then 1 else 0 end), 0) as open,
            coalesce(sum(case when {OPEN} and p.deadline < {t} then 1 else 0 end), 0) as overdue,
            coalesce(sum(p.sent_back_count), 0) as sent_back
-         {from} and p.lead_unit_id is not null
-         group by lu.id, lu.name order by lu.id"
+         {from} and p.lead_unit_id is not null{extra}
+         group by {unit}.id, {unit}.name order by {unit}.id"
     );
     with_conn!(c, |c| {
         bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), &binds).fetch_all(&mut *c).await.map_err(db_err)

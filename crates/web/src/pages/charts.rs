@@ -59,6 +59,8 @@ pub(super) fn trend(title: &str, weeks: &[(String, i64, i64)], new_label: &str, 
         let Ok(mut chart) = ChartBuilder::on(&root)
             .caption(title, (FONT, 16).into_font().color(&INK))
             .margin(10)
+            // Room for the last week's label, centred on the right edge.
+            .margin_right(28)
             .x_label_area_size(40)
             .y_label_area_size(50)
             // Headroom above the highest week, where the legend sits over no line.

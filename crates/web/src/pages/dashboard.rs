@@ -34,12 +34,20 @@ struct DashboardPage {
     definitions: Vec<String>,
     /// The campaign filter.
     campaigns: Vec<super::list::Opt>,
+    /// The ranking's unit level and received-date window.
+    levels: Vec<super::list::Opt>,
+    from: String,
+    to: String,
 }
 
-/// `?campaign_id=2`: the figures of one campaign.
+/// `?campaign_id=2&level=2&from=2026-10-01&to=2026-12-31`: the figures of one campaign, the
+/// units ranked at one level of the tree over the problems received in the window.
 #[derive(serde::Deserialize, Default)]
 struct DashboardQuery {
     campaign_id: Option<String>,
+    level: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
 }
 
 fn percent(v: Option<f64>) -> String {
@@ -54,7 +62,19 @@ async fn dashboard(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<Dash
     crate::cached::html(&s, &actor, &path, lang, &csrf, async || {
         let tr = ctx.tr;
         let campaign = super::fields::number(&q.campaign_id, "campaign_id").map_err(|e| domain_error(tr, &e))?;
-        let d = s.app.dashboard(&ctx.actor, campaign).await.map_err(|e| domain_error(tr, &e))?;
+        let ranking = (|| {
+            Ok::<_, domain::Error>(app::dashboard::Ranking {
+                depth: super::fields::number(&q.level, "level")?.and_then(|d| usize::try_from(d).ok()),
+                received_from: super::fields::date(&q.from, "from")?,
+                received_to: super::fields::date(&q.to, "to")?,
+            })
+        })()
+        .map_err(|e| domain_error(tr, &e))?;
+        let d = s.app.dashboard_ranked(&ctx.actor, campaign, ranking).await.map_err(|e| domain_error(tr, &e))?;
+        let levels = super::list::opts(
+            q.level.as_deref().filter(|l| !l.is_empty()),
+            [("1", "level-1"), ("2", "level-2"), ("3", "level-3")].iter().map(|(v, k)| (v.to_string(), tr.t(k))),
+        );
         let campaigns = s.app.list_campaigns(&ctx.actor).await.map_err(|e| domain_error(tr, &e))?;
         let chosen = campaign.map(|c| c.to_string());
         let campaigns =
@@ -109,6 +129,9 @@ async fn dashboard(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<Dash
             units: d.units.into_iter().take(20).collect(),
             definitions,
             campaigns,
+            levels,
+            from: q.from.clone().unwrap_or_default(),
+            to: q.to.clone().unwrap_or_default(),
         };
         Ok(render(&page))
     })

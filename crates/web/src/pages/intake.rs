@@ -72,6 +72,9 @@ struct InboxPage {
     q: String,
     /// Hottest first (else newest first).
     by_heat: bool,
+    /// The heat sort was chosen with a search, which lists newest first: the page says so and
+    /// keeps the choice.
+    heat_asked: bool,
     /// What was just done here (操作成功：已不予受理 …).
     done: String,
 }
@@ -188,6 +191,7 @@ async fn inbox(State(s): State<AppState>, ctx: PageCtx, Query(paging): Query<Pag
         }),
         q: paging.q.clone().unwrap_or_default(),
         by_heat: paging.sort.as_deref() == Some("heat") && !searching,
+        heat_asked: paging.sort.as_deref() == Some("heat") && searching,
         done: match (paging.done.as_deref(), &paging.code) {
             (Some("dismiss"), Some(code)) => {
                 format!("{}：{} {code}", tr.t("done-title"), tr.t("done-dismiss-feedback"))

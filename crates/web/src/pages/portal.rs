@@ -323,6 +323,8 @@ struct RatePage {
     satisfactions: Vec<Opt>,
     /// Why the rating was refused, said on the form that keeps what was typed.
     error: Option<String>,
+    /// The report cannot be rated now (not closed, or declined): why, with no form.
+    not_now: Option<String>,
     done: bool,
     status: String,
 }
@@ -335,14 +337,27 @@ impl RatePage {
             .collect();
         let chosen = Some(form.satisfaction.as_str()).filter(|v| !v.is_empty());
         let satisfactions = vocab_opts(&tr, "satisfaction", Satisfaction::ALL.iter().map(|v| v.as_str()), chosen);
-        Self { layout, form, solved, satisfactions, error, done: false, status: String::new() }
+        Self { layout, form, solved, satisfactions, error, not_now: None, done: false, status: String::new() }
     }
 }
 
-async fn rate_form(ctx: PageCtx, Query(q): Query<CodeQuery>) -> Response {
+async fn rate_form(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<CodeQuery>) -> Response {
     let tr = ctx.tr;
     let form = RateForm { code: q.code.unwrap_or_default(), ..RateForm::default() };
-    render(&RatePage::new(ctx.layout(tr.t("portal-rate-title"), "track"), tr, form, None))
+    let mut page = RatePage::new(ctx.layout(tr.t("portal-rate-title"), "track"), tr, form, None);
+    // A report that cannot be rated now says why instead of offering a form that would fail.
+    if !page.form.code.trim().is_empty()
+        && let Ok(view) = s.app.track(&page.form.code).await
+        && !view.can_rate
+    {
+        let status = tr.label("status", view.status.as_str());
+        page.not_now = Some(if view.status == "not_accepted" {
+            tr.t("portal-rate-declined")
+        } else {
+            format!("{}（{}：{status}）", tr.t("portal-rate-not-yet"), tr.t("col-status"))
+        });
+    }
+    render(&page)
 }
 
 /// The rating form as sent; kept whole when it is refused, so that nothing typed is lost. The

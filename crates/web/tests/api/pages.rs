@@ -245,6 +245,14 @@ async fn the_intake_card_does_it_in_one_place(kind: Kind) {
         .await;
     assert!(page.text.contains(">不予受理<") && page.text.contains(reason), "{}", page.text);
     assert!(!page.text.contains("not_accepted"), "never a code to the citizen");
+    let rate = t
+        .send(Request::builder().uri(format!("/portal/rate?code={}", last.tracking_code)).body(Body::empty()).unwrap())
+        .await;
+    assert!(
+        rate.text.contains("无需评价") && !rate.text.contains("action=\"/portal/rate\""),
+        "no form to fail: {}",
+        rate.text
+    );
     let again = app.dismiss_feedback(&w.office, last.id, "再次").await.unwrap_err();
     assert_eq!(again.code(), "conflict");
     assert!(matches!(app.dismiss_feedback(&w.liaison_b, last.id, "越权").await, Err(domain::Error::NotFound { .. })));
