@@ -108,6 +108,25 @@ pub struct PublicProblem {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+/// One published rectification as the public reads it (整改公示详情): what the problem was (contacts
+/// masked), what was done about it and the answer, with its dates.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicProblemDetail {
+    #[serde(flatten)]
+    pub summary: PublicProblem,
+    pub description: String,
+    pub received_on: NaiveDate,
+    /// The measures taken, in order, with their state.
+    pub measures: Vec<PublicMeasure>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicMeasure {
+    pub description: String,
+    pub status: domain::problem::MeasureStatus,
+    pub deadline: Option<NaiveDate>,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PublicProblemPage {
     pub items: Vec<PublicProblem>,
@@ -315,6 +334,37 @@ impl App {
         self.track(code.as_str()).await
     }
 
+    /// One published rectification by its number; 404 for a number not published (nothing is
+    /// said of a problem the office has not published).
+    pub async fn public_problem(&self, number: &str) -> Result<PublicProblemDetail> {
+        let number = domain::problem::ProblemNumber::parse(&number.to_ascii_uppercase())
+            .map_err(|_| Error::not_found("problem"))?;
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let row = store::problems::get_problem_by_number(&mut c, number.as_str())
+            .await?
+            .filter(|r| r.published)
+            .ok_or_else(|| Error::not_found("problem"))?;
+        drop(pooled);
+        let q = ProblemQuery { q: Some(number.to_string()), ..ProblemQuery::default() };
+        let page = self.public_problems_matching(&q).await?;
+        let summary =
+            page.into_iter().find(|p| p.number == number.as_str()).ok_or_else(|| Error::not_found("problem"))?;
+        let mut pooled = self.db.acquire().await?;
+        let measures = store::rectification::list_measures(&mut pooled.conn(), row.id)
+            .await?
+            .into_iter()
+            .map(|m| PublicMeasure { description: m.description, status: m.status, deadline: m.deadline })
+            .collect();
+        Ok(PublicProblemDetail {
+            summary,
+            // What the public reads names no one: contacts in the text are masked.
+            description: domain::privacy::mask_contacts(&row.description, &[]).into_owned(),
+            received_on: row.received_on,
+            measures,
+        })
+    }
+
     /// Published rectifications (整改公示), newest first.
     pub async fn public_problems(
         &self,
@@ -324,10 +374,22 @@ impl App {
     ) -> Result<PublicProblemPage> {
         let q = ProblemQuery { cursor, limit, q: search, ..ProblemQuery::default() };
         let page = self.list_problems_with(None, true, &q).await?;
+        let next_cursor = page.next_cursor.clone();
+        Ok(PublicProblemPage { items: self.public_items(page.items).await?, next_cursor })
+    }
+
+    /// The published problems a query finds, as the public reads them.
+    async fn public_problems_matching(&self, q: &ProblemQuery) -> Result<Vec<PublicProblem>> {
+        let page = self.list_problems_with(None, true, q).await?;
+        self.public_items(page.items).await
+    }
+
+    /// Published problems as the public reads them.
+    async fn public_items(&self, summaries: Vec<crate::views::ProblemSummary>) -> Result<Vec<PublicProblem>> {
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
-        let mut items = Vec::with_capacity(page.items.len());
-        for s in page.items {
+        let mut items = Vec::with_capacity(summaries.len());
+        for s in summaries {
             let row = store::problems::get_problem(&mut c, s.id).await?;
             items.push(PublicProblem {
                 number: s.number.to_string(),
@@ -343,6 +405,6 @@ impl App {
                 closed_at: row.and_then(|r| r.closed_at),
             });
         }
-        Ok(PublicProblemPage { items, next_cursor: page.next_cursor })
+        Ok(items)
     }
 }

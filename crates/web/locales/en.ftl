@@ -407,6 +407,7 @@ portal-search = Search
 portal-rate-title = Rate the result
 portal-rate-go = Send rating
 portal-rated = Thank you for your rating
+portal-closed-at = Closed
 portal-rate-not-yet = The report is not closed yet; rate it once it is
 portal-rate-declined = The report was not accepted, so there is nothing to rate; the reason is on its tracking page
 portal-rate-choose-solved = Say whether the problem was solved

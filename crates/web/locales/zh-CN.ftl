@@ -401,6 +401,7 @@ portal-search = 搜索
 portal-rate-title = 评价办理结果
 portal-rate-go = 提交评价
 portal-rated = 感谢您的评价
+portal-closed-at = 办结时间
 portal-rate-not-yet = 该诉求尚未办结，办结后即可评价
 portal-rate-declined = 该诉求已不予受理，无需评价；理由可在办理进度查询中查看
 portal-rate-choose-solved = 请选择问题是否已解决

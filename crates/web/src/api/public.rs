@@ -11,7 +11,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(submit)).routes(routes!(track)).routes(routes!(published)).routes(routes!(rate))
+    OpenApiRouter::new()
+        .routes(routes!(submit))
+        .routes(routes!(track))
+        .routes(routes!(published))
+        .routes(routes!(published_one))
+        .routes(routes!(rate))
 }
 
 /// Reports a problem; returns the tracking code and the private rating key. At most five reports
@@ -50,6 +55,16 @@ struct PageQuery {
     responses((status = 200, body = PublicProblemPage)))]
 async fn published(State(s): State<AppState>, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<PublicProblemPage>> {
     Ok(Json(s.app.public_problems(q.cursor, q.limit, q.q).await?))
+}
+
+/// One published rectification by its number: what it was, the measures, the reply and the dates.
+#[utoipa::path(get, path = "/api/v1/public/problems/{number}", tag = "public", params(("number" = String, Path)),
+    responses((status = 200, body = app::public::PublicProblemDetail), (status = 404, body = ErrorBody)))]
+async fn published_one(
+    State(s): State<AppState>,
+    ApiPath(number): ApiPath<String>,
+) -> ApiResult<Json<app::public::PublicProblemDetail>> {
+    Ok(Json(s.app.public_problem(&number).await?))
 }
 
 /// Rates one's own closed report with its key; 不满意 reopens the problem.

@@ -25,6 +25,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/portal/receipt", get(receipt))
         .route("/portal/track", get(track))
         .route("/portal/published", get(published))
+        .route("/portal/published/{number}", get(published_one))
         .route("/portal/rate", get(rate_form).post(rate))
 }
 
@@ -309,6 +310,50 @@ async fn published(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<Publ
             next_url: page.next_cursor.map(|c| {
                 format!("/portal/published?q={}&cursor={c}", super::kit::urlencode(&search.unwrap_or_default()))
             }),
+        }),
+        Err(e) => domain_error(tr, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal_problem.html")]
+struct PublishedOnePage {
+    layout: Layout,
+    p: app::public::PublicProblemDetail,
+    status: String,
+    received: String,
+    deadline: String,
+    closed: String,
+    /// Each measure: what, its state, by when.
+    measures: Vec<(String, String, String)>,
+}
+
+/// 整改公示详情: one published rectification.
+async fn published_one(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    axum::extract::Path(number): axum::extract::Path<String>,
+) -> Response {
+    let tr = ctx.tr;
+    match s.app.public_problem(&number).await {
+        Ok(p) => render(&PublishedOnePage {
+            layout: ctx.layout(format!("{} {}", p.summary.number, p.summary.title), "published"),
+            status: tr.label("status", p.summary.status.as_str()),
+            received: tr.date(&p.received_on),
+            deadline: p.summary.deadline.map(|d| tr.date(&d)).unwrap_or_default(),
+            closed: p.summary.closed_at.map(|t| tr.time(&t)).unwrap_or_default(),
+            measures: p
+                .measures
+                .iter()
+                .map(|m| {
+                    (
+                        m.description.clone(),
+                        tr.label("measure", m.status.as_str()),
+                        m.deadline.map(|d| tr.date(&d)).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            p,
         }),
         Err(e) => domain_error(tr, &e),
     }

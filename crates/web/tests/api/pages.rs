@@ -369,6 +369,46 @@ fn section_by_id<'a>(page: &'a str, id: &str) -> &'a str {
     &rest[..rest.find("</ul>").unwrap_or(rest.len())]
 }
 
+/// Item 16 of issue 11: a published problem has a public page — what it was (contacts masked), the
+/// measures, the reply, the dates — and an unpublished one is not found there.
+async fn a_published_problem_has_a_public_page(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let id = t.problem_about("幸福路井盖缺失", "幸福路井盖丢了，联系人电话13800001111。").await;
+    t.assign(id, t.world.dept_a.id.get()).await;
+    let r = t
+        .call(
+            "POST",
+            &format!("/api/v1/problems/{id}/measures"),
+            Some("liaison_a"),
+            Some(serde_json::json!({"description": "补装井盖并设置警示标志"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    let hidden = t.call("GET", &format!("/api/v1/problems/{id}"), Some("admin"), None).await.json["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let unpublished =
+        t.send(Request::builder().uri(format!("/portal/published/{hidden}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(unpublished.status, StatusCode::NOT_FOUND, "nothing said of an unpublished problem");
+    let r = t.act(id, "office", serde_json::json!({"action": "publish"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let list = t.send(Request::builder().uri("/portal/published").body(Body::empty()).unwrap()).await;
+    assert!(list.text.contains(&format!("href=\"/portal/published/{hidden}\"")), "{}", list.text);
+    let page = t
+        .send(
+            Request::builder().uri(format!("/portal/published/{}", hidden.to_lowercase())).body(Body::empty()).unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("补装井盖并设置警示标志") && page.text.contains("幸福路井盖丢了"), "{}", page.text);
+    assert!(!page.text.contains("13800001111"), "contacts masked on the public page");
+    let api = t.call("GET", &format!("/api/v1/public/problems/{hidden}"), None, None).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.json);
+    assert_eq!(api.json["measures"][0]["description"], "补装井盖并设置警示标志");
+    t.db.cleanup().await;
+}
+
 /// Item 3 of issue 11: the photo a citizen sends shows to staff who may see the report — a
 /// thumbnail on the intake card and on the problem made from it, a preview in place under the
 /// sandbox — and is 404 to anyone else.
@@ -974,6 +1014,7 @@ both!(
     a_citizens_photo_reaches_the_staff_who_may_see_the_report,
     the_intake_card_does_it_in_one_place,
     a_bulk_action_reports_each_row,
+    a_published_problem_has_a_public_page,
     the_dashboard_says_how_its_rates_are_counted,
     the_admin_page_is_in_sections_with_a_user_search_and_a_password_reset,
     pages_need_a_sign_in_and_the_portal_does_not,
