@@ -118,6 +118,8 @@ pub struct PublicProblemDetail {
     pub received_on: NaiveDate,
     /// The measures taken, in order, with their state.
     pub measures: Vec<PublicMeasure>,
+    /// Photos of the rectification the office chose to show (`/portal/evidence/{id}`).
+    pub photos: Vec<domain::EvidenceId>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -356,12 +358,34 @@ impl App {
             .into_iter()
             .map(|m| PublicMeasure { description: m.description, status: m.status, deadline: m.deadline })
             .collect();
+        let photos = store::rectification::public_evidence(&mut pooled.conn(), row.id).await?;
         Ok(PublicProblemDetail {
             summary,
+            photos,
             // What the public reads names no one: contacts in the text are masked.
             description: domain::privacy::mask_contacts(&row.description, &[]).into_owned(),
             received_on: row.received_on,
             measures,
+        })
+    }
+
+    /// A photo the office chose to show on a published problem's public page; 404 for anything
+    /// else (not chosen, not a picture, the problem not published).
+    pub async fn public_evidence_file(&self, id: domain::EvidenceId) -> Result<crate::pages_support::StoredFile> {
+        let mut pooled = self.db.acquire().await?;
+        let row = store::rectification::get_evidence(&mut pooled.conn(), id)
+            .await?
+            .filter(|e| e.public && e.content_type.starts_with("image/"))
+            .ok_or_else(|| Error::not_found("file"))?;
+        let published =
+            store::problems::get_problem(&mut pooled.conn(), row.problem_id).await?.is_some_and(|p| p.published);
+        if !published {
+            return Err(Error::not_found("file"));
+        }
+        Ok(crate::pages_support::StoredFile {
+            path: self.file_path(&row.sha256),
+            file_name: row.file_name,
+            content_type: row.content_type,
         })
     }
 

@@ -208,6 +208,7 @@ impl App {
                 note,
                 uploaded_by: actor.user_id(),
                 created_at: now,
+                public: false,
             },
         )
         .await?;
@@ -217,5 +218,39 @@ impl App {
             .await?;
         self.commit(tx).await?;
         Ok(EvidenceView::from_row(&row))
+    }
+}
+
+impl App {
+    /// Chooses whether a photo shows on the problem's public page (整改公示) once it is published:
+    /// the choice of whoever may publish the problem, and only for pictures.
+    pub async fn set_evidence_public(&self, actor: &Actor, id: domain::EvidenceId, public: bool) -> Result<()> {
+        let now = self.clock.now();
+        let row = {
+            let mut pooled = self.db.acquire().await?;
+            store::rectification::get_evidence(&mut pooled.conn(), id).await?.ok_or_else(|| Error::not_found("file"))?
+        };
+        let problem = self.get_problem(actor, row.problem_id).await.map_err(|_| Error::not_found("file"))?;
+        let publishes = problem
+            .may
+            .actions
+            .iter()
+            .any(|a| matches!(a, domain::workflow::Action::Publish | domain::workflow::Action::Unpublish));
+        if !publishes {
+            return Err(Error::forbidden(
+                "只有负责公示的专班办公室可以选择公开的照片",
+                "only the office that publishes the problem chooses the photos the public sees",
+            ));
+        }
+        if public && !row.content_type.starts_with("image/") {
+            return Err(Error::invalid("public", "只有图片可以公开", "only pictures can be shown to the public"));
+        }
+        let mut tx = self.db.begin().await?;
+        store::rectification::set_evidence_public(&mut tx.conn(), id, public).await?;
+        crate::audit::Entry::new(actor, "evidence.public", "problem", Some(row.problem_id.get()))
+            .after(&serde_json::json!({ "evidence_id": id, "public": public }))?
+            .record(&mut tx.conn(), now)
+            .await?;
+        self.commit(tx).await
     }
 }

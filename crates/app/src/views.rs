@@ -316,6 +316,8 @@ pub struct EvidenceView {
     pub sha256: String,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Shown on the problem's public page once it is published.
+    pub public: bool,
 }
 
 impl EvidenceView {
@@ -328,6 +330,7 @@ impl EvidenceView {
             sha256: r.sha256.clone(),
             note: r.note.clone(),
             created_at: r.created_at,
+            public: r.public,
         }
     }
 }

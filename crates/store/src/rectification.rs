@@ -162,6 +162,8 @@ pub struct EvidenceRow {
     pub note: Option<String>,
     pub uploaded_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
+    /// Shown on the problem's public page once it is published (a photo the office chose).
+    pub public: bool,
 }
 
 pub async fn insert_evidence(c: &mut Conn<'_>, e: &EvidenceRow) -> Result<EvidenceRow> {
@@ -169,7 +171,7 @@ pub async fn insert_evidence(c: &mut Conn<'_>, e: &EvidenceRow) -> Result<Eviden
         sqlx::query_as(
             r"insert into evidence (problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at)
               values ($1, $2, $3, $4, $5, $6, $7, $8)
-              returning id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at",
+              returning id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at, public",
         )
         .bind(e.problem_id)
         .bind(&e.file_name)
@@ -188,7 +190,7 @@ pub async fn insert_evidence(c: &mut Conn<'_>, e: &EvidenceRow) -> Result<Eviden
 pub async fn list_evidence(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<EvidenceRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
-            r"select id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at
+            r"select id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at, public
               from evidence where problem_id = $1 order by id",
         )
         .bind(problem.get())
@@ -365,12 +367,36 @@ pub async fn list_extensions(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec
 pub async fn get_evidence(c: &mut Conn<'_>, id: EvidenceId) -> Result<Option<EvidenceRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
-            r"select id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at
+            r"select id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at, public
               from evidence where id = $1",
         )
         .bind(id.get())
         .fetch_optional(&mut *c)
         .await
         .map_err(db_err)
+    })
+}
+
+/// Marks a piece of evidence as shown on the public page of its problem once published, or not.
+pub async fn set_evidence_public(c: &mut Conn<'_>, id: EvidenceId, public: bool) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query("update evidence set public = $1 where id = $2")
+            .bind(public)
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    });
+    Ok(())
+}
+
+/// The ids of a problem's evidence marked for the public.
+pub async fn public_evidence(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<EvidenceId>> {
+    with_conn!(c, |c| {
+        sqlx::query_scalar("select id from evidence where problem_id = $1 and public order by id")
+            .bind(problem)
+            .fetch_all(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }

@@ -278,6 +278,14 @@ pub(super) async fn drive(
     act(app, &base.supervisor, id, Transition::Accept { note: "经实地核查，整改到位，群众认可。".into() }).await?;
     if rng.random_bool(0.6) {
         act(app, &base.office, id, Transition::Publish).await?;
+        // The office shows the site photo on the public page.
+        let photos = {
+            let mut pooled = app.db.acquire().await?;
+            store::rectification::list_evidence(&mut pooled.conn(), id).await?
+        };
+        for photo in photos.iter().filter(|e| e.content_type.starts_with("image/")) {
+            app.set_evidence_public(&base.office, photo.id, true).await?;
+        }
     }
     if let Some(copy) = copy {
         step(clock, now, rng, 3);

@@ -32,6 +32,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/problems/{id}/evidence", post(upload).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/files/evidence/{id}", get(download))
         .route("/files/feedback/{id}", get(download_feedback_file))
+        .route("/evidence/{id}/public", post(choose_public))
         .route("/ratings/{id}/review", post(review_rating))
 }
 
@@ -117,6 +118,19 @@ impl Refused {
     }
 }
 
+/// A piece of evidence as the page lists it.
+struct EvidenceLine {
+    id: i64,
+    name: String,
+    size: String,
+    note: String,
+    image: bool,
+    /// Opens in place (a picture or a PDF).
+    preview: bool,
+    /// Shown on the public page once published.
+    public: bool,
+}
+
 /// One application for sign-off with each opinion on it, kept apart: the unit's report, the
 /// responsible leader's opinion (领导审核意见) and the verifier's (验收意见).
 struct SignoffLine {
@@ -165,7 +179,9 @@ struct DetailPage {
     reopened_at: String,
     clocks: Vec<(String, String, String, bool)>,
     measures: Vec<MeasureLine>,
-    evidence: Vec<(i64, String, String, String)>,
+    evidence: Vec<EvidenceLine>,
+    /// The reader publishes this problem, and so chooses the photos the public sees.
+    chooses_public: bool,
     timeline: Vec<(String, String, String)>,
     feedback: Vec<(String, String, String, String, Vec<app::views::FeedbackFileView>)>,
     signoffs: Vec<SignoffLine>,
@@ -210,6 +226,8 @@ impl Done {
             "note" => Some(Done::Recorded("done-note")),
             "evidence" => Some(Done::Recorded("done-evidence")),
             "edit" => Some(Done::Recorded("done-edit")),
+            "shown" => Some(Done::Recorded("done-photo-shown")),
+            "hidden" => Some(Done::Recorded("done-photo-hidden")),
             _ => Action::ALL.iter().copied().find(|x| x.as_str() == s).map(Done::Took),
         }
     }
@@ -302,10 +320,19 @@ async fn page(
                 status: m.status.as_str().to_string(),
             })
             .collect(),
+        chooses_public: p.may.actions.iter().any(|a| matches!(a, Action::Publish | Action::Unpublish)),
         evidence: p
             .evidence
             .iter()
-            .map(|e| (e.id.get(), e.file_name.clone(), size(e.size_bytes), e.note.clone().unwrap_or_default()))
+            .map(|e| EvidenceLine {
+                id: e.id.get(),
+                name: e.file_name.clone(),
+                size: size(e.size_bytes),
+                note: e.note.clone().unwrap_or_default(),
+                image: e.content_type.starts_with("image/"),
+                preview: app::pages_support::previews(&e.content_type),
+                public: e.public,
+            })
             .collect(),
         timeline: p
             .timeline
@@ -736,6 +763,26 @@ async fn download(
     match s.app.evidence_file(&ctx.actor, EvidenceId::new(id)).await {
         Ok(f) => send_file(ctx.tr, &f, q.preview.is_some()).await,
         Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct PublicForm {
+    problem_id: i64,
+    public: String,
+}
+
+/// 用于整改公示: the office shows a photo of the rectification on the public page, or stops.
+async fn choose_public(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<PublicForm>,
+) -> Response {
+    let public = f.public == "yes";
+    match s.app.set_evidence_public(&ctx.actor, EvidenceId::new(id), public).await {
+        Ok(()) => see_other(&format!("/problems/{}?done={}", f.problem_id, if public { "shown" } else { "hidden" })),
+        Err(e) => page_with_refusal(&s, &ctx, ProblemId::new(f.problem_id), "evidence", &e, vec![]).await,
     }
 }
 

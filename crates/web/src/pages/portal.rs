@@ -26,6 +26,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/portal/track", get(track))
         .route("/portal/published", get(published))
         .route("/portal/published/{number}", get(published_one))
+        .route("/portal/evidence/{id}", get(public_photo))
         .route("/portal/rate", get(rate_form).post(rate))
 }
 
@@ -326,6 +327,18 @@ struct PublishedOnePage {
     closed: String,
     /// Each measure: what, its state, by when.
     measures: Vec<(String, String, String)>,
+}
+
+/// A photo the office chose for a published problem's public page, shown in place.
+async fn public_photo(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
+    match s.app.public_evidence_file(domain::EvidenceId::new(id)).await {
+        Ok(f) => super::detail::send_file(ctx.tr, &f, true).await,
+        Err(e) => domain_error(ctx.tr, &e),
+    }
 }
 
 /// 整改公示详情: one published rectification.

@@ -403,6 +403,45 @@ async fn a_published_problem_has_a_public_page(kind: Kind) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert!(page.text.contains("补装井盖并设置警示标志") && page.text.contains("幸福路井盖丢了"), "{}", page.text);
     assert!(!page.text.contains("13800001111"), "contacts masked on the public page");
+    // A photo of the rectification shows there once the office chooses it, and nothing else.
+    let (liaison, liaison_token) = sign_in(&t, "liaison_a").await;
+    let png = std::fs::read(crate::browser::png_file(t.db.dir.path())).unwrap();
+    let up = t.send(multipart(&format!("/problems/{id}/evidence"), &liaison, &liaison_token, "现场.png", &png)).await;
+    assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.text);
+    let evidence =
+        t.call("GET", &format!("/api/v1/problems/{id}"), Some("admin"), None).await.json["evidence"][0]["id"]
+            .as_i64()
+            .unwrap();
+    assert_eq!(
+        t.send(Request::builder().uri(format!("/portal/evidence/{evidence}")).body(Body::empty()).unwrap())
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "not chosen yet"
+    );
+    let not_office = t
+        .send(post_form(
+            &format!("/evidence/{evidence}/public"),
+            &liaison,
+            format!("csrf={liaison_token}&problem_id={id}&public=yes"),
+        ))
+        .await;
+    assert_eq!(not_office.status, StatusCode::FORBIDDEN, "the unit does not choose what the public sees");
+    let (office, office_token) = sign_in(&t, "office").await;
+    let chosen = t
+        .send(post_form(
+            &format!("/evidence/{evidence}/public"),
+            &office,
+            format!("csrf={office_token}&problem_id={id}&public=yes"),
+        ))
+        .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.text);
+    let page = t.send(Request::builder().uri(format!("/portal/published/{hidden}")).body(Body::empty()).unwrap()).await;
+    assert!(page.text.contains(&format!("src=\"/portal/evidence/{evidence}\"")), "{}", page.text);
+    let photo =
+        t.send(Request::builder().uri(format!("/portal/evidence/{evidence}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(photo.status, StatusCode::OK);
+    assert!(photo.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("sandbox"));
     let api = t.call("GET", &format!("/api/v1/public/problems/{hidden}"), None, None).await;
     assert_eq!(api.status, StatusCode::OK, "{}", api.json);
     assert_eq!(api.json["measures"][0]["description"], "补装井盖并设置警示标志");
