@@ -432,6 +432,7 @@ audit-measure-update = Update a measure
 audit-measure-delete = Remove a measure
 audit-note-create = Record progress
 audit-evidence-create = Upload evidence
+audit-evidence-public = Chose a photo for the public page
 audit-feedback-link = Link a report
 timeline-to = {" to"}
 actor-public = The public

@@ -427,6 +427,7 @@ audit-measure-update = 更新整改措施
 audit-measure-delete = 删除整改措施
 audit-note-create = 记录整改进展
 audit-evidence-create = 上传佐证材料
+audit-evidence-public = 选择整改公示照片
 audit-feedback-link = 关联群众诉求
 timeline-to = 至
 actor-system = 系统

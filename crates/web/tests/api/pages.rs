@@ -438,6 +438,11 @@ async fn a_published_problem_has_a_public_page(kind: Kind) {
     assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.text);
     let page = t.send(Request::builder().uri(format!("/portal/published/{hidden}")).body(Body::empty()).unwrap()).await;
     assert!(page.text.contains(&format!("src=\"/portal/evidence/{evidence}\"")), "{}", page.text);
+    let staff = t.send(get_with(&format!("/problems/{id}"), &office)).await;
+    assert!(
+        staff.text.contains("选择整改公示照片") && staff.text.contains("已用于整改公示"),
+        "said in the timeline and on the file"
+    );
     let photo =
         t.send(Request::builder().uri(format!("/portal/evidence/{evidence}")).body(Body::empty()).unwrap()).await;
     assert_eq!(photo.status, StatusCode::OK);
