@@ -18,6 +18,7 @@ mod ratings;
 mod routing;
 mod schema;
 mod search;
+mod sign_for;
 mod workflow;
 
 use chrono::NaiveDate;

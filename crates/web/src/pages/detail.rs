@@ -4,35 +4,26 @@
 
 use super::fields::{choice, date, number, text};
 use super::i18n::Tr;
-use super::kit::{CsrfForm, Layout, PageCtx, domain_error, error_page, render, see_other};
+use super::kit::{CsrfForm, Layout, PageCtx, domain_error, render, see_other};
 use super::list::{LeaderOpt, Opt, leader_opts, vocab_opts};
 use crate::AppState;
 use app::transitions::TransitionInput;
 use app::views::ProblemDetail;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use domain::problem::{MeasureStatus, RectificationType, Satisfaction};
 use domain::supervision::Colour;
 use domain::workflow::Action;
-use domain::{EvidenceId, MeasureId, ProblemId, UnitId, UserId};
+use domain::{ProblemId, UnitId, UserId};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/problems/{id}", get(show))
         .route("/problems/{id}/act", post(act))
-        .route("/problems/{id}/edit", post(edit))
-        .route("/problems/{id}/measures", post(add_measure))
-        .route("/measures/{id}/status", post(measure_status))
-        .route("/problems/{id}/notes", post(add_note))
-        .route("/problems/{id}/evidence", post(upload).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)))
-        .route("/files/evidence/{id}", get(download))
-        .route("/files/feedback/{id}", get(download_feedback_file))
-        .route("/evidence/{id}/public", post(choose_public))
         .route("/ratings/{id}/review", post(review_rating))
 }
 
@@ -567,273 +558,6 @@ async fn act(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, CsrfF
         Ok(_) => see_other(&format!("/problems/{id}?done={}", f.action.as_str())),
         // The problem's page again, with the reason on the form, which keeps what was typed.
         Err(e) => page_with_refusal(&s, &ctx, ProblemId::new(id), f.action.as_str(), &e, Refused::kept_of(&f)).await,
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct EditForm {
-    version: i64,
-    root_cause: Option<String>,
-    public_reply: Option<String>,
-    responsible_person: Option<String>,
-}
-
-async fn edit(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<EditForm>,
-) -> Response {
-    let patch = app::problems::ProblemPatch {
-        version: f.version,
-        root_cause: Some(text(&f.root_cause)),
-        public_reply: Some(text(&f.public_reply)),
-        responsible_person: Some(text(&f.responsible_person)),
-        ..Default::default()
-    };
-    match s.app.update_problem(&ctx.actor, ProblemId::new(id), &patch).await {
-        Ok(_) => see_other(&format!("/problems/{id}?done=edit")),
-        Err(e) => domain_error(ctx.tr, &e),
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct MeasureForm {
-    description: String,
-    owner_name: Option<String>,
-    deadline: Option<String>,
-}
-
-async fn add_measure(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<MeasureForm>,
-) -> Response {
-    let result = async {
-        let input = app::rectification::MeasureInput {
-            description: f.description.clone(),
-            owner_unit_id: None,
-            owner_name: text(&f.owner_name),
-            deadline: date(&f.deadline, "deadline")?,
-            status: None,
-        };
-        s.app.add_measure(&ctx.actor, ProblemId::new(id), &input).await
-    }
-    .await;
-    match result {
-        Ok(_) => see_other(&format!("/problems/{id}?done=measure")),
-        Err(e) => {
-            let kept = vec![
-                ("description", f.description.clone()),
-                ("owner_name", f.owner_name.clone().unwrap_or_default()),
-                ("deadline", f.deadline.clone().unwrap_or_default()),
-            ];
-            page_with_refusal(&s, &ctx, ProblemId::new(id), "measure", &e, kept).await
-        }
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct MeasureStatusForm {
-    version: i64,
-    status: MeasureStatus,
-    problem_id: ProblemId,
-}
-
-async fn measure_status(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<MeasureStatusForm>,
-) -> Response {
-    let patch = app::rectification::MeasurePatch {
-        version: f.version,
-        description: None,
-        owner_unit_id: None,
-        owner_name: None,
-        deadline: None,
-        status: Some(f.status),
-    };
-    match s.app.update_measure(&ctx.actor, MeasureId::new(id), &patch).await {
-        Ok(_) => see_other(&format!("/problems/{}?done=measure_status", f.problem_id)),
-        Err(e) => domain_error(ctx.tr, &e),
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct NoteForm {
-    body: String,
-}
-
-async fn add_note(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<NoteForm>,
-) -> Response {
-    match s.app.add_note(&ctx.actor, ProblemId::new(id), &app::rectification::NoteInput { body: f.body.clone() }).await
-    {
-        Ok(_) => see_other(&format!("/problems/{id}?done=note")),
-        Err(e) => page_with_refusal(&s, &ctx, ProblemId::new(id), "note", &e, vec![("body", f.body)]).await,
-    }
-}
-
-/// The evidence upload: a multipart form whose CSRF field is checked before the file is kept.
-async fn upload(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    expected: Option<axum::extract::Extension<super::kit::CsrfToken>>,
-    Path(id): Path<i64>,
-    mut form: Multipart,
-) -> Response {
-    let tr = ctx.tr;
-    let (mut csrf, mut file, mut note) = (String::new(), None, None);
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                match name.as_str() {
-                    "csrf" => csrf = field.text().await.unwrap_or_default(),
-                    "note" => note = field.text().await.ok(),
-                    "file" => {
-                        let file_name = field.file_name().unwrap_or("file").to_string();
-                        match field.bytes().await {
-                            Ok(bytes) => file = Some((file_name, bytes)),
-                            Err(_) => return error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, &too_large(tr, &s)),
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Ok(None) => break,
-            Err(_) => return error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, &too_large(tr, &s)),
-        }
-    }
-    if !super::kit::csrf_matches(expected.map(|e| e.0).as_ref(), &csrf) {
-        return error_page(tr, StatusCode::FORBIDDEN, &tr.t("csrf-failed"));
-    }
-    let Some((file_name, bytes)) = file else {
-        return error_page(tr, StatusCode::UNPROCESSABLE_ENTITY, &tr.t("evidence-file"));
-    };
-    match s
-        .app
-        .add_evidence(
-            &ctx.actor,
-            ProblemId::new(id),
-            &file_name,
-            &bytes,
-            note.as_deref().filter(|n| !n.trim().is_empty()),
-        )
-        .await
-    {
-        Ok(_) => see_other(&format!("/problems/{id}?done=evidence")),
-        Err(e) => {
-            let kept = vec![("note", note.unwrap_or_default())];
-            page_with_refusal(&s, &ctx, ProblemId::new(id), "evidence", &e, kept).await
-        }
-    }
-}
-
-fn too_large(tr: Tr, s: &AppState) -> String {
-    let max = s.app.settings.max_upload_bytes / (1024 * 1024);
-    if tr.lang == "en" {
-        format!("The file is over the limit of {max} MB")
-    } else {
-        format!("文件超过 {max} MB 的上限")
-    }
-}
-
-/// `?preview=1`: show a picture or a PDF in the browser instead of downloading it.
-#[derive(serde::Deserialize, Default)]
-struct FileQuery {
-    preview: Option<String>,
-}
-
-/// An evidence file, to someone who may see its problem (see [`send_file`]).
-async fn download(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    Query(q): Query<FileQuery>,
-) -> Response {
-    if let Err(redirect) = ctx.require_user() {
-        return redirect;
-    }
-    match s.app.evidence_file(&ctx.actor, EvidenceId::new(id)).await {
-        Ok(f) => send_file(ctx.tr, &f, q.preview.is_some()).await,
-        Err(e) => domain_error(ctx.tr, &e),
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct PublicForm {
-    problem_id: i64,
-    public: String,
-}
-
-/// 用于整改公示: the office shows a photo of the rectification on the public page, or stops.
-async fn choose_public(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<PublicForm>,
-) -> Response {
-    let public = f.public == "yes";
-    match s.app.set_evidence_public(&ctx.actor, EvidenceId::new(id), public).await {
-        Ok(()) => see_other(&format!("/problems/{}?done={}", f.problem_id, if public { "shown" } else { "hidden" })),
-        Err(e) => page_with_refusal(&s, &ctx, ProblemId::new(f.problem_id), "evidence", &e, vec![]).await,
-    }
-}
-
-/// A photo or file a citizen sent, to staff who may see the report (404 to anyone else).
-async fn download_feedback_file(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    Query(q): Query<FileQuery>,
-) -> Response {
-    if let Err(redirect) = ctx.require_user() {
-        return redirect;
-    }
-    match s.app.feedback_file(&ctx.actor, domain::FeedbackFileId::new(id)).await {
-        Ok(f) => send_file(ctx.tr, &f, q.preview.is_some()).await,
-        Err(e) => domain_error(ctx.tr, &e),
-    }
-}
-
-/// Sends a stored file under a sandbox (it can run nothing, whatever it holds), as a download,
-/// or in place when `preview` is asked for and it is a picture or a PDF.
-pub(super) async fn send_file(tr: Tr, f: &app::pages_support::StoredFile, preview: bool) -> Response {
-    match tokio::fs::read(&f.path).await {
-        Ok(bytes) => {
-            let mut res = bytes.into_response();
-            let h = res.headers_mut();
-            if let Ok(v) = HeaderValue::from_str(&f.content_type) {
-                h.insert(header::CONTENT_TYPE, v);
-            }
-            let ascii: String =
-                f.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
-            let encoded = super::kit::urlencode(&f.file_name);
-            let disposition =
-                if preview && app::pages_support::previews(&f.content_type) { "inline" } else { "attachment" };
-            if let Ok(v) =
-                HeaderValue::from_str(&format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
-            {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            // Nothing in it can run or load anything but itself, and no other site may frame it.
-            h.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'none'"),
-            );
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-            res
-        }
-        Err(e) => {
-            tracing::error!(path = %f.path.display(), error = %e, "a stored file is missing");
-            error_page(tr, StatusCode::NOT_FOUND, &tr.t("not-found"))
-        }
     }
 }
 

@@ -12,11 +12,13 @@ mod charts;
 mod dashboard;
 mod detail;
 mod fields;
+mod files;
 mod i18n;
 mod intake;
 mod kit;
 mod list;
 mod portal;
+mod records;
 mod search;
 mod todo;
 
@@ -36,6 +38,8 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(dashboard::router())
         .merge(list::router())
         .merge(detail::router())
+        .merge(records::router())
+        .merge(files::router())
         .merge(intake::router())
         .merge(admin::router())
         .merge(portal::router())

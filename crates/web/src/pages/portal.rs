@@ -336,7 +336,7 @@ async fn public_photo(
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Response {
     match s.app.public_evidence_file(domain::EvidenceId::new(id)).await {
-        Ok(f) => super::detail::send_file(ctx.tr, &f, true).await,
+        Ok(f) => super::files::send_file(ctx.tr, &f, true).await,
         Err(e) => domain_error(ctx.tr, &e),
     }
 }

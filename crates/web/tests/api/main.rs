@@ -11,8 +11,10 @@ mod contract;
 mod crawl;
 mod input;
 mod office;
+mod office_pages;
 mod pages;
 mod probes;
+mod public_pages;
 mod ui;
 
 use app::testkit::{Kind, TestDb, World};
