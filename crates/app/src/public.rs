@@ -297,7 +297,7 @@ impl App {
         // Keys given before they were short (zgk_…) are read as they were written.
         let typed = input.rating_key.trim();
         let key_ok = f.rating_key_hash.as_deref().is_some_and(|h| {
-            h == rating_key_hash(&crate::secrets::read_hand_code(typed)) || h == rating_key_hash(typed)
+            h == rating_key_hash(&domain::feedback::read_typed_code(typed)) || h == rating_key_hash(typed)
         });
         if !key_ok {
             drop(tx);

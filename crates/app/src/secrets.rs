@@ -22,8 +22,8 @@ pub fn new_secret(prefix: &str) -> Result<String> {
 }
 
 /// The characters of a code people copy by hand: digits and capitals without the look-alikes
-/// 0/O, 1/I/L.
-const BY_HAND: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// 0/O, 1/I/L (the tracking code's alphabet).
+const BY_HAND: &[u8] = domain::feedback::CODE_ALPHABET;
 
 /// A random code of `len` characters a citizen can write down and type on a phone (each about
 /// 5 bits: eight carry 39).
@@ -40,11 +40,6 @@ pub fn new_hand_code(len: usize) -> Result<String> {
         }
     }
     Ok(out)
-}
-
-/// A hand-copied code as typed, read: spaces and dashes dropped, letters in capitals.
-pub fn read_hand_code(typed: &str) -> String {
-    typed.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect()
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
@@ -89,8 +84,8 @@ mod tests {
         }
         let distinct: std::collections::HashSet<&String> = codes.iter().collect();
         assert_eq!(distinct.len(), codes.len());
-        assert_eq!(read_hand_code(" k7qm-3xpa "), "K7QM3XPA");
-        assert_eq!(read_hand_code("K7QM 3XPA"), "K7QM3XPA");
+        assert_eq!(domain::feedback::read_typed_code(" k7qm-3xpa "), "K7QM3XPA");
+        assert_eq!(domain::feedback::read_typed_code("K7QM 3XPA"), "K7QM3XPA");
     }
 
     #[test]

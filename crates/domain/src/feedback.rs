@@ -84,7 +84,13 @@ impl ReportStatus {
 }
 
 /// The alphabet of tracking codes: no 0/O, 1/I/L, so a code read out on the phone is unambiguous.
-const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// The same alphabet serves every code a citizen copies by hand (the rating key too).
+pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// A hand-copied code as typed, read: spaces and dashes dropped, letters in capitals.
+pub fn read_typed_code(typed: &str) -> String {
+    typed.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect()
+}
 
 /// 查询码: the public tracking code of one feedback, e.g. `K7M2-Q9XP-A4TD`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -101,8 +107,7 @@ impl TrackingCode {
 
     /// Reads a code as a person typed it: case and spaces do not matter.
     pub fn parse(s: &str) -> Result<Self> {
-        let cleaned: String =
-            s.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect();
+        let cleaned = read_typed_code(s);
         if cleaned.len() == 12 && cleaned.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
             let groups: Vec<&str> = vec![&cleaned[0..4], &cleaned[4..8], &cleaned[8..12]];
             Ok(Self(groups.join("-")))

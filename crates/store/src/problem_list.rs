@@ -153,14 +153,13 @@ pub struct ProblemFilter {
 }
 
 /// The condition for a problem number: the whole number, or a sequence under every prefix and
-/// year that numbers were given in (the counters name them), so that the unique index on the
-/// number answers either.
+/// year (see [`crate::problems::numbers_ending_in`]).
 fn number_condition(q: &mut Sql, n: &NumberQuery) -> String {
     match n {
         NumberQuery::Exact(number) => format!("p.number = {}", q.bind(Bind::Text(number.as_str().to_string()))),
         NumberQuery::Sequence(_) => {
             let suffix = q.bind(Bind::Text(n.sequence_suffix().unwrap_or_default()));
-            format!("p.number in (select prefix || '-' || cast(year as text) || {suffix} from number_counters)")
+            format!("p.number in ({})", crate::problems::numbers_ending_in(&suffix))
         }
     }
 }

@@ -396,18 +396,18 @@ pub async fn get_problem_by_number(c: &mut Conn<'_>, number: &str) -> Result<Opt
     })
 }
 
-/// The problems whose numbers end in `suffix` (`-000401`): that sequence under every prefix and
-/// year numbers were given in, read through the unique index on the number.
+/// The numbers ending in the suffix bound at `param` (`-000401`): that sequence under every prefix
+/// and year numbers were given in (the counters name them), so that the unique index on the number
+/// finds them.
+pub(crate) fn numbers_ending_in(param: &str) -> String {
+    format!("select prefix || '-' || cast(year as text) || {param} from number_counters")
+}
+
+/// The problems whose numbers end in `suffix` (`-000401`), see [`numbers_ending_in`].
 pub async fn ids_by_sequence(c: &mut Conn<'_>, suffix: &str) -> Result<Vec<ProblemId>> {
+    let sql = format!("select id from problems where number in ({}) order by id", numbers_ending_in("$1"));
     with_conn!(c, |c| {
-        sqlx::query_scalar(
-            "select id from problems where number in \
-             (select prefix || '-' || cast(year as text) || $1 from number_counters) order by id",
-        )
-        .bind(suffix)
-        .fetch_all(&mut *c)
-        .await
-        .map_err(db_err)
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(suffix).fetch_all(&mut *c).await.map_err(db_err)
     })
 }
 

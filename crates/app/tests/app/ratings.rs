@@ -32,6 +32,21 @@ async fn copy_of_the_problem(app: &App, contact: &str) -> Receipt {
     .unwrap()
 }
 
+/// The problem the office makes from the one report not yet on the list.
+async fn problem_made_from_the_report(app: &App, w: &World) -> zhenggai_app::views::ProblemDetail {
+    let fid = app
+        .list_feedback(&w.office, &zhenggai_app::feedback::FeedbackQuery { linked: Some(false), ..Default::default() })
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let input = zhenggai_app::problems::NewProblemInput {
+        feedback_ids: vec![fid],
+        ..crate::problem_input(w.campaign.id, "阳光小区旁工地夜间施工噪音扰民", "每天晚上十一点以后还在施工。")
+    };
+    app.create_problem(&w.office, &input).await.unwrap()
+}
+
 fn dissatisfied(r: &Receipt, comment: &str) -> RatingInput {
     RatingInput {
         tracking_code: r.tracking_code.clone(),
@@ -118,22 +133,7 @@ async fn the_report_a_problem_was_made_from_still_reopens_it_and_sees_it_once_pu
     let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else { return };
     let app = &db.app;
     let own = copy_of_the_problem(app, "13955556666").await;
-    let fid = app
-        .list_feedback(&w.office, &zhenggai_app::feedback::FeedbackQuery { linked: Some(false), ..Default::default() })
-        .await
-        .unwrap()
-        .items[0]
-        .id;
-    let p = app
-        .create_problem(
-            &w.office,
-            &zhenggai_app::problems::NewProblemInput {
-                feedback_ids: vec![fid],
-                ..crate::problem_input(w.campaign.id, "阳光小区旁工地夜间施工噪音扰民", "每天晚上十一点以后还在施工。")
-            },
-        )
-        .await
-        .unwrap();
+    let p = problem_made_from_the_report(app, &w).await;
     let id = p.summary.id;
     act(app, &w.office, id, crate::drive::assign(&w)).await.unwrap();
     let tracked = app.track(&own.tracking_code).await.unwrap();
@@ -158,22 +158,7 @@ async fn a_short_rating_key_is_read_as_typed_and_cannot_be_guessed(kind: Kind) {
     let own = copy_of_the_problem(app, "13977778888").await;
     assert_eq!(own.rating_key.len(), zhenggai_app::public::RATING_KEY_CHARS, "{}", own.rating_key);
     assert!(own.rating_key.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()), "{}", own.rating_key);
-    let fid = app
-        .list_feedback(&w.office, &zhenggai_app::feedback::FeedbackQuery { linked: Some(false), ..Default::default() })
-        .await
-        .unwrap()
-        .items[0]
-        .id;
-    let p = app
-        .create_problem(
-            &w.office,
-            &zhenggai_app::problems::NewProblemInput {
-                feedback_ids: vec![fid],
-                ..crate::problem_input(w.campaign.id, "阳光小区旁工地夜间施工噪音扰民", "每天晚上十一点以后还在施工。")
-            },
-        )
-        .await
-        .unwrap();
+    let p = problem_made_from_the_report(app, &w).await;
     let id = p.summary.id;
     act(app, &w.office, id, crate::drive::assign(&w)).await.unwrap();
     sign_off(app, &w, id).await;
