@@ -132,15 +132,22 @@ pub(crate) fn view(f: &FeedbackRow, seen: FeedbackAccess) -> FeedbackView {
         source_key: f.source_key.clone(),
         problem_id: f.problem_id.filter(|_| see_problem),
         files: vec![],
+        reply: None,
     }
 }
 
-/// Fills in the files of each feedback item shown (one query for them all).
-pub(crate) async fn with_files(c: &mut Conn<'_>, items: &mut [FeedbackView]) -> Result<()> {
+/// Fills in the files that came with each feedback item shown and the reply sent to its sender
+/// (one query for each).
+pub(crate) async fn with_files_and_replies(c: &mut Conn<'_>, items: &mut [FeedbackView]) -> Result<()> {
     let ids: Vec<FeedbackId> = items.iter().map(|f| f.id).collect();
     for file in store::feedback::list_files_of(c, &ids).await? {
         if let Some(item) = items.iter_mut().find(|f| f.id == file.feedback_id) {
             item.files.push(crate::views::FeedbackFileView::from_row(&file));
+        }
+    }
+    for (id, body, at) in store::feedback::replies_of(c, &ids).await? {
+        if let Some(item) = items.iter_mut().find(|f| f.id == id) {
+            item.reply = Some(crate::views::ReporterReply { body, at });
         }
     }
     Ok(())
@@ -310,7 +317,7 @@ impl App {
         let f = store::feedback::get_feedback(&mut c, id).await?.ok_or_else(|| Error::not_found("feedback"))?;
         let seen = feedback_access(&mut c, &p, &f).await?.ok_or_else(|| Error::not_found("feedback"))?;
         let mut items = [view(&f, seen)];
-        with_files(&mut c, &mut items).await?;
+        with_files_and_replies(&mut c, &mut items).await?;
         let [item] = items;
         Ok(item)
     }
@@ -392,7 +399,7 @@ impl App {
                 items.push(view(f, seen));
             }
         }
-        with_files(&mut c, &mut items).await?;
+        with_files_and_replies(&mut c, &mut items).await?;
         let next_cursor = if more && !by_relevance && !by_heat { rows.last().map(|r| r.id.to_string()) } else { None };
         Ok(FeedbackPage { items, next_cursor })
     }
@@ -464,6 +471,38 @@ impl App {
         crate::audit::Entry::new(actor, "feedback.dismiss", "feedback", Some(id.get()))
             .before(&audited(&before, &unit.name))?
             .after(&serde_json::json!({ "dismiss_reason": reason }))?
+            .record(&mut tx.conn(), now)
+            .await?;
+        self.commit(tx).await?;
+        self.get_feedback(actor, id).await
+    }
+}
+
+impl App {
+    /// Writes the reply addressed to one report's sender (答复来信人), replacing an earlier one:
+    /// whoever may add records to the report's problem writes it, and only that sender reads it,
+    /// on their tracking page.
+    pub async fn reply_to_report(&self, actor: &Actor, id: FeedbackId, reply: &str) -> Result<FeedbackView> {
+        let reply = domain::text::required_text("reply", reply, self.settings.text.max_text_chars)?;
+        let now = self.clock.now();
+        let f = {
+            let mut pooled = self.db.acquire().await?;
+            store::feedback::get_feedback(&mut pooled.conn(), id).await?.ok_or_else(|| Error::not_found("feedback"))?
+        };
+        // Seen first, so that a report the actor may not see is 404 whatever its state.
+        self.get_feedback(actor, id).await?;
+        let Some(problem) = f.problem_id else {
+            return Err(Error::conflict(
+                "feedback_id",
+                "该诉求尚未立为问题，请先立为问题或不予受理并说明理由",
+                "the report is not on the list yet: put it on the list, or decline it with a reason",
+            ));
+        };
+        let mut tx = self.db.begin().await?;
+        self.editable(&mut tx, actor, problem).await?;
+        store::feedback::set_reply(&mut tx.conn(), id, &reply, now).await?;
+        crate::audit::Entry::new(actor, "feedback.reply", "problem", Some(problem.get()))
+            .after(&serde_json::json!({ "feedback_id": id, "reply": reply }))?
             .record(&mut tx.conn(), now)
             .await?;
         self.commit(tx).await?;

@@ -86,6 +86,8 @@ pub struct TrackingView {
     pub public_reply: Option<String>,
     /// Why the office declined the report (不予受理), when it did.
     pub dismiss_reason: Option<String>,
+    /// The reply addressed to this report's sender alone (答复来信人), once written.
+    pub reply_to_you: Option<crate::views::ReporterReply>,
     /// Whether the report can be rated now (its problem is closed).
     pub can_rate: bool,
 }
@@ -118,8 +120,17 @@ pub struct PublicProblemDetail {
     pub received_on: NaiveDate,
     /// The measures taken, in order, with their state.
     pub measures: Vec<PublicMeasure>,
-    /// Photos of the rectification the office chose to show (`/portal/evidence/{id}`).
-    pub photos: Vec<domain::EvidenceId>,
+    /// Photos of the rectification the office chose to show (`/portal/evidence/{id}`), before and
+    /// after.
+    pub photos: Vec<PublicPhoto>,
+}
+
+/// A photo on a published problem's public page.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicPhoto {
+    pub id: domain::EvidenceId,
+    /// Whether it shows the problem as found or as rectified.
+    pub phase: domain::problem::EvidencePhase,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -256,6 +267,10 @@ impl App {
             deadline: None,
             public_reply: None,
             dismiss_reason: None,
+            reply_to_you: store::feedback::replies_of(&mut c, &[f.id])
+                .await?
+                .pop()
+                .map(|(_, body, at)| crate::views::ReporterReply { body, at }),
             can_rate,
         };
         if let Some((_, reason)) = store::feedback::dismissal(&mut c, f.id).await? {
@@ -358,7 +373,11 @@ impl App {
             .into_iter()
             .map(|m| PublicMeasure { description: m.description, status: m.status, deadline: m.deadline })
             .collect();
-        let photos = store::rectification::public_evidence(&mut pooled.conn(), row.id).await?;
+        let photos = store::rectification::public_evidence(&mut pooled.conn(), row.id)
+            .await?
+            .into_iter()
+            .map(|(id, phase)| PublicPhoto { id, phase })
+            .collect();
         Ok(PublicProblemDetail {
             summary,
             photos,

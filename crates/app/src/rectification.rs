@@ -39,7 +39,7 @@ pub struct NoteInput {
 }
 
 impl App {
-    async fn editable(&self, tx: &mut store::Tx, actor: &Actor, id: ProblemId) -> Result<Loaded> {
+    pub(crate) async fn editable(&self, tx: &mut store::Tx, actor: &Actor, id: ProblemId) -> Result<Loaded> {
         let (loaded, p) = load_visible(&mut tx.conn(), actor, id).await?;
         crate::problems::check_add_records(&p, &loaded.row, &loaded.place)?;
         Ok(loaded)
@@ -179,7 +179,8 @@ impl App {
         Ok(NoteView::from_row(&row, None))
     }
 
-    /// Attaches an evidence file. The content decides its type; a name that lies about it, an
+    /// Attaches an evidence file, showing the problem before or after its rectification. The
+    /// content decides its type; a name that lies about it, an
     /// unknown type or a file over the limit is refused and nothing is stored.
     pub async fn add_evidence(
         &self,
@@ -188,6 +189,7 @@ impl App {
         file_name: &str,
         bytes: &[u8],
         note: Option<&str>,
+        phase: domain::problem::EvidencePhase,
     ) -> Result<EvidenceView> {
         let checked =
             crate::files::check_file(file_name, bytes, self.settings.max_upload_bytes, crate::files::Accept::Evidence)?;
@@ -209,6 +211,7 @@ impl App {
                 uploaded_by: actor.user_id(),
                 created_at: now,
                 public: false,
+                phase,
             },
         )
         .await?;

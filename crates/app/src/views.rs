@@ -173,6 +173,17 @@ pub struct FeedbackView {
     /// the report.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FeedbackFileView>,
+    /// The reply addressed to this report's sender, read on their tracking page only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply: Option<ReporterReply>,
+}
+
+/// 答复来信人: a reply addressed to one report's sender, which no other reporter and not the public
+/// reads (they read the problem's public reply).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ReporterReply {
+    pub body: String,
+    pub at: DateTime<Utc>,
 }
 
 impl FeedbackView {
@@ -318,6 +329,8 @@ pub struct EvidenceView {
     pub created_at: DateTime<Utc>,
     /// Shown on the problem's public page once it is published.
     pub public: bool,
+    /// Whether it shows the problem as found or as rectified.
+    pub phase: domain::problem::EvidencePhase,
 }
 
 impl EvidenceView {
@@ -331,6 +344,7 @@ impl EvidenceView {
             note: r.note.clone(),
             created_at: r.created_at,
             public: r.public,
+            phase: r.phase,
         }
     }
 }

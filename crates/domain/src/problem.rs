@@ -150,6 +150,14 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// 整改前/整改后: whether an evidence photo shows the problem as found or as rectified.
+    EvidencePhase, "phase" {
+        Before = "before" / "整改前",
+        After = "after" / "整改后",
+    }
+);
+
+vocabulary!(
     /// 长效机制 status.
     MechanismStatus, "status" {
         Drafting = "drafting" / "起草中",

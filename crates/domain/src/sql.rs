@@ -114,6 +114,7 @@ stored_as_text!(
     crate::problem::Satisfaction,
     crate::problem::CallbackReview,
     crate::problem::MeasureStatus,
+    crate::problem::EvidencePhase,
     crate::problem::MechanismStatus,
     crate::problem::ExtensionStatus,
     crate::problem::SignoffStatus,

@@ -168,8 +168,7 @@ pub async fn heat_of(c: &mut Conn<'_>, ids: &[FeedbackId]) -> Result<Vec<(Feedba
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("select f.id, {HEAT} as heat from feedback f where f.id in ({})", marks.join(", "));
+    let sql = format!("select f.id, {HEAT} as heat from feedback f where f.id in ({})", marks(ids.len()));
     with_conn!(c, |c| {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
         for id in ids {
@@ -440,11 +439,10 @@ pub async fn list_files_of(c: &mut Conn<'_>, feedback: &[FeedbackId]) -> Result<
     if feedback.is_empty() {
         return Ok(vec![]);
     }
-    let marks: Vec<String> = (1..=feedback.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "select id, feedback_id, file_name, content_type, size_bytes, sha256, created_at \
          from feedback_files where feedback_id in ({}) order by feedback_id, id",
-        marks.join(", ")
+        marks(feedback.len())
     );
     with_conn!(c, |c| {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
@@ -484,4 +482,42 @@ pub async fn dismissal(c: &mut Conn<'_>, id: FeedbackId) -> Result<Option<(DateT
             .map_err(db_err)?
     });
     Ok(row.and_then(|(at, reason)| at.map(|at| (at, reason.unwrap_or_default()))))
+}
+
+/// 答复来信人: sets the reply addressed to this report's sender (replacing an earlier one).
+pub async fn set_reply(c: &mut Conn<'_>, id: FeedbackId, reply: &str, at: DateTime<Utc>) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query("update feedback set reply = $1, replied_at = $2, updated_at = $2 where id = $3")
+            .bind(reply)
+            .bind(at)
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)
+            .map(|_| ())?
+    });
+    Ok(())
+}
+
+/// The replies addressed to the senders of these reports, with when each was written.
+pub async fn replies_of(c: &mut Conn<'_>, feedback: &[FeedbackId]) -> Result<Vec<(FeedbackId, String, DateTime<Utc>)>> {
+    if feedback.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "select id, reply, replied_at from feedback where reply is not null and id in ({}) order by id",
+        marks(feedback.len())
+    );
+    with_conn!(c, |c| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for id in feedback {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&mut *c).await.map_err(db_err)
+    })
+}
+
+/// `$1, $2, …, $n`: the placeholders of an `in (…)` list bound value by value.
+fn marks(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }

@@ -164,15 +164,19 @@ pub struct EvidenceRow {
     pub created_at: DateTime<Utc>,
     /// Shown on the problem's public page once it is published (a photo the office chose).
     pub public: bool,
+    pub phase: domain::problem::EvidencePhase,
 }
+
+/// The columns of an [`EvidenceRow`], in its order.
+const EVIDENCE_COLUMNS: &str =
+    "id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at, public, phase";
 
 pub async fn insert_evidence(c: &mut Conn<'_>, e: &EvidenceRow) -> Result<EvidenceRow> {
     with_conn!(c, |c| {
-        sqlx::query_as(
-            r"insert into evidence (problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at)
-              values ($1, $2, $3, $4, $5, $6, $7, $8)
-              returning id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at, public",
-        )
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "insert into evidence (problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at, \
+             phase) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning {EVIDENCE_COLUMNS}"
+        )))
         .bind(e.problem_id)
         .bind(&e.file_name)
         .bind(&e.content_type)
@@ -181,6 +185,7 @@ pub async fn insert_evidence(c: &mut Conn<'_>, e: &EvidenceRow) -> Result<Eviden
         .bind(&e.note)
         .bind(e.uploaded_by.map(UserId::get))
         .bind(e.created_at)
+        .bind(e.phase)
         .fetch_one(&mut *c)
         .await
         .map_err(db_err)
@@ -189,10 +194,9 @@ pub async fn insert_evidence(c: &mut Conn<'_>, e: &EvidenceRow) -> Result<Eviden
 
 pub async fn list_evidence(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<EvidenceRow>> {
     with_conn!(c, |c| {
-        sqlx::query_as(
-            r"select id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at, public
-              from evidence where problem_id = $1 order by id",
-        )
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select {EVIDENCE_COLUMNS} from evidence where problem_id = $1 order by id"
+        )))
         .bind(problem.get())
         .fetch_all(&mut *c)
         .await
@@ -366,14 +370,11 @@ pub async fn list_extensions(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec
 
 pub async fn get_evidence(c: &mut Conn<'_>, id: EvidenceId) -> Result<Option<EvidenceRow>> {
     with_conn!(c, |c| {
-        sqlx::query_as(
-            r"select id, problem_id, file_name, content_type, size_bytes, sha256, note, uploaded_by, created_at, public
-              from evidence where id = $1",
-        )
-        .bind(id.get())
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db_err)
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("select {EVIDENCE_COLUMNS} from evidence where id = $1")))
+            .bind(id.get())
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
     })
 }
 
@@ -390,10 +391,14 @@ pub async fn set_evidence_public(c: &mut Conn<'_>, id: EvidenceId, public: bool)
     Ok(())
 }
 
-/// The ids of a problem's evidence marked for the public.
-pub async fn public_evidence(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<EvidenceId>> {
+/// The ids of a problem's evidence marked for the public, each with what it shows (before or
+/// after the rectification).
+pub async fn public_evidence(
+    c: &mut Conn<'_>,
+    problem: ProblemId,
+) -> Result<Vec<(EvidenceId, domain::problem::EvidencePhase)>> {
     with_conn!(c, |c| {
-        sqlx::query_scalar("select id from evidence where problem_id = $1 and public order by id")
+        sqlx::query_as("select id, phase from evidence where problem_id = $1 and public order by id")
             .bind(problem)
             .fetch_all(&mut *c)
             .await

@@ -20,6 +20,14 @@ const SITE_PHOTO: &[u8] = &[
     0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
+/// A one-pixel PNG in the grey-brown of a road before repair, as a photo of the site as found.
+const SITE_BEFORE_PHOTO: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0xe8, 0xaa, 0x2f, 0x00, 0x00, 0x03, 0x10, 0x01, 0x7a, 0x9b, 0x14, 0x2a, 0x76,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
 /// Where a generated problem ends up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Fate {
@@ -238,7 +246,27 @@ pub(super) async fn drive(
     // Done before it is reported done: every measure finished, and (mostly) a photo of the site.
     finish_measures(app, liaison, id).await?;
     if rng.random_bool(0.9) {
-        app.add_evidence(liaison, id, "整改现场照片.png", SITE_PHOTO, Some("整改后现场")).await?;
+        // Every other one also has the site as found, without a draw that would change the rest.
+        if id.get() % 2 == 0 {
+            app.add_evidence(
+                liaison,
+                id,
+                "整改前现场照片.png",
+                SITE_BEFORE_PHOTO,
+                Some("整改前现场"),
+                domain::problem::EvidencePhase::Before,
+            )
+            .await?;
+        }
+        app.add_evidence(
+            liaison,
+            id,
+            "整改现场照片.png",
+            SITE_PHOTO,
+            Some("整改后现场"),
+            domain::problem::EvidencePhase::After,
+        )
+        .await?;
     }
     let with_evidence = {
         let mut pooled = app.db.acquire().await?;

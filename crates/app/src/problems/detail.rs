@@ -79,14 +79,26 @@ impl App {
         let reply_flags = match &row.public_reply {
             Some(reply) => {
                 let corpus = self.reply_corpus(&mut c).await?;
-                text::replies::check(&corpus, &format!("{} {}", row.title, row.description), reply)
-                    .into_iter()
-                    .map(|f| crate::views::ReplyFlag {
-                        code: f.as_str().into(),
-                        reason: f.reason_zh().into(),
-                        reason_en: f.reason_en().into(),
-                    })
-                    .collect()
+                let mut flags: Vec<_> =
+                    text::replies::check(&corpus, &format!("{} {}", row.title, row.description), reply)
+                        .into_iter()
+                        .map(|f| crate::views::ReplyFlag {
+                            code: f.as_str().into(),
+                            reason: f.reason_zh().into(),
+                            reason_en: f.reason_en().into(),
+                        })
+                        .collect();
+                if names_a_reporter(reply, &feedback) {
+                    flags.push(crate::views::ReplyFlag {
+                        code: "names_reporter".into(),
+                        reason: "公开答复中含有来信人的姓名：公开答复其他来信人和公众都会看到，答复一位来信人请在其诉求下“答复来信人”"
+                            .into(),
+                        reason_en: "The public reply names a reporter: other reporters and the public read it; reply to one \
+                                    reporter under their report instead"
+                            .into(),
+                    });
+                }
+                flags
             }
             None => vec![],
         };
@@ -101,7 +113,7 @@ impl App {
             let seen = crate::feedback::FeedbackAccess { unit: unit_named(f.unit_id), see_reporter, see_problem: true };
             feedback_views.push(crate::feedback::view(f, seen));
         }
-        crate::feedback::with_files(&mut c, &mut feedback_views).await?;
+        crate::feedback::with_files_and_replies(&mut c, &mut feedback_views).await?;
         let deadlines: Vec<NaiveDate> = row.deadline.into_iter().collect();
         let limits = self.limits_for(&mut c, row.category_id, row.kind).await?;
         let due = domain::limits::due_dates(&cal, row.received_on, &limits);
@@ -209,6 +221,14 @@ impl App {
             summary,
         })
     }
+}
+
+/// Whether a reply names one of the problem's reporters (a name of two characters or more).
+fn names_a_reporter(reply: &str, reports: &[store::feedback::FeedbackRow]) -> bool {
+    reports
+        .iter()
+        .filter_map(|f| f.reporter_name.as_deref().map(str::trim))
+        .any(|name| name.chars().count() >= 2 && reply.contains(name))
 }
 
 impl App {

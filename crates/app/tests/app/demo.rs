@@ -1,5 +1,6 @@
 //! The demo a newcomer sees (issue 11, item 16): each problem's measures and public reply speak of
-//! its own matter, and a closed problem has every measure done.
+//! its own matter, a closed problem has every measure done, and published ones show the site
+//! before and after.
 
 use crate::{both, date};
 use zhenggai_app::generate::{DemoSpec, demo};
@@ -22,13 +23,20 @@ async fn the_demo_answers_each_problem_about_its_own_matter(kind: Kind) {
         ("拖欠工资", &["工资"]),
         ("入学问题", &["入学"]),
     ];
-    let mut checked = 0;
+    let (mut checked, mut before_and_after) = (0, 0);
     for item in &page.items {
         let p = app.get_problem(&office, item.id).await.unwrap();
         let category = p.summary.category.as_ref().map(|c| c.name.clone()).unwrap_or_default();
         if let (Some(reply), Some((_, words))) = (&p.public_reply, about.iter().find(|(c, _)| *c == category)) {
             assert!(words.iter().any(|w| reply.contains(w)), "{category}: {reply}");
             checked += 1;
+        }
+        if p.summary.published {
+            let public = app.public_problem(p.summary.number.as_str()).await.unwrap();
+            let shows = |phase| public.photos.iter().any(|ph| ph.phase == phase);
+            if shows(domain::problem::EvidencePhase::Before) && shows(domain::problem::EvidencePhase::After) {
+                before_and_after += 1;
+            }
         }
         if p.summary.status == domain::workflow::Status::Closed {
             assert!(!p.measures.is_empty(), "{} closed without measures", p.summary.number);
@@ -40,6 +48,7 @@ async fn the_demo_answers_each_problem_about_its_own_matter(kind: Kind) {
         }
     }
     assert!(checked >= 5, "{checked} replies checked");
+    assert!(before_and_after >= 1, "a published problem shows the site before and after");
     db.cleanup().await;
 }
 

@@ -88,7 +88,7 @@ async fn the_whole_loop_runs_from_feedback_to_a_reopened_problem(kind: Kind) {
     )
     .await
     .unwrap();
-    app.add_evidence(&w.liaison_a, id, "现场.png", PNG, None).await.unwrap();
+    app.add_evidence(&w.liaison_a, id, "现场.png", PNG, None, domain::problem::EvidencePhase::After).await.unwrap();
     let p = act(app, &w.liaison_a, id, TransitionInput { report: Some("已约谈并停工".into()), ..t("submit") })
         .await
         .unwrap();

@@ -19,6 +19,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one))
         .routes(routes!(link))
         .routes(routes!(dismiss))
+        .routes(routes!(reply))
         .routes(routes!(matches))
 }
 
@@ -109,6 +110,26 @@ async fn dismiss(
     ApiJson(input): ApiJson<DismissInput>,
 ) -> ApiResult<Json<FeedbackView>> {
     Ok(Json(s.app.dismiss_feedback(&caller.actor, FeedbackId::new(id), &input.reason).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ReplyInput {
+    /// The reply to this report's sender; only they read it, on the tracking page.
+    reply: String,
+}
+
+/// 答复来信人: writes (or rewrites) the reply addressed to one report's sender, kept from other
+/// reporters of the problem and from the public. The report must be on the list.
+#[utoipa::path(post, path = "/api/v1/feedback/{id}/reply", tag = "feedback", params(("id" = i64, Path)), request_body = ReplyInput,
+    responses((status = 200, body = FeedbackView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn reply(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ReplyInput>,
+) -> ApiResult<Json<FeedbackView>> {
+    Ok(Json(s.app.reply_to_report(&caller.actor, FeedbackId::new(id), &input.reply).await?))
 }
 
 /// What grouping found for one item: the problem it joined, proposals with their score and the

@@ -73,6 +73,8 @@ struct EvidenceQuery {
     /// The file's name; its extension must match its content.
     file_name: String,
     note: Option<String>,
+    /// What the photo shows: `before` (the problem as found) or `after` (rectified, the default).
+    phase: Option<domain::problem::EvidencePhase>,
 }
 
 /// Uploads one evidence file as the raw request body. Images, PDF and Office files only, checked
@@ -92,6 +94,17 @@ async fn add_evidence(
     })?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.add_evidence(&caller.actor, ProblemId::new(id), &q.file_name, &body, q.note.as_deref()).await?),
+        Json(
+            s.app
+                .add_evidence(
+                    &caller.actor,
+                    ProblemId::new(id),
+                    &q.file_name,
+                    &body,
+                    q.note.as_deref(),
+                    q.phase.unwrap_or(domain::problem::EvidencePhase::After),
+                )
+                .await?,
+        ),
     ))
 }

@@ -120,6 +120,27 @@ struct EvidenceLine {
     preview: bool,
     /// Shown on the public page once published.
     public: bool,
+    /// 整改前 or 整改后.
+    phase: String,
+}
+
+/// One report on the problem, with the reply addressed to its sender.
+struct ReportLine {
+    id: domain::FeedbackId,
+    at: String,
+    channel: String,
+    body: String,
+    reporter: String,
+    files: Vec<app::views::FeedbackFileView>,
+    reply: String,
+    replied_at: String,
+    /// The key of its reply form, for a refusal said there.
+    form: String,
+}
+
+/// The key under which a refused reply to one report is said on its own form.
+pub(super) fn reply_form_key(id: domain::FeedbackId) -> String {
+    format!("reply-{id}")
 }
 
 /// One application for sign-off with each opinion on it, kept apart: the unit's report, the
@@ -174,7 +195,7 @@ struct DetailPage {
     /// The reader publishes this problem, and so chooses the photos the public sees.
     chooses_public: bool,
     timeline: Vec<(String, String, String)>,
-    feedback: Vec<(String, String, String, String, Vec<app::views::FeedbackFileView>)>,
+    feedback: Vec<ReportLine>,
     signoffs: Vec<SignoffLine>,
     callbacks: Vec<CallbackLine>,
     actions: Vec<ActionForm>,
@@ -217,6 +238,7 @@ impl Done {
             "note" => Some(Done::Recorded("done-note")),
             "evidence" => Some(Done::Recorded("done-evidence")),
             "edit" => Some(Done::Recorded("done-edit")),
+            "reply" => Some(Done::Recorded("done-reply")),
             "shown" => Some(Done::Recorded("done-photo-shown")),
             "hidden" => Some(Done::Recorded("done-photo-hidden")),
             _ => Action::ALL.iter().copied().find(|x| x.as_str() == s).map(Done::Took),
@@ -323,6 +345,7 @@ async fn page(
                 image: e.content_type.starts_with("image/"),
                 preview: app::pages_support::previews(&e.content_type),
                 public: e.public,
+                phase: tr.label("phase", e.phase.as_str()),
             })
             .collect(),
         timeline: p
@@ -368,7 +391,17 @@ async fn page(
                     (None, Some(c)) => c.clone(),
                     (None, None) => String::new(),
                 };
-                (tr.time(&f.received_at), f.channel_label.clone(), f.body.clone(), reporter, f.files.clone())
+                ReportLine {
+                    id: f.id,
+                    at: tr.time(&f.received_at),
+                    channel: f.channel_label.clone(),
+                    body: f.body.clone(),
+                    reporter,
+                    files: f.files.clone(),
+                    reply: f.reply.as_ref().map(|r| r.body.clone()).unwrap_or_default(),
+                    replied_at: f.reply.as_ref().map(|r| tr.time(&r.at)).unwrap_or_default(),
+                    form: reply_form_key(f.id),
+                }
             })
             .collect(),
         signoffs: p

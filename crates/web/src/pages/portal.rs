@@ -327,6 +327,8 @@ struct PublishedOnePage {
     closed: String,
     /// Each measure: what, its state, by when.
     measures: Vec<(String, String, String)>,
+    /// The chosen photos, those of the problem as found first: each with 整改前 or 整改后.
+    photos: Vec<(domain::EvidenceId, String)>,
 }
 
 /// A photo the office chose for a published problem's public page, shown in place.
@@ -366,6 +368,11 @@ async fn published_one(
                     )
                 })
                 .collect(),
+            photos: {
+                let mut photos: Vec<_> = p.photos.iter().map(|ph| (ph.phase, ph.id)).collect();
+                photos.sort_by_key(|(phase, id)| (*phase != domain::problem::EvidencePhase::Before, *id));
+                photos.into_iter().map(|(phase, id)| (id, tr.label("phase", phase.as_str()))).collect()
+            },
             p,
         }),
         Err(e) => domain_error(tr, &e),

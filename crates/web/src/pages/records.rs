@@ -13,8 +13,8 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
-use domain::problem::MeasureStatus;
-use domain::{EvidenceId, MeasureId, ProblemId};
+use domain::problem::{EvidencePhase, MeasureStatus};
+use domain::{EvidenceId, FeedbackId, MeasureId, ProblemId};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -22,6 +22,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/problems/{id}/measures", post(add_measure))
         .route("/measures/{id}/status", post(measure_status))
         .route("/problems/{id}/notes", post(add_note))
+        .route("/feedback/{id}/reply", post(reply_to_report))
         .route("/problems/{id}/evidence", post(upload).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/evidence/{id}/public", post(choose_public))
 }
@@ -135,6 +136,28 @@ async fn add_note(
     }
 }
 
+#[derive(serde::Deserialize)]
+struct ReplyForm {
+    problem_id: ProblemId,
+    reply: String,
+}
+
+/// 答复来信人 under one report on its problem's page; a refusal is said on that report's form.
+async fn reply_to_report(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ReplyForm>,
+) -> Response {
+    match s.app.reply_to_report(&ctx.actor, FeedbackId::new(id), &f.reply).await {
+        Ok(_) => see_other(&format!("/problems/{}?done=reply#report-{id}", f.problem_id)),
+        Err(e) => {
+            let form = super::detail::reply_form_key(FeedbackId::new(id));
+            page_with_refusal(&s, &ctx, f.problem_id, &form, &e, vec![("reply", f.reply)]).await
+        }
+    }
+}
+
 /// The evidence upload: a multipart form whose CSRF field is checked before the file is kept.
 async fn upload(
     State(s): State<AppState>,
@@ -144,7 +167,7 @@ async fn upload(
     mut form: Multipart,
 ) -> Response {
     let tr = ctx.tr;
-    let (mut csrf, mut file, mut note) = (String::new(), None, None);
+    let (mut csrf, mut file, mut note, mut phase) = (String::new(), None, None, String::new());
     loop {
         match form.next_field().await {
             Ok(Some(field)) => {
@@ -152,6 +175,7 @@ async fn upload(
                 match name.as_str() {
                     "csrf" => csrf = field.text().await.unwrap_or_default(),
                     "note" => note = field.text().await.ok(),
+                    "phase" => phase = field.text().await.unwrap_or_default(),
                     "file" => {
                         let file_name = field.file_name().unwrap_or("file").to_string();
                         match field.bytes().await {
@@ -172,20 +196,22 @@ async fn upload(
     let Some((file_name, bytes)) = file else {
         return error_page(tr, StatusCode::UNPROCESSABLE_ENTITY, &tr.t("evidence-file"));
     };
-    match s
-        .app
-        .add_evidence(
-            &ctx.actor,
-            ProblemId::new(id),
-            &file_name,
-            &bytes,
-            note.as_deref().filter(|n| !n.trim().is_empty()),
-        )
-        .await
-    {
+    // The form's default is a photo of the rectified state; an unknown value is refused below.
+    let chosen = match phase.as_str() {
+        "" => Ok(EvidencePhase::After),
+        given => EvidencePhase::parse(given),
+    };
+    let added = match chosen {
+        Ok(phase) => {
+            let note = note.as_deref().filter(|n| !n.trim().is_empty());
+            s.app.add_evidence(&ctx.actor, ProblemId::new(id), &file_name, &bytes, note, phase).await
+        }
+        Err(e) => Err(e),
+    };
+    match added {
         Ok(_) => see_other(&format!("/problems/{id}?done=evidence")),
         Err(e) => {
-            let kept = vec![("note", note.unwrap_or_default())];
+            let kept = vec![("note", note.unwrap_or_default()), ("phase", phase)];
             page_with_refusal(&s, &ctx, ProblemId::new(id), "evidence", &e, kept).await
         }
     }

@@ -221,8 +221,178 @@ async fn the_portal_files_a_report_once_however_often_its_form_is_sent(kind: Kin
     t.db.cleanup().await;
 }
 
+/// Item 16 of issue 11: a reply addressed to one reporter (答复来信人) reaches that reporter's
+/// tracking page alone — not another reporter of the same problem, not the public page, not the
+/// public API — and a public reply that names a reporter is flagged before it goes out. Photos the
+/// office shows are marked 整改前 and 整改后, those of the problem as found first.
+async fn a_reply_to_one_reporter_reaches_that_reporter_alone(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let app = &t.db.app;
+    let named = |body: &str, name: &str| app::public::PublicSubmission {
+        reporter_name: Some(name.into()),
+        ..crate::submission(body, Some("13800000000"))
+    };
+    let first = app.public_submit(&named("建设路路灯不亮，晚上很黑。", "张三丰"), None).await.unwrap();
+    let second = app.public_submit(&named("建设路的路灯坏了好几盏。", "李四光"), None).await.unwrap();
+    let alone = app.public_submit(&named("和平路有人占道经营。", "王五"), None).await.unwrap();
+    let inbox = t.call("GET", "/api/v1/feedback?limit=200", Some("office"), None).await;
+    let id_of = |code: &str| {
+        let track = inbox.json["items"].as_array().unwrap().iter().find(|f| f["tracking_code"] == code);
+        track.unwrap_or_else(|| panic!("{code} in {}", inbox.json))["id"].as_i64().unwrap()
+    };
+    let (f1, f2, f3) = (id_of(&first.tracking_code), id_of(&second.tracking_code), id_of(&alone.tracking_code));
+    // A report not on the list has no problem to answer from yet.
+    let r = t
+        .call(
+            "POST",
+            &format!("/api/v1/feedback/{f3}/reply"),
+            Some("office"),
+            Some(serde_json::json!({"reply": "您好"})),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "conflict"), "{}", r.json);
+    let input = app::problems::NewProblemInput {
+        feedback_ids: vec![domain::FeedbackId::new(f1), domain::FeedbackId::new(f2)],
+        ..app::problems::NewProblemInput::new(
+            t.world.campaign.id,
+            "建设路路灯不亮",
+            "建设路多盏路灯不亮。",
+            domain::feedback::Channel::Portal,
+        )
+    };
+    let id = app.create_problem(&t.world.office, &input).await.unwrap().summary.id.get();
+    t.assign(id, t.world.dept_a.id.get()).await;
+    // A unit that may not see the report is told nothing of it.
+    let r = t
+        .call(
+            "POST",
+            &format!("/api/v1/feedback/{f1}/reply"),
+            Some("liaison_b"),
+            Some(serde_json::json!({"reply": "您好"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.json);
+    // A blank reply is refused on that report's form, which stays open.
+    let (liaison, token) = sign_in(&t, "liaison_a").await;
+    let blank = t
+        .send(post_form(
+            &format!("/feedback/{f1}/reply"),
+            &liaison,
+            format!("csrf={token}&problem_id={id}&reply=%20%20"),
+        ))
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", blank.text);
+    let form = blank.text.find(&format!("action=\"/feedback/{f1}/reply\"")).expect("the reply form");
+    let open = blank.text[..form].rfind("<details").unwrap();
+    assert!(blank.text[open..form].contains(" open"), "the refused form is open");
+    assert!(blank.text[form..].split("</form>").next().unwrap().contains("role=\"alert\""), "said on that form");
+    let written = "张三丰您好：您反映的建设路3号门前路灯已于本周更换灯头，如仍不亮请再联系我们。";
+    let sent = t
+        .send(post_form(
+            &format!("/feedback/{f1}/reply"),
+            &liaison,
+            format!("csrf={token}&problem_id={id}&reply={}", crate::pages::enc(written)),
+        ))
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    assert_eq!(sent.headers[header::LOCATION], format!("/problems/{id}?done=reply#report-{f1}").as_str());
+    let page = t.send(get_with(&format!("/problems/{id}?done=reply"), &liaison)).await;
+    assert!(page.text.contains(written) && page.text.contains("操作成功"), "{}", page.text);
+    let timeline = page.text.split("<h2>办理过程</h2>").nth(1).expect("the timeline").split("</ol>").next().unwrap();
+    assert!(timeline.contains(" 答复来信人</li>"), "the timeline says it: {timeline}");
+    // Only the first reporter reads it.
+    let track = |code: String| {
+        t.send(Request::builder().uri(format!("/portal/track?code={code}")).body(Body::empty()).unwrap())
+    };
+    let mine = track(first.tracking_code.clone()).await;
+    assert!(mine.text.contains("id=\"track-reply-to-you\"") && mine.text.contains(written), "{}", mine.text);
+    let theirs = track(second.tracking_code.clone()).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(!theirs.text.contains(written) && !theirs.text.contains("track-reply-to-you"), "{}", theirs.text);
+    let api = t.call("GET", &format!("/api/v1/public/track/{}", second.tracking_code), None, None).await;
+    assert!(api.json["reply_to_you"].is_null(), "{}", api.json);
+    let api = t.call("GET", &format!("/api/v1/public/track/{}", first.tracking_code), None, None).await;
+    assert_eq!(api.json["reply_to_you"]["body"], written);
+    // A public reply that names a reporter is flagged; the personal reply stays off the public page.
+    let r = t
+        .call(
+            "PATCH",
+            &format!("/api/v1/problems/{id}"),
+            Some("liaison_a"),
+            Some(
+                serde_json::json!({"version": t.version(id).await, "public_reply": "李四光同志反映的路灯问题已修复。"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let detail = t.call("GET", &format!("/api/v1/problems/{id}"), Some("office"), None).await;
+    let flags: Vec<_> = detail.json["reply_flags"].as_array().unwrap().iter().map(|f| f["code"].clone()).collect();
+    assert!(flags.contains(&serde_json::json!("names_reporter")), "{}", detail.json["reply_flags"]);
+    // Before and after photos, chosen by the office, labelled on the public page.
+    let png = std::fs::read(crate::browser::png_file(t.db.dir.path())).unwrap();
+    let mut photos = vec![];
+    for phase in ["after", "before"] {
+        let up = t
+            .send(
+                Request::builder()
+                    .method("POST")
+                    .uri(format!("/api/v1/problems/{id}/evidence?file_name={phase}.png&phase={phase}"))
+                    .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["liaison_a"]))
+                    .header(header::CONTENT_TYPE, "application/octet-stream")
+                    .body(Body::from(png.clone()))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(up.status, StatusCode::CREATED, "{}", up.text);
+        assert_eq!(up.json["phase"], phase);
+        photos.push(up.json["id"].as_i64().unwrap());
+    }
+    let bad = t
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri(format!("/api/v1/problems/{id}/evidence?file_name=x.png&phase=during"))
+                .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["liaison_a"]))
+                .header(header::CONTENT_TYPE, "application/octet-stream")
+                .body(Body::from(png.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(bad.status.as_u16() / 100, 4, "an unknown phase is refused: {}", bad.text);
+    let (office, office_token) = sign_in(&t, "office").await;
+    for evidence in &photos {
+        let chosen = t
+            .send(post_form(
+                &format!("/evidence/{evidence}/public"),
+                &office,
+                format!("csrf={office_token}&problem_id={id}&public=yes"),
+            ))
+            .await;
+        assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.text);
+    }
+    let r = t.act(id, "office", serde_json::json!({"action": "publish"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let number = detail.json["number"].as_str().unwrap().to_string();
+    let public =
+        t.send(Request::builder().uri(format!("/portal/published/{number}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(public.status, StatusCode::OK, "{}", public.text);
+    assert!(!public.text.contains(written), "the personal reply is not public");
+    let before = public.text.find(&format!("src=\"/portal/evidence/{}\"", photos[1])).expect("the before photo");
+    let after = public.text.find(&format!("src=\"/portal/evidence/{}\"", photos[0])).expect("the after photo");
+    assert!(before < after, "the problem as found comes first");
+    assert!(public.text[before..after].contains("<figcaption>整改前</figcaption>"), "{}", public.text);
+    assert!(public.text[after..].contains("<figcaption>整改后</figcaption>"));
+    let api = t.call("GET", &format!("/api/v1/public/problems/{number}"), None, None).await;
+    assert!(!api.text.contains(written), "nor in the public API");
+    let phases: Vec<_> = api.json["photos"].as_array().unwrap().iter().map(|p| p["phase"].clone()).collect();
+    assert_eq!(phases.len(), 2, "{}", api.json);
+    assert!(phases.contains(&serde_json::json!("before")) && phases.contains(&serde_json::json!("after")));
+    t.db.cleanup().await;
+}
+
 both!(
     a_published_problem_has_a_public_page,
     a_citizens_photo_reaches_the_staff_who_may_see_the_report,
     the_portal_files_a_report_once_however_often_its_form_is_sent,
+    a_reply_to_one_reporter_reaches_that_reporter_alone,
 );

@@ -255,7 +255,14 @@ async fn a_liaison_sees_no_other_units_problem_anywhere(kind: Kind) {
     let a = make("住建局的秘密问题", w.dept_a.id, &w).await;
     let b_problem = make("环境局自己的问题", w.dept_b.id, &w).await;
     let evidence = app
-        .add_evidence(&w.liaison_a, a.summary.id, "a.png", &std::fs::read(png_file(db.dir.path())).unwrap(), None)
+        .add_evidence(
+            &w.liaison_a,
+            a.summary.id,
+            "a.png",
+            &std::fs::read(png_file(db.dir.path())).unwrap(),
+            None,
+            domain::problem::EvidencePhase::After,
+        )
         .await
         .unwrap();
     b.login("liaison_b").await;
