@@ -342,8 +342,91 @@ async fn the_office_works_through_its_pages(kind: Kind) {
     db.cleanup().await;
 }
 
+/// Item 16, walked: the liaison marks a photo of the site as found (整改前) and one of the work
+/// done, and answers one reporter by name; the office shows both photos and publishes. On a phone,
+/// the public page shows the site as found first, each photo labelled, and not the personal reply;
+/// that reporter's tracking page shows it, the other reporter's does not.
+async fn the_public_page_shows_before_and_after_and_a_reply_reaches_its_reporter(kind: Kind) {
+    let Some((db, w, b)) = setup(kind).await else { return };
+    let app = &db.app;
+    let named = |body: &str, name: &str| app::public::PublicSubmission {
+        reporter_name: Some(name.into()),
+        ..crate::submission(body, Some("13800000000"))
+    };
+    let first = app.public_submit(&named("建设路路灯不亮，晚上很黑。", "张三丰"), None).await.unwrap();
+    let second = app.public_submit(&named("建设路的路灯坏了好几盏。", "李四光"), None).await.unwrap();
+    let reports = app.list_feedback(&w.office, &Default::default()).await.unwrap().items;
+    let report_of = |code: &str| reports.iter().find(|f| f.tracking_code.as_str() == code).unwrap().id;
+    let input = app::problems::NewProblemInput {
+        feedback_ids: vec![report_of(&first.tracking_code), report_of(&second.tracking_code)],
+        ..app::problems::NewProblemInput::new(w.campaign.id, "建设路路灯不亮", "建设路多盏路灯不亮。", Channel::Portal)
+    };
+    let created = app.create_problem(&w.office, &input).await.unwrap().summary;
+    let (id, number) = (created.id, created.number);
+    act(app, &w.office, id, assign_to_unit_a(&w)).await;
+    // The liaison records the site as found and the work done, and answers the first reporter.
+    let photo = crate::browser::png_file(db.dir.path());
+    b.login("liaison_a").await;
+    b.goto(&format!("/problems/{id}")).await;
+    for phase in ["before", "after"] {
+        b.fill("#e-file", photo.to_str().unwrap()).await;
+        b.click(&format!("input[name=phase][value={phase}]")).await;
+        b.submit("form[action$='/evidence'] button[type=submit]").await;
+    }
+    let phases = b.js("return [...document.querySelectorAll('ul.evidence .tag')].map((t) => t.textContent);").await;
+    assert_eq!(phases, serde_json::json!(["整改前", "整改后"]), "{}", b.body().await);
+    let f1 = report_of(&first.tracking_code);
+    b.click(&format!("details:has(form[action='/feedback/{f1}/reply']) summary")).await;
+    let written = "张三丰您好：建设路3号门前的路灯已更换灯头，如仍不亮请再联系我们。";
+    b.fill(&format!("#reply-{f1}"), written).await;
+    b.submit(&format!("form[action='/feedback/{f1}/reply'] button[type=submit]")).await;
+    assert!(b.text("p.notice").await.contains("操作成功"), "{}", b.body().await);
+    assert!(b.body().await.contains(written), "the reply shows under its report");
+    b.screenshot("reply-to-reporter").await;
+    act(app, &w.liaison_a, id, Transition::Submit { report: "已更换灯头".into(), no_evidence_reason: None }).await;
+    act(app, &w.leader_a, id, Transition::Approve { note: None }).await;
+    act(app, &w.supervisor, id, Transition::Accept { note: "夜间核查，路灯正常".into() }).await;
+    // The office shows both photos to the public and publishes.
+    b.login("office").await;
+    b.goto(&format!("/problems/{id}")).await;
+    for _ in 0..2 {
+        b.submit("form[action$='/public']:has(input[name=public][value=yes]) button").await;
+    }
+    assert!(!b.exists("form[action$='/public']:has(input[name=public][value=yes])").await, "both shown");
+    b.open_action("publish").await;
+    b.submit_action("publish").await;
+    assert!(b.body().await.contains("已公示"), "{}", b.body().await);
+    b.logout().await;
+    // The public on a phone: the site as found first, each photo labelled, no personal reply.
+    b.resize(360, 780).await;
+    b.goto(&format!("/portal/published/{number}")).await;
+    let captions = b.js("return [...document.querySelectorAll('figure figcaption')].map((c) => c.textContent);").await;
+    assert_eq!(captions, serde_json::json!(["整改前", "整改后"]), "{}", b.body().await);
+    let loaded =
+        b.js("return [...document.querySelectorAll('figure img')].every((i) => i.complete && i.naturalWidth > 0);");
+    assert_eq!(loaded.await, true, "the photos load under the page's policy");
+    assert!(!b.body().await.contains(written), "the personal reply is not public");
+    b.screenshot("portal-published-photos-360").await;
+    b.goto(&format!("/portal/track?code={}", first.tracking_code)).await;
+    assert!(b.text("#track-reply-to-you").await.contains(written));
+    b.screenshot("portal-track-reply-360").await;
+    b.goto(&format!("/portal/track?code={}", second.tracking_code)).await;
+    assert!(!b.exists("#track-reply-to-you").await && !b.body().await.contains(written), "not to the other reporter");
+    let mut failures = Vec::new();
+    let pages = [
+        format!("/portal/published/{number}"),
+        format!("/portal/track?code={}", first.tracking_code),
+        format!("/portal/track?code={}", second.tracking_code),
+    ];
+    fits_a_phone(&b, 360, &pages, &mut failures).await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    b.close().await;
+    db.cleanup().await;
+}
+
 both!(
     the_office_works_through_its_pages,
+    the_public_page_shows_before_and_after_and_a_reply_reaches_its_reporter,
     a_unit_signs_for_new_work_and_sees_why_a_problem_came_back,
     the_portal_files_once_and_its_receipt_fits_a_phone,
     search_finds_what_people_type,
