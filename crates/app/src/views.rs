@@ -245,10 +245,13 @@ pub struct ProblemSummary {
     pub channel: Channel,
     pub priority: Priority,
     pub rectification_type: RectificationType,
+    #[serde(serialize_with = "domain::wire::opt_date")]
     pub deadline: Option<NaiveDate>,
     pub flags: Flags,
     pub published: bool,
+    #[serde(serialize_with = "domain::wire::time")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "domain::wire::time")]
     pub updated_at: DateTime<Utc>,
     pub version: i64,
     /// 新交办·待签收: assigned, and the lead unit has not signed for it yet.
@@ -260,6 +263,7 @@ pub struct ProblemSummary {
 /// 重新整改: why a closed problem went back to its unit.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Reopening {
+    #[serde(serialize_with = "domain::wire::time")]
     pub at: DateTime<Utc>,
     pub cause: domain::problem::ReopenCause,
     /// The reason the office gave, or the dissatisfied reporter's comment.

@@ -20,6 +20,7 @@ pub mod text;
 pub mod throttle;
 pub mod unit;
 pub mod user;
+pub mod wire;
 pub mod workflow;
 
 pub use clock::{Clock, FixedClock, SystemClock};

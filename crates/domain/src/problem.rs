@@ -213,7 +213,7 @@ impl ProblemNumber {
         let mut parts = s.split('-');
         let ok = match (parts.next(), parts.next(), parts.next(), parts.next()) {
             (Some(p), Some(y), Some(n), None) => {
-                CodePrefix::parse(p).is_ok()
+                CodePrefix::is_valid(p)
                     && y.len() == 4
                     && y.bytes().all(|b| b.is_ascii_digit())
                     && n.len() >= 6
@@ -271,9 +271,14 @@ impl NumberQuery {
 pub struct CodePrefix(String);
 
 impl CodePrefix {
+    /// 1–8 capital letters.
+    fn is_valid(s: &str) -> bool {
+        (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase())
+    }
+
     pub fn parse(s: &str) -> Result<Self> {
         let s = s.trim();
-        if (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase()) {
+        if Self::is_valid(s) {
             Ok(Self(s.to_string()))
         } else {
             Err(Error::invalid(

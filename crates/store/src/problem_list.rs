@@ -353,17 +353,19 @@ fn build_as(f: &ProblemFilter, backend: Backend, shape: Shape) -> Sql {
     // whenever a bound limit is rebound (its planner uses the value), which cost more than the read.
     let limit = (f.limit + 1).to_string();
     let where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) };
+    // The owner unit is joined only for the visibility condition: a reader who sees everything
+    // spares a look-up per row.
+    let owner = if f.visibility.is_some() { "join units ou on ou.id = p.owner_unit_id" } else { "" };
     if shape == Shape::Count {
         q.text = format!(
-            "select count(*) from problems p join units ou on ou.id = p.owner_unit_id \
-             left join units lu on lu.id = p.lead_unit_id {join} {where_}"
+            "select count(*) from problems p {owner} left join units lu on lu.id = p.lead_unit_id {join} {where_}"
         );
         return q;
     }
     let select = |extra: &str, order: &str, limit: &str| {
         format!(
             "select {LIST_COLUMNS}, lu.name as lead_unit_name, cat.name as category_name{extra} \
-             from problems p join units ou on ou.id = p.owner_unit_id \
+             from problems p {owner} \
              left join units lu on lu.id = p.lead_unit_id \
              left join categories cat on cat.id = p.category_id {join} \
              {where_} order by {order} limit {limit}"

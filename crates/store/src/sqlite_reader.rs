@@ -202,29 +202,21 @@ impl<'r, 's> Columns<'r, 's> {
     pub(crate) fn opt_date(&mut self) -> Result<Option<NaiveDate>, Error> {
         match self.opt_str()? {
             None => Ok(None),
-            Some(s) => s.parse::<NaiveDate>().map(Some).map_err(|_| self.bad("a date")),
+            Some(s) => domain::wire::parse_date(s).map(Some).ok_or_else(|| self.bad("a date")),
         }
     }
 
     pub(crate) fn time(&mut self) -> Result<DateTime<Utc>, Error> {
         let s = self.str()?;
-        parse_time(s).ok_or_else(|| self.bad("a time"))
+        domain::wire::parse_time(s).ok_or_else(|| self.bad("a time"))
     }
 
     pub(crate) fn opt_time(&mut self) -> Result<Option<DateTime<Utc>>, Error> {
         match self.opt_str()? {
             None => Ok(None),
-            Some(s) => parse_time(s).map(Some).ok_or_else(|| self.bad("a time")),
+            Some(s) => domain::wire::parse_time(s).map(Some).ok_or_else(|| self.bad("a time")),
         }
     }
-}
-
-/// A stored time: RFC 3339 as sqlx writes it, or SQLite's own `YYYY-MM-DD HH:MM:SS` (UTC).
-fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
-    }
-    chrono::NaiveDateTime::parse_from_str(s, "%F %T%.f").ok().map(|t| t.and_utc())
 }
 
 #[cfg(test)]
@@ -267,8 +259,8 @@ mod tests {
     #[test]
     fn times_read_back_as_written_in_both_stored_forms() {
         let t = DateTime::parse_from_rfc3339("2026-09-06T01:50:09.250+00:00").unwrap().with_timezone(&Utc);
-        assert_eq!(parse_time(&time_text(t)), Some(t));
-        assert_eq!(parse_time("2026-09-06 01:50:09.25"), Some(t));
-        assert_eq!(parse_time("6 September"), None);
+        assert_eq!(domain::wire::parse_time(&time_text(t)), Some(t));
+        assert_eq!(domain::wire::parse_time("2026-09-06 01:50:09.25"), Some(t));
+        assert_eq!(domain::wire::parse_time("6 September"), None);
     }
 }
