@@ -6,6 +6,7 @@
 // page); it goes straight back to the handler's caller, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod actions;
 mod admin;
 mod auth;
 mod charts;
@@ -38,6 +39,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(dashboard::router())
         .merge(list::router())
         .merge(detail::router())
+        .merge(actions::router())
         .merge(records::router())
         .merge(files::router())
         .merge(intake::router())
