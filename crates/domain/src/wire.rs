@@ -9,11 +9,11 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, SecondsFormat, Timelike, Utc};
 use serde::Serializer;
+use std::borrow::Cow;
 
 /// `YYYY-MM-DD`, as chrono serialises a date.
 pub fn date<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    let mut buf = [0u8; 10];
-    if write_date(&mut buf, *d) { s.serialize_str(ascii(&buf)) } else { s.collect_str(d) }
+    s.serialize_str(&date_text(d, &mut [0u8; 10]))
 }
 
 /// [`date`] for an optional date (`null` when absent).
@@ -27,18 +27,19 @@ pub fn opt_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::
 /// RFC 3339 in UTC with `Z` and only the sub-second digits there are, as chrono serialises a
 /// `DateTime<Utc>`.
 pub fn time<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-    let mut buf = [0u8; TIME_LEN];
-    match write_time(&mut buf, t) {
-        Some(len) => s.serialize_str(ascii(&buf[..len])),
-        None => s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
-    }
+    s.serialize_str(&time_text(t, &mut [0u8; TIME_LEN]))
 }
 
-/// [`time`] for an optional time (`null` when absent).
-pub fn opt_time<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
-    match t {
-        Some(t) => time(t, s),
-        None => s.serialize_none(),
+/// A date as chrono writes it: in `buf` when it is the usual form, else chrono's own text.
+fn date_text<'b>(d: &NaiveDate, buf: &'b mut [u8; 10]) -> Cow<'b, str> {
+    if write_date(buf, *d) { Cow::Borrowed(ascii(buf)) } else { Cow::Owned(d.to_string()) }
+}
+
+/// A time as chrono serialises it: in `buf` when it is the usual form, else chrono's own text.
+fn time_text<'b>(t: &DateTime<Utc>, buf: &'b mut [u8; TIME_LEN]) -> Cow<'b, str> {
+    match write_time(buf, t) {
+        Some(len) => Cow::Borrowed(ascii(&buf[..len])),
+        None => Cow::Owned(t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
     }
 }
 
@@ -165,11 +166,7 @@ mod tests {
     use chrono::TimeZone;
 
     fn written(t: &DateTime<Utc>) -> String {
-        let mut buf = [0u8; TIME_LEN];
-        match write_time(&mut buf, t) {
-            Some(len) => ascii(&buf[..len]).to_string(),
-            None => t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-        }
+        time_text(t, &mut [0u8; TIME_LEN]).into_owned()
     }
 
     #[test]
@@ -224,9 +221,7 @@ mod tests {
             [NaiveDate::from_ymd_opt(2026, 1, 9), NaiveDate::from_ymd_opt(0, 2, 29), NaiveDate::from_ymd_opt(-1, 3, 1)]
         {
             let d = d.unwrap();
-            let mut buf = [0u8; 10];
-            let ours = if write_date(&mut buf, d) { ascii(&buf).to_string() } else { d.to_string() };
-            assert_eq!(ours, d.to_string());
+            assert_eq!(date_text(&d, &mut [0u8; 10]), d.to_string());
         }
     }
 }

@@ -161,6 +161,11 @@ impl TestApp {
     }
 }
 
+/// A report from the public portal signed with a name and a phone number.
+pub(crate) fn named_submission(body: &str, name: &str) -> app::public::PublicSubmission {
+    app::public::PublicSubmission { reporter_name: Some(name.into()), ..submission(body, Some("13800000000")) }
+}
+
 /// A report from the public portal with only its text and a contact.
 pub(crate) fn submission(body: &str, contact: Option<&str>) -> app::public::PublicSubmission {
     app::public::PublicSubmission {

@@ -349,12 +349,9 @@ async fn the_office_works_through_its_pages(kind: Kind) {
 async fn the_public_page_shows_before_and_after_and_a_reply_reaches_its_reporter(kind: Kind) {
     let Some((db, w, b)) = setup(kind).await else { return };
     let app = &db.app;
-    let named = |body: &str, name: &str| app::public::PublicSubmission {
-        reporter_name: Some(name.into()),
-        ..crate::submission(body, Some("13800000000"))
-    };
-    let first = app.public_submit(&named("建设路路灯不亮，晚上很黑。", "张三丰"), None).await.unwrap();
-    let second = app.public_submit(&named("建设路的路灯坏了好几盏。", "李四光"), None).await.unwrap();
+    let first =
+        app.public_submit(&crate::named_submission("建设路路灯不亮，晚上很黑。", "张三丰"), None).await.unwrap();
+    let second = app.public_submit(&crate::named_submission("建设路的路灯坏了好几盏。", "李四光"), None).await.unwrap();
     let reports = app.list_feedback(&w.office, &Default::default()).await.unwrap().items;
     let report_of = |code: &str| reports.iter().find(|f| f.tracking_code.as_str() == code).unwrap().id;
     let input = app::problems::NewProblemInput {

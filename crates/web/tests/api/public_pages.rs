@@ -228,13 +228,10 @@ async fn the_portal_files_a_report_once_however_often_its_form_is_sent(kind: Kin
 async fn a_reply_to_one_reporter_reaches_that_reporter_alone(kind: Kind) {
     let Some(t) = TestApp::new(kind).await else { return };
     let app = &t.db.app;
-    let named = |body: &str, name: &str| app::public::PublicSubmission {
-        reporter_name: Some(name.into()),
-        ..crate::submission(body, Some("13800000000"))
-    };
-    let first = app.public_submit(&named("建设路路灯不亮，晚上很黑。", "张三丰"), None).await.unwrap();
-    let second = app.public_submit(&named("建设路的路灯坏了好几盏。", "李四光"), None).await.unwrap();
-    let alone = app.public_submit(&named("和平路有人占道经营。", "王五"), None).await.unwrap();
+    let first =
+        app.public_submit(&crate::named_submission("建设路路灯不亮，晚上很黑。", "张三丰"), None).await.unwrap();
+    let second = app.public_submit(&crate::named_submission("建设路的路灯坏了好几盏。", "李四光"), None).await.unwrap();
+    let alone = app.public_submit(&crate::named_submission("和平路有人占道经营。", "王五"), None).await.unwrap();
     let inbox = t.call("GET", "/api/v1/feedback?limit=200", Some("office"), None).await;
     let id_of = |code: &str| {
         let track = inbox.json["items"].as_array().unwrap().iter().find(|f| f["tracking_code"] == code);
