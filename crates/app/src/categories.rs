@@ -65,6 +65,7 @@ impl App {
             .record(&mut tx.conn(), now)
             .await?;
         self.commit(tx).await?;
+        self.names.forget();
         Ok(view)
     }
 
@@ -90,6 +91,7 @@ impl App {
             .record(&mut tx.conn(), now)
             .await?;
         self.commit(tx).await?;
+        self.names.forget();
         Ok(after)
     }
 

@@ -18,6 +18,7 @@ pub mod grouping;
 pub mod hot;
 pub mod import;
 pub mod mechanisms;
+mod names;
 pub mod pages_support;
 pub mod print_index;
 pub mod problems;
@@ -61,6 +62,8 @@ pub struct Settings {
     pub max_upload_bytes: usize,
     /// Grouping thresholds and windows.
     pub grouping: grouping::GroupingSettings,
+    /// The most PostgreSQL connections this node opens (`None`: [`store::default_pg_connections`]).
+    pub db_connections: Option<u32>,
 }
 
 impl Default for Settings {
@@ -75,6 +78,7 @@ impl Default for Settings {
             files_dir: std::path::PathBuf::from("data/files"),
             max_upload_bytes: 20 * 1024 * 1024,
             grouping: grouping::GroupingSettings::default(),
+            db_connections: None,
         }
     }
 }
@@ -87,6 +91,8 @@ pub struct App {
     pub settings: Arc<Settings>,
     calendar: Arc<calendar::CalendarCache>,
     units: Arc<units::UnitCache>,
+    /// Unit and category names for lists.
+    names: Arc<names::NameCache>,
     generation: Arc<cache::Generation>,
     /// Who a session or token belongs to, by the secret's hash.
     auth_cache: Arc<cache::Cache<String, auth::CachedActor>>,
@@ -105,6 +111,7 @@ impl App {
             clock,
             calendar: Arc::new(calendar::CalendarCache::default()),
             units: Arc::new(units::UnitCache::default()),
+            names: Arc::new(names::NameCache::default()),
             generation: Arc::new(cache::Generation::new(std::time::Duration::from_millis(settings.read_cache_ms))),
             auth_cache: Arc::new(cache::Cache::new(10_000)),
             reply_corpus: Arc::new(cache::Cache::new(1)),
@@ -117,7 +124,7 @@ impl App {
     /// Opens the database, runs the migrations and seeds what a fresh install needs (the shipped
     /// holiday calendar).
     pub async fn open(url: &str, clock: Arc<dyn Clock>, settings: Settings) -> Result<Self> {
-        Self::with_db(Db::connect(url).await?, clock, settings).await
+        Self::with_db(Db::connect_sized(url, settings.db_connections).await?, clock, settings).await
     }
 
     /// Runs the migrations on an open database and seeds it (tests use this with a PostgreSQL

@@ -122,10 +122,12 @@ impl App {
         self.units().await
     }
 
-    fn forget_units(&self) {
+    /// Forgets the unit tree and the names lists show (a unit was added or renamed).
+    pub(crate) fn forget_units(&self) {
         if let Ok(mut guard) = self.units.0.write() {
             *guard = None;
         }
+        self.names.forget();
     }
 
     pub(crate) async fn unit_name(&self, id: UnitId) -> Result<String> {

@@ -53,6 +53,7 @@ pub mod calendar;
 pub mod callbacks;
 pub mod campaigns;
 pub mod categories;
+mod columns;
 mod db;
 pub mod feedback;
 pub mod grouping;
@@ -70,7 +71,7 @@ pub mod stats;
 pub mod units;
 pub mod users;
 
-pub use db::{Backend, Conn, Db, Pooled, Tx, db_err, redact};
+pub use db::{Backend, Conn, Db, Pooled, Tx, db_err, default_pg_connections, redact};
 
 /// A value bound to a query whose text is built at run time.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! Listing problems: filters, the derived overdue and colour flags computed in SQL (so that they
 //! filter and page correctly), sorting and keyset ("cursor") pagination.
 
+use crate::columns::{ReadColumns, SqlxColumns};
 use crate::problems::ProblemRow;
 use crate::sqlite_reader::{Columns, SqliteReader, read_err};
 use crate::{Backend, Bind, Conn, Db, Result, db_err, search};
@@ -12,8 +13,8 @@ use domain::workflow::{SignoffStage, Status};
 use domain::{CampaignId, CategoryId, ProblemId, UnitId, UserId};
 
 /// A problem as a list shows it: only the columns a list needs (a page is read on every view of
-/// the list, so each column costs), with the names of its lead unit and category.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// the list, so each column costs). The names of its lead unit and category are app's to add.
+#[derive(Debug, Clone)]
 pub struct ProblemListRow {
     pub id: ProblemId,
     pub number: ProblemNumber,
@@ -39,13 +40,11 @@ pub struct ProblemListRow {
     pub reopened_at: Option<DateTime<Utc>>,
     pub reopen_cause: Option<ReopenCause>,
     pub reopen_reason: Option<String>,
-    pub lead_unit_name: Option<String>,
-    pub category_name: Option<String>,
 }
 
 impl ProblemListRow {
-    /// The list's view of a full row (names given by the caller).
-    pub fn from_problem(p: &ProblemRow, lead_unit_name: Option<String>, category_name: Option<String>) -> Self {
+    /// The list's view of a full row.
+    pub fn from_problem(p: &ProblemRow) -> Self {
         Self {
             id: p.id,
             number: p.number.clone(),
@@ -71,8 +70,6 @@ impl ProblemListRow {
             reopened_at: p.reopened_at,
             reopen_cause: p.reopen_cause,
             reopen_reason: p.reopen_reason.clone(),
-            lead_unit_name,
-            category_name,
         }
     }
 }
@@ -353,23 +350,19 @@ fn build_as(f: &ProblemFilter, backend: Backend, shape: Shape) -> Sql {
     // whenever a bound limit is rebound (its planner uses the value), which cost more than the read.
     let limit = (f.limit + 1).to_string();
     let where_ = if conds.is_empty() { String::new() } else { format!("where {}", conds.join(" and ")) };
-    // The owner unit is joined only for the visibility condition: a reader who sees everything
-    // spares a look-up per row.
-    let owner = if f.visibility.is_some() { "join units ou on ou.id = p.owner_unit_id" } else { "" };
+    // The owner and lead units are joined only for the visibility condition: a reader who sees
+    // everything spares two look-ups per row (their names come from app's maps, not from here).
+    let units = if f.visibility.is_some() {
+        "join units ou on ou.id = p.owner_unit_id left join units lu on lu.id = p.lead_unit_id"
+    } else {
+        ""
+    };
     if shape == Shape::Count {
-        q.text = format!(
-            "select count(*) from problems p {owner} left join units lu on lu.id = p.lead_unit_id {join} {where_}"
-        );
+        q.text = format!("select count(*) from problems p {units} {join} {where_}");
         return q;
     }
     let select = |extra: &str, order: &str, limit: &str| {
-        format!(
-            "select {LIST_COLUMNS}, lu.name as lead_unit_name, cat.name as category_name{extra} \
-             from problems p {owner} \
-             left join units lu on lu.id = p.lead_unit_id \
-             left join categories cat on cat.id = p.category_id {join} \
-             {where_} order by {order} limit {limit}"
-        )
+        format!("select {LIST_COLUMNS}{extra} from problems p {units} {join} {where_} order by {order} limit {limit}")
     };
     q.text = match relevance {
         // The best of the newest matches first; the id breaks ties so that the order is stable.
@@ -398,10 +391,13 @@ pub async fn read_page(db: &Db, f: &ProblemFilter) -> Result<(Vec<ProblemListRow
 pub async fn list_problems(c: &mut Conn<'_>, f: &ProblemFilter) -> Result<(Vec<ProblemListRow>, bool)> {
     let q = build(f, c.backend());
     let rows: Vec<ProblemListRow> = with_conn!(c, |c| {
-        bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(q.text.clone())), &q.binds)
+        bind_all!(sqlx::query(sqlx::AssertSqlSafe(q.text.clone())), &q.binds)
             .fetch_all(&mut *c)
             .await
             .map_err(db_err)?
+            .iter()
+            .map(|row| list_row(&mut SqlxColumns::new(row)))
+            .collect::<Result<_>>()?
     });
     Ok(page_of(rows, f.limit))
 }
@@ -438,8 +434,8 @@ async fn read_page_sqlite(reader: &SqliteReader, f: &ProblemFilter) -> Result<(V
     Ok(page_of(rows, f.limit))
 }
 
-/// A row of [`LIST_COLUMNS`] and the two names, by position.
-fn list_row(c: &mut Columns<'_, '_>) -> Result<ProblemListRow> {
+/// A row of [`LIST_COLUMNS`], by position.
+fn list_row<'r>(c: &mut impl ReadColumns<'r>) -> Result<ProblemListRow> {
     Ok(ProblemListRow {
         id: ProblemId::new(c.i64()?),
         number: c.parsed(ProblemNumber::parse)?,
@@ -465,8 +461,6 @@ fn list_row(c: &mut Columns<'_, '_>) -> Result<ProblemListRow> {
         reopened_at: c.opt_time()?,
         reopen_cause: c.opt_parsed(ReopenCause::parse)?,
         reopen_reason: c.opt_text()?,
-        lead_unit_name: c.opt_text()?,
-        category_name: c.opt_text()?,
     })
 }
 

@@ -14,6 +14,7 @@
 //! to the pool.
 
 use crate::Bind;
+use crate::columns::ReadColumns;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use domain::Error;
 use rusqlite::types::ValueRef;
@@ -141,7 +142,7 @@ pub(crate) fn read_err(e: rusqlite::Error) -> Error {
     Error::internal_from("database", e)
 }
 
-/// One row read by position: each getter takes the next column.
+/// One row of a statement read by position.
 pub(crate) struct Columns<'r, 's> {
     row: &'r rusqlite::Row<'s>,
     next: usize,
@@ -161,57 +162,42 @@ impl<'r, 's> Columns<'r, 's> {
     fn bad(&self, what: &str) -> Error {
         Error::internal(format!("column {} of the list read is not {what}", self.next - 1))
     }
+}
 
-    pub(crate) fn i64(&mut self) -> Result<i64, Error> {
+impl<'r> ReadColumns<'r> for Columns<'r, '_> {
+    fn i64(&mut self) -> Result<i64, Error> {
         self.take()?.as_i64().map_err(|_| self.bad("an integer"))
     }
 
-    pub(crate) fn opt_i64(&mut self) -> Result<Option<i64>, Error> {
+    fn opt_i64(&mut self) -> Result<Option<i64>, Error> {
         self.take()?.as_i64_or_null().map_err(|_| self.bad("an integer"))
     }
 
-    pub(crate) fn bool(&mut self) -> Result<bool, Error> {
+    fn bool(&mut self) -> Result<bool, Error> {
         Ok(self.i64()? != 0)
     }
 
-    pub(crate) fn str(&mut self) -> Result<&'r str, Error> {
+    fn str(&mut self) -> Result<&'r str, Error> {
         self.take()?.as_str().map_err(|_| self.bad("text"))
     }
 
-    pub(crate) fn opt_str(&mut self) -> Result<Option<&'r str>, Error> {
+    fn opt_str(&mut self) -> Result<Option<&'r str>, Error> {
         self.take()?.as_str_or_null().map_err(|_| self.bad("text"))
     }
 
-    pub(crate) fn text(&mut self) -> Result<String, Error> {
-        self.str().map(str::to_owned)
-    }
-
-    pub(crate) fn opt_text(&mut self) -> Result<Option<String>, Error> {
-        Ok(self.opt_str()?.map(str::to_owned))
-    }
-
-    /// A stored vocabulary value, parsed: one that does not parse is an error, never a default.
-    pub(crate) fn parsed<T>(&mut self, parse: impl Fn(&str) -> domain::Result<T>) -> Result<T, Error> {
-        parse(self.str()?)
-    }
-
-    pub(crate) fn opt_parsed<T>(&mut self, parse: impl Fn(&str) -> domain::Result<T>) -> Result<Option<T>, Error> {
-        self.opt_str()?.map(parse).transpose()
-    }
-
-    pub(crate) fn opt_date(&mut self) -> Result<Option<NaiveDate>, Error> {
+    fn opt_date(&mut self) -> Result<Option<NaiveDate>, Error> {
         match self.opt_str()? {
             None => Ok(None),
             Some(s) => domain::wire::parse_date(s).map(Some).ok_or_else(|| self.bad("a date")),
         }
     }
 
-    pub(crate) fn time(&mut self) -> Result<DateTime<Utc>, Error> {
+    fn time(&mut self) -> Result<DateTime<Utc>, Error> {
         let s = self.str()?;
         domain::wire::parse_time(s).ok_or_else(|| self.bad("a time"))
     }
 
-    pub(crate) fn opt_time(&mut self) -> Result<Option<DateTime<Utc>>, Error> {
+    fn opt_time(&mut self) -> Result<Option<DateTime<Utc>>, Error> {
         match self.opt_str()? {
             None => Ok(None),
             Some(s) => domain::wire::parse_time(s).map(Some).ok_or_else(|| self.bad("a time")),

@@ -26,6 +26,9 @@ pub(crate) struct GlobalArgs {
     /// 配置文件 Optional TOML file with the same keys (data_dir, database_url, listen) [default: DATA_DIR/zhenggai.toml if present]
     #[arg(long, global = true, env = "ZHENGGAI_CONFIG")]
     pub config: Option<PathBuf>,
+    /// 数据库连接数 The most PostgreSQL connections this node opens [default: twice its cores, 8–32]
+    #[arg(long, global = true, env = "ZHENGGAI_DB_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_connections: Option<u32>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -13,6 +13,7 @@ struct FileConfig {
     listen: Option<String>,
     read_cache_ms: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
+    db_connections: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -24,6 +25,7 @@ pub(crate) struct Config {
     pub page_cache: bool,
     pub secure_cookies: bool,
     pub trusted_proxies: Vec<web::TrustedProxy>,
+    pub db_connections: Option<u32>,
 }
 
 impl Config {
@@ -62,7 +64,20 @@ impl Config {
                 .map(|p| p.parse().map_err(|e: String| anyhow::anyhow!("trusted_proxies in the config file: {e}")))
                 .collect::<Result<_>>()?,
         };
-        Ok(Self { data_dir, database_url, listen, read_cache_ms, page_cache, secure_cookies, trusted_proxies })
+        let db_connections = global.db_connections.or(file.db_connections);
+        if db_connections == Some(0) {
+            bail!("db_connections in the config file must be at least 1");
+        }
+        Ok(Self {
+            data_dir,
+            database_url,
+            listen,
+            read_cache_ms,
+            page_cache,
+            secure_cookies,
+            trusted_proxies,
+            db_connections,
+        })
     }
 
     pub(crate) fn is_sqlite(&self) -> bool {
@@ -79,6 +94,7 @@ impl Config {
         app::Settings {
             files_dir: self.data_dir.join("files"),
             read_cache_ms: self.read_cache_ms,
+            db_connections: self.db_connections,
             ..app::Settings::default()
         }
     }

@@ -32,9 +32,9 @@ impl App {
             name: units.iter().find(|u| u.id == uid).map(|u| u.name.clone()).unwrap_or_default(),
         };
         let lead_name = row.lead_unit_id.map(|u| unit_named(u).name);
-        let listed = ProblemListRow::from_problem(&row, lead_name, category);
+        let listed = ProblemListRow::from_problem(&row);
         let flags = flags_of(&listed, today, cutoff, &cal);
-        let summary = summary(listed, flags);
+        let summary = summary(listed, flags, lead_name, category);
         let leader = match row.responsible_leader_id {
             Some(uid) => store::users::get_user(&mut c, uid).await?.map(|u| Named { id: u.id, name: u.display_name }),
             None => None,

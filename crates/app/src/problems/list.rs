@@ -182,11 +182,14 @@ impl App {
         } else {
             None
         };
+        let names = self.names_for(&rows).await?;
         let items = rows
             .into_iter()
             .map(|r| {
                 let flags = flags_of(&r, today, cutoff, &cal);
-                summary(r, flags)
+                let (lead_unit, category) =
+                    (r.lead_unit_id.map(|id| names.unit(id)), r.category_id.map(|id| names.category(id)));
+                summary(r, flags, lead_unit, category)
             })
             .collect();
         Ok(ProblemPage { items, next_cursor })

@@ -28,7 +28,13 @@ pub(crate) fn flags_of(row: &ProblemListRow, today: NaiveDate, cutoff: NaiveDate
     )
 }
 
-pub(crate) fn summary(row: ProblemListRow, flags: Flags) -> ProblemSummary {
+/// The list's view of a row, with the names of its lead unit and category.
+pub(crate) fn summary(
+    row: ProblemListRow,
+    flags: Flags,
+    lead_unit_name: Option<String>,
+    category_name: Option<String>,
+) -> ProblemSummary {
     let status_label = row.status.label_zh().to_string();
     let awaiting_sign_for =
         row.status == Status::Assigned && !domain::problem::signed_for(row.signed_at, row.assigned_at);
@@ -44,8 +50,8 @@ pub(crate) fn summary(row: ProblemListRow, flags: Flags) -> ProblemSummary {
         status_label,
         signoff_stage: row.signoff_stage,
         campaign_id: row.campaign_id,
-        lead_unit: row.lead_unit_id.map(|id| Named { id, name: row.lead_unit_name.unwrap_or_default() }),
-        category: row.category_id.map(|id| Named { id, name: row.category_name.unwrap_or_default() }),
+        lead_unit: row.lead_unit_id.map(|id| Named { id, name: lead_unit_name.unwrap_or_default() }),
+        category: row.category_id.map(|id| Named { id, name: category_name.unwrap_or_default() }),
         channel: row.channel,
         priority: row.priority,
         rectification_type: row.rectification_type,

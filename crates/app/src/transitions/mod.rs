@@ -175,9 +175,10 @@ impl App {
         let cal = self.calendar().await?;
         let today = self.clock.today();
         let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
-        let listed = ProblemListRow::from_problem(&row, lead_unit_name, loaded.category_name);
+        let listed = ProblemListRow::from_problem(&row);
         let flags = flags_of(&listed, today, cutoff, &cal);
-        Ok(Transitioned { summary: summary(listed, flags), allowed_actions: may.actions.clone(), may })
+        let summary = summary(listed, flags, lead_unit_name, loaded.category_name);
+        Ok(Transitioned { summary, allowed_actions: may.actions.clone(), may })
     }
 
     /// The public rates its own closed report (with the private rating key). A dissatisfied rating

@@ -114,4 +114,43 @@ async fn pages_follow_each_other_without_gaps_or_repeats(kind: Kind) {
     db.cleanup().await;
 }
 
-both!(users_see_only_their_subtree_and_others_get_not_found, pages_follow_each_other_without_gaps_or_repeats);
+/// The list names units and categories from maps the node keeps (no join per row): a rename made
+/// here shows at once, and a unit that another node added after the maps were read is named, not
+/// left blank.
+async fn lists_name_units_and_categories_as_they_are_now(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let id = new_problem(app, &w).await;
+    act(app, &w.office, id, TransitionInput { lead_unit_id: Some(w.dept_a.id), ..t("assign") }).await.unwrap();
+    let office = &w.office;
+    let named = |id| async move {
+        let items = app.list_problems(office, &Default::default()).await.unwrap().items;
+        let p = items.into_iter().find(|p| p.id == id).unwrap();
+        (p.lead_unit.map(|u| (u.id, u.name)), p.category.map(|c| c.name))
+    };
+    assert_eq!(named(id).await, (Some((w.dept_a.id, w.dept_a.name.clone())), Some(w.category.name.clone())));
+    app.update_unit(&w.admin, w.dept_a.id, "改名后的部门", None).await.unwrap();
+    let input = zhenggai_app::categories::CategoryInput {
+        parent_id: w.category.parent_id,
+        name: "改名后的类别".into(),
+        limits: vec![],
+    };
+    app.update_category(&w.admin, w.category.id, &input).await.unwrap();
+    assert_eq!(named(id).await, (Some((w.dept_a.id, "改名后的部门".to_string())), Some("改名后的类别".to_string())));
+    // Another node on the same database adds a unit and gives it a problem; this node's maps are
+    // younger than their reload interval and do not hold the unit.
+    let other = zhenggai_app::App::new(app.db.clone(), app.clock.clone(), (*app.settings).clone());
+    let fresh = other.create_unit(&w.admin, Some(w.dept_a.id), "新设科室", None).await.unwrap();
+    let second = new_problem(&other, &w).await;
+    act(&other, &w.office, second, TransitionInput { lead_unit_id: Some(fresh.id), ..t("assign") }).await.unwrap();
+    assert_eq!(named(second).await.0, Some((fresh.id, "新设科室".to_string())));
+    db.cleanup().await;
+}
+
+both!(
+    users_see_only_their_subtree_and_others_get_not_found,
+    pages_follow_each_other_without_gaps_or_repeats,
+    lists_name_units_and_categories_as_they_are_now
+);
