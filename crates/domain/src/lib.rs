@@ -10,6 +10,7 @@ pub mod clock;
 pub mod error;
 pub mod feedback;
 pub mod ids;
+pub mod ledger;
 pub mod limits;
 pub mod privacy;
 pub mod problem;
