@@ -18,6 +18,7 @@ pub mod grouping;
 pub mod hot;
 pub mod import;
 pub mod mechanisms;
+pub mod message_file;
 mod names;
 pub mod pages_support;
 pub mod print_index;

@@ -148,3 +148,79 @@ mod tests {
         assert_eq!(LedgerColumn::from_header("无关列"), None);
     }
 }
+
+/// One column of a file of messages (a 12345 platform's export, a portal's sheet): what each
+/// message is called in it, whatever the system that wrote it names the column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MessageColumn {
+    /// Its id in the system it came from: with the source, what makes a second import a no-op.
+    Key,
+    Title,
+    Body,
+    /// When it was received.
+    ReceivedAt,
+    /// 点赞数: how many agreed with it.
+    Likes,
+}
+
+impl MessageColumn {
+    pub const ALL: &'static [MessageColumn] = &[
+        MessageColumn::Key,
+        MessageColumn::Title,
+        MessageColumn::Body,
+        MessageColumn::ReceivedAt,
+        MessageColumn::Likes,
+    ];
+
+    /// The usual header first, then the other names found in exports.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            MessageColumn::Key => &["留言编号", "编号", "工单编号", "工单号", "诉求编号", "来信编号", "受理编号", "id"],
+            MessageColumn::Title => &["留言主题", "主题", "标题", "诉求主题", "诉求标题", "title"],
+            MessageColumn::Body => {
+                &["留言详情", "留言内容", "内容", "诉求内容", "来电内容", "来信内容", "详情", "问题描述", "body"]
+            }
+            MessageColumn::ReceivedAt => {
+                &["留言时间", "时间", "来电时间", "受理时间", "登记时间", "来信时间", "诉求时间"]
+            }
+            MessageColumn::Likes => &["点赞数", "点赞", "附议数", "likes"],
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        self.names()[0]
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            MessageColumn::Key => "message id",
+            MessageColumn::Title => "title",
+            MessageColumn::Body => "text",
+            MessageColumn::ReceivedAt => "time received",
+            MessageColumn::Likes => "likes",
+        }
+    }
+
+    /// The column a header names (already normalised: no spaces, star or colon).
+    pub fn from_header(name: &str) -> Option<MessageColumn> {
+        Self::ALL.iter().copied().find(|c| c.names().iter().any(|n| n.eq_ignore_ascii_case(name)))
+    }
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    #[test]
+    fn every_message_column_name_names_one_column() {
+        let mut seen = std::collections::HashSet::new();
+        for c in MessageColumn::ALL {
+            for name in c.names() {
+                assert!(seen.insert(*name), "{name} names two columns");
+                assert_eq!(MessageColumn::from_header(name), Some(*c));
+            }
+        }
+        assert_eq!(MessageColumn::from_header("ID"), Some(MessageColumn::Key));
+        assert_eq!(MessageColumn::from_header("反对数"), None);
+    }
+}

@@ -236,9 +236,24 @@ fn read_csv(text: &str, limits: Limits) -> Result<Sheet, SheetError> {
     let mut record = csv::StringRecord::new();
     let mut row = 0;
     loop {
+        let before = reader.position().byte();
         match reader.read_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => {}
+            Ok(true) => {
+                // The csv reader passes over blank lines; a spreadsheet shows each as a row, and
+                // row numbers in reports must be the ones people see. They are the line ends
+                // before the record's first character (less the `\n` of the previous record's
+                // CRLF, on which its position stops).
+                let mut lead = text.get(before as usize..).unwrap_or("");
+                if before > 0 && text.as_bytes().get(before as usize - 1) == Some(&b'\r') {
+                    lead = lead.strip_prefix('\n').unwrap_or(lead);
+                }
+                let skipped = lead.bytes().take_while(|b| *b == b'\r' || *b == b'\n').filter(|b| *b == b'\n').count();
+                if skipped > 0 {
+                    grid.grow(skipped)?;
+                    row += skipped;
+                }
+            }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
                 return Err(SheetError::Csv { line, detail: e.to_string() });
@@ -279,10 +294,11 @@ mod tests {
         assert_eq!(book.kind, Kind::Text);
         assert_eq!(book.encoding, Some(TextEncoding::Utf8));
         let rows = &book.sheets[0].rows;
-        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert_eq!(rows.len(), 4, "the blank line is a row, as a spreadsheet shows it: {rows:?}");
         assert_eq!(rows[1][1].text(), "路灯, 不亮");
         assert_eq!(rows[1][2].text(), "第一行\n第二行");
-        assert_eq!(rows[2][2].text(), "夜间施工");
+        assert!(rows[2].is_empty());
+        assert_eq!(rows[3][2].text(), "夜间施工");
     }
 
     #[test]

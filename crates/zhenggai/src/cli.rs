@@ -81,8 +81,9 @@ pub(crate) enum Command {
     Generate(GenerateArgs),
     /// 聚类 Group the messages of a CSV file into problems and rank them by heat (no install needed).
     Group(GroupArgs),
-    /// 导入 Import messages from a CSV file as feedback: indexed, fingerprinted and grouped as they are written.
-    Import(ImportArgs),
+    /// 导入 Import messages (feedback) from an .xlsx, .xls or .csv file: `import feedback FILE` (or
+    /// `import --input FILE`); each is indexed, fingerprinted and grouped as it is written.
+    Import(Box<ImportArgs>),
     /// 检索 Search problems and feedback in the install (full text, best match first).
     Search(SearchArgs),
     /// 智能分派 The routing suggestion's models.
@@ -148,18 +149,45 @@ pub(crate) struct GroupArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct ImportArgs {
+    #[command(subcommand)]
+    pub what: Option<ImportCommand>,
+    /// `import --input FILE …`, as earlier versions were called: the same as `import feedback FILE …`.
+    #[command(flatten)]
+    pub feedback: FeedbackImportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportCommand {
+    /// 导入群众反映 Messages from a 12345 platform's export, a portal's sheet…: every row a feedback
+    /// item; columns found by their usual names (留言编号, 留言主题, 留言详情, 留言时间, 点赞数 and their
+    /// synonyms) or named with the flags. Bad rows are reported with their row, column and reason;
+    /// the exit status is 3 when any was.
+    Feedback(FeedbackImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FeedbackImportArgs {
+    /// The file: .xlsx, .xls or .csv (UTF-8, GBK or GB18030), whatever its name says.
+    pub file: Option<PathBuf>,
+    /// The file, as earlier versions took it.
+    #[arg(long = "input", conflicts_with = "file")]
+    pub input: Option<PathBuf>,
+    /// The column with each message's id in the system it came from (a second import skips it)
+    /// [default: 留言编号, 工单编号, 编号…].
     #[arg(long)]
-    pub input: PathBuf,
-    /// The column with each message's id in the system it came from (a second import skips it).
+    pub id_column: Option<String>,
+    /// The column with the message's text [default: 留言详情, 诉求内容, 内容…].
     #[arg(long)]
-    pub id_column: String,
-    #[arg(long)]
-    pub text_column: String,
+    pub text_column: Option<String>,
+    /// [default: 留言主题, 诉求标题, 标题…]
     #[arg(long)]
     pub title_column: Option<String>,
+    /// [default: 留言时间, 来电时间, 受理时间…]
     #[arg(long)]
     pub time_column: Option<String>,
+    /// [default: 点赞数, 附议数]
     #[arg(long)]
     pub likes_column: Option<String>,
     /// The receiving unit, by name, code or id [default: the top of the unit tree].
@@ -168,7 +196,7 @@ pub(crate) struct ImportArgs {
     /// hotline, portal, letter_visit, research, self_inspection, ...
     #[arg(long, default_value = "hotline", value_parser = vocabulary::<Channel>)]
     pub channel: Channel,
-    /// The system the messages come from [default: csv:FILE NAME].
+    /// The system the messages come from [default: csv:FILE NAME, file:FILE NAME for a workbook].
     #[arg(long)]
     pub source: Option<String>,
 }
