@@ -17,6 +17,7 @@ pub mod generate;
 pub mod grouping;
 pub mod hot;
 pub mod import;
+pub mod ledger_export;
 pub mod mechanisms;
 pub mod message_file;
 mod names;

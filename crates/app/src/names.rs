@@ -62,7 +62,7 @@ impl App {
         self.names().await
     }
 
-    async fn names(&self) -> Result<Arc<Names>> {
+    pub(crate) async fn names(&self) -> Result<Arc<Names>> {
         let now = self.clock.now();
         if let Ok(guard) = self.names.0.read()
             && let Some((at, names)) = guard.as_ref()

@@ -91,3 +91,10 @@ pub enum Bind {
 }
 
 pub type Result<T> = domain::Result<T>;
+
+/// `ids` written out for an `in (…)` list: integers only, so that a long list needs no placeholders
+/// (SQLite allows 32,766 of them, PostgreSQL 65,535). Never empty: `(null)` matches nothing.
+pub(crate) fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
+    let list: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+    if list.is_empty() { "(null)".to_string() } else { format!("({})", list.join(",")) }
+}

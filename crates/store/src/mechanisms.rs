@@ -124,6 +124,21 @@ pub async fn unlink(c: &mut Conn<'_>, problem: ProblemId, mechanism: MechanismId
     Ok(())
 }
 
+/// The titles of the mechanisms linked to these problems, by problem.
+pub async fn mechanism_titles_of(
+    c: &mut Conn<'_>,
+    problems: &[domain::ProblemId],
+) -> Result<Vec<(domain::ProblemId, String)>> {
+    let sql = format!(
+        "select pm.problem_id, m.title from problem_mechanisms pm join mechanisms m on m.id = pm.mechanism_id \
+         where pm.problem_id in {} order by pm.problem_id, m.id",
+        crate::id_list(problems.iter().map(|id| id.get()))
+    );
+    let rows: Vec<(i64, String)> =
+        with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err))?;
+    Ok(rows.into_iter().map(|(id, title)| (domain::ProblemId::new(id), title)).collect())
+}
+
 pub async fn mechanisms_of_problem(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<MechanismRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(

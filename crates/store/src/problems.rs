@@ -308,6 +308,16 @@ pub async fn update_problem(c: &mut Conn<'_>, row: &ProblemRow) -> Result<i64> {
     }
 }
 
+/// The problems with these ids, in no particular order (a ledger export reads them in chunks).
+pub async fn get_problems(c: &mut Conn<'_>, ids: &[ProblemId]) -> Result<Vec<ProblemRow>> {
+    let sql = format!(
+        "select {} from problems p where p.id in {}",
+        problem_columns!(),
+        crate::id_list(ids.iter().map(|id| id.get()))
+    );
+    with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err))
+}
+
 pub async fn get_problem(c: &mut Conn<'_>, id: ProblemId) -> Result<Option<ProblemRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(concat!("select ", problem_columns!(), " from problems p where p.id = $1"))

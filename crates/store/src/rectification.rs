@@ -108,6 +108,39 @@ pub async fn list_measures(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<M
     })
 }
 
+/// The measures of these problems, by problem and then in the order they were added.
+pub async fn list_measures_of(c: &mut Conn<'_>, problems: &[ProblemId]) -> Result<Vec<MeasureRow>> {
+    let sql = format!(
+        "select id, problem_id, description, owner_unit_id, owner_name, deadline, status, done_at, created_at, \
+         updated_at, version from measures where problem_id in {} order by problem_id, id",
+        crate::id_list(problems.iter().map(|id| id.get()))
+    );
+    with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err))
+}
+
+/// The latest progress note of each of these problems that has one.
+pub async fn latest_notes_of(c: &mut Conn<'_>, problems: &[ProblemId]) -> Result<Vec<(ProblemId, String)>> {
+    let sql = format!(
+        "select n.problem_id, n.body from progress_notes n where n.id in \
+         (select max(id) from progress_notes where problem_id in {} group by problem_id)",
+        crate::id_list(problems.iter().map(|id| id.get()))
+    );
+    let rows: Vec<(i64, String)> =
+        with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err))?;
+    Ok(rows.into_iter().map(|(id, body)| (ProblemId::new(id), body)).collect())
+}
+
+/// The file names of the evidence of these problems, by problem, in upload order.
+pub async fn evidence_names_of(c: &mut Conn<'_>, problems: &[ProblemId]) -> Result<Vec<(ProblemId, String)>> {
+    let sql = format!(
+        "select problem_id, file_name from evidence where problem_id in {} order by problem_id, id",
+        crate::id_list(problems.iter().map(|id| id.get()))
+    );
+    let rows: Vec<(i64, String)> =
+        with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err))?;
+    Ok(rows.into_iter().map(|(id, name)| (ProblemId::new(id), name)).collect())
+}
+
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct NoteRow {
     pub id: domain::NoteId,

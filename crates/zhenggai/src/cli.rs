@@ -84,6 +84,9 @@ pub(crate) enum Command {
     /// 导入 Import messages (feedback) from an .xlsx, .xls or .csv file: `import feedback FILE` (or
     /// `import --input FILE`); each is indexed, fingerprinted and grouped as it is written.
     Import(Box<ImportArgs>),
+    /// 导出 Export the ledger (.xlsx or .csv) in the layout units keep it.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// 检索 Search problems and feedback in the install (full text, best match first).
     Search(SearchArgs),
     /// 智能分派 The routing suggestion's models.
@@ -156,6 +159,24 @@ pub(crate) struct ImportArgs {
     /// `import --input FILE …`, as earlier versions were called: the same as `import feedback FILE …`.
     #[command(flatten)]
     pub feedback: FeedbackImportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExportCommand {
+    /// 导出整改台账 The ledger: a title row, the standard columns (序号, 问题编号 … 备注), one row per
+    /// measure with the problem's cells merged, states and supervision colours; .xlsx or .csv (UTF-8
+    /// with BOM) by the file's extension.
+    Ledger(ExportLedgerArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportLedgerArgs {
+    /// The file to write: FILE.xlsx or FILE.csv.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// The list's filters, as its address takes them: `status=assigned,submitted&unit_id=3&overdue=true`.
+    #[arg(long, default_value = "")]
+    pub filter: String,
 }
 
 #[derive(Debug, Subcommand)]

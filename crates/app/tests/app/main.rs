@@ -12,6 +12,7 @@ mod drive;
 mod grouping;
 mod import;
 mod intake;
+mod ledger_export;
 mod listing;
 mod queries;
 mod ratings;

@@ -3,6 +3,7 @@
 mod admin;
 mod backup;
 mod demo;
+mod export;
 mod import;
 mod measure;
 mod serve;
@@ -40,6 +41,7 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Group(args) => text::group(&args),
         Command::Route(cmd) => text::route(&open(&config).await?, cmd).await,
         Command::Import(args) => import::import(&open(&config).await?, &args).await,
+        Command::Export(crate::cli::ExportCommand::Ledger(args)) => export::ledger(&open(&config).await?, &args).await,
         Command::Search(args) => text::search(&open(&config).await?, &args).await,
         Command::Eval(crate::cli::EvalCommand::Online { queries, seed, user }) => {
             measure::online(&open(&config).await?, queries, seed, &user).await

@@ -35,7 +35,8 @@ macro_rules! both {
     )*};
 }
 
-// After `both!`, which it uses.
+// After `both!`, which they use.
+mod export;
 mod import;
 
 async fn audit_verify_exits_nonzero_and_names_the_tampered_row(kind: Kind) {

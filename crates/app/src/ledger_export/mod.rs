@@ -1,0 +1,224 @@
+//! 导出整改台账: the ledger as units keep it in Excel — one row per measure, the problem's own cells
+//! shared by its rows — for the problems a reader may see, filtered like the list. Gathered with a
+//! few queries per thousand problems (never one per problem), then written as .xlsx ([`xlsx`]) or
+//! CSV ([`csv`]).
+
+mod csv;
+mod xlsx;
+
+use crate::problems::ProblemQuery;
+use crate::{Actor, App, Result};
+use chrono::{Datelike, NaiveDate};
+use domain::ProblemId;
+use domain::ledger::LedgerColumn;
+use domain::problem::{ProblemNumber, RectificationType};
+use domain::supervision::Colour;
+use domain::workflow::Status;
+use std::collections::HashMap;
+
+pub use self::csv::write_csv;
+pub use self::xlsx::write_xlsx;
+
+/// Problems read per round of queries.
+const CHUNK: usize = 1_000;
+
+/// The ledger: a title and the problems in order.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    /// “XX专项整改台账”, or 整改台账 when the problems come from several campaigns.
+    pub title: String,
+    pub as_of: NaiveDate,
+    pub problems: Vec<LedgerProblem>,
+}
+
+/// One problem as the ledger shows it: the cells it shares across its measure rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerProblem {
+    pub number: ProblemNumber,
+    pub source: String,
+    pub category: String,
+    pub description: String,
+    pub leader: String,
+    pub unit: String,
+    pub person: String,
+    pub deadline: Option<NaiveDate>,
+    pub rectification_type: RectificationType,
+    pub progress: String,
+    pub status: Status,
+    pub evidence: Vec<String>,
+    pub signed_off: Option<NaiveDate>,
+    pub mechanisms: Vec<String>,
+    pub overdue: bool,
+    pub colour: Option<Colour>,
+    /// At least one (an empty measure when none has been set).
+    pub measures: Vec<LedgerMeasure>,
+}
+
+/// One measure row.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LedgerMeasure {
+    pub description: String,
+    pub person: String,
+    pub done: bool,
+}
+
+/// A date as Chinese ledgers write it: 2026年12月31日.
+pub fn chinese_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+impl LedgerProblem {
+    /// The text of a problem-level cell (the measure columns are the rows' own).
+    pub fn cell(&self, column: LedgerColumn, seq: usize) -> String {
+        match column {
+            LedgerColumn::Seq => seq.to_string(),
+            LedgerColumn::Number => self.number.as_str().to_string(),
+            LedgerColumn::Source => self.source.clone(),
+            LedgerColumn::Category => self.category.clone(),
+            LedgerColumn::Description => self.description.clone(),
+            LedgerColumn::Goal => String::new(),
+            LedgerColumn::Measure | LedgerColumn::Person => String::new(),
+            LedgerColumn::Leader => self.leader.clone(),
+            LedgerColumn::Unit => self.unit.clone(),
+            LedgerColumn::Deadline => match (self.rectification_type, self.deadline) {
+                (RectificationType::Deadline, Some(d)) => chinese_date(d),
+                (RectificationType::Deadline, None) => String::new(),
+                (other, _) => other.label_zh().to_string(),
+            },
+            LedgerColumn::Progress => self.progress.clone(),
+            LedgerColumn::Status => {
+                let mut s = self.status.label_zh().to_string();
+                if self.overdue {
+                    s.push_str("（逾期）");
+                }
+                s
+            }
+            LedgerColumn::Evidence => self.evidence.join("、"),
+            LedgerColumn::SignedOffAt => self.signed_off.map(chinese_date).unwrap_or_default(),
+            LedgerColumn::Mechanism => self.mechanisms.join("；"),
+            LedgerColumn::Remarks => match self.colour {
+                Some(c) => format!("{}督办", c.label_zh()),
+                None => String::new(),
+            },
+        }
+    }
+
+    /// Whether a column's cell belongs to each measure row rather than to the problem.
+    pub fn per_measure(column: LedgerColumn) -> bool {
+        matches!(column, LedgerColumn::Measure | LedgerColumn::Person)
+    }
+
+    /// The text of a column on one measure row.
+    pub fn row_cell(&self, column: LedgerColumn, seq: usize, measure: &LedgerMeasure) -> String {
+        match column {
+            LedgerColumn::Measure => measure.description.clone(),
+            LedgerColumn::Person => {
+                if measure.person.is_empty() {
+                    self.person.clone()
+                } else {
+                    measure.person.clone()
+                }
+            }
+            other => self.cell(other, seq),
+        }
+    }
+}
+
+impl App {
+    /// The ledger of the problems `q` finds among those `actor` may see, in the list's order (by
+    /// number unless `q` says otherwise).
+    pub async fn ledger(&self, actor: &Actor, q: &ProblemQuery) -> Result<Ledger> {
+        let mut ids: Vec<ProblemId> = Vec::new();
+        let mut flags = HashMap::new();
+        let mut query = ProblemQuery {
+            sort: q.sort.clone().or_else(|| Some("number".into())),
+            limit: Some(200),
+            cursor: None,
+            ..q.clone()
+        };
+        loop {
+            let page = self.list_problems(actor, &query).await?;
+            for p in &page.items {
+                ids.push(p.id);
+                flags.insert(p.id, (p.flags.overdue, p.flags.colour));
+            }
+            match page.next_cursor {
+                Some(c) => query.cursor = Some(c),
+                None => break,
+            }
+        }
+        let names = self.names().await?;
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let users: HashMap<_, _> =
+            store::users::list_users(&mut c, "/").await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+        let campaigns: HashMap<_, _> =
+            store::campaigns::list_campaigns(&mut c).await?.into_iter().map(|k| (k.id, k.name)).collect();
+        let mut problems = Vec::with_capacity(ids.len());
+        let mut campaign_ids = std::collections::BTreeSet::new();
+        for chunk in ids.chunks(CHUNK) {
+            let mut rows: HashMap<ProblemId, _> =
+                store::problems::get_problems(&mut c, chunk).await?.into_iter().map(|p| (p.id, p)).collect();
+            let mut measures: HashMap<ProblemId, Vec<LedgerMeasure>> = HashMap::new();
+            for m in store::rectification::list_measures_of(&mut c, chunk).await? {
+                measures.entry(m.problem_id).or_default().push(LedgerMeasure {
+                    description: m.description,
+                    person: m.owner_name.unwrap_or_default(),
+                    done: m.status == domain::problem::MeasureStatus::Done,
+                });
+            }
+            let notes: HashMap<ProblemId, String> =
+                store::rectification::latest_notes_of(&mut c, chunk).await?.into_iter().collect();
+            let mut evidence: HashMap<ProblemId, Vec<String>> = HashMap::new();
+            for (id, name) in store::rectification::evidence_names_of(&mut c, chunk).await? {
+                evidence.entry(id).or_default().push(name);
+            }
+            let mut mechanisms: HashMap<ProblemId, Vec<String>> = HashMap::new();
+            for (id, title) in store::mechanisms::mechanism_titles_of(&mut c, chunk).await? {
+                mechanisms.entry(id).or_default().push(title);
+            }
+            for id in chunk {
+                // A problem merged or removed since the list was read is left out.
+                let Some(p) = rows.remove(id) else { continue };
+                campaign_ids.insert(p.campaign_id);
+                let (overdue, colour) = flags.get(id).copied().unwrap_or((false, None));
+                let description = if p.description.trim().is_empty() || p.description.trim() == p.title.trim() {
+                    p.title.clone()
+                } else {
+                    format!("{}\n{}", p.title, p.description)
+                };
+                let mut own = measures.remove(id).unwrap_or_default();
+                if own.is_empty() {
+                    own.push(LedgerMeasure::default());
+                }
+                problems.push(LedgerProblem {
+                    number: p.number.clone(),
+                    source: p.channel.label_zh().to_string(),
+                    category: p.category_id.map(|c| names.category(c)).unwrap_or_default(),
+                    description,
+                    leader: p.responsible_leader_id.and_then(|u| users.get(&u).cloned()).unwrap_or_default(),
+                    unit: p.lead_unit_id.map(|u| names.unit(u)).unwrap_or_default(),
+                    person: p.responsible_person.clone().unwrap_or_default(),
+                    deadline: p.deadline,
+                    rectification_type: p.rectification_type,
+                    progress: notes.get(id).cloned().unwrap_or_default(),
+                    status: p.status,
+                    evidence: evidence.remove(id).unwrap_or_default(),
+                    signed_off: p
+                        .closed_at
+                        .filter(|_| p.status == Status::Closed)
+                        .map(|t| t.with_timezone(&domain::clock::CHINA).date_naive()),
+                    mechanisms: mechanisms.remove(id).unwrap_or_default(),
+                    overdue,
+                    colour,
+                    measures: own,
+                });
+            }
+        }
+        let title = match campaign_ids.iter().collect::<Vec<_>>().as_slice() {
+            [one] => format!("{}整改台账", campaigns.get(one).cloned().unwrap_or_default()),
+            _ => "整改台账".to_string(),
+        };
+        Ok(Ledger { title, as_of: self.clock.today(), problems })
+    }
+}

@@ -1,0 +1,110 @@
+//! The ledger as an .xlsx workbook in the layout units use: a title row with the campaign and the
+//! date, the headers in the standard order (frozen), widths and wrapped text, one row per measure
+//! with the problem's own cells merged over them, the state coloured and the supervision colour on
+//! the deadline.
+
+use super::{Ledger, LedgerProblem, chinese_date};
+use crate::Result;
+use domain::Error;
+use domain::ledger::LedgerColumn;
+use domain::supervision::Colour;
+use domain::workflow::Status;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+
+const RED: u32 = 0xFFC7CE;
+const YELLOW: u32 = 0xFFEB9C;
+const BLUE: u32 = 0xBDD7EE;
+const GREEN: u32 = 0xC6EFCE;
+const GREY: u32 = 0xE7E6E6;
+
+fn width(column: LedgerColumn) -> f64 {
+    match column {
+        LedgerColumn::Seq => 6.0,
+        LedgerColumn::Description => 40.0,
+        LedgerColumn::Measure => 36.0,
+        LedgerColumn::Progress => 30.0,
+        LedgerColumn::Goal | LedgerColumn::Evidence | LedgerColumn::Mechanism => 20.0,
+        LedgerColumn::Number | LedgerColumn::Unit => 16.0,
+        LedgerColumn::Deadline | LedgerColumn::SignedOffAt | LedgerColumn::Category => 14.0,
+        _ => 11.0,
+    }
+}
+
+fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
+    Error::internal_from("xlsx", e)
+}
+
+/// The fill a state shows: done green, set aside grey, overdue red.
+fn status_fill(p: &LedgerProblem) -> Option<u32> {
+    match p.status {
+        Status::Closed => Some(GREEN),
+        Status::Dismissed | Status::Merged => Some(GREY),
+        _ if p.overdue => Some(RED),
+        _ => None,
+    }
+}
+
+fn colour_fill(c: Option<Colour>) -> Option<u32> {
+    c.map(|c| match c {
+        Colour::Red => RED,
+        Colour::Yellow => YELLOW,
+        Colour::Blue => BLUE,
+    })
+}
+
+/// The workbook's bytes.
+pub fn write_xlsx(ledger: &Ledger) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("整改台账").map_err(xlsx_err)?;
+    let body = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Thin)
+        .set_font_name("宋体")
+        .set_font_size(10.5);
+    let filled = |rgb: u32| body.clone().set_background_color(Color::RGB(rgb));
+    let header = body.clone().set_bold().set_align(FormatAlign::Center).set_background_color(Color::RGB(0xD9D9D9));
+    let title = Format::new().set_bold().set_font_size(16).set_font_name("黑体").set_align(FormatAlign::Center);
+    let columns = LedgerColumn::ALL;
+    let last = (columns.len() - 1) as u16;
+    sheet
+        .merge_range(0, 0, 0, last, &format!("{}（截至{}）", ledger.title, chinese_date(ledger.as_of)), &title)
+        .map_err(xlsx_err)?;
+    sheet.set_row_height(0, 30).map_err(xlsx_err)?;
+    for (i, c) in columns.iter().enumerate() {
+        sheet.write_string_with_format(1, i as u16, c.header_zh(), &header).map_err(xlsx_err)?;
+        sheet.set_column_width(i as u16, width(*c)).map_err(xlsx_err)?;
+    }
+    sheet.set_freeze_panes(2, 0).map_err(xlsx_err)?;
+    let mut row: u32 = 2;
+    for (n, p) in ledger.problems.iter().enumerate() {
+        let seq = n + 1;
+        let rows = p.measures.len() as u32;
+        for (i, c) in columns.iter().enumerate() {
+            let col = i as u16;
+            let format = match c {
+                LedgerColumn::Status => status_fill(p).map(filled),
+                LedgerColumn::Deadline => colour_fill(p.colour).map(filled),
+                _ => None,
+            };
+            let format = format.as_ref().unwrap_or(&body);
+            if LedgerProblem::per_measure(*c) {
+                for (k, m) in p.measures.iter().enumerate() {
+                    write(sheet, row + k as u32, col, &p.row_cell(*c, seq, m), format)?;
+                }
+            } else if rows > 1 {
+                sheet.merge_range(row, col, row + rows - 1, col, &p.cell(*c, seq), format).map_err(xlsx_err)?;
+            } else {
+                write(sheet, row, col, &p.cell(*c, seq), format)?;
+            }
+        }
+        row += rows;
+    }
+    book.save_to_buffer().map_err(xlsx_err)
+}
+
+fn write(sheet: &mut Worksheet, row: u32, col: u16, text: &str, format: &Format) -> Result<()> {
+    sheet.write_string_with_format(row, col, text, format).map_err(xlsx_err)?;
+    Ok(())
+}
