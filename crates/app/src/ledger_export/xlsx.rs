@@ -77,10 +77,17 @@ pub fn write_xlsx(ledger: &Ledger) -> Result<Vec<u8>> {
         sheet.set_column_width(i as u16, width(*c)).map_err(xlsx_err)?;
     }
     sheet.set_freeze_panes(2, 0).map_err(xlsx_err)?;
+    // Printed as offices print a ledger: A4 landscape, every column on the page's width, the
+    // title and headers on every page.
+    sheet.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 1).map_err(xlsx_err)?;
     let mut row: u32 = 2;
     for (n, p) in ledger.problems.iter().enumerate() {
         let seq = n + 1;
         let rows = p.measures.len() as u32;
+        for (k, height) in row_heights(p, seq).into_iter().enumerate() {
+            sheet.set_row_height(row + k as u32, height).map_err(xlsx_err)?;
+        }
         for (i, c) in columns.iter().enumerate() {
             let col = i as u16;
             let format = match c {
@@ -104,7 +111,62 @@ pub fn write_xlsx(ledger: &Ledger) -> Result<Vec<u8>> {
     book.save_to_buffer().map_err(xlsx_err)
 }
 
+/// Points per line of 10.5-point text.
+const LINE: f64 = 14.0;
+
+/// How many lines `text` takes wrapped in a column `width` characters wide (a Chinese character
+/// is two of Excel's width units, a Latin one about one).
+fn lines(text: &str, width: f64) -> usize {
+    let room = (width - 1.0).max(2.0);
+    text.split('\n')
+        .map(|para| {
+            let units: f64 = para.chars().map(|c| if c.is_ascii() { 1.1 } else { 2.0 }).sum();
+            (units / room).ceil().max(1.0) as usize
+        })
+        .sum()
+}
+
+/// The heights of a problem's rows. Excel and LibreOffice fit a row to its wrapped text but not
+/// to a merged cell's, so the rows are given the height their merged cells need, shared between
+/// them, and at least what each row's own cells need.
+fn row_heights(p: &LedgerProblem, seq: usize) -> Vec<f64> {
+    let shared = LedgerColumn::ALL
+        .iter()
+        .filter(|c| !LedgerProblem::per_measure(**c))
+        .map(|c| lines(&p.cell(*c, seq), width(*c)))
+        .max()
+        .unwrap_or(1);
+    let own: Vec<usize> = p
+        .measures
+        .iter()
+        .map(|m| {
+            LedgerColumn::ALL
+                .iter()
+                .filter(|c| LedgerProblem::per_measure(**c))
+                .map(|c| lines(&p.row_cell(*c, seq, m), width(*c)))
+                .max()
+                .unwrap_or(1)
+        })
+        .collect();
+    let each = shared.div_ceil(own.len().max(1));
+    own.into_iter().map(|n| n.max(each) as f64 * LINE + 4.0).collect()
+}
+
 fn write(sheet: &mut Worksheet, row: u32, col: u16, text: &str, format: &Format) -> Result<()> {
     sheet.write_string_with_format(row, col, text, format).map_err(xlsx_err)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_text_is_counted_in_lines() {
+        assert_eq!(lines("", 10.0), 1);
+        assert_eq!(lines("路灯不亮", 10.0), 1);
+        assert_eq!(lines("路灯不亮路灯不亮", 10.0), 2, "16 units in 9");
+        assert_eq!(lines("一\n二\n三", 40.0), 3, "each line break starts a line");
+        assert_eq!(lines("abcdefghij", 11.0), 2);
+    }
 }
