@@ -55,7 +55,9 @@ fn colour_fill(c: Option<Colour>) -> Option<u32> {
 /// The workbook's bytes.
 pub fn write_xlsx(ledger: &Ledger) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
+    // Rows go to a temporary file as they are finished (they are written in order), so that a
+    // ledger of a hundred thousand problems does not sit in memory as cells.
+    let sheet = book.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
     sheet.set_name("整改台账").map_err(xlsx_err)?;
     let body = Format::new()
         .set_text_wrap()
@@ -88,22 +90,26 @@ pub fn write_xlsx(ledger: &Ledger) -> Result<Vec<u8>> {
         for (k, height) in row_heights(p, seq).into_iter().enumerate() {
             sheet.set_row_height(row + k as u32, height).map_err(xlsx_err)?;
         }
-        for (i, c) in columns.iter().enumerate() {
-            let col = i as u16;
-            let format = match c {
-                LedgerColumn::Status => status_fill(p).map(filled),
-                LedgerColumn::Deadline => colour_fill(p.colour).map(filled),
-                _ => None,
-            };
-            let format = format.as_ref().unwrap_or(&body);
-            if LedgerProblem::per_measure(*c) {
-                for (k, m) in p.measures.iter().enumerate() {
-                    write(sheet, row + k as u32, col, &p.row_cell(*c, seq, m), format)?;
+        // Row by row, left to right: a finished row is written out (constant memory), so a cell
+        // is never written above the current row; a merged cell is set on its first row and
+        // reaches ahead into the rows below.
+        for (k, m) in p.measures.iter().enumerate() {
+            let r = row + k as u32;
+            for (i, c) in columns.iter().enumerate() {
+                let col = i as u16;
+                let format = match c {
+                    LedgerColumn::Status => status_fill(p).map(filled),
+                    LedgerColumn::Deadline => colour_fill(p.colour).map(filled),
+                    _ => None,
+                };
+                let format = format.as_ref().unwrap_or(&body);
+                if LedgerProblem::per_measure(*c) {
+                    write(sheet, r, col, &p.row_cell(*c, seq, m), format)?;
+                } else if k == 0 && rows > 1 {
+                    sheet.merge_range(r, col, r + rows - 1, col, &p.cell(*c, seq), format).map_err(xlsx_err)?;
+                } else if k == 0 {
+                    write(sheet, r, col, &p.cell(*c, seq), format)?;
                 }
-            } else if rows > 1 {
-                sheet.merge_range(row, col, row + rows - 1, col, &p.cell(*c, seq), format).map_err(xlsx_err)?;
-            } else {
-                write(sheet, row, col, &p.cell(*c, seq), format)?;
             }
         }
         row += rows;

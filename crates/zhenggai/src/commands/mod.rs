@@ -41,7 +41,10 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Group(args) => text::group(&args),
         Command::Route(cmd) => text::route(&open(&config).await?, cmd).await,
         Command::Import(args) => import::import(&open(&config).await?, &args).await,
-        Command::Export(crate::cli::ExportCommand::Ledger(args)) => export::ledger(&open(&config).await?, &args).await,
+        // An export reads what is stored: no catch-up of search words or fingerprints first.
+        Command::Export(crate::cli::ExportCommand::Ledger(args)) => {
+            export::ledger(&open_as_is(&config).await?, &args).await
+        }
         Command::Search(args) => text::search(&open(&config).await?, &args).await,
         Command::Eval(crate::cli::EvalCommand::Online { queries, seed, user }) => {
             measure::online(&open(&config).await?, queries, seed, &user).await
