@@ -67,6 +67,11 @@ pub fn chinese_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// The ledger's title for a campaign: “…检视整改” gives “…检视整改台账”, not “…整改整改台账”.
+fn ledger_title(campaign: &str) -> String {
+    if campaign.ends_with("整改") { format!("{campaign}台账") } else { format!("{campaign}整改台账") }
+}
+
 impl LedgerProblem {
     /// The text of a problem-level cell (the measure columns are the rows' own).
     pub fn cell(&self, column: LedgerColumn, seq: usize) -> String {
@@ -216,9 +221,21 @@ impl App {
             }
         }
         let title = match campaign_ids.iter().collect::<Vec<_>>().as_slice() {
-            [one] => format!("{}整改台账", campaigns.get(one).cloned().unwrap_or_default()),
+            [one] => ledger_title(campaigns.get(one).map(String::as_str).unwrap_or_default()),
             _ => "整改台账".to_string(),
         };
         Ok(Ledger { title, as_of: self.clock.today(), problems })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_title_names_the_campaign_once() {
+        assert_eq!(ledger_title("2026年主题教育检视整改"), "2026年主题教育检视整改台账");
+        assert_eq!(ledger_title("巡视反馈问题"), "巡视反馈问题整改台账");
+        assert_eq!(chinese_date(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()), "2026年1月5日");
     }
 }

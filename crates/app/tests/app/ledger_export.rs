@@ -43,6 +43,7 @@ async fn the_ledger_exports_in_the_units_layout_and_only_what_the_reader_sees(ki
     let book = read(&write_xlsx(&ledger).unwrap(), Limits::default()).unwrap();
     let rows = &book.sheets[0].rows;
     assert!(rows[0][0].text().contains("整改台账（截至2026年11月2日）"), "{:?}", rows[0]);
+    assert!(!rows[0][0].text().contains("整改整改"), "{:?}", rows[0]);
     let header = find_header(rows, LedgerColumn::from_header, 10).unwrap();
     assert_eq!(header.row, 1);
     let order: Vec<LedgerColumn> = header.columns.iter().map(|(_, c)| *c).collect();

@@ -497,6 +497,10 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
     let pages = [
         ("hot page", "/hot".to_string()),
         ("print view", "/problems/print".to_string()),
+        // The ledger as the list's export button downloads it: CSV is text, so a leaked record
+        // would show in the body; the workbook holds the same rows.
+        ("ledger export (CSV)", "/problems/ledger.csv".to_string()),
+        ("ledger export (xlsx)", "/problems/ledger.xlsx".to_string()),
         ("search page", "/search?q=%E5%BA%9F%E6%B0%94".to_string()),
         ("problem list", "/problems".to_string()),
         ("to-do page", "/".to_string()),
