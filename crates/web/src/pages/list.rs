@@ -11,7 +11,7 @@ use app::views::ProblemSummary;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use domain::feedback::Channel;
 use domain::problem::RectificationType;
@@ -23,8 +23,6 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/problems", get(list))
         .route("/problems/print", get(print))
-        .route("/problems/ledger.xlsx", get(ledger_xlsx))
-        .route("/problems/ledger.csv", get(ledger_csv))
         .route("/problems/bulk", post(bulk))
         .route("/filters", post(save_filter))
         .route("/filters/{id}/delete", post(delete_filter))
@@ -369,68 +367,6 @@ async fn print(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<Lis
             rows: page.items.iter().map(|p| row(&tr, p)).collect(),
             printed: tr.time(&s.app.clock.now()),
         }),
-        Err(e) => domain_error(tr, &e),
-    }
-}
-
-async fn ledger_xlsx(s: State<AppState>, ctx: PageCtx, params: Query<ListParams>) -> Response {
-    ledger_file(s, ctx, params, LedgerFormat::Xlsx).await
-}
-
-async fn ledger_csv(s: State<AppState>, ctx: PageCtx, params: Query<ListParams>) -> Response {
-    ledger_file(s, ctx, params, LedgerFormat::Csv).await
-}
-
-#[derive(Clone, Copy)]
-enum LedgerFormat {
-    Xlsx,
-    Csv,
-}
-
-/// 导出台账: the ledger of what the list shows (its filters, the reader's access), as a download.
-async fn ledger_file(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Query(params): Query<ListParams>,
-    format: LedgerFormat,
-) -> Response {
-    if let Err(redirect) = ctx.require_user() {
-        return redirect;
-    }
-    let tr = ctx.tr;
-    let ledger = match params.to_query(200) {
-        Ok(query) => s.app.ledger(&ctx.actor, &query).await,
-        Err(e) => Err(e),
-    };
-    let ledger = match ledger {
-        Ok(l) => l,
-        Err(e) => return domain_error(tr, &e),
-    };
-    let (content_type, extension) = match format {
-        LedgerFormat::Xlsx => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-        LedgerFormat::Csv => ("text/csv; charset=utf-8", "csv"),
-    };
-    let file_name = format!("整改台账-{}.{extension}", ledger.as_of);
-    // Writing a large workbook is seconds of CPU: off the request threads.
-    let written = tokio::task::spawn_blocking(move || match format {
-        LedgerFormat::Xlsx => app::ledger_export::write_xlsx(&ledger),
-        LedgerFormat::Csv => app::ledger_export::write_csv(&ledger),
-    })
-    .await
-    .map_err(|e| domain::Error::internal_from("ledger export", e))
-    .and_then(|r| r);
-    match written {
-        Ok(bytes) => (
-            [
-                (axum::http::header::CONTENT_TYPE, content_type.to_string()),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"ledger.{extension}\"; filename*=UTF-8''{}", urlencode(&file_name)),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
         Err(e) => domain_error(tr, &e),
     }
 }

@@ -17,6 +17,7 @@ mod files;
 mod i18n;
 mod intake;
 mod kit;
+mod ledger;
 mod list;
 mod portal;
 mod records;
@@ -38,6 +39,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(todo::router())
         .merge(dashboard::router())
         .merge(list::router())
+        .merge(ledger::router())
         .merge(detail::router())
         .merge(actions::router())
         .merge(records::router())
