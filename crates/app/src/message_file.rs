@@ -48,6 +48,8 @@ pub struct MessageFile {
     pub rejected: Vec<RejectedRow>,
     /// Rows without any text, passed over.
     pub blank: usize,
+    /// What the file was found to be.
+    pub kind: sheets::Kind,
 }
 
 /// The messages of `bytes`. A file that cannot be read, or has no column for the id or the text,
@@ -77,7 +79,7 @@ pub fn read_message_file(bytes: &[u8], named: &MessageColumns) -> Result<Message
     let likes_col = header.column(MessageColumn::Likes);
     let header_row = &sheet.rows[header.row];
     let name_of = |col: usize| header_row.get(col).map(|c| c.text().into_owned()).unwrap_or_default();
-    let mut out = MessageFile { messages: Vec::new(), rejected: Vec::new(), blank: 0 };
+    let mut out = MessageFile { messages: Vec::new(), rejected: Vec::new(), blank: 0, kind: book.kind };
     for (i, row) in sheet.rows.iter().enumerate().skip(header.row + 1) {
         let cell = |col: usize| row.get(col).cloned().unwrap_or_default();
         if row.iter().all(Cell::is_blank) {

@@ -142,13 +142,15 @@ fn check_expanded_size(bytes: &[u8], limits: Limits) -> Result<(), SheetError> {
     Ok(())
 }
 
+/// A workbook's sheet names; a workbook without one is refused.
+fn sheet_names(names: Vec<String>) -> Result<Vec<String>, SheetError> {
+    if names.is_empty() { Err(SheetError::NoSheet) } else { Ok(names) }
+}
+
 fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Vec<Sheet>, SheetError> {
     check_expanded_size(bytes, limits)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| damaged("xlsx", e))?;
-    let names = book.sheet_names();
-    if names.is_empty() {
-        return Err(SheetError::NoSheet);
-    }
+    let names = sheet_names(book.sheet_names())?;
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let merged = book.merge_cells_by_sheet_name(&name).map_err(|e| damaged("xlsx", e))?;
@@ -171,10 +173,7 @@ fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Vec<Sheet>, SheetError> {
 
 fn read_xls(bytes: &[u8], limits: Limits) -> Result<Vec<Sheet>, SheetError> {
     let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| damaged("xls", e))?;
-    let names = book.sheet_names();
-    if names.is_empty() {
-        return Err(SheetError::NoSheet);
-    }
+    let names = sheet_names(book.sheet_names())?;
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let range = book.worksheet_range(&name).map_err(|e| damaged("xls", e))?;
