@@ -499,7 +499,7 @@ impl App {
             ));
         };
         let mut tx = self.db.begin().await?;
-        self.editable(&mut tx, actor, problem).await?;
+        self.editable(&mut tx.conn(), actor, problem).await?;
         store::feedback::set_reply(&mut tx.conn(), id, &reply, now).await?;
         crate::audit::Entry::new(actor, "feedback.reply", "problem", Some(problem.get()))
             .after(&serde_json::json!({ "feedback_id": id, "reply": reply }))?

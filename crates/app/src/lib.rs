@@ -18,6 +18,7 @@ pub mod grouping;
 pub mod hot;
 pub mod import;
 pub mod ledger_export;
+pub mod ledger_import;
 pub mod mechanisms;
 pub mod message_file;
 mod names;

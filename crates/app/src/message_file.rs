@@ -55,16 +55,8 @@ pub struct MessageFile {
 /// The messages of `bytes`. A file that cannot be read, or has no column for the id or the text,
 /// is an error that says which; a bad row is reported and the others are kept.
 pub fn read_message_file(bytes: &[u8], named: &MessageColumns) -> Result<MessageFile> {
-    let book = sheets::read(bytes, Limits::default()).map_err(|e| {
-        Error::invalid("file", format!("无法读取文件：{}", e.zh()), format!("cannot read the file: {}", e.en()))
-    })?;
-    let known = |name: &str| {
-        MessageColumn::ALL
-            .iter()
-            .copied()
-            .find(|c| named.named(*c).is_some_and(|n| normalise_name(n) == name))
-            .or_else(|| MessageColumn::from_header(name).filter(|c| named.named(*c).is_none()))
-    };
+    let book = read_workbook(bytes)?;
+    let known = |name: &str| column_named(MessageColumn::ALL, |c| named.named(c), MessageColumn::from_header, name);
     // The first sheet with a header that names the text; a workbook may open on a cover sheet.
     let found = book.sheets.iter().find_map(|s| {
         find_header(&s.rows, known, 1).filter(|h| h.column(MessageColumn::Body).is_some()).map(|h| (s, h))
@@ -124,6 +116,27 @@ pub fn read_message_file(bytes: &[u8], named: &MessageColumns) -> Result<Message
         out.messages.push(ImportMessage { key, title, body, received_at, likes });
     }
     Ok(out)
+}
+
+/// A workbook read, or an error that says why in both languages.
+pub(crate) fn read_workbook(bytes: &[u8]) -> Result<sheets::Workbook> {
+    sheets::read(bytes, Limits::default()).map_err(|e| {
+        Error::invalid("file", format!("无法读取文件：{}", e.zh()), format!("cannot read the file: {}", e.en()))
+    })
+}
+
+/// The column a (normalised) header names: the one the caller named by that header, else the
+/// one whose known names include it, unless the caller named that column by another header.
+pub(crate) fn column_named<'a, C: Copy + PartialEq>(
+    all: &[C],
+    named: impl Fn(C) -> Option<&'a str>,
+    from_header: impl Fn(&str) -> Option<C>,
+    name: &str,
+) -> Option<C> {
+    all.iter()
+        .copied()
+        .find(|c| named(*c).is_some_and(|n| normalise_name(n) == name))
+        .or_else(|| from_header(name).filter(|c| named(*c).is_none()))
 }
 
 /// A time written without a zone is Beijing time.

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use domain::problem::MeasureStatus;
 use domain::{Error, MeasureId, ProblemId, Result, UnitId};
 use serde::Deserialize;
+use store::Conn;
 use store::rectification::{EvidenceRow, MeasureRow};
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -39,31 +40,41 @@ pub struct NoteInput {
 }
 
 impl App {
-    pub(crate) async fn editable(&self, tx: &mut store::Tx, actor: &Actor, id: ProblemId) -> Result<Loaded> {
-        let (loaded, p) = load_visible(&mut tx.conn(), actor, id).await?;
+    pub(crate) async fn editable(&self, c: &mut Conn<'_>, actor: &Actor, id: ProblemId) -> Result<Loaded> {
+        let (loaded, p) = load_visible(c, actor, id).await?;
         crate::problems::check_add_records(&p, &loaded.row, &loaded.place)?;
         Ok(loaded)
     }
 
     pub async fn add_measure(&self, actor: &Actor, id: ProblemId, input: &MeasureInput) -> Result<MeasureView> {
+        let mut tx = self.db.begin().await?;
+        let view = self.add_measure_in(&mut tx.conn(), actor, id, input).await?;
+        self.commit(tx).await?;
+        Ok(view)
+    }
+
+    pub(crate) async fn add_measure_in(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        id: ProblemId,
+        input: &MeasureInput,
+    ) -> Result<MeasureView> {
         let now = self.clock.now();
         let today = self.clock.today();
-        let mut tx = self.db.begin().await?;
-        self.editable(&mut tx, actor, id).await?;
+        self.editable(c, actor, id).await?;
         let description =
             domain::text::required_text("description", &input.description, self.settings.text.max_text_chars)?;
         if let Some(d) = input.deadline {
             check_not_past("deadline", d, today)?;
         }
         let owner_unit = match input.owner_unit_id {
-            Some(u) => {
-                Some(store::units::get_unit(&mut tx.conn(), u).await?.ok_or_else(|| crate::units::unknown_unit_id(u))?)
-            }
+            Some(u) => Some(store::units::get_unit(c, u).await?.ok_or_else(|| crate::units::unknown_unit_id(u))?),
             None => None,
         };
         let status = input.status.unwrap_or(MeasureStatus::Planned);
         let row = store::rectification::insert_measure(
-            &mut tx.conn(),
+            c,
             &MeasureRow {
                 id: domain::MeasureId::new(0),
                 problem_id: id,
@@ -79,25 +90,34 @@ impl App {
             },
         )
         .await?;
-        store::problems::refresh_next_measure_deadline(&mut tx.conn(), id).await?;
+        store::problems::refresh_next_measure_deadline(c, id).await?;
         crate::audit::Entry::new(actor, "measure.create", "problem", Some(id.get()))
             .after(&row)?
-            .record(&mut tx.conn(), now)
+            .record(c, now)
             .await?;
-        self.commit(tx).await?;
         let owner = owner_unit.map(|u| Named { id: u.id, name: u.name });
         Ok(MeasureView::from_row(&row, owner, today))
     }
 
     pub async fn update_measure(&self, actor: &Actor, measure: MeasureId, patch: &MeasurePatch) -> Result<MeasureView> {
+        let mut tx = self.db.begin().await?;
+        let view = self.update_measure_in(&mut tx.conn(), actor, measure, patch).await?;
+        self.commit(tx).await?;
+        Ok(view)
+    }
+
+    pub(crate) async fn update_measure_in(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        measure: MeasureId,
+        patch: &MeasurePatch,
+    ) -> Result<MeasureView> {
         let now = self.clock.now();
         let today = self.clock.today();
-        let mut tx = self.db.begin().await?;
-        let before = store::rectification::get_measure(&mut tx.conn(), measure)
-            .await?
-            .ok_or_else(|| Error::not_found("measure"))?;
+        let before = store::rectification::get_measure(c, measure).await?.ok_or_else(|| Error::not_found("measure"))?;
         let pid = before.problem_id;
-        self.editable(&mut tx, actor, pid).await.map_err(|e| match e {
+        self.editable(c, actor, pid).await.map_err(|e| match e {
             Error::NotFound { .. } => Error::not_found("measure"),
             other => other,
         })?;
@@ -109,7 +129,7 @@ impl App {
             row.description = domain::text::required_text("description", d, self.settings.text.max_text_chars)?;
         }
         if let Some(u) = patch.owner_unit_id {
-            store::units::get_unit(&mut tx.conn(), u).await?.ok_or_else(|| crate::units::unknown_unit_id(u))?;
+            store::units::get_unit(c, u).await?.ok_or_else(|| crate::units::unknown_unit_id(u))?;
             row.owner_unit_id = Some(u);
         }
         if let Some(n) = &patch.owner_name {
@@ -129,18 +149,17 @@ impl App {
             row.status = status;
         }
         row.updated_at = now;
-        row.version = store::rectification::update_measure(&mut tx.conn(), &row).await?;
-        store::problems::refresh_next_measure_deadline(&mut tx.conn(), pid).await?;
+        row.version = store::rectification::update_measure(c, &row).await?;
+        store::problems::refresh_next_measure_deadline(c, pid).await?;
         crate::audit::Entry::new(actor, "measure.update", "problem", Some(pid.get()))
             .before(&before)?
             .after(&row)?
-            .record(&mut tx.conn(), now)
+            .record(c, now)
             .await?;
         let owner = match row.owner_unit_id {
-            Some(u) => store::units::get_unit(&mut tx.conn(), u).await?.map(|r| Named { id: r.id, name: r.name }),
+            Some(u) => store::units::get_unit(c, u).await?.map(|r| Named { id: r.id, name: r.name }),
             None => None,
         };
-        self.commit(tx).await?;
         Ok(MeasureView::from_row(&row, owner, today))
     }
 
@@ -151,7 +170,7 @@ impl App {
             .await?
             .ok_or_else(|| Error::not_found("measure"))?;
         let pid = before.problem_id;
-        self.editable(&mut tx, actor, pid).await.map_err(|e| match e {
+        self.editable(&mut tx.conn(), actor, pid).await.map_err(|e| match e {
             Error::NotFound { .. } => Error::not_found("measure"),
             other => other,
         })?;
@@ -165,17 +184,25 @@ impl App {
     }
 
     pub async fn add_note(&self, actor: &Actor, id: ProblemId, input: &NoteInput) -> Result<NoteView> {
-        let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        self.editable(&mut tx, actor, id).await?;
+        let view = self.add_note_in(&mut tx.conn(), actor, id, input).await?;
+        self.commit(tx).await?;
+        Ok(view)
+    }
+
+    pub(crate) async fn add_note_in(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        id: ProblemId,
+        input: &NoteInput,
+    ) -> Result<NoteView> {
+        let now = self.clock.now();
+        self.editable(c, actor, id).await?;
         let body = domain::text::required_text("body", &input.body, self.settings.text.max_text_chars)?;
         let author = actor.principal().map(|p| p.user_id);
-        let row = store::rectification::insert_note(&mut tx.conn(), id, author, &body, now).await?;
-        crate::audit::Entry::new(actor, "note.create", "problem", Some(id.get()))
-            .after(&row)?
-            .record(&mut tx.conn(), now)
-            .await?;
-        self.commit(tx).await?;
+        let row = store::rectification::insert_note(c, id, author, &body, now).await?;
+        crate::audit::Entry::new(actor, "note.create", "problem", Some(id.get())).after(&row)?.record(c, now).await?;
         Ok(NoteView::from_row(&row, None))
     }
 
@@ -196,7 +223,7 @@ impl App {
         let note = domain::text::optional_text("note", note, 500)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        self.editable(&mut tx, actor, id).await?;
+        self.editable(&mut tx.conn(), actor, id).await?;
         self.keep_file(&checked.sha256, bytes).await?;
         let row = store::rectification::insert_evidence(
             &mut tx.conn(),

@@ -59,6 +59,7 @@ pub mod feedback;
 pub mod grouping;
 pub mod grouping_bulk;
 pub mod keys;
+pub mod ledger_keys;
 pub mod mechanisms;
 pub mod problem_list;
 pub mod problems;

@@ -186,6 +186,32 @@ pub(crate) enum ImportCommand {
     /// synonyms) or named with the flags. Bad rows are reported with their row, column and reason;
     /// the exit status is 3 when any was.
     Feedback(FeedbackImportArgs),
+    /// 导入整改台账 A ledger kept in Excel: a unit's own (title rows, 填报单位 line, 序号 merged
+    /// over measure rows, the usual column names and their synonyms) or one exported here and
+    /// edited. Rows with a problem number of ours update that problem, change by change (each
+    /// audited); the number and the state are never changed by sheet, and a change to them is
+    /// reported. Other rows become new problems. A file with any rejected row changes nothing
+    /// (exit status 3); importing the same file twice changes nothing the second time.
+    Ledger(LedgerImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LedgerImportArgs {
+    /// The file: .xlsx, .xls or .csv (UTF-8, GBK or GB18030), whatever its name says.
+    pub file: PathBuf,
+    /// Import as this user: what they may change is changed, the rest reported.
+    #[arg(long = "as", default_value = "admin")]
+    pub user: String,
+    /// The campaign new problems join, by id, code prefix or name [default: the install's only one].
+    #[arg(long)]
+    pub campaign: Option<String>,
+    /// A column whose header is not a known name: `问题描述=突出问题` (the ledger's column, then
+    /// the file's header). Repeat for several.
+    #[arg(long = "column", value_name = "列=表头")]
+    pub columns: Vec<String>,
+    /// Check the file and print what would change, without changing anything.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

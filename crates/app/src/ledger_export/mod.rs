@@ -129,80 +129,85 @@ impl LedgerProblem {
     }
 }
 
+/// A stored problem with what the ledger shows of it, and its measures as stored (the import
+/// compares a sheet with these).
+pub(crate) struct Gathered {
+    pub row: store::problems::ProblemRow,
+    pub measures: Vec<store::rectification::MeasureRow>,
+    pub ledger: LedgerProblem,
+}
+
+/// The names a ledger shows for ids: users, campaigns, units and categories, read once.
+pub(crate) struct LedgerNames {
+    users: HashMap<domain::UserId, String>,
+    names: std::sync::Arc<crate::names::Names>,
+    cal: domain::calendar::WorkCalendar,
+    today: NaiveDate,
+    cutoff: NaiveDate,
+}
+
 impl App {
-    /// The ledger of the problems `q` finds among those `actor` may see, in the list's order (by
-    /// number unless `q` says otherwise).
-    pub async fn ledger(&self, actor: &Actor, q: &ProblemQuery) -> Result<Ledger> {
-        let mut ids: Vec<ProblemId> = Vec::new();
-        let mut flags = HashMap::new();
-        let mut query = ProblemQuery {
-            sort: q.sort.clone().or_else(|| Some("number".into())),
-            limit: Some(200),
-            cursor: None,
-            ..q.clone()
-        };
-        loop {
-            let page = self.list_problems(actor, &query).await?;
-            for p in &page.items {
-                ids.push(p.id);
-                flags.insert(p.id, (p.flags.overdue, p.flags.colour));
-            }
-            match page.next_cursor {
-                Some(c) => query.cursor = Some(c),
-                None => break,
-            }
-        }
-        let names = self.names().await?;
-        let mut pooled = self.db.acquire().await?;
-        let mut c = pooled.conn();
-        let users: HashMap<_, _> =
-            store::users::list_users(&mut c, "/").await?.into_iter().map(|u| (u.id, u.display_name)).collect();
-        let campaigns: HashMap<_, _> =
-            store::campaigns::list_campaigns(&mut c).await?.into_iter().map(|k| (k.id, k.name)).collect();
-        let mut problems = Vec::with_capacity(ids.len());
-        let mut campaign_ids = std::collections::BTreeSet::new();
+    pub(crate) async fn ledger_names(&self, c: &mut store::Conn<'_>) -> Result<LedgerNames> {
+        let users = store::users::list_users(c, "/").await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+        let cal = self.calendar().await?;
+        let today = self.clock.today();
+        let cutoff = domain::supervision::due_soon_cutoff(&cal, today, self.settings.due_soon_days);
+        Ok(LedgerNames { users, names: self.names().await?, cal, today, cutoff })
+    }
+
+    /// The problems `ids` as the ledger shows them, in that order, with a few queries for them
+    /// all (at most [`CHUNK`] at a time). An id no longer stored is left out.
+    pub(crate) async fn gather(
+        &self,
+        c: &mut store::Conn<'_>,
+        names: &LedgerNames,
+        ids: &[ProblemId],
+    ) -> Result<Vec<Gathered>> {
+        let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(CHUNK) {
             let mut rows: HashMap<ProblemId, _> =
-                store::problems::get_problems(&mut c, chunk).await?.into_iter().map(|p| (p.id, p)).collect();
-            let mut measures: HashMap<ProblemId, Vec<LedgerMeasure>> = HashMap::new();
-            for m in store::rectification::list_measures_of(&mut c, chunk).await? {
-                measures.entry(m.problem_id).or_default().push(LedgerMeasure {
-                    description: m.description,
-                    person: m.owner_name.unwrap_or_default(),
-                    done: m.status == domain::problem::MeasureStatus::Done,
-                });
+                store::problems::get_problems(c, chunk).await?.into_iter().map(|p| (p.id, p)).collect();
+            let mut measures: HashMap<ProblemId, Vec<store::rectification::MeasureRow>> = HashMap::new();
+            for m in store::rectification::list_measures_of(c, chunk).await? {
+                measures.entry(m.problem_id).or_default().push(m);
             }
             let notes: HashMap<ProblemId, String> =
-                store::rectification::latest_notes_of(&mut c, chunk).await?.into_iter().collect();
+                store::rectification::latest_notes_of(c, chunk).await?.into_iter().collect();
             let mut evidence: HashMap<ProblemId, Vec<String>> = HashMap::new();
-            for (id, name) in store::rectification::evidence_names_of(&mut c, chunk).await? {
+            for (id, name) in store::rectification::evidence_names_of(c, chunk).await? {
                 evidence.entry(id).or_default().push(name);
             }
             let mut mechanisms: HashMap<ProblemId, Vec<String>> = HashMap::new();
-            for (id, title) in store::mechanisms::mechanism_titles_of(&mut c, chunk).await? {
+            for (id, title) in store::mechanisms::mechanism_titles_of(c, chunk).await? {
                 mechanisms.entry(id).or_default().push(title);
             }
             for id in chunk {
-                // A problem merged or removed since the list was read is left out.
                 let Some(p) = rows.remove(id) else { continue };
-                campaign_ids.insert(p.campaign_id);
-                let (overdue, colour) = flags.get(id).copied().unwrap_or((false, None));
-                let description = if p.description.trim().is_empty() || p.description.trim() == p.title.trim() {
-                    p.title.clone()
-                } else {
-                    format!("{}\n{}", p.title, p.description)
-                };
-                let mut own = measures.remove(id).unwrap_or_default();
-                if own.is_empty() {
-                    own.push(LedgerMeasure::default());
+                let stored = measures.remove(id).unwrap_or_default();
+                let mut shown: Vec<LedgerMeasure> = stored
+                    .iter()
+                    .map(|m| LedgerMeasure {
+                        description: m.description.clone(),
+                        person: m.owner_name.clone().unwrap_or_default(),
+                        done: m.status == domain::problem::MeasureStatus::Done,
+                    })
+                    .collect();
+                if shown.is_empty() {
+                    shown.push(LedgerMeasure::default());
                 }
-                problems.push(LedgerProblem {
+                let flags = crate::problems::flags_of(
+                    &store::problem_list::ProblemListRow::from_problem(&p),
+                    names.today,
+                    names.cutoff,
+                    &names.cal,
+                );
+                let ledger = LedgerProblem {
                     number: p.number.clone(),
                     source: p.channel.label_zh().to_string(),
-                    category: p.category_id.map(|c| names.category(c)).unwrap_or_default(),
-                    description,
-                    leader: p.responsible_leader_id.and_then(|u| users.get(&u).cloned()).unwrap_or_default(),
-                    unit: p.lead_unit_id.map(|u| names.unit(u)).unwrap_or_default(),
+                    category: p.category_id.map(|c| names.names.category(c)).unwrap_or_default(),
+                    description: ledger_description(&p.title, &p.description),
+                    leader: p.responsible_leader_id.and_then(|u| names.users.get(&u).cloned()).unwrap_or_default(),
+                    unit: p.lead_unit_id.map(|u| names.names.unit(u)).unwrap_or_default(),
                     person: p.responsible_person.clone().unwrap_or_default(),
                     deadline: p.deadline,
                     rectification_type: p.rectification_type,
@@ -214,17 +219,59 @@ impl App {
                         .filter(|_| p.status == Status::Closed)
                         .map(|t| t.with_timezone(&domain::clock::CHINA).date_naive()),
                     mechanisms: mechanisms.remove(id).unwrap_or_default(),
-                    overdue,
-                    colour,
-                    measures: own,
-                });
+                    overdue: flags.overdue,
+                    colour: flags.colour,
+                    measures: shown,
+                };
+                out.push(Gathered { row: p, measures: stored, ledger });
             }
+        }
+        Ok(out)
+    }
+
+    /// The ledger of the problems `q` finds among those `actor` may see, in the list's order (by
+    /// number unless `q` says otherwise).
+    pub async fn ledger(&self, actor: &Actor, q: &ProblemQuery) -> Result<Ledger> {
+        let mut ids: Vec<ProblemId> = Vec::new();
+        let mut query = ProblemQuery {
+            sort: q.sort.clone().or_else(|| Some("number".into())),
+            limit: Some(200),
+            cursor: None,
+            ..q.clone()
+        };
+        loop {
+            let page = self.list_problems(actor, &query).await?;
+            ids.extend(page.items.iter().map(|p| p.id));
+            match page.next_cursor {
+                Some(c) => query.cursor = Some(c),
+                None => break,
+            }
+        }
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let names = self.ledger_names(&mut c).await?;
+        let campaigns: HashMap<_, _> =
+            store::campaigns::list_campaigns(&mut c).await?.into_iter().map(|k| (k.id, k.name)).collect();
+        let mut campaign_ids = std::collections::BTreeSet::new();
+        let mut problems = Vec::with_capacity(ids.len());
+        for g in self.gather(&mut c, &names, &ids).await? {
+            campaign_ids.insert(g.row.campaign_id);
+            problems.push(g.ledger);
         }
         let title = match campaign_ids.iter().collect::<Vec<_>>().as_slice() {
             [one] => ledger_title(campaigns.get(one).map(String::as_str).unwrap_or_default()),
             _ => "整改台账".to_string(),
         };
         Ok(Ledger { title, as_of: self.clock.today(), problems })
+    }
+}
+
+/// The 问题描述 cell: the title, and the description below it when it says more.
+pub(crate) fn ledger_description(title: &str, description: &str) -> String {
+    if description.trim().is_empty() || description.trim() == title.trim() {
+        title.to_string()
+    } else {
+        format!("{title}\n{description}")
     }
 }
 

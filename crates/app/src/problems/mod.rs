@@ -177,6 +177,19 @@ impl App {
     }
 
     pub(crate) async fn insert_problem(&self, actor: &Actor, input: &NewProblemInput) -> Result<ProblemId> {
+        let mut tx = self.db.begin().await?;
+        let id = self.insert_problem_in(&mut tx.conn(), actor, input).await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    /// Puts a problem on the list in the caller's transaction.
+    pub(crate) async fn insert_problem_in(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        input: &NewProblemInput,
+    ) -> Result<ProblemId> {
         let p = actor.user_for(Intent::Write)?.clone();
         let max = self.settings.text.max_text_chars;
         let title = domain::text::title("title", &input.title)?;
@@ -195,8 +208,7 @@ impl App {
                 format!("{received_on} is in the future"),
             ));
         }
-        let mut tx = self.db.begin().await?;
-        let campaign = store::campaigns::get_campaign(&mut tx.conn(), input.campaign_id).await?.ok_or_else(|| {
+        let campaign = store::campaigns::get_campaign(c, input.campaign_id).await?.ok_or_else(|| {
             Error::invalid_with_code(
                 domain::Code::UnknownCampaign,
                 "campaign_id",
@@ -205,9 +217,8 @@ impl App {
             )
         })?;
         let owner_id = input.owner_unit_id.unwrap_or(campaign.unit_id);
-        let owner = store::units::get_unit(&mut tx.conn(), owner_id)
-            .await?
-            .ok_or_else(|| crate::units::unknown_unit_id(owner_id))?;
+        let owner =
+            store::units::get_unit(c, owner_id).await?.ok_or_else(|| crate::units::unknown_unit_id(owner_id))?;
         if !p.may_run_list_in(&owner.unit_path()?) {
             return Err(Error::forbidden(
                 "只有专班办公室可以在本单位的清单上建立问题",
@@ -215,13 +226,11 @@ impl App {
             ));
         }
         if let Some(cid) = input.category_id {
-            store::categories::get_category(&mut tx.conn(), cid)
-                .await?
-                .ok_or_else(|| crate::categories::unknown_category(cid))?;
+            store::categories::get_category(c, cid).await?.ok_or_else(|| crate::categories::unknown_category(cid))?;
         }
         let prefix = CodePrefix::parse(&campaign.code_prefix)?;
         let year = chrono::Datelike::year(&today);
-        let seq = store::campaigns::next_number(&mut tx.conn(), prefix.as_str(), year).await?;
+        let seq = store::campaigns::next_number(c, prefix.as_str(), year).await?;
         let number = ProblemNumber::new(&prefix, year, seq);
         let row = ProblemRow::new(NewProblem {
             number: number.clone(),
@@ -238,15 +247,15 @@ impl App {
             created_by: Some(p.user_id),
             created_at: now,
         });
-        let id = store::problems::insert_problem(&mut tx.conn(), &row).await?;
+        let id = store::problems::insert_problem(c, &row).await?;
         let stored = store::problems::ProblemRow { id, ..row.clone() };
-        crate::search::index_problem(&mut tx.conn(), &stored).await?;
-        crate::grouping::keep_problem_print(&mut tx.conn(), &stored, now).await?;
+        crate::search::index_problem(c, &stored).await?;
+        crate::grouping::keep_problem_print(c, &stored, now).await?;
         for &fid in &input.feedback_ids {
-            let fb = store::feedback::get_feedback(&mut tx.conn(), fid).await?.ok_or_else(|| {
+            let fb = store::feedback::get_feedback(c, fid).await?.ok_or_else(|| {
                 Error::invalid("feedback_ids", format!("诉求 {fid} 不存在"), format!("feedback {fid} does not exist"))
             })?;
-            let fb_unit = store::units::get_unit(&mut tx.conn(), fb.unit_id).await?;
+            let fb_unit = store::units::get_unit(c, fb.unit_id).await?;
             if !fb_unit.is_some_and(|u| u.unit_path().is_ok_and(|path| p.covers(&path))) {
                 return Err(Error::invalid(
                     "feedback_ids",
@@ -261,15 +270,13 @@ impl App {
                     format!("feedback {fid} is already linked to problem {existing}"),
                 ));
             }
-            store::feedback::link_feedback(&mut tx.conn(), fid, Some(id), now).await?;
+            store::feedback::link_feedback(c, fid, Some(id), now).await?;
         }
-        let stored =
-            store::problems::get_problem(&mut tx.conn(), id).await?.ok_or_else(|| Error::not_found("problem"))?;
+        let stored = store::problems::get_problem(c, id).await?.ok_or_else(|| Error::not_found("problem"))?;
         crate::audit::Entry::new(actor, "problem.create", "problem", Some(id.get()))
             .after(&stored)?
-            .record(&mut tx.conn(), now)
+            .record(c, now)
             .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -277,10 +284,23 @@ impl App {
     /// deadline…); the units doing the work edit the rectification details (root cause, reply,
     /// responsible person). A stale `version` changes nothing.
     pub async fn update_problem(&self, actor: &Actor, id: ProblemId, patch: &ProblemPatch) -> Result<ProblemDetail> {
+        let mut tx = self.db.begin().await?;
+        self.update_problem_in(&mut tx.conn(), actor, id, patch).await?;
+        self.commit(tx).await?;
+        self.get_problem(actor, id).await
+    }
+
+    /// Edits a problem in the caller's transaction.
+    pub(crate) async fn update_problem_in(
+        &self,
+        c: &mut Conn<'_>,
+        actor: &Actor,
+        id: ProblemId,
+        patch: &ProblemPatch,
+    ) -> Result<()> {
         let now = self.clock.now();
         let max = self.settings.text.max_text_chars;
-        let mut tx = self.db.begin().await?;
-        let (Loaded { row: before, place, cooperating, .. }, p) = load_visible(&mut tx.conn(), actor, id).await?;
+        let (Loaded { row: before, place, cooperating, .. }, p) = load_visible(c, actor, id).await?;
         let listing = patch.title.is_some()
             || patch.description.is_some()
             || patch.category_id.is_some()
@@ -315,7 +335,7 @@ impl App {
         }
         if let Some(cat) = patch.category_id {
             if let Some(cid) = cat {
-                store::categories::get_category(&mut tx.conn(), cid)
+                store::categories::get_category(c, cid)
                     .await?
                     .ok_or_else(|| crate::categories::unknown_category(cid))?;
             }
@@ -341,7 +361,7 @@ impl App {
         }
         if let Some(leader) = patch.responsible_leader_id {
             if let Some(uid) = leader {
-                self.check_responsible_leader(&mut tx.conn(), uid, row.lead_unit_id).await?;
+                self.check_responsible_leader(c, uid, row.lead_unit_id).await?;
             }
             row.responsible_leader_id = leader;
         }
@@ -362,21 +382,20 @@ impl App {
         if let Some(ids) = &patch.cooperating_unit_ids {
             let units = self.check_cooperating_units(ids, row.lead_unit_id).await?;
             let before_ids: Vec<UnitId> = cooperating.iter().map(|u| u.id).collect();
-            store::problems::set_cooperating_units(&mut tx.conn(), id, &before_ids, &units).await?;
+            store::problems::set_cooperating_units(c, id, &before_ids, &units).await?;
         }
         row.updated_at = now;
-        row.version = store::problems::update_problem(&mut tx.conn(), &row).await?;
-        crate::search::index_problem(&mut tx.conn(), &row).await?;
+        row.version = store::problems::update_problem(c, &row).await?;
+        crate::search::index_problem(c, &row).await?;
         if (&row.title, &row.description) != (&before.title, &before.description) {
-            crate::grouping::keep_problem_print(&mut tx.conn(), &row, now).await?;
+            crate::grouping::keep_problem_print(c, &row, now).await?;
         }
         crate::audit::Entry::new(actor, "problem.update", "problem", Some(id.get()))
             .before(&before)?
             .after(&row)?
-            .record(&mut tx.conn(), now)
+            .record(c, now)
             .await?;
-        self.commit(tx).await?;
-        self.get_problem(actor, id).await
+        Ok(())
     }
 }
 

@@ -13,6 +13,7 @@ mod grouping;
 mod import;
 mod intake;
 mod ledger_export;
+mod ledger_import;
 mod listing;
 mod queries;
 mod ratings;

@@ -399,8 +399,11 @@ async fn the_public_page_shows_before_and_after_and_a_reply_reaches_its_reporter
     b.goto(&format!("/portal/published/{number}")).await;
     let captions = b.js("return [...document.querySelectorAll('figure figcaption')].map((c) => c.textContent);").await;
     assert_eq!(captions, serde_json::json!(["整改前", "整改后"]), "{}", b.body().await);
-    let loaded =
-        b.js("return [...document.querySelectorAll('figure img')].every((i) => i.complete && i.naturalWidth > 0);");
+    // The photos are lazy: the second lies below a phone's fold and would not have been fetched
+    // yet. Load each now and wait for it; a photo the page's policy blocks fails to decode.
+    let loaded = b.js("return Promise.all([...document.querySelectorAll('figure img')].map((i) => { \
+        i.loading = 'eager'; return i.decode().then(() => i.naturalWidth > 0, () => false); })) \
+        .then((all) => all.length === 2 && all.every((ok) => ok));");
     assert_eq!(loaded.await, true, "the photos load under the page's policy");
     assert!(!b.body().await.contains(written), "the personal reply is not public");
     b.screenshot("portal-published-photos-360").await;

@@ -20,6 +20,7 @@ const SOME_ROWS_REJECTED: u8 = 3;
 pub(super) async fn import(app: &App, args: &ImportArgs) -> Result<ExitCode> {
     match &args.what {
         Some(ImportCommand::Feedback(feedback)) => import_feedback(app, feedback).await,
+        Some(ImportCommand::Ledger(ledger)) => super::ledger_import::import_ledger(app, ledger).await,
         None => import_feedback(app, &args.feedback).await,
     }
 }

@@ -5,6 +5,7 @@ mod backup;
 mod demo;
 mod export;
 mod import;
+mod ledger_import;
 mod measure;
 mod serve;
 mod text;

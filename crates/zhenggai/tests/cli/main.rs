@@ -38,6 +38,7 @@ macro_rules! both {
 // After `both!`, which they use.
 mod export;
 mod import;
+mod ledger_round_trip;
 
 async fn audit_verify_exits_nonzero_and_names_the_tampered_row(kind: Kind) {
     let Some(db) = TestDb::new(kind, NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()).await else {
