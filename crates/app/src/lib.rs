@@ -26,6 +26,7 @@ pub mod pages_support;
 pub mod print_index;
 pub mod problems;
 pub mod public;
+pub mod rates;
 pub mod ratings;
 pub mod rectification;
 pub mod routing;
@@ -67,6 +68,8 @@ pub struct Settings {
     pub grouping: grouping::GroupingSettings,
     /// The most PostgreSQL connections this node opens (`None`: [`store::default_pg_connections`]).
     pub db_connections: Option<u32>,
+    /// The weights of the three rates in a unit's score (default 30/35/35).
+    pub score_weights: domain::rates::Weights,
 }
 
 impl Default for Settings {
@@ -82,6 +85,7 @@ impl Default for Settings {
             max_upload_bytes: 20 * 1024 * 1024,
             grouping: grouping::GroupingSettings::default(),
             db_connections: None,
+            score_weights: domain::rates::Weights::default(),
         }
     }
 }

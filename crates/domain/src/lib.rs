@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod limits;
 pub mod privacy;
 pub mod problem;
+pub mod rates;
 #[cfg(feature = "sqlx")]
 mod sql;
 pub mod supervision;

@@ -64,6 +64,7 @@ pub mod mechanisms;
 pub mod problem_list;
 pub mod problems;
 pub mod queries;
+pub mod rates;
 pub mod rectification;
 pub mod saved_filters;
 pub mod search;

@@ -134,6 +134,11 @@ pub struct ProblemFilter {
     pub awaiting_sign_for: Option<bool>,
     /// Reopened and not submitted since.
     pub reopened: Option<bool>,
+    /// Received on or after / on or before.
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    /// Counted under this figure of the ranking (see [`crate::rates`]).
+    pub tally: Option<domain::rates::Tally>,
     /// A problem number, whole or by its sequence (so that one can be looked up by number).
     pub number: Option<NumberQuery>,
     /// Every one of these words (segmented like the index) in the title or description.
@@ -291,6 +296,23 @@ fn build_as(f: &ProblemFilter, backend: Backend, shape: Shape) -> Sql {
         let expr = "(p.status = 'assigned' and p.reopened_at is not null \
                     and (p.submitted_at is null or p.submitted_at <= p.reopened_at))";
         conds.push(if reopened { expr.to_string() } else { format!("not {expr}") });
+    }
+    if let Some(from) = f.received_from {
+        let b = q.bind(Bind::Date(from));
+        conds.push(format!("p.received_on >= {b}"));
+    }
+    if let Some(to) = f.received_to {
+        let b = q.bind(Bind::Date(to));
+        conds.push(format!("p.received_on <= {b}"));
+    }
+    if let Some(tally) = f.tally {
+        // Today is bound only where the figure reads it: SQLite refuses a value with no place.
+        let t = format!("${}", q.binds.len() + 1);
+        let cond = crate::rates::tally_sql(tally, backend, &t);
+        if cond.contains(&t) {
+            q.bind(Bind::Date(f.today));
+        }
+        conds.push(cond);
     }
     let mut join = String::new();
     let mut relevance = None;
@@ -505,6 +527,9 @@ mod tests {
             sent_back: None,
             awaiting_sign_for: None,
             reopened: None,
+            received_from: None,
+            received_to: None,
+            tally: None,
             number: None,
             words: None,
             by_relevance: false,

@@ -14,6 +14,8 @@ struct FileConfig {
     read_cache_ms: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
     db_connections: Option<u32>,
+    /// The weights of the response, resolution and satisfaction rates: "30/35/35".
+    score_weights: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -26,6 +28,7 @@ pub(crate) struct Config {
     pub secure_cookies: bool,
     pub trusted_proxies: Vec<web::TrustedProxy>,
     pub db_connections: Option<u32>,
+    pub score_weights: domain::rates::Weights,
 }
 
 impl Config {
@@ -68,7 +71,12 @@ impl Config {
         if db_connections == Some(0) {
             bail!("db_connections in the config file must be at least 1");
         }
+        let score_weights = match &file.score_weights {
+            Some(w) => domain::rates::Weights::parse(w).map_err(|e| anyhow::anyhow!("{}", e.message().en))?,
+            None => domain::rates::Weights::default(),
+        };
         Ok(Self {
+            score_weights,
             data_dir,
             database_url,
             listen,
@@ -95,6 +103,7 @@ impl Config {
             files_dir: self.data_dir.join("files"),
             read_cache_ms: self.read_cache_ms,
             db_connections: self.db_connections,
+            score_weights: self.score_weights,
             ..app::Settings::default()
         }
     }

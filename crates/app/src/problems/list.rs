@@ -45,6 +45,14 @@ pub struct ProblemQuery {
     /// 被重新整改: reopened (a confirmed recurrence or a dissatisfied rating) and not yet submitted
     /// again.
     pub reopened: Option<bool>,
+    /// Received (首次反映) on or after this date.
+    pub received_from: Option<NaiveDate>,
+    /// Received on or before this date.
+    pub received_to: Option<NaiveDate>,
+    /// The problems one figure of the ranking counts: `scored`, `responded`, `solved`,
+    /// `satisfied`, `on_time`, `overdue`, `excluded`… (see the ranking).
+    #[param(value_type = Option<String>)]
+    pub counted: Option<domain::rates::Tally>,
     /// Words to search for in the title, description and reply (full-text, segmented), or a
     /// problem number.
     pub q: Option<String>,
@@ -269,6 +277,9 @@ impl App {
             sent_back: q.sent_back,
             awaiting_sign_for: q.awaiting_sign_for,
             reopened: q.reopened,
+            received_from: q.received_from,
+            received_to: q.received_to,
+            tally: q.counted,
             number: query.number,
             words: query.words,
             by_relevance,

@@ -16,6 +16,7 @@ mod ledger_export;
 mod ledger_import;
 mod listing;
 mod queries;
+mod ranking;
 mod ratings;
 mod routing;
 mod schema;
