@@ -27,6 +27,7 @@ pub mod print_index;
 pub mod problems;
 pub mod public;
 pub mod rates;
+pub mod rates_export;
 pub mod ratings;
 pub mod rectification;
 pub mod routing;

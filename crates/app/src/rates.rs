@@ -6,8 +6,9 @@
 
 use crate::problems::{check_edit_listing, load_visible};
 use crate::{Actor, App};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::NaiveDate;
 use domain::access::Intent;
+pub use domain::rates::Period;
 use domain::rates::{Tally, Weights, rate, score};
 use domain::{CampaignId, Error, ProblemId, Result, UnitId};
 use serde::{Deserialize, Serialize};
@@ -72,37 +73,6 @@ pub struct Ranking {
     pub total: UnitRanking,
 }
 
-/// A reporting period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Period {
-    /// 本周: Monday to Sunday.
-    Week,
-    /// 本月.
-    Month,
-}
-
-impl Period {
-    /// The first and last day of the period holding `day`.
-    pub fn around(self, day: NaiveDate) -> (NaiveDate, NaiveDate) {
-        match self {
-            Period::Week => {
-                let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
-                (monday, monday + Duration::days(6))
-            }
-            Period::Month => {
-                let first = day.with_day(1).unwrap_or(day);
-                let next = if first.month() == 12 {
-                    NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-                } else {
-                    NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-                };
-                (first, next.map_or(day, |n| n - Duration::days(1)))
-            }
-        }
-    }
-}
-
 /// The list query for a unit and scope, as an address's query string.
 fn filter_of(
     unit: Option<UnitId>,
@@ -143,6 +113,15 @@ fn unit_ranking(unit_id: UnitId, unit: String, counts: &[i64], weights: Weights,
         counts: Tally::ALL.iter().map(|t| (*t, n(*t))).collect(),
         filter,
     }
+}
+
+/// 不纳入考核 decided: `excluded` with a reason, or put back into scoring.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringInput {
+    pub excluded: bool,
+    /// Why the problem is not scored (required when `excluded`).
+    pub reason: Option<String>,
 }
 
 impl App {
@@ -206,6 +185,15 @@ impl App {
         Ok(Ranking { campaign_id: q.campaign_id, from, to, level, weights, units: ranked, total })
     }
 
+    /// Applies a [`ScoringInput`].
+    pub async fn decide_scoring(&self, actor: &Actor, id: ProblemId, input: &ScoringInput) -> Result<()> {
+        match (input.excluded, input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty())) {
+            (true, None) => Err(Error::invalid("reason", "不纳入考核须写明理由", "say why the problem is not scored")),
+            (true, Some(reason)) => self.set_scoring_exclusion(actor, id, Some(reason)).await,
+            (false, _) => self.set_scoring_exclusion(actor, id, None).await,
+        }
+    }
+
     /// 不纳入考核: the office takes a problem out of the ranking (with a reason) or puts it back
     /// (`None`). Audited.
     pub async fn set_scoring_exclusion(&self, actor: &Actor, id: ProblemId, reason: Option<&str>) -> Result<()> {
@@ -253,11 +241,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_period_is_its_week_or_month() {
+    fn a_unit_filter_names_its_window() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        assert_eq!(Period::Week.around(d(2026, 12, 6)), (d(2026, 11, 30), d(2026, 12, 6)));
-        assert_eq!(Period::Month.around(d(2026, 12, 6)), (d(2026, 12, 1), d(2026, 12, 31)));
-        assert_eq!(Period::Month.around(d(2026, 2, 10)), (d(2026, 2, 1), d(2026, 2, 28)));
         assert_eq!(
             filter_of(Some(UnitId::new(3)), None, Some(d(2026, 12, 1)), None),
             "unit_id=3&received_from=2026-12-01"

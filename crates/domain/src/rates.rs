@@ -39,6 +39,38 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// A reporting period: the one holding a given day.
+    Period, "period" {
+        /// 本周: Monday to Sunday.
+        Week = "week" / "本周",
+        /// 本月.
+        Month = "month" / "本月",
+    }
+);
+
+impl Period {
+    /// The first and last day of the period holding `day`.
+    pub fn around(self, day: chrono::NaiveDate) -> (chrono::NaiveDate, chrono::NaiveDate) {
+        use chrono::{Datelike, Duration, NaiveDate};
+        match self {
+            Period::Week => {
+                let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+                (monday, monday + Duration::days(6))
+            }
+            Period::Month => {
+                let first = day.with_day(1).unwrap_or(day);
+                let next = if first.month() == 12 {
+                    NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+                };
+                (first, next.map_or(day, |n| n - Duration::days(1)))
+            }
+        }
+    }
+}
+
 /// The weights of the three rates in a unit's score, as percentages that add up to 100 (the
 /// common 30/35/35: response, resolution, satisfaction).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -105,5 +137,13 @@ mod tests {
         assert!(Weights::parse("a/b/c").is_err());
         assert_eq!(rate(1, 4), Some(0.25));
         assert_eq!(rate(0, 0), None);
+    }
+
+    #[test]
+    fn a_period_is_its_week_or_month() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(Period::Week.around(d(2026, 12, 6)), (d(2026, 11, 30), d(2026, 12, 6)));
+        assert_eq!(Period::Month.around(d(2026, 12, 6)), (d(2026, 12, 1), d(2026, 12, 31)));
+        assert_eq!(Period::Month.around(d(2026, 2, 10)), (d(2026, 2, 1), d(2026, 2, 28)));
     }
 }

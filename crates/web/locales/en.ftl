@@ -503,3 +503,46 @@ routing-unit = Suggested lead unit
 routing-hint = Routing suggestion (preselected, please confirm):
 detail-reply-flags = Reply warnings
 flag-formalism = Formalism risk
+
+# Ranking
+nav-ranking = Ranking
+ranking-title = Rates and ranking
+ranking-chart = Score by unit
+ranking-total = All units
+ranking-rank = Rank
+ranking-period = Period
+period-week = This week
+period-month = This month
+period-range = By received date (blank: all)
+ranking-all-dates = Every received date
+problems-received-window = received {from} to {to}
+ranking-weights = Score = response rate × {response}% + resolution rate × {resolution}% + satisfaction rate × {satisfaction}% (a rate with nothing rated yet is left out and its weight shared among the others)
+ranking-export-xlsx = Export ranking (Excel)
+ranking-export-csv = Export ranking (CSV)
+ranking-empty = No scored problems in this period.
+ranking-means-response = Response rate = responded (a measure, a progress note or a sign-off application) ÷ scored problems; scored = assigned or later and not excluded by the office.
+ranking-means-resolution = Resolution rate = solved at callback ÷ problems called back.
+ranking-means-satisfaction = Satisfaction rate = satisfied or fairly satisfied ÷ problems rated; counted apart from resolution.
+ranking-means-on-time = On-time rate = signed off by the end of the deadline's day (Beijing time) ÷ problems due (signed off, or open past the deadline).
+ranking-means-excluded = Sent back, extended and reopened count problems where it happened at least once; every figure opens the list of the problems it counts.
+problems-figure = Ranking figure:
+problems-figure-clear = Clear
+counted-scored = Scored
+counted-responded = Responded
+counted-rated-solved = Called back
+counted-solved = Solved
+counted-rated = Rated
+counted-satisfied = Satisfied
+counted-due = Due
+counted-on-time = Signed off on time
+counted-overdue = Overdue
+counted-sent-back = Sent back
+counted-extended = Extended
+counted-reopened = Reopened
+counted-excluded = Not scored
+scoring-title = Scoring
+scoring-excluded = Not scored: {reason}
+scoring-exclude = Do not score
+scoring-include = Score again
+scoring-reason = Reason (e.g. found unreasonable on checking)
+done-scoring = Scoring decision saved

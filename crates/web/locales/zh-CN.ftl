@@ -497,3 +497,46 @@ routing-unit = 建议牵头单位
 routing-hint = 智能分派建议（已预选，请确认）：
 detail-reply-flags = 答复意见提示
 flag-formalism = 形式主义风险
+
+# 三率排名
+nav-ranking = 三率排名
+ranking-title = 三率排名
+ranking-chart = 各单位综合得分
+ranking-total = 合计
+ranking-rank = 名次
+ranking-period = 统计期间
+period-week = 本周
+period-month = 本月
+period-range = 按受理日期（不填为全部）
+ranking-all-dates = 全部受理日期
+problems-received-window = 受理日期 {from} 至 {to}
+ranking-weights = 综合得分 = 响应率×{response}% + 解决率×{resolution}% + 满意率×{satisfaction}%（尚无回访或评价的指标不计，其权重按比例分给其余指标）
+ranking-export-xlsx = 导出排名（Excel）
+ranking-export-csv = 导出排名（CSV）
+ranking-empty = 该期间没有纳入考核的问题。
+ranking-means-response = 响应率 = 已响应（有整改措施、进展记录或销号申请）÷ 纳入考核的问题；纳入考核 = 已分办（整改中、申请销号、已销号）且未被专班办公室决定不纳入考核。
+ranking-means-resolution = 解决率 = 回访中“已解决” ÷ 已回访的问题。
+ranking-means-satisfaction = 满意率 =“满意”或“基本满意” ÷ 已评价的问题；与解决率分开统计。
+ranking-means-on-time = 按期率 = 在时限当日（北京时间）结束前销号的问题 ÷ 应办结的问题（已销号，或已过时限仍未销号）。
+ranking-means-excluded = 被退回、延期、重新整改为至少发生过一次的问题数；每个数字都可点开，列出它所统计的问题。
+problems-figure = 三率排名明细：
+problems-figure-clear = 清除
+counted-scored = 纳入考核
+counted-responded = 已响应
+counted-rated-solved = 已回访
+counted-solved = 已解决
+counted-rated = 已评价
+counted-satisfied = 满意
+counted-due = 应办结
+counted-on-time = 按期办结
+counted-overdue = 逾期未办结
+counted-sent-back = 被退回
+counted-extended = 延期
+counted-reopened = 重新整改
+counted-excluded = 不纳入考核
+scoring-title = 考核
+scoring-excluded = 不纳入考核：{reason}
+scoring-exclude = 不纳入考核
+scoring-include = 恢复纳入考核
+scoring-reason = 理由（如：经核实为无理诉求）
+done-scoring = 已更新是否纳入考核

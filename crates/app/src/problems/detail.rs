@@ -165,6 +165,7 @@ impl App {
             dismiss_reason: row.dismiss_reason.clone(),
             closed_without_evidence: row.closed_without_evidence,
             excluded_from_scoring: row.excluded_from_scoring,
+            exclusion_reason: row.exclusion_reason.clone(),
             received_on: row.received_on,
             assigned_at: row.assigned_at,
             submitted_at: row.submitted_at,

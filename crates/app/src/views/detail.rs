@@ -60,6 +60,8 @@ pub struct ProblemDetail {
     pub dismiss_reason: Option<String>,
     pub closed_without_evidence: bool,
     pub excluded_from_scoring: bool,
+    /// Why the office does not score it (不纳入考核).
+    pub exclusion_reason: Option<String>,
     pub received_on: NaiveDate,
     pub assigned_at: Option<DateTime<Utc>>,
     pub submitted_at: Option<DateTime<Utc>>,

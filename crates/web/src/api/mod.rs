@@ -11,6 +11,7 @@ mod mechanisms;
 mod meta;
 mod problems;
 mod public;
+mod ranking;
 mod ratings;
 mod rectification;
 mod search;
@@ -40,6 +41,7 @@ pub(crate) fn router(max_json_bytes: usize) -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(public::router())
         .merge(ratings::router())
+        .merge(ranking::router())
         .merge(search::router())
         .layer(DefaultBodyLimit::max(max_json_bytes))
         // Evidence files have their own, larger limit (set on their route).

@@ -173,6 +173,8 @@ struct DetailPage {
     measure_statuses: Vec<Opt>,
     /// Edit the rectification details (root cause, reply, responsible person).
     can_edit: bool,
+    /// The office decides whether the problem is scored (不纳入考核).
+    can_score: bool,
     /// Add measures, notes and evidence.
     can_add: bool,
 }
@@ -205,6 +207,7 @@ impl Done {
             "evidence" => Some(Done::Recorded("done-evidence")),
             "edit" => Some(Done::Recorded("done-edit")),
             "reply" => Some(Done::Recorded("done-reply")),
+            "scoring" => Some(Done::Recorded("done-scoring")),
             "shown" => Some(Done::Recorded("done-photo-shown")),
             "hidden" => Some(Done::Recorded("done-photo-hidden")),
             _ => Action::ALL.iter().copied().find(|x| x.as_str() == s).map(Done::Took),
@@ -436,6 +439,7 @@ async fn page(
         satisfactions: vocab_opts(&tr, "satisfaction", Satisfaction::ALL.iter().map(|v| v.as_str()), None),
         measure_statuses: vocab_opts(&tr, "measure", MeasureStatus::ALL.iter().map(|v| v.as_str()), None),
         can_edit: p.may.edit_rectification,
+        can_score: p.may.edit_listing,
         can_add: p.may.add_records,
         done,
         p,

@@ -44,6 +44,10 @@ pub(super) struct ListParams {
     /// Where the problem stands for the unit: see [`Situation`].
     pub situation: Option<String>,
     pub responsible_leader_id: Option<String>,
+    /// The records behind one figure of the ranking (三率排名), received in a window.
+    pub counted: Option<String>,
+    pub received_from: Option<String>,
+    pub received_to: Option<String>,
     pub q: Option<String>,
     pub sort: Option<String>,
     pub cursor: Option<String>,
@@ -131,6 +135,9 @@ impl ListParams {
             cursor: text(&self.cursor),
             limit: Some(limit),
             responsible_leader_id: number(&self.responsible_leader_id, "responsible_leader_id")?.map(UserId::new),
+            counted: choice(&self.counted, "counted")?,
+            received_from: date(&self.received_from, "received_from")?,
+            received_to: date(&self.received_to, "received_to")?,
             ..ProblemQuery::default()
         };
         Ok(match filled(&self.situation) {
@@ -154,6 +161,9 @@ impl ListParams {
             ("deadline_to", &self.deadline_to),
             ("situation", &self.situation),
             ("responsible_leader_id", &self.responsible_leader_id),
+            ("counted", &self.counted),
+            ("received_from", &self.received_from),
+            ("received_to", &self.received_to),
             ("q", &self.q),
             ("sort", &self.sort),
         ];
@@ -273,6 +283,9 @@ struct ListPage {
     saved: Vec<app::pages_support::SavedFilter>,
     bulk_units: Vec<Opt>,
     can_bulk: bool,
+    /// What a drill-down from the ranking shows, and the values it keeps when refiltered.
+    figure: Option<String>,
+    kept: Vec<(&'static str, String)>,
 }
 
 async fn list(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<ListParams>) -> Response {
@@ -297,7 +310,25 @@ async fn list_page(s: &AppState, ctx: &PageCtx, params: &ListParams) -> Result<R
     let sep = if base.is_empty() { "" } else { "&" };
     let unit_opts = |current: Option<&str>| unit_tree_opts(&units, current);
     let can_bulk = actor.principal().is_some_and(|p| p.runs_a_list());
+    let kept: Vec<(&'static str, String)> =
+        [("counted", &params.counted), ("received_from", &params.received_from), ("received_to", &params.received_to)]
+            .into_iter()
+            .filter_map(|(k, v)| filled(v).map(|v| (k, v.to_string())))
+            .collect();
+    let figure = (!kept.is_empty()).then(|| {
+        let counted = query.counted.map(|c| tr.label("counted", c.as_str())).unwrap_or_default();
+        let window = match (query.received_from, query.received_to) {
+            (None, None) => String::new(),
+            (from, to) => tr
+                .t("problems-received-window")
+                .replace("{from}", &from.map(|d| d.to_string()).unwrap_or_default())
+                .replace("{to}", &to.map(|d| d.to_string()).unwrap_or_default()),
+        };
+        [counted, window].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")
+    });
     let listing = ListPage {
+        figure,
+        kept,
         layout: ctx.layout(tr.t("problems-title"), "problems"),
         rows: page.items.iter().map(|p| row(&tr, p)).collect(),
         next_url: page.next_cursor.as_ref().map(|c| format!("/problems?{base}{sep}cursor={}", urlencode(c))),

@@ -20,6 +20,7 @@ mod kit;
 mod ledger;
 mod list;
 mod portal;
+mod ranking;
 mod records;
 mod search;
 mod todo;
@@ -38,6 +39,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(auth::router())
         .merge(todo::router())
         .merge(dashboard::router())
+        .merge(ranking::router())
         .merge(list::router())
         .merge(ledger::router())
         .merge(detail::router())

@@ -22,6 +22,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/problems/{id}/measures", post(add_measure))
         .route("/measures/{id}/status", post(measure_status))
         .route("/problems/{id}/notes", post(add_note))
+        .route("/problems/{id}/scoring", post(decide_scoring))
         .route("/feedback/{id}/reply", post(reply_to_report))
         .route("/problems/{id}/evidence", post(upload).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)))
         .route("/evidence/{id}/public", post(choose_public))
@@ -133,6 +134,28 @@ async fn add_note(
     {
         Ok(_) => see_other(&format!("/problems/{id}?done=note")),
         Err(e) => page_with_refusal(&s, &ctx, ProblemId::new(id), "note", &e, vec![("body", f.body)]).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ScoringForm {
+    /// `yes` to leave the problem out of the ranking, `no` to score it again.
+    excluded: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// 不纳入考核: the office's decision, with its reason, from the problem's page.
+async fn decide_scoring(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ScoringForm>,
+) -> Response {
+    let input = app::rates::ScoringInput { excluded: f.excluded == "yes", reason: Some(f.reason.clone()) };
+    match s.app.decide_scoring(&ctx.actor, ProblemId::new(id), &input).await {
+        Ok(()) => see_other(&format!("/problems/{id}?done=scoring")),
+        Err(e) => page_with_refusal(&s, &ctx, ProblemId::new(id), "scoring", &e, vec![("reason", f.reason)]).await,
     }
 }
 

@@ -15,6 +15,7 @@ mod office_pages;
 mod pages;
 mod probes;
 mod public_pages;
+mod ranking;
 mod ui;
 
 use app::testkit::{Kind, TestDb, World};
