@@ -21,8 +21,7 @@ pub(super) fn bars(title: &str, items: &[(String, i64)]) -> String {
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(50)
-            // An integer range holds both ends: 0..n-1 is n slots, one per bar, none left empty.
-            .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0..(max + max / 10 + 1))
+            .build_cartesian_2d(slots(n).into_segmented(), 0..(max + max / 10 + 1))
         else {
             return svg_fallback(title);
         };
@@ -41,6 +40,59 @@ pub(super) fn bars(title: &str, items: &[(String, i64)]) -> String {
             let mut bar =
                 Rectangle::new([(SegmentValue::Exact(i), 0), (SegmentValue::Exact(i + 1), *v)], BRAND.filled());
             bar.set_margin(0, 0, 8, 8);
+            bar
+        }));
+        let _ = root.present();
+    }
+    svg
+}
+
+/// One slot per item on a segmented axis. An integer range holds both ends, so 0..n-1 is n slots;
+/// a range of one value has no length to draw in, so one item gets a second, empty slot.
+fn slots(n: usize) -> std::ops::Range<usize> {
+    0..n.max(2) - 1
+}
+
+/// Horizontal bars, best first, the names beside them (long unit names stay readable), for
+/// scores out of 100.
+pub(super) fn ranked(title: &str, items: &[(String, f64)]) -> String {
+    let mut svg = String::new();
+    let n = items.len().max(1);
+    let height = u32::try_from(90 + 34 * n.max(2)).unwrap_or(u32::MAX);
+    {
+        let root = SVGBackend::with_string(&mut svg, (560, height)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let Ok(mut chart) = ChartBuilder::on(&root)
+            .caption(title, (FONT, 16).into_font().color(&INK))
+            .margin(10)
+            .margin_right(24)
+            .x_label_area_size(24)
+            .y_label_area_size(150)
+            .build_cartesian_2d(0f64..100f64, slots(n).into_segmented())
+        else {
+            return svg_fallback(title);
+        };
+        let labels: Vec<String> = items.iter().map(|(l, _)| l.clone()).collect();
+        let _ = chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n)
+            // The first item on top: slot 0 is at the bottom.
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+                    n.checked_sub(1 + *i).and_then(|k| labels.get(k)).cloned().unwrap_or_default()
+                }
+                SegmentValue::Last => String::new(),
+            })
+            .x_labels(6)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .label_style((FONT, 12).into_font().color(&INK))
+            .draw();
+        let _ = chart.draw_series(items.iter().enumerate().map(|(k, (_, v))| {
+            let i = n - 1 - k;
+            let mut bar =
+                Rectangle::new([(0.0, SegmentValue::Exact(i)), (*v, SegmentValue::Exact(i + 1))], BRAND.filled());
+            bar.set_margin(5, 5, 0, 0);
             bar
         }));
         let _ = root.present();
@@ -119,5 +171,8 @@ mod tests {
         assert!(!svg.contains("style="), "the CSP forbids inline styles");
         let t = trend("趋势", &[("11-02".into(), 3, 1), ("11-09".into(), 5, 4)], "新增", "销号");
         assert!(t.contains("新增") && !t.contains("style="));
+        let r = ranked("得分", &[("市住房和城乡建设局".into(), 44.0)]);
+        assert!(r.contains("市住房和城乡建设局") && r.to_uppercase().contains("9F1D20"), "the bar is drawn: {r}");
+        assert!(!r.contains("style="));
     }
 }

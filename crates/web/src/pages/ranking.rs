@@ -153,14 +153,13 @@ async fn page(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<Para
         let query = params.to_query().map_err(fail)?;
         let r = s.app.ranking(&ctx.actor, &query).await.map_err(fail)?;
         let campaigns = s.app.list_campaigns(&ctx.actor).await.map_err(fail)?;
-        let scores: Vec<(String, i64)> =
-            r.units.iter().filter_map(|u| u.score.map(|s| (u.unit.clone(), s.round() as i64))).collect();
+        let scores: Vec<(String, f64)> = r.units.iter().filter_map(|u| u.score.map(|s| (u.unit.clone(), s))).collect();
         let w = r.weights;
         let page = RankingPage {
             layout: ctx.layout(tr.t("ranking-title"), "ranking"),
             lines: r.units.iter().map(|u| line(u, u.unit.clone())).collect(),
             total: line(&r.total, tr.t("ranking-total")),
-            chart: charts::bars(&tr.t("ranking-chart"), &scores),
+            chart: charts::ranked(&tr.t("ranking-chart"), &scores),
             rate_heads: RATES.iter().map(|(l, _, _)| tr.t(l)).collect(),
             count_heads: COUNTS.iter().map(|t| tr.label("counted", t.as_str())).collect(),
             weights: tr
