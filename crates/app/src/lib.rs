@@ -12,6 +12,7 @@ pub mod campaigns;
 pub mod categories;
 pub mod dashboard;
 pub mod feedback;
+pub mod feedback_export;
 mod files;
 pub mod generate;
 pub mod grouping;

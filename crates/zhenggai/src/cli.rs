@@ -167,6 +167,23 @@ pub(crate) enum ExportCommand {
     /// measure with the problem's cells merged, states and supervision colours; .xlsx or .csv (UTF-8
     /// with BOM) by the file's extension.
     Ledger(ExportLedgerArgs),
+    /// 导出诉求 The feedback the user may see, as .xlsx or .csv, with the headers `import feedback`
+    /// reads (留言编号, 留言主题, 留言详情, 留言时间, 点赞数) and the channel, unit, reporter, address
+    /// and linked problem; the reporter's name and contact only for users who may see them.
+    Feedback(ExportFeedbackArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportFeedbackArgs {
+    /// The file to write: FILE.xlsx or FILE.csv.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// The feedback list's filters: `unit_id=3&linked=false&q=噪音`.
+    #[arg(long, default_value = "")]
+    pub filter: String,
+    /// Export as this user: what they may see, the contacts only if they may see them.
+    #[arg(long = "as", default_value = "admin")]
+    pub user: String,
 }
 
 #[derive(Debug, Args)]

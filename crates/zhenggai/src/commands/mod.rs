@@ -46,6 +46,9 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(crate::cli::ExportCommand::Ledger(args)) => {
             export::ledger(&open_as_is(&config).await?, &args).await
         }
+        Command::Export(crate::cli::ExportCommand::Feedback(args)) => {
+            export::feedback(&open_as_is(&config).await?, &args).await
+        }
         Command::Search(args) => text::search(&open(&config).await?, &args).await,
         Command::Eval(crate::cli::EvalCommand::Online { queries, seed, user }) => {
             measure::online(&open(&config).await?, queries, seed, &user).await

@@ -51,3 +51,56 @@ async fn export_ledger_writes_the_file_its_name_asks_for(kind: Kind) {
 }
 
 both!(export_ledger_writes_the_file_its_name_asks_for);
+
+/// `export feedback` as the office and as a unit's liaison: the file carries what each may see
+/// (the phone for the office only, nothing of another unit's), and it imports into another
+/// install as the same messages.
+async fn export_feedback_writes_what_the_user_may_see_in_the_import_layout(kind: Kind) {
+    let Some(db) = TestDb::new(kind, NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()).await else {
+        return;
+    };
+    let w = World::new(&db.app).await;
+    let input = app::feedback::FeedbackInput {
+        unit_id: Some(w.dept_a.id),
+        title: Some("路灯不亮".into()),
+        reporter_name: Some("张三".into()),
+        reporter_contact: Some("13800000009".into()),
+        ..app::feedback::FeedbackInput::new(Channel::Hotline, "幸福路路灯坏了一周，晚上很黑")
+    };
+    db.app.create_feedback(&w.office, &input).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let export = |name: &str, user: &str| {
+        let path = dir.path().join(name);
+        let out =
+            zhenggai(&["--database-url", &db.url, "export", "feedback", "-o", path.to_str().unwrap(), "--as", user]);
+        assert!(out.status.success(), "{}", text(&out));
+        (text(&out), std::fs::read_to_string(&path).unwrap_or_default())
+    };
+    let (said, office) = export("office.csv", "office");
+    assert!(said.contains("已导出 1 条诉求"), "{said}");
+    assert!(
+        office.starts_with('\u{feff}') && office.contains("留言编号,留言主题,留言详情,留言时间,点赞数"),
+        "{office}"
+    );
+    assert!(
+        office.contains("13800000009") && office.contains("张三") && office.contains("幸福路路灯坏了一周"),
+        "{office}"
+    );
+    let (_, liaison_a) = export("a.csv", "liaison_a");
+    assert!(liaison_a.contains("幸福路路灯坏了一周") && !liaison_a.contains("13800000009"), "{liaison_a}");
+    let (said, liaison_b) = export("b.csv", "liaison_b");
+    assert!(said.contains("已导出 0 条诉求") && !liaison_b.contains("幸福路"), "{said}");
+    let xlsx = dir.path().join("office.xlsx");
+    let out =
+        zhenggai(&["--database-url", &db.url, "export", "feedback", "-o", xlsx.to_str().unwrap(), "--as", "office"]);
+    assert!(out.status.success(), "{}", text(&out));
+    // Into another install: the same message.
+    let Some(other) = TestDb::new(kind, NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()).await else { return };
+    World::new(&other.app).await;
+    let out = zhenggai(&["--database-url", &other.url, "import", "feedback", xlsx.to_str().unwrap()]);
+    assert!(text(&out).contains("新增 1，更新 0，未变 0，拒绝 0"), "{}", text(&out));
+    other.cleanup().await;
+    db.cleanup().await;
+}
+
+both!(export_feedback_writes_what_the_user_may_see_in_the_import_layout);
