@@ -43,18 +43,23 @@ impl<T: Copy + PartialEq> NameList<T> {
         }
     }
 
-    /// Up to three names closest to `wanted`: those that contain it or that it contains first,
-    /// then by edit distance over characters.
+    /// Up to three names closest to `wanted`. Short forms keep their characters in order (住建局
+    /// for 住房和城乡建设局), so the share of `wanted`'s characters found in order in a name counts
+    /// most; edit distance breaks ties.
     fn nearest(&self, wanted: &str) -> Vec<String> {
+        let wanted_chars: Vec<char> = wanted.chars().collect();
+        if wanted_chars.is_empty() {
+            return Vec::new();
+        }
         let mut scored: Vec<(f64, &str)> = self
             .entries
             .iter()
             .map(|(n, _)| {
-                let contains = !wanted.is_empty() && (n.contains(wanted) || wanted.contains(n.as_str()));
-                let score = strsim::normalized_levenshtein(n, wanted) + if contains { 1.0 } else { 0.0 };
-                (score, n.as_str())
+                let name: Vec<char> = n.chars().collect();
+                let in_order = common_in_order(&wanted_chars, &name) as f64 / wanted_chars.len() as f64;
+                (in_order + 0.2 * strsim::normalized_levenshtein(n, wanted), n.as_str())
             })
-            .filter(|(score, _)| *score >= 0.34)
+            .filter(|(score, _)| *score >= 0.7)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
         let mut out: Vec<String> = Vec::new();
@@ -68,6 +73,20 @@ impl<T: Copy + PartialEq> NameList<T> {
         }
         out
     }
+}
+
+/// The length of the longest run of `a`'s characters found in `b` in the same order.
+fn common_in_order(a: &[char], b: &[char]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for x in a {
+        let mut diagonal = 0;
+        for (j, y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if x == y { diagonal + 1 } else { row[j + 1].max(row[j]) };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// What a ledger's names can name.
@@ -89,6 +108,8 @@ mod tests {
                 ("市场监管局".to_string(), 2),
                 ("办公室".to_string(), 3),
                 ("办公室".to_string(), 4),
+                ("市住房和城乡建设局".to_string(), 5),
+                ("市公安局".to_string(), 6),
             ],
         )
     }
@@ -102,5 +123,8 @@ mod tests {
         assert!(short.zh.contains("是否指：市场监管局"), "{}", short.zh);
         assert!(!units().find("教育局教育局教育局").unwrap_err().zh.contains("是否指"));
         assert!(units().find("办公室").unwrap_err().zh.contains("多个"));
+        let short = units().find("市住建局").unwrap_err();
+        assert!(short.zh.contains("是否指：市住房和城乡建设局"), "{}", short.zh);
+        assert_eq!(common_in_order(&['a', 'c'], &['a', 'b', 'c']), 2);
     }
 }

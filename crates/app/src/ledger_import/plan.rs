@@ -505,6 +505,7 @@ impl Planner<'_> {
             })
             .collect();
         let progress = sp.text(LedgerColumn::Progress);
+        self.change(row, "", LedgerColumn::Description, "", &title);
         Some(Creation {
             row,
             key,
