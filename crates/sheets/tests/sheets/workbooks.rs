@@ -151,3 +151,27 @@ fn a_truncated_workbook_is_an_error_whatever_the_cut() {
         }
     }
 }
+
+/// A 200 MB CSV (a year of a district's 12345 export): read whole, every row, in GBK as in UTF-8's
+/// place; past the cell limit it is refused as too large, never cut short.
+#[test]
+fn a_200_megabyte_csv_reads_whole_or_is_refused_as_too_large() {
+    let mut text = String::from("工单编号,诉求标题,诉求内容,受理时间\n");
+    let body = "幸福路与建设路交叉口的路灯已经坏了一个多星期，晚上行人和电动车经过很危险，希望尽快修复。".repeat(2);
+    let mut rows = 0;
+    while text.len() < 200 << 20 {
+        text.push_str(&format!("GD-{rows},路灯不亮,{body},2023/9/1 10:20:00\n"));
+        rows += 1;
+    }
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    let gbk = gbk.into_owned();
+    drop(text);
+    let book = read(&gbk, Limits::default()).unwrap();
+    let sheet = &book.sheets[0];
+    assert_eq!(sheet.rows.len(), rows + 1, "every row");
+    assert_eq!(sheet.rows[rows][0], Cell::Text(format!("GD-{}", rows - 1)));
+    assert_eq!(sheet.rows[rows][2].text(), body.as_str());
+    let limits = Limits { max_cells: 1_000_000, ..Limits::default() };
+    assert_eq!(read(&gbk, limits), Err(SheetError::TooLarge { what: "cells", limit: 1_000_000 }));
+}
