@@ -85,14 +85,15 @@ impl App {
         tokio::fs::create_dir_all(&dir)
             .await
             .map_err(|e| Error::internal(format!("cannot create {}: {e}", dir.display())))?;
-        let tmp = path.with_extension("part");
-        tokio::fs::write(&tmp, bytes)
-            .await
-            .map_err(|e| Error::internal(format!("cannot write {}: {e}", tmp.display())))?;
-        tokio::fs::rename(&tmp, &path)
-            .await
-            .map_err(|e| Error::internal(format!("cannot store {}: {e}", path.display())))
+        write_whole(&path, bytes).await
     }
+}
+
+/// Writes a file so that a reader sees all of it or none: into a `.part` beside it, then renamed.
+pub(crate) async fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("part");
+    tokio::fs::write(&tmp, bytes).await.map_err(|e| Error::internal(format!("cannot write {}: {e}", tmp.display())))?;
+    tokio::fs::rename(&tmp, path).await.map_err(|e| Error::internal(format!("cannot store {}: {e}", path.display())))
 }
 
 /// What a file's first bytes say it is. A name can lie; the content decides.

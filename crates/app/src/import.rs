@@ -65,7 +65,46 @@ enum Matched<'a> {
     New(usize),
 }
 
+/// The messages not imported before (by key, the first of a key repeated in the file), and how
+/// many were passed over.
+fn fresh_messages<'a>(known: &HashSet<String>, messages: &'a [ImportMessage]) -> (Vec<&'a ImportMessage>, usize) {
+    let mut seen = HashSet::new();
+    let fresh: Vec<&ImportMessage> =
+        messages.iter().filter(|m| !known.contains(&m.key) && seen.insert(m.key.as_str())).collect();
+    let passed_over = messages.len() - fresh.len();
+    (fresh, passed_over)
+}
+
 impl App {
+    /// What importing `messages` would do, checked as [`App::import_messages`] checks, without
+    /// writing: how many are new and how many were imported before (`created`, `existing`).
+    pub async fn preview_messages(
+        &self,
+        actor: &Actor,
+        options: &ImportOptions,
+        messages: &[ImportMessage],
+    ) -> Result<ImportSummary> {
+        let known = self.imported_keys(actor, options).await?;
+        let (fresh, existing) = fresh_messages(&known, messages);
+        Ok(ImportSummary { created: fresh.len(), existing, ..ImportSummary::default() })
+    }
+
+    /// The keys of the messages imported from `options.source` before, once `actor` is found to
+    /// be the office over the receiving unit (or an administrator, or the system).
+    async fn imported_keys(&self, actor: &Actor, options: &ImportOptions) -> Result<HashSet<String>> {
+        let mut pooled = self.db.acquire().await?;
+        let unit = store::units::get_unit(&mut pooled.conn(), options.unit)
+            .await?
+            .ok_or_else(|| crate::units::unknown_unit_id(options.unit))?;
+        if let Actor::User { principal, .. } = actor
+            && !(principal.is_admin()
+                || (principal.role == domain::user::Role::Office && principal.covers(&unit.unit_path()?)))
+        {
+            return Err(Error::forbidden("只有专班办公室可以导入诉求", "only the campaign office imports feedback"));
+        }
+        Ok(store::grouping_bulk::source_keys(&mut pooled.conn(), &options.source).await?.into_iter().collect())
+    }
+
     /// Imports messages as feedback of `options.unit`, all or nothing per chunk of 20,000 (a
     /// failure leaves earlier chunks in place, and running again adds only what is missing).
     /// Every message is checked before anything is written. `progress` hears (stage, done, total).
@@ -77,26 +116,11 @@ impl App {
         progress: &(dyn Fn(&str, usize, usize) + Sync),
     ) -> Result<ImportSummary> {
         let now = self.clock.now();
-        let mut pooled = self.db.acquire().await?;
-        let unit = store::units::get_unit(&mut pooled.conn(), options.unit)
-            .await?
-            .ok_or_else(|| crate::units::unknown_unit_id(options.unit))?;
-        if let Actor::User { principal, .. } = actor
-            && !(principal.is_admin()
-                || (principal.role == domain::user::Role::Office && principal.covers(&unit.unit_path()?)))
-        {
-            return Err(Error::forbidden("只有专班办公室可以导入诉求", "only the campaign office imports feedback"));
-        }
-        let known: HashSet<String> =
-            store::grouping_bulk::source_keys(&mut pooled.conn(), &options.source).await?.into_iter().collect();
-        let mut summary = ImportSummary::default();
-        let mut seen = HashSet::new();
-        let mut rows = Vec::with_capacity(messages.len());
-        for m in messages {
-            if known.contains(&m.key) || !seen.insert(m.key.as_str()) {
-                summary.existing += 1;
-                continue;
-            }
+        let known = self.imported_keys(actor, options).await?;
+        let (fresh, existing) = fresh_messages(&known, messages);
+        let mut summary = ImportSummary { existing, ..ImportSummary::default() };
+        let mut rows = Vec::with_capacity(fresh.len());
+        for m in fresh {
             let input = FeedbackInput {
                 campaign_id: None,
                 unit_id: Some(options.unit),
@@ -121,7 +145,6 @@ impl App {
             })?;
             rows.push(row);
         }
-        drop(pooled);
         if rows.is_empty() {
             return Ok(summary);
         }

@@ -118,6 +118,21 @@ pub fn read_message_file(bytes: &[u8], named: &MessageColumns) -> Result<Message
     Ok(out)
 }
 
+/// The headers a person would map by hand when none is recognised: of the first sheet's first 30
+/// rows, the one with the most filled cells (the first of equals). Empty when the file cannot be
+/// read at all.
+pub fn likely_headers(bytes: &[u8]) -> Vec<String> {
+    let Ok(book) = read_workbook(bytes) else { return Vec::new() };
+    let Some(sheet) = book.sheets.first() else { return Vec::new() };
+    let filled = |row: &Vec<Cell>| row.iter().filter(|c| !c.is_blank()).count();
+    let best = sheet.rows.iter().take(30).fold(None::<&Vec<Cell>>, |best, row| match best {
+        Some(b) if filled(b) >= filled(row) => Some(b),
+        _ => Some(row),
+    });
+    best.map(|row| row.iter().map(|c| c.text().trim().to_string()).filter(|t| !t.is_empty()).collect())
+        .unwrap_or_default()
+}
+
 /// A workbook read, or an error that says why in both languages.
 pub(crate) fn read_workbook(bytes: &[u8]) -> Result<sheets::Workbook> {
     sheets::read(bytes, Limits::default()).map_err(|e| {

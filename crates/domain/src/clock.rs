@@ -32,6 +32,12 @@ pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&china_offset()).date_naive()
 }
 
+/// The instant a day begins in China (midnight, UTC+8): the lower bound of a range of days.
+pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    china_offset().from_local_datetime(&midnight).single().map(|d| d.with_timezone(&Utc)).unwrap_or_default()
+}
+
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod privacy;
 pub mod problem;
 pub mod rates;
+pub mod report;
 #[cfg(feature = "sqlx")]
 mod sql;
 pub mod supervision;

@@ -137,6 +137,9 @@ pub struct ProblemFilter {
     /// Received on or after / on or before.
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
+    /// Signed off (销号) on or after / on or before, by the day in China.
+    pub closed_from: Option<NaiveDate>,
+    pub closed_to: Option<NaiveDate>,
     /// Counted under this figure of the ranking (see [`crate::rates`]).
     pub tally: Option<domain::rates::Tally>,
     /// A problem number, whole or by its sequence (so that one can be looked up by number).
@@ -304,6 +307,17 @@ fn build_as(f: &ProblemFilter, backend: Backend, shape: Shape) -> Sql {
     if let Some(to) = f.received_to {
         let b = q.bind(Bind::Date(to));
         conds.push(format!("p.received_on <= {b}"));
+    }
+    if f.closed_from.is_some() || f.closed_to.is_some() {
+        conds.push("p.status = 'closed'".to_string());
+    }
+    if let Some(from) = f.closed_from {
+        let b = q.bind(Bind::Time(domain::clock::start_of_day(from)));
+        conds.push(format!("p.closed_at >= {b}"));
+    }
+    if let Some(to) = f.closed_to {
+        let b = q.bind(Bind::Time(domain::clock::start_of_day(to + chrono::Duration::days(1))));
+        conds.push(format!("p.closed_at < {b}"));
     }
     if let Some(tally) = f.tally {
         // Today is bound only where the figure reads it: SQLite refuses a value with no place.
@@ -529,6 +543,8 @@ mod tests {
             reopened: None,
             received_from: None,
             received_to: None,
+            closed_from: None,
+            closed_to: None,
             tally: None,
             number: None,
             words: None,

@@ -19,6 +19,11 @@ use tower_http::trace::TraceLayer;
 pub use client::TrustedProxy;
 pub use error::ErrorBody;
 
+/// The reports as files: the printable page and the .docx, as the site serves them.
+pub mod reports {
+    pub use crate::pages::reports::{docx, file_html};
+}
+
 /// What every handler can reach. Cloned for every request, so it is one `Arc`.
 #[derive(Clone)]
 pub struct AppState(Arc<State>);

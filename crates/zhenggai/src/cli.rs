@@ -87,6 +87,9 @@ pub(crate) enum Command {
     /// 导出 Export the ledger (.xlsx or .csv) in the layout units keep it.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// 报告 Write the weekly progress report (本周进展通报) or the campaign summary (总结报告) as a
+    /// printable .html page or an editable .docx.
+    Report(ReportArgs),
     /// 检索 Search problems and feedback in the install (full text, best match first).
     Search(SearchArgs),
     /// 智能分派 The routing suggestion's models.
@@ -184,6 +187,31 @@ pub(crate) struct ExportFeedbackArgs {
     /// Export as this user: what they may see, the contacts only if they may see them.
     #[arg(long = "as", default_value = "admin")]
     pub user: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// `weekly` (本周进展通报) or `summary` (总结报告).
+    #[arg(value_parser = ["weekly", "summary"])]
+    pub kind: String,
+    /// The campaign, by id, code prefix or name.
+    #[arg(long)]
+    pub campaign: String,
+    /// The first day (weekly: the Monday of this week; summary: the campaign's start).
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// The last day (weekly: the Sunday after `--from`; summary: today).
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
+    /// The file to write: FILE.docx or FILE.html.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Report as this user: the problems they may see.
+    #[arg(long = "as", default_value = "admin")]
+    pub user: String,
+    /// `zh` (default) or `en`.
+    #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
+    pub lang: String,
 }
 
 #[derive(Debug, Args)]

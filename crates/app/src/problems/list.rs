@@ -49,6 +49,10 @@ pub struct ProblemQuery {
     pub received_from: Option<NaiveDate>,
     /// Received on or before this date.
     pub received_to: Option<NaiveDate>,
+    /// Signed off (销号) on or after this date.
+    pub closed_from: Option<NaiveDate>,
+    /// Signed off on or before this date.
+    pub closed_to: Option<NaiveDate>,
     /// The problems one figure of the ranking counts: `scored`, `responded`, `solved`,
     /// `satisfied`, `on_time`, `overdue`, `excluded`… (see the ranking).
     #[param(value_type = Option<String>)]
@@ -279,6 +283,8 @@ impl App {
             reopened: q.reopened,
             received_from: q.received_from,
             received_to: q.received_to,
+            closed_from: q.closed_from,
+            closed_to: q.closed_to,
             tally: q.counted,
             number: query.number,
             words: query.words,

@@ -359,6 +359,14 @@ pub(crate) fn render<T: Template>(t: &T) -> Response {
 }
 
 /// After a form: back to a page (303, so the browser GETs it).
+/// A file to save: `fallback` is the ASCII name for clients that cannot read `name` (the
+/// Chinese one, sent percent-encoded as RFC 6266 says).
+pub(crate) fn attachment(content_type: &str, fallback: &str, name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", urlencode(name));
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
+}
+
 pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }

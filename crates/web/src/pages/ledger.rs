@@ -1,13 +1,12 @@
 //! 导出台账: the list page's export buttons — the ledger of what the list shows (its filters, the
 //! reader's access) as an .xlsx or CSV download.
 
-use super::kit::{PageCtx, domain_error, urlencode};
+use super::kit::{PageCtx, attachment, domain_error};
 use super::list::ListParams;
 use crate::AppState;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 
 pub(super) fn router() -> Router<AppState> {
@@ -69,18 +68,7 @@ async fn download(
         .map_err(|e| domain::Error::internal_from("ledger export", e))
         .and_then(|r| r);
     match written {
-        Ok(bytes) => {
-            let disposition = format!(
-                "attachment; filename=\"ledger.{}\"; filename*=UTF-8''{}",
-                format.extension(),
-                urlencode(&file_name)
-            );
-            (
-                [(header::CONTENT_TYPE, format.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)],
-                bytes,
-            )
-                .into_response()
-        }
+        Ok(bytes) => attachment(format.content_type(), &format!("ledger.{}", format.extension()), &file_name, bytes),
         Err(e) => domain_error(ctx.tr, &e),
     }
 }

@@ -48,6 +48,9 @@ pub(super) struct ListParams {
     pub counted: Option<String>,
     pub received_from: Option<String>,
     pub received_to: Option<String>,
+    /// Signed off in a window (the reports' 办结 figures).
+    pub closed_from: Option<String>,
+    pub closed_to: Option<String>,
     pub q: Option<String>,
     pub sort: Option<String>,
     pub cursor: Option<String>,
@@ -138,6 +141,8 @@ impl ListParams {
             counted: choice(&self.counted, "counted")?,
             received_from: date(&self.received_from, "received_from")?,
             received_to: date(&self.received_to, "received_to")?,
+            closed_from: date(&self.closed_from, "closed_from")?,
+            closed_to: date(&self.closed_to, "closed_to")?,
             ..ProblemQuery::default()
         };
         Ok(match filled(&self.situation) {
@@ -164,6 +169,8 @@ impl ListParams {
             ("counted", &self.counted),
             ("received_from", &self.received_from),
             ("received_to", &self.received_to),
+            ("closed_from", &self.closed_from),
+            ("closed_to", &self.closed_to),
             ("q", &self.q),
             ("sort", &self.sort),
         ];
@@ -310,21 +317,28 @@ async fn list_page(s: &AppState, ctx: &PageCtx, params: &ListParams) -> Result<R
     let sep = if base.is_empty() { "" } else { "&" };
     let unit_opts = |current: Option<&str>| unit_tree_opts(&units, current);
     let can_bulk = actor.principal().is_some_and(|p| p.runs_a_list());
-    let kept: Vec<(&'static str, String)> =
-        [("counted", &params.counted), ("received_from", &params.received_from), ("received_to", &params.received_to)]
-            .into_iter()
-            .filter_map(|(k, v)| filled(v).map(|v| (k, v.to_string())))
-            .collect();
+    let kept: Vec<(&'static str, String)> = [
+        ("counted", &params.counted),
+        ("received_from", &params.received_from),
+        ("received_to", &params.received_to),
+        ("closed_from", &params.closed_from),
+        ("closed_to", &params.closed_to),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| filled(v).map(|v| (k, v.to_string())))
+    .collect();
     let figure = (!kept.is_empty()).then(|| {
         let counted = query.counted.map(|c| tr.label("counted", c.as_str())).unwrap_or_default();
-        let window = match (query.received_from, query.received_to) {
+        let window = |id: &str, from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>| match (from, to) {
             (None, None) => String::new(),
             (from, to) => tr
-                .t("problems-received-window")
+                .t(id)
                 .replace("{from}", &from.map(|d| d.to_string()).unwrap_or_default())
                 .replace("{to}", &to.map(|d| d.to_string()).unwrap_or_default()),
         };
-        [counted, window].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")
+        let received = window("problems-received-window", query.received_from, query.received_to);
+        let closed = window("problems-closed-window", query.closed_from, query.closed_to);
+        [counted, received, closed].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")
     });
     let listing = ListPage {
         figure,

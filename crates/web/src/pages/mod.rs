@@ -15,6 +15,7 @@ mod detail;
 mod fields;
 mod files;
 mod i18n;
+mod imports;
 mod intake;
 mod kit;
 mod ledger;
@@ -22,6 +23,7 @@ mod list;
 mod portal;
 mod ranking;
 mod records;
+pub(crate) mod reports;
 mod search;
 mod todo;
 
@@ -40,6 +42,8 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(todo::router())
         .merge(dashboard::router())
         .merge(ranking::router())
+        .merge(reports::router())
+        .merge(imports::router())
         .merge(list::router())
         .merge(ledger::router())
         .merge(detail::router())

@@ -4,15 +4,14 @@
 
 use super::charts;
 use super::fields::{date, number};
-use super::kit::{Layout, PageCtx, domain_error, render, urlencode};
+use super::kit::{Layout, PageCtx, attachment, domain_error, render, urlencode};
 use super::list::{Opt, opts};
 use crate::AppState;
 use app::rates::{Period, Ranking, RankingQuery, UnitRanking};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use domain::rates::Tally;
 
@@ -217,12 +216,7 @@ async fn download(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<
             } else {
                 ("csv", "text/csv; charset=utf-8")
             };
-            let disposition = format!(
-                "attachment; filename=\"ranking.{ext}\"; filename*=UTF-8''{}",
-                urlencode(&format!("三率排名.{ext}"))
-            );
-            ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-                .into_response()
+            attachment(kind, &format!("ranking.{ext}"), &format!("三率排名.{ext}"), bytes)
         }
         Err(e) => domain_error(ctx.tr, &e),
     }

@@ -80,7 +80,7 @@ fn links(html: &str) -> Vec<String> {
     while let Some(at) = rest.find("href=\"") {
         rest = &rest[at + 6..];
         let Some(end) = rest.find('"') else { break };
-        let href = rest[..end].replace("&amp;", "&");
+        let href = rest[..end].replace("&amp;", "&").replace("&#38;", "&");
         if href.starts_with('/') && !href.starts_with("//") && !href.starts_with("/static/") && !href.contains("logout")
         {
             out.push(href.split('#').next().unwrap_or_default().to_string());

@@ -9,6 +9,7 @@ mod agreement;
 mod browser;
 mod contract;
 mod crawl;
+mod imports;
 mod input;
 mod office;
 mod office_pages;
@@ -16,6 +17,7 @@ mod pages;
 mod probes;
 mod public_pages;
 mod ranking;
+mod reports;
 mod ui;
 
 use app::testkit::{Kind, TestDb, World};
@@ -59,6 +61,8 @@ pub struct Reply {
     pub json: Value,
     /// The body as text (pages).
     pub text: String,
+    /// The body as sent (files).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -108,7 +112,7 @@ impl TestApp {
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply { status, headers, json, text: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply { status, headers, json, text: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     /// Creates a problem as the office and returns its id.

@@ -118,6 +118,30 @@ pub(crate) fn multipart(path: &str, cookies: &str, csrf: &str, file_name: &str, 
         .unwrap()
 }
 
+/// Every link on the page to a list of problems, with the count it shows.
+pub(crate) fn list_links(page: &str) -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    let mut rest = page;
+    while let Some(at) = rest.find("<a href=\"/problems?") {
+        let tail = &rest[at + 9..];
+        let end = tail.find('"').unwrap();
+        let href = tail[..end].replace("&amp;", "&").replace("&#38;", "&");
+        let text_start = tail.find('>').unwrap() + 1;
+        let text_end = tail[text_start..].find('<').unwrap() + text_start;
+        if let Ok(count) = tail[text_start..text_end].parse() {
+            out.push((href, count));
+        }
+        rest = &tail[text_end..];
+    }
+    out
+}
+
+/// How many problems a list page shows.
+pub(crate) fn rows_listed(page: &str) -> i64 {
+    let Some(body) = page.split("<tbody>").nth(1) else { return 0 };
+    body.split("</tbody>").next().unwrap_or_default().matches("<tr>").count() as i64
+}
+
 /// A form value, percent-encoded.
 pub(crate) fn enc(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()

@@ -4,33 +4,14 @@
 //! from its page (a reason required, said on the form) and puts it back; the API answers the same
 //! and refuses a unit's liaison.
 
-use crate::pages::{enc, get_with, post_form, sign_in};
+use crate::pages::{enc, get_with, list_links, post_form, rows_listed, sign_in};
 use crate::{TestApp, both};
 use app::testkit::Kind;
 use serde_json::json;
 
-/// Every `href` on the page that opens a ranking figure, with the count it shows.
+/// Every link on the page that opens a ranking figure, with the count it shows.
 fn figure_links(page: &str) -> Vec<(String, i64)> {
-    let mut out = Vec::new();
-    let mut rest = page;
-    while let Some(at) = rest.find("<a href=\"/problems?") {
-        let tail = &rest[at + 9..];
-        let end = tail.find('"').unwrap();
-        let href = tail[..end].replace("&amp;", "&").replace("&#38;", "&");
-        let text_start = tail.find('>').unwrap() + 1;
-        let text_end = tail[text_start..].find('<').unwrap() + text_start;
-        if href.contains("counted=") {
-            out.push((href, tail[text_start..text_end].parse().unwrap()));
-        }
-        rest = &tail[text_end..];
-    }
-    out
-}
-
-/// How many problems a list page shows.
-fn rows_listed(page: &str) -> i64 {
-    let Some(body) = page.split("<tbody>").nth(1) else { return 0 };
-    body.split("</tbody>").next().unwrap_or_default().matches("<tr>").count() as i64
+    list_links(page).into_iter().filter(|(href, _)| href.contains("counted=")).collect()
 }
 
 async fn the_ranking_page_links_each_figure_to_exactly_its_records(kind: Kind) {
@@ -61,7 +42,7 @@ async fn the_ranking_page_links_each_figure_to_exactly_its_records(kind: Kind) {
     // The list says which figure it shows, and keeps it when refiltered.
     let (href, _) = links.iter().find(|(h, _)| h.contains("counted=scored")).unwrap();
     let list = t.send(get_with(href, &office)).await;
-    assert!(list.text.contains("三率排名明细：纳入考核"), "{}", list.text);
+    assert!(list.text.contains("统计明细：纳入考核"), "{}", list.text);
     assert!(list.text.contains("<input type=\"hidden\" name=\"counted\" value=\"scored\">"));
     // The export carries the same figures.
     let csv = t.send(get_with("/ranking.csv", &office)).await;

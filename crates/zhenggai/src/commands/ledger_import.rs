@@ -4,7 +4,7 @@
 
 use super::say;
 use crate::cli::LedgerImportArgs;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use app::App;
 use app::ledger_import::{LedgerColumns, LedgerImportOptions, read_ledger_file};
 use indicatif::ProgressBar;
@@ -28,17 +28,7 @@ pub(super) async fn import_ledger(app: &App, args: &LedgerImportArgs) -> Result<
     let actor = app.act_as(&args.user).await.map_err(say)?;
     let campaign = match &args.campaign {
         None => None,
-        Some(key) => {
-            let all = app.list_campaigns(&actor).await.map_err(say)?;
-            let found = all
-                .iter()
-                .find(|k| k.id.to_string() == *key || k.code_prefix == *key)
-                .or_else(|| all.iter().find(|k| k.name == *key));
-            match found {
-                Some(k) => Some(k.id),
-                None => bail!("没有专项工作“{key}” no campaign named or numbered \"{key}\" (nothing was imported)"),
-            }
-        }
+        Some(key) => Some(super::campaign_named(app, &actor, key).await.context("nothing was imported")?),
     };
     let bar = ProgressBar::new_spinner();
     bar.enable_steady_tick(Duration::from_millis(120));

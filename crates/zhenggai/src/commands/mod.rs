@@ -7,6 +7,7 @@ mod export;
 mod import;
 mod ledger_import;
 mod measure;
+mod report;
 mod serve;
 mod text;
 
@@ -49,6 +50,7 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(crate::cli::ExportCommand::Feedback(args)) => {
             export::feedback(&open_as_is(&config).await?, &args).await
         }
+        Command::Report(args) => report::report(&open_as_is(&config).await?, &args).await,
         Command::Search(args) => text::search(&open(&config).await?, &args).await,
         Command::Eval(crate::cli::EvalCommand::Online { queries, seed, user }) => {
             measure::online(&open(&config).await?, queries, seed, &user).await
@@ -86,4 +88,17 @@ pub(crate) fn say(e: domain::Error) -> anyhow::Error {
         return anyhow::anyhow!("{} ({cause})", m.zh);
     }
     anyhow::anyhow!("{} / {}", m.zh, m.en)
+}
+
+/// The campaign `key` names, by id, code prefix or name, among those `actor` may see.
+pub(crate) async fn campaign_named(app: &app::App, actor: &app::Actor, key: &str) -> Result<domain::CampaignId> {
+    let all = app.list_campaigns(actor).await.map_err(say)?;
+    let found = all
+        .iter()
+        .find(|k| k.id.to_string() == key || k.code_prefix == key)
+        .or_else(|| all.iter().find(|k| k.name == key));
+    match found {
+        Some(k) => Ok(k.id),
+        None => anyhow::bail!("没有专项工作“{key}” no campaign named or numbered \"{key}\""),
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::{text, zhenggai};
 use app::testkit::{Kind, TestDb, World};
+use app::transitions::{Assignment, Transition, TransitionRequest};
 use chrono::NaiveDate;
 use domain::feedback::Channel;
 
@@ -104,3 +105,63 @@ async fn export_feedback_writes_what_the_user_may_see_in_the_import_layout(kind:
 }
 
 both!(export_feedback_writes_what_the_user_may_see_in_the_import_layout);
+
+/// `zhenggai report` as an operator runs it: the weekly report as .docx and as a page, in
+/// Chinese and in English, over what the named user may see; clear refusals for a file type it
+/// does not write and a campaign that is not there, with no file left behind.
+async fn report_writes_the_weekly_report_as_docx_and_html(kind: Kind) {
+    let Some(db) = TestDb::new(kind, NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()).await else {
+        return;
+    };
+    let w = World::new(&db.app).await;
+    for (title, unit) in [("窗口排长队", w.dept_a.id), ("河道排污口偷排", w.dept_b.id)] {
+        let input = app::problems::NewProblemInput {
+            category_id: Some(w.category.id),
+            ..app::problems::NewProblemInput::new(w.campaign.id, title, "群众反映强烈", Channel::Hotline)
+        };
+        let p = db.app.create_problem(&w.office, &input).await.unwrap();
+        let assign = Transition::Assign(Assignment::to(unit));
+        db.app.transition(&w.office, p.summary.id, &TransitionRequest::new(p.summary.version, assign)).await.unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, extra: &[&str]| {
+        let path = dir.path().join(name);
+        let mut args = vec!["--database-url", &db.url, "report", "weekly", "--campaign", "ZT", "--from", "2026-11-02"];
+        args.extend_from_slice(&["-o", path.to_str().unwrap()]);
+        args.extend_from_slice(extra);
+        (zhenggai(&args), path)
+    };
+    let (out, docx) = run("通报.docx", &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("已生成本周进展通报（2026-11-02 至 2026-11-08）"), "{}", text(&out));
+    let bytes = std::fs::read(&docx).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a .docx is a zip");
+    let (out, html) = run("通报.html", &["--as", "liaison_a"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("新受理问题1个") && page.contains("窗口排长队"), "{page}");
+    assert!(!page.contains("河道排污口偷排"), "the liaison's report names only its unit's problems");
+    assert!(!page.contains("href=\"/problems"), "a file read away from the server links nowhere");
+    let (out, english) = run("weekly.html", &["--lang", "en"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(std::fs::read_to_string(&english).unwrap().contains("2 problems were received"));
+    let (out, pdf) = run("通报.pdf", &[]);
+    assert!(!out.status.success() && text(&out).contains(".docx"), "{}", text(&out));
+    assert!(!pdf.exists());
+    let path = dir.path().join("none.docx");
+    let out = zhenggai(&[
+        "--database-url",
+        &db.url,
+        "report",
+        "summary",
+        "--campaign",
+        "没有的专项",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success() && text(&out).contains("没有专项工作“没有的专项”"), "{}", text(&out));
+    assert!(!path.exists());
+    db.cleanup().await;
+}
+
+both!(report_writes_the_weekly_report_as_docx_and_html);
