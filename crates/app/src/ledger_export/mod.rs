@@ -232,21 +232,8 @@ impl App {
     /// The ledger of the problems `q` finds among those `actor` may see, in the list's order (by
     /// number unless `q` says otherwise).
     pub async fn ledger(&self, actor: &Actor, q: &ProblemQuery) -> Result<Ledger> {
-        let mut ids: Vec<ProblemId> = Vec::new();
-        let mut query = ProblemQuery {
-            sort: q.sort.clone().or_else(|| Some("number".into())),
-            limit: Some(200),
-            cursor: None,
-            ..q.clone()
-        };
-        loop {
-            let page = self.list_problems(actor, &query).await?;
-            ids.extend(page.items.iter().map(|p| p.id));
-            match page.next_cursor {
-                Some(c) => query.cursor = Some(c),
-                None => break,
-            }
-        }
+        let q = ProblemQuery { sort: q.sort.clone().or_else(|| Some("number".into())), ..q.clone() };
+        let ids = self.problem_ids(actor, &q).await?;
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
         let names = self.ledger_names(&mut c).await?;
@@ -254,9 +241,13 @@ impl App {
             store::campaigns::list_campaigns(&mut c).await?.into_iter().map(|k| (k.id, k.name)).collect();
         let mut campaign_ids = std::collections::BTreeSet::new();
         let mut problems = Vec::with_capacity(ids.len());
-        for g in self.gather(&mut c, &names, &ids).await? {
-            campaign_ids.insert(g.row.campaign_id);
-            problems.push(g.ledger);
+        // A chunk at a time, keeping only what the ledger shows: the stored rows of a hundred
+        // thousand problems need not all be in memory at once.
+        for chunk in ids.chunks(CHUNK) {
+            for g in self.gather(&mut c, &names, chunk).await? {
+                campaign_ids.insert(g.row.campaign_id);
+                problems.push(g.ledger);
+            }
         }
         let title = match campaign_ids.iter().collect::<Vec<_>>().as_slice() {
             [one] => ledger_title(campaigns.get(one).map(String::as_str).unwrap_or_default()),

@@ -147,11 +147,39 @@ fn parse_sort(s: Option<&str>) -> Result<(SortKey, bool, bool)> {
     Ok((key, desc, false))
 }
 
+/// Problems an export reads per query.
+const IDS_PER_READ: i64 = 5_000;
+
 impl App {
     /// One page of the problems the reader may see.
     pub async fn list_problems(&self, actor: &Actor, q: &ProblemQuery) -> Result<ProblemPage> {
         let visibility = self.visibility_of(actor).await?;
         self.list_problems_with(visibility, false, q).await
+    }
+
+    /// Every problem the reader may see that the query finds, in its order (its cursor and limit
+    /// aside): for exports, read a few thousand at a time rather than a page at a time.
+    pub async fn problem_ids(&self, actor: &Actor, q: &ProblemQuery) -> Result<Vec<ProblemId>> {
+        let visibility = self.visibility_of(actor).await?;
+        let cal = self.calendar().await?;
+        let q = ProblemQuery { limit: None, cursor: None, ..q.clone() };
+        let Some(mut filter) = self.filter_for(visibility, false, &q, &cal).await? else {
+            return Ok(Vec::new());
+        };
+        filter.limit = IDS_PER_READ;
+        let mut ids = Vec::new();
+        loop {
+            let (rows, more) = store::problem_list::read_page(&self.db, &filter).await?;
+            ids.extend(rows.iter().map(|r| r.id));
+            // A search ranked by relevance has no cursor: its first read is all it gives.
+            match rows.last() {
+                Some(last) if more && !filter.by_relevance => {
+                    filter.after = Some(store::problem_list::cursor_of(last, filter.sort));
+                }
+                _ => break,
+            }
+        }
+        Ok(ids)
     }
 
     /// How many problems the reader may see match the query (its sort, cursor and limit aside).

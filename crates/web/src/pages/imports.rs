@@ -283,7 +283,10 @@ async fn index(State(s): State<AppState>, ctx: PageCtx, Query(done): Query<Done>
         layout: ctx.layout(tr.t("import-title"), "import"),
         done: done.say(tr),
         may_import_feedback: principal.runs_a_list(),
-        campaigns: opts(None, campaigns.iter().map(|c| (c.id.to_string(), c.name.clone()))),
+        campaigns: opts(
+            (campaigns.len() == 1).then(|| campaigns[0].id.to_string()).as_deref(),
+            campaigns.iter().map(|c| (c.id.to_string(), c.name.clone())),
+        ),
         units: unit_tree_opts(&units, None),
         channels: channel_opts(tr, Channel::Hotline),
         max_mb: MAX_UPLOAD / (1024 * 1024),

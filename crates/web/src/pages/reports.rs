@@ -127,6 +127,8 @@ struct ReportPage {
     from: String,
     to: String,
     query: String,
+    /// 本周 and 上周 for the weekly report, one click each.
+    weeks: Vec<(String, String)>,
 }
 
 /// The report as a file of its own: the page's body and style, without the site around it.
@@ -167,6 +169,19 @@ fn query_string(q: &ReportQuery) -> String {
     s
 }
 
+/// This week's and last week's weekly report of the campaign chosen: the office writes the
+/// 通报 on Friday for this week, or on Monday for the week before.
+fn quick_weeks(tr: Tr, q: &ReportQuery, today: chrono::NaiveDate) -> Vec<(String, String)> {
+    if q.kind != ReportKind::Weekly {
+        return Vec::new();
+    }
+    let (this_week, _) = domain::rates::Period::Week.around(today);
+    [("reports-this-week", this_week), ("reports-last-week", this_week - chrono::Duration::weeks(1))]
+        .into_iter()
+        .map(|(label, from)| (tr.t(label), format!("/reports?kind=weekly&campaign_id={}&from={from}", q.campaign_id)))
+        .collect()
+}
+
 async fn page(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<Params>) -> Response {
     if let Err(redirect) = ctx.require_user() {
         return redirect;
@@ -196,6 +211,7 @@ async fn page(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<Para
             from: report.as_ref().map(|r| r.from.to_string()).unwrap_or_default(),
             to: report.as_ref().map(|r| r.to.to_string()).unwrap_or_default(),
             query: query.as_ref().map(query_string).unwrap_or_default(),
+            weeks: query.as_ref().map(|q| quick_weeks(tr, q, s.app.clock.today())).unwrap_or_default(),
         };
         Ok(render(&page))
     })

@@ -165,7 +165,7 @@ async fn messages_import_once_with_their_bad_rows_reported_and_a_liaison_is_told
     let preview = t.send(upload(&office, &fields, "12345留言.csv", MESSAGES.as_bytes())).await;
     let p = &preview.text;
     assert_eq!(preview.status, 200, "{p}");
-    assert_eq!((count(p, "文件中的留言"), count(p, "新增"), count(p, "被拒绝的行")), (2, 2, 1), "{p}");
+    assert_eq!((count(p, "可导入的留言"), count(p, "新增"), count(p, "被拒绝的行")), (2, 2, 1), "{p}");
     assert!(p.contains("<td class=\"num\">3</td><td>留言时间</td><td>无法识别的时间“某天下午”</td>"), "{p}");
     assert!(p.contains("幸福小区噪音扰民") && p.contains("被拒绝的行不会导入"), "{p}");
     let feedback = || async {

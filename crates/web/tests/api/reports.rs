@@ -89,6 +89,9 @@ async fn the_weekly_report_counts_by_hand_and_links_each_figure_to_its_records(k
     assert!(page.text.contains("共梳理问题5个，已销号1个，正在整改4个，其中逾期未办结2个"), "{}", page.text);
     assert!(page.text.contains("小区垃圾清运不及时") && page.text.contains("河道排污口夜间偷排"));
     assert!(page.text.contains("<svg"), "the trend and the scores are charted");
+    // This week and last week are a click away (the clock is on Friday 20 November).
+    let last_week = format!("/reports?kind=weekly&#38;campaign_id={campaign}&#38;from=2026-11-09\">上周</a>");
+    assert!(page.text.contains(&last_week), "{}", page.text);
     let links = figure_links(&page.text);
     assert!(links.len() >= 20, "every figure is a link: {links:?}");
     assert!(
