@@ -16,8 +16,8 @@ use domain::supervision::Colour;
 use domain::workflow::Status;
 use std::collections::HashMap;
 
-pub use self::csv::write_csv;
-pub use self::xlsx::write_xlsx;
+pub use self::csv::{CsvLedger, write_csv};
+pub use self::xlsx::{XlsxLedger, write_xlsx};
 
 /// Problems read per round of queries.
 const CHUNK: usize = 1_000;
@@ -167,93 +167,221 @@ impl App {
         for chunk in ids.chunks(CHUNK) {
             let mut rows: HashMap<ProblemId, _> =
                 store::problems::get_problems(c, chunk).await?.into_iter().map(|p| (p.id, p)).collect();
-            let mut measures: HashMap<ProblemId, Vec<store::rectification::MeasureRow>> = HashMap::new();
-            for m in store::rectification::list_measures_of(c, chunk).await? {
-                measures.entry(m.problem_id).or_default().push(m);
-            }
-            let notes: HashMap<ProblemId, String> =
-                store::rectification::latest_notes_of(c, chunk).await?.into_iter().collect();
-            let mut evidence: HashMap<ProblemId, Vec<String>> = HashMap::new();
-            for (id, name) in store::rectification::evidence_names_of(c, chunk).await? {
-                evidence.entry(id).or_default().push(name);
-            }
-            let mut mechanisms: HashMap<ProblemId, Vec<String>> = HashMap::new();
-            for (id, title) in store::mechanisms::mechanism_titles_of(c, chunk).await? {
-                mechanisms.entry(id).or_default().push(title);
-            }
+            let mut parts = LedgerParts::read(c, chunk).await?;
             for id in chunk {
                 let Some(p) = rows.remove(id) else { continue };
-                let stored = measures.remove(id).unwrap_or_default();
-                let mut shown: Vec<LedgerMeasure> = stored
-                    .iter()
-                    .map(|m| LedgerMeasure {
-                        description: m.description.clone(),
-                        person: m.owner_name.clone().unwrap_or_default(),
-                        done: m.status == domain::problem::MeasureStatus::Done,
-                    })
-                    .collect();
-                if shown.is_empty() {
-                    shown.push(LedgerMeasure::default());
-                }
-                let flags = crate::problems::flags_of(
-                    &store::problem_list::ProblemListRow::from_problem(&p),
-                    names.today,
-                    names.cutoff,
-                    &names.cal,
-                );
-                let ledger = LedgerProblem {
-                    number: p.number.clone(),
-                    source: p.channel.label_zh().to_string(),
-                    category: p.category_id.map(|c| names.names.category(c)).unwrap_or_default(),
-                    description: ledger_description(&p.title, &p.description),
-                    leader: p.responsible_leader_id.and_then(|u| names.users.get(&u).cloned()).unwrap_or_default(),
-                    unit: p.lead_unit_id.map(|u| names.names.unit(u)).unwrap_or_default(),
-                    person: p.responsible_person.clone().unwrap_or_default(),
-                    deadline: p.deadline,
-                    rectification_type: p.rectification_type,
-                    progress: notes.get(id).cloned().unwrap_or_default(),
-                    status: p.status,
-                    evidence: evidence.remove(id).unwrap_or_default(),
-                    signed_off: p
-                        .closed_at
-                        .filter(|_| p.status == Status::Closed)
-                        .map(|t| t.with_timezone(&domain::clock::CHINA).date_naive()),
-                    mechanisms: mechanisms.remove(id).unwrap_or_default(),
-                    overdue: flags.overdue,
-                    colour: flags.colour,
-                    measures: shown,
-                };
+                let stored = parts.measures.remove(id).unwrap_or_default();
+                let ledger =
+                    ledger_problem(&store::problem_list::LedgerRow::from_problem(&p), &stored, &mut parts, names);
                 out.push(Gathered { row: p, measures: stored, ledger });
             }
         }
         Ok(out)
     }
 
+    /// The problems `ids` (at most [`CHUNK`]) as the ledger shows them, in that order, read by the
+    /// lean path: what an export reads.
+    async fn ledger_chunk(
+        &self,
+        c: &mut store::Conn<'_>,
+        names: &LedgerNames,
+        ids: &[ProblemId],
+    ) -> Result<Vec<LedgerProblem>> {
+        let mut rows: HashMap<ProblemId, _> =
+            store::problem_list::ledger_rows(&self.db, ids).await?.into_iter().map(|r| (r.list.id, r)).collect();
+        let mut parts = LedgerParts::read(c, ids).await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let row = rows.remove(id)?;
+                let stored = parts.measures.remove(id).unwrap_or_default();
+                Some(ledger_problem(&row, &stored, &mut parts, names))
+            })
+            .collect())
+    }
+
     /// The ledger of the problems `q` finds among those `actor` may see, in the list's order (by
-    /// number unless `q` says otherwise).
+    /// number unless `q` says otherwise), whole in memory.
     pub async fn ledger(&self, actor: &Actor, q: &ProblemQuery) -> Result<Ledger> {
-        let q = ProblemQuery { sort: q.sort.clone().or_else(|| Some("number".into())), ..q.clone() };
-        let ids = self.problem_ids(actor, &q).await?;
+        let plan = self.ledger_plan(actor, q).await?;
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
         let names = self.ledger_names(&mut c).await?;
-        let campaigns: HashMap<_, _> =
-            store::campaigns::list_campaigns(&mut c).await?.into_iter().map(|k| (k.id, k.name)).collect();
-        let mut campaign_ids = std::collections::BTreeSet::new();
-        let mut problems = Vec::with_capacity(ids.len());
-        // A chunk at a time, keeping only what the ledger shows: the stored rows of a hundred
-        // thousand problems need not all be in memory at once.
-        for chunk in ids.chunks(CHUNK) {
-            for g in self.gather(&mut c, &names, chunk).await? {
-                campaign_ids.insert(g.row.campaign_id);
-                problems.push(g.ledger);
+        let mut problems = Vec::with_capacity(plan.ids.len());
+        for chunk in plan.ids.chunks(CHUNK) {
+            problems.extend(self.ledger_chunk(&mut c, &names, chunk).await?);
+        }
+        Ok(Ledger { title: plan.title, as_of: plan.as_of, problems })
+    }
+
+    /// The same ledger written as a file: gathered a chunk at a time while the previous chunk is
+    /// written on a blocking thread, so that reading and writing overlap and only a few chunks
+    /// are ever in memory.
+    pub async fn export_ledger(&self, actor: &Actor, q: &ProblemQuery, format: LedgerFormat) -> Result<WrittenLedger> {
+        let plan = self.ledger_plan(actor, q).await?;
+        let mut writer = match format {
+            LedgerFormat::Xlsx => LedgerWriter::Xlsx(Box::new(XlsxLedger::new(&plan.title, plan.as_of)?)),
+            LedgerFormat::Csv => LedgerWriter::Csv(Box::new(CsvLedger::new()?)),
+        };
+        let (chunks, mut incoming) = tokio::sync::mpsc::channel::<Vec<LedgerProblem>>(2);
+        let written = tokio::task::spawn_blocking(move || {
+            while let Some(chunk) = incoming.blocking_recv() {
+                writer.push(&chunk)?;
+            }
+            writer.finish()
+        });
+        let (mut problems, mut rows) = (0, 0);
+        {
+            let mut pooled = self.db.acquire().await?;
+            let mut c = pooled.conn();
+            let names = self.ledger_names(&mut c).await?;
+            for chunk in plan.ids.chunks(CHUNK) {
+                let gathered = self.ledger_chunk(&mut c, &names, chunk).await?;
+                problems += gathered.len();
+                rows += gathered.iter().map(|p| p.measures.len()).sum::<usize>();
+                // The writer stopped: its error is the one to report.
+                if chunks.send(gathered).await.is_err() {
+                    break;
+                }
             }
         }
+        drop(chunks);
+        let bytes = written.await.map_err(|e| domain::Error::internal_from("writing the ledger", e))??;
+        Ok(WrittenLedger { bytes, problems, rows, as_of: plan.as_of })
+    }
+
+    /// Which problems a ledger holds, in order, and its title.
+    async fn ledger_plan(&self, actor: &Actor, q: &ProblemQuery) -> Result<LedgerPlan> {
+        let q = ProblemQuery { sort: q.sort.clone().or_else(|| Some("number".into())), ..q.clone() };
+        let listed = self.problem_ids(actor, &q).await?;
+        let campaign_ids: std::collections::BTreeSet<_> = listed.iter().map(|(_, k)| *k).collect();
         let title = match campaign_ids.iter().collect::<Vec<_>>().as_slice() {
-            [one] => ledger_title(campaigns.get(one).map(String::as_str).unwrap_or_default()),
+            [one] => {
+                let mut pooled = self.db.acquire().await?;
+                let campaign = store::campaigns::get_campaign(&mut pooled.conn(), **one).await?;
+                ledger_title(campaign.map(|k| k.name).as_deref().unwrap_or_default())
+            }
             _ => "整改台账".to_string(),
         };
-        Ok(Ledger { title, as_of: self.clock.today(), problems })
+        Ok(LedgerPlan { ids: listed.into_iter().map(|(id, _)| id).collect(), title, as_of: self.clock.today() })
+    }
+}
+
+/// The problems a ledger holds and its title.
+struct LedgerPlan {
+    ids: Vec<ProblemId>,
+    title: String,
+    as_of: NaiveDate,
+}
+
+/// The file a ledger is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerFormat {
+    Xlsx,
+    Csv,
+}
+
+/// A ledger file being written.
+enum LedgerWriter {
+    Xlsx(Box<XlsxLedger>),
+    // Boxed too: a CSV writer holds its buffer inline.
+    Csv(Box<CsvLedger>),
+}
+
+impl LedgerWriter {
+    fn push(&mut self, problems: &[LedgerProblem]) -> Result<()> {
+        match self {
+            LedgerWriter::Xlsx(w) => w.push(problems),
+            LedgerWriter::Csv(w) => w.push(problems),
+        }
+    }
+
+    fn finish(self) -> Result<Vec<u8>> {
+        match self {
+            LedgerWriter::Xlsx(w) => w.finish(),
+            LedgerWriter::Csv(w) => w.finish(),
+        }
+    }
+}
+
+/// A ledger written, with what it holds.
+#[derive(Debug)]
+pub struct WrittenLedger {
+    pub bytes: Vec<u8>,
+    pub problems: usize,
+    /// Measure rows (a problem without measures has one).
+    pub rows: usize,
+    pub as_of: NaiveDate,
+}
+
+/// What a ledger shows of a chunk of problems besides their own rows, read with one query each.
+struct LedgerParts {
+    measures: HashMap<ProblemId, Vec<store::rectification::MeasureRow>>,
+    notes: HashMap<ProblemId, String>,
+    evidence: HashMap<ProblemId, Vec<String>>,
+    mechanisms: HashMap<ProblemId, Vec<String>>,
+}
+
+impl LedgerParts {
+    async fn read(c: &mut store::Conn<'_>, ids: &[ProblemId]) -> Result<Self> {
+        let mut measures: HashMap<ProblemId, Vec<store::rectification::MeasureRow>> = HashMap::new();
+        for m in store::rectification::list_measures_of(c, ids).await? {
+            measures.entry(m.problem_id).or_default().push(m);
+        }
+        let notes = store::rectification::latest_notes_of(c, ids).await?.into_iter().collect();
+        let mut evidence: HashMap<ProblemId, Vec<String>> = HashMap::new();
+        for (id, name) in store::rectification::evidence_names_of(c, ids).await? {
+            evidence.entry(id).or_default().push(name);
+        }
+        let mut mechanisms: HashMap<ProblemId, Vec<String>> = HashMap::new();
+        for (id, title) in store::mechanisms::mechanism_titles_of(c, ids).await? {
+            mechanisms.entry(id).or_default().push(title);
+        }
+        Ok(Self { measures, notes, evidence, mechanisms })
+    }
+}
+
+/// One problem as the ledger shows it: the one place that says what each cell holds.
+fn ledger_problem(
+    r: &store::problem_list::LedgerRow,
+    stored: &[store::rectification::MeasureRow],
+    parts: &mut LedgerParts,
+    names: &LedgerNames,
+) -> LedgerProblem {
+    let p = &r.list;
+    let mut shown: Vec<LedgerMeasure> = stored
+        .iter()
+        .map(|m| LedgerMeasure {
+            description: m.description.clone(),
+            person: m.owner_name.clone().unwrap_or_default(),
+            done: m.status == domain::problem::MeasureStatus::Done,
+        })
+        .collect();
+    if shown.is_empty() {
+        shown.push(LedgerMeasure::default());
+    }
+    let flags = crate::problems::flags_of(p, names.today, names.cutoff, &names.cal);
+    LedgerProblem {
+        number: p.number.clone(),
+        source: p.channel.label_zh().to_string(),
+        category: p.category_id.map(|c| names.names.category(c)).unwrap_or_default(),
+        description: ledger_description(&p.title, &r.description),
+        leader: r.responsible_leader_id.and_then(|u| names.users.get(&u).cloned()).unwrap_or_default(),
+        unit: p.lead_unit_id.map(|u| names.names.unit(u)).unwrap_or_default(),
+        person: r.responsible_person.clone().unwrap_or_default(),
+        deadline: p.deadline,
+        rectification_type: p.rectification_type,
+        progress: parts.notes.remove(&p.id).unwrap_or_default(),
+        status: p.status,
+        evidence: parts.evidence.remove(&p.id).unwrap_or_default(),
+        signed_off: r
+            .closed_at
+            .filter(|_| p.status == Status::Closed)
+            .map(|t| t.with_timezone(&domain::clock::CHINA).date_naive()),
+        mechanisms: parts.mechanisms.remove(&p.id).unwrap_or_default(),
+        overdue: flags.overdue,
+        colour: flags.colour,
+        measures: shown,
     }
 }
 

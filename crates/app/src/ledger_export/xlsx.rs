@@ -5,6 +5,7 @@
 
 use super::{Ledger, LedgerProblem, chinese_date};
 use crate::Result;
+use chrono::NaiveDate;
 use domain::Error;
 use domain::ledger::LedgerColumn;
 use domain::supervision::Colour;
@@ -34,6 +35,33 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
     Error::internal_from("xlsx", e)
 }
 
+/// The body format with each fill a cell may take, made once (a format is cloned and looked up
+/// on every write otherwise).
+struct Fills {
+    red: Format,
+    yellow: Format,
+    blue: Format,
+    green: Format,
+    grey: Format,
+}
+
+impl Fills {
+    fn new(body: &Format) -> Self {
+        let filled = |rgb: u32| body.clone().set_background_color(Color::RGB(rgb));
+        Self { red: filled(RED), yellow: filled(YELLOW), blue: filled(BLUE), green: filled(GREEN), grey: filled(GREY) }
+    }
+
+    fn of(&self, rgb: u32) -> &Format {
+        match rgb {
+            RED => &self.red,
+            YELLOW => &self.yellow,
+            BLUE => &self.blue,
+            GREEN => &self.green,
+            _ => &self.grey,
+        }
+    }
+}
+
 /// The fill a state shows: done green, set aside grey, overdue red.
 fn status_fill(p: &LedgerProblem) -> Option<u32> {
     match p.status {
@@ -52,69 +80,99 @@ fn colour_fill(c: Option<Colour>) -> Option<u32> {
     })
 }
 
-/// The workbook's bytes.
-pub fn write_xlsx(ledger: &Ledger) -> Result<Vec<u8>> {
-    let mut book = Workbook::new();
-    // Rows go to a temporary file as they are finished (they are written in order), so that a
-    // ledger of a hundred thousand problems does not sit in memory as cells.
-    let sheet = book.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
-    sheet.set_name("整改台账").map_err(xlsx_err)?;
-    let body = Format::new()
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter)
-        .set_border(FormatBorder::Thin)
-        .set_font_name("宋体")
-        .set_font_size(10.5);
-    let filled = |rgb: u32| body.clone().set_background_color(Color::RGB(rgb));
-    let header = body.clone().set_bold().set_align(FormatAlign::Center).set_background_color(Color::RGB(0xD9D9D9));
-    let title = Format::new().set_bold().set_font_size(16).set_font_name("黑体").set_align(FormatAlign::Center);
-    let columns = LedgerColumn::ALL;
-    let last = (columns.len() - 1) as u16;
-    sheet
-        .merge_range(0, 0, 0, last, &format!("{}（截至{}）", ledger.title, chinese_date(ledger.as_of)), &title)
-        .map_err(xlsx_err)?;
-    sheet.set_row_height(0, 30).map_err(xlsx_err)?;
-    for (i, c) in columns.iter().enumerate() {
-        sheet.write_string_with_format(1, i as u16, c.header_zh(), &header).map_err(xlsx_err)?;
-        sheet.set_column_width(i as u16, width(*c)).map_err(xlsx_err)?;
-    }
-    sheet.set_freeze_panes(2, 0).map_err(xlsx_err)?;
-    // Printed as offices print a ledger: A4 landscape, every column on the page's width, the
-    // title and headers on every page.
-    sheet.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(0, 1).map_err(xlsx_err)?;
-    let mut row: u32 = 2;
-    for (n, p) in ledger.problems.iter().enumerate() {
-        let seq = n + 1;
-        let rows = p.measures.len() as u32;
-        for (k, height) in row_heights(p, seq).into_iter().enumerate() {
-            sheet.set_row_height(row + k as u32, height).map_err(xlsx_err)?;
+/// A ledger workbook written a chunk of problems at a time: finished rows go to a temporary file
+/// (constant-memory mode), so that a hundred thousand problems never sit in memory as cells.
+pub struct XlsxLedger {
+    book: Workbook,
+    body: Format,
+    fills: Fills,
+    /// The next row to write.
+    row: u32,
+    /// The 序号 of the next problem.
+    seq: usize,
+}
+
+impl XlsxLedger {
+    /// A workbook with its title row and frozen headers.
+    pub fn new(title: &str, as_of: NaiveDate) -> Result<Self> {
+        let mut book = Workbook::new();
+        let body = Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter)
+            .set_border(FormatBorder::Thin)
+            .set_font_name("宋体")
+            .set_font_size(10.5);
+        let header = body.clone().set_bold().set_align(FormatAlign::Center).set_background_color(Color::RGB(0xD9D9D9));
+        let heading = Format::new().set_bold().set_font_size(16).set_font_name("黑体").set_align(FormatAlign::Center);
+        let sheet = book.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
+        sheet.set_name("整改台账").map_err(xlsx_err)?;
+        let columns = LedgerColumn::ALL;
+        let last = (columns.len() - 1) as u16;
+        sheet
+            .merge_range(0, 0, 0, last, &format!("{title}（截至{}）", chinese_date(as_of)), &heading)
+            .map_err(xlsx_err)?;
+        sheet.set_row_height(0, 30).map_err(xlsx_err)?;
+        for (i, c) in columns.iter().enumerate() {
+            sheet.write_string_with_format(1, i as u16, c.header_zh(), &header).map_err(xlsx_err)?;
+            sheet.set_column_width(i as u16, width(*c)).map_err(xlsx_err)?;
         }
-        // Row by row, left to right: a finished row is written out (constant memory), so a cell
-        // is never written above the current row; a merged cell is set on its first row and
-        // reaches ahead into the rows below.
-        for (k, m) in p.measures.iter().enumerate() {
-            let r = row + k as u32;
-            for (i, c) in columns.iter().enumerate() {
-                let col = i as u16;
-                let format = match c {
-                    LedgerColumn::Status => status_fill(p).map(filled),
-                    LedgerColumn::Deadline => colour_fill(p.colour).map(filled),
-                    _ => None,
-                };
-                let format = format.as_ref().unwrap_or(&body);
-                if LedgerProblem::per_measure(*c) {
-                    write(sheet, r, col, &p.row_cell(*c, seq, m), format)?;
-                } else if k == 0 && rows > 1 {
-                    sheet.merge_range(r, col, r + rows - 1, col, &p.cell(*c, seq), format).map_err(xlsx_err)?;
-                } else if k == 0 {
-                    write(sheet, r, col, &p.cell(*c, seq), format)?;
+        sheet.set_freeze_panes(2, 0).map_err(xlsx_err)?;
+        // Printed as offices print a ledger: A4 landscape, every column on the page's width, the
+        // title and headers on every page.
+        sheet.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+        sheet.set_repeat_rows(0, 1).map_err(xlsx_err)?;
+        Ok(Self { book, fills: Fills::new(&body), body, row: 2, seq: 1 })
+    }
+
+    /// The next problems, each on its measure rows.
+    pub fn push(&mut self, problems: &[LedgerProblem]) -> Result<()> {
+        let sheet = self.book.worksheet_from_index(0).map_err(xlsx_err)?;
+        let (body, fills) = (&self.body, &self.fills);
+        for p in problems {
+            let (row, seq) = (self.row, self.seq);
+            let rows = p.measures.len() as u32;
+            for (k, height) in row_heights(p, seq).into_iter().enumerate() {
+                sheet.set_row_height(row + k as u32, height).map_err(xlsx_err)?;
+            }
+            // Row by row, left to right: a finished row is written out (constant memory), so a
+            // cell is never written above the current row; a merged cell is set on its first
+            // row and reaches ahead into the rows below.
+            for (k, m) in p.measures.iter().enumerate() {
+                let r = row + k as u32;
+                for (i, c) in LedgerColumn::ALL.iter().enumerate() {
+                    let col = i as u16;
+                    let fill = match c {
+                        LedgerColumn::Status => status_fill(p),
+                        LedgerColumn::Deadline => colour_fill(p.colour),
+                        _ => None,
+                    };
+                    let format = fill.map_or(body, |rgb| fills.of(rgb));
+                    if LedgerProblem::per_measure(*c) {
+                        write(sheet, r, col, &p.row_cell(*c, seq, m), format)?;
+                    } else if k == 0 && rows > 1 {
+                        sheet.merge_range(r, col, r + rows - 1, col, &p.cell(*c, seq), format).map_err(xlsx_err)?;
+                    } else if k == 0 {
+                        write(sheet, r, col, &p.cell(*c, seq), format)?;
+                    }
                 }
             }
+            self.row += rows;
+            self.seq += 1;
         }
-        row += rows;
+        Ok(())
     }
-    book.save_to_buffer().map_err(xlsx_err)
+
+    /// The workbook's bytes.
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        self.book.save_to_buffer().map_err(xlsx_err)
+    }
+}
+
+/// The workbook's bytes.
+pub fn write_xlsx(ledger: &Ledger) -> Result<Vec<u8>> {
+    let mut out = XlsxLedger::new(&ledger.title, ledger.as_of)?;
+    out.push(&ledger.problems)?;
+    out.finish()
 }
 
 /// Points per line of 10.5-point text.

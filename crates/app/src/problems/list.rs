@@ -157,9 +157,9 @@ impl App {
         self.list_problems_with(visibility, false, q).await
     }
 
-    /// Every problem the reader may see that the query finds, in its order (its cursor and limit
-    /// aside): for exports, read a few thousand at a time rather than a page at a time.
-    pub async fn problem_ids(&self, actor: &Actor, q: &ProblemQuery) -> Result<Vec<ProblemId>> {
+    /// Every problem the reader may see that the query finds, with its campaign, in the query's
+    /// order (its cursor and limit aside): for exports, read a few thousand at a time rather than a page at a time.
+    pub async fn problem_ids(&self, actor: &Actor, q: &ProblemQuery) -> Result<Vec<(ProblemId, CampaignId)>> {
         let visibility = self.visibility_of(actor).await?;
         let cal = self.calendar().await?;
         let q = ProblemQuery { limit: None, cursor: None, ..q.clone() };
@@ -170,7 +170,7 @@ impl App {
         let mut ids = Vec::new();
         loop {
             let (rows, more) = store::problem_list::read_page(&self.db, &filter).await?;
-            ids.extend(rows.iter().map(|r| r.id));
+            ids.extend(rows.iter().map(|r| (r.id, r.campaign_id)));
             // A search ranked by relevance has no cursor: its first read is all it gives.
             match rows.last() {
                 Some(last) if more && !filter.by_relevance => {

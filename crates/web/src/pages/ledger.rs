@@ -36,10 +36,10 @@ impl Format {
         }
     }
 
-    fn write(self, ledger: &app::ledger_export::Ledger) -> domain::Result<Vec<u8>> {
+    fn ledger_format(self) -> app::ledger_export::LedgerFormat {
         match self {
-            Format::Xlsx => app::ledger_export::write_xlsx(ledger),
-            Format::Csv => app::ledger_export::write_csv(ledger),
+            Format::Xlsx => app::ledger_export::LedgerFormat::Xlsx,
+            Format::Csv => app::ledger_export::LedgerFormat::Csv,
         }
     }
 }
@@ -53,22 +53,15 @@ async fn download(
     if let Err(redirect) = ctx.require_user() {
         return redirect;
     }
-    let ledger = match params.to_query(200) {
-        Ok(query) => s.app.ledger(&ctx.actor, &query).await,
+    let written = match params.to_query(200) {
+        Ok(query) => s.app.export_ledger(&ctx.actor, &query, format.ledger_format()).await,
         Err(e) => Err(e),
     };
-    let ledger = match ledger {
-        Ok(l) => l,
-        Err(e) => return domain_error(ctx.tr, &e),
-    };
-    let file_name = format!("整改台账-{}.{}", ledger.as_of, format.extension());
-    // Writing a large workbook is seconds of CPU: off the request threads.
-    let written = tokio::task::spawn_blocking(move || format.write(&ledger))
-        .await
-        .map_err(|e| domain::Error::internal_from("ledger export", e))
-        .and_then(|r| r);
     match written {
-        Ok(bytes) => attachment(format.content_type(), &format!("ledger.{}", format.extension()), &file_name, bytes),
+        Ok(w) => {
+            let file_name = format!("整改台账-{}.{}", w.as_of, format.extension());
+            attachment(format.content_type(), &format!("ledger.{}", format.extension()), &file_name, w.bytes)
+        }
         Err(e) => domain_error(ctx.tr, &e),
     }
 }
