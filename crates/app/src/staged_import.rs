@@ -43,7 +43,12 @@ impl App {
     /// Keeps an uploaded file for import until it is confirmed; a signed-in user with write
     /// rights only (the import itself checks what they may change).
     pub async fn stage_import(&self, actor: &Actor, bytes: &[u8]) -> Result<StagedId> {
-        actor.user_for(Intent::Write)?;
+        if !actor.user_for(Intent::Write)?.keeps_a_ledger() {
+            return Err(Error::forbidden(
+                "只有专班办公室和各单位联络员可以导入",
+                "only the campaign office and the units' liaisons import files",
+            ));
+        }
         if bytes.is_empty() {
             return Err(Error::invalid("file", "文件是空的", "the file is empty"));
         }

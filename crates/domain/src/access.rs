@@ -90,6 +90,13 @@ impl Principal {
         self.may_run_list_in(&self.unit_path)
     }
 
+    /// Whether the user keeps a ledger and so may bring one in from a spreadsheet: the office its
+    /// list, a unit's liaison its rectification. Leaders, supervisors and viewers change nothing
+    /// by sheet.
+    pub fn keeps_a_ledger(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Office | Role::Liaison)
+    }
+
     /// Whether the user may verify (验收) anyone's report: the sign-off queue is theirs to see.
     pub fn verifies(&self) -> bool {
         matches!(self.role, Role::Admin | Role::Office | Role::Supervisor)

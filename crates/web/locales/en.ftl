@@ -621,3 +621,4 @@ reports-from = From
 reports-to = To
 reports-this-week = This week
 reports-last-week = Last week
+import-not-yours = Files are imported by the campaign office and the units' liaisons. You can export the ledger from the problem list.

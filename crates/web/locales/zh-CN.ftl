@@ -615,3 +615,4 @@ reports-from = 报告期自
 reports-to = 报告期至
 reports-this-week = 本周
 reports-last-week = 上周
+import-not-yours = 导入由专班办公室和各单位联络员进行。您可以在问题清单中导出台账。

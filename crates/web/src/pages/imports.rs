@@ -183,6 +183,7 @@ struct MapRow {
 struct IndexPage {
     layout: Layout,
     done: Option<String>,
+    may_import_ledger: bool,
     may_import_feedback: bool,
     campaigns: Vec<Opt>,
     units: Vec<Opt>,
@@ -282,6 +283,7 @@ async fn index(State(s): State<AppState>, ctx: PageCtx, Query(done): Query<Done>
     render(&IndexPage {
         layout: ctx.layout(tr.t("import-title"), "import"),
         done: done.say(tr),
+        may_import_ledger: principal.keeps_a_ledger(),
         may_import_feedback: principal.runs_a_list(),
         campaigns: opts(
             (campaigns.len() == 1).then(|| campaigns[0].id.to_string()).as_deref(),

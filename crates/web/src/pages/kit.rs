@@ -111,6 +111,8 @@ pub(crate) struct Layout {
     pub user: Option<UserBar>,
     pub is_admin: bool,
     pub runs_list: bool,
+    /// Brings ledgers in from spreadsheets (the 导入 page).
+    pub keeps_ledger: bool,
     /// The address of this page in the other language.
     pub switch_lang: String,
 }
@@ -144,6 +146,7 @@ impl PageCtx {
             user: self.user.clone(),
             is_admin: principal.is_some_and(|p| p.is_admin()),
             runs_list: principal.is_some_and(|p| p.runs_a_list()),
+            keeps_ledger: principal.is_some_and(|p| p.keeps_a_ledger()),
             switch_lang: format!("/lang?to={other}&back={}", urlencode(&self.path_and_query_or(path))),
         }
     }
@@ -258,6 +261,7 @@ pub(crate) fn error_page(tr: Tr, status: StatusCode, message: &str) -> Response 
             user: None,
             is_admin: false,
             runs_list: false,
+            keeps_ledger: false,
             switch_lang: String::new(),
         },
     };

@@ -194,6 +194,15 @@ async fn messages_import_once_with_their_bad_rows_reported_and_a_liaison_is_told
     let refused = t.send(upload(&liaison, &fields, "留言.csv", MESSAGES.as_bytes())).await;
     assert!(refused.text.contains("只有专班办公室可以导入诉求"), "{}", refused.text);
     assert!(!refused.text.contains("id=\"import-apply\""));
+    // A read-only user is told who imports, offered no form, and cannot send a file anyway.
+    let (viewer, viewer_token) = sign_in(&t, "viewer_a").await;
+    let index = t.send(get_with("/import", &viewer)).await;
+    assert!(index.text.contains("导入由专班办公室和各单位联络员进行") && !index.text.contains("type=\"file\""));
+    assert!(!index.text.contains("href=\"/import\""), "no 导入 in a viewer's menu");
+    let fields = vec![("csrf", viewer_token), ("kind", "ledger".into())];
+    let refused = t.send(upload(&viewer, &fields, "台账.csv", LEDGER.as_bytes())).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    assert!(refused.text.contains("只有专班办公室和各单位联络员可以导入"), "{}", refused.text);
     // The public is sent to sign in.
     let public = t.send(Request::builder().uri("/import").body(Body::empty()).unwrap()).await;
     assert!(public.status.is_redirection(), "{}", public.status);
