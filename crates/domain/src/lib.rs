@@ -9,6 +9,7 @@ pub mod campaign;
 pub mod clock;
 pub mod error;
 pub mod feedback;
+pub mod goals;
 pub mod ids;
 pub mod ledger;
 pub mod limits;
