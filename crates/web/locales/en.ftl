@@ -622,3 +622,5 @@ reports-to = To
 reports-this-week = This week
 reports-last-week = Last week
 import-not-yours = Files are imported by the campaign office and the units' liaisons. You can export the ledger from the problem list.
+import-unknown = These columns were not recognised and what they hold will not be imported: 
+import-unknown-hint = To import one, choose the ledger column it fills under “How the columns were read” below and check again.

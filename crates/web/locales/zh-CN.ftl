@@ -616,3 +616,5 @@ reports-to = 报告期至
 reports-this-week = 本周
 reports-last-week = 上周
 import-not-yours = 导入由专班办公室和各单位联络员进行。您可以在问题清单中导出台账。
+import-unknown = 以下列未能识别，其内容不会导入：
+import-unknown-hint = 如需导入，请在下方“列的对应关系”中为它选择对应的台账列，然后重新核对。

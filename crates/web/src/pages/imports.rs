@@ -201,6 +201,8 @@ struct PreviewPage {
     /// What the file was found to be, and its notes (填报单位…).
     read_as: String,
     notes: Vec<String>,
+    /// The file's headers that fill no column: what they hold is not imported unless mapped.
+    unknown: Vec<String>,
     /// Why the file cannot be imported as it stands (it is still shown so it can be mapped).
     error: Option<String>,
     counts: Vec<(String, String)>,
@@ -467,6 +469,7 @@ async fn preview(s: &AppState, ctx: &PageCtx, c: &Choices, bytes: Vec<u8>, stopp
         name: c.name.clone(),
         read_as: String::new(),
         notes: Vec::new(),
+        unknown: Vec::new(),
         error: None,
         counts: Vec::new(),
         rejected: Vec::new(),
@@ -555,6 +558,7 @@ async fn ledger_preview(s: &AppState, ctx: &PageCtx, c: &Choices, bytes: &[u8], 
     };
     page.read_as = kind_label(tr, file.kind);
     page.notes = file.notes.iter().map(|(k, v)| format!("{k}：{v}")).collect();
+    page.unknown = file.unknown.clone();
     let headers: Vec<String> =
         file.columns.iter().map(|(_, h)| h.clone()).chain(file.unknown.iter().cloned()).collect();
     page.mapping = mapping(
@@ -638,6 +642,8 @@ async fn feedback_preview(s: &AppState, ctx: &PageCtx, c: &Choices, bytes: &[u8]
         })
     };
     page.mapping = mapping(tr, MessageColumn::ALL, label, found, &headers);
+    let mapped: Vec<String> = MessageColumn::ALL.iter().enumerate().filter_map(|(i, c)| found(i, *c)).collect();
+    page.unknown = headers.iter().filter(|h| !mapped.contains(h)).cloned().collect();
     page.rejected = row_lines(tr, &file.rejected);
     page.sample = file.messages.iter().take(SAMPLE).map(|m| sample_line(tr, m)).collect();
     let planned = async {

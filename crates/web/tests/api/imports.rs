@@ -141,8 +141,15 @@ async fn a_rejected_row_stops_the_file_and_an_unknown_header_is_mapped_on_the_pr
         enc("存在的突出问题")
     );
     let mapped = t.send(post_form("/import/check", &office, form)).await;
+    assert!(!mapped.text.contains("id=\"import-unknown\""), "{}", mapped.text);
     assert_eq!(count(&mapped.text, "新增"), 2, "{}", mapped.text);
     assert!(mapped.text.contains("<option value=\"存在的突出问题\" selected>"), "{}", mapped.text);
+    // A header the file has but nobody knows is said aloud, not silently left out.
+    let vague = LEDGER.replace("完成情况", "进展情况（截至本周）");
+    let preview = t.send(upload(&office, &fields, "台账.csv", vague.as_bytes())).await;
+    let p = &preview.text;
+    assert!(p.contains("以下列未能识别，其内容不会导入：“进展情况（截至本周）”"), "{p}");
+    assert!(p.contains("<details open id=\"import-mapping\">"), "the mapping is open: {p}");
     t.db.cleanup().await;
 }
 
