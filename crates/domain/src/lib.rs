@@ -16,7 +16,9 @@ pub mod limits;
 pub mod privacy;
 pub mod problem;
 pub mod rates;
+pub mod recurrence;
 pub mod report;
+pub mod research;
 #[cfg(feature = "sqlx")]
 mod sql;
 pub mod supervision;
