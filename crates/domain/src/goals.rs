@@ -4,7 +4,20 @@
 //! deadline has passed unfinished, and at risk when a milestone is late or its progress lags the
 //! share of its time already spent.
 
+use crate::problem::vocabulary;
 use chrono::NaiveDate;
+
+vocabulary!(
+    /// What a node of the goal tree is.
+    GoalKind, "kind" {
+        /// 目标: what the campaign sets out to achieve.
+        Goal = "goal" / "目标",
+        /// 任务: a piece of work under a goal.
+        Task = "task" / "任务",
+        /// 为民办实事: a practical project for the public, shown on the portal once published.
+        Project = "project" / "为民办实事",
+    }
+);
 
 /// How far progress may lag the time elapsed before a goal is flagged at risk: a tenth of the
 /// way, so that a goal a day behind a straight line is not raised.

@@ -47,4 +47,8 @@ typed_id!(
     CallbackId,
     SavedFilterId,
     FeedbackFileId,
+    /// 目标任务.
+    GoalId,
+    /// 里程碑.
+    MilestoneId,
 );

@@ -98,9 +98,12 @@ stored_as_integer!(
     crate::CallbackId,
     crate::SavedFilterId,
     crate::FeedbackFileId,
+    crate::GoalId,
+    crate::MilestoneId,
 );
 
 stored_as_text!(
+    crate::goals::GoalKind,
     crate::workflow::Status,
     crate::workflow::SignoffStage,
     crate::workflow::Action,

@@ -56,6 +56,7 @@ pub mod categories;
 mod columns;
 mod db;
 pub mod feedback;
+pub mod goals;
 pub mod grouping;
 pub mod grouping_bulk;
 pub mod keys;

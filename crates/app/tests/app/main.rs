@@ -9,6 +9,7 @@ mod colour;
 mod dashboard;
 mod demo;
 mod drive;
+mod goals;
 mod grouping;
 mod import;
 mod intake;

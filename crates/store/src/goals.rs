@@ -1,0 +1,144 @@
+//! 目标任务 as stored: goals, their milestones and the problems linked to them. Progress is not
+//! stored; `domain::goals` rolls it up from what is read here.
+
+use crate::{Conn, Result, db_err, id_list};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::goals::GoalKind;
+use domain::{CampaignId, GoalId, MilestoneId, ProblemId, UnitId, UserId};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct GoalRow {
+    pub id: GoalId,
+    pub campaign_id: CampaignId,
+    pub parent_id: Option<GoalId>,
+    pub kind: GoalKind,
+    pub title: String,
+    pub description: Option<String>,
+    pub owner_unit_id: UnitId,
+    pub responsible_leader_id: Option<UserId>,
+    pub starts_on: NaiveDate,
+    pub deadline: Option<NaiveDate>,
+    /// Its share among its siblings; 1 when not set.
+    pub weight: Option<f64>,
+    /// What its owner reported, 0–100, for a leaf with neither milestones nor linked problems.
+    pub reported_percent: Option<i64>,
+    pub published: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+const GOAL_COLUMNS: &str = "id, campaign_id, parent_id, kind, title, description, owner_unit_id, \
+    responsible_leader_id, starts_on, deadline, weight, reported_percent, published, created_at, updated_at, version";
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MilestoneRow {
+    pub id: MilestoneId,
+    pub goal_id: GoalId,
+    pub title: String,
+    pub due_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+}
+
+/// Stores a new goal (its id, times and version are the store's) and returns it as stored.
+pub async fn insert_goal(c: &mut Conn<'_>, g: &GoalRow) -> Result<GoalRow> {
+    let sql = format!(
+        "insert into goals (campaign_id, parent_id, kind, title, description, owner_unit_id, responsible_leader_id, \
+         starts_on, deadline, weight, reported_percent, published, created_at, updated_at, version) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1) returning {GOAL_COLUMNS}"
+    );
+    with_conn!(c, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(g.campaign_id)
+            .bind(g.parent_id)
+            .bind(g.kind)
+            .bind(&g.title)
+            .bind(&g.description)
+            .bind(g.owner_unit_id)
+            .bind(g.responsible_leader_id)
+            .bind(g.starts_on)
+            .bind(g.deadline)
+            .bind(g.weight)
+            .bind(g.reported_percent)
+            .bind(g.published)
+            .bind(g.created_at)
+            .fetch_one(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}
+
+/// A campaign's goals, parents before their children's siblings in the order they were made.
+pub async fn goals_of_campaign(c: &mut Conn<'_>, campaign: CampaignId) -> Result<Vec<GoalRow>> {
+    let sql = format!("select {GOAL_COLUMNS} from goals where campaign_id = $1 order by id");
+    with_conn!(c, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(campaign).fetch_all(&mut *c).await.map_err(db_err)
+    })
+}
+
+pub async fn insert_milestone(
+    c: &mut Conn<'_>,
+    goal: GoalId,
+    title: &str,
+    due_on: NaiveDate,
+    done_on: Option<NaiveDate>,
+) -> Result<MilestoneRow> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            "insert into goal_milestones (goal_id, title, due_on, done_on) values ($1, $2, $3, $4) \
+             returning id, goal_id, title, due_on, done_on",
+        )
+        .bind(goal)
+        .bind(title)
+        .bind(due_on)
+        .bind(done_on)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+/// The milestones of `goals`, by goal and due date.
+pub async fn milestones_of(c: &mut Conn<'_>, goals: &[GoalId]) -> Result<Vec<MilestoneRow>> {
+    if goals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "select id, goal_id, title, due_on, done_on from goal_milestones where goal_id in {} order by goal_id, due_on, id",
+        id_list(goals.iter().map(|g| g.get()))
+    );
+    with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err))
+}
+
+/// Links a problem to a goal; linking it again changes nothing.
+pub async fn link_problem(c: &mut Conn<'_>, goal: GoalId, problem: ProblemId) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query("insert into goal_problems (goal_id, problem_id) values ($1, $2) on conflict do nothing")
+            .bind(goal)
+            .bind(problem)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    });
+    Ok(())
+}
+
+/// For each of `goals` with linked problems: how many count (neither dismissed nor merged) and how
+/// many of those are signed off.
+pub async fn linked_counts(c: &mut Conn<'_>, goals: &[GoalId]) -> Result<Vec<(GoalId, i64, i64)>> {
+    if goals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "select gp.goal_id, \
+           sum(case when p.status not in ('dismissed', 'merged') then 1 else 0 end), \
+           sum(case when p.status = 'closed' then 1 else 0 end) \
+         from goal_problems gp join problems p on p.id = gp.problem_id \
+         where gp.goal_id in {} group by gp.goal_id order by gp.goal_id",
+        id_list(goals.iter().map(|g| g.get()))
+    );
+    let rows: Vec<(i64, i64, i64)> = with_conn!(c, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err)?
+    });
+    Ok(rows.into_iter().map(|(g, counted, closed)| (GoalId::new(g), counted, closed)).collect())
+}
