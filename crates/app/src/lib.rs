@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod feedback_export;
 mod files;
 pub mod generate;
+pub mod goals;
 pub mod grouping;
 pub mod hot;
 pub mod import;

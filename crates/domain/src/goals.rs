@@ -64,8 +64,9 @@ pub struct GoalState {
     pub at_risk: bool,
 }
 
-/// Where a leaf's progress comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a goal's progress comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum ProgressSource {
     Milestones,
     LinkedProblems,

@@ -4,6 +4,7 @@
 use crate::{Conn, Result, db_err, id_list};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::goals::GoalKind;
+use domain::workflow::Status;
 use domain::{CampaignId, GoalId, MilestoneId, ProblemId, UnitId, UserId};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -141,4 +142,17 @@ pub async fn linked_counts(c: &mut Conn<'_>, goals: &[GoalId]) -> Result<Vec<(Go
         sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err)?
     });
     Ok(rows.into_iter().map(|(g, counted, closed)| (GoalId::new(g), counted, closed)).collect())
+}
+
+/// The problems linked to `goals`, with their state, by goal.
+pub async fn linked_problems(c: &mut Conn<'_>, goals: &[GoalId]) -> Result<Vec<(GoalId, ProblemId, Status)>> {
+    if goals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "select gp.goal_id, gp.problem_id, p.status from goal_problems gp join problems p on p.id = gp.problem_id \
+         where gp.goal_id in {} order by gp.goal_id, gp.problem_id",
+        id_list(goals.iter().map(|g| g.get()))
+    );
+    with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err))
 }

@@ -102,6 +102,24 @@ async fn a_goal_tree_is_stored_and_rolls_up_to_the_hand_computed_figures(kind: K
     }
     assert!(states[index(rules.id)].at_risk && !states[index(haul.id)].at_risk);
     drop(pooled);
+
+    // The tree as readers meet it: the office sees every linked problem and the same figures;
+    // another unit's liaison sees none of them, so 清运 falls back to its (empty) report and no
+    // problem is counted or named.
+    let tree = app.goal_tree(&w.office, w.campaign.id).await.unwrap();
+    let progress: Vec<f64> = tree.iter().map(|g| g.progress).collect();
+    assert_eq!(progress, expected.to_vec());
+    let haul_view = &tree[index(haul.id)];
+    assert_eq!((haul_view.problems.len(), haul_view.problems_closed), (4, 3), "the dismissed one is not counted");
+    assert_eq!(haul_view.progress_source, domain::goals::ProgressSource::LinkedProblems);
+    assert_eq!((tree[index(rules.id)].milestones.len(), tree[0].owner_unit.name.as_str()), (4, "市住建局"));
+    let theirs = app.goal_tree(&w.liaison_b, w.campaign.id).await.unwrap();
+    assert!(theirs.iter().all(|g| g.problems.is_empty() && g.problems_closed == 0), "{theirs:?}");
+    // 清运 0, 宣传 0.5, 整治 0.25, 机制 0.25, root (3 × 0.25 + 0.25) / 4 = 0.25.
+    let progress: Vec<f64> = theirs.iter().map(|g| g.progress).collect();
+    assert_eq!(progress, vec![0.25, 0.25, 0.25, 0.0, 0.5]);
+    let missing = app.goal_tree(&w.office, domain::CampaignId::new(999)).await.unwrap_err();
+    assert_eq!(missing.code(), domain::Code::NotFound);
     db.cleanup().await;
 }
 
