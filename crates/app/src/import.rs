@@ -30,6 +30,13 @@ pub struct ImportMessage {
     pub likes: i64,
 }
 
+/// The source a file's messages are known by when none is given: its kind and its name, so that
+/// the same file imported again, from the command line or the web, adds nothing.
+pub fn file_source(kind: sheets::Kind, file_name: &str) -> String {
+    let prefix = if kind == sheets::Kind::Text { "csv" } else { "file" };
+    format!("{prefix}:{file_name}")
+}
+
 /// Where the messages come from and where they go.
 #[derive(Debug, Clone)]
 pub struct ImportOptions {

@@ -50,6 +50,8 @@ pub struct MessageFile {
     pub blank: usize,
     /// What the file was found to be.
     pub kind: sheets::Kind,
+    /// The header row's names, in order (blank ones left out).
+    pub headers: Vec<String>,
 }
 
 /// The messages of `bytes`. A file that cannot be read, or has no column for the id or the text,
@@ -71,7 +73,8 @@ pub fn read_message_file(bytes: &[u8], named: &MessageColumns) -> Result<Message
     let likes_col = header.column(MessageColumn::Likes);
     let header_row = &sheet.rows[header.row];
     let name_of = |col: usize| header_row.get(col).map(|c| c.text().into_owned()).unwrap_or_default();
-    let mut out = MessageFile { messages: Vec::new(), rejected: Vec::new(), blank: 0, kind: book.kind };
+    let headers = header_row.iter().map(|c| c.text().trim().to_string()).filter(|t| !t.is_empty()).collect();
+    let mut out = MessageFile { messages: Vec::new(), rejected: Vec::new(), blank: 0, kind: book.kind, headers };
     for (i, row) in sheet.rows.iter().enumerate().skip(header.row + 1) {
         let cell = |col: usize| row.get(col).cloned().unwrap_or_default();
         if row.iter().all(Cell::is_blank) {

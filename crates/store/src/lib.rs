@@ -61,6 +61,7 @@ pub mod grouping;
 pub mod grouping_bulk;
 pub mod keys;
 pub mod ledger_keys;
+pub mod ledger_rows;
 pub mod mechanisms;
 pub mod problem_list;
 pub mod problems;

@@ -172,7 +172,7 @@ impl App {
                 let Some(p) = rows.remove(id) else { continue };
                 let stored = parts.measures.remove(id).unwrap_or_default();
                 let ledger =
-                    ledger_problem(&store::problem_list::LedgerRow::from_problem(&p), &stored, &mut parts, names);
+                    ledger_problem(&store::ledger_rows::LedgerRow::from_problem(&p), &stored, &mut parts, names);
                 out.push(Gathered { row: p, measures: stored, ledger });
             }
         }
@@ -188,7 +188,7 @@ impl App {
         ids: &[ProblemId],
     ) -> Result<Vec<LedgerProblem>> {
         let mut rows: HashMap<ProblemId, _> =
-            store::problem_list::ledger_rows(&self.db, ids).await?.into_iter().map(|r| (r.list.id, r)).collect();
+            store::ledger_rows::ledger_rows(&self.db, ids).await?.into_iter().map(|r| (r.list.id, r)).collect();
         let mut parts = LedgerParts::read(c, ids).await?;
         Ok(ids
             .iter()
@@ -343,7 +343,7 @@ impl LedgerParts {
 
 /// One problem as the ledger shows it: the one place that says what each cell holds.
 fn ledger_problem(
-    r: &store::problem_list::LedgerRow,
+    r: &store::ledger_rows::LedgerRow,
     stored: &[store::rectification::MeasureRow],
     parts: &mut LedgerParts,
     names: &LedgerNames,

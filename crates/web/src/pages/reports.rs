@@ -196,10 +196,10 @@ async fn page(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<Para
             Some(q) => Some(s.app.report(&ctx.actor, q).await.map_err(fail)?),
             None => None,
         };
+        let document = report.as_ref().map(|r| r.document(&tr));
         let page = ReportPage {
-            layout: ctx
-                .layout(report.as_ref().map_or_else(|| tr.t("reports-title"), |r| r.document(&tr).title), "reports"),
-            body: report.as_ref().map(|r| body(&r.document(&tr), true)),
+            layout: ctx.layout(document.as_ref().map_or_else(|| tr.t("reports-title"), |d| d.title.clone()), "reports"),
+            body: document.as_ref().map(|d| body(d, true)),
             kinds: opts(
                 Some(query.as_ref().map_or("weekly", |q| q.kind.as_str())),
                 ReportKind::ALL.iter().map(|k| (k.as_str().to_string(), tr.label("report-kind", k.as_str()))),
@@ -227,9 +227,9 @@ async fn download(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<
         let query = params
             .to_query(None)?
             .ok_or_else(|| domain::Error::invalid("campaign_id", "请选择专项", "choose a campaign"))?;
-        let report = s.app.report(&ctx.actor, &query).await?;
-        let name = format!("{}.docx", report.document(&tr).title);
-        Ok::<_, domain::Error>((name, docx(&report, tr.lang)?))
+        let document = s.app.report(&ctx.actor, &query).await?.document(&tr);
+        let name = format!("{}.docx", document.title);
+        Ok::<_, domain::Error>((name, app::reports::docx::write_docx(&document)?))
     };
     match written.await {
         Ok((name, bytes)) => attachment(

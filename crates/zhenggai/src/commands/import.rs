@@ -40,8 +40,7 @@ async fn import_feedback(app: &App, args: &FeedbackImportArgs) -> Result<ExitCod
     };
     let file = read_message_file(&bytes, &named).map_err(say)?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let kind = if file.kind == sheets::Kind::Text { "csv" } else { "file" };
-    let source = args.source.clone().unwrap_or_else(|| format!("{kind}:{name}"));
+    let source = args.source.clone().unwrap_or_else(|| app::import::file_source(file.kind, &name));
     let units = all_units(app).await?;
     let unit = match &args.unit {
         Some(key) => match find_unit(&units, key) {
