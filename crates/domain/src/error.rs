@@ -287,6 +287,8 @@ fn entity_zh(entity: &str) -> &'static str {
         "category" => "问题类别",
         "measure" => "整改措施",
         "mechanism" => "长效机制",
+        "goal" => "目标任务",
+        "milestone" => "里程碑",
         "token" => "令牌",
         "extension" => "延期申请",
         _ => "记录",

@@ -156,3 +156,124 @@ pub async fn linked_problems(c: &mut Conn<'_>, goals: &[GoalId]) -> Result<Vec<(
     );
     with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err))
 }
+
+pub async fn get_goal(c: &mut Conn<'_>, id: GoalId) -> Result<Option<GoalRow>> {
+    let sql = format!("select {GOAL_COLUMNS} from goals where id = $1");
+    with_conn!(c, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(&mut *c).await.map_err(db_err)
+    })
+}
+
+/// Writes `g` over the stored goal if it is still at `g.version`; returns the new version, or
+/// `StaleVersion` when someone changed it since it was read.
+pub async fn update_goal(c: &mut Conn<'_>, g: &GoalRow) -> Result<i64> {
+    let affected = with_conn!(c, |c| {
+        sqlx::query(
+            "update goals set parent_id = $3, kind = $4, title = $5, description = $6, owner_unit_id = $7, \
+               responsible_leader_id = $8, starts_on = $9, deadline = $10, weight = $11, reported_percent = $12, \
+               published = $13, updated_at = $14, version = version + 1 \
+             where id = $1 and version = $2",
+        )
+        .bind(g.id)
+        .bind(g.version)
+        .bind(g.parent_id)
+        .bind(g.kind)
+        .bind(&g.title)
+        .bind(&g.description)
+        .bind(g.owner_unit_id)
+        .bind(g.responsible_leader_id)
+        .bind(g.starts_on)
+        .bind(g.deadline)
+        .bind(g.weight)
+        .bind(g.reported_percent)
+        .bind(g.published)
+        .bind(g.updated_at)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?
+        .rows_affected()
+    });
+    if affected == 1 {
+        return Ok(g.version + 1);
+    }
+    match get_goal(c, g.id).await? {
+        Some(cur) => Err(domain::Error::StaleVersion { sent: g.version, current: cur.version }),
+        None => Err(domain::Error::not_found("goal")),
+    }
+}
+
+/// Marks the goal changed (its version and time), as a milestone's change does.
+pub async fn touch_goal(c: &mut Conn<'_>, id: GoalId, at: DateTime<Utc>) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query("update goals set updated_at = $2, version = version + 1 where id = $1")
+            .bind(id)
+            .bind(at)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    });
+    Ok(())
+}
+
+pub async fn update_milestone(c: &mut Conn<'_>, m: &MilestoneRow) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query("update goal_milestones set title = $2, due_on = $3, done_on = $4 where id = $1")
+            .bind(m.id)
+            .bind(&m.title)
+            .bind(m.due_on)
+            .bind(m.done_on)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    });
+    Ok(())
+}
+
+pub async fn get_milestone(c: &mut Conn<'_>, id: MilestoneId) -> Result<Option<MilestoneRow>> {
+    with_conn!(c, |c| {
+        sqlx::query_as("select id, goal_id, title, due_on, done_on from goal_milestones where id = $1")
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(db_err)
+    })
+}
+
+pub async fn unlink_problem(c: &mut Conn<'_>, goal: GoalId, problem: ProblemId) -> Result<()> {
+    with_conn!(c, |c| {
+        sqlx::query("delete from goal_problems where goal_id = $1 and problem_id = $2")
+            .bind(goal)
+            .bind(problem)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    });
+    Ok(())
+}
+
+/// The goals a problem serves, with their titles.
+pub async fn goals_of_problem(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<(GoalId, String)>> {
+    with_conn!(c, |c| {
+        sqlx::query_as(
+            "select g.id, g.title from goals g join goal_problems gp on gp.goal_id = g.id \
+             where gp.problem_id = $1 order by g.id",
+        )
+        .bind(problem)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}
+
+/// The campaigns that have published 为民办实事 projects, for the portal.
+pub async fn campaigns_with_published_projects(c: &mut Conn<'_>) -> Result<Vec<CampaignId>> {
+    with_conn!(c, |c| {
+        sqlx::query_scalar(
+            "select distinct campaign_id from goals where kind = 'project' and published = $1 order by campaign_id",
+        )
+        .bind(true)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)
+    })
+}

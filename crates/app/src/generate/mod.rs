@@ -5,6 +5,7 @@
 
 mod base;
 mod bulk;
+mod campaign;
 mod corpus;
 mod names;
 mod real;
@@ -278,6 +279,7 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
     groups.sort_by_key(|g| g.iter().map(|(_, at)| *at).min());
 
     let mut made: Vec<ProblemId> = Vec::new();
+    let mut made_in: Vec<(ProblemId, usize)> = Vec::new();
     for group in &groups {
         let first_at = group.iter().map(|(_, at)| *at).min().unwrap_or(started);
         clock.set((first_at + Duration::hours(rng.random_range(2..30))).min(now));
@@ -318,7 +320,9 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
         let rectify = issue_kind.filter(|_| !real_data);
         drive(&past, &clock, now, &base, liaison, leader, id, ff, &made, &mut rng, rectify).await?;
         made.push(id);
+        made_in.push((id, dept));
     }
+    campaign::fill(&past, &clock, &base, started, spec.days, campaign::Made { problems: &made_in }).await?;
     // Rows loaded in bulk are searchable and grouped before anyone signs in.
     app.index_unindexed().await?;
     app.print_unprinted().await?;

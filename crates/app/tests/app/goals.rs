@@ -106,18 +106,32 @@ async fn a_goal_tree_is_stored_and_rolls_up_to_the_hand_computed_figures(kind: K
     // The tree as readers meet it: the office sees every linked problem and the same figures;
     // another unit's liaison sees none of them, so 清运 falls back to its (empty) report and no
     // problem is counted or named.
+    // The tree comes parents first, each followed by its children: root, 整治, 清运, 宣传, 机制.
     let tree = app.goal_tree(&w.office, w.campaign.id).await.unwrap();
-    let progress: Vec<f64> = tree.iter().map(|g| g.progress).collect();
-    assert_eq!(progress, expected.to_vec());
-    let haul_view = &tree[index(haul.id)];
+    let order: Vec<GoalId> = tree.iter().map(|g| g.id).collect();
+    assert_eq!(order, vec![root.id, fix.id, haul.id, talk.id, rules.id]);
+    assert_eq!(tree.iter().map(|g| g.depth).collect::<Vec<_>>(), vec![0, 1, 2, 2, 1]);
+    let of = |tree: &[zhenggai_app::goals::GoalView], id: GoalId| tree.iter().find(|g| g.id == id).unwrap().clone();
+    for (id, want) in ids.iter().zip(expected) {
+        assert_eq!(of(&tree, *id).progress, want);
+    }
+    let haul_view = of(&tree, haul.id);
     assert_eq!((haul_view.problems.len(), haul_view.problems_closed), (4, 3), "the dismissed one is not counted");
     assert_eq!(haul_view.progress_source, domain::goals::ProgressSource::LinkedProblems);
-    assert_eq!((tree[index(rules.id)].milestones.len(), tree[0].owner_unit.name.as_str()), (4, "市住建局"));
+    let rules_view = of(&tree, rules.id);
+    assert_eq!((rules_view.milestones.len(), tree[0].owner_unit.name.as_str()), (4, "市住建局"));
+    assert!(rules_view.milestones[1].late && !rules_view.milestones[0].late && !rules_view.milestones[2].late);
+    assert_eq!(tree[0].responsible_leader.as_ref().map(|l| l.id), Some(w.user("leader_a").id));
+    assert!(tree[0].actions.edit && tree[0].actions.report, "the office sets goals");
     let theirs = app.goal_tree(&w.liaison_b, w.campaign.id).await.unwrap();
     assert!(theirs.iter().all(|g| g.problems.is_empty() && g.problems_closed == 0), "{theirs:?}");
+    assert!(theirs.iter().all(|g| g.actions == Default::default()), "another unit's liaison only reads");
+    let ours = app.goal_tree(&w.liaison_a, w.campaign.id).await.unwrap();
+    assert!(ours.iter().all(|g| !g.actions.edit && g.actions.report), "the owner unit's liaison reports");
     // 清运 0, 宣传 0.5, 整治 0.25, 机制 0.25, root (3 × 0.25 + 0.25) / 4 = 0.25.
-    let progress: Vec<f64> = theirs.iter().map(|g| g.progress).collect();
-    assert_eq!(progress, vec![0.25, 0.25, 0.25, 0.0, 0.5]);
+    for (id, want) in ids.iter().zip([0.25, 0.25, 0.25, 0.0, 0.5]) {
+        assert_eq!(of(&theirs, *id).progress, want);
+    }
     let missing = app.goal_tree(&w.office, domain::CampaignId::new(999)).await.unwrap_err();
     assert_eq!(missing.code(), domain::Code::NotFound);
     db.cleanup().await;

@@ -10,6 +10,7 @@ mod dashboard;
 mod demo;
 mod drive;
 mod goals;
+mod goals_edit;
 mod grouping;
 mod import;
 mod intake;

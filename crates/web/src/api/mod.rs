@@ -7,6 +7,7 @@ mod calendar;
 mod campaigns;
 mod categories;
 mod feedback;
+mod goals;
 mod mechanisms;
 mod meta;
 mod problems;
@@ -38,6 +39,7 @@ pub(crate) fn router(max_json_bytes: usize) -> OpenApiRouter<AppState> {
         .merge(feedback::router())
         .merge(problems::router())
         .merge(mechanisms::router())
+        .merge(goals::router())
         .merge(audit::router())
         .merge(public::router())
         .merge(ratings::router())

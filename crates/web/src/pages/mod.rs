@@ -14,6 +14,7 @@ mod dashboard;
 mod detail;
 mod fields;
 mod files;
+mod goals;
 mod i18n;
 mod imports;
 mod intake;
@@ -21,6 +22,7 @@ mod kit;
 mod ledger;
 mod list;
 mod portal;
+mod projects;
 mod ranking;
 mod records;
 pub(crate) mod reports;
@@ -44,6 +46,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(ranking::router())
         .merge(reports::router())
         .merge(imports::router())
+        .merge(goals::router())
         .merge(list::router())
         .merge(ledger::router())
         .merge(detail::router())
@@ -53,6 +56,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(intake::router())
         .merge(admin::router())
         .merge(portal::router())
+        .merge(projects::router())
         .merge(search::router())
         .layer(axum::middleware::from_fn_with_state(state, kit::csrf_cookie))
         .route("/static/app.css", get(css))

@@ -37,6 +37,14 @@ async fn every_role_meets_every_endpoint_as_the_rules_say(kind: Kind) {
     t.assign(a, w.dept_a.id.get()).await;
     let b = t.problem().await;
     t.assign(b, w.dept_b.id.get()).await;
+    // A goal of department A with one milestone, serving A and B.
+    let goal = json!({"campaign_id": w.campaign.id, "owner_unit_id": w.dept_a.id, "title": "小区环境改善", "problem_ids": [a, b]});
+    let made = t.call("POST", "/api/v1/goals", Some("office"), Some(goal)).await;
+    assert_eq!(made.status, 201, "{}", made.json);
+    let g = made.json["id"].as_i64().unwrap();
+    let step = json!({"title": "摸排", "due_on": "2026-12-31"});
+    let with = t.call("POST", &format!("/api/v1/goals/{g}/milestones"), Some("office"), Some(step)).await;
+    let ms = with.json["milestones"][0]["id"].as_i64().unwrap();
     let rows = vec![
         Row {
             what: "read own/other problem A",
@@ -225,6 +233,55 @@ async fn every_role_meets_every_endpoint_as_the_rules_say(kind: Kind) {
             path: "/api/v1/mechanisms".into(),
             body: Some(json!({"unit_id": w.dept_a.id, "title": "夜间施工审批制度", "problem_ids": [a]})),
             expect: [201, 201, 403, 201, 403, 403, 403, 401],
+        },
+        Row {
+            what: "goals",
+            method: "GET",
+            path: "/api/v1/goals".into(),
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            what: "a goal of unit A",
+            method: "GET",
+            path: format!("/api/v1/goals/{g}"),
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            what: "set a goal",
+            method: "POST",
+            path: "/api/v1/goals".into(),
+            body: Some(json!({"campaign_id": w.campaign.id, "owner_unit_id": w.dept_b.id, "title": "道路整治"})),
+            expect: [201, 201, 403, 403, 403, 403, 403, 401],
+        },
+        Row {
+            what: "add a milestone to unit A's goal",
+            method: "POST",
+            path: format!("/api/v1/goals/{g}/milestones"),
+            body: Some(json!({"title": "验收", "due_on": "2027-01-31"})),
+            expect: [201, 201, 403, 403, 403, 403, 403, 401],
+        },
+        Row {
+            what: "mark unit A's milestone reached",
+            method: "PUT",
+            path: format!("/api/v1/goals/{g}/milestones/{ms}"),
+            body: Some(json!({"title": "摸排", "due_on": "2026-12-31", "done_on": "2026-09-01"})),
+            expect: [200, 200, 403, 200, 403, 403, 403, 401],
+        },
+        Row {
+            what: "a goal that does not exist",
+            method: "GET",
+            path: "/api/v1/goals/99999".into(),
+            body: None,
+            expect: [404, 404, 404, 404, 404, 404, 404, 401],
+        },
+        Row {
+            what: "public: projects",
+            method: "GET",
+            path: "/api/v1/public/projects".into(),
+            body: None,
+            expect: [200; 8],
         },
         Row {
             what: "verify the audit log",
@@ -417,6 +474,11 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
         admin_recurrences.json.as_array().unwrap().iter().any(|m| m["problem"]["id"] == r && m["feedback_id"] == fr)
     );
 
+    // A goal of department A that the office linked to A, B and R.
+    let goal = json!({"campaign_id": w.campaign.id, "owner_unit_id": w.dept_a.id, "title": "小区环境改善", "problem_ids": [a, b, r]});
+    let made = t.call("POST", "/api/v1/goals", Some("office"), Some(goal)).await;
+    assert_eq!(made.status, 201, "{}", made.json);
+    let g = made.json["id"].as_i64().unwrap();
     let number = async |id: i64| {
         t.call("GET", &format!("/api/v1/problems/{id}"), Some("admin"), None).await.json["number"]
             .as_str()
@@ -467,6 +529,8 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
         ),
         ("feedback list", "/api/v1/feedback".to_string(), [200, 200, 200, 200, 200, 200, 200, 401]),
         ("mechanisms", "/api/v1/mechanisms".to_string(), [200, 200, 200, 200, 200, 200, 200, 401]),
+        ("goals", "/api/v1/goals".to_string(), [200, 200, 200, 200, 200, 200, 200, 401]),
+        ("the goal", format!("/api/v1/goals/{g}"), [200, 200, 200, 200, 200, 200, 200, 401]),
         ("problem A", format!("/api/v1/problems/{a}"), [200, 200, 200, 200, 200, 200, 404, 401]),
         ("problem B", format!("/api/v1/problems/{b}"), [200, 200, 200, 404, 404, 404, 200, 401]),
         ("problem R", format!("/api/v1/problems/{r}"), [200, 200, 200, 404, 404, 404, 200, 401]),
@@ -503,6 +567,9 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
         ("ledger export (xlsx)", "/problems/ledger.xlsx".to_string()),
         ("search page", "/search?q=%E5%BA%9F%E6%B0%94".to_string()),
         ("problem list", "/problems".to_string()),
+        ("goals page", "/goals".to_string()),
+        ("goal page", format!("/goals/{g}")),
+        ("goals export", "/goals.xlsx".to_string()),
         ("to-do page", "/".to_string()),
         ("problem A page", format!("/problems/{a}")),
         ("problem B page", format!("/problems/{b}")),
