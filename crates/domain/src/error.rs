@@ -164,6 +164,11 @@ impl Error {
         Error::Invalid { code, field: field.into(), msg: Msg::new(zh, en) }
     }
 
+    /// An edit that did not say which version it read.
+    pub fn version_required() -> Self {
+        Error::invalid_with_code(Code::Required, "version", "修改须提供版本号", "version is required when editing")
+    }
+
     pub fn forbidden(zh: impl Into<String>, en: impl Into<String>) -> Self {
         Error::Forbidden { msg: Msg::new(zh, en) }
     }
@@ -288,6 +293,10 @@ fn entity_zh(entity: &str) -> &'static str {
         "measure" => "整改措施",
         "mechanism" => "长效机制",
         "goal" => "目标任务",
+        "root_cause" => "根源类别",
+        "research_topic" => "调研课题",
+        "visit" => "调研走访",
+        "finding" => "调研发现",
         "milestone" => "里程碑",
         "token" => "令牌",
         "extension" => "延期申请",

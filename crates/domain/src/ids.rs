@@ -51,4 +51,12 @@ typed_id!(
     GoalId,
     /// 里程碑.
     MilestoneId,
+    /// 根源类别.
+    RootCauseId,
+    /// 调研课题.
+    ResearchTopicId,
+    /// 调研走访.
+    VisitId,
+    /// 调研发现.
+    FindingId,
 );

@@ -100,6 +100,10 @@ stored_as_integer!(
     crate::FeedbackFileId,
     crate::GoalId,
     crate::MilestoneId,
+    crate::RootCauseId,
+    crate::ResearchTopicId,
+    crate::VisitId,
+    crate::FindingId,
 );
 
 stored_as_text!(

@@ -14,6 +14,8 @@ pub struct MechanismRow {
     pub body: Option<String>,
     pub status: domain::problem::MechanismStatus,
     pub issued_on: Option<NaiveDate>,
+    /// 文号: the issued document's number, e.g. 临政办发〔2026〕12号.
+    pub doc_number: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -22,9 +24,9 @@ pub struct MechanismRow {
 pub async fn insert_mechanism(c: &mut Conn<'_>, m: &MechanismRow) -> Result<MechanismRow> {
     with_conn!(c, |c| {
         sqlx::query_as(
-            r"insert into mechanisms (campaign_id, unit_id, title, body, status, issued_on, created_at, updated_at, version)
-              values ($1, $2, $3, $4, $5, $6, $7, $7, 1)
-              returning id, campaign_id, unit_id, title, body, status, issued_on, created_at, updated_at, version",
+            r"insert into mechanisms (campaign_id, unit_id, title, body, status, issued_on, doc_number, created_at, updated_at, version)
+              values ($1, $2, $3, $4, $5, $6, $8, $7, $7, 1)
+              returning id, campaign_id, unit_id, title, body, status, issued_on, doc_number, created_at, updated_at, version",
         )
         .bind(m.campaign_id)
         .bind(m.unit_id)
@@ -33,6 +35,7 @@ pub async fn insert_mechanism(c: &mut Conn<'_>, m: &MechanismRow) -> Result<Mech
         .bind(m.status)
         .bind(m.issued_on)
         .bind(m.created_at)
+        .bind(&m.doc_number)
         .fetch_one(&mut *c)
         .await
         .map_err(db_err)
@@ -43,7 +46,7 @@ pub async fn update_mechanism(c: &mut Conn<'_>, m: &MechanismRow) -> Result<i64>
     let affected = with_conn!(c, |c| {
         sqlx::query(
             r"update mechanisms set title = $3, body = $4, status = $5, issued_on = $6, updated_at = $7,
-                unit_id = $8, campaign_id = $9, version = version + 1 where id = $1 and version = $2",
+                unit_id = $8, campaign_id = $9, doc_number = $10, version = version + 1 where id = $1 and version = $2",
         )
         .bind(m.id)
         .bind(m.version)
@@ -54,6 +57,7 @@ pub async fn update_mechanism(c: &mut Conn<'_>, m: &MechanismRow) -> Result<i64>
         .bind(m.updated_at)
         .bind(m.unit_id)
         .bind(m.campaign_id)
+        .bind(&m.doc_number)
         .execute(&mut *c)
         .await
         .map_err(db_err)?
@@ -71,7 +75,7 @@ pub async fn update_mechanism(c: &mut Conn<'_>, m: &MechanismRow) -> Result<i64>
 pub async fn get_mechanism(c: &mut Conn<'_>, id: MechanismId) -> Result<Option<MechanismRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
-            r"select id, campaign_id, unit_id, title, body, status, issued_on, created_at, updated_at, version
+            r"select id, campaign_id, unit_id, title, body, status, issued_on, doc_number, created_at, updated_at, version
               from mechanisms where id = $1",
         )
         .bind(id.get())
@@ -86,7 +90,7 @@ pub async fn list_mechanisms(c: &mut Conn<'_>, path_prefix: Option<&str>) -> Res
     let pattern = format!("{}%", path_prefix.unwrap_or("/"));
     with_conn!(c, |c| {
         sqlx::query_as(
-            r"select m.id, m.campaign_id, m.unit_id, m.title, m.body, m.status, m.issued_on, m.created_at,
+            r"select m.id, m.campaign_id, m.unit_id, m.title, m.body, m.status, m.issued_on, m.doc_number, m.created_at,
                 m.updated_at, m.version
               from mechanisms m join units u on u.id = m.unit_id where u.path like $1 order by m.id",
         )
@@ -142,7 +146,7 @@ pub async fn mechanism_titles_of(
 pub async fn mechanisms_of_problem(c: &mut Conn<'_>, problem: ProblemId) -> Result<Vec<MechanismRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
-            r"select m.id, m.campaign_id, m.unit_id, m.title, m.body, m.status, m.issued_on, m.created_at,
+            r"select m.id, m.campaign_id, m.unit_id, m.title, m.body, m.status, m.issued_on, m.doc_number, m.created_at,
                 m.updated_at, m.version
               from mechanisms m join problem_mechanisms pm on pm.mechanism_id = m.id
               where pm.problem_id = $1 order by m.id",

@@ -626,7 +626,6 @@ import-unknown = These columns were not recognised and what they hold will not b
 import-unknown-hint = To import one, choose the ledger column it fills under “How the columns were read” below and check again.
 
 ## Goals
-nav-goals = Goals
 goals-title = Goals and tasks
 goals-show = Show
 goals-means = Progress rolls up: a goal with sub-goals takes their weighted average (weight 1 when none is set); a leaf takes its share of milestones reached, else the share of its linked problems signed off, else what its unit reported. A late milestone, or progress more than 10% behind the time elapsed, is “at risk”; a goal past its deadline and unfinished is “overdue”.
@@ -684,3 +683,89 @@ portal-project-reached = Done
 portal-project-planned = Planned
 portal-project-problems = Published rectifications it brought about:
 goal-kind-auto = Automatic (a task under a parent, else a goal)
+detail-root-causes = Root causes
+
+## Lasting mechanisms
+mechanisms-title = Lasting mechanisms
+mechanisms-means = Rules, systems and procedures made against the root causes of problems. Once one is issued, a report of the same problem that comes in again counts as a return against it.
+mechanisms-empty = No mechanism yet.
+mechanisms-blind-spots = Blind spots
+mechanisms-blind-spots-means = Problems signed off that keep coming back (twice or more) and that no issued mechanism covers yet.
+mechanisms-blind-spots-none = No blind spot now.
+mechanism-col-title = Mechanism
+mechanism-unit = Issuing unit
+mechanism-status = State
+mechanism-drafting = Drafting
+mechanism-issued = Issued
+mechanism-issued-on = Issued on
+mechanism-doc-number = Document number
+mechanism-body = What it lays down
+mechanism-causes = Root causes it answers
+mechanism-problems = Problems it addresses
+mechanism-problems-numbers = Numbers of the problems it addresses (separated by spaces or commas)
+mechanism-problems-none = No linked problem yet.
+mechanism-returns = Returns since it was issued
+mechanism-returns-count = Returns
+mechanism-last-return = Latest
+mechanism-returns-means = Reports of a problem it addresses received after it was issued.
+mechanism-returns-none = Nothing has come back since it was issued.
+mechanism-returns-not-issued = Not issued yet.
+mechanism-new = New mechanism
+mechanism-edit = Change the mechanism
+mechanism-done-create = The mechanism was created.
+mechanism-done-edit = The mechanism was saved.
+col-problem = Problem
+admin-causes = Root causes
+admin-causes-means = The causes offered when a problem's root causes are analysed and a mechanism is made. A retired cause is offered no more; the problems and mechanisms that name it keep it.
+admin-state = State
+admin-cause-active = In use
+admin-cause-retired = Retired
+admin-cause-retire = Retire
+admin-cause-restore = Bring back
+
+## Research
+research-title = Field research
+research-means = Each research topic's visits, findings and conversion. Conversion rate = findings turned into problems ÷ all findings.
+research-empty = This campaign has no research topic yet.
+research-topic = Research topic
+research-unit = Unit
+research-leader = Lead leader
+research-members = Members
+research-ends-on = Ends on
+research-visits = Visits
+research-findings = Findings
+research-converted = Became problems
+research-closed = Signed off
+research-conversion = Conversion rate
+research-conversion-means = Conversion rate = findings turned into problems ÷ all findings; signed off are those of them rectified and signed off. Only problems you may see are counted.
+research-new = New research topic
+research-visits-none = No visit recorded yet.
+research-visit-add = Record a visit
+research-visited-on = Date of the visit
+research-place = Place
+research-met = Whom they met
+research-summary = What they saw
+research-findings-lines = Findings (one per line)
+research-outcome-problem = Now a problem
+research-outcome-closed = Rectified and signed off
+research-outcome-feedback = Now a feedback item
+research-to-problem = Make it a problem
+research-to-feedback = Make it a feedback item
+research-done-create = The research topic was created. Record its visits below.
+research-done-visit = The visit was recorded.
+research-done-problem = It is now a problem on the list.
+research-done-feedback = It is now a feedback item in the intake inbox.
+research-outcome-open = Not yet turned
+research-convert-by-office = The campaign office turns findings into problems or feedback items.
+research-period = Period
+
+## Campaign
+nav-campaign = Campaign
+campaign-goals-flags = Goals flagged
+campaign-problems = Problems and their rectification
+campaign-total = Problems
+campaign-open = Not signed off
+campaign-overdue = Overdue
+campaign-overdue-held = Who holds what is overdue
+campaign-overdue-none = Nothing is overdue now.
+campaign-study-later = Study records will join this page in a later version.

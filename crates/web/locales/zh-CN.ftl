@@ -620,7 +620,6 @@ import-unknown = 以下列未能识别，其内容不会导入：
 import-unknown-hint = 如需导入，请在下方“列的对应关系”中为它选择对应的台账列，然后重新核对。
 
 ## 目标任务
-nav-goals = 目标任务
 goals-title = 目标任务
 goals-show = 查看
 goals-means = 进度自下而上汇总：有下级的按下级加权平均（未设权重按 1 计）；末级按里程碑完成比例，没有里程碑按关联问题的销号比例，都没有按责任单位报告的进展。里程碑逾期未完成，或进度落后于时间进度 10% 以上，标为“有风险”；过了完成时限仍未完成，标为“逾期”。
@@ -678,3 +677,89 @@ portal-project-reached = 已完成
 portal-project-planned = 计划
 portal-project-problems = 由此推动整改并已公示的问题：
 goal-kind-auto = 自动（有上级为任务，否则为目标）
+detail-root-causes = 根源类别
+
+## 长效机制
+mechanisms-title = 长效机制
+mechanisms-means = 针对问题根源建立的制度、机制和流程。印发后，同类问题再次被群众反映的，记为“反弹回潮”，计入该机制。
+mechanisms-empty = 还没有长效机制。
+mechanisms-blind-spots = 治理盲区
+mechanisms-blind-spots-means = 整改销号后又被反复反映（2 次及以上）、却还没有任何已印发机制覆盖的问题。
+mechanisms-blind-spots-none = 目前没有治理盲区。
+mechanism-col-title = 机制名称
+mechanism-unit = 制定单位
+mechanism-status = 状态
+mechanism-drafting = 起草中
+mechanism-issued = 已印发
+mechanism-issued-on = 印发日期
+mechanism-doc-number = 文号
+mechanism-body = 主要内容
+mechanism-causes = 针对的根源
+mechanism-problems = 针对的问题
+mechanism-problems-numbers = 针对的问题编号（空格或逗号分隔）
+mechanism-problems-none = 还没有关联问题。
+mechanism-returns = 印发后反弹
+mechanism-returns-count = 反弹次数
+mechanism-last-return = 最近一次
+mechanism-returns-means = 机制印发之后，群众又反映的、与其针对问题相同的诉求。
+mechanism-returns-none = 印发以来没有反弹。
+mechanism-returns-not-issued = 机制尚未印发。
+mechanism-new = 新建长效机制
+mechanism-edit = 修改长效机制
+mechanism-done-create = 长效机制已建立。
+mechanism-done-edit = 长效机制已保存。
+col-problem = 问题
+admin-causes = 根源类别
+admin-causes-means = 分析问题根源、建立长效机制时可选的类别。停用的类别不再供选择，已经选用它的问题和机制保持不变。
+admin-state = 状态
+admin-cause-active = 在用
+admin-cause-retired = 已停用
+admin-cause-retire = 停用
+admin-cause-restore = 恢复使用
+
+## 调查研究
+research-title = 调查研究
+research-means = 各调研课题的走访、发现及成果转化情况。成果转化率 = 已转为问题的发现 ÷ 全部发现。
+research-empty = 本专项工作还没有调研课题。
+research-topic = 调研课题
+research-unit = 承担单位
+research-leader = 牵头领导
+research-members = 课题组成员
+research-ends-on = 结束日期
+research-visits = 走访次数
+research-findings = 发现问题
+research-converted = 转为问题
+research-closed = 已销号
+research-conversion = 成果转化率
+research-conversion-means = 成果转化率 = 已转为问题的发现 ÷ 全部发现；已销号为其中整改销号的。仅统计您有权查看的问题。
+research-new = 新建调研课题
+research-visits-none = 还没有走访记录。
+research-visit-add = 记录一次走访
+research-visited-on = 走访日期
+research-place = 走访地点
+research-met = 座谈走访对象
+research-summary = 走访情况
+research-findings-lines = 发现的问题（每行一条）
+research-outcome-problem = 已转为问题
+research-outcome-closed = 已整改销号
+research-outcome-feedback = 已转为诉求
+research-to-problem = 转为问题
+research-to-feedback = 转为诉求
+research-done-create = 调研课题已建立。可在下方记录走访。
+research-done-visit = 走访已记录。
+research-done-problem = 已转为问题，列入问题清单。
+research-done-feedback = 已转为诉求，进入诉求受理。
+research-outcome-open = 待转化
+research-convert-by-office = 发现由专班办公室转为问题或诉求。
+research-period = 起止日期
+
+## 专项工作
+nav-campaign = 专项工作
+campaign-goals-flags = 目标任务预警
+campaign-problems = 问题整改
+campaign-total = 问题总数
+campaign-open = 未销号
+campaign-overdue = 逾期
+campaign-overdue-held = 逾期问题在哪些单位
+campaign-overdue-none = 目前没有逾期问题。
+campaign-study-later = 学习记录将在后续版本中接入本页。

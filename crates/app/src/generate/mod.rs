@@ -7,8 +7,10 @@ mod base;
 mod bulk;
 mod campaign;
 mod corpus;
+mod mechanisms;
 mod names;
 mod real;
+mod research;
 mod workflow;
 
 use crate::feedback::new_tracking_code;
@@ -322,9 +324,13 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
         made.push(id);
         made_in.push((id, dept));
     }
+    research::fill(&past, &clock, now, &base, started, &mut rng).await?;
     campaign::fill(&past, &clock, &base, started, spec.days, campaign::Made { problems: &made_in }).await?;
     // Rows loaded in bulk are searchable and grouped before anyone signs in.
     app.index_unindexed().await?;
     app.print_unprinted().await?;
+    // Mechanisms last: the return of a problem after one was issued is found against the
+    // fingerprints just made.
+    mechanisms::fill(app, &base, &made_in).await?;
     Ok(base.logins)
 }

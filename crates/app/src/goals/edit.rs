@@ -86,7 +86,7 @@ fn forbidden_to_plan() -> Error {
 
 impl App {
     /// The campaign office that runs `campaign` (or the admin): it sets the goals.
-    async fn planner(&self, c: &mut Conn<'_>, actor: &Actor, campaign: CampaignId) -> Result<Principal> {
+    pub(crate) async fn planner(&self, c: &mut Conn<'_>, actor: &Actor, campaign: CampaignId) -> Result<Principal> {
         let p = actor.user_for(Intent::Write)?.clone();
         let row = store::campaigns::get_campaign(c, campaign).await?.ok_or_else(|| {
             Error::invalid_with_code(
@@ -246,9 +246,7 @@ impl App {
     }
 
     pub async fn update_goal(&self, actor: &Actor, id: GoalId, input: &GoalInput) -> Result<GoalView> {
-        let version = input.version.ok_or_else(|| {
-            Error::invalid_with_code(Code::Required, "version", "修改须提供版本号", "version is required when editing")
-        })?;
+        let version = input.version.ok_or_else(Error::version_required)?;
         let mut tx = self.db.begin().await?;
         let before = self.readable_goal(&mut tx.conn(), actor, id).await?;
         let p = self.planner(&mut tx.conn(), actor, before.campaign_id).await?;

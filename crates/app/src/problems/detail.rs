@@ -54,6 +54,7 @@ impl App {
         let extensions = store::rectification::list_extensions(&mut c, id).await?;
         let callbacks = store::callbacks::list_callbacks(&mut c, id).await?;
         let mechanisms = store::mechanisms::mechanisms_of_problem(&mut c, id).await?;
+        let root_causes = self.problem_root_causes(&mut c, id).await?;
         let feedback = store::feedback::list_feedback_of_problem(&mut c, id).await?;
         // Problems this one was merged into or from are named only if the reader may see them.
         let merged_into = match row.merged_into_id {
@@ -179,6 +180,7 @@ impl App {
             signoffs: signoffs.iter().map(SignoffView::from_row).collect(),
             extensions: extensions.iter().map(ExtensionView::from_row).collect(),
             callbacks: callbacks.iter().map(CallbackView::from_row).collect::<Result<_>>()?,
+            root_causes,
             mechanisms: mechanisms
                 .into_iter()
                 .map(|m| crate::views::MechanismRef { id: m.id, title: m.title })

@@ -72,6 +72,8 @@ pub struct ProblemDetail {
     pub signoffs: Vec<SignoffView>,
     pub extensions: Vec<ExtensionView>,
     pub callbacks: Vec<CallbackView>,
+    /// 根源分析: the causes found (the note is `root_cause`).
+    pub root_causes: Vec<Named<domain::RootCauseId>>,
     pub mechanisms: Vec<MechanismRef>,
     pub feedback: Vec<FeedbackView>,
     /// Formalism flags on the public reply (形式主义答复): boilerplate, off-topic, no action.

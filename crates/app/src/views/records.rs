@@ -196,6 +196,12 @@ pub struct MechanismView {
     pub body: Option<String>,
     pub status: domain::problem::MechanismStatus,
     pub issued_on: Option<NaiveDate>,
+    /// 文号 of the issued document.
+    pub doc_number: Option<String>,
+    pub root_causes: Vec<Named<domain::RootCauseId>>,
+    /// 反弹回潮: reports flagged as the return of a problem it addresses, received on or after it
+    /// was issued (those the reader may see).
+    pub recurrences_after: Vec<crate::mechanisms::RecurrenceView>,
     pub problems: Vec<ProblemRef>,
     pub version: i64,
 }

@@ -1,6 +1,6 @@
 //! The demo a newcomer sees (issue 11, item 16): each problem's measures and public reply speak of
 //! its own matter, a closed problem has every measure done, and published ones show the site
-//! before and after.
+//! before and after; and (issue 13) the rest of the campaign is filled.
 
 use crate::{both, date};
 use zhenggai_app::generate::{DemoSpec, demo};
@@ -49,6 +49,25 @@ async fn the_demo_answers_each_problem_about_its_own_matter(kind: Kind) {
     }
     assert!(checked >= 5, "{checked} replies checked");
     assert!(before_and_after >= 1, "a published problem shows the site before and after");
+
+    // The rest of the campaign (issue 13): goals with milestones, research turned into problems,
+    // root causes, mechanisms issued and a return after one; the campaign page shows every section.
+    let campaign = app.list_campaigns(&office).await.unwrap()[0].id;
+    let o = app.campaign_overview(&office, campaign).await.unwrap();
+    let tree = app.goal_tree(&office, campaign).await.unwrap();
+    assert!(tree.len() >= 5 && tree.iter().any(|g| g.parent_id.is_some()) && !o.goals.is_empty(), "{tree:?}");
+    assert!(tree.iter().any(|g| g.milestones.iter().any(|m| m.late)), "a late milestone");
+    assert!(tree.iter().any(|g| g.progress_source == domain::goals::ProgressSource::LinkedProblems));
+    assert!(!app.public_projects().await.unwrap().is_empty(), "a published project");
+    assert!(o.research.topics >= 2 && o.research.converted >= 3 && o.research.closed >= 1, "{:?}", o.research);
+    assert!(o.mechanisms.issued >= 1 && o.mechanisms.returns_after >= 1, "{:?}", o.mechanisms);
+    assert!(o.mechanisms.blind_spots >= 1, "{:?}", o.mechanisms);
+    assert!(o.problems.total > 0 && o.problems.overdue > 0);
+    let issued = app.list_mechanisms(&office).await.unwrap();
+    let first = issued.iter().find(|m| !m.recurrences_after.is_empty()).expect("a return after a mechanism");
+    assert!(!first.root_causes.is_empty());
+    let with_causes = app.get_problem(&office, first.problems[0].id).await.unwrap();
+    assert!(!with_causes.root_causes.is_empty(), "its problems' causes were analysed");
     db.cleanup().await;
 }
 

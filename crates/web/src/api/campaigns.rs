@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update)).routes(routes!(overview))
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", responses((status = 200, body = Vec<CampaignView>), (status = 401, body = ErrorBody)))]
@@ -50,4 +50,17 @@ async fn update(
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> ApiResult<Json<CampaignView>> {
     Ok(Json(s.app.update_campaign(&caller.actor, CampaignId::new(id), &input).await?))
+}
+
+/// 专项工作 at a glance: goals, research, problems by state with the rates and what is overdue,
+/// mechanisms and returns — each counted as the caller may see it.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/overview", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = app::campaign_overview::CampaignOverview), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn overview(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<app::campaign_overview::CampaignOverview>> {
+    Ok(Json(s.app.campaign_overview(&caller.actor, CampaignId::new(id)).await?))
 }

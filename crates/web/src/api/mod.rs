@@ -15,6 +15,7 @@ mod public;
 mod ranking;
 mod ratings;
 mod rectification;
+mod research;
 mod search;
 mod statuses;
 mod tokens;
@@ -40,6 +41,7 @@ pub(crate) fn router(max_json_bytes: usize) -> OpenApiRouter<AppState> {
         .merge(problems::router())
         .merge(mechanisms::router())
         .merge(goals::router())
+        .merge(research::router())
         .merge(audit::router())
         .merge(public::router())
         .merge(ratings::router())

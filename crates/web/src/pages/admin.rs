@@ -27,6 +27,8 @@ pub(super) fn router() -> Router<AppState> {
         .route("/admin/users/{id}", post(update_user))
         .route("/admin/users/{id}/password", post(reset_password))
         .route("/admin/categories", post(add_category))
+        .route("/admin/causes", post(add_cause))
+        .route("/admin/causes/{id}", post(update_cause))
         .route("/admin/campaigns", post(add_campaign))
         .route("/admin/tokens", post(add_token))
         .route("/admin/tokens/{id}/revoke", post(revoke_token))
@@ -49,6 +51,7 @@ struct AdminPage {
     users: Vec<UserView>,
     roles: Vec<Opt>,
     categories: Vec<CategoryView>,
+    causes: Vec<app::mechanisms::RootCauseView>,
     campaigns: Vec<CampaignView>,
     tokens: Vec<TokenView>,
     new_token: Option<String>,
@@ -56,7 +59,7 @@ struct AdminPage {
 }
 
 /// The admin page's sections, in the order of its index; the first is shown by default.
-const SECTIONS: [&str; 6] = ["users", "units", "categories", "campaigns", "calendar", "tokens"];
+const SECTIONS: [&str; 7] = ["users", "units", "categories", "causes", "campaigns", "calendar", "tokens"];
 
 /// `/admin?section=users&q=王&done=password`.
 #[derive(serde::Deserialize, Default)]
@@ -112,6 +115,7 @@ async fn admin_page(
             domain::user::Role::ALL.iter().map(|r| (r.as_str().to_string(), tr.label("role", r.as_str()))),
         ),
         categories: s.app.list_categories(actor).await?,
+        causes: s.app.list_root_causes(actor).await?,
         campaigns: s.app.list_campaigns(actor).await?,
         tokens: s.app.list_tokens(actor).await?,
         new_token,
@@ -240,6 +244,40 @@ async fn add_category(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): Csrf
         s.app.create_category(&ctx.actor, &input).await.map(|_| ())
     };
     done(result.await, &ctx, "categories", "added")
+}
+
+#[derive(serde::Deserialize)]
+struct CauseForm {
+    name: String,
+    description: Option<String>,
+    /// `yes` or `no` when the form turns the cause on or off.
+    active: Option<String>,
+}
+
+impl CauseForm {
+    fn input(self) -> app::mechanisms::RootCauseInput {
+        app::mechanisms::RootCauseInput {
+            name: self.name,
+            description: super::fields::text(&self.description),
+            active: self.active.map(|a| a == "yes"),
+        }
+    }
+}
+
+async fn add_cause(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<CauseForm>) -> Response {
+    let result = s.app.create_root_cause(&ctx.actor, &f.input()).await.map(|_| ());
+    done(result, &ctx, "causes", "added")
+}
+
+/// Renames, describes, retires or brings back a root cause.
+async fn update_cause(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<CauseForm>,
+) -> Response {
+    let result = s.app.update_root_cause(&ctx.actor, domain::RootCauseId::new(id), &f.input()).await.map(|_| ());
+    done(result, &ctx, "causes", "saved")
 }
 
 #[derive(serde::Deserialize)]

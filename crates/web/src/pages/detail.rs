@@ -173,6 +173,8 @@ struct DetailPage {
     measure_statuses: Vec<Opt>,
     /// Edit the rectification details (root cause, reply, responsible person).
     can_edit: bool,
+    /// The root causes to choose from (id, name, found for this problem).
+    causes: Vec<(String, String, bool)>,
     /// The office decides whether the problem is scored (不纳入考核).
     can_score: bool,
     /// Add measures, notes and evidence.
@@ -243,6 +245,7 @@ async fn page(
     let done = confirmation(tr, done, &p);
     let units = s.app.list_units(actor).await?;
     let users = s.app.list_users(actor).await.unwrap_or_default();
+    let causes = s.app.list_root_causes(actor).await?;
     let d = |x: &Option<NaiveDate>| x.map(|d| tr.date(&d)).unwrap_or_default();
     let clock = |key: &str, c: &app::views::Clock| {
         (
@@ -438,6 +441,11 @@ async fn page(
         colours: vocab_opts(&tr, "colour", Colour::ALL.iter().map(|v| v.as_str()), None),
         satisfactions: vocab_opts(&tr, "satisfaction", Satisfaction::ALL.iter().map(|v| v.as_str()), None),
         measure_statuses: vocab_opts(&tr, "measure", MeasureStatus::ALL.iter().map(|v| v.as_str()), None),
+        causes: causes
+            .into_iter()
+            .filter(|c| c.active || p.root_causes.iter().any(|x| x.id == c.id))
+            .map(|c| (c.id.to_string(), c.name, p.root_causes.iter().any(|x| x.id == c.id)))
+            .collect(),
         can_edit: p.may.edit_rectification,
         can_score: p.may.edit_listing,
         can_add: p.may.add_records,

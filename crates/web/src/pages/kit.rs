@@ -352,6 +352,15 @@ fn field_label(tr: Tr, field: &str) -> Option<String> {
 }
 
 /// Renders a template, or logs and answers 500.
+/// What was just done on a page, said once: the message `{prefix}-done-{done}` when the
+/// catalogue has it (an unknown `done` in the address says nothing).
+pub(crate) fn done_message(tr: Tr, prefix: &str, done: Option<&str>) -> String {
+    let Some(done) = done else { return String::new() };
+    let id = format!("{prefix}-done-{done}");
+    let text = tr.t(&id);
+    if text == id { String::new() } else { text }
+}
+
 pub(crate) fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),

@@ -9,6 +9,7 @@
 mod actions;
 mod admin;
 mod auth;
+mod campaign;
 mod charts;
 mod dashboard;
 mod detail;
@@ -21,11 +22,13 @@ mod intake;
 mod kit;
 mod ledger;
 mod list;
+mod mechanisms;
 mod portal;
 mod projects;
 mod ranking;
 mod records;
 pub(crate) mod reports;
+mod research;
 mod search;
 mod todo;
 
@@ -46,7 +49,10 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(ranking::router())
         .merge(reports::router())
         .merge(imports::router())
+        .merge(campaign::router())
         .merge(goals::router())
+        .merge(mechanisms::router())
+        .merge(research::router())
         .merge(list::router())
         .merge(ledger::router())
         .merge(detail::router())

@@ -31,6 +31,9 @@ pub(super) fn router() -> Router<AppState> {
 #[derive(serde::Deserialize)]
 struct EditForm {
     version: i64,
+    /// The causes ticked (根源分析); every box unticked clears them.
+    #[serde(default)]
+    root_cause_ids: Vec<domain::RootCauseId>,
     root_cause: Option<String>,
     public_reply: Option<String>,
     responsible_person: Option<String>,
@@ -49,7 +52,13 @@ async fn edit(
         responsible_person: Some(text(&f.responsible_person)),
         ..Default::default()
     };
-    match s.app.update_problem(&ctx.actor, ProblemId::new(id), &patch).await {
+    let causes = app::mechanisms::ProblemCausesInput { root_cause_ids: f.root_cause_ids.clone() };
+    // The patch first: it checks the version the form was read at.
+    let saved = match s.app.update_problem(&ctx.actor, ProblemId::new(id), &patch).await {
+        Ok(_) => s.app.set_problem_root_causes(&ctx.actor, ProblemId::new(id), &causes).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match saved {
         Ok(_) => see_other(&format!("/problems/{id}?done=edit")),
         Err(e) => domain_error(ctx.tr, &e),
     }

@@ -45,6 +45,19 @@ async fn every_role_meets_every_endpoint_as_the_rules_say(kind: Kind) {
     let step = json!({"title": "摸排", "due_on": "2026-12-31"});
     let with = t.call("POST", &format!("/api/v1/goals/{g}/milestones"), Some("office"), Some(step)).await;
     let ms = with.json["milestones"][0]["id"].as_i64().unwrap();
+    // A research topic of department A with a visit whose one finding the office turned into a problem.
+    let topic = json!({"campaign_id": w.campaign.id, "unit_id": w.dept_a.id, "title": "老旧小区调研"});
+    let made = t.call("POST", "/api/v1/research/topics", Some("office"), Some(topic)).await;
+    assert_eq!(made.status, 201, "{}", made.json);
+    let rt = made.json["id"].as_i64().unwrap();
+    let step = json!({"visited_on": "2026-01-05", "place": "金桂苑", "findings": ["楼道照明损坏"]});
+    let with = t.call("POST", &format!("/api/v1/research/topics/{rt}/visits"), Some("office"), Some(step)).await;
+    assert_eq!(with.status, 201, "{}", with.json);
+    let finding = with.json["visits"][0]["findings"][0]["id"].as_i64().unwrap();
+    let to_problem = json!({"to": "problem"});
+    let converted =
+        t.call("POST", &format!("/api/v1/research/findings/{finding}/convert"), Some("office"), Some(to_problem)).await;
+    assert_eq!(converted.status, 200, "{}", converted.json);
     let rows = vec![
         Row {
             what: "read own/other problem A",
@@ -284,6 +297,70 @@ async fn every_role_meets_every_endpoint_as_the_rules_say(kind: Kind) {
             expect: [200; 8],
         },
         Row {
+            what: "root causes",
+            method: "GET",
+            path: "/api/v1/root-causes".into(),
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            what: "add a root cause",
+            method: "POST",
+            path: "/api/v1/root-causes".into(),
+            body: Some(json!({"name": "UNIQUE"})),
+            expect: [201, 403, 403, 403, 403, 403, 403, 401],
+        },
+        Row {
+            what: "find A's root causes",
+            method: "PUT",
+            path: format!("/api/v1/problems/{a}/root-causes"),
+            body: Some(json!({"root_cause_ids": [1, 3]})),
+            expect: [200, 200, 403, 200, 403, 403, 404, 401],
+        },
+        Row {
+            what: "blind spots",
+            method: "GET",
+            path: "/api/v1/mechanisms/blind-spots".into(),
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            what: "research topics",
+            method: "GET",
+            path: "/api/v1/research/topics".into(),
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            what: "a research topic of unit A",
+            method: "GET",
+            path: format!("/api/v1/research/topics/{rt}"),
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            what: "set a research topic",
+            method: "POST",
+            path: "/api/v1/research/topics".into(),
+            body: Some(json!({"campaign_id": w.campaign.id, "unit_id": w.dept_b.id, "title": "道路调研"})),
+            expect: [201, 201, 403, 403, 403, 403, 403, 401],
+        },
+        Row {
+            what: "record a visit for unit A's topic",
+            method: "POST",
+            path: format!("/api/v1/research/topics/{rt}/visits"),
+            body: Some(json!({"visited_on": "2026-01-06", "place": "丽发新城", "findings": ["电梯停运"]})),
+            expect: [201, 201, 403, 201, 201, 403, 403, 401],
+        },
+        Row {
+            // Already turned into a problem: those who may turn findings are told so (409).
+            what: "turn unit A's finding again",
+            method: "POST",
+            path: format!("/api/v1/research/findings/{finding}/convert"),
+            body: Some(json!({"to": "feedback"})),
+            expect: [409, 409, 403, 409, 409, 403, 403, 401],
+        },
+        Row {
             what: "verify the audit log",
             method: "GET",
             path: "/api/v1/audit/verify".into(),
@@ -464,8 +541,10 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
     ))
     .await;
     // A mechanism of department A that the office linked to A and to B.
-    let m = json!({"unit_id": w.dept_a.id, "title": "夜间作业审批制度", "problem_ids": [a, b]});
-    assert_eq!(t.call("POST", "/api/v1/mechanisms", Some("office"), Some(m)).await.status, 201);
+    let m = json!({"unit_id": w.dept_a.id, "title": "夜间作业审批制度", "problem_ids": [a, b], "status": "issued"});
+    let made = t.call("POST", "/api/v1/mechanisms", Some("office"), Some(m)).await;
+    assert_eq!(made.status, 201, "{}", made.json);
+    let m = made.json["id"].as_i64().unwrap();
     // What grouping found, as the admin sees it: the leaks this test guards against exist to leak.
     let admin_matches = t.call("GET", &format!("/api/v1/feedback/{fa}/matches"), Some("admin"), None).await;
     assert!(admin_matches.json.as_array().unwrap().iter().any(|m| m["problem"]["id"] == b), "{}", admin_matches.json);
@@ -530,7 +609,20 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
         ("feedback list", "/api/v1/feedback".to_string(), [200, 200, 200, 200, 200, 200, 200, 401]),
         ("mechanisms", "/api/v1/mechanisms".to_string(), [200, 200, 200, 200, 200, 200, 200, 401]),
         ("goals", "/api/v1/goals".to_string(), [200, 200, 200, 200, 200, 200, 200, 401]),
+        // A mechanism is seen within its unit's subtree (and by those above it).
+        ("the mechanism", format!("/api/v1/mechanisms/{m}"), [200, 200, 200, 200, 200, 200, 404, 401]),
+        (
+            "blind spots",
+            "/api/v1/mechanisms/blind-spots?at_least=1".to_string(),
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
         ("the goal", format!("/api/v1/goals/{g}"), [200, 200, 200, 200, 200, 200, 200, 401]),
+        (
+            "the campaign at a glance",
+            format!("/api/v1/campaigns/{}/overview", w.campaign.id),
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        ("research topics", "/api/v1/research/topics".to_string(), [200, 200, 200, 200, 200, 200, 200, 401]),
         ("problem A", format!("/api/v1/problems/{a}"), [200, 200, 200, 200, 200, 200, 404, 401]),
         ("problem B", format!("/api/v1/problems/{b}"), [200, 200, 200, 404, 404, 404, 200, 401]),
         ("problem R", format!("/api/v1/problems/{r}"), [200, 200, 200, 404, 404, 404, 200, 401]),
@@ -568,6 +660,10 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
         ("search page", "/search?q=%E5%BA%9F%E6%B0%94".to_string()),
         ("problem list", "/problems".to_string()),
         ("goals page", "/goals".to_string()),
+        ("campaign page", "/campaign".to_string()),
+        ("research page", "/research".to_string()),
+        ("mechanisms page", "/mechanisms".to_string()),
+        ("mechanism page", format!("/mechanisms/{m}")),
         ("goal page", format!("/goals/{g}")),
         ("goals export", "/goals.xlsx".to_string()),
         ("to-do page", "/".to_string()),
@@ -591,6 +687,7 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
                 (None, _) => 303,
                 (_, "problem A page") => problem_page(unit_a),
                 (_, "problem B page" | "problem R page") => problem_page(unit_b),
+                (Some("liaison_b"), "mechanism page") => 404,
                 _ => 200,
             };
             check(i, what, res.status.as_u16(), expected, &res.text);

@@ -5,7 +5,7 @@
 
 use super::fields::number;
 use super::i18n::Tr;
-use super::kit::{Layout, PageCtx, attachment, domain_error, page_message, render};
+use super::kit::{Layout, PageCtx, attachment, domain_error, done_message, page_message, render};
 use super::list::{LeaderOpt, Opt, leader_opts, opts, unit_tree_opts, vocab_opts};
 use crate::AppState;
 use app::goals::GoalView;
@@ -58,6 +58,27 @@ pub(super) struct GoalLine {
     /// “3/4”, or empty when none is linked.
     pub problems: String,
     pub published: bool,
+}
+
+/// The problems named by their numbers in a form's box (separated by spaces, commas or new
+/// lines), each one the reader may see.
+pub(in crate::pages) async fn problem_ids(
+    s: &AppState,
+    ctx: &PageCtx,
+    numbers: &Option<String>,
+) -> Result<Vec<domain::ProblemId>, domain::Error> {
+    let mut ids = Vec::new();
+    for n in super::fields::filled(numbers)
+        .unwrap_or_default()
+        .split([' ', ',', '，', '、', '\n', '\r'])
+        .filter(|n| !n.is_empty())
+    {
+        let id = s.app.problem_id_by_number(&ctx.actor, n).await.map_err(|_| {
+            domain::Error::invalid("problems", format!("问题编号 {n} 不存在"), format!("no problem numbered {n}"))
+        })?;
+        ids.push(id);
+    }
+    Ok(ids)
 }
 
 pub(super) fn percent(p: f64) -> String {
@@ -149,14 +170,14 @@ struct TreePage {
 
 /// What was typed into a refused form, to put back.
 #[derive(Default)]
-pub(super) struct Kept(pub(super) HashMap<String, String>);
+pub(in crate::pages) struct Kept(pub(in crate::pages) HashMap<String, String>);
 
 impl Kept {
-    pub(super) fn v(&self, name: &str) -> String {
+    pub(in crate::pages) fn v(&self, name: &str) -> String {
         self.0.get(name).cloned().unwrap_or_default()
     }
 
-    fn any(&self) -> bool {
+    pub(in crate::pages) fn any(&self) -> bool {
         !self.0.is_empty()
     }
 
@@ -243,7 +264,7 @@ pub(super) async fn tree_with(
         let form = goal_form(s, ctx, &tree, None).await?;
         let chosen = chosen.map(|c| c.to_string()).unwrap_or_default();
         Ok::<_, domain::Error>(TreePage {
-            layout: ctx.layout(tr.t("goals-title"), "goals"),
+            layout: ctx.layout(tr.t("goals-title"), "campaign"),
             campaigns: opts(Some(&chosen), campaigns.iter().map(|c| (c.id.to_string(), c.name.clone()))),
             campaign_id: chosen,
             lines: tree.iter().map(|g| line(&tr, g)).collect(),
@@ -338,7 +359,7 @@ pub(super) async fn goal_with(
             None => (String::new(), String::new(), Kept::default()),
         };
         Ok::<_, domain::Error>(GoalPage {
-            layout: ctx.layout(g.title.clone(), "goals"),
+            layout: ctx.layout(g.title.clone(), "campaign"),
             g: line(&tr, &g),
             campaign_id: g.campaign_id.to_string(),
             description: g.description.clone().unwrap_or_default(),
@@ -366,10 +387,7 @@ pub(super) async fn goal_with(
             may_report: g.actions.report,
             form,
             values: if refused == "edit" { kept.values() } else { FormValues::of(&g) },
-            done: done
-                .map(|d| tr.t(&format!("goal-done-{d}")))
-                .filter(|t| !t.starts_with("goal-done-"))
-                .unwrap_or_default(),
+            done: done_message(tr, "goal", done),
             refusal,
             refused,
             kept,

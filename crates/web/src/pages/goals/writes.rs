@@ -67,17 +67,7 @@ impl GoalFields {
                 })
             })
             .transpose()?;
-        let mut problem_ids = Vec::new();
-        for n in filled(&self.problems)
-            .unwrap_or_default()
-            .split([' ', ',', '，', '、', '\n', '\r'])
-            .filter(|n| !n.is_empty())
-        {
-            let id = s.app.problem_id_by_number(&ctx.actor, n).await.map_err(|_| {
-                domain::Error::invalid("problems", format!("问题编号 {n} 不存在"), format!("no problem numbered {n}"))
-            })?;
-            problem_ids.push(id);
-        }
+        let problem_ids = super::problem_ids(s, ctx, &self.problems).await?;
         Ok(GoalInput {
             campaign_id: CampaignId::new(required(&self.campaign_id, "campaign_id")?),
             parent_id: number(&self.parent_id, "parent_id")?.map(GoalId::new),

@@ -1,5 +1,12 @@
 //! Lasting mechanisms (长效机制): the rules a unit drafts or revises so that a kind of problem stays
-//! fixed, each linked to the problems it addresses.
+//! fixed, each linked to the problems and root causes it addresses, and answering for the
+//! problems of its kind that came back after it was issued.
+
+mod causes;
+mod recurrence;
+
+pub use causes::{ProblemCauses, ProblemCausesInput, RootCauseInput, RootCauseView};
+pub use recurrence::{BlindSpotView, RecurrenceView};
 
 use crate::views::{MechanismView, Named, ProblemRef};
 use crate::{Actor, App};
@@ -22,9 +29,13 @@ pub struct MechanismInput {
     /// `drafting` (default) or `issued`.
     pub status: Option<MechanismStatus>,
     pub issued_on: Option<NaiveDate>,
+    /// 文号 of the issued document.
+    pub doc_number: Option<String>,
     /// Problems this mechanism addresses.
     #[serde(default)]
     pub problem_ids: Vec<ProblemId>,
+    /// The root causes it answers (the whole set; unchanged when not given on an edit).
+    pub root_cause_ids: Option<Vec<domain::RootCauseId>>,
     /// Required when editing: the version read.
     pub version: Option<i64>,
 }
@@ -43,6 +54,10 @@ async fn view(c: &mut Conn<'_>, row: &MechanismRow, reader: Option<&Principal>) 
             problems.push((id, number, title));
         }
     }
+    let cause_ids = store::causes::causes_of_mechanism(c, row.id).await?;
+    let causes = causes::named(c, &cause_ids).await?;
+    let ids: Vec<ProblemId> = problems.iter().map(|(id, _, _)| *id).collect();
+    let recurrences_after = recurrence::after(c, row, &ids, reader).await?;
     Ok(MechanismView {
         id: domain::MechanismId::new(row.id.get()),
         campaign_id: row.campaign_id.map(|x| x.get()).map(domain::CampaignId::new),
@@ -51,6 +66,9 @@ async fn view(c: &mut Conn<'_>, row: &MechanismRow, reader: Option<&Principal>) 
         body: row.body.clone(),
         status: row.status,
         issued_on: row.issued_on,
+        doc_number: row.doc_number.clone(),
+        root_causes: causes,
+        recurrences_after,
         problems: problems.into_iter().map(|(id, number, title)| ProblemRef { id, number, title }).collect(),
         version: row.version,
     })
@@ -61,9 +79,7 @@ impl App {
         let p = actor.user_for(Intent::Write)?;
         let row = store::units::get_unit(c, unit).await?.ok_or_else(|| crate::units::unknown_unit_id(unit))?;
         let path = row.unit_path()?;
-        let may = p.is_admin()
-            || (matches!(p.role, domain::user::Role::Office | domain::user::Role::Liaison) && p.covers(&path));
-        if !may {
+        if !may_keep_mechanisms(p, &path) {
             return Err(Error::forbidden("您不能为该单位建立长效机制", "you may not keep mechanisms for this unit"));
         }
         Ok(path)
@@ -89,9 +105,11 @@ impl App {
         let now = self.clock.now();
         let title = domain::text::title("title", &input.title)?;
         let body = domain::text::optional_text("body", input.body.as_deref(), self.settings.text.max_text_chars)?;
+        let doc_number = domain::text::optional_text("doc_number", input.doc_number.as_deref(), 100)?;
         let status = input.status.unwrap_or(MechanismStatus::Drafting);
         let mut tx = self.db.begin().await?;
         self.mechanism_unit(&mut tx.conn(), actor, input.unit_id).await?;
+        let causes = causes::known(&mut tx.conn(), input.root_cause_ids.as_deref().unwrap_or_default()).await?;
         let row = store::mechanisms::insert_mechanism(
             &mut tx.conn(),
             &MechanismRow {
@@ -102,6 +120,7 @@ impl App {
                 body,
                 status,
                 issued_on: input.issued_on.or((status == MechanismStatus::Issued).then(|| self.clock.today())),
+                doc_number,
                 created_at: now,
                 updated_at: now,
                 version: 1,
@@ -109,6 +128,7 @@ impl App {
         )
         .await?;
         self.link_problems(&mut tx.conn(), actor, row.id, &input.problem_ids).await?;
+        store::causes::set_mechanism_causes(&mut tx.conn(), row.id, &causes).await?;
         let v = view(&mut tx.conn(), &row, None).await?;
         crate::audit::Entry::new(actor, "mechanism.create", "mechanism", Some(row.id.get()))
             .after(&v)?
@@ -126,16 +146,10 @@ impl App {
         input: &MechanismInput,
     ) -> Result<MechanismView> {
         let now = self.clock.now();
-        let version = input.version.ok_or_else(|| {
-            Error::invalid_with_code(
-                domain::Code::Required,
-                "version",
-                "修改须提供版本号",
-                "version is required when editing",
-            )
-        })?;
+        let version = input.version.ok_or_else(Error::version_required)?;
         let title = domain::text::title("title", &input.title)?;
         let body = domain::text::optional_text("body", input.body.as_deref(), self.settings.text.max_text_chars)?;
+        let doc_number = domain::text::optional_text("doc_number", input.doc_number.as_deref(), 100)?;
         let status = input.status.unwrap_or(MechanismStatus::Drafting);
         let mut tx = self.db.begin().await?;
         let before =
@@ -151,9 +165,14 @@ impl App {
         row.issued_on =
             input.issued_on.or(before.issued_on).or((status == MechanismStatus::Issued).then(|| self.clock.today()));
         row.status = status;
+        row.doc_number = doc_number;
         row.updated_at = now;
         row.version = store::mechanisms::update_mechanism(&mut tx.conn(), &row).await?;
         self.link_problems(&mut tx.conn(), actor, id, &input.problem_ids).await?;
+        if let Some(ids) = &input.root_cause_ids {
+            let causes = causes::known(&mut tx.conn(), ids).await?;
+            store::causes::set_mechanism_causes(&mut tx.conn(), id, &causes).await?;
+        }
         let b = view(&mut tx.conn(), &before, None).await?;
         let a = view(&mut tx.conn(), &row, None).await?;
         crate::audit::Entry::new(actor, "mechanism.update", "mechanism", Some(id.get()))
@@ -186,4 +205,27 @@ impl App {
             .find(|m| m.id == id.get())
             .ok_or_else(|| Error::not_found("mechanism"))
     }
+}
+
+impl App {
+    /// The units `actor` keeps mechanisms for (the form's choices; empty when they keep none).
+    pub async fn mechanism_units(&self, actor: &Actor) -> Result<Vec<crate::views::UnitView>> {
+        let Some(p) = actor.principal() else { return Ok(Vec::new()) };
+        if !p.token_allows(Intent::Write) {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for u in self.list_units(actor).await? {
+            let path = UnitPath::parse(&u.path)?;
+            if may_keep_mechanisms(p, &path) {
+                out.push(u);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Who keeps a unit's mechanisms: the admin, and the office or liaison whose subtree holds it.
+fn may_keep_mechanisms(p: &Principal, unit: &UnitPath) -> bool {
+    p.is_admin() || (matches!(p.role, domain::user::Role::Office | domain::user::Role::Liaison) && p.covers(unit))
 }
