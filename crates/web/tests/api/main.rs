@@ -11,6 +11,7 @@ mod contract;
 mod crawl;
 mod imports;
 mod input;
+mod leaks;
 mod office;
 mod office_pages;
 mod pages;
