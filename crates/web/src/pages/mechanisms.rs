@@ -6,7 +6,7 @@
 use super::fields::{date, number, text};
 use super::goals::Kept;
 use super::kit::{CsrfForm, Layout, PageCtx, domain_error, done_message, page_message, render, see_other};
-use super::list::{Opt, unit_tree_opts, vocab_opts};
+use super::list::{Opt, opts, unit_tree_opts, vocab_opts};
 use crate::AppState;
 use app::mechanisms::MechanismInput;
 use app::views::MechanismView;
@@ -54,6 +54,7 @@ fn line(tr: &super::i18n::Tr, m: &MechanismView) -> Line {
 
 /// The choices of the mechanism form.
 struct Form {
+    campaigns: Vec<Opt>,
     units: Vec<Opt>,
     statuses: Vec<Opt>,
     /// (id, name, ticked)
@@ -69,8 +70,16 @@ async fn form(s: &AppState, ctx: &PageCtx, m: Option<&MechanismView>, kept: &Kep
         None => false,
     };
     let unit = if kept.any() { Some(kept.v("unit_id")) } else { m.map(|m| m.unit.id.to_string()) };
+    let campaigns = s.app.list_campaigns(&ctx.actor).await?;
+    // A new mechanism belongs to the first campaign unless another is chosen.
+    let campaign = match (kept.any(), m) {
+        (true, _) => Some(kept.v("campaign_id")),
+        (false, Some(m)) => Some(m.campaign_id.map(|c| c.to_string()).unwrap_or_default()),
+        (false, None) => campaigns.first().map(|c| c.id.to_string()),
+    };
     let status = if kept.any() { Some(kept.v("status")) } else { m.map(|m| m.status.as_str().to_string()) };
     Ok(Form {
+        campaigns: opts(campaign.as_deref(), campaigns.iter().map(|c| (c.id.to_string(), c.name.clone()))),
         units: unit_tree_opts(&units, unit.as_deref()),
         statuses: vocab_opts(&ctx.tr, "mechanism", MechanismStatus::ALL.iter().map(|v| v.as_str()), status.as_deref()),
         causes: causes
@@ -233,6 +242,7 @@ async fn one_with(
 /// The mechanism form as the browser sends it.
 #[derive(serde::Deserialize)]
 struct Fields {
+    campaign_id: Option<String>,
     unit_id: Option<String>,
     title: Option<String>,
     body: Option<String>,
@@ -250,6 +260,7 @@ impl Fields {
     fn kept(&self) -> Kept {
         let v = |x: &Option<String>| x.clone().unwrap_or_default();
         Kept(HashMap::from([
+            ("campaign_id".to_string(), v(&self.campaign_id)),
             ("unit_id".to_string(), v(&self.unit_id)),
             ("title".to_string(), v(&self.title)),
             ("body".to_string(), v(&self.body)),
@@ -271,7 +282,7 @@ impl Fields {
         }
         Ok(MechanismInput {
             unit_id: domain::UnitId::new(unit),
-            campaign_id: None,
+            campaign_id: number(&self.campaign_id, "campaign_id")?.map(domain::CampaignId::new),
             title: self.title.clone().unwrap_or_default(),
             body: text(&self.body),
             status: super::fields::choice(&self.status, "status")?,

@@ -7,6 +7,7 @@
 mod access;
 mod agreement;
 mod browser;
+mod campaign_loop;
 mod contract;
 mod crawl;
 mod imports;
