@@ -111,16 +111,18 @@ pub async fn get_topic(c: &mut Conn<'_>, id: ResearchTopicId) -> Result<Option<T
 
 /// The topics of a campaign, or of every campaign, in the order they were set.
 pub async fn topics(c: &mut Conn<'_>, campaign: Option<CampaignId>) -> Result<Vec<TopicRow>> {
-    let sql = match campaign {
-        Some(_) => format!("select {TOPIC_COLUMNS} from research_topics where campaign_id = $1 order by id"),
-        None => format!("select {TOPIC_COLUMNS} from research_topics where $1 = 0 or true order by id"),
-    };
-    let bind = campaign.map(|c| c.get()).unwrap_or(0);
-    with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(bind)
+    let only = if campaign.is_some() { " where campaign_id = $1" } else { "" };
+    let sql = format!("select {TOPIC_COLUMNS} from research_topics{only} order by id");
+    with_conn!(c, |c| {
+        let query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        match campaign {
+            Some(id) => query.bind(id),
+            None => query,
+        }
         .fetch_all(&mut *c)
         .await
-        .map_err(db_err))
+        .map_err(db_err)
+    })
 }
 
 pub async fn insert_visit(c: &mut Conn<'_>, v: &VisitRow) -> Result<VisitRow> {
