@@ -29,7 +29,7 @@ pub struct MechanismSummary {
     pub drafting: usize,
     /// Returns after issue, over every issued mechanism.
     pub returns_after: usize,
-    /// 治理盲区 (problems back twice or more with no issued mechanism).
+    /// 治理盲区 among the campaign's problems (back twice or more with no issued mechanism).
     pub blind_spots: usize,
 }
 
@@ -74,7 +74,7 @@ impl App {
                 issued,
                 drafting: mechanisms.len() - issued,
                 returns_after: mechanisms.iter().map(|m| m.recurrences_after.len()).sum(),
-                blind_spots: self.blind_spots(actor, 2).await?.len(),
+                blind_spots: self.blind_spots_in(actor, crate::mechanisms::BLIND_SPOT_AT_LEAST, Some(id)).await?.len(),
             },
         })
     }

@@ -6,7 +6,7 @@ mod causes;
 mod recurrence;
 
 pub use causes::{ProblemCauses, ProblemCausesInput, RootCauseInput, RootCauseView};
-pub use recurrence::{BlindSpotView, RecurrenceView};
+pub use recurrence::{BLIND_SPOT_AT_LEAST, BlindSpotView, RecurrenceView};
 
 use crate::views::{MechanismView, Named, ProblemRef};
 use crate::{Actor, App};

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use domain::access::{Intent, Principal};
 use domain::problem::MechanismStatus;
 use domain::recurrence::{Recurrence, after_mechanism, blind_spots};
-use domain::{FeedbackId, ProblemId, Result};
+use domain::{CampaignId, FeedbackId, ProblemId, Result};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use store::Conn;
@@ -36,15 +36,23 @@ pub struct BlindSpotView {
     pub last: NaiveDate,
 }
 
-/// The recurrences of `problems` the reader may see, each with its view.
+/// How many returns make a blind spot where nobody says otherwise.
+pub const BLIND_SPOT_AT_LEAST: usize = 2;
+
+/// The recurrences of `problems` the reader may see (of one campaign's problems when `campaign`
+/// is given), each with its view.
 async fn seen(
     c: &mut Conn<'_>,
     p: &Principal,
     problems: Option<&[ProblemId]>,
+    campaign: Option<CampaignId>,
 ) -> Result<Vec<(Recurrence, RecurrenceView)>> {
     let mut out = Vec::new();
     for (feedback_id, problem, at) in store::causes::recurrences(c, problems).await? {
-        let Some((problem_ref, _)) = App::visible_problem(c, p, problem).await? else { continue };
+        let Some((problem_ref, row)) = App::visible_problem(c, p, problem).await? else { continue };
+        if campaign.is_some_and(|id| row.campaign_id != id) {
+            continue;
+        }
         let Some(excerpt) = App::quote_feedback(c, p, feedback_id).await? else { continue };
         let received_on = domain::clock::china_date(at);
         out.push((
@@ -67,7 +75,7 @@ pub(super) async fn after(
         return Ok(Vec::new());
     };
     let addressed: BTreeSet<ProblemId> = problems.iter().copied().collect();
-    Ok(seen(c, p, Some(problems))
+    Ok(seen(c, p, Some(problems), None)
         .await?
         .into_iter()
         .filter(|(r, _)| !after_mechanism(Some(issued), &addressed, std::slice::from_ref(r)).is_empty())
@@ -79,10 +87,20 @@ impl App {
     /// 治理盲区: problems that came back at least `at_least` times and that no issued mechanism
     /// addresses, the most recurrent first; counting only what the reader may see.
     pub async fn blind_spots(&self, actor: &crate::Actor, at_least: usize) -> Result<Vec<BlindSpotView>> {
+        self.blind_spots_in(actor, at_least, None).await
+    }
+
+    /// [`App::blind_spots`] among one campaign's problems (every campaign's when `None`).
+    pub async fn blind_spots_in(
+        &self,
+        actor: &crate::Actor,
+        at_least: usize,
+        campaign: Option<CampaignId>,
+    ) -> Result<Vec<BlindSpotView>> {
         let p = actor.user_for(Intent::Read)?.clone();
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
-        let seen = seen(&mut c, &p, None).await?;
+        let seen = seen(&mut c, &p, None, campaign).await?;
         let covered: BTreeSet<ProblemId> =
             store::causes::problems_with_issued_mechanisms(&mut c).await?.into_iter().collect();
         let returns: Vec<Recurrence> = seen.iter().map(|(r, _)| *r).collect();

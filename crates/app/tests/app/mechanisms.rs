@@ -130,6 +130,9 @@ async fn a_mechanism_answers_for_what_came_back_after_it_was_issued(kind: Kind) 
     let m = app.update_mechanism(&w.office, m.id, &draft).await.unwrap();
     assert!(m.recurrences_after.is_empty());
     assert_eq!(app.blind_spots(&w.office, 2).await.unwrap().len(), 2);
+    assert_eq!(app.blind_spots_in(&w.office, 2, Some(w.campaign.id)).await.unwrap().len(), 2);
+    let elsewhere = domain::CampaignId::new(w.campaign.id.get() + 1);
+    assert!(app.blind_spots_in(&w.office, 2, Some(elsewhere)).await.unwrap().is_empty(), "another campaign's");
     // Another unit's liaison sees neither the mechanism (kept within its unit's subtree) nor the
     // problems and their returns; department A's viewer sees it all.
     assert_eq!(app.get_mechanism(&w.liaison_b, m.id).await.unwrap_err().code(), Code::NotFound);

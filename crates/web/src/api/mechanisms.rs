@@ -78,7 +78,7 @@ async fn blind_spots(
     caller: Caller,
     ApiQuery(q): ApiQuery<BlindSpotQuery>,
 ) -> ApiResult<Json<Vec<BlindSpotView>>> {
-    Ok(Json(s.app.blind_spots(&caller.actor, q.at_least.unwrap_or(2)).await?))
+    Ok(Json(s.app.blind_spots(&caller.actor, q.at_least.unwrap_or(app::mechanisms::BLIND_SPOT_AT_LEAST)).await?))
 }
 
 /// The install's root-cause taxonomy (根源类别), in its order.

@@ -23,9 +23,6 @@ pub(super) fn router() -> Router<AppState> {
     Router::new().route("/mechanisms", get(list_page).post(create)).route("/mechanisms/{id}", get(one_page).post(edit))
 }
 
-/// How many returns make a blind spot on the page.
-const BLIND_SPOT_AT_LEAST: usize = 2;
-
 struct Line {
     id: i64,
     title: String,
@@ -126,7 +123,7 @@ async fn list_with(
     let tr = ctx.tr;
     let built = async {
         let list = s.app.list_mechanisms(&ctx.actor).await?;
-        let blind = s.app.blind_spots(&ctx.actor, BLIND_SPOT_AT_LEAST).await?;
+        let blind = s.app.blind_spots(&ctx.actor, app::mechanisms::BLIND_SPOT_AT_LEAST).await?;
         let form = form(s, ctx, None, &kept).await?;
         Ok::<_, domain::Error>(ListPage {
             layout: ctx.layout(tr.t("mechanisms-title"), "campaign"),
