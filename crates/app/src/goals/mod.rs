@@ -203,8 +203,13 @@ impl App {
         }
         let mut actions: HashMap<GoalId, GoalActions> = HashMap::new();
         if let Reader::Staff(p) = reader {
+            // The campaign's unit is read once for the whole tree.
+            let campaign_row =
+                store::campaigns::get_campaign(c, campaign).await?.ok_or_else(|| Error::not_found("campaign"))?;
+            let campaign_unit = self.known_unit(campaign_row.unit_id).await?.unit_path()?;
             for (g, _) in &rows {
-                actions.insert(g.id, self.goal_actions(c, p, g).await?);
+                let owner = self.known_unit(g.owner_unit_id).await?.unit_path()?;
+                actions.insert(g.id, GoalActions::of(p, &campaign_unit, &owner));
             }
         }
         let index: HashMap<GoalId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
