@@ -1,5 +1,5 @@
 //! 专项工作 at a glance: one campaign's whole loop — its goals and their progress, its research
-//! and what it turned into, its problems by state with the rates and who holds what is overdue,
+//! and what it turned into, its study by unit, its problems by state with the rates and who holds what is overdue,
 //! its lasting mechanisms and what came back after them. Every figure is the reader's own: built
 //! from the same views as each section's page, so it counts only what the reader may see.
 
@@ -41,6 +41,8 @@ pub struct CampaignOverview {
     pub goals_overdue: usize,
     pub goals_at_risk: usize,
     pub research: ResearchSummary,
+    /// Study sessions and attendance by unit and month, and the units with none yet.
+    pub study: crate::study::StudyCounts,
     /// Problems by state, the rates, and the units with what they hold overdue.
     pub problems: Dashboard,
     pub mechanisms: MechanismSummary,
@@ -69,6 +71,7 @@ impl App {
                 closed: topics.iter().map(|t| t.closed).sum(),
                 conversion_rate: (findings > 0).then(|| converted as f64 / findings as f64),
             },
+            study: self.study_counts(actor, id).await?,
             problems: self.dashboard(actor, Some(id.get())).await?,
             mechanisms: MechanismSummary {
                 issued,

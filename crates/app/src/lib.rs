@@ -39,6 +39,7 @@ pub mod routing;
 pub mod search;
 pub mod secrets;
 pub mod staged_import;
+pub mod study;
 pub mod transitions;
 pub mod units;
 pub mod users;

@@ -59,4 +59,10 @@ typed_id!(
     VisitId,
     /// 调研发现.
     FindingId,
+    /// 学习记录: one study session.
+    StudySessionId,
+    /// 学习形式.
+    StudyFormatId,
+    /// 学习材料.
+    StudyMaterialId,
 );

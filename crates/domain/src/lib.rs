@@ -21,6 +21,7 @@ pub mod report;
 pub mod research;
 #[cfg(feature = "sqlx")]
 mod sql;
+pub mod study;
 pub mod supervision;
 pub mod text;
 pub mod throttle;

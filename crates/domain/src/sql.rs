@@ -104,6 +104,9 @@ stored_as_integer!(
     crate::ResearchTopicId,
     crate::VisitId,
     crate::FindingId,
+    crate::StudySessionId,
+    crate::StudyFormatId,
+    crate::StudyMaterialId,
 );
 
 stored_as_text!(

@@ -6,52 +6,15 @@ use crate::{Conn, Result, db_err, id_list};
 use chrono::{DateTime, Utc};
 use domain::{FeedbackId, MechanismId, ProblemId, RootCauseId};
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
-pub struct RootCauseRow {
-    pub id: RootCauseId,
-    pub name: String,
-    pub description: Option<String>,
-    pub position: i64,
-    pub active: bool,
-}
-
-const COLUMNS: &str = "id, name, description, position, active";
-
-/// Every cause, in the taxonomy's order.
-pub async fn list_root_causes(c: &mut Conn<'_>) -> Result<Vec<RootCauseRow>> {
-    let sql = format!("select {COLUMNS} from root_causes order by position, id");
-    with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err))
-}
-
-pub async fn insert_root_cause(c: &mut Conn<'_>, r: &RootCauseRow) -> Result<RootCauseRow> {
-    let sql = format!(
-        "insert into root_causes (name, description, position, active) values ($1, $2, \
-         (select coalesce(max(position), 0) + 1 from root_causes), $3) returning {COLUMNS}"
-    );
-    with_conn!(c, |c| {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(&r.name)
-            .bind(&r.description)
-            .bind(r.active)
-            .fetch_one(&mut *c)
-            .await
-            .map_err(db_err)
-    })
-}
-
-pub async fn update_root_cause(c: &mut Conn<'_>, r: &RootCauseRow) -> Result<()> {
-    with_conn!(c, |c| {
-        sqlx::query("update root_causes set name = $2, description = $3, active = $4 where id = $1")
-            .bind(r.id)
-            .bind(&r.name)
-            .bind(&r.description)
-            .bind(r.active)
-            .execute(&mut *c)
-            .await
-            .map_err(db_err)?;
-    });
-    Ok(())
-}
+kept_list!(
+    /// One cause of the taxonomy.
+    RootCauseRow,
+    RootCauseId,
+    "root_causes",
+    list_root_causes,
+    insert_root_cause,
+    update_root_cause
+);
 
 /// The causes linked to each of `owners` in `table` (`problem_root_causes` by `problem_id`, or
 /// `mechanism_root_causes` by `mechanism_id`), as (owner, cause).

@@ -22,6 +22,66 @@ macro_rules! with_conn {
     }};
 }
 
+/// The store of a short list an install's admin keeps (root causes, study formats): a row with a
+/// name, a description, an order and whether it is still offered, read whole in order, added at
+/// the end and changed in place. One definition, so that the lists cannot drift apart.
+macro_rules! kept_list {
+    ($(#[$doc:meta])* $row:ident, $id:ty, $table:literal, $list:ident, $insert:ident, $update:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+        pub struct $row {
+            pub id: $id,
+            pub name: String,
+            pub description: Option<String>,
+            pub position: i64,
+            /// A retired entry stays on the records that name it and is offered no more.
+            pub active: bool,
+        }
+
+        /// Every entry, in the list's order.
+        pub async fn $list(c: &mut $crate::Conn<'_>) -> $crate::Result<Vec<$row>> {
+            with_conn!(c, |c| sqlx::query_as(concat!(
+                "select id, name, description, position, active from ", $table, " order by position, id"
+            ))
+            .fetch_all(&mut *c)
+            .await
+            .map_err($crate::db_err))
+        }
+
+        /// Adds an entry at the end of the list.
+        pub async fn $insert(c: &mut $crate::Conn<'_>, r: &$row) -> $crate::Result<$row> {
+            with_conn!(c, |c| {
+                sqlx::query_as(concat!(
+                    "insert into ", $table, " (name, description, position, active) values ($1, $2, \
+                     (select coalesce(max(position), 0) + 1 from ", $table, "), $3) \
+                     returning id, name, description, position, active"
+                ))
+                .bind(&r.name)
+                .bind(&r.description)
+                .bind(r.active)
+                .fetch_one(&mut *c)
+                .await
+                .map_err($crate::db_err)
+            })
+        }
+
+        /// Changes an entry's name, description and whether it is offered; its place stays.
+        pub async fn $update(c: &mut $crate::Conn<'_>, r: &$row) -> $crate::Result<()> {
+            with_conn!(c, |c| {
+                sqlx::query(concat!("update ", $table, " set name = $2, description = $3, active = $4 where id = $1"))
+                    .bind(r.id)
+                    .bind(&r.name)
+                    .bind(&r.description)
+                    .bind(r.active)
+                    .execute(&mut *c)
+                    .await
+                    .map_err($crate::db_err)?;
+            });
+            Ok(())
+        }
+    };
+}
+
 /// Applies a list of [`Bind`] values to a query, for either backend.
 macro_rules! bind_all {
     ($query:expr, $binds:expr) => {{
@@ -74,6 +134,7 @@ pub mod saved_filters;
 pub mod search;
 pub mod sqlite_reader;
 pub mod stats;
+pub mod study;
 pub mod units;
 pub mod users;
 

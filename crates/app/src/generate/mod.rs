@@ -11,6 +11,7 @@ mod mechanisms;
 mod names;
 mod real;
 mod research;
+mod study;
 mod workflow;
 
 use crate::feedback::new_tracking_code;
@@ -326,6 +327,7 @@ pub async fn demo(app: &App, spec: &DemoSpec, real_messages: Option<Vec<real::Re
     }
     research::fill(&past, &clock, now, &base, started, &mut rng).await?;
     campaign::fill(&past, &clock, &base, started, spec.days, campaign::Made { problems: &made_in }).await?;
+    study::fill(&past, &clock, &base, started, spec.days, &made_in).await?;
     // Rows loaded in bulk are searchable and grouped before anyone signs in.
     app.index_unindexed().await?;
     app.print_unprinted().await?;

@@ -25,14 +25,8 @@ impl RootCauseView {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RootCauseInput {
-    pub name: String,
-    pub description: Option<String>,
-    /// True when not given.
-    pub active: Option<bool>,
-}
+/// A root cause as the admin writes it.
+pub type RootCauseInput = crate::views::ListEntryInput;
 
 /// The causes found for a problem: the whole set.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]

@@ -7,6 +7,16 @@ use domain::limits::TimeLimits;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// An entry of a short list the admin keeps (a root cause, a study format), as written.
+#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListEntryInput {
+    pub name: String,
+    pub description: Option<String>,
+    /// True when not given; false retires the entry, which stays on the records that name it.
+    pub active: Option<bool>,
+}
+
 /// An id with the name that goes with it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Named<I> {

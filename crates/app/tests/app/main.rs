@@ -26,6 +26,7 @@ mod routing;
 mod schema;
 mod search;
 mod sign_for;
+mod study;
 mod workflow;
 
 use chrono::NaiveDate;

@@ -89,7 +89,7 @@ async fn list_causes(State(s): State<AppState>, caller: Caller) -> ApiResult<Jso
 }
 
 /// Adds a root cause to the taxonomy (the admin).
-#[utoipa::path(post, path = "/api/v1/root-causes", tag = "mechanisms", request_body = RootCauseInput,
+#[utoipa::path(post, path = "/api/v1/root-causes", tag = "mechanisms", request_body = app::views::ListEntryInput,
     responses((status = 201, body = RootCauseView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 async fn create_cause(
@@ -102,7 +102,7 @@ async fn create_cause(
 
 /// Renames, describes or retires a root cause (the admin).
 #[utoipa::path(put, path = "/api/v1/root-causes/{id}", tag = "mechanisms", params(("id" = i64, Path)),
-    request_body = RootCauseInput,
+    request_body = app::views::ListEntryInput,
     responses((status = 200, body = RootCauseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_cause(

@@ -18,6 +18,7 @@ mod rectification;
 mod research;
 mod search;
 mod statuses;
+mod study;
 mod tokens;
 mod units;
 mod users;
@@ -50,6 +51,7 @@ pub(crate) fn router(max_json_bytes: usize) -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(max_json_bytes))
         // Evidence files have their own, larger limit (set on their route).
         .merge(rectification::router())
+        .merge(study::router())
 }
 
 /// Adds the document's title and security schemes.

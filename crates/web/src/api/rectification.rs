@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 
 /// Evidence uploads may be larger than JSON bodies; the app checks the configured limit and says
 /// so in our error shape.
-const UPLOAD_BODY_LIMIT: usize = 64 * 1024 * 1024;
+pub(super) const UPLOAD_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     let json = OpenApiRouter::new()

@@ -29,6 +29,8 @@ pub(super) fn router() -> Router<AppState> {
         .route("/admin/categories", post(add_category))
         .route("/admin/causes", post(add_cause))
         .route("/admin/causes/{id}", post(update_cause))
+        .route("/admin/formats", post(add_format))
+        .route("/admin/formats/{id}", post(update_format))
         .route("/admin/campaigns", post(add_campaign))
         .route("/admin/tokens", post(add_token))
         .route("/admin/tokens/{id}/revoke", post(revoke_token))
@@ -51,7 +53,8 @@ struct AdminPage {
     users: Vec<UserView>,
     roles: Vec<Opt>,
     categories: Vec<CategoryView>,
-    causes: Vec<app::mechanisms::RootCauseView>,
+    causes: Vec<ListEntry>,
+    formats: Vec<ListEntry>,
     campaigns: Vec<CampaignView>,
     tokens: Vec<TokenView>,
     new_token: Option<String>,
@@ -59,7 +62,15 @@ struct AdminPage {
 }
 
 /// The admin page's sections, in the order of its index; the first is shown by default.
-const SECTIONS: [&str; 7] = ["users", "units", "categories", "causes", "campaigns", "calendar", "tokens"];
+const SECTIONS: [&str; 8] = ["users", "units", "categories", "causes", "formats", "campaigns", "calendar", "tokens"];
+
+/// An entry of a short list the admin keeps (root causes, study formats), as its table shows it.
+struct ListEntry {
+    id: i64,
+    name: String,
+    description: Option<String>,
+    active: bool,
+}
 
 /// `/admin?section=users&q=王&done=password`.
 #[derive(serde::Deserialize, Default)]
@@ -115,7 +126,12 @@ async fn admin_page(
             domain::user::Role::ALL.iter().map(|r| (r.as_str().to_string(), tr.label("role", r.as_str()))),
         ),
         categories: s.app.list_categories(actor).await?,
-        causes: s.app.list_root_causes(actor).await?,
+        causes: (s.app.list_root_causes(actor).await?.into_iter())
+            .map(|c| ListEntry { id: c.id.get(), name: c.name, description: c.description, active: c.active })
+            .collect(),
+        formats: (s.app.list_study_formats(actor).await?.into_iter())
+            .map(|f| ListEntry { id: f.id.get(), name: f.name, description: f.description, active: f.active })
+            .collect(),
         campaigns: s.app.list_campaigns(actor).await?,
         tokens: s.app.list_tokens(actor).await?,
         new_token,
@@ -247,16 +263,16 @@ async fn add_category(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): Csrf
 }
 
 #[derive(serde::Deserialize)]
-struct CauseForm {
+struct EntryForm {
     name: String,
     description: Option<String>,
-    /// `yes` or `no` when the form turns the cause on or off.
+    /// `yes` or `no` when the form turns the entry on or off.
     active: Option<String>,
 }
 
-impl CauseForm {
-    fn input(self) -> app::mechanisms::RootCauseInput {
-        app::mechanisms::RootCauseInput {
+impl EntryForm {
+    fn input(self) -> app::views::ListEntryInput {
+        app::views::ListEntryInput {
             name: self.name,
             description: super::fields::text(&self.description),
             active: self.active.map(|a| a == "yes"),
@@ -264,7 +280,7 @@ impl CauseForm {
     }
 }
 
-async fn add_cause(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<CauseForm>) -> Response {
+async fn add_cause(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<EntryForm>) -> Response {
     let result = s.app.create_root_cause(&ctx.actor, &f.input()).await.map(|_| ());
     done(result, &ctx, "causes", "added")
 }
@@ -274,10 +290,26 @@ async fn update_cause(
     State(s): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<i64>,
-    CsrfForm(f): CsrfForm<CauseForm>,
+    CsrfForm(f): CsrfForm<EntryForm>,
 ) -> Response {
     let result = s.app.update_root_cause(&ctx.actor, domain::RootCauseId::new(id), &f.input()).await.map(|_| ());
     done(result, &ctx, "causes", "saved")
+}
+
+async fn add_format(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<EntryForm>) -> Response {
+    let result = s.app.create_study_format(&ctx.actor, &f.input()).await.map(|_| ());
+    done(result, &ctx, "formats", "added")
+}
+
+/// Renames, describes, retires or brings back a study format.
+async fn update_format(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<EntryForm>,
+) -> Response {
+    let result = s.app.update_study_format(&ctx.actor, domain::StudyFormatId::new(id), &f.input()).await.map(|_| ());
+    done(result, &ctx, "formats", "saved")
 }
 
 #[derive(serde::Deserialize)]

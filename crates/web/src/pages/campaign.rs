@@ -1,5 +1,5 @@
 //! 专项工作: one page per campaign showing the whole loop at a glance — goals and their progress,
-//! research and its conversion, problems by state with the rates and who holds what is overdue,
+//! research and its conversion, study by unit, problems by state with the rates and who holds what is overdue,
 //! mechanisms issued and what came back after them — each section linking to its own page.
 
 use super::fields::number;

@@ -30,6 +30,7 @@ mod records;
 pub(crate) mod reports;
 mod research;
 mod search;
+mod study;
 mod todo;
 
 use crate::AppState;
@@ -53,6 +54,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(goals::router())
         .merge(mechanisms::router())
         .merge(research::router())
+        .merge(study::router())
         .merge(list::router())
         .merge(ledger::router())
         .merge(detail::router())
