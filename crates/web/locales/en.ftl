@@ -805,3 +805,5 @@ study-done-material = The material is uploaded.
 admin-formats = Study formats
 admin-formats-means = The formats offered when a session is recorded. A retired format is offered no more; the sessions that name it keep it.
 campaign-study-units-without = Units with no session yet
+study-without-none = None: every unit has studied.
+study-by-unit-table = Sessions, attendance and problems found by unit

@@ -799,3 +799,5 @@ study-done-material = 学习材料已上传。
 admin-formats = 学习形式
 admin-formats-means = 记录学习时可选的形式。停用的形式不再供选择，已经用它记录的学习保持不变。
 campaign-study-units-without = 尚无学习记录的单位
+study-without-none = 没有，各单位都已开展学习。
+study-by-unit-table = 各单位学习次数、参加人次和检视问题

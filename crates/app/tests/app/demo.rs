@@ -1,6 +1,6 @@
 //! The demo a newcomer sees (issue 11, item 16): each problem's measures and public reply speak of
 //! its own matter, a closed problem has every measure done, and published ones show the site
-//! before and after; and (issue 13) the rest of the campaign is filled.
+//! before and after; and (issue 13) the rest of the campaign is filled, study in every unit.
 
 use crate::{both, date};
 use zhenggai_app::generate::{DemoSpec, demo};
@@ -63,6 +63,11 @@ async fn the_demo_answers_each_problem_about_its_own_matter(kind: Kind) {
     assert!(o.mechanisms.issued >= 1 && o.mechanisms.returns_after >= 1, "{:?}", o.mechanisms);
     assert!(o.mechanisms.blind_spots >= 1, "{:?}", o.mechanisms);
     assert!(o.problems.total > 0 && o.problems.overdue > 0);
+    // Every unit of the campaign has studied; a session found a problem; one has its material.
+    assert!(o.study.sessions as usize >= o.study.by_unit.len() && o.study.units_without.is_empty(), "{:?}", o.study);
+    assert!(o.study.problems_found >= 1 && o.study.attendance > o.study.sessions, "{:?}", o.study);
+    let sessions = app.list_study_sessions(&office, &Default::default()).await.unwrap();
+    assert!(sessions.iter().any(|s| !s.materials.is_empty()), "a session with its material");
     let issued = app.list_mechanisms(&office).await.unwrap();
     let first = issued.iter().find(|m| !m.recurrences_after.is_empty()).expect("a return after a mechanism");
     assert!(!first.root_causes.is_empty());

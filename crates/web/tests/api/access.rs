@@ -17,13 +17,14 @@ pub(crate) const CALLERS: [Option<&str>; 8] = [
     None,
 ];
 
-struct Row {
-    what: &'static str,
-    method: &'static str,
-    path: String,
-    body: Option<Value>,
+pub(crate) struct Row {
+    pub(crate) what: &'static str,
+    pub(crate) method: &'static str,
+    pub(crate) path: String,
+    /// `"version": "CURRENT"` is replaced by the record's version when each caller sends it.
+    pub(crate) body: Option<Value>,
     /// Statuses for admin, office, supervisor, liaison_a, leader_a, viewer_a, liaison_b, public.
-    expect: [u16; 8],
+    pub(crate) expect: [u16; 8],
 }
 
 async fn every_role_meets_every_endpoint_as_the_rules_say(kind: Kind) {
@@ -397,41 +398,7 @@ async fn every_role_meets_every_endpoint_as_the_rules_say(kind: Kind) {
         },
         Row { what: "health", method: "GET", path: "/api/v1/health".into(), body: None, expect: [200; 8] },
     ];
-    let mut failures = Vec::new();
-    for row in &rows {
-        for (i, who) in CALLERS.iter().enumerate() {
-            if row.body.as_ref().is_some_and(|b| b["action"] == "publish") {
-                // Each caller meets the problem unpublished: a published one cannot be published again.
-                let id: i64 = row.path.split('/').nth(4).unwrap().parse().unwrap();
-                let v = t.version(id).await;
-                t.call("POST", &row.path, Some("admin"), Some(json!({"action": "unpublish", "version": v}))).await;
-            }
-            let mut body = row.body.clone();
-            if let Some(b) = body.as_mut() {
-                // Unique names per caller; the current version for edits and transitions.
-                for key in ["name", "username"] {
-                    if b[key] == "UNIQUE" {
-                        b[key] = json!(format!("u{}{}", i, row.what.len()));
-                    }
-                }
-                if row.method == "PATCH" || row.path.ends_with("/transitions") {
-                    let id: i64 = row.path.split('/').nth(4).unwrap().parse().unwrap();
-                    b["version"] = json!(t.version(id).await);
-                }
-            }
-            let r = t.call(row.method, &row.path, *who, body).await;
-            if r.status.as_u16() != row.expect[i] {
-                failures.push(format!(
-                    "{} as {}: expected {}, got {} {}",
-                    row.what,
-                    who.unwrap_or("public"),
-                    row.expect[i],
-                    r.status,
-                    r.json
-                ));
-            }
-        }
-    }
+    let failures = mismatches(&t, &rows).await;
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
     // What the lists hold follows the same rules.
     let ids = |r: crate::Reply| {
@@ -484,3 +451,46 @@ both!(
     every_role_meets_every_endpoint_as_the_rules_say,
     the_public_sees_published_problems_only_and_never_a_reporters_contact
 );
+
+/// Each row called by each caller: the calls whose status is not the expected one, described.
+pub(crate) async fn mismatches(t: &TestApp, rows: &[Row]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for row in rows {
+        for (i, who) in CALLERS.iter().enumerate() {
+            if row.body.as_ref().is_some_and(|b| b["action"] == "publish") {
+                // Each caller meets the problem unpublished: a published one cannot be published again.
+                let id: i64 = row.path.split('/').nth(4).unwrap().parse().unwrap();
+                let v = t.version(id).await;
+                t.call("POST", &row.path, Some("admin"), Some(json!({"action": "unpublish", "version": v}))).await;
+            }
+            let mut body = row.body.clone();
+            if let Some(b) = body.as_mut() {
+                // Unique names per caller; the current version for edits and transitions.
+                for key in ["name", "username"] {
+                    if b[key] == "UNIQUE" {
+                        b[key] = json!(format!("u{}{}", i, row.what.len()));
+                    }
+                }
+                if b["version"] == "CURRENT" {
+                    b["version"] = t.call("GET", &row.path, Some("admin"), None).await.json["version"].clone();
+                }
+                if row.method == "PATCH" || row.path.ends_with("/transitions") {
+                    let id: i64 = row.path.split('/').nth(4).unwrap().parse().unwrap();
+                    b["version"] = json!(t.version(id).await);
+                }
+            }
+            let r = t.call(row.method, &row.path, *who, body).await;
+            if r.status.as_u16() != row.expect[i] {
+                failures.push(format!(
+                    "{} as {}: expected {}, got {} {}",
+                    row.what,
+                    who.unwrap_or("public"),
+                    row.expect[i],
+                    r.status,
+                    r.json
+                ));
+            }
+        }
+    }
+    failures
+}

@@ -1,5 +1,5 @@
 //! Every view that shows, counts, links to or quotes another record passes the record's own read
-//! check: each role against the lists, matches, recurrences, search, goals, research, mechanisms,
+//! check: each role against the lists, matches, recurrences, search, goals, research, study, mechanisms,
 //! the campaign at a glance and their pages, none naming a record the caller may not see.
 
 use crate::access::CALLERS;
@@ -85,6 +85,12 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
     let made = t.call("POST", "/api/v1/goals", Some("office"), Some(goal)).await;
     assert_eq!(made.status, 201, "{}", made.json);
     let g = made.json["id"].as_i64().unwrap();
+    // A study session of department A in which the office found A, B and R.
+    let session = json!({"campaign_id": w.campaign.id, "unit_id": w.dept_a.id, "held_on": "2026-01-05", "format_id": 1,
+        "topic": "专题学习", "present": 20, "problem_ids": [a, b, r]});
+    let made = t.call("POST", "/api/v1/study/sessions", Some("office"), Some(session)).await;
+    assert_eq!(made.status, 201, "{}", made.json);
+    let st = made.json["id"].as_i64().unwrap();
     let number = async |id: i64| {
         t.call("GET", &format!("/api/v1/problems/{id}"), Some("admin"), None).await.json["number"]
             .as_str()
@@ -150,6 +156,13 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
             [200, 200, 200, 200, 200, 200, 200, 401],
         ),
         ("research topics", "/api/v1/research/topics".to_string(), [200, 200, 200, 200, 200, 200, 200, 401]),
+        ("study sessions", "/api/v1/study/sessions".to_string(), [200, 200, 200, 200, 200, 200, 200, 401]),
+        ("the study session", format!("/api/v1/study/sessions/{st}"), [200, 200, 200, 200, 200, 200, 200, 401]),
+        (
+            "study counts",
+            format!("/api/v1/study/counts?campaign_id={}", w.campaign.id),
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
         ("problem A", format!("/api/v1/problems/{a}"), [200, 200, 200, 200, 200, 200, 404, 401]),
         ("problem B", format!("/api/v1/problems/{b}"), [200, 200, 200, 404, 404, 404, 200, 401]),
         ("problem R", format!("/api/v1/problems/{r}"), [200, 200, 200, 404, 404, 404, 200, 401]),
@@ -193,6 +206,9 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
         ("mechanism page", format!("/mechanisms/{m}")),
         ("goal page", format!("/goals/{g}")),
         ("goals export", "/goals.xlsx".to_string()),
+        ("study page", "/study".to_string()),
+        ("study session page", format!("/study/{st}")),
+        ("study export", "/study.xlsx".to_string()),
         ("to-do page", "/".to_string()),
         ("problem A page", format!("/problems/{a}")),
         ("problem B page", format!("/problems/{b}")),

@@ -5,11 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod access_study;
 mod agreement;
 mod browser;
 mod campaign_loop;
 mod contract;
 mod crawl;
+mod demo_campaign;
 mod imports;
 mod input;
 mod leaks;
