@@ -127,8 +127,87 @@ async fn uploads_are_checked_by_content_and_size(kind: Kind) {
     t.db.cleanup().await;
 }
 
+/// 学习记录 (issue 13): each bad session, format, filter and material is refused with a code and a
+/// message through the API, and nothing is written or stored.
+async fn bad_study_input_is_refused_with_a_code_and_writes_nothing(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let w = &t.world;
+    let session = |extra: Value| {
+        let mut b = json!({"campaign_id": w.campaign.id, "unit_id": w.dept_a.id, "held_on": "2026-10-05",
+            "format_id": 1, "topic": "专题学习", "present": 20});
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    let made = t.call("POST", "/api/v1/study/sessions", Some("liaison_a"), Some(session(json!({})))).await;
+    assert_eq!(made.status, 201, "{}", made.json);
+    let id = made.json["id"].as_i64().unwrap();
+    let rows_before = t.audit_rows().await;
+    let post = async |body: Value| t.call("POST", "/api/v1/study/sessions", Some("liaison_a"), Some(body)).await;
+    let material = async |name: &str, bytes: &[u8]| {
+        let req = Request::builder()
+            .method("POST")
+            .uri(format!("/api/v1/study/sessions/{id}/materials?file_name={name}"))
+            .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["liaison_a"]))
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(Body::from(bytes.to_vec()))
+            .unwrap();
+        t.send(req).await
+    };
+    let cases: Vec<(&str, crate::Reply, u16, &str)> = vec![
+        ("unknown field", post(session(json!({"score": 5}))).await, 400, "unknown_field"),
+        ("blank topic", post(session(json!({"topic": " "}))).await, 422, "required"),
+        ("nobody present", post(session(json!({"present": 0}))).await, 422, "validation_failed"),
+        ("present as words", post(session(json!({"present": "many"}))).await, 422, "invalid_field"),
+        ("future date", post(session(json!({"held_on": "2027-01-01"}))).await, 422, "validation_failed"),
+        ("unknown format", post(session(json!({"format_id": 999}))).await, 422, "validation_failed"),
+        ("unknown problem", post(session(json!({"problem_ids": [999_999]}))).await, 422, "validation_failed"),
+        ("unknown unit", post(session(json!({"unit_id": 999_999}))).await, 422, "unknown_unit"),
+        (
+            "edit without a version",
+            t.call("PUT", &format!("/api/v1/study/sessions/{id}"), Some("liaison_a"), Some(session(json!({})))).await,
+            422,
+            "required",
+        ),
+        (
+            "stale version",
+            t.call("PUT", &format!("/api/v1/study/sessions/{id}"), Some("liaison_a"), Some(session(json!({"version": 7}))))
+                .await,
+            409,
+            "stale_version",
+        ),
+        ("malformed month", t.call("GET", "/api/v1/study/sessions?month=May", Some("office"), None).await, 422, "validation_failed"),
+        ("not a file we take", material("notes.pdf", b"plain words").await, 422, "unsupported_file_type"),
+        ("empty file", material("slides.pdf", b"").await, 422, "empty_file"),
+        (
+            "duplicate format",
+            t.call("POST", "/api/v1/study/formats", Some("admin"), Some(json!({"name": "读书班"}))).await,
+            409,
+            "conflict",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, r, status, code) in &cases {
+        let message = r.json["error"]["message"].as_str().unwrap_or("");
+        if r.status.as_u16() != *status || r.code() != *code || message.is_empty() {
+            failures.push(format!("{what}: expected {status} {code}, got {} {}", r.status, r.json));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(t.audit_rows().await, rows_before, "nothing was written");
+    let stored = std::fs::read_dir(t.db.dir.path().join("files")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(stored, 0, "no refused material was stored");
+    let listed = t.call("GET", "/api/v1/study/sessions", Some("office"), None).await;
+    assert_eq!(listed.json.as_array().unwrap().len(), 1, "no session was added");
+    t.db.cleanup().await;
+}
+
 both!(
     bad_input_is_refused_with_a_code_and_writes_nothing,
+    bad_study_input_is_refused_with_a_code_and_writes_nothing,
     a_body_over_the_limit_is_refused_before_it_is_read,
     uploads_are_checked_by_content_and_size,
 );
