@@ -807,3 +807,7 @@ admin-formats-means = The formats offered when a session is recorded. A retired 
 campaign-study-units-without = Units with no session yet
 study-without-none = None: every unit has studied.
 study-by-unit-table = Sessions, attendance and problems found by unit
+research-back-to-topic = Back to the topic
+research-report = Research report
+research-export = Export to Excel
+mechanisms-export = Export to Excel

@@ -801,3 +801,7 @@ admin-formats-means = 记录学习时可选的形式。停用的形式不再供�
 campaign-study-units-without = 尚无学习记录的单位
 study-without-none = 没有，各单位都已开展学习。
 study-by-unit-table = 各单位学习次数、参加人次和检视问题
+research-back-to-topic = 返回调研课题
+research-report = 调研报告
+research-export = 导出 Excel
+mechanisms-export = 导出 Excel

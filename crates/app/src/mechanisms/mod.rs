@@ -3,6 +3,7 @@
 //! problems of its kind that came back after it was issued.
 
 mod causes;
+pub mod export;
 mod recurrence;
 
 pub use causes::{ProblemCauses, ProblemCausesInput, RootCauseInput, RootCauseView};

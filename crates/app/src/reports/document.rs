@@ -49,7 +49,7 @@ pub struct Cell {
 }
 
 impl Cell {
-    fn text(s: impl Into<String>) -> Self {
+    pub(super) fn text(s: impl Into<String>) -> Self {
         Cell { text: s.into(), href: None }
     }
 
@@ -106,6 +106,9 @@ impl Report {
             self.ranking_section(w),
             self.hot_section(w),
         ];
+        // A summary report goes on to the rest of the campaign: goals, research, study, mechanisms.
+        let work = self.work.as_ref().map(|o| super::campaign_work::sections(o, w)).unwrap_or_default();
+        let sections = sections.into_iter().chain(work);
         let sections = sections
             .into_iter()
             .enumerate()

@@ -5,8 +5,10 @@
 //! of [`document`] quote those same numbers, and the HTML page and the .docx ([`docx`]) render that
 //! one document.
 
+mod campaign_work;
 pub mod document;
 pub mod docx;
+pub mod research;
 
 use crate::hot::HotCluster;
 use crate::problems::ProblemQuery;
@@ -107,6 +109,8 @@ pub struct Report {
     pub ranking: Ranking,
     pub hot: Vec<HotCluster>,
     pub weeks: Vec<WeekLine>,
+    /// A summary report's goals, research, study and mechanisms (none in a weekly report).
+    pub work: Option<crate::campaign_overview::CampaignOverview>,
 }
 
 /// The problems one figure counts: a list query and its query string, made together.
@@ -259,6 +263,10 @@ impl App {
             ranking,
             hot,
             weeks,
+            work: match q.kind {
+                ReportKind::Summary => Some(self.campaign_overview(actor, q.campaign_id).await?),
+                ReportKind::Weekly => None,
+            },
         })
     }
 

@@ -20,7 +20,10 @@ use domain::{MechanismId, RootCauseId};
 use std::collections::HashMap;
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/mechanisms", get(list_page).post(create)).route("/mechanisms/{id}", get(one_page).post(edit))
+    Router::new()
+        .route("/mechanisms", get(list_page).post(create))
+        .route("/mechanisms.xlsx", get(download))
+        .route("/mechanisms/{id}", get(one_page).post(edit))
 }
 
 struct Line {
@@ -312,5 +315,27 @@ async fn edit(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Csrf
     match saved {
         Ok(_) => see_other(&format!("/mechanisms/{id}?done=edit")),
         Err(e) => one_with(&s, &ctx, id, None, Some(&e), f.kept()).await,
+    }
+}
+
+/// The mechanisms the reader sees, with the root-cause taxonomy, as a spreadsheet.
+async fn download(State(s): State<AppState>, ctx: PageCtx) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let written = async {
+        let mechanisms = s.app.list_mechanisms(&ctx.actor).await?;
+        let causes = s.app.list_root_causes(&ctx.actor).await?;
+        app::mechanisms::export::write_xlsx(&mechanisms, &causes)
+    }
+    .await;
+    match written {
+        Ok(bytes) => super::kit::attachment(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "mechanisms.xlsx",
+            "长效机制.xlsx",
+            bytes,
+        ),
+        Err(e) => domain_error(ctx.tr, &e),
     }
 }

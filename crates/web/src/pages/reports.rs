@@ -57,29 +57,29 @@ impl Params {
 }
 
 /// A cell as the page shows it.
-struct ShownCell {
-    text: String,
-    href: Option<String>,
-    numeric: bool,
+pub(super) struct ShownCell {
+    pub(super) text: String,
+    pub(super) href: Option<String>,
+    pub(super) numeric: bool,
 }
 
-struct ShownTable {
-    head: Vec<(String, bool)>,
-    rows: Vec<Vec<ShownCell>>,
+pub(super) struct ShownTable {
+    pub(super) head: Vec<(String, bool)>,
+    pub(super) rows: Vec<Vec<ShownCell>>,
 }
 
-struct ShownSection {
-    heading: String,
-    paragraphs: Vec<String>,
-    chart: Option<String>,
-    table: Option<ShownTable>,
+pub(super) struct ShownSection {
+    pub(super) heading: String,
+    pub(super) paragraphs: Vec<String>,
+    pub(super) chart: Option<String>,
+    pub(super) table: Option<ShownTable>,
 }
 
 /// The report's body, shared by the page and the file.
-struct Body {
-    title: String,
-    subtitle: String,
-    sections: Vec<ShownSection>,
+pub(super) struct Body {
+    pub(super) title: String,
+    pub(super) subtitle: String,
+    pub(super) sections: Vec<ShownSection>,
 }
 
 fn chart_svg(c: &Chart) -> String {
@@ -91,7 +91,7 @@ fn chart_svg(c: &Chart) -> String {
 
 /// The document as the page shows it; `links` keeps the addresses of the records (a file read
 /// away from the server has nowhere to point them).
-fn body(d: &Document, links: bool) -> Body {
+pub(super) fn body(d: &Document, links: bool) -> Body {
     let shown =
         |c: &Cell, numeric: bool| ShownCell { text: c.text.clone(), href: c.href.clone().filter(|_| links), numeric };
     Body {

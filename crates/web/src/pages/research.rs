@@ -1,6 +1,7 @@
 //! 调查研究 pages: a campaign's research topics with their conversion (成果转化率), and a topic's
 //! page with its visits and findings, where its unit records a visit and what it found and a
-//! finding is turned into a feedback item or a problem in one step.
+//! finding is turned into a feedback item or a problem in one step; and its 调研报告 as a page
+//! and as .docx.
 
 use super::fields::{date, number, text};
 use super::goals::Kept;
@@ -19,7 +20,10 @@ use std::collections::HashMap;
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/research", get(list_page).post(create))
+        .route("/research.xlsx", get(download))
         .route("/research/{id}", get(topic_page))
+        .route("/research/{id}/report", get(report))
+        .route("/research/{id}/report.docx", get(report_docx))
         .route("/research/{id}/visits", post(add_visit))
         .route("/research/findings/{id}/convert", post(convert))
 }
@@ -272,5 +276,74 @@ async fn convert(
     match s.app.convert_finding(&ctx.actor, FindingId::new(id), &ConvertInput { to: f.to, title: None }).await {
         Ok(_) => see_other(&format!("/research/{topic}?done={done}")),
         Err(e) => topic_with(&s, &ctx, topic, None, Some(("convert", &e, Kept::default()))).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "research_report.html")]
+struct ReportPage {
+    layout: Layout,
+    topic: ResearchTopicId,
+    b: super::reports::Body,
+}
+
+/// 调研报告: the topic written up as a report, on the page and as .docx.
+async fn report(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let id = ResearchTopicId::new(id);
+    match s.app.get_topic(&ctx.actor, id).await {
+        Ok(t) => {
+            let d = app::reports::research::research_document(&t, &ctx.tr, s.app.clock.today());
+            render(&ReportPage {
+                layout: ctx.layout(d.title.clone(), "campaign"),
+                topic: id,
+                b: super::reports::body(&d, true),
+            })
+        }
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+async fn report_docx(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let written = async {
+        let t = s.app.get_topic(&ctx.actor, ResearchTopicId::new(id)).await?;
+        let d = app::reports::research::research_document(&t, &ctx.tr, s.app.clock.today());
+        Ok::<_, domain::Error>((app::reports::docx::write_docx(&d)?, t.title))
+    }
+    .await;
+    match written {
+        Ok((bytes, title)) => super::kit::attachment(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "research-report.docx",
+            &format!("调研报告-{title}.docx"),
+            bytes,
+        ),
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+/// A campaign's topics and every finding, as a spreadsheet.
+async fn download(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<Params>) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    let written = async {
+        let campaign = number(&q.campaign_id, "campaign_id")?.map(CampaignId::new);
+        app::research::export::write_xlsx(&s.app.list_topics(&ctx.actor, campaign).await?)
+    }
+    .await;
+    match written {
+        Ok(bytes) => super::kit::attachment(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "research.xlsx",
+            "调查研究.xlsx",
+            bytes,
+        ),
+        Err(e) => domain_error(ctx.tr, &e),
     }
 }

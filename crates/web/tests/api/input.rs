@@ -174,12 +174,22 @@ async fn bad_study_input_is_refused_with_a_code_and_writes_nothing(kind: Kind) {
         ),
         (
             "stale version",
-            t.call("PUT", &format!("/api/v1/study/sessions/{id}"), Some("liaison_a"), Some(session(json!({"version": 7}))))
-                .await,
+            t.call(
+                "PUT",
+                &format!("/api/v1/study/sessions/{id}"),
+                Some("liaison_a"),
+                Some(session(json!({"version": 7}))),
+            )
+            .await,
             409,
             "stale_version",
         ),
-        ("malformed month", t.call("GET", "/api/v1/study/sessions?month=May", Some("office"), None).await, 422, "validation_failed"),
+        (
+            "malformed month",
+            t.call("GET", "/api/v1/study/sessions?month=May", Some("office"), None).await,
+            422,
+            "validation_failed",
+        ),
         ("not a file we take", material("notes.pdf", b"plain words").await, 422, "unsupported_file_type"),
         ("empty file", material("slides.pdf", b"").await, 422, "empty_file"),
         (

@@ -91,13 +91,27 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
     let made = t.call("POST", "/api/v1/study/sessions", Some("office"), Some(session)).await;
     assert_eq!(made.status, 201, "{}", made.json);
     let st = made.json["id"].as_i64().unwrap();
+    // A research topic of department A whose finding the office turned into a problem.
+    let topic = json!({"campaign_id": w.campaign.id, "unit_id": w.dept_a.id, "title": "老旧小区调研"});
+    let rt = t.call("POST", "/api/v1/research/topics", Some("office"), Some(topic)).await.json["id"].as_i64().unwrap();
+    let visit = json!({"visited_on": "2026-01-05", "place": "金桂苑", "findings": ["楼道照明损坏（调研发现）"]});
+    let with = t.call("POST", &format!("/api/v1/research/topics/{rt}/visits"), Some("office"), Some(visit)).await;
+    let finding = with.json["visits"][0]["findings"][0]["id"].as_i64().unwrap();
+    let convert = format!("/api/v1/research/findings/{finding}/convert");
+    let converted = t.call("POST", &convert, Some("office"), Some(json!({"to": "problem"}))).await;
+    let f = converted.json["visits"][0]["findings"][0]["problem"]["id"].as_i64().unwrap();
+    let mut seen_f = [false; 8];
+    for (i, who) in CALLERS.iter().enumerate() {
+        seen_f[i] = t.call("GET", &format!("/api/v1/problems/{f}"), *who, None).await.status == 200;
+    }
+    assert!(!seen_f[6], "department B does not see the office's new problem");
     let number = async |id: i64| {
         t.call("GET", &format!("/api/v1/problems/{id}"), Some("admin"), None).await.json["number"]
             .as_str()
             .unwrap()
             .to_string()
     };
-    let (na, nb, nr) = (number(a).await, number(b).await, number(r).await);
+    let (na, nb, nr, nf) = (number(a).await, number(b).await, number(r).await, number(f).await);
     //                          admin  office  superv liai_a lead_a view_a liai_b public
     let unit_a = [true, true, true, true, true, true, false, false];
     let unit_b = [true, true, true, false, false, false, true, false];
@@ -105,6 +119,8 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
         Secret { what: "problem A", markers: vec![na.clone(), "甲局专办".into()], seen_by: unit_a },
         Secret { what: "problem B", markers: vec![nb.clone(), "环保督察交办".into()], seen_by: unit_b },
         Secret { what: "problem R", markers: vec![nr.clone(), "巡察反馈".into()], seen_by: unit_b },
+        // The finding's own words stay on the topic; its problem's number is for those who see it.
+        Secret { what: "problem F", markers: vec![nf.clone()], seen_by: seen_f },
         // Report fr is department A's and linked to nothing.
         Secret { what: "report fr", markers: vec!["住户来信".into()], seen_by: unit_a },
         // Phones: only for those handling the report (the office; and department B, which leads the
@@ -209,6 +225,10 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
         ("study page", "/study".to_string()),
         ("study session page", format!("/study/{st}")),
         ("study export", "/study.xlsx".to_string()),
+        ("research export", "/research.xlsx".to_string()),
+        ("mechanisms export", "/mechanisms.xlsx".to_string()),
+        ("research report", format!("/research/{rt}/report")),
+        ("research report (docx)", format!("/research/{rt}/report.docx")),
         ("to-do page", "/".to_string()),
         ("problem A page", format!("/problems/{a}")),
         ("problem B page", format!("/problems/{b}")),
@@ -233,7 +253,17 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
                 (Some("liaison_b"), "mechanism page") => 404,
                 _ => 200,
             };
-            check(i, what, res.status.as_u16(), expected, &res.text);
+            // A workbook is compressed: its cells, read back, are what a leak would show in.
+            let body = if path.contains(".xlsx") && res.status.as_u16() == 200 {
+                let book = sheets::read(&res.bytes, sheets::Limits::default()).expect("the export is a workbook");
+                book.sheets.iter().flat_map(|s| s.rows.iter().flatten()).map(|c| c.text().into_owned()).collect()
+            } else {
+                res.text.clone()
+            };
+            if *who == Some("office") && matches!(*what, "research export" | "research report") {
+                assert!(body.contains(nf.as_str()), "{what} names what the finding became to the office");
+            }
+            check(i, what, res.status.as_u16(), expected, &body);
         }
     }
     assert!(failures.is_empty(), "{} leaks or mismatches:\n{}", failures.len(), failures.join("\n"));

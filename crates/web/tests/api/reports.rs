@@ -1,7 +1,8 @@
 //! 本周进展通报 and 总结报告 as the office and a unit meet them: every figure of the weekly report
 //! is the hand-counted one, each figure's link lists exactly the problems it counts, a unit's
 //! liaison gets a report over its own problems that never names another unit's, and the .docx
-//! opens in LibreOffice Writer with the report's sentences, its tables and a page number.
+//! opens in LibreOffice Writer with the report's sentences, its tables and a page number; and the
+//! research report and the campaign summary speak of the whole campaign.
 
 use crate::pages::{get_with, list_links as figure_links, rows_listed};
 use crate::{TestApp, both};
@@ -162,4 +163,88 @@ async fn the_weekly_report_counts_by_hand_and_links_each_figure_to_its_records(k
     t.db.cleanup().await;
 }
 
-both!(the_weekly_report_counts_by_hand_and_links_each_figure_to_its_records);
+/// 调研报告 and 总结报告 (issue 13): a topic's report tells its visits, findings and conversion,
+/// as a page and as a .docx LibreOffice opens with the same sentences; the campaign summary goes
+/// on to the goals, research, study and mechanisms, each with its hand-counted figures.
+async fn the_research_report_and_the_summary_speak_of_the_whole_campaign(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else { return };
+    let w = &t.world;
+    let campaign = w.campaign.id;
+    let call = async |path: &str, body: serde_json::Value| {
+        let r = t.call("POST", path, Some("office"), Some(body)).await;
+        assert!(r.status.is_success(), "{path}: {}", r.json);
+        r.json
+    };
+    // One topic, one visit, two findings, one turned into a problem: 50%.
+    let topic =
+        json!({"campaign_id": campaign, "unit_id": w.dept_a.id, "title": "老旧小区改造调研", "members": "张伟"});
+    let rt = call("/api/v1/research/topics", topic).await["id"].as_i64().unwrap();
+    let visit = json!({"visited_on": "2026-10-20", "place": "金桂苑小区", "met": "居民代表",
+        "findings": ["楼道照明长期损坏", "加装电梯意见不一"]});
+    let with = call(&format!("/api/v1/research/topics/{rt}/visits"), visit).await;
+    let finding = with["visits"][0]["findings"][0]["id"].as_i64().unwrap();
+    let converted = call(&format!("/api/v1/research/findings/{finding}/convert"), json!({"to": "problem"})).await;
+    let p = converted["visits"][0]["findings"][0]["problem"]["id"].as_i64().unwrap();
+    // One study session of 20 that found that problem; one issued mechanism; one goal.
+    call(
+        "/api/v1/study/sessions",
+        json!({"campaign_id": campaign, "unit_id": w.dept_a.id, "held_on": "2026-10-22",
+        "format_id": 1, "topic": "专题学习", "present": 20, "problem_ids": [p]}),
+    )
+    .await;
+    call(
+        "/api/v1/mechanisms",
+        json!({"unit_id": w.dept_a.id, "campaign_id": campaign, "title": "楼道照明巡查制度",
+        "status": "issued", "problem_ids": [p]}),
+    )
+    .await;
+    call(
+        "/api/v1/goals",
+        json!({"campaign_id": campaign, "owner_unit_id": w.dept_a.id, "title": "小区环境改善",
+        "problem_ids": [p]}),
+    )
+    .await;
+
+    let (office, _) = crate::pages::sign_in(&t, "office").await;
+    let page = t.send(get_with(&format!("/research/{rt}/report"), &office)).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("关于“老旧小区改造调研”的调研报告"), "{}", page.text);
+    assert!(page.text.contains("调研发现问题2个，已转为问题清单1个，其中整改销号0个；成果转化率50%"), "{}", page.text);
+    assert!(page.text.contains("金桂苑小区") && page.text.contains("加装电梯意见不一"));
+    let docx = t.send(get_with(&format!("/research/{rt}/report.docx"), &office)).await;
+    assert_eq!(docx.status, 200);
+    if available("soffice", &["--version"], "libreoffice-writer") && available("pdftotext", &["-v"], "poppler-utils") {
+        let dir = tempfile::tempdir().unwrap();
+        let flat: String = docx_text(&docx.bytes, dir.path()).split_whitespace().collect();
+        let sentences = paragraphs(&page.text);
+        assert!(sentences.len() >= 2, "{sentences:?}");
+        for sentence in sentences {
+            let sentence: String = sentence.split_whitespace().collect();
+            assert!(flat.contains(&sentence), "the .docx says “{sentence}”: {flat}");
+        }
+        assert!(flat.contains("楼道照明长期损坏") && flat.contains("待转化"), "{flat}");
+    }
+
+    let summary = t.send(get_with(&format!("/reports?kind=summary&campaign_id={campaign}"), &office)).await;
+    assert_eq!(summary.status, 200);
+    for heading in ["六、目标任务推进情况", "七、调查研究及成果转化", "八、学习开展情况", "九、长效机制建设"]
+    {
+        assert!(summary.text.contains(heading), "{heading}: {}", summary.text);
+    }
+    for sentence in [
+        "围绕1个调研课题开展走访调研1次，发现问题2个，转为问题清单1个（已销号0个），成果转化率50%。",
+        "各单位开展学习1次、参加20人次，学习中检视出问题1个。",
+        "已印发长效机制1项、正在起草0项",
+    ] {
+        assert!(summary.text.contains(sentence), "{sentence}: {}", summary.text);
+    }
+    // The weekly report stays about the week.
+    let weekly = t.send(get_with(&format!("/reports?kind=weekly&campaign_id={campaign}"), &office)).await;
+    assert!(!weekly.text.contains("学习开展情况"));
+    t.db.cleanup().await;
+}
+
+both!(
+    the_weekly_report_counts_by_hand_and_links_each_figure_to_its_records,
+    the_research_report_and_the_summary_speak_of_the_whole_campaign
+);

@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 use store::Conn;
 use store::research::{FindingRow, TopicRow, VisitRow};
 
+pub mod export;
+
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TopicInput {
