@@ -380,6 +380,17 @@ pub(crate) fn attachment(content_type: &str, fallback: &str, name: &str, bytes: 
         .into_response()
 }
 
+/// The media type of an .xlsx workbook.
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A workbook to save, or the page saying why it could not be written.
+pub(crate) fn xlsx_or_error(tr: Tr, written: domain::Result<Vec<u8>>, fallback: &str, name: &str) -> Response {
+    match written {
+        Ok(bytes) => attachment(XLSX, fallback, name, bytes),
+        Err(e) => domain_error(tr, &e),
+    }
+}
+
 pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }

@@ -24,7 +24,7 @@ enum Format {
 impl Format {
     fn content_type(self) -> &'static str {
         match self {
-            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Xlsx => super::kit::XLSX,
             Format::Csv => "text/csv; charset=utf-8",
         }
     }

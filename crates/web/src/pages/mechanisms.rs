@@ -329,13 +329,5 @@ async fn download(State(s): State<AppState>, ctx: PageCtx) -> Response {
         app::mechanisms::export::write_xlsx(&mechanisms, &causes)
     }
     .await;
-    match written {
-        Ok(bytes) => super::kit::attachment(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "mechanisms.xlsx",
-            "长效机制.xlsx",
-            bytes,
-        ),
-        Err(e) => domain_error(ctx.tr, &e),
-    }
+    super::kit::xlsx_or_error(ctx.tr, written, "mechanisms.xlsx", "长效机制.xlsx")
 }

@@ -211,11 +211,7 @@ async fn download(State(s): State<AppState>, ctx: PageCtx, Query(params): Query<
         ranking.and_then(|r| if xlsx { app::rates_export::write_xlsx(&r) } else { app::rates_export::write_csv(&r) });
     match written {
         Ok(bytes) => {
-            let (ext, kind) = if xlsx {
-                ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            } else {
-                ("csv", "text/csv; charset=utf-8")
-            };
+            let (ext, kind) = if xlsx { ("xlsx", super::kit::XLSX) } else { ("csv", "text/csv; charset=utf-8") };
             attachment(kind, &format!("ranking.{ext}"), &format!("三率排名.{ext}"), bytes)
         }
         Err(e) => domain_error(ctx.tr, &e),

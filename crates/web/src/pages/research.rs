@@ -337,13 +337,5 @@ async fn download(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<Param
         app::research::export::write_xlsx(&s.app.list_topics(&ctx.actor, campaign).await?)
     }
     .await;
-    match written {
-        Ok(bytes) => super::kit::attachment(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "research.xlsx",
-            "调查研究.xlsx",
-            bytes,
-        ),
-        Err(e) => domain_error(ctx.tr, &e),
-    }
+    super::kit::xlsx_or_error(ctx.tr, written, "research.xlsx", "调查研究.xlsx")
 }

@@ -5,7 +5,7 @@
 
 use super::fields::number;
 use super::i18n::Tr;
-use super::kit::{Layout, PageCtx, attachment, domain_error, done_message, page_message, render};
+use super::kit::{Layout, PageCtx, domain_error, done_message, page_message, render};
 use super::list::{LeaderOpt, Opt, leader_opts, opts, unit_tree_opts, vocab_opts};
 use crate::AppState;
 use app::goals::GoalView;
@@ -411,13 +411,5 @@ async fn download(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<TreeP
         app::goals::write_xlsx(&goals)
     }
     .await;
-    match written {
-        Ok(bytes) => attachment(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "goals.xlsx",
-            "目标任务.xlsx",
-            bytes,
-        ),
-        Err(e) => domain_error(ctx.tr, &e),
-    }
+    super::kit::xlsx_or_error(ctx.tr, written, "goals.xlsx", "目标任务.xlsx")
 }

@@ -5,7 +5,7 @@ mod session;
 
 use super::fields::{date, number, text};
 use super::goals::{Kept, problem_ids};
-use super::kit::{CsrfForm, Layout, PageCtx, attachment, domain_error, page_message, render, see_other};
+use super::kit::{CsrfForm, Layout, PageCtx, domain_error, page_message, render, see_other};
 use super::list::{Opt, opts, unit_tree_opts};
 use crate::AppState;
 use app::study::{SessionInput, SessionQuery, SessionView, StudyCounts};
@@ -204,13 +204,5 @@ async fn download(State(s): State<AppState>, ctx: PageCtx, Query(q): Query<Param
         app::study::export::write_xlsx(&sessions, Some(&counts))
     }
     .await;
-    match written {
-        Ok(bytes) => attachment(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "study.xlsx",
-            "学习记录.xlsx",
-            bytes,
-        ),
-        Err(e) => domain_error(ctx.tr, &e),
-    }
+    super::kit::xlsx_or_error(ctx.tr, written, "study.xlsx", "学习记录.xlsx")
 }
