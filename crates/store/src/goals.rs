@@ -1,11 +1,12 @@
-//! 目标任务 as stored: goals, their milestones and the problems linked to them. Progress is not
+//! 目标任务 as stored: goals, their milestones and the problems and measures linked to them. Progress is not
 //! stored; `domain::goals` rolls it up from what is read here.
 
 use crate::{Conn, Result, db_err, id_list};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::goals::GoalKind;
+use domain::problem::MeasureStatus;
 use domain::workflow::Status;
-use domain::{CampaignId, GoalId, MilestoneId, ProblemId, UnitId, UserId};
+use domain::{CampaignId, GoalId, MeasureId, MilestoneId, ProblemId, UnitId, UserId};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct GoalRow {
@@ -276,4 +277,40 @@ pub async fn campaigns_with_published_projects(c: &mut Conn<'_>) -> Result<Vec<C
         .await
         .map_err(db_err)
     })
+}
+
+/// A measure serving a goal, with the problem it belongs to and whether it is done.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LinkedMeasure {
+    pub goal_id: GoalId,
+    pub measure_id: MeasureId,
+    pub problem_id: ProblemId,
+    pub description: String,
+    pub status: MeasureStatus,
+}
+
+/// The measures linked to `goals`, by goal and measure.
+pub async fn linked_measures(c: &mut Conn<'_>, goals: &[GoalId]) -> Result<Vec<LinkedMeasure>> {
+    if goals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "select gm.goal_id, gm.measure_id, m.problem_id, m.description, m.status from goal_measures gm \
+         join measures m on m.id = gm.measure_id where gm.goal_id in {} order by gm.goal_id, gm.measure_id",
+        id_list(goals.iter().map(|g| g.get()))
+    );
+    with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err))
+}
+
+/// Links a measure to a goal, or unlinks it; either again changes nothing.
+pub async fn set_measure_link(c: &mut Conn<'_>, goal: GoalId, measure: MeasureId, linked: bool) -> Result<()> {
+    let sql = if linked {
+        "insert into goal_measures (goal_id, measure_id) values ($1, $2) on conflict do nothing"
+    } else {
+        "delete from goal_measures where goal_id = $1 and measure_id = $2"
+    };
+    with_conn!(c, |c| {
+        sqlx::query(sql).bind(goal).bind(measure).execute(&mut *c).await.map_err(db_err)?;
+    });
+    Ok(())
 }

@@ -811,3 +811,6 @@ research-back-to-topic = Back to the topic
 research-report = Research report
 research-export = Export to Excel
 mechanisms-export = Export to Excel
+goal-measures = Measures serving it
+goal-measure-done = Done
+goal-measures-none = No measure serves it yet. Tick them among the measures of its problems when changing the goal.

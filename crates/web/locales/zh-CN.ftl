@@ -805,3 +805,6 @@ research-back-to-topic = 返回调研课题
 research-report = 调研报告
 research-export = 导出 Excel
 mechanisms-export = 导出 Excel
+goal-measures = 关联整改措施
+goal-measure-done = 已完成
+goal-measures-none = 还没有关联整改措施。修改目标时可从关联问题的措施中勾选。

@@ -35,6 +35,13 @@ impl Planner<'_> {
     async fn goal(&self, parent: Option<GoalId>, spec: GoalSpec<'_>) -> Result<GoalId> {
         let owner = spec.dept.map(|d| self.base.departments[d]).unwrap_or(self.base.root);
         let leader = spec.dept.map(|d| &self.base.dept_staff[d].1).and_then(Actor::principal).map(|p| p.user_id);
+        // The first measure of each of the first two problems serves the goal too.
+        let mut measure_ids = Vec::new();
+        for problem in spec.problems.iter().take(2) {
+            if let Some(m) = self.app.get_problem(&self.base.office, *problem).await?.measures.first() {
+                measure_ids.push(m.id);
+            }
+        }
         let input = GoalInput {
             campaign_id: self.base.campaign,
             parent_id: parent,
@@ -49,6 +56,7 @@ impl Planner<'_> {
             reported_percent: None,
             published: spec.kind == GoalKind::Project,
             problem_ids: Some(spec.problems.to_vec()),
+            measure_ids: Some(measure_ids),
             version: None,
         };
         Ok(self.app.create_goal(&self.base.office, &input).await?.id)

@@ -38,6 +38,10 @@ pub struct GoalInput {
     #[serde(default)]
     pub published: bool,
     pub problem_ids: Option<Vec<ProblemId>>,
+    /// The rectification measures that serve it: on an edit, when given, the whole set of those
+    /// the editor may see (like `problem_ids`).
+    #[serde(default)]
+    pub measure_ids: Option<Vec<domain::MeasureId>>,
     /// Required when editing: the version read.
     pub version: Option<i64>,
 }
@@ -219,6 +223,38 @@ impl App {
         Ok(())
     }
 
+    /// Makes the linked measures the editor may see exactly `wanted`: each a measure of a problem
+    /// they may see on the goal's campaign.
+    async fn relink_measures(
+        &self,
+        c: &mut Conn<'_>,
+        p: &Principal,
+        goal: &GoalRow,
+        wanted: &[domain::MeasureId],
+    ) -> Result<()> {
+        for &id in wanted {
+            let measure = store::rectification::get_measure(c, id).await?;
+            let seen = match &measure {
+                Some(m) => Self::visible_problem(c, p, m.problem_id).await?,
+                None => None,
+            };
+            if seen.is_none_or(|(_, row)| row.campaign_id != goal.campaign_id) {
+                return Err(Error::invalid(
+                    "measure_ids",
+                    format!("整改措施 {id} 不存在或不属于本专项工作"),
+                    format!("measure {id} does not exist or is not on this campaign"),
+                ));
+            }
+            store::goals::set_measure_link(c, goal.id, id, true).await?;
+        }
+        for m in store::goals::linked_measures(c, &[goal.id]).await? {
+            if !wanted.contains(&m.measure_id) && Self::visible_problem(c, p, m.problem_id).await?.is_some() {
+                store::goals::set_measure_link(c, goal.id, m.measure_id, false).await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn goal_audited(
         &self,
         tx: &mut store::Tx,
@@ -240,6 +276,7 @@ impl App {
         let row = self.goal_row(&mut tx.conn(), input, GoalId::new(0)).await?;
         let row = store::goals::insert_goal(&mut tx.conn(), &row).await?;
         self.relink(&mut tx.conn(), &p, &row, input.problem_ids.as_deref().unwrap_or_default()).await?;
+        self.relink_measures(&mut tx.conn(), &p, &row, input.measure_ids.as_deref().unwrap_or_default()).await?;
         self.goal_audited(&mut tx, actor, "goal.create", None, &row).await?;
         self.commit(tx).await?;
         self.get_goal(actor, row.id).await
@@ -263,6 +300,9 @@ impl App {
         row.version = store::goals::update_goal(&mut tx.conn(), &row).await?;
         if let Some(wanted) = &input.problem_ids {
             self.relink(&mut tx.conn(), &p, &row, wanted).await?;
+        }
+        if let Some(wanted) = &input.measure_ids {
+            self.relink_measures(&mut tx.conn(), &p, &row, wanted).await?;
         }
         self.goal_audited(&mut tx, actor, "goal.update", Some(&before), &row).await?;
         self.commit(tx).await?;

@@ -6,7 +6,7 @@ use domain::goals::ProgressSource;
 use domain::{Error, Result};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
-const HEADERS: [&str; 12] = [
+const HEADERS: [&str; 13] = [
     "目标任务",
     "类型",
     "责任单位",
@@ -19,6 +19,7 @@ const HEADERS: [&str; 12] = [
     "状态",
     "里程碑",
     "关联问题（已销号/总数）",
+    "关联整改措施",
 ];
 
 fn source_zh(s: ProgressSource) -> &'static str {
@@ -52,7 +53,7 @@ pub fn write_xlsx(goals: &[GoalView]) -> Result<Vec<u8>> {
         sheet.write_with_format(1, col, *h, &bold).map_err(err)?;
         let width = match i {
             0 => 36.0,
-            2 | 10 => 24.0,
+            2 | 10 | 12 => 24.0,
             _ => 11.0,
         };
         sheet.set_column_width(col, width).map_err(err)?;
@@ -87,6 +88,12 @@ pub fn write_xlsx(goals: &[GoalView]) -> Result<Vec<u8>> {
         let linked =
             if g.problems.is_empty() { String::new() } else { format!("{}/{}", g.problems_closed, g.problems.len()) };
         sheet.write_with_format(row, 11, linked, &wrap).map_err(err)?;
+        let measures: Vec<String> = g
+            .measures
+            .iter()
+            .map(|m| format!("{} {}{}", m.problem.number, m.description, if m.done { "（已完成）" } else { "" }))
+            .collect();
+        sheet.write_with_format(row, 12, measures.join("\n"), &wrap).map_err(err)?;
     }
     book.save_to_buffer().map_err(err)
 }

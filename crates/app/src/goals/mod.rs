@@ -59,6 +59,8 @@ pub struct GoalView {
     pub milestones: Vec<MilestoneView>,
     /// The linked problems the reader may see.
     pub problems: Vec<ProblemRef>,
+    /// The linked measures of problems the reader may see (none for the public).
+    pub measures: Vec<GoalMeasure>,
     /// Of those, signed off.
     pub problems_closed: u32,
     /// What the reader may do with it.
@@ -82,6 +84,15 @@ pub struct PublicProject {
     pub milestones: Vec<MilestoneView>,
     /// The published rectifications it has brought about.
     pub problems: Vec<ProblemRef>,
+}
+
+/// A rectification measure serving a goal, with its problem.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct GoalMeasure {
+    pub id: domain::MeasureId,
+    pub problem: ProblemRef,
+    pub description: String,
+    pub done: bool,
 }
 
 /// Who reads a goal tree: a signed-in user, who counts the problems they may see, or the public,
@@ -194,6 +205,19 @@ impl App {
                 entry.1 += u32::from(status == Status::Closed);
             }
         }
+        let mut measures: HashMap<GoalId, Vec<GoalMeasure>> = HashMap::new();
+        if let Reader::Staff(_) = reader {
+            for m in store::goals::linked_measures(c, &ids).await? {
+                if let Some(problem) = reader.sees(c, m.problem_id).await? {
+                    measures.entry(m.goal_id).or_default().push(GoalMeasure {
+                        id: m.measure_id,
+                        problem,
+                        description: m.description,
+                        done: m.status == domain::problem::MeasureStatus::Done,
+                    });
+                }
+            }
+        }
         let mut leaders: HashMap<UserId, String> = HashMap::new();
         for id in rows.iter().filter_map(|(g, _)| g.responsible_leader_id) {
             if let std::collections::hash_map::Entry::Vacant(slot) = leaders.entry(id) {
@@ -265,6 +289,7 @@ impl App {
                     at_risk: state.at_risk,
                     milestones: milestones.remove(&g.id).unwrap_or_default(),
                     problems,
+                    measures: measures.remove(&g.id).unwrap_or_default(),
                     problems_closed: closed,
                     actions,
                     version: g.version,

@@ -58,6 +58,7 @@ async fn the_demo_answers_each_problem_about_its_own_matter(kind: Kind) {
     assert!(tree.len() >= 5 && tree.iter().any(|g| g.parent_id.is_some()) && !o.goals.is_empty(), "{tree:?}");
     assert!(tree.iter().any(|g| g.milestones.iter().any(|m| m.late)), "a late milestone");
     assert!(tree.iter().any(|g| g.progress_source == domain::goals::ProgressSource::LinkedProblems));
+    assert!(tree.iter().any(|g| !g.measures.is_empty()), "measures serve goals beside their problems");
     assert!(!app.public_projects().await.unwrap().is_empty(), "a published project");
     assert!(o.research.topics >= 2 && o.research.converted >= 3 && o.research.closed >= 1, "{:?}", o.research);
     assert!(o.mechanisms.issued >= 1 && o.mechanisms.returns_after >= 1, "{:?}", o.mechanisms);

@@ -24,6 +24,7 @@ fn goal(w: &World, title: &str) -> GoalInput {
         reported_percent: None,
         published: false,
         problem_ids: None,
+        measure_ids: None,
         version: None,
     }
 }
@@ -240,3 +241,44 @@ async fn bad_goals_are_refused_naming_the_field_and_nothing_is_written(kind: Kin
 }
 
 both!(bad_goals_are_refused_naming_the_field_and_nothing_is_written);
+
+/// Measures serve a goal beside its problems; each reader sees only the measures of problems they
+/// may open; a measure that does not exist is refused naming the field; an empty set clears them.
+async fn measures_serve_a_goal_and_are_named_only_to_readers_of_their_problem(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else { return };
+    let app = &db.app;
+    let led = async |title: &str, unit: domain::UnitId| {
+        let input = crate::problem_input(w.campaign.id, title, "群众反映强烈");
+        let id = app.create_problem(&w.office, &input).await.unwrap().summary.id;
+        db.raw(&format!("update problems set lead_unit_id = {unit} where id = {id}")).await;
+        let measure = zhenggai_app::rectification::MeasureInput {
+            description: format!("{title}：限期清理"),
+            owner_unit_id: None,
+            owner_name: None,
+            deadline: None,
+            status: None,
+        };
+        (id, app.add_measure(&w.office, id, &measure).await.unwrap().id)
+    };
+    let (pa, ma) = led("楼道堆物", w.dept_a.id).await;
+    let (pb, mb) = led("河道垃圾", w.dept_b.id).await;
+    let input =
+        GoalInput { problem_ids: Some(vec![pa, pb]), measure_ids: Some(vec![mb, ma]), ..goal(&w, "环境整治") };
+    let g = app.create_goal(&w.office, &input).await.unwrap();
+    let ids = |g: &zhenggai_app::goals::GoalView| g.measures.iter().map(|m| m.id).collect::<Vec<_>>();
+    assert_eq!(ids(&g), [ma, mb]);
+    assert_eq!((g.measures[0].problem.id, g.measures[0].done), (pa, false));
+    assert_eq!(ids(&app.get_goal(&w.liaison_a, g.id).await.unwrap()), [ma]);
+    assert_eq!(ids(&app.get_goal(&w.liaison_b, g.id).await.unwrap()), [mb]);
+    let audit = app.verify_audit().await.unwrap().rows_checked;
+    let bad =
+        GoalInput { measure_ids: Some(vec![domain::MeasureId::new(999)]), version: Some(g.version), ..input.clone() };
+    let e = app.update_goal(&w.office, g.id, &bad).await.unwrap_err();
+    assert_eq!(field(&e), Some("measure_ids"), "{e:?}");
+    assert_eq!(app.verify_audit().await.unwrap().rows_checked, audit, "nothing written");
+    let none = GoalInput { measure_ids: Some(vec![]), version: Some(g.version), ..input };
+    assert!(app.update_goal(&w.office, g.id, &none).await.unwrap().measures.is_empty());
+    db.cleanup().await;
+}
+
+both!(measures_serve_a_goal_and_are_named_only_to_readers_of_their_problem);

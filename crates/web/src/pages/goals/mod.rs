@@ -81,6 +81,27 @@ pub(in crate::pages) async fn problem_ids(
     Ok(ids)
 }
 
+/// The measures of a goal's linked problems, each marked when it serves the goal.
+async fn measure_choices(
+    s: &AppState,
+    ctx: &PageCtx,
+    g: &app::goals::GoalView,
+) -> Result<Vec<MeasureChoice>, domain::Error> {
+    let mut out = Vec::new();
+    for p in &g.problems {
+        for m in s.app.get_problem(&ctx.actor, p.id).await?.measures {
+            out.push(MeasureChoice {
+                id: m.id.get(),
+                problem: p.number.to_string(),
+                description: m.description,
+                done: m.status == domain::problem::MeasureStatus::Done,
+                linked: g.measures.iter().any(|x| x.id == m.id),
+            });
+        }
+    }
+    Ok(out)
+}
+
 pub(super) fn percent(p: f64) -> String {
     format!("{:.0}%", p * 100.0)
 }
@@ -298,6 +319,9 @@ struct GoalPage {
     version: i64,
     milestones: Vec<MilestoneLine>,
     problems: Vec<ProblemLink>,
+    /// The measures of the linked problems, and whether each serves the goal.
+    measures: Vec<MeasureChoice>,
+    linked_measures: usize,
     may_edit: bool,
     may_report: bool,
     form: GoalForm,
@@ -309,6 +333,14 @@ struct GoalPage {
     refused: String,
     kept: Kept,
     today: String,
+}
+
+struct MeasureChoice {
+    id: i64,
+    problem: String,
+    description: String,
+    done: bool,
+    linked: bool,
 }
 
 struct MilestoneLine {
@@ -383,6 +415,8 @@ pub(super) async fn goal_with(
                 .iter()
                 .map(|p| ProblemLink { id: p.id.get(), number: p.number.to_string(), title: p.title.clone() })
                 .collect(),
+            linked_measures: g.measures.len(),
+            measures: measure_choices(s, ctx, &g).await?,
             may_edit: g.actions.edit,
             may_report: g.actions.report,
             form,

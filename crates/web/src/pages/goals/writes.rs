@@ -28,6 +28,11 @@ pub(super) struct GoalFields {
     published: Option<String>,
     /// Problem numbers, separated by spaces, commas or new lines.
     problems: Option<String>,
+    /// The measures ticked, and whether the form listed measures at all (the goal page's edit
+    /// form does; the new-goal form does not, and then leaves them as they are).
+    #[serde(default)]
+    measure_ids: Vec<String>,
+    measures_listed: Option<String>,
     version: Option<String>,
 }
 
@@ -68,6 +73,10 @@ impl GoalFields {
             })
             .transpose()?;
         let problem_ids = super::problem_ids(s, ctx, &self.problems).await?;
+        let mut measure_ids = Vec::new();
+        for m in &self.measure_ids {
+            measure_ids.extend(number(&Some(m.clone()), "measure_ids")?.map(domain::MeasureId::new));
+        }
         Ok(GoalInput {
             campaign_id: CampaignId::new(required(&self.campaign_id, "campaign_id")?),
             parent_id: number(&self.parent_id, "parent_id")?.map(GoalId::new),
@@ -83,6 +92,7 @@ impl GoalFields {
             reported_percent: None,
             published: self.published.is_some(),
             problem_ids: Some(problem_ids),
+            measure_ids: self.measures_listed.is_some().then_some(measure_ids),
             version: number(&self.version, "version")?,
         })
     }
