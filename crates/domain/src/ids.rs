@@ -65,4 +65,6 @@ typed_id!(
     StudyFormatId,
     /// 学习材料.
     StudyMaterialId,
+    /// 长效机制的文件.
+    MechanismDocumentId,
 );

@@ -107,6 +107,7 @@ stored_as_integer!(
     crate::StudySessionId,
     crate::StudyFormatId,
     crate::StudyMaterialId,
+    crate::MechanismDocumentId,
 );
 
 stored_as_text!(

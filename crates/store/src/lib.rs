@@ -82,6 +82,75 @@ macro_rules! kept_list {
     };
 }
 
+/// The store of files attached to one kind of record (a study session's materials, a mechanism's
+/// document): a row per file naming its owner, kept by its hash outside the database, added,
+/// read one at a time and read for many owners at once. One definition for every such table.
+macro_rules! attached_files {
+    ($(#[$doc:meta])* $row:ident, $id:ty, $owner:ident: $owner_id:ty, $table:literal, $insert:ident, $get:ident, $of:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+        pub struct $row {
+            pub id: $id,
+            pub $owner: $owner_id,
+            pub file_name: String,
+            pub content_type: String,
+            pub size_bytes: i64,
+            pub sha256: String,
+            pub uploaded_by: Option<domain::UserId>,
+            pub created_at: chrono::DateTime<chrono::Utc>,
+        }
+
+        pub async fn $insert(c: &mut $crate::Conn<'_>, f: &$row) -> $crate::Result<$row> {
+            with_conn!(c, |c| {
+                sqlx::query_as(concat!(
+                    "insert into ", $table, " (", stringify!($owner), ", file_name, content_type, size_bytes, sha256, \
+                     uploaded_by, created_at) values ($1, $2, $3, $4, $5, $6, $7) returning id, ", stringify!($owner),
+                    ", file_name, content_type, size_bytes, sha256, uploaded_by, created_at"
+                ))
+                .bind(f.$owner)
+                .bind(&f.file_name)
+                .bind(&f.content_type)
+                .bind(f.size_bytes)
+                .bind(&f.sha256)
+                .bind(f.uploaded_by)
+                .bind(f.created_at)
+                .fetch_one(&mut *c)
+                .await
+                .map_err($crate::db_err)
+            })
+        }
+
+        pub async fn $get(c: &mut $crate::Conn<'_>, id: $id) -> $crate::Result<Option<$row>> {
+            with_conn!(c, |c| sqlx::query_as(concat!(
+                "select id, ", stringify!($owner), ", file_name, content_type, size_bytes, sha256, uploaded_by, \
+                 created_at from ", $table, " where id = $1"
+            ))
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await
+            .map_err($crate::db_err))
+        }
+
+        /// The files of `owners`, in the order they were added.
+        pub async fn $of(c: &mut $crate::Conn<'_>, owners: &[$owner_id]) -> $crate::Result<Vec<$row>> {
+            if owners.is_empty() {
+                return Ok(Vec::new());
+            }
+            let sql = format!(
+                concat!(
+                    "select id, ", stringify!($owner), ", file_name, content_type, size_bytes, sha256, uploaded_by, \
+                     created_at from ", $table, " where ", stringify!($owner), " in {} order by id"
+                ),
+                $crate::id_list(owners.iter().map(|o| o.get()))
+            );
+            with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .fetch_all(&mut *c)
+                .await
+                .map_err($crate::db_err))
+        }
+    };
+}
+
 /// Applies a list of [`Bind`] values to a query, for either backend.
 macro_rules! bind_all {
     ($query:expr, $binds:expr) => {{

@@ -3,7 +3,18 @@
 
 use crate::{Conn, Result, db_err};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{Error, MechanismId, ProblemId};
+use domain::{Error, MechanismDocumentId, MechanismId, ProblemId};
+
+attached_files!(
+    /// The issued document of a mechanism (its PDF or Word file).
+    DocumentRow,
+    MechanismDocumentId,
+    mechanism_id: MechanismId,
+    "mechanism_documents",
+    insert_document,
+    get_document,
+    documents_of
+);
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct MechanismRow {

@@ -35,19 +35,16 @@ pub struct SessionRow {
 
 const SESSION_COLUMNS: &str = "id, campaign_id, unit_id, held_on, format_id, topic, present, summary, created_by, created_at, updated_at, version";
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
-pub struct MaterialRow {
-    pub id: StudyMaterialId,
-    pub session_id: StudySessionId,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub uploaded_by: Option<UserId>,
-    pub created_at: DateTime<Utc>,
-}
-
-const MATERIAL_COLUMNS: &str = "id, session_id, file_name, content_type, size_bytes, sha256, uploaded_by, created_at";
+attached_files!(
+    /// 学习材料: a file of a study session.
+    MaterialRow,
+    StudyMaterialId,
+    session_id: StudySessionId,
+    "study_materials",
+    insert_material,
+    get_material,
+    materials_of
+);
 
 pub async fn insert_session(c: &mut Conn<'_>, s: &SessionRow) -> Result<SessionRow> {
     let sql = format!(
@@ -158,47 +155,6 @@ pub async fn sessions(
         }
         query.fetch_all(&mut *c).await.map_err(db_err)
     })
-}
-
-pub async fn insert_material(c: &mut Conn<'_>, m: &MaterialRow) -> Result<MaterialRow> {
-    let sql = format!(
-        "insert into study_materials (session_id, file_name, content_type, size_bytes, sha256, uploaded_by, created_at) \
-         values ($1, $2, $3, $4, $5, $6, $7) returning {MATERIAL_COLUMNS}"
-    );
-    with_conn!(c, |c| {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(m.session_id)
-            .bind(&m.file_name)
-            .bind(&m.content_type)
-            .bind(m.size_bytes)
-            .bind(&m.sha256)
-            .bind(m.uploaded_by)
-            .bind(m.created_at)
-            .fetch_one(&mut *c)
-            .await
-            .map_err(db_err)
-    })
-}
-
-pub async fn get_material(c: &mut Conn<'_>, id: StudyMaterialId) -> Result<Option<MaterialRow>> {
-    let sql = format!("select {MATERIAL_COLUMNS} from study_materials where id = $1");
-    with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(db_err))
-}
-
-/// The materials of `sessions`, in the order they were added.
-pub async fn materials_of(c: &mut Conn<'_>, sessions: &[StudySessionId]) -> Result<Vec<MaterialRow>> {
-    if sessions.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "select {MATERIAL_COLUMNS} from study_materials where session_id in {} order by id",
-        id_list(sessions.iter().map(|s| s.get()))
-    );
-    with_conn!(c, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *c).await.map_err(db_err))
 }
 
 /// The problems found in each of `sessions`, as (session, problem).

@@ -814,3 +814,7 @@ mechanisms-export = Export to Excel
 goal-measures = Measures serving it
 goal-measure-done = Done
 goal-measures-none = No measure serves it yet. Tick them among the measures of its problems when changing the goal.
+mechanism-documents = The document
+mechanism-documents-none = No issued document uploaded yet.
+mechanism-document-file = The issued document (PDF, Word or an image)
+mechanism-done-document = The document is uploaded.

@@ -808,3 +808,7 @@ mechanisms-export = 导出 Excel
 goal-measures = 关联整改措施
 goal-measure-done = 已完成
 goal-measures-none = 还没有关联整改措施。修改目标时可从关联问题的措施中勾选。
+mechanism-documents = 制度文件
+mechanism-documents-none = 还没有上传印发的文件。
+mechanism-document-file = 印发的文件（PDF、Word 或图片）
+mechanism-done-document = 文件已上传。

@@ -62,7 +62,7 @@ pub(super) async fn fill(app: &App, base: &Base, made: &[(ProblemId, usize)]) ->
         version: None,
     };
     let liaison = |dept: usize| -> &Actor { &base.dept_staff[dept].0 };
-    app.create_mechanism(
+    let issued_one = app.create_mechanism(
         liaison(0),
         &mechanism(
             0,
@@ -76,6 +76,9 @@ pub(super) async fn fill(app: &App, base: &Base, made: &[(ProblemId, usize)]) ->
         ),
     )
     .await?;
+    // The issued rule as its unit filed it.
+    app.add_mechanism_document(liaison(0), issued_one.id, "住宅小区物业服务质量监管办法.pdf", super::SAMPLE_PDF)
+        .await?;
     app.create_mechanism(
         liaison(1),
         &mechanism(

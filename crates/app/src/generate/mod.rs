@@ -14,6 +14,9 @@ mod research;
 mod study;
 mod workflow;
 
+/// A small, valid one-page PDF standing for the files a demo attaches (slides, an issued rule).
+const SAMPLE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
 use crate::feedback::new_tracking_code;
 use crate::problems::NewProblemInput;
 use crate::{Actor, App, Settings};

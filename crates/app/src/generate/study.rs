@@ -18,9 +18,6 @@ const TOPICS: [&str; 6] = [
     "警示教育：剖析形式主义、官僚主义典型案例",
 ];
 
-/// A small, valid one-page PDF standing for the slides of a session.
-const SLIDES: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-
 /// Records two or three sessions for every unit over the campaign's `days`; `problems` are the
 /// demo's problems with the department that leads each.
 pub(super) async fn fill(
@@ -67,7 +64,7 @@ pub(super) async fn fill(
             };
             let session = app.create_study_session(recorder, &input).await?;
             if first {
-                app.add_study_material(recorder, session.id, "学习辅导课件.pdf", SLIDES).await?;
+                app.add_study_material(recorder, session.id, "学习辅导课件.pdf", super::SAMPLE_PDF).await?;
                 first = false;
             }
         }

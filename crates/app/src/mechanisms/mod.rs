@@ -59,6 +59,17 @@ async fn view(c: &mut Conn<'_>, row: &MechanismRow, reader: Option<&Principal>) 
     let causes = causes::named(c, &cause_ids).await?;
     let ids: Vec<ProblemId> = problems.iter().map(|(id, _, _)| *id).collect();
     let recurrences_after = recurrence::after(c, row, &ids, reader).await?;
+    let documents = store::mechanisms::documents_of(c, &[row.id])
+        .await?
+        .into_iter()
+        .map(|d| crate::views::AttachedFile {
+            id: d.id,
+            file_name: d.file_name,
+            content_type: d.content_type,
+            size_bytes: d.size_bytes,
+            created_at: d.created_at,
+        })
+        .collect();
     Ok(MechanismView {
         id: domain::MechanismId::new(row.id.get()),
         campaign_id: row.campaign_id.map(|x| x.get()).map(domain::CampaignId::new),
@@ -71,6 +82,7 @@ async fn view(c: &mut Conn<'_>, row: &MechanismRow, reader: Option<&Principal>) 
         root_causes: causes,
         recurrences_after,
         problems: problems.into_iter().map(|(id, number, title)| ProblemRef { id, number, title }).collect(),
+        documents,
         version: row.version,
     })
 }
@@ -209,6 +221,62 @@ impl App {
 }
 
 impl App {
+    /// Attaches the issued document (its PDF or Word file) to a mechanism, for those who keep the
+    /// mechanism's unit; a reader who may not see the mechanism is told it does not exist.
+    pub async fn add_mechanism_document(
+        &self,
+        actor: &Actor,
+        id: MechanismId,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<MechanismView> {
+        let m = self.get_mechanism(actor, id).await?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        self.mechanism_unit(&mut tx.conn(), actor, m.unit.id).await?;
+        let checked =
+            crate::files::check_file(file_name, bytes, self.settings.max_upload_bytes, crate::files::Accept::Evidence)?;
+        self.keep_file(&checked.sha256, bytes).await?;
+        let row = store::mechanisms::insert_document(
+            &mut tx.conn(),
+            &store::mechanisms::DocumentRow {
+                id: domain::MechanismDocumentId::new(0),
+                mechanism_id: id,
+                file_name: checked.file_name,
+                content_type: checked.content_type.into(),
+                size_bytes: checked.size_bytes,
+                sha256: checked.sha256,
+                uploaded_by: actor.user_id(),
+                created_at: now,
+            },
+        )
+        .await?;
+        crate::audit::Entry::new(actor, "mechanism.document.create", "mechanism", Some(id.get()))
+            .after(&row)?
+            .record(&mut tx.conn(), now)
+            .await?;
+        self.commit(tx).await?;
+        self.get_mechanism(actor, id).await
+    }
+
+    /// A mechanism's document, for a reader who may see the mechanism (404 otherwise).
+    pub async fn mechanism_document(
+        &self,
+        actor: &Actor,
+        id: domain::MechanismDocumentId,
+    ) -> Result<crate::pages_support::StoredFile> {
+        let row = {
+            let mut pooled = self.db.acquire().await?;
+            store::mechanisms::get_document(&mut pooled.conn(), id).await?.ok_or_else(|| Error::not_found("file"))?
+        };
+        self.get_mechanism(actor, row.mechanism_id).await.map_err(|_| Error::not_found("file"))?;
+        Ok(crate::pages_support::StoredFile {
+            path: self.file_path(&row.sha256),
+            file_name: row.file_name,
+            content_type: row.content_type,
+        })
+    }
+
     /// The units `actor` keeps mechanisms for (the form's choices; empty when they keep none).
     pub async fn mechanism_units(&self, actor: &Actor) -> Result<Vec<crate::views::UnitView>> {
         let Some(p) = actor.principal() else { return Ok(Vec::new()) };

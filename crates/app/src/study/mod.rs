@@ -13,7 +13,7 @@ pub use formats::{StudyFormatInput, StudyFormatView};
 
 use crate::views::{Named, ProblemRef};
 use crate::{Actor, App};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use domain::access::{Intent, Principal};
 use domain::user::Role;
 use domain::{CampaignId, Error, ProblemId, Result, StudyFormatId, StudyMaterialId, StudySessionId, UnitId};
@@ -56,24 +56,16 @@ pub struct SessionQuery {
     pub month: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct MaterialView {
-    pub id: StudyMaterialId,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub created_at: DateTime<Utc>,
-}
+/// 学习材料 as listed.
+pub type MaterialView = crate::views::AttachedFile<StudyMaterialId>;
 
-impl MaterialView {
-    fn of(m: &MaterialRow) -> Self {
-        MaterialView {
-            id: m.id,
-            file_name: m.file_name.clone(),
-            content_type: m.content_type.clone(),
-            size_bytes: m.size_bytes,
-            created_at: m.created_at,
-        }
+fn material_view(m: &MaterialRow) -> MaterialView {
+    MaterialView {
+        id: m.id,
+        file_name: m.file_name.clone(),
+        content_type: m.content_type.clone(),
+        size_bytes: m.size_bytes,
+        created_at: m.created_at,
     }
 }
 
@@ -142,7 +134,7 @@ impl App {
                 topic: s.topic.clone(),
                 present: s.present,
                 summary: s.summary.clone(),
-                materials: materials.iter().filter(|m| m.session_id == s.id).map(MaterialView::of).collect(),
+                materials: materials.iter().filter(|m| m.session_id == s.id).map(material_view).collect(),
                 problems,
                 actions: self.session_actions(c, p, &s).await?,
                 version: s.version,

@@ -17,6 +17,16 @@ pub struct ListEntryInput {
     pub active: Option<bool>,
 }
 
+/// A file attached to a record (a study material, a mechanism's document), as a reader lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct AttachedFile<I> {
+    pub id: I,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub created_at: DateTime<Utc>,
+}
+
 /// An id with the name that goes with it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Named<I> {

@@ -203,6 +203,8 @@ pub struct MechanismView {
     /// was issued (those the reader may see).
     pub recurrences_after: Vec<crate::mechanisms::RecurrenceView>,
     pub problems: Vec<ProblemRef>,
+    /// The issued document's files.
+    pub documents: Vec<super::AttachedFile<domain::MechanismDocumentId>>,
     pub version: i64,
 }
 

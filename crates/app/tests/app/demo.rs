@@ -72,6 +72,7 @@ async fn the_demo_answers_each_problem_about_its_own_matter(kind: Kind) {
     let issued = app.list_mechanisms(&office).await.unwrap();
     let first = issued.iter().find(|m| !m.recurrences_after.is_empty()).expect("a return after a mechanism");
     assert!(!first.root_causes.is_empty());
+    assert!(!first.documents.is_empty(), "the issued mechanism has its document");
     let with_causes = app.get_problem(&office, first.problems[0].id).await.unwrap();
     assert!(!with_causes.root_causes.is_empty(), "its problems' causes were analysed");
     db.cleanup().await;

@@ -154,3 +154,47 @@ async fn a_mechanism_answers_for_what_came_back_after_it_was_issued(kind: Kind) 
 }
 
 both!(a_mechanism_answers_for_what_came_back_after_it_was_issued);
+
+/// The issued document is attached by those who keep the mechanism's unit, read back by its
+/// readers, refused when it is no document we take, and never named to one who may not see it.
+async fn a_mechanisms_document_is_kept_for_its_readers(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 20)).await else { return };
+    let app = &db.app;
+    let input = MechanismInput {
+        unit_id: w.dept_a.id,
+        campaign_id: Some(w.campaign.id),
+        title: "夜间施工审批制度".into(),
+        body: None,
+        status: Some(MechanismStatus::Issued),
+        issued_on: Some(date(2026, 11, 10)),
+        doc_number: Some("临住建发〔2026〕18号".into()),
+        problem_ids: vec![],
+        root_cause_ids: None,
+        version: None,
+    };
+    let m = app.create_mechanism(&w.liaison_a, &input).await.unwrap();
+    let pdf: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let audit = app.verify_audit().await.unwrap().rows_checked;
+    let e = app.add_mechanism_document(&w.liaison_a, m.id, "制度.pdf", b"plain words").await.unwrap_err();
+    assert_eq!(e.code(), Code::UnsupportedFileType);
+    assert_eq!(
+        app.add_mechanism_document(&w.viewer_a, m.id, "制度.pdf", pdf).await.unwrap_err().code(),
+        Code::Forbidden
+    );
+    assert_eq!(
+        app.add_mechanism_document(&w.liaison_b, m.id, "制度.pdf", pdf).await.unwrap_err().code(),
+        Code::NotFound
+    );
+    assert_eq!(app.verify_audit().await.unwrap().rows_checked, audit, "nothing written");
+    let with = app.add_mechanism_document(&w.liaison_a, m.id, "制度.pdf", pdf).await.unwrap();
+    assert_eq!((with.documents.len(), with.documents[0].file_name.as_str()), (1, "制度.pdf"));
+    let doc = with.documents[0].id;
+    assert_eq!(std::fs::read(app.mechanism_document(&w.viewer_a, doc).await.unwrap().path).unwrap(), pdf);
+    assert_eq!(app.mechanism_document(&w.liaison_b, doc).await.unwrap_err().code(), Code::NotFound);
+    let actions: Vec<String> =
+        app.history("mechanism", m.id.get()).await.unwrap().into_iter().map(|r| r.action).collect();
+    assert_eq!(actions, ["mechanism.create", "mechanism.document.create"]);
+    db.cleanup().await;
+}
+
+both!(a_mechanisms_document_is_kept_for_its_readers);

@@ -128,3 +128,38 @@ async fn set_problem_causes(
 ) -> ApiResult<Json<ProblemCauses>> {
     Ok(Json(s.app.set_problem_root_causes(&caller.actor, ProblemId::new(id), &input).await?))
 }
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct DocumentQuery {
+    /// The file's name; its extension must match its content.
+    file_name: String,
+}
+
+/// Attaches the issued document (the raw request body: PDF, Office or an image, checked by
+/// content) to a mechanism, for those who keep its unit.
+#[utoipa::path(post, path = "/api/v1/mechanisms/{id}/documents", tag = "mechanisms", params(("id" = i64, Path), DocumentQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = MechanismView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_document(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DocumentQuery>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<(StatusCode, Json<MechanismView>)> {
+    let body = body.map_err(|_| {
+        domain::Error::invalid_with_code(domain::Code::FileTooLarge, "file", "文件过大", "the file is too large")
+    })?;
+    let view = s.app.add_mechanism_document(&caller.actor, MechanismId::new(id), &q.file_name, &body).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The document upload, under the file limit rather than the JSON one.
+pub(super) fn upload_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(add_document))
+        .layer(axum::extract::DefaultBodyLimit::max(super::rectification::UPLOAD_BODY_LIMIT))
+}

@@ -52,6 +52,7 @@ pub(crate) fn router(max_json_bytes: usize) -> OpenApiRouter<AppState> {
         // Evidence files have their own, larger limit (set on their route).
         .merge(rectification::router())
         .merge(study::router())
+        .merge(mechanisms::upload_router())
 }
 
 /// Adds the document's title and security schemes.

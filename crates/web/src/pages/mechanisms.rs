@@ -24,6 +24,8 @@ pub(super) fn router() -> Router<AppState> {
         .route("/mechanisms", get(list_page).post(create))
         .route("/mechanisms.xlsx", get(download))
         .route("/mechanisms/{id}", get(one_page).post(edit))
+        .route("/mechanisms/{id}/documents", axum::routing::post(upload))
+        .route("/files/mechanism/{id}", get(document))
 }
 
 struct Line {
@@ -174,6 +176,10 @@ struct OnePage {
     values: HashMap<&'static str, String>,
     version: i64,
     refusal: String,
+    /// The form refused (`edit` or `document`).
+    refused: String,
+    /// (id, file name, KB)
+    documents: Vec<(i64, String, i64)>,
     done: String,
 }
 
@@ -192,7 +198,7 @@ async fn one_with(
     ctx: &PageCtx,
     id: MechanismId,
     done: Option<&str>,
-    refusal: Option<&domain::Error>,
+    refused: Option<(&str, &domain::Error)>,
     kept: Kept,
 ) -> Response {
     if let Err(redirect) = ctx.require_user() {
@@ -228,7 +234,9 @@ async fn one_with(
             kept,
             values,
             version: m.version,
-            refusal: refusal.map(|e| page_message(tr, e)).unwrap_or_default(),
+            refusal: refused.map(|(_, e)| page_message(tr, e)).unwrap_or_default(),
+            refused: refused.map(|(form, _)| form.to_string()).unwrap_or_default(),
+            documents: m.documents.iter().map(|d| (d.id.get(), d.file_name.clone(), d.size_bytes / 1024)).collect(),
             done: done_message(tr, "mechanism", done),
         })
     }
@@ -314,7 +322,7 @@ async fn edit(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Csrf
     };
     match saved {
         Ok(_) => see_other(&format!("/mechanisms/{id}?done=edit")),
-        Err(e) => one_with(&s, &ctx, id, None, Some(&e), f.kept()).await,
+        Err(e) => one_with(&s, &ctx, id, None, Some(("edit", &e)), f.kept()).await,
     }
 }
 
@@ -330,4 +338,45 @@ async fn download(State(s): State<AppState>, ctx: PageCtx) -> Response {
     }
     .await;
     super::kit::xlsx_or_error(ctx.tr, written, "mechanisms.xlsx", "长效机制.xlsx")
+}
+
+/// The issued document's file, uploaded on the mechanism's page.
+async fn upload(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    expected: Option<axum::extract::Extension<super::kit::CsrfToken>>,
+    Path(id): Path<i64>,
+    form: axum::extract::Multipart,
+) -> Response {
+    let id = MechanismId::new(id);
+    let added = match super::uploads::one_file(&s, ctx.tr, expected, form).await {
+        Ok(Some((file_name, bytes))) => s.app.add_mechanism_document(&ctx.actor, id, &file_name, &bytes).await,
+        Ok(None) => Err(super::uploads::no_file()),
+        Err(page) => return page,
+    };
+    match added {
+        Ok(_) => see_other(&format!("/mechanisms/{id}?done=document")),
+        Err(e) => one_with(&s, &ctx, id, None, Some(("document", &e)), Kept::default()).await,
+    }
+}
+
+/// A mechanism's document, to those who may see the mechanism.
+#[derive(serde::Deserialize, Default)]
+struct FileQuery {
+    preview: Option<String>,
+}
+
+async fn document(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    match s.app.mechanism_document(&ctx.actor, domain::MechanismDocumentId::new(id)).await {
+        Ok(f) => super::files::send_file(ctx.tr, &f, q.preview.is_some()).await,
+        Err(e) => domain_error(ctx.tr, &e),
+    }
 }

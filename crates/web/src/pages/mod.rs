@@ -32,6 +32,7 @@ mod research;
 mod search;
 mod study;
 mod todo;
+mod uploads;
 
 use crate::AppState;
 use axum::Router;

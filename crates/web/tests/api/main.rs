@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
-mod access_study;
+mod access_campaign;
 mod agreement;
 mod browser;
 mod campaign_loop;

@@ -5,14 +5,11 @@
 use super::SessionFields;
 use crate::AppState;
 use crate::pages::goals::Kept;
-use crate::pages::kit::{
-    CsrfForm, Layout, PageCtx, domain_error, done_message, error_page, page_message, render, see_other,
-};
+use crate::pages::kit::{CsrfForm, Layout, PageCtx, domain_error, done_message, page_message, render, see_other};
 use crate::pages::list::{Opt, opts, unit_tree_opts};
 use app::study::SessionView;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::{StudyMaterialId, StudySessionId};
 
@@ -121,48 +118,13 @@ pub(super) async fn upload(
     ctx: PageCtx,
     expected: Option<axum::extract::Extension<crate::pages::kit::CsrfToken>>,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Response {
-    let tr = ctx.tr;
     let id = StudySessionId::new(id);
-    let (mut csrf, mut file) = (String::new(), None);
-    let too_large = || {
-        let max = s.app.settings.max_upload_bytes / (1024 * 1024);
-        let msg = if tr.lang == "en" {
-            format!("The file is over the limit of {max} MB")
-        } else {
-            format!("文件超过 {max} MB 的上限")
-        };
-        error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, &msg)
-    };
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name().unwrap_or_default() {
-                "csrf" => csrf = field.text().await.unwrap_or_default(),
-                "file" => {
-                    let file_name = field.file_name().unwrap_or("file").to_string();
-                    match field.bytes().await {
-                        Ok(bytes) => file = Some((file_name, bytes)),
-                        Err(_) => return too_large(),
-                    }
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => return too_large(),
-        }
-    }
-    if !crate::pages::kit::csrf_matches(expected.map(|e| e.0).as_ref(), &csrf) {
-        return error_page(tr, StatusCode::FORBIDDEN, &tr.t("csrf-failed"));
-    }
-    let added = match file.filter(|(_, bytes)| !bytes.is_empty()) {
-        Some((file_name, bytes)) => s.app.add_study_material(&ctx.actor, id, &file_name, &bytes).await,
-        None => Err(domain::Error::invalid_with_code(
-            domain::Code::EmptyFile,
-            "file",
-            "请选择要上传的文件",
-            "choose a file to upload",
-        )),
+    let added = match crate::pages::uploads::one_file(&s, ctx.tr, expected, form).await {
+        Ok(Some((file_name, bytes))) => s.app.add_study_material(&ctx.actor, id, &file_name, &bytes).await,
+        Ok(None) => Err(crate::pages::uploads::no_file()),
+        Err(page) => return page,
     };
     match added {
         Ok(_) => see_other(&format!("/study/{id}?done=material")),

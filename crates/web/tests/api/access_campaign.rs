@@ -1,13 +1,13 @@
-//! The access matrix of 学习记录: every role against every study endpoint, on a session of its own
-//! unit and of another, and as the public; and what a session names of a problem follows the
-//! problem's own read check.
+//! The access matrix of 学习记录 and of a mechanism's document: every role against every study
+//! endpoint and the document upload, on a record of its own unit and of another, and as the
+//! public; and what a session names of a problem follows the problem's own read check.
 
 use crate::access::{Row, mismatches};
 use crate::{TestApp, both};
 use app::testkit::Kind;
 use serde_json::json;
 
-async fn every_role_meets_the_study_endpoints_as_the_rules_say(kind: Kind) {
+async fn every_role_meets_the_study_and_document_endpoints_as_the_rules_say(kind: Kind) {
     let Some(t) = TestApp::new(kind).await else {
         return;
     };
@@ -24,6 +24,11 @@ async fn every_role_meets_the_study_endpoints_as_the_rules_say(kind: Kind) {
     let made = t.call("POST", "/api/v1/study/sessions", Some("office"), Some(first)).await;
     assert_eq!(made.status, 201, "{}", made.json);
     let s = made.json["id"].as_i64().unwrap();
+    // A mechanism of department A, for its document.
+    let m = json!({"unit_id": w.dept_a.id, "title": "夜间作业审批制度", "status": "issued"});
+    let made = t.call("POST", "/api/v1/mechanisms", Some("office"), Some(m)).await;
+    assert_eq!(made.status, 201, "{}", made.json);
+    let m = made.json["id"].as_i64().unwrap();
     let mut edit = session(w.dept_a.id);
     edit["version"] = json!("CURRENT");
     edit["problem_ids"] = json!([a]);
@@ -63,6 +68,15 @@ async fn every_role_meets_the_study_endpoints_as_the_rules_say(kind: Kind) {
             path: format!("/api/v1/study/sessions/{s}/materials?file_name=a.pdf"),
             body: Some(json!({"not": "a pdf"})),
             expect: [422, 422, 403, 422, 422, 403, 403, 401],
+        },
+        Row {
+            // Not a document of any accepted kind: those who keep unit A's mechanisms are told
+            // why (422); the one who may not see it is told it does not exist.
+            what: "attach a document to unit A's mechanism",
+            method: "POST",
+            path: format!("/api/v1/mechanisms/{m}/documents?file_name=a.pdf"),
+            body: Some(json!({"not": "a pdf"})),
+            expect: [422, 422, 403, 422, 403, 403, 404, 401],
         },
         Row {
             what: "study counts",
@@ -106,4 +120,4 @@ async fn every_role_meets_the_study_endpoints_as_the_rules_say(kind: Kind) {
     t.db.cleanup().await;
 }
 
-both!(every_role_meets_the_study_endpoints_as_the_rules_say);
+both!(every_role_meets_the_study_and_document_endpoints_as_the_rules_say);
