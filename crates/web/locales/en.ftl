@@ -818,3 +818,4 @@ mechanism-documents = The document
 mechanism-documents-none = No issued document uploaded yet.
 mechanism-document-file = The issued document (PDF, Word or an image)
 mechanism-done-document = The document is uploaded.
+mechanism-document-add = Upload

@@ -812,3 +812,4 @@ mechanism-documents = 制度文件
 mechanism-documents-none = 还没有上传印发的文件。
 mechanism-document-file = 印发的文件（PDF、Word 或图片）
 mechanism-done-document = 文件已上传。
+mechanism-document-add = 上传文件

@@ -236,7 +236,7 @@ async fn one_with(
             version: m.version,
             refusal: refused.map(|(_, e)| page_message(tr, e)).unwrap_or_default(),
             refused: refused.map(|(form, _)| form.to_string()).unwrap_or_default(),
-            documents: m.documents.iter().map(|d| (d.id.get(), d.file_name.clone(), d.size_bytes / 1024)).collect(),
+            documents: m.documents.iter().map(|d| (d.id.get(), d.file_name.clone(), kilobytes(d.size_bytes))).collect(),
             done: done_message(tr, "mechanism", done),
         })
     }
@@ -379,4 +379,9 @@ async fn document(
         Ok(f) => super::files::send_file(ctx.tr, &f, q.preview.is_some()).await,
         Err(e) => domain_error(ctx.tr, &e),
     }
+}
+
+/// A file's size in whole kilobytes, a small file counting as 1.
+pub(super) fn kilobytes(bytes: i64) -> i64 {
+    ((bytes + 1023) / 1024).max(1)
 }

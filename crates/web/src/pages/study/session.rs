@@ -36,6 +36,12 @@ struct SessionPage {
     today: String,
 }
 
+impl SessionPage {
+    fn kilobytes(&self, bytes: &i64) -> i64 {
+        crate::pages::mechanisms::kilobytes(*bytes)
+    }
+}
+
 pub(super) async fn page(
     State(s): State<AppState>,
     ctx: PageCtx,
