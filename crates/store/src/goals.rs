@@ -240,8 +240,17 @@ pub async fn get_milestone(c: &mut Conn<'_>, id: MilestoneId) -> Result<Option<M
     })
 }
 
+/// Unlinks a problem from a goal, and with it the problem's measures that served the goal.
 pub async fn unlink_problem(c: &mut Conn<'_>, goal: GoalId, problem: ProblemId) -> Result<()> {
     with_conn!(c, |c| {
+        sqlx::query(
+            "delete from goal_measures where goal_id = $1 and measure_id in (select id from measures where problem_id = $2)",
+        )
+        .bind(goal)
+        .bind(problem)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
         sqlx::query("delete from goal_problems where goal_id = $1 and problem_id = $2")
             .bind(goal)
             .bind(problem)

@@ -276,6 +276,11 @@ async fn measures_serve_a_goal_and_are_named_only_to_readers_of_their_problem(ki
     let e = app.update_goal(&w.office, g.id, &bad).await.unwrap_err();
     assert_eq!(field(&e), Some("measure_ids"), "{e:?}");
     assert_eq!(app.verify_audit().await.unwrap().rows_checked, audit, "nothing written");
+    // Unlinking a problem takes its measures off the goal too.
+    let without_b =
+        GoalInput { problem_ids: Some(vec![pa]), measure_ids: None, version: Some(g.version), ..input.clone() };
+    let g = app.update_goal(&w.office, g.id, &without_b).await.unwrap();
+    assert_eq!(ids(&g), [ma]);
     let none = GoalInput { measure_ids: Some(vec![]), version: Some(g.version), ..input };
     assert!(app.update_goal(&w.office, g.id, &none).await.unwrap().measures.is_empty());
     db.cleanup().await;
