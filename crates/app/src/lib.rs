@@ -35,6 +35,7 @@ pub mod ratings;
 pub mod rectification;
 pub mod reports;
 pub mod research;
+pub mod robots;
 pub mod routing;
 pub mod search;
 pub mod secrets;

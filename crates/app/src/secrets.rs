@@ -46,12 +46,17 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
 
+/// The raw HMAC-SHA256 of `message` under `key`.
+pub fn mac(key: &[u8], message: &[u8]) -> [u8; 32] {
+    // HMAC takes a key of any length, so this cannot fail.
+    let Ok(mut mac) = HmacSha256::new_from_slice(key) else { return [0; 32] };
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
 /// The MAC of `message` under `key` (HMAC-SHA256), URL-safe base64.
 pub fn sign(key: &[u8], message: &[u8]) -> String {
-    // HMAC takes a key of any length, so this cannot fail.
-    let Ok(mut mac) = HmacSha256::new_from_slice(key) else { return String::new() };
-    mac.update(message);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac(key, message))
 }
 
 /// Whether `mac` is the MAC of `message` under `key`, compared in constant time.
