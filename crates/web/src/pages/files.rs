@@ -1,5 +1,6 @@
 //! Stored files sent to readers who may see them: evidence to those who may see its problem, a
-//! citizen's photos to those who may see the report, always under a sandbox.
+//! citizen's photos to those who may see the report, study materials to staff, a mechanism's
+//! document to its readers, always under a sandbox.
 
 use super::i18n::Tr;
 use super::kit::{PageCtx, domain_error, error_page};
@@ -15,6 +16,8 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/files/evidence/{id}", get(download))
         .route("/files/feedback/{id}", get(download_feedback_file))
+        .route("/files/study/{id}", get(study_material))
+        .route("/files/mechanism/{id}", get(mechanism_document))
 }
 
 /// `?preview=1`: show a picture or a PDF in the browser instead of downloading it.
@@ -23,20 +26,30 @@ struct FileQuery {
     preview: Option<String>,
 }
 
-/// An evidence file, to someone who may see its problem (see [`send_file`]).
+/// The file `found` names, to a signed-in reader (see [`send_file`]); whoever may not see its
+/// record gets the record's own answer (404).
+async fn serve(
+    ctx: &PageCtx,
+    q: &FileQuery,
+    found: impl Future<Output = domain::Result<app::pages_support::StoredFile>>,
+) -> Response {
+    if let Err(redirect) = ctx.require_user() {
+        return redirect;
+    }
+    match found.await {
+        Ok(f) => send_file(ctx.tr, &f, q.preview.is_some()).await,
+        Err(e) => domain_error(ctx.tr, &e),
+    }
+}
+
+/// An evidence file, to someone who may see its problem.
 async fn download(
     State(s): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<i64>,
     Query(q): Query<FileQuery>,
 ) -> Response {
-    if let Err(redirect) = ctx.require_user() {
-        return redirect;
-    }
-    match s.app.evidence_file(&ctx.actor, EvidenceId::new(id)).await {
-        Ok(f) => send_file(ctx.tr, &f, q.preview.is_some()).await,
-        Err(e) => domain_error(ctx.tr, &e),
-    }
+    serve(&ctx, &q, s.app.evidence_file(&ctx.actor, EvidenceId::new(id))).await
 }
 
 /// A photo or file a citizen sent, to staff who may see the report (404 to anyone else).
@@ -46,13 +59,32 @@ async fn download_feedback_file(
     Path(id): Path<i64>,
     Query(q): Query<FileQuery>,
 ) -> Response {
-    if let Err(redirect) = ctx.require_user() {
-        return redirect;
-    }
-    match s.app.feedback_file(&ctx.actor, domain::FeedbackFileId::new(id)).await {
-        Ok(f) => send_file(ctx.tr, &f, q.preview.is_some()).await,
-        Err(e) => domain_error(ctx.tr, &e),
-    }
+    serve(&ctx, &q, s.app.feedback_file(&ctx.actor, domain::FeedbackFileId::new(id))).await
+}
+
+/// A study session's material, to any signed-in reader.
+async fn study_material(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+) -> Response {
+    serve(&ctx, &q, s.app.study_material(&ctx.actor, domain::StudyMaterialId::new(id))).await
+}
+
+/// A mechanism's document, to those who may see the mechanism.
+async fn mechanism_document(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+) -> Response {
+    serve(&ctx, &q, s.app.mechanism_document(&ctx.actor, domain::MechanismDocumentId::new(id))).await
+}
+
+/// A file's size in whole kilobytes, a small file counting as 1.
+pub(super) fn kilobytes(bytes: i64) -> i64 {
+    ((bytes + 1023) / 1024).max(1)
 }
 
 /// Sends a stored file under a sandbox (it can run nothing, whatever it holds), as a download,

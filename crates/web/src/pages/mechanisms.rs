@@ -25,7 +25,6 @@ pub(super) fn router() -> Router<AppState> {
         .route("/mechanisms.xlsx", get(download))
         .route("/mechanisms/{id}", get(one_page).post(edit))
         .route("/mechanisms/{id}/documents", axum::routing::post(upload))
-        .route("/files/mechanism/{id}", get(document))
 }
 
 struct Line {
@@ -236,7 +235,11 @@ async fn one_with(
             version: m.version,
             refusal: refused.map(|(_, e)| page_message(tr, e)).unwrap_or_default(),
             refused: refused.map(|(form, _)| form.to_string()).unwrap_or_default(),
-            documents: m.documents.iter().map(|d| (d.id.get(), d.file_name.clone(), kilobytes(d.size_bytes))).collect(),
+            documents: m
+                .documents
+                .iter()
+                .map(|d| (d.id.get(), d.file_name.clone(), super::files::kilobytes(d.size_bytes)))
+                .collect(),
             done: done_message(tr, "mechanism", done),
         })
     }
@@ -358,30 +361,4 @@ async fn upload(
         Ok(_) => see_other(&format!("/mechanisms/{id}?done=document")),
         Err(e) => one_with(&s, &ctx, id, None, Some(("document", &e)), Kept::default()).await,
     }
-}
-
-/// A mechanism's document, to those who may see the mechanism.
-#[derive(serde::Deserialize, Default)]
-struct FileQuery {
-    preview: Option<String>,
-}
-
-async fn document(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    Query(q): Query<FileQuery>,
-) -> Response {
-    if let Err(redirect) = ctx.require_user() {
-        return redirect;
-    }
-    match s.app.mechanism_document(&ctx.actor, domain::MechanismDocumentId::new(id)).await {
-        Ok(f) => super::files::send_file(ctx.tr, &f, q.preview.is_some()).await,
-        Err(e) => domain_error(ctx.tr, &e),
-    }
-}
-
-/// A file's size in whole kilobytes, a small file counting as 1.
-pub(super) fn kilobytes(bytes: i64) -> i64 {
-    ((bytes + 1023) / 1024).max(1)
 }

@@ -23,7 +23,6 @@ pub(super) fn router() -> Router<AppState> {
         .route("/study.xlsx", get(download))
         .route("/study/{id}", get(session::page).post(session::edit))
         .route("/study/{id}/materials", post(session::upload))
-        .route("/files/study/{id}", get(session::material))
 }
 
 #[derive(serde::Deserialize, Default)]

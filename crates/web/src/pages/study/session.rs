@@ -11,12 +11,11 @@ use app::study::SessionView;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
-use domain::{StudyMaterialId, StudySessionId};
+use domain::StudySessionId;
 
 #[derive(serde::Deserialize, Default)]
 pub(super) struct Params {
     done: Option<String>,
-    preview: Option<String>,
 }
 
 #[derive(Template)]
@@ -38,7 +37,7 @@ struct SessionPage {
 
 impl SessionPage {
     fn kilobytes(&self, bytes: &i64) -> i64 {
-        crate::pages::mechanisms::kilobytes(*bytes)
+        crate::pages::files::kilobytes(*bytes)
     }
 }
 
@@ -135,21 +134,5 @@ pub(super) async fn upload(
     match added {
         Ok(_) => see_other(&format!("/study/{id}?done=material")),
         Err(e) => page_with(&s, &ctx, id, None, Some(("material", &e, Kept::default()))).await,
-    }
-}
-
-/// A session's material, to any signed-in reader.
-pub(super) async fn material(
-    State(s): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    Query(q): Query<Params>,
-) -> Response {
-    if let Err(redirect) = ctx.require_user() {
-        return redirect;
-    }
-    match s.app.study_material(&ctx.actor, StudyMaterialId::new(id)).await {
-        Ok(f) => crate::pages::files::send_file(ctx.tr, &f, q.preview.is_some()).await,
-        Err(e) => domain_error(ctx.tr, &e),
     }
 }
