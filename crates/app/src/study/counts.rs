@@ -6,7 +6,7 @@ use crate::views::Named;
 use crate::{Actor, App};
 use domain::access::Intent;
 use domain::study::{Held, by_unit_and_month};
-use domain::{CampaignId, Error, Result, UnitId};
+use domain::{CampaignId, Result, UnitId};
 use serde::Serialize;
 
 /// A unit's study in one month.
@@ -47,12 +47,10 @@ impl App {
     /// The study figures of a campaign.
     pub async fn study_counts(&self, actor: &Actor, campaign: CampaignId) -> Result<StudyCounts> {
         let p = actor.user_for(Intent::Read)?.clone();
-        self.get_campaign(actor, campaign).await?;
+        let row = self.get_campaign(actor, campaign).await?;
+        let campaign_unit = self.known_unit(row.unit_id).await?.unit_path()?;
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
-        let row =
-            store::campaigns::get_campaign(&mut c, campaign).await?.ok_or_else(|| Error::not_found("campaign"))?;
-        let campaign_unit = self.known_unit(row.unit_id).await?.unit_path()?;
         let sessions = store::study::sessions(&mut c, Some(campaign), None, None, None).await?;
         let ids: Vec<_> = sessions.iter().map(|s| s.id).collect();
         let mut found: Vec<(UnitId, domain::ProblemId)> = Vec::new();

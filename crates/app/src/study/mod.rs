@@ -101,14 +101,6 @@ fn may_record(p: &Principal, campaign_unit: &domain::unit::UnitPath, unit: &doma
 }
 
 impl App {
-    async fn session_actions(&self, c: &mut Conn<'_>, p: &Principal, s: &SessionRow) -> Result<SessionActions> {
-        let campaign =
-            store::campaigns::get_campaign(c, s.campaign_id).await?.ok_or_else(|| Error::not_found("campaign"))?;
-        let campaign_unit = self.known_unit(campaign.unit_id).await?.unit_path()?;
-        let unit = self.known_unit(s.unit_id).await?.unit_path()?;
-        Ok(SessionActions { edit: may_record(p, &campaign_unit, &unit) })
-    }
-
     /// Sessions as `p` sees them, reading materials and problems for all of them at once.
     async fn session_views(&self, c: &mut Conn<'_>, p: &Principal, rows: Vec<SessionRow>) -> Result<Vec<SessionView>> {
         let names = self.names().await?;
@@ -116,8 +108,18 @@ impl App {
         let ids: Vec<StudySessionId> = rows.iter().map(|s| s.id).collect();
         let materials = store::study::materials_of(c, &ids).await?;
         let links = store::study::problems_of(c, &ids).await?;
+        // Each campaign's unit is read once for the actions of all its sessions.
+        let mut campaign_units: std::collections::HashMap<CampaignId, domain::unit::UnitPath> = Default::default();
         let mut out = Vec::with_capacity(rows.len());
         for s in rows {
+            if let std::collections::hash_map::Entry::Vacant(slot) = campaign_units.entry(s.campaign_id) {
+                let campaign = store::campaigns::get_campaign(c, s.campaign_id)
+                    .await?
+                    .ok_or_else(|| Error::not_found("campaign"))?;
+                slot.insert(self.known_unit(campaign.unit_id).await?.unit_path()?);
+            }
+            let unit = self.known_unit(s.unit_id).await?.unit_path()?;
+            let actions = SessionActions { edit: may_record(p, &campaign_units[&s.campaign_id], &unit) };
             let mut problems = Vec::new();
             for (_, pid) in links.iter().filter(|(sid, _)| *sid == s.id) {
                 if let Some((r, _)) = Self::visible_problem(c, p, *pid).await? {
@@ -136,7 +138,7 @@ impl App {
                 summary: s.summary.clone(),
                 materials: materials.iter().filter(|m| m.session_id == s.id).map(material_view).collect(),
                 problems,
-                actions: self.session_actions(c, p, &s).await?,
+                actions,
                 version: s.version,
             });
         }
