@@ -25,6 +25,7 @@ pub mod ledger_import;
 pub mod mechanisms;
 pub mod message_file;
 mod names;
+pub mod notices;
 pub mod pages_support;
 pub mod print_index;
 pub mod problems;
@@ -79,6 +80,8 @@ pub struct Settings {
     pub db_connections: Option<u32>,
     /// The weights of the three rates in a unit's score (default 30/35/35).
     pub score_weights: domain::rates::Weights,
+    /// When reminders are planned and how long a sign-off may wait (催办).
+    pub reminders: domain::notice::Rules,
 }
 
 impl Default for Settings {
@@ -95,6 +98,7 @@ impl Default for Settings {
             grouping: grouping::GroupingSettings::default(),
             db_connections: None,
             score_weights: domain::rates::Weights::default(),
+            reminders: domain::notice::Rules::default(),
         }
     }
 }

@@ -67,4 +67,6 @@ typed_id!(
     StudyMaterialId,
     /// 长效机制的文件.
     MechanismDocumentId,
+    /// 通知: one notice to one recipient on one channel.
+    NoticeId,
 );

@@ -13,6 +13,7 @@ pub mod goals;
 pub mod ids;
 pub mod ledger;
 pub mod limits;
+pub mod notice;
 pub mod privacy;
 pub mod problem;
 pub mod rates;

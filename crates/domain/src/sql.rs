@@ -108,6 +108,7 @@ stored_as_integer!(
     crate::StudyFormatId,
     crate::StudyMaterialId,
     crate::MechanismDocumentId,
+    crate::NoticeId,
 );
 
 stored_as_text!(
@@ -136,4 +137,7 @@ stored_as_text!(
     crate::feedback::RecordKind,
     crate::problem::CallbackVia,
     crate::problem::ReopenCause,
+    crate::notice::NoticeKind,
+    crate::notice::NoticeChannel,
+    crate::notice::NoticeStatus,
 );

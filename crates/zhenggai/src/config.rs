@@ -16,6 +16,10 @@ struct FileConfig {
     db_connections: Option<u32>,
     /// The weights of the response, resolution and satisfaction rates: "30/35/35".
     score_weights: Option<String>,
+    /// When the day's reminders (催办) are planned, Beijing time: "08:30".
+    reminder_time: Option<String>,
+    /// A sign-off waiting this many working days on a leader or a verifier is reminded of.
+    signoff_wait_days: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +33,7 @@ pub(crate) struct Config {
     pub trusted_proxies: Vec<web::TrustedProxy>,
     pub db_connections: Option<u32>,
     pub score_weights: domain::rates::Weights,
+    pub reminders: domain::notice::Rules,
 }
 
 impl Config {
@@ -75,7 +80,19 @@ impl Config {
             Some(w) => domain::rates::Weights::parse(w).map_err(|e| anyhow::anyhow!("{}", e.message().en))?,
             None => domain::rates::Weights::default(),
         };
+        let mut reminders = domain::notice::Rules::default();
+        if let Some(at) = &file.reminder_time {
+            reminders.run_at = chrono::NaiveTime::parse_from_str(at, "%H:%M")
+                .with_context(|| format!("reminder_time \"{at}\" in the config file is not a time like 08:30"))?;
+        }
+        if let Some(days) = file.signoff_wait_days {
+            if !(1..=60).contains(&days) {
+                bail!("signoff_wait_days in the config file must be 1–60 working days");
+            }
+            reminders.signoff_wait_days = days;
+        }
         Ok(Self {
+            reminders,
             score_weights,
             data_dir,
             database_url,
@@ -104,6 +121,7 @@ impl Config {
             read_cache_ms: self.read_cache_ms,
             db_connections: self.db_connections,
             score_weights: self.score_weights,
+            reminders: self.reminders,
             ..app::Settings::default()
         }
     }

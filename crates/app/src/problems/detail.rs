@@ -104,6 +104,8 @@ impl App {
             None => vec![],
         };
         let history = store::audit::rows_for_entity(&mut c, "problem", id.get()).await?;
+        let problem_ref = crate::views::ProblemRef { id: row.id, number: row.number.clone(), title: row.title.clone() };
+        let notices = self.problem_notices(&mut c, problem_ref).await?;
         // Who acted, by name: the timeline never shows a login.
         let people = store::users::list_users(&mut c, "/").await?;
         let mut feedback_views = Vec::with_capacity(feedback.len());
@@ -217,6 +219,7 @@ impl App {
                     }
                 })
                 .collect(),
+            notices,
             allowed_actions: may.actions.clone(),
             may,
             calendar_warnings: cal.warnings_for(&deadlines),

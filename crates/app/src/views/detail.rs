@@ -81,6 +81,8 @@ pub struct ProblemDetail {
     /// Feedback close to this problem that came after its sign-off (反弹回潮).
     pub recurrences: Vec<crate::grouping::MatchView>,
     pub timeline: Vec<TimelineEntry>,
+    /// The reminders sent about it (催办, 督办), newest first.
+    pub notices: Vec<crate::notices::NoticeView>,
     /// What the reader may do now: legal from the current state and allowed to them.
     pub allowed_actions: Vec<domain::workflow::Action>,
     /// What the reader may do with it now (the actions again, and edits).

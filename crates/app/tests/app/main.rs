@@ -18,6 +18,7 @@ mod ledger_export;
 mod ledger_import;
 mod listing;
 mod mechanisms;
+mod notices;
 mod queries;
 mod ranking;
 mod ratings;

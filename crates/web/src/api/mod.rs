@@ -10,6 +10,7 @@ mod feedback;
 mod goals;
 mod mechanisms;
 mod meta;
+mod notices;
 mod problems;
 mod public;
 mod ranking;
@@ -48,6 +49,7 @@ pub(crate) fn router(max_json_bytes: usize) -> OpenApiRouter<AppState> {
         .merge(ratings::router())
         .merge(ranking::router())
         .merge(search::router())
+        .merge(notices::router())
         .layer(DefaultBodyLimit::max(max_json_bytes))
         // Evidence files have their own, larger limit (set on their route).
         .merge(rectification::router())

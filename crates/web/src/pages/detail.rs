@@ -320,39 +320,7 @@ async fn page(
                 phase: tr.label("phase", e.phase.as_str()),
             })
             .collect(),
-        timeline: p
-            .timeline
-            .iter()
-            .map(|t| {
-                // A sentence in the reader's language: who (their unit and name), what, and to whom.
-                // Workflow actions by their own names; records added to the problem by theirs.
-                let key = match t.action.strip_prefix("problem.") {
-                    Some(action) => format!("action-{}", action.replace('_', "-")),
-                    None => format!("audit-{}", t.action.replace(['.', '_'], "-")),
-                };
-                let label = tr.t(&key);
-                let label = if label == key { tr.t("action-other") } else { label };
-                let mut what = match &t.to_unit {
-                    Some(unit) => format!("{label}{} {}", tr.t("timeline-to"), unit.name),
-                    None => label,
-                };
-                if let Some(rating) = t.rating {
-                    what = format!("{what}（{}）", tr.label("satisfaction", rating.as_str()));
-                }
-                if let Some(said) = &t.said {
-                    what = format!("{what}：{said}");
-                }
-                let who = match (t.actor.as_str(), &t.actor_name, &t.actor_unit) {
-                    ("public", ..) => tr.t("actor-public"),
-                    (a, ..) if a.starts_with("system:") => tr.t("actor-system"),
-                    // A name that already says its unit (“市住建局联络员”) is not prefixed twice.
-                    (_, Some(name), Some(unit)) if !name.contains(unit.as_str()) => format!("{unit} {name}"),
-                    (_, Some(name), _) => name.clone(),
-                    _ => tr.t("actor-former"),
-                };
-                (tr.time(&t.at), who, what)
-            })
-            .collect(),
+        timeline: timeline(&tr, &p),
         feedback: p
             .feedback
             .iter()
@@ -505,4 +473,54 @@ pub(super) async fn page_with_refusal(
         }
         Err(e) => domain_error(ctx.tr, &e),
     }
+}
+
+/// The problem's timeline as sentences: what was done (the audit log) and the reminders sent,
+/// in time order.
+fn timeline(tr: &super::i18n::Tr, p: &app::views::ProblemDetail) -> Vec<(String, String, String)> {
+    let mut entries: Vec<(chrono::DateTime<chrono::Utc>, String, String)> = Vec::new();
+    entries.extend(p.timeline.iter().map(|t| {
+        // A sentence in the reader's language: who (their unit and name), what, and to whom.
+        // Workflow actions by their own names; records added to the problem by theirs.
+        let key = match t.action.strip_prefix("problem.") {
+            Some(action) => format!("action-{}", action.replace('_', "-")),
+            None => format!("audit-{}", t.action.replace(['.', '_'], "-")),
+        };
+        let label = tr.t(&key);
+        let label = if label == key { tr.t("action-other") } else { label };
+        let mut what = match &t.to_unit {
+            Some(unit) => format!("{label}{} {}", tr.t("timeline-to"), unit.name),
+            None => label,
+        };
+        if let Some(rating) = t.rating {
+            what = format!("{what}（{}）", tr.label("satisfaction", rating.as_str()));
+        }
+        if let Some(said) = &t.said {
+            what = format!("{what}：{said}");
+        }
+        let who = match (t.actor.as_str(), &t.actor_name, &t.actor_unit) {
+            ("public", ..) => tr.t("actor-public"),
+            (a, ..) if a.starts_with("system:") => tr.t("actor-system"),
+            // A name that already says its unit (“市住建局联络员”) is not prefixed twice.
+            (_, Some(name), Some(unit)) if !name.contains(unit.as_str()) => format!("{unit} {name}"),
+            (_, Some(name), _) => name.clone(),
+            _ => tr.t("actor-former"),
+        };
+        (t.at, who, what)
+    }));
+    // The reminders sent about it (催办, 督办), among what was done, in time order.
+    entries.extend(p.notices.iter().map(|n| {
+        let to = n.recipient.as_ref().map(|r| r.name.clone()).unwrap_or_else(|| tr.t("notices-nobody"));
+        let mut what = format!(
+            "{} → {to}（{}）",
+            tr.label("notice-kind", n.kind.as_str()),
+            tr.label("notice-channel", n.channel.as_str())
+        );
+        if n.status != domain::notice::NoticeStatus::Sent {
+            what = format!("{what} · {}", tr.label("notice-status", n.status.as_str()));
+        }
+        (n.sent_at.unwrap_or(n.created_at), tr.t("actor-system"), what)
+    }));
+    entries.sort_by_key(|(at, ..)| *at);
+    entries.into_iter().map(|(at, who, what)| (tr.time(&at), who, what)).collect()
 }

@@ -116,6 +116,7 @@ mod tests {
     #[test]
     fn every_vocabulary_value_is_labelled_in_both_languages() {
         use domain::feedback::{Channel, FeedbackKind};
+        use domain::notice::{NoticeChannel, NoticeKind, NoticeStatus};
         use domain::problem::{MeasureStatus, Priority, RectificationType, Satisfaction};
         use domain::supervision::Colour;
         use domain::workflow::{Action, Status};
@@ -129,6 +130,9 @@ mod tests {
             ("satisfaction", Satisfaction::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
             ("measure", MeasureStatus::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
             ("colour", Colour::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("notice-kind", NoticeKind::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("notice-channel", NoticeChannel::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("notice-status", NoticeStatus::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
         ];
         let (zh, en) = (Tr::new("zh"), Tr::new("en"));
         let mut wrong = Vec::new();

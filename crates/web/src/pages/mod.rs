@@ -23,6 +23,7 @@ mod kit;
 mod ledger;
 mod list;
 mod mechanisms;
+mod notices;
 mod portal;
 mod projects;
 mod ranking;
@@ -67,6 +68,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(portal::router())
         .merge(projects::router())
         .merge(search::router())
+        .merge(notices::router())
         .layer(axum::middleware::from_fn_with_state(state, kit::csrf_cookie))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))

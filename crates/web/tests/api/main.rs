@@ -15,6 +15,7 @@ mod demo_campaign;
 mod imports;
 mod input;
 mod leaks;
+mod notices;
 mod office;
 mod office_pages;
 mod pages;

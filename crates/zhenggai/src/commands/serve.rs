@@ -25,6 +25,23 @@ pub(crate) async fn serve(config: &Config, app: app::App) -> Result<ExitCode> {
             tracing::warn!("reading the stored fingerprints: {e}");
         }
     });
+    // 催办: the scheduler runs inside the server. Every node takes turns for the lease in the
+    // database; the holder plans the day's reminders once (see app::notices).
+    let holder = format!("{}-{}-{}", hostname(), std::process::id(), app.clock.now().timestamp_millis());
+    let scheduling = app.clone();
+    let scheduler_holder = holder.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match scheduling.run_scheduler(&scheduler_holder).await {
+                Ok(run) if run.planned => tracing::info!(made = run.made, "planned the day's reminders"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("the scheduler: {e}"),
+            }
+        }
+    });
+    let releasing = app.clone();
     let state = web::AppState::new(
         app,
         web::WebConfig {
@@ -38,5 +55,13 @@ pub(crate) async fn serve(config: &Config, app: app::App) -> Result<ExitCode> {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    if let Err(e) = releasing.release_scheduler(&holder).await {
+        tracing::warn!("giving the scheduler's lease back: {e}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// This machine's name, to tell nodes apart in the scheduler's lease.
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "node".into())
 }

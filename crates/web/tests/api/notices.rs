@@ -1,0 +1,91 @@
+//! 催办 over HTTP: who reads which notices (the access matrix of the notice endpoints), what the
+//! pages show each caller, and that a notice about a problem is named only to its readers.
+
+use crate::access::{Row, mismatches};
+use crate::{TestApp, both};
+use app::testkit::Kind;
+
+async fn reminders_reach_their_readers_and_no_one_else(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let w = &t.world;
+    // Problem A, department A's, is due on Wednesday 2026-11-04: due soon on Monday the 2nd.
+    let a = t.problem().await;
+    t.assign(a, w.dept_a.id.get()).await;
+    t.db.raw(&format!("update problems set deadline = '2026-11-04' where id = {a}")).await;
+    let number = t.call("GET", &format!("/api/v1/problems/{a}"), Some("office"), None).await.json["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let run = t.db.app.run_scheduler("test-node").await.unwrap();
+    assert!(run.planned && run.made >= 2, "{run:?}");
+
+    let rows = [
+        Row {
+            what: "every notice",
+            method: "GET",
+            path: "/api/v1/notices".into(),
+            body: None,
+            expect: [200, 403, 403, 403, 403, 403, 403, 401],
+        },
+        Row {
+            what: "my notices",
+            method: "GET",
+            path: "/api/v1/notices/mine".into(),
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            what: "notices of an unknown kind",
+            method: "GET",
+            path: "/api/v1/notices?kind=sometimes".into(),
+            body: None,
+            // The query is read before the caller: a malformed one is refused as such to anyone.
+            expect: [422, 422, 422, 422, 422, 422, 422, 422],
+        },
+    ];
+    let failures = mismatches(&t, &rows).await;
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+
+    // The liaison of department A got the due-soon reminder about A; department B's liaison got
+    // nothing and is never told of A.
+    let mine = t.call("GET", "/api/v1/notices/mine", Some("liaison_a"), None).await;
+    let kinds: Vec<&str> = mine.json.as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"due_soon") && kinds.contains(&"daily_digest"), "{kinds:?}");
+    assert!(mine.text.contains(&number));
+    let theirs = t.call("GET", "/api/v1/notices/mine", Some("liaison_b"), None).await;
+    assert_eq!(theirs.json, serde_json::json!([]));
+    let limit = t.call("GET", "/api/v1/notices?limit=501", Some("admin"), None).await;
+    assert_eq!((limit.status.as_u16(), limit.code()), (422, "validation_failed"));
+
+    // The pages: the liaison's 提醒 lists it in words; the admin's 通知记录 names the recipient;
+    // problem A's timeline shows it to its readers; nobody else sees A's number.
+    let page = |who: &'static str, path: String| {
+        let t = &t;
+        async move {
+            let (cookies, _) = crate::pages::sign_in(t, who).await;
+            let req = axum::http::Request::builder()
+                .uri(path.as_str())
+                .header(axum::http::header::COOKIE, cookies)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            t.send(req).await
+        }
+    };
+    let liaison = page("liaison_a", "/notices".into()).await;
+    assert_eq!(liaison.status, 200);
+    assert!(liaison.text.contains("临期提醒") && liaison.text.contains(&number), "{}", liaison.text);
+    let other = page("liaison_b", "/notices".into()).await;
+    assert!(other.text.contains("暂无提醒") && !other.text.contains(&number));
+    let admin = page("admin", "/admin/notices".into()).await;
+    assert!(admin.text.contains("通知记录") && admin.text.contains(&number) && admin.text.contains("已发送"));
+    let filtered = page("admin", "/admin/notices?kind=overdue&status=&day=".into()).await;
+    assert!(filtered.text.contains("没有符合条件的通知"), "no overdue notice yet");
+    assert_eq!(page("office", "/admin/notices".into()).await.status, 403);
+    let timeline = page("office", format!("/problems/{a}")).await;
+    assert!(timeline.text.contains("临期提醒 → "), "the timeline shows the reminder");
+    t.db.cleanup().await;
+}
+
+both!(reminders_reach_their_readers_and_no_one_else);
