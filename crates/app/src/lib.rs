@@ -46,6 +46,7 @@ pub mod transitions;
 pub mod units;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 
 use domain::Clock;
 use domain::text::TextLimits;

@@ -128,6 +128,11 @@ impl ProblemPlace {
         std::iter::once(&self.owner_unit).chain(self.lead_unit.iter()).chain(self.cooperating_units.iter())
     }
 
+    /// Whether one of the problem's units lies in the subtree (what a unit's staff may read of it).
+    pub fn within(&self, subtree: &UnitPath) -> bool {
+        self.units().any(|u| subtree.contains(u))
+    }
+
     fn lead_covered_by(&self, p: &Principal) -> bool {
         self.lead_unit.as_ref().is_some_and(|u| p.covers(u))
     }

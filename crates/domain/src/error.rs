@@ -218,6 +218,14 @@ impl Error {
     }
 
     /// The stable code that clients script against.
+    /// The field a refused input names, if it names one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Invalid { field, .. } | Error::Conflict { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> Code {
         match self {
             Error::Invalid { code, .. } => *code,

@@ -69,4 +69,8 @@ typed_id!(
     MechanismDocumentId,
     /// 通知: one notice to one recipient on one channel.
     NoticeId,
+    /// A webhook subscription.
+    WebhookId,
+    /// One delivery of an event to a webhook.
+    DeliveryId,
 );

@@ -28,6 +28,7 @@ pub mod text;
 pub mod throttle;
 pub mod unit;
 pub mod user;
+pub mod webhook;
 pub mod wire;
 pub mod workflow;
 

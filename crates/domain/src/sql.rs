@@ -109,6 +109,8 @@ stored_as_integer!(
     crate::StudyMaterialId,
     crate::MechanismDocumentId,
     crate::NoticeId,
+    crate::WebhookId,
+    crate::DeliveryId,
 );
 
 stored_as_text!(
@@ -140,4 +142,6 @@ stored_as_text!(
     crate::notice::NoticeKind,
     crate::notice::NoticeChannel,
     crate::notice::NoticeStatus,
+    crate::webhook::Event,
+    crate::webhook::WebhookFormat,
 );

@@ -207,6 +207,7 @@ pub mod stats;
 pub mod study;
 pub mod units;
 pub mod users;
+pub mod webhooks;
 
 pub use db::{Backend, Conn, Db, Pooled, Tx, db_err, default_pg_connections, redact};
 

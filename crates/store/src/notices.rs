@@ -211,6 +211,8 @@ pub async fn list_notices(c: &mut Conn<'_>, f: &NoticeFilter) -> Result<Vec<Noti
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct WatchedRow {
     pub id: ProblemId,
+    pub number: domain::problem::ProblemNumber,
+    pub title: String,
     pub campaign_id: CampaignId,
     pub lead_unit_id: UnitId,
     pub responsible_leader_id: Option<UserId>,
@@ -233,7 +235,7 @@ pub struct WatchedRow {
 pub async fn watched(c: &mut Conn<'_>, closed_since: DateTime<Utc>) -> Result<Vec<WatchedRow>> {
     with_conn!(c, |c| {
         sqlx::query_as(
-            r"select p.id, p.campaign_id, p.lead_unit_id, p.responsible_leader_id, p.status, p.signoff_stage,
+            r"select p.id, p.number, p.title, p.campaign_id, p.lead_unit_id, p.responsible_leader_id, p.status, p.signoff_stage,
                      p.deadline, p.next_measure_deadline, p.awaiting_resubmission, p.manual_colour,
                      case when p.signoff_stage = 'verifier' then
                        (select max(s.leader_at) from signoffs s where s.problem_id = p.id and s.status = 'pending_verifier')
@@ -242,7 +244,7 @@ pub async fn watched(c: &mut Conn<'_>, closed_since: DateTime<Utc>) -> Result<Ve
               from problems p
               where p.status in ('assigned', 'submitted') and p.lead_unit_id is not null
               union all
-              select p.id, p.campaign_id, p.lead_unit_id, p.responsible_leader_id, p.status, p.signoff_stage,
+              select p.id, p.number, p.title, p.campaign_id, p.lead_unit_id, p.responsible_leader_id, p.status, p.signoff_stage,
                      p.deadline, p.next_measure_deadline, p.awaiting_resubmission, p.manual_colour,
                      null, p.closed_at, p.category_id, p.kind
               from problems p

@@ -198,7 +198,8 @@ fn view(r: NoticeRow, problem: Option<ProblemRef>, names: &crate::names::Names) 
         reason_zh: String::new(),
         reason_en: String::new(),
     };
-    let (headline, reason) = (text::headline(&v), text::reason(&v));
+    let about = text::About::of(&v);
+    let (headline, reason) = (text::headline(&about), text::reason(&about));
     (v.headline_zh, v.headline_en, v.reason_zh, v.reason_en) = (headline.zh, headline.en, reason.zh, reason.en);
     v
 }

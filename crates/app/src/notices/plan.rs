@@ -1,9 +1,13 @@
-//! The scheduler inside the server: once a minute each node asks for the lease; the holder plans
-//! the working day's reminders once, at the install's run time or at its first minute after it (a
-//! node that was down catches up when it starts), in one transaction with the record that the
+//! The scheduler inside the server: every few seconds each node asks for the lease; the holder
+//! turns new audit entries into webhook deliveries (the outbox) and plans the working day's
+//! reminders once, at the install's run time or at its first turn after it (a node that was down
+//! catches up when it starts), in one transaction with the record that the
 //! day is done. Each notice's key names it exactly, so a second node, or a node killed mid-run and
 //! started again, makes nothing twice.
 
+use super::DigestFigures;
+use super::text::{About, headline};
+use crate::webhooks::outbox::event_of_notice;
 use crate::{App, Result};
 use chrono::{DateTime, Duration, Utc};
 use domain::calendar::WorkCalendar;
@@ -12,6 +16,7 @@ use domain::feedback::FeedbackKind;
 use domain::notice::{Due, NoticeChannel, NoticeKind, NoticeStatus, Watched, digest_key, due_on, runs_today};
 use domain::supervision::{FlagInputs, derive, due_soon_cutoff};
 use domain::user::Role;
+use domain::webhook::Event;
 use domain::workflow::{SignoffStage, Status};
 use domain::{CategoryId, UnitId, UserId};
 use std::collections::hash_map::Entry;
@@ -19,6 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use store::Conn;
 use store::notices::{NewNotice, WatchedRow};
 use store::users::UserRow;
+use store::webhooks::WebhookRow;
 
 /// The lease the scheduler runs under, and how long a holder keeps it without renewing: a node
 /// that dies lets another take over after this long.
@@ -38,6 +44,8 @@ pub struct SchedulerRun {
     pub planned: bool,
     /// Notices made in this turn (none that existed already).
     pub made: usize,
+    /// Webhook deliveries the outbox made in this turn.
+    pub queued: usize,
 }
 
 impl App {
@@ -52,14 +60,12 @@ impl App {
         let today = china_date(now);
         let cal = self.calendar().await?;
         let rules = self.settings.reminders;
-        if !runs_today(&cal, today, now.with_timezone(&CHINA).time(), &rules)
-            || store::notices::run_finished(&mut c, REMINDERS, today).await?
-        {
-            return Ok(SchedulerRun { held: true, ..SchedulerRun::default() });
-        }
+        let due = runs_today(&cal, today, now.with_timezone(&CHINA).time(), &rules)
+            && !store::notices::run_finished(&mut c, REMINDERS, today).await?;
         drop(pooled);
-        let made = self.plan_day(holder, now, &cal).await?;
-        Ok(SchedulerRun { held: true, planned: true, made })
+        let made = if due { self.plan_day(holder, now, &cal).await? } else { 0 };
+        let queued = self.enqueue_events(now).await?;
+        Ok(SchedulerRun { held: true, planned: due, made, queued })
     }
 
     /// Gives the lease back (a node shutting down), so another node need not wait for it to run out.
@@ -75,7 +81,10 @@ impl App {
         let mut tx = self.db.begin().await?;
         let mut c = tx.conn();
         let watched = store::notices::watched(&mut c, now - Duration::days(CALLBACK_LOOKBACK_DAYS)).await?;
-        let people = People::new(store::users::list_users(&mut c, "").await?, &self.units().await?);
+        let units = self.units().await?;
+        let people = People::new(store::users::list_users(&mut c, "").await?, &units);
+        let webhooks: Vec<WebhookRow> =
+            store::webhooks::list_webhooks(&mut c).await?.into_iter().filter(|w| w.active).collect();
         let mut limits: HashMap<(Option<CategoryId>, FeedbackKind), domain::limits::TimeLimits> = HashMap::new();
         let mut digests: BTreeMap<UnitId, (i64, i64, i64)> = BTreeMap::new();
         let cutoff = due_soon_cutoff(cal, today, due_soon_days);
@@ -122,8 +131,25 @@ impl App {
                         now,
                     )
                     .await?;
+                let event = event_of_notice(due.kind);
+                let wanting: Vec<&WebhookRow> = webhooks.iter().filter(|w| w.wants(event)).collect();
+                if !wanting.is_empty() {
+                    let about = About {
+                        kind: due.kind,
+                        problem: Some(format!("{} {}", row.number.as_str(), row.title)),
+                        deadline: due.deadline,
+                        colour: due.colour,
+                        stage: due.stage,
+                        unit: None,
+                        figures: None,
+                        day: today,
+                    };
+                    let subject = self.reminder_subject(&units, row, &headline(&about), due.kind, today);
+                    self.deliver_to(&mut c, &wanting, &due.key, event, &subject, now).await?;
+                }
             }
         }
+        let digest_hooks: Vec<&WebhookRow> = webhooks.iter().filter(|w| w.wants(Event::Reminder)).collect();
         if cal.is_working_day(today) {
             for (unit, figures) in digests {
                 let to = people.of_unit(unit, &[Role::Liaison, Role::Leader]);
@@ -150,6 +176,22 @@ impl App {
                         now,
                     )
                     .await?;
+                if !digest_hooks.is_empty() {
+                    let (open, due_soon, overdue) = figures;
+                    let about = About {
+                        kind: NoticeKind::DailyDigest,
+                        problem: None,
+                        deadline: None,
+                        colour: None,
+                        stage: None,
+                        unit: units.iter().find(|u| u.id == unit).map(|u| u.name.clone()),
+                        figures: Some(DigestFigures { open, due_soon, overdue }),
+                        day: today,
+                    };
+                    let subject = self.digest_subject(&units, unit, &headline(&about), figures, today);
+                    let key = digest_key(unit, today);
+                    self.deliver_to(&mut c, &digest_hooks, &key, Event::Reminder, &subject, now).await?;
+                }
             }
         }
         store::notices::finish_run(&mut c, REMINDERS, today, holder, now).await?;

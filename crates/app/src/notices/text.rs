@@ -1,16 +1,44 @@
 //! What a notice says, in Chinese and English: one wording for the inbox, the timeline, e-mail and
 //! the group robots.
 
-use super::NoticeView;
+use super::{DigestFigures, NoticeView};
+use chrono::NaiveDate;
 use domain::error::Msg;
 use domain::notice::NoticeKind;
 use domain::supervision::Colour;
 use domain::workflow::SignoffStage;
 
+/// What a headline speaks of.
+pub struct About {
+    pub kind: NoticeKind,
+    /// The problem's number and title.
+    pub problem: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub colour: Option<Colour>,
+    pub stage: Option<SignoffStage>,
+    pub unit: Option<String>,
+    pub figures: Option<DigestFigures>,
+    pub day: NaiveDate,
+}
+
+impl About {
+    pub fn of(n: &NoticeView) -> Self {
+        Self {
+            kind: n.kind,
+            problem: n.problem.as_ref().map(|p| format!("{} {}", p.number.as_str(), p.title)),
+            deadline: n.deadline,
+            colour: n.colour,
+            stage: n.stage,
+            unit: n.unit.as_ref().map(|u| u.name.clone()),
+            figures: n.figures,
+            day: n.day,
+        }
+    }
+}
+
 /// The notice's headline.
-pub fn headline(n: &NoticeView) -> Msg {
-    let problem = n.problem.as_ref().map(|p| format!("{} {}", p.number.as_str(), p.title));
-    let about = problem.clone().unwrap_or_default();
+pub fn headline(n: &About) -> Msg {
+    let about = n.problem.clone().unwrap_or_default();
     let deadline = n.deadline.map(|d| d.to_string()).unwrap_or_default();
     match n.kind {
         NoticeKind::DueSoon => Msg::new(
@@ -41,7 +69,7 @@ pub fn headline(n: &NoticeView) -> Msg {
             format!("Callback due: {about}, the reporter is to be called back by {deadline}"),
         ),
         NoticeKind::DailyDigest => {
-            let unit = n.unit.as_ref().map(|u| u.name.clone()).unwrap_or_default();
+            let unit = n.unit.clone().unwrap_or_default();
             let (open, soon, late) = n.figures.map_or((0, 0, 0), |f| (f.open, f.due_soon, f.overdue));
             Msg::new(
                 format!("每日汇总（{unit}，{}）：在办 {open} 件，临期 {soon} 件，逾期 {late} 件", n.day),
@@ -52,7 +80,7 @@ pub fn headline(n: &NoticeView) -> Msg {
 }
 
 /// Why the recipient got it.
-pub fn reason(n: &NoticeView) -> Msg {
+pub fn reason(n: &About) -> Msg {
     match n.kind {
         NoticeKind::DueSoon | NoticeKind::Overdue => {
             Msg::new("您是牵头单位的联络员", "you are the lead unit's liaison")

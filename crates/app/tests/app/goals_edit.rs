@@ -29,13 +29,6 @@ fn goal(w: &World, title: &str) -> GoalInput {
     }
 }
 
-fn field(e: &domain::Error) -> Option<&str> {
-    match e {
-        domain::Error::Invalid { field, .. } => Some(field),
-        _ => None,
-    }
-}
-
 fn milestone(title: &str, due: chrono::NaiveDate) -> MilestoneInput {
     MilestoneInput { title: title.into(), due_on: due, done_on: None }
 }
@@ -194,40 +187,40 @@ async fn bad_goals_are_refused_naming_the_field_and_nothing_is_written(kind: Kin
     ];
     for (name, code, input) in bad {
         let e = app.create_goal(&w.office, &input).await.unwrap_err();
-        assert_eq!((e.code(), field(&e)), (code, Some(name)), "{input:?}: {e:?}");
+        assert_eq!((e.code(), e.field()), (code, Some(name)), "{input:?}: {e:?}");
         let m = e.message();
         assert!(!m.zh.is_empty() && !m.en.is_empty());
     }
     // Edits: a goal under its own child, a stale version, no version, another campaign.
     let under_child = GoalInput { parent_id: Some(child.id), version: Some(root.version), ..goal(&w, "循环") };
     let e = app.update_goal(&w.office, root.id, &under_child).await.unwrap_err();
-    assert_eq!((e.code(), field(&e)), (Code::ValidationFailed, Some("parent_id")));
+    assert_eq!((e.code(), e.field()), (Code::ValidationFailed, Some("parent_id")));
     let e = app
         .update_goal(&w.office, root.id, &GoalInput { version: Some(root.version + 5), ..goal(&w, "旧版本") })
         .await
         .unwrap_err();
     assert_eq!(e.code(), Code::StaleVersion);
     let e = app.update_goal(&w.office, root.id, &goal(&w, "无版本")).await.unwrap_err();
-    assert_eq!((e.code(), field(&e)), (Code::Required, Some("version")));
+    assert_eq!((e.code(), e.field()), (Code::Required, Some("version")));
     let moved = GoalInput { campaign_id: other.id, version: Some(root.version), ..goal(&w, "搬走") };
     let e = app.update_goal(&w.office, root.id, &moved).await.unwrap_err();
-    assert_eq!(field(&e), Some("campaign_id"));
+    assert_eq!(e.field(), Some("campaign_id"));
     // Milestones: reached in the future, one of another goal, blank.
     let with = app.add_milestone(&w.office, root.id, &milestone("摸排", date(2026, 12, 1))).await.unwrap();
     let audit = audit + 1;
     let m = with.milestones[0].id;
     let future = MilestoneInput { done_on: Some(date(2026, 11, 17)), ..milestone("摸排", date(2026, 12, 1)) };
     let e = app.update_milestone(&w.office, root.id, m, &future).await.unwrap_err();
-    assert_eq!((e.code(), field(&e)), (Code::ValidationFailed, Some("done_on")));
+    assert_eq!((e.code(), e.field()), (Code::ValidationFailed, Some("done_on")));
     let e = app.update_milestone(&w.office, child.id, m, &milestone("摸排", date(2026, 12, 1))).await.unwrap_err();
     assert_eq!(e.code(), Code::NotFound);
     let e = app.add_milestone(&w.office, root.id, &milestone(" ", date(2026, 12, 1))).await.unwrap_err();
-    assert_eq!((e.code(), field(&e)), (Code::Required, Some("title")));
+    assert_eq!((e.code(), e.field()), (Code::Required, Some("title")));
     let e = app
         .report_goal_progress(&w.office, root.id, &ProgressInput { reported_percent: 120, version: with.version })
         .await
         .unwrap_err();
-    assert_eq!(field(&e), Some("reported_percent"));
+    assert_eq!(e.field(), Some("reported_percent"));
 
     // Nothing of any of it was written.
     assert_eq!(app.list_goals(&w.office, Some(w.campaign.id)).await.unwrap().len(), 2);
@@ -274,7 +267,7 @@ async fn measures_serve_a_goal_and_are_named_only_to_readers_of_their_problem(ki
     let bad =
         GoalInput { measure_ids: Some(vec![domain::MeasureId::new(999)]), version: Some(g.version), ..input.clone() };
     let e = app.update_goal(&w.office, g.id, &bad).await.unwrap_err();
-    assert_eq!(field(&e), Some("measure_ids"), "{e:?}");
+    assert_eq!(e.field(), Some("measure_ids"), "{e:?}");
     assert_eq!(app.verify_audit().await.unwrap().rows_checked, audit, "nothing written");
     // Unlinking a problem takes its measures off the goal too.
     let without_b =

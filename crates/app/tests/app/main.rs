@@ -28,6 +28,7 @@ mod schema;
 mod search;
 mod sign_for;
 mod study;
+mod webhooks;
 mod workflow;
 
 use chrono::NaiveDate;

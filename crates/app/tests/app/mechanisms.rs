@@ -38,13 +38,6 @@ async fn returns(app: &App, w: &World, text: &str, day: u32) {
     app.create_feedback(&w.office, &input).await.unwrap();
 }
 
-fn field(e: &domain::Error) -> Option<&str> {
-    match e {
-        domain::Error::Invalid { field, .. } => Some(field),
-        _ => None,
-    }
-}
-
 async fn causes_are_kept_by_the_admin_and_found_by_the_lead_unit(kind: Kind) {
     let Some((db, w)) = setup(kind, date(2026, 11, 20)).await else { return };
     let app = &db.app;
@@ -77,9 +70,9 @@ async fn causes_are_kept_by_the_admin_and_found_by_the_lead_unit(kind: Kind) {
     // Refused, and nothing written: a retired cause, one that does not exist, a leader, another unit.
     let audit = app.verify_audit().await.unwrap().rows_checked;
     let e = app.set_problem_root_causes(&w.office, id, &set(vec![added.id])).await.unwrap_err();
-    assert_eq!((e.code(), field(&e)), (Code::ValidationFailed, Some("root_cause_ids")));
+    assert_eq!((e.code(), e.field()), (Code::ValidationFailed, Some("root_cause_ids")));
     let e = app.set_problem_root_causes(&w.office, id, &set(vec![RootCauseId::new(999)])).await.unwrap_err();
-    assert_eq!(field(&e), Some("root_cause_ids"));
+    assert_eq!(e.field(), Some("root_cause_ids"));
     assert_eq!(app.set_problem_root_causes(&w.leader_a, id, &set(vec![])).await.unwrap_err().code(), Code::Forbidden);
     assert_eq!(app.set_problem_root_causes(&w.liaison_b, id, &set(vec![])).await.unwrap_err().code(), Code::NotFound);
     assert_eq!(app.verify_audit().await.unwrap().rows_checked, audit);
@@ -144,9 +137,9 @@ async fn a_mechanism_answers_for_what_came_back_after_it_was_issued(kind: Kind) 
     // Bad input writes nothing.
     let audit = app.verify_audit().await.unwrap().rows_checked;
     let bad = MechanismInput { root_cause_ids: Some(vec![RootCauseId::new(999)]), ..input.clone() };
-    assert_eq!(field(&app.create_mechanism(&w.office, &bad).await.unwrap_err()), Some("root_cause_ids"));
+    assert_eq!(app.create_mechanism(&w.office, &bad).await.unwrap_err().field(), Some("root_cause_ids"));
     let long = MechanismInput { doc_number: Some("号".repeat(101)), ..input.clone() };
-    assert_eq!(field(&app.create_mechanism(&w.office, &long).await.unwrap_err()), Some("doc_number"));
+    assert_eq!(app.create_mechanism(&w.office, &long).await.unwrap_err().field(), Some("doc_number"));
     assert_eq!(app.create_mechanism(&w.liaison_b, &input).await.unwrap_err().code(), Code::Forbidden);
     assert_eq!(app.verify_audit().await.unwrap().rows_checked, audit);
     assert_eq!(app.list_mechanisms(&w.office).await.unwrap().len(), 1);

@@ -32,13 +32,6 @@ fn visit(day: u32, place: &str, findings: &[&str]) -> VisitInput {
     }
 }
 
-fn field(e: &domain::Error) -> Option<&str> {
-    match e {
-        domain::Error::Invalid { field, .. } => Some(field),
-        _ => None,
-    }
-}
-
 async fn findings_become_problems_and_the_topic_counts_its_conversion(kind: Kind) {
     let Some((db, w)) = setup(kind, date(2026, 11, 20)).await else { return };
     let app = &db.app;
@@ -105,15 +98,15 @@ async fn bad_research_input_and_the_wrong_people_write_nothing(kind: Kind) {
     ];
     for (name, input) in bad {
         let e = app.create_topic(&w.office, &input).await.unwrap_err();
-        assert_eq!(field(&e), Some(name), "{e:?}");
+        assert_eq!(e.field(), Some(name), "{e:?}");
     }
     for who in [&w.liaison_a, &w.leader_a, &w.viewer_a, &w.supervisor] {
         assert_eq!(app.create_topic(who, &topic(&w)).await.unwrap_err().code(), Code::Forbidden);
     }
     let e = app.add_visit(&w.office, t.id, &visit(25, "未来", &[])).await.unwrap_err();
-    assert_eq!(field(&e), Some("visited_on"));
+    assert_eq!(e.field(), Some("visited_on"));
     let e = app.add_visit(&w.office, t.id, &visit(5, " ", &[])).await.unwrap_err();
-    assert_eq!(field(&e), Some("place"));
+    assert_eq!(e.field(), Some("place"));
     for who in [&w.liaison_b, &w.viewer_a, &w.supervisor] {
         assert_eq!(app.add_visit(who, t.id, &visit(5, "金桂苑", &[])).await.unwrap_err().code(), Code::Forbidden);
     }

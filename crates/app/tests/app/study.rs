@@ -33,13 +33,6 @@ fn session(w: &World, unit: domain::UnitId, format: StudyFormatId, day: (u32, u3
     }
 }
 
-fn field(e: &domain::Error) -> Option<&str> {
-    match e {
-        domain::Error::Invalid { field, .. } => Some(field),
-        _ => None,
-    }
-}
-
 async fn study_is_counted_by_unit_and_month_and_names_only_what_the_reader_may_see(kind: Kind) {
     let Some((db, w)) = setup(kind, date(2026, 11, 20)).await else { return };
     let app = &db.app;
@@ -136,7 +129,7 @@ async fn bad_study_input_and_the_wrong_people_write_nothing(kind: Kind) {
     ];
     for (name, input) in bad {
         let e = app.create_study_session(&w.liaison_a, &input).await.unwrap_err();
-        assert_eq!(field(&e), Some(name), "{e:?}");
+        assert_eq!(e.field(), Some(name), "{e:?}");
     }
     for who in [&w.liaison_b, &w.viewer_a, &w.supervisor] {
         let e = app.create_study_session(who, &base()).await.unwrap_err();
@@ -146,7 +139,7 @@ async fn bad_study_input_and_the_wrong_people_write_nothing(kind: Kind) {
         assert_eq!(app.add_study_material(who, s.id, "a.pdf", PDF).await.unwrap_err().code(), Code::Forbidden);
     }
     let e = app.update_study_session(&w.liaison_a, s.id, &base()).await.unwrap_err();
-    assert_eq!((e.code(), field(&e)), (Code::Required, Some("version")));
+    assert_eq!((e.code(), e.field()), (Code::Required, Some("version")));
     let stale = SessionInput { version: Some(s.version + 1), ..base() };
     assert_eq!(app.update_study_session(&w.liaison_a, s.id, &stale).await.unwrap_err().code(), Code::StaleVersion);
     let e = app.add_study_material(&w.liaison_a, s.id, "notes.pdf", b"not a pdf at all").await.unwrap_err();
@@ -157,7 +150,7 @@ async fn bad_study_input_and_the_wrong_people_write_nothing(kind: Kind) {
     assert_eq!(app.get_study_session(&w.office, missing).await.unwrap_err().code(), Code::NotFound);
     let bad_month = SessionQuery { month: Some("2026-13".into()), ..Default::default() };
     let e = app.list_study_sessions(&w.office, &bad_month).await.unwrap_err();
-    assert_eq!(field(&e), Some("month"));
+    assert_eq!(e.field(), Some("month"));
     // Formats: the admin's, each name once.
     let again = StudyFormatInput { name: "集中学习".into(), description: None, active: None };
     assert_eq!(app.create_study_format(&w.admin, &again).await.unwrap_err().code(), Code::Conflict);

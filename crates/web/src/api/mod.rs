@@ -23,6 +23,7 @@ mod study;
 mod tokens;
 mod units;
 mod users;
+mod webhooks;
 
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -50,6 +51,7 @@ pub(crate) fn router(max_json_bytes: usize) -> OpenApiRouter<AppState> {
         .merge(ranking::router())
         .merge(search::router())
         .merge(notices::router())
+        .merge(webhooks::router())
         .layer(DefaultBodyLimit::max(max_json_bytes))
         // Evidence files have their own, larger limit (set on their route).
         .merge(rectification::router())

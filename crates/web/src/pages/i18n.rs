@@ -119,6 +119,7 @@ mod tests {
         use domain::notice::{NoticeChannel, NoticeKind, NoticeStatus};
         use domain::problem::{MeasureStatus, Priority, RectificationType, Satisfaction};
         use domain::supervision::Colour;
+        use domain::webhook::{Event, WebhookFormat};
         use domain::workflow::{Action, Status};
         let vocabularies: Vec<(&str, Vec<(&str, &str)>)> = vec![
             ("status", Status::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
@@ -133,6 +134,8 @@ mod tests {
             ("notice-kind", NoticeKind::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
             ("notice-channel", NoticeChannel::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
             ("notice-status", NoticeStatus::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("event", Event::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
+            ("webhook-format", WebhookFormat::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()),
         ];
         let (zh, en) = (Tr::new("zh"), Tr::new("en"));
         let mut wrong = Vec::new();

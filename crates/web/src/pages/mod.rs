@@ -34,6 +34,7 @@ mod search;
 mod study;
 mod todo;
 mod uploads;
+mod webhooks;
 
 use crate::AppState;
 use axum::Router;
@@ -69,6 +70,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(projects::router())
         .merge(search::router())
         .merge(notices::router())
+        .merge(webhooks::router())
         .layer(axum::middleware::from_fn_with_state(state, kit::csrf_cookie))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))

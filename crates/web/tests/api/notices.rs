@@ -4,6 +4,7 @@
 use crate::access::{Row, mismatches};
 use crate::{TestApp, both};
 use app::testkit::Kind;
+use serde_json::json;
 
 async fn reminders_reach_their_readers_and_no_one_else(kind: Kind) {
     let Some(t) = TestApp::new(kind).await else {
@@ -88,4 +89,113 @@ async fn reminders_reach_their_readers_and_no_one_else(kind: Kind) {
     t.db.cleanup().await;
 }
 
+async fn only_the_admin_keeps_webhooks_and_a_refused_form_keeps_what_was_typed(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let hook = json!({"name": "台账对接", "url": "https://example.org/hook", "format": "json", "secret": "k",
+                      "events": ["assigned", "overdue"]});
+    let made = t.call("POST", "/api/v1/webhooks", Some("admin"), Some(hook.clone())).await;
+    assert_eq!(made.status, 201, "{}", made.json);
+    assert_eq!(made.json["has_secret"], true);
+    assert!(made.json.get("secret").is_none(), "the secret is never shown");
+    let id = made.json["id"].as_i64().unwrap();
+    let mut edit = hook.clone();
+    edit["version"] = json!("CURRENT");
+    let rows = [
+        Row {
+            what: "webhooks",
+            method: "GET",
+            path: "/api/v1/webhooks".into(),
+            body: None,
+            expect: [200, 403, 403, 403, 403, 403, 403, 401],
+        },
+        Row {
+            what: "add a webhook",
+            method: "POST",
+            path: "/api/v1/webhooks".into(),
+            body: Some(hook.clone()),
+            expect: [201, 403, 403, 403, 403, 403, 403, 401],
+        },
+        Row {
+            what: "a webhook",
+            method: "GET",
+            path: format!("/api/v1/webhooks/{id}"),
+            body: None,
+            expect: [200, 403, 403, 403, 403, 403, 403, 401],
+        },
+        Row {
+            what: "change a webhook",
+            method: "PUT",
+            path: format!("/api/v1/webhooks/{id}"),
+            body: Some(edit),
+            expect: [200, 403, 403, 403, 403, 403, 403, 401],
+        },
+        Row {
+            what: "a webhook's deliveries",
+            method: "GET",
+            path: format!("/api/v1/webhooks/{id}/deliveries"),
+            body: None,
+            expect: [200, 403, 403, 403, 403, 403, 403, 401],
+        },
+        Row {
+            what: "an unknown webhook",
+            method: "GET",
+            path: "/api/v1/webhooks/9999".into(),
+            body: None,
+            expect: [404, 403, 403, 403, 403, 403, 403, 401],
+        },
+    ];
+    let failures = mismatches(&t, &rows).await;
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    // Bad input over HTTP: a code, the field, and nothing kept.
+    let before = t.call("GET", "/api/v1/webhooks", Some("admin"), None).await.json.as_array().unwrap().len();
+    for (body, field) in [
+        (json!({"name": "x", "url": "http://example.org/", "format": "json", "events": ["assigned"]}), "url"),
+        (json!({"name": "x", "url": "https://example.org/", "format": "json", "events": []}), "events"),
+        (json!({"name": "x", "url": "https://example.org/", "format": "telegram", "events": ["assigned"]}), "format"),
+        (json!({"name": "x", "url": "https://example.org/", "format": "json", "events": ["sometimes"]}), "events"),
+    ] {
+        let res = t.call("POST", "/api/v1/webhooks", Some("admin"), Some(body.clone())).await;
+        assert_eq!(res.status, 422, "{body}: {}", res.json);
+        assert_eq!(
+            res.json["error"]["field"].as_str().map(|f| f.split('[').next().unwrap()),
+            Some(field),
+            "{}",
+            res.json
+        );
+    }
+    let after = t.call("GET", "/api/v1/webhooks", Some("admin"), None).await.json.as_array().unwrap().len();
+    assert_eq!(before, after);
+
+    // The page: a refused address is said on the form, with the name and events kept.
+    let (cookies, token) = crate::pages::sign_in(&t, "admin").await;
+    let form = format!(
+        "csrf={token}&name=%E4%B8%93%E7%8F%AD%E7%BE%A4&url=http%3A%2F%2Fexample.org%2Fx&format=dingtalk&events=overdue&active=on"
+    );
+    let refused = t.send(crate::pages::post_form("/admin/webhooks", &cookies, form)).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text.contains("https://") && refused.text.contains("value=\"专班群\""), "{}", refused.text);
+    assert!(refused.text.contains("value=\"overdue\" checked"));
+    let form = format!(
+        "csrf={token}&name=%E4%B8%93%E7%8F%AD%E7%BE%A4&url=https%3A%2F%2Foapi.dingtalk.com%2Frobot%2Fsend%3Faccess_token%3Dx&format=dingtalk&secret=SEC&events=overdue&active=on"
+    );
+    let added = t.send(crate::pages::post_form("/admin/webhooks", &cookies, form)).await;
+    assert_eq!(added.status, 303);
+    let to = added.headers["location"].to_str().unwrap().to_string();
+    let page = t
+        .send(
+            axum::http::Request::builder()
+                .uri(to.as_str())
+                .header(axum::http::header::COOKIE, &cookies)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(page.text.contains("钉钉机器人") && page.text.contains("逾期催办") && page.text.contains("已设置"));
+    assert!(!page.text.contains("SEC"), "the secret is not shown");
+    t.db.cleanup().await;
+}
+
 both!(reminders_reach_their_readers_and_no_one_else);
+both!(only_the_admin_keeps_webhooks_and_a_refused_form_keeps_what_was_typed);

@@ -31,13 +31,17 @@ pub(crate) async fn serve(config: &Config, app: app::App) -> Result<ExitCode> {
     let scheduling = app.clone();
     let scheduler_holder = holder.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
         loop {
             tick.tick().await;
             match scheduling.run_scheduler(&scheduler_holder).await {
                 Ok(run) if run.planned => tracing::info!(made = run.made, "planned the day's reminders"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!("the scheduler: {e}"),
+            }
+            // Every node sends what is due; a claim keeps two nodes from sending the same.
+            if let Err(e) = scheduling.deliver_due(&scheduler_holder).await {
+                tracing::warn!("sending webhooks: {e}");
             }
         }
     });
