@@ -299,6 +299,10 @@ impl People {
         let unit = row.lead_unit_id;
         match due.kind {
             NoticeKind::DueSoon | NoticeKind::Overdue => self.of_unit(unit, &[Role::Liaison]),
+            // Red is overdue: the liaison is already chased every day, so it goes to the leaders.
+            NoticeKind::ColourRaised if due.colour == Some(domain::supervision::Colour::Red) => {
+                self.of_unit(unit, &[Role::Leader])
+            }
             NoticeKind::ColourRaised | NoticeKind::DailyDigest => self.of_unit(unit, &[Role::Liaison, Role::Leader]),
             NoticeKind::SignoffWaiting => match due.stage {
                 Some(SignoffStage::Verifier) => match self.above(unit, Role::Supervisor) {

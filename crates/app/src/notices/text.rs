@@ -85,6 +85,9 @@ pub fn reason(n: &About) -> Msg {
         NoticeKind::DueSoon | NoticeKind::Overdue => {
             Msg::new("您是牵头单位的联络员", "you are the lead unit's liaison")
         }
+        NoticeKind::ColourRaised if n.colour == Some(Colour::Red) => {
+            Msg::new("您是牵头单位的领导", "you lead the lead unit")
+        }
         NoticeKind::ColourRaised => Msg::new("您是牵头单位的联络员或领导", "you are the lead unit's liaison or leader"),
         NoticeKind::SignoffWaiting => match n.stage {
             Some(SignoffStage::Verifier) => Msg::new("您负责验收该单位的销号", "you verify this unit's sign-offs"),

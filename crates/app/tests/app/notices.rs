@@ -99,7 +99,7 @@ async fn reminders_are_planned_once_a_working_day_for_the_people_the_rules_name(
     assert_eq!(tuesday.made, 2, "two digests: {tuesday:?}");
 
     // Friday, past the deadline: node-a has not renewed its lease for days, node-b takes over,
-    // chases the liaison and raises the colour to red for the liaison and the leader.
+    // chases the liaison and tells the leader the colour rose to red.
     db.clock.set(at(12, 4, 9, 0));
     let friday = app.run_scheduler("node-b").await.unwrap();
     assert!(friday.held && friday.planned, "{friday:?}");
@@ -107,8 +107,8 @@ async fn reminders_are_planned_once_a_working_day_for_the_people_the_rules_name(
     assert_eq!(
         who_got(&new, &w),
         [
+            // Red goes to the leader: the liaison is chased by the overdue reminder.
             (NoticeKind::ColourRaised, "leader_a".into()),
-            (NoticeKind::ColourRaised, "liaison_a".into()),
             (NoticeKind::DailyDigest, "leader_a".into()),
             (NoticeKind::DailyDigest, "liaison_a".into()),
             (NoticeKind::Overdue, "liaison_a".into()),
@@ -123,13 +123,13 @@ async fn reminders_are_planned_once_a_working_day_for_the_people_the_rules_name(
     // Who reads what: the liaison their own, on the problem's timeline too; another unit's
     // liaison none; only the admin the whole record.
     let mine = app.my_notices(&w.liaison_a, None, None).await.unwrap();
-    assert_eq!(mine.len(), 6, "{:?}", who_got(&mine, &w));
+    assert_eq!(mine.len(), 5, "{:?}", who_got(&mine, &w));
     assert!(mine.iter().all(|n| n.recipient.as_ref().map(|r| r.id) == Some(w.user("liaison_a").id)));
     assert!(app.my_notices(&w.liaison_b, None, None).await.unwrap().is_empty());
     let err = app.notices(&w.liaison_a, &NoticeQuery::default()).await.unwrap_err();
     assert_eq!(err.code(), Code::Forbidden);
     let on_problem = app.get_problem(&w.office, id).await.unwrap().notices;
-    assert_eq!(on_problem.len(), 4, "due soon, overdue and two colour rises: {:?}", who_got(&on_problem, &w));
+    assert_eq!(on_problem.len(), 3, "due soon, overdue and the rise to red: {:?}", who_got(&on_problem, &w));
     let overdue_only = app
         .notices(&w.admin, &NoticeQuery { kind: Some(NoticeKind::Overdue), ..NoticeQuery::default() })
         .await
