@@ -899,3 +899,7 @@ webhook-format-json = JSON
 webhook-format-dingtalk = DingTalk robot
 webhook-format-wecom = WeCom robot
 webhook-format-feishu = Feishu robot
+todo-reminders = { $n ->
+    [one] 1 reminder today (due, overdue, supervision, the digest): open it
+   *[other] { $n } reminders today (due, overdue, supervision, the digest): open them
+}

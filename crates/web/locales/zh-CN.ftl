@@ -893,3 +893,4 @@ webhook-format-json = JSON
 webhook-format-dingtalk = 钉钉机器人
 webhook-format-wecom = 企业微信机器人
 webhook-format-feishu = 飞书机器人
+todo-reminders = 今天收到 { $n } 条提醒（催办、督办、每日汇总），点此查看

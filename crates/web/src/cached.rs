@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct PageKey {
@@ -35,8 +36,7 @@ pub(crate) async fn json<T: Serialize>(
     compute: impl AsyncFnOnce() -> domain::Result<T>,
 ) -> ApiResult<Response> {
     if !s.config.page_cache {
-        let value = compute().await?;
-        return Ok(axum::Json(value).into_response());
+        return Ok(json_response(serialised(&compute().await?)?));
     }
     let key = PageKey {
         who: who(&caller.actor),
@@ -49,17 +49,30 @@ pub(crate) async fn json<T: Serialize>(
     let bytes = match s.pages.get(&key, generation) {
         Some(bytes) => bytes,
         None => {
-            let value = compute().await?;
-            let bytes = Bytes::from(
-                serde_json::to_vec(&value).map_err(|e| domain::Error::internal(format!("serialising a page: {e}")))?,
-            );
+            let bytes = serialised(&compute().await?)?;
             s.pages.put(key, generation, bytes.clone());
             bytes
         }
     };
+    Ok(json_response(bytes))
+}
+
+/// The size of the last page serialised: the next one starts with room for as much, instead of
+/// growing (and copying) a small buffer a dozen times over a page of fifty rows.
+static LAST_PAGE_BYTES: AtomicUsize = AtomicUsize::new(4096);
+
+/// A page as JSON, once.
+fn serialised<T: Serialize>(value: &T) -> domain::Result<Bytes> {
+    let mut buf = Vec::with_capacity(LAST_PAGE_BYTES.load(Ordering::Relaxed).clamp(1024, 1 << 20));
+    serde_json::to_writer(&mut buf, value).map_err(|e| domain::Error::internal(format!("serialising a page: {e}")))?;
+    LAST_PAGE_BYTES.store(buf.len(), Ordering::Relaxed);
+    Ok(Bytes::from(buf))
+}
+
+fn json_response(bytes: Bytes) -> Response {
     let mut response = bytes.into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    Ok(response)
+    response
 }
 
 /// Serves an HTML page from the cache while the data has not changed since it was rendered. The

@@ -104,6 +104,18 @@ impl App {
         self.notice_views(&mut c, Some(p), rows).await
     }
 
+    /// How many of the reader's notices were planned for today (those about a problem they may
+    /// no longer see left out).
+    pub async fn my_notices_today(&self, actor: &Actor) -> Result<usize> {
+        let p = actor.user_for(Intent::Read)?;
+        let today = self.clock.today();
+        let filter = NoticeFilter { user_id: Some(p.user_id), day: Some(today), limit: 500, ..NoticeFilter::default() };
+        let mut pooled = self.db.acquire().await?;
+        let mut c = pooled.conn();
+        let rows = store::notices::list_notices(&mut c, &filter).await?;
+        Ok(self.notice_views(&mut c, Some(p), rows).await?.len())
+    }
+
     /// Every notice (admin), newest first, narrowed by the query.
     pub async fn notices(&self, actor: &Actor, q: &NoticeQuery) -> Result<Vec<NoticeView>> {
         actor.admin()?;

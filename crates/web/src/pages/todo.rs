@@ -60,6 +60,8 @@ struct TodoPage {
     sections: Vec<Section>,
     /// Shown to those who decide them (the office), even when empty.
     ratings: Option<Vec<RatingLine>>,
+    /// The reminders sent to the reader today (催办, 督办, the digest), said at the top.
+    reminders_today: String,
 }
 
 /// One section: its anchor, its title's message id and the list filter that fills it.
@@ -197,5 +199,9 @@ async fn sections(s: &AppState, ctx: &PageCtx, p: &Principal) -> Result<TodoPage
             })
             .collect()
     });
-    Ok(TodoPage { layout, sections, ratings })
+    let reminders_today = match app.my_notices_today(&ctx.actor).await? {
+        0 => String::new(),
+        n => tr.n("todo-reminders", i64::try_from(n).unwrap_or(i64::MAX)),
+    };
+    Ok(TodoPage { layout, sections, ratings, reminders_today })
 }

@@ -77,6 +77,9 @@ async fn reminders_reach_their_readers_and_no_one_else(kind: Kind) {
     let liaison = page("liaison_a", "/notices".into()).await;
     assert_eq!(liaison.status, 200);
     assert!(liaison.text.contains("临期提醒") && liaison.text.contains(&number), "{}", liaison.text);
+    let todo = page("liaison_a", "/".into()).await;
+    assert!(todo.text.contains("今天收到 2 条提醒"), "the to-do page says so: {}", todo.text);
+    assert!(!page("liaison_b", "/".into()).await.text.contains("今天收到"));
     let other = page("liaison_b", "/notices".into()).await;
     assert!(other.text.contains("暂无提醒") && !other.text.contains(&number));
     let admin = page("admin", "/admin/notices".into()).await;
