@@ -75,10 +75,23 @@ pub(crate) async fn open_as_is(config: &Config) -> Result<app::App> {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
     }
-    app::App::open(&config.database_url, Arc::new(SystemClock), config.settings())
+    app::App::open(&config.database_url, clock(), config.settings())
         .await
         .map_err(|e| anyhow::anyhow!("{} ({})", e.message().zh, e.message().en))
         .with_context(|| format!("cannot open the database {}", config.redacted_url()))
+}
+
+/// The system clock. A debug build (the tests' binary) can be started at a fixed instant with
+/// `ZHENGGAI_TEST_NOW` (RFC 3339), so that nodes started by a test agree on a day past a deadline;
+/// a release build has no such switch.
+fn clock() -> Arc<dyn domain::Clock> {
+    #[cfg(debug_assertions)]
+    if let Some(at) =
+        std::env::var("ZHENGGAI_TEST_NOW").ok().and_then(|v| chrono::DateTime::parse_from_rfc3339(&v).ok())
+    {
+        return Arc::new(domain::FixedClock::new(at.with_timezone(&chrono::Utc)));
+    }
+    Arc::new(SystemClock)
 }
 
 /// A domain error as a one-line message in both languages.

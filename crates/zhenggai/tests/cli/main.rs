@@ -39,6 +39,7 @@ macro_rules! both {
 mod export;
 mod import;
 mod ledger_round_trip;
+mod scheduler;
 
 async fn audit_verify_exits_nonzero_and_names_the_tampered_row(kind: Kind) {
     let Some(db) = TestDb::new(kind, NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()).await else {
