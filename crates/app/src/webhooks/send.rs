@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use store::webhooks::{DeliveryRow, Outcome, WebhookRow};
 
 /// Deliveries claimed per turn, and how long a claim holds.
-const CLAIM: i64 = 50;
+pub const CLAIM: usize = 50;
 const CLAIM_SECONDS: i64 = 120;
 /// How long one attempt may take.
 const TIMEOUT_SECONDS: u64 = 10;
@@ -120,7 +120,8 @@ impl App {
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
         let claimed =
-            store::webhooks::claim_due(&mut c, holder, now, now + Duration::seconds(CLAIM_SECONDS), CLAIM).await?;
+            store::webhooks::claim_due(&mut c, holder, now, now + Duration::seconds(CLAIM_SECONDS), CLAIM as i64)
+                .await?;
         if claimed.is_empty() {
             return Ok(0);
         }
