@@ -83,6 +83,8 @@ pub struct Settings {
     pub score_weights: domain::rates::Weights,
     /// When reminders are planned and how long a sign-off may wait (催办).
     pub reminders: domain::notice::Rules,
+    /// The SMTP server e-mail reminders go through; none: reminders stay in the inbox.
+    pub mail: Option<notices::mail::MailSettings>,
 }
 
 impl Default for Settings {
@@ -100,6 +102,7 @@ impl Default for Settings {
             db_connections: None,
             score_weights: domain::rates::Weights::default(),
             reminders: domain::notice::Rules::default(),
+            mail: None,
         }
     }
 }

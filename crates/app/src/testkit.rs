@@ -232,3 +232,118 @@ impl World {
         self.users.iter().find(|u| u.username == username).unwrap()
     }
 }
+
+/// The Python of the virtual environment that holds the programs some tests talk to (aiosmtpd,
+/// georeport, civicbot), made by `.ci/pyclients` from PyPI on first use. `None` to skip when it
+/// cannot be made (no Python, no registry), except under `CI=true`, where that is a failure.
+pub fn python_clients() -> Option<std::path::PathBuf> {
+    static MADE: std::sync::OnceLock<Result<std::path::PathBuf, String>> = std::sync::OnceLock::new();
+    let made = MADE.get_or_init(|| {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.ci/pyclients");
+        let out = std::process::Command::new("bash").arg(&script).output().map_err(|e| format!("{e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        Ok(std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+    });
+    match made {
+        Ok(python) => Some(python.clone()),
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("the Python test clients (.ci/pyclients) are required under CI=true: {e}")
+        }
+        Err(e) => {
+            eprintln!("skipping: the Python test clients could not be made (.ci/pyclients): {e}");
+            None
+        }
+    }
+}
+
+/// A real SMTP server on loopback (Python's aiosmtpd), writing each message it takes to a file as
+/// a line of JSON: the envelope, the decoded subject and `To`, and the plain-text body. It
+/// answers `451` to the first message for a recipient named `flaky@…` and `550` to any for
+/// `reject@…`. Stopped when dropped.
+pub struct SmtpReceiver {
+    pub port: u16,
+    out: std::path::PathBuf,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+const SMTP_RECEIVER: &str = r#"
+import email, json, sys, time
+from email import policy
+from aiosmtpd.controller import Controller
+
+port, out = int(sys.argv[1]), sys.argv[2]
+seen = set()
+
+class Handler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("reject@"):
+            return "550 5.1.1 no such mailbox"
+        if address.startswith("flaky@") and address not in seen:
+            seen.add(address)
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        msg = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        body = msg.get_body(preferencelist=("plain",)).get_content()
+        line = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "subject": str(msg["subject"]),
+                "to": str(msg["to"]), "from": str(msg["from"]), "content_type": msg.get_content_type(),
+                "charset": msg.get_content_charset(), "body": body}
+        with open(out, "a", encoding="utf-8") as f:
+            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        return "250 OK"
+
+controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+controller.start()
+print("ready", flush=True)
+while True:
+    time.sleep(3600)
+"#;
+
+impl SmtpReceiver {
+    /// Starts one, or `None` to skip (see [`python_clients`]).
+    pub fn start() -> Option<Self> {
+        use std::io::BufRead;
+        let python = python_clients()?;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("received.jsonl");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("port").port();
+        let mut child = std::process::Command::new(python)
+            .args(["-c", SMTP_RECEIVER, &port.to_string()])
+            .arg(&out)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start aiosmtpd");
+        let mut ready = String::new();
+        let stdout = child.stdout.take().expect("stdout");
+        std::io::BufReader::new(stdout).read_line(&mut ready).expect("aiosmtpd says it is ready");
+        assert_eq!(ready.trim(), "ready", "aiosmtpd did not start");
+        Some(Self { port, out, child, _dir: dir })
+    }
+
+    /// The messages taken so far, waiting up to five seconds for at least `n`.
+    pub fn received(&self, n: usize) -> Vec<serde_json::Value> {
+        for _ in 0..50 {
+            let text = std::fs::read_to_string(&self.out).unwrap_or_default();
+            let lines: Vec<serde_json::Value> =
+                text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+            if lines.len() >= n {
+                return lines;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let text = std::fs::read_to_string(&self.out).unwrap_or_default();
+        text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+    }
+}
+
+impl Drop for SmtpReceiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

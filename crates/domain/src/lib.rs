@@ -14,6 +14,7 @@ pub mod ids;
 pub mod ledger;
 pub mod limits;
 pub mod notice;
+pub mod notice_prefs;
 pub mod privacy;
 pub mod problem;
 pub mod rates;

@@ -193,6 +193,7 @@ pub mod keys;
 pub mod ledger_keys;
 pub mod ledger_rows;
 pub mod mechanisms;
+pub mod notice_prefs;
 pub mod notices;
 pub mod problem_list;
 pub mod problems;

@@ -177,6 +177,7 @@ pub struct NoticeFilter {
     pub kind: Option<NoticeKind>,
     pub status: Option<NoticeStatus>,
     pub day: Option<NaiveDate>,
+    pub channel: Option<NoticeChannel>,
     /// Read notices with ids below this one (the next page, newest first).
     pub before: Option<NoticeId>,
     pub limit: i64,
@@ -190,6 +191,7 @@ pub async fn list_notices(c: &mut Conn<'_>, f: &NoticeFilter) -> Result<Vec<Noti
         "select {NOTICE_COLUMNS} from notices n left join users u on u.id = n.user_id \
          where ($1 is null or n.problem_id = $1) and ($2 is null or n.user_id = $2) and ($3 is null or n.kind = $3) \
            and ($4 is null or n.status = $4) and ($5 is null or n.day = $5) and ($6 is null or n.id < $6) \
+           and ($8 is null or n.channel = $8) \
          order by n.id desc limit $7"
     );
     with_conn!(c, |c| {
@@ -201,6 +203,7 @@ pub async fn list_notices(c: &mut Conn<'_>, f: &NoticeFilter) -> Result<Vec<Noti
             .bind(f.day)
             .bind(f.before)
             .bind(f.limit)
+            .bind(f.channel)
             .fetch_all(&mut *c)
             .await
             .map_err(db_err)
@@ -258,4 +261,79 @@ pub async fn watched(c: &mut Conn<'_>, closed_since: DateTime<Utc>) -> Result<Ve
         .await
         .map_err(db_err)
     })
+}
+
+/// Claims up to `limit` pending e-mail notices that are due, for `holder` until `until`: no other
+/// node sends them meanwhile. A claim that ran out (its node died) may be taken again.
+pub async fn claim_due_mail(
+    c: &mut Conn<'_>,
+    holder: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<NoticeRow>> {
+    let lock = match c.backend() {
+        crate::Backend::Postgres => "for update skip locked",
+        crate::Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "update notices set claimed_by = $1, claimed_until = $3 where id in ( \
+           select id from notices where channel = 'email' and status = 'pending' and next_attempt_at <= $2 \
+             and (claimed_until is null or claimed_until < $2) order by id limit $4 {lock})"
+    );
+    with_conn!(c, |c| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(holder)
+            .bind(now)
+            .bind(until)
+            .bind(limit)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    });
+    // What this holder claimed just now carries its claim's end.
+    let sql = format!(
+        "select {NOTICE_COLUMNS} from notices n left join users u on u.id = n.user_id \
+         where n.claimed_by = $1 and n.claimed_until = $2 and n.status = 'pending' order by n.id"
+    );
+    with_conn!(c, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(holder).bind(until).fetch_all(&mut *c).await.map_err(db_err)
+    })
+}
+
+/// Records an attempt to send a claimed notice (see [`crate::webhooks::Outcome`]).
+pub async fn record_attempt(
+    c: &mut Conn<'_>,
+    id: NoticeId,
+    outcome: &crate::webhooks::Outcome,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use crate::webhooks::Outcome;
+    // One statement: the status, the attempts, when to try next, when it ended and why.
+    let (status, tried, at, sent_at, error) = match outcome {
+        Outcome::Sent { .. } => (NoticeStatus::Sent, 1, now, Some(now), None),
+        Outcome::Failed { error, retry_at: Some(at), .. } => {
+            (NoticeStatus::Pending, 1, *at, None, Some(error.as_str()))
+        }
+        Outcome::Failed { error, retry_at: None, .. } => {
+            (NoticeStatus::Failed, 1, now, Some(now), Some(error.as_str()))
+        }
+        Outcome::Deferred { at } => (NoticeStatus::Pending, 0, *at, None, None),
+    };
+    with_conn!(c, |c| {
+        sqlx::query(
+            "update notices set status = $2, attempts = attempts + $3, next_attempt_at = $4, sent_at = $5, \
+             last_error = case when $2 = 'sent' then null else coalesce($6, last_error) end, claimed_by = null, claimed_until = null where id = $1",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(tried)
+        .bind(at)
+        .bind(sent_at)
+        .bind(error)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    });
+    Ok(())
 }

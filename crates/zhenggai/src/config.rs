@@ -20,6 +20,13 @@ struct FileConfig {
     reminder_time: Option<String>,
     /// A sign-off waiting this many working days on a leader or a verifier is reminded of.
     signoff_wait_days: Option<u32>,
+    /// The SMTP server e-mail reminders go through: `smtp://user:password@host:587` (STARTTLS),
+    /// `smtps://host:465`, or `smtp://127.0.0.1:25` (plain, this machine only).
+    smtp_url: Option<String>,
+    /// The sender of e-mail reminders: `整改台账 <ledger@example.org>`.
+    mail_from: Option<String>,
+    /// The address users reach the install at, for links in e-mail.
+    site_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +41,7 @@ pub(crate) struct Config {
     pub db_connections: Option<u32>,
     pub score_weights: domain::rates::Weights,
     pub reminders: domain::notice::Rules,
+    pub mail: Option<app::notices::mail::MailSettings>,
 }
 
 impl Config {
@@ -91,7 +99,17 @@ impl Config {
             }
             reminders.signoff_wait_days = days;
         }
+        let mail = match (&file.smtp_url, &file.mail_from) {
+            (None, None) => None,
+            (Some(url), Some(from)) => Some(
+                app::notices::mail::MailSettings::new(url, from, file.site_url.as_deref())
+                    .map_err(|e| anyhow::anyhow!("{e} (in the config file)"))?,
+            ),
+            (Some(_), None) => bail!("smtp_url in the config file needs mail_from, the sender's address"),
+            (None, Some(_)) => bail!("mail_from in the config file needs smtp_url, the SMTP server"),
+        };
         Ok(Self {
+            mail,
             reminders,
             score_weights,
             data_dir,
@@ -122,6 +140,7 @@ impl Config {
             db_connections: self.db_connections,
             score_weights: self.score_weights,
             reminders: self.reminders,
+            mail: self.mail.clone(),
             ..app::Settings::default()
         }
     }

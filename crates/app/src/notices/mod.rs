@@ -3,7 +3,9 @@
 //! record of what, to whom, why, when it was sent and how it went. A recipient reads their own;
 //! a problem's readers see those about it on its timeline; the admin reads them all.
 
+pub mod mail;
 mod plan;
+pub mod prefs;
 pub mod text;
 
 pub use plan::SchedulerRun;
@@ -72,6 +74,7 @@ pub struct NoticeQuery {
     pub kind: Option<NoticeKind>,
     pub status: Option<NoticeStatus>,
     pub day: Option<NaiveDate>,
+    pub channel: Option<NoticeChannel>,
     /// Notices older than this one (the next page).
     pub before: Option<NoticeId>,
     /// 1–500, 100 by default.
@@ -96,8 +99,14 @@ impl App {
         limit: Option<i64>,
     ) -> Result<Vec<NoticeView>> {
         let p = actor.user_for(Intent::Read)?;
-        let filter =
-            NoticeFilter { user_id: Some(p.user_id), before, limit: limit_of(limit)?, ..NoticeFilter::default() };
+        // The inbox: an e-mail sent besides is on the problem's timeline and the admin's page.
+        let filter = NoticeFilter {
+            user_id: Some(p.user_id),
+            channel: Some(NoticeChannel::Inbox),
+            before,
+            limit: limit_of(limit)?,
+            ..NoticeFilter::default()
+        };
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
         let rows = store::notices::list_notices(&mut c, &filter).await?;
@@ -109,7 +118,13 @@ impl App {
     pub async fn my_notices_today(&self, actor: &Actor) -> Result<usize> {
         let p = actor.user_for(Intent::Read)?;
         let today = self.clock.today();
-        let filter = NoticeFilter { user_id: Some(p.user_id), day: Some(today), limit: 500, ..NoticeFilter::default() };
+        let filter = NoticeFilter {
+            user_id: Some(p.user_id),
+            day: Some(today),
+            channel: Some(NoticeChannel::Inbox),
+            limit: 500,
+            ..NoticeFilter::default()
+        };
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
         let rows = store::notices::list_notices(&mut c, &filter).await?;
@@ -125,6 +140,7 @@ impl App {
             kind: q.kind,
             status: q.status,
             day: q.day,
+            channel: q.channel,
             before: q.before,
             limit: limit_of(q.limit)?,
         };

@@ -14,6 +14,7 @@ use domain::calendar::WorkCalendar;
 use domain::clock::{CHINA, china_date};
 use domain::feedback::FeedbackKind;
 use domain::notice::{Due, NoticeChannel, NoticeKind, NoticeStatus, Watched, digest_key, due_on, runs_today};
+use domain::notice_prefs::Preferences;
 use domain::supervision::{FlagInputs, derive, due_soon_cutoff};
 use domain::user::Role;
 use domain::webhook::Event;
@@ -83,6 +84,11 @@ impl App {
         let watched = store::notices::watched(&mut c, now - Duration::days(CALLBACK_LOOKBACK_DAYS)).await?;
         let units = self.units().await?;
         let people = People::new(store::users::list_users(&mut c, "").await?, &units);
+        // Who also takes which reminders by e-mail (only when the install sends e-mail).
+        let prefs: HashMap<UserId, Preferences> = match self.settings.mail {
+            Some(_) => store::notice_prefs::all(&mut c).await?.into_iter().collect(),
+            None => HashMap::new(),
+        };
         let webhooks: Vec<WebhookRow> =
             store::webhooks::list_webhooks(&mut c).await?.into_iter().filter(|w| w.active).collect();
         let mut limits: HashMap<(Option<CategoryId>, FeedbackKind), domain::limits::TimeLimits> = HashMap::new();
@@ -111,6 +117,7 @@ impl App {
                 made += self
                     .send_to(
                         &mut c,
+                        &prefs,
                         &due.key,
                         to,
                         |user| NewNotice {
@@ -156,6 +163,7 @@ impl App {
                 made += self
                     .send_to(
                         &mut c,
+                        &prefs,
                         &digest_key(unit, today),
                         to,
                         |user| NewNotice {
@@ -206,11 +214,13 @@ impl App {
         Ok(made)
     }
 
-    /// Makes the notice for each recipient, or one failed notice naming no one when there is
-    /// nobody to receive it (so that the admin sees it went nowhere). The number made now.
+    /// Makes the notice for each recipient's inbox, and one to send by e-mail for those who
+    /// chose it, or one failed notice naming no one when there is nobody to receive it (so that
+    /// the admin sees it went nowhere). The number made now.
     async fn send_to(
         &self,
         c: &mut Conn<'_>,
+        prefs: &HashMap<UserId, Preferences>,
         key: &str,
         to: Vec<UserId>,
         notice: impl Fn(Option<UserId>) -> NewNotice,
@@ -228,7 +238,17 @@ impl App {
         }
         for user in to {
             let n = NewNotice { key: format!("{key}:u{user}:inbox"), ..notice(Some(user)) };
+            let kind = n.kind;
             made += usize::from(store::notices::insert_notice(c, &n, now).await?.is_some());
+            if prefs.get(&user).is_some_and(|p| p.emails(kind)) {
+                let n = NewNotice {
+                    key: format!("{key}:u{user}:email"),
+                    channel: NoticeChannel::Email,
+                    status: NoticeStatus::Pending,
+                    ..notice(Some(user))
+                };
+                made += usize::from(store::notices::insert_notice(c, &n, now).await?.is_some());
+            }
         }
         Ok(made)
     }

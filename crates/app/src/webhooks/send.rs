@@ -25,11 +25,7 @@ fn client() -> std::result::Result<&'static reqwest::Client, String> {
     static CLIENT: OnceLock<std::result::Result<reqwest::Client, String>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
-            // One TLS provider for the process: ring, which builds without a C library of its own
-            // (post-quantum key exchange, which rustls now steers towards aws-lc-rs for, is not
-            // what a webhook needs). Installing it again does nothing.
-            #[allow(deprecated)]
-            let _ = rustls::crypto::ring::default_provider().install_default();
+            install_tls_provider();
             reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(TIMEOUT_SECONDS))
                 .redirect(reqwest::redirect::Policy::none())
@@ -39,6 +35,14 @@ fn client() -> std::result::Result<&'static reqwest::Client, String> {
         })
         .as_ref()
         .map_err(Clone::clone)
+}
+
+/// One TLS provider for the process, for webhooks and e-mail alike: ring, which builds without a
+/// C library of its own (post-quantum key exchange, which rustls now steers towards aws-lc-rs
+/// for, is not what a webhook or a mail server needs). Installing it again does nothing.
+pub(crate) fn install_tls_provider() {
+    #[allow(deprecated)]
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// The robot a subscription posts to.

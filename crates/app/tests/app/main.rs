@@ -17,6 +17,7 @@ mod intake;
 mod ledger_export;
 mod ledger_import;
 mod listing;
+mod mail;
 mod mechanisms;
 mod notices;
 mod queries;

@@ -2,7 +2,8 @@
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiQuery, Caller};
+use crate::extract::{ApiJson, ApiQuery, Caller};
+use app::notices::prefs::{NoticePreferencesInput, NoticePreferencesView};
 use app::notices::{NoticeQuery, NoticeView};
 use axum::Json;
 use axum::extract::State;
@@ -11,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(mine))
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(mine)).routes(routes!(preferences, set_preferences))
 }
 
 /// Every notice, newest first (admin): what, to whom, why, when sent and how it went.
@@ -46,4 +47,23 @@ async fn mine(
     ApiQuery(q): ApiQuery<MineQuery>,
 ) -> ApiResult<Json<Vec<NoticeView>>> {
     Ok(Json(s.app.my_notices(&caller.actor, q.before, q.limit).await?))
+}
+
+/// The caller's reminder preferences: which reminders also come by e-mail, to which address, the
+/// quiet hours, and whether e-mail carries an English part. The inbox keeps every reminder.
+#[utoipa::path(get, path = "/api/v1/notices/preferences", tag = "notices",
+    responses((status = 200, body = NoticePreferencesView), (status = 401, body = ErrorBody)))]
+async fn preferences(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<NoticePreferencesView>> {
+    Ok(Json(s.app.my_notice_preferences(&caller.actor).await?))
+}
+
+/// Sets the caller's reminder preferences, whole.
+#[utoipa::path(put, path = "/api/v1/notices/preferences", tag = "notices", request_body = NoticePreferencesInput,
+    responses((status = 200, body = NoticePreferencesView), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_preferences(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<NoticePreferencesInput>,
+) -> ApiResult<Json<NoticePreferencesView>> {
+    Ok(Json(s.app.set_my_notice_preferences(&caller.actor, &input).await?))
 }

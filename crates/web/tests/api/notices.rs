@@ -200,5 +200,82 @@ async fn only_the_admin_keeps_webhooks_and_a_refused_form_keeps_what_was_typed(k
     t.db.cleanup().await;
 }
 
+async fn each_user_sets_how_reminders_reach_them(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let prefs = json!({"email": "me@example.org", "email_kinds": ["overdue", "daily_digest"],
+                       "quiet_from": "22:00", "quiet_until": "07:30", "english": true});
+    let rows = [
+        Row {
+            what: "my reminder settings",
+            method: "GET",
+            path: "/api/v1/notices/preferences".into(),
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 401],
+        },
+        Row {
+            what: "set my reminder settings",
+            method: "PUT",
+            path: "/api/v1/notices/preferences".into(),
+            body: Some(prefs.clone()),
+            expect: [200, 200, 200, 200, 200, 200, 200, 401],
+        },
+    ];
+    let failures = mismatches(&t, &rows).await;
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    // Each reads back their own; this install has no mail server, and says so.
+    let mine = t.call("GET", "/api/v1/notices/preferences", Some("liaison_a"), None).await;
+    assert_eq!(mine.json["email"], "me@example.org");
+    assert_eq!(mine.json["email_kinds"], json!(["overdue", "daily_digest"]));
+    assert_eq!((mine.json["quiet_from"].as_str(), mine.json["quiet_until"].as_str()), (Some("22:00"), Some("07:30")));
+    assert_eq!(mine.json["mail_available"], false);
+    // Bad input: a code, the field, and nothing changed.
+    for (body, status, field) in [
+        (json!({"email": "no at sign", "email_kinds": []}), 422, "email"),
+        (json!({"email": "", "email_kinds": ["overdue"]}), 422, "email"),
+        (json!({"email": "a@example.org", "email_kinds": ["sometimes"]}), 422, "email_kinds"),
+        (json!({"email": "a@example.org", "quiet_from": "7 am", "quiet_until": "08:00"}), 422, "quiet_from"),
+        (json!({"email": "a@example.org", "quiet_until": "08:00"}), 422, "quiet_from"),
+        (json!({"email": "a@example.org", "colour": "red"}), 400, "colour"),
+    ] {
+        let res = t.call("PUT", "/api/v1/notices/preferences", Some("liaison_a"), Some(body.clone())).await;
+        assert_eq!(res.status, status, "{body}: {}", res.json);
+        let named = res.json["error"]["field"].as_str().map(|f| f.split('[').next().unwrap().to_string());
+        assert_eq!(named.as_deref(), Some(field), "{body}: {}", res.json);
+    }
+    let still = t.call("GET", "/api/v1/notices/preferences", Some("liaison_a"), None).await;
+    assert_eq!(still.json, mine.json);
+
+    // The page: the liaison finds it from 我的提醒, a refused time is said with what was typed kept,
+    // a good one is saved and shown.
+    let (cookies, token) = crate::pages::sign_in(&t, "liaison_a").await;
+    let get = |path: &'static str| {
+        axum::http::Request::builder()
+            .uri(path)
+            .header(axum::http::header::COOKIE, &cookies)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    assert!(t.send(get("/notices")).await.text.contains("href=\"/notices/settings\""));
+    let page = t.send(get("/notices/settings")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("value=\"me@example.org\"") && page.text.contains("value=\"overdue\" checked"));
+    assert!(page.text.contains("尚未配置邮件服务器"), "says e-mail is not set up");
+    let form = format!("csrf={token}&email=new%40example.org&email_kinds=due_soon&quiet_from=23%3A00&quiet_until=");
+    let refused = t.send(crate::pages::post_form("/notices/settings", &cookies, form)).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text.contains("请填写免打扰的结束时间"), "{}", refused.text);
+    assert!(refused.text.contains("value=\"new@example.org\"") && refused.text.contains("value=\"due_soon\" checked"));
+    let form = format!("csrf={token}&email=new%40example.org&email_kinds=due_soon&quiet_from=&quiet_until=");
+    let saved = t.send(crate::pages::post_form("/notices/settings", &cookies, form)).await;
+    assert_eq!(saved.status, 303);
+    let after = t.send(get("/notices/settings?done=saved")).await;
+    assert!(after.text.contains("已保存") && after.text.contains("value=\"new@example.org\""));
+    assert!(after.text.contains("value=\"due_soon\" checked") && !after.text.contains("value=\"overdue\" checked"));
+    t.db.cleanup().await;
+}
+
 both!(reminders_reach_their_readers_and_no_one_else);
+both!(each_user_sets_how_reminders_reach_them);
 both!(only_the_admin_keeps_webhooks_and_a_refused_form_keeps_what_was_typed);

@@ -51,6 +51,16 @@ pub(crate) async fn serve(config: &Config, app: app::App) -> Result<ExitCode> {
                     }
                 }
             }
+            for _ in 0..MAX_BATCHES_PER_TURN {
+                match scheduling.send_mail_due(&scheduler_holder).await {
+                    Ok(n) if n >= app::notices::mail::CLAIM => continue,
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!("sending e-mail reminders: {e}");
+                        break;
+                    }
+                }
+            }
         }
     });
     let releasing = app.clone();

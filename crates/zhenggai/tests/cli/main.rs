@@ -291,6 +291,21 @@ fn bad_configuration_gets_a_clear_error() {
     let out = zhenggai(&["--database-url", "postgres://u:secret@127.0.0.1:1/x", "migrate"]);
     assert!(!out.status.success());
     assert!(!text(&out).contains("secret"), "passwords never print: {}", text(&out));
+    // The mail server in the config file: each mistake named, the password never printed.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("zhenggai.toml");
+    for (toml, says) in [
+        ("smtp_url = \"smtp://127.0.0.1:25\"\n", "needs mail_from"),
+        ("mail_from = \"a@example.org\"\n", "needs smtp_url"),
+        ("smtp_url = \"http://u:hunter2@mail.example.org\"\nmail_from = \"a@example.org\"\n", "smtp://"),
+        ("smtp_url = \"smtp://u:hunter2@mail.example.org\"\nmail_from = \"nobody\"\n", "mail_from"),
+    ] {
+        std::fs::write(&config, toml).unwrap();
+        let out = zhenggai(&["--data-dir", dir.path().to_str().unwrap(), "migrate"]);
+        assert!(!out.status.success(), "{toml}");
+        assert!(text(&out).contains(says), "{toml}: {}", text(&out));
+        assert!(!text(&out).contains("hunter2"), "passwords never print: {}", text(&out));
+    }
 }
 
 both!(
