@@ -26,6 +26,7 @@ pub mod mechanisms;
 pub mod message_file;
 mod names;
 pub mod notices;
+pub mod open311;
 pub mod pages_support;
 pub mod print_index;
 pub mod problems;

@@ -164,33 +164,8 @@ impl App {
     /// Takes a report from the public portal, with an optional photo (checked by content; images
     /// only).
     pub async fn public_submit(&self, input: &PublicSubmission, photo: Option<(&str, &[u8])>) -> Result<Receipt> {
-        let photo = photo
-            .map(|(name, bytes)| {
-                crate::files::check_file(name, bytes, self.settings.max_upload_bytes, crate::files::Accept::Images)
-                    .map(|checked| (checked, bytes))
-            })
-            .transpose()?;
-        let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        let unit = match input.campaign_id {
-            Some(cid) => {
-                store::campaigns::get_campaign(&mut tx.conn(), cid).await?.map(|c| c.unit_id).ok_or_else(|| {
-                    Error::invalid(
-                        "campaign_id",
-                        format!("专项工作 {cid} 不存在"),
-                        format!("campaign {cid} does not exist"),
-                    )
-                })?
-            }
-            None => store::units::list_units(&mut tx.conn())
-                .await?
-                .first()
-                .map(|u| u.id)
-                .ok_or_else(|| Error::internal("the install has no units yet"))?,
-        };
         let as_feedback = FeedbackInput {
             campaign_id: input.campaign_id,
-            unit_id: Some(unit),
             kind: input.kind,
             title: input.title.clone(),
             body: input.body.clone(),
@@ -201,15 +176,61 @@ impl App {
             reporter_contact: input.reporter_contact.clone(),
             ..FeedbackInput::new(Channel::Portal, input.body.clone())
         };
+        Ok(self.take_public_report(&Actor::Public, as_feedback, photo, None).await?.1)
+    }
+
+    /// Takes a report from the public (the portal, or an Open311 client with what Open311 adds to
+    /// it): stored, indexed, grouped and audited in one transaction. Received by the campaign's
+    /// unit, else by the given unit, else by the root of the unit tree. `actor` is the public, or
+    /// the user whose Open311 key the client posted with.
+    pub(crate) async fn take_public_report(
+        &self,
+        actor: &Actor,
+        mut as_feedback: FeedbackInput,
+        photo: Option<(&str, &[u8])>,
+        open311: Option<(domain::CategoryId, &store::open311::RequestExtras)>,
+    ) -> Result<(domain::FeedbackId, Receipt)> {
+        let photo = photo
+            .map(|(name, bytes)| {
+                crate::files::check_file(name, bytes, self.settings.max_upload_bytes, crate::files::Accept::Images)
+                    .map(|checked| (checked, bytes))
+            })
+            .transpose()?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let unit = match as_feedback.campaign_id {
+            Some(cid) => {
+                store::campaigns::get_campaign(&mut tx.conn(), cid).await?.map(|c| c.unit_id).ok_or_else(|| {
+                    Error::invalid(
+                        "campaign_id",
+                        format!("专项工作 {cid} 不存在"),
+                        format!("campaign {cid} does not exist"),
+                    )
+                })?
+            }
+            None => match as_feedback.unit_id {
+                Some(unit) => unit,
+                None => store::units::list_units(&mut tx.conn())
+                    .await?
+                    .first()
+                    .map(|u| u.id)
+                    .ok_or_else(|| Error::internal("the install has no units yet"))?,
+            },
+        };
+        as_feedback.unit_id = Some(unit);
         let mut row = parse_input(&as_feedback, unit, now, self.settings.text.max_text_chars)?;
         let rating_key = crate::secrets::new_hand_code(RATING_KEY_CHARS)?;
         row.rating_key_hash = Some(rating_key_hash(&rating_key));
         row.tracking_code = new_tracking_code()?;
         let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
+        if let Some((category, extras)) = open311 {
+            store::open311::insert_request(&mut tx.conn(), domain::FeedbackId::new(id.get()), category, extras, now)
+                .await?;
+        }
         crate::search::index_feedback(&mut tx.conn(), id.get(), row.title.as_deref(), &row.body).await?;
         self.group_new_feedback(
             &mut tx.conn(),
-            &Actor::Public,
+            actor,
             &store::feedback::FeedbackRow { id: domain::FeedbackId::new(id.get()), ..row.clone() },
             &mut crate::print_index::Unsaved::default(),
             now,
@@ -231,13 +252,13 @@ impl App {
             )
             .await?;
         }
-        let audited = serde_json::json!({ "tracking_code": row.tracking_code, "channel": "portal" });
-        crate::audit::Entry::new(&Actor::Public, "feedback.submit", "feedback", Some(id.get()))
+        let audited = serde_json::json!({ "tracking_code": row.tracking_code, "channel": row.channel });
+        crate::audit::Entry::new(actor, "feedback.submit", "feedback", Some(id.get()))
             .after(&audited)?
             .record(&mut tx.conn(), now)
             .await?;
         self.commit(tx).await?;
-        Ok(Receipt { tracking_code: row.tracking_code.to_string(), rating_key })
+        Ok((domain::FeedbackId::new(id.get()), Receipt { tracking_code: row.tracking_code.to_string(), rating_key }))
     }
 
     /// Looks a tracking code up. The problem's number, status, deadline and reply show only once

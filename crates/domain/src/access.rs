@@ -17,6 +17,9 @@ pub enum TokenScope {
     Read,
     /// Reads, and feedback intake (for hotline integrations).
     Intake,
+    /// An Open311 GeoReport v2 `api_key`: posts service requests through `/open311/v2/` and
+    /// nothing else.
+    Open311,
 }
 
 impl TokenScope {
@@ -25,6 +28,7 @@ impl TokenScope {
             TokenScope::Full => "full",
             TokenScope::Read => "read",
             TokenScope::Intake => "intake",
+            TokenScope::Open311 => "open311",
         }
     }
 
@@ -33,10 +37,11 @@ impl TokenScope {
             "full" => Ok(TokenScope::Full),
             "read" => Ok(TokenScope::Read),
             "intake" => Ok(TokenScope::Intake),
+            "open311" => Ok(TokenScope::Open311),
             other => Err(crate::Error::invalid(
                 "scope",
-                format!("未知令牌范围“{other}”（可选：full、read、intake）"),
-                format!("unknown token scope \"{other}\" (known: full, read, intake)"),
+                format!("未知令牌范围“{other}”（可选：full、read、intake、open311）"),
+                format!("unknown token scope \"{other}\" (known: full, read, intake, open311)"),
             )),
         }
     }
@@ -70,7 +75,9 @@ impl Principal {
     pub fn token_allows(&self, intent: Intent) -> bool {
         matches!(
             (self.token_scope, intent),
-            (None | Some(TokenScope::Full), _) | (Some(_), Intent::Read) | (Some(TokenScope::Intake), Intent::Intake)
+            (None | Some(TokenScope::Full), _)
+                | (Some(TokenScope::Read | TokenScope::Intake), Intent::Read)
+                | (Some(TokenScope::Intake), Intent::Intake)
         )
     }
 

@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod limits;
 pub mod notice;
 pub mod notice_prefs;
+pub mod open311;
 pub mod privacy;
 pub mod problem;
 pub mod rates;

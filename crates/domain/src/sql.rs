@@ -120,6 +120,7 @@ stored_as_text!(
     crate::workflow::Action,
     crate::user::Role,
     crate::access::TokenScope,
+    crate::open311::AttributeType,
     crate::calendar::DayKind,
     crate::feedback::Channel,
     crate::feedback::FeedbackKind,

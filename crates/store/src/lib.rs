@@ -195,6 +195,7 @@ pub mod ledger_rows;
 pub mod mechanisms;
 pub mod notice_prefs;
 pub mod notices;
+pub mod open311;
 pub mod problem_list;
 pub mod problems;
 pub mod queries;

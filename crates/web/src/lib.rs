@@ -9,6 +9,7 @@ mod client;
 mod error;
 mod extract;
 mod limit;
+mod open311;
 mod pages;
 mod security;
 
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(pages::router(state.clone()))
+        .merge(open311::router())
         .fallback(error::no_route)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::per_request))
         .layer(axum::Extension(secure))

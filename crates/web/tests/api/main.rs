@@ -18,6 +18,7 @@ mod leaks;
 mod notices;
 mod office;
 mod office_pages;
+mod open311;
 mod pages;
 mod probes;
 mod public_pages;
