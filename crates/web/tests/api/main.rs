@@ -19,6 +19,7 @@ mod notices;
 mod office;
 mod office_pages;
 mod open311;
+mod open311_clients;
 mod pages;
 mod probes;
 mod public_pages;

@@ -75,7 +75,7 @@ fn xml_texts(xml: &str, name: &str) -> Vec<String> {
 
 /// Sets the world's category up as a service with every datatype, and returns its code and an
 /// Open311 key.
-async fn service_and_key(t: &TestApp) -> (String, String) {
+pub(crate) async fn service_and_key(t: &TestApp) -> (String, String) {
     let w = &t.world;
     let code = w.category.id.to_string();
     let settings = json!({
