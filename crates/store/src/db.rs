@@ -47,15 +47,28 @@ impl Backend {
 /// A pool on one of the two backends.
 #[derive(Debug, Clone)]
 pub enum Db {
-    /// The pool, and our own readers of the same file for the list (see `sqlite_reader`).
-    Sqlite(SqlitePool, Option<Arc<SqliteReader>>),
+    /// The pool, and what this process keeps beside it (see [`SqliteSide`]).
+    Sqlite(SqlitePool, SqliteSide),
     Postgres(PgPool),
+}
+
+/// Beside a SQLite pool: our own readers of the same file for the list (see `sqlite_reader`), and
+/// the gate write transactions pass one at a time.
+#[derive(Clone, Debug)]
+pub struct SqliteSide {
+    pub reader: Option<Arc<SqliteReader>>,
+    /// SQLite has one writer. Writers of this process queue here, in order, instead of in
+    /// SQLite's busy handler, which sleeps and retries (1, 2, 5… up to 100 ms): under many
+    /// concurrent writes that sleeping, not the writing, set the pace. The busy timeout still
+    /// covers other processes (the command line while a server runs).
+    writer: Arc<tokio::sync::Semaphore>,
 }
 
 /// A write transaction. On SQLite it begins IMMEDIATE, taking the write lock up front, so that a
 /// transaction that reads before it writes never fails on a snapshot another writer moved.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    /// The transaction, and this process's turn to write (given back when it ends).
+    Sqlite(sqlx::Transaction<'static, Sqlite>, tokio::sync::OwnedSemaphorePermit),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
@@ -181,7 +194,7 @@ impl Db {
             .await
             .map_err(|e| Error::internal(format!("cannot open the SQLite database: {e}")))?;
         let reader = SqliteReader::open(&file).map(Arc::new);
-        Ok(Db::Sqlite(pool, reader))
+        Ok(Db::Sqlite(pool, SqliteSide { reader, writer: Arc::new(tokio::sync::Semaphore::new(1)) }))
     }
 
     pub async fn connect_postgres(options: PgConnectOptions, max_connections: Option<u32>) -> Result<Self, Error> {
@@ -251,7 +264,12 @@ impl Db {
     pub async fn begin(&self) -> Result<Tx, Error> {
         crate::queries::note();
         match self {
-            Db::Sqlite(pool, _) => pool.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite).map_err(db_err),
+            Db::Sqlite(pool, side) => {
+                let turn =
+                    side.writer.clone().acquire_owned().await.map_err(|e| Error::internal_from("the write gate", e))?;
+                let tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+                Ok(Tx::Sqlite(tx, turn))
+            }
             Db::Postgres(pool) => pool.begin().await.map(Tx::Postgres).map_err(db_err),
         }
     }
@@ -284,7 +302,7 @@ impl Db {
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(tx) => Conn::Sqlite(tx),
+            Tx::Sqlite(tx, _) => Conn::Sqlite(tx),
             Tx::Postgres(tx) => Conn::Postgres(tx),
         }
     }
@@ -292,7 +310,7 @@ impl Tx {
     pub async fn commit(self) -> Result<(), Error> {
         crate::queries::note();
         match self {
-            Tx::Sqlite(tx) => tx.commit().await.map_err(db_err),
+            Tx::Sqlite(tx, _turn) => tx.commit().await.map_err(db_err),
             Tx::Postgres(tx) => tx.commit().await.map_err(db_err),
         }
     }

@@ -50,7 +50,7 @@ pub async fn ledger_rows(db: &Db, ids: &[ProblemId]) -> Result<Vec<LedgerRow>> {
          from problems p where p.id in {}",
         crate::id_list(ids.iter().map(|id| id.get()))
     );
-    if let Db::Sqlite(_, Some(reader)) = db {
+    if let Db::Sqlite(_, crate::SqliteSide { reader: Some(reader), .. }) = db {
         crate::queries::note();
         return reader
             .with(move |c| {

@@ -211,7 +211,7 @@ pub mod units;
 pub mod users;
 pub mod webhooks;
 
-pub use db::{Backend, Conn, Db, Pooled, Tx, db_err, default_pg_connections, redact};
+pub use db::{Backend, Conn, Db, Pooled, SqliteSide, Tx, db_err, default_pg_connections, redact};
 
 /// A value bound to a query whose text is built at run time.
 #[derive(Debug, Clone)]

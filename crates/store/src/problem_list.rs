@@ -416,7 +416,7 @@ fn build_as(f: &ProblemFilter, backend: Backend, shape: Shape) -> Sql {
 /// One page of problems and whether another follows. On a SQLite file the page is read through
 /// the lean reader (no connection from the pool is taken); elsewhere through the pool.
 pub async fn read_page(db: &Db, f: &ProblemFilter) -> Result<(Vec<ProblemListRow>, bool)> {
-    if let Db::Sqlite(_, Some(reader)) = db {
+    if let Db::Sqlite(_, crate::SqliteSide { reader: Some(reader), .. }) = db {
         return read_page_sqlite(reader, f).await;
     }
     let mut pooled = db.acquire().await?;
