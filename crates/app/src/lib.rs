@@ -20,6 +20,7 @@ pub mod goals;
 pub mod grouping;
 pub mod hot;
 pub mod import;
+mod intake;
 pub mod ledger_export;
 pub mod ledger_import;
 pub mod mechanisms;
@@ -127,6 +128,8 @@ pub struct App {
     routing: Arc<routing::RoutingCache>,
     /// This node's index of the stored fingerprints, for grouping at intake.
     prints: Arc<print_index::PrintIndex>,
+    /// This node's writer of public reports (see [`intake`]).
+    intake: Arc<intake::IntakeQueue>,
 }
 
 impl App {
@@ -142,6 +145,7 @@ impl App {
             reply_corpus: Arc::new(cache::Cache::new(1)),
             routing: Arc::new(routing::RoutingCache::default()),
             prints: Arc::new(print_index::PrintIndex::default()),
+            intake: Arc::new(intake::IntakeQueue::default()),
             settings: Arc::new(settings),
         }
     }

@@ -197,68 +197,58 @@ impl App {
             })
             .transpose()?;
         let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        let unit = match as_feedback.campaign_id {
-            Some(cid) => {
-                store::campaigns::get_campaign(&mut tx.conn(), cid).await?.map(|c| c.unit_id).ok_or_else(|| {
-                    Error::invalid(
-                        "campaign_id",
-                        format!("专项工作 {cid} 不存在"),
-                        format!("campaign {cid} does not exist"),
-                    )
-                })?
+        let unit = {
+            let mut pooled = self.db.acquire().await?;
+            let mut c = pooled.conn();
+            match as_feedback.campaign_id {
+                Some(cid) => {
+                    store::campaigns::get_campaign(&mut c, cid).await?.map(|c| c.unit_id).ok_or_else(|| {
+                        Error::invalid(
+                            "campaign_id",
+                            format!("专项工作 {cid} 不存在"),
+                            format!("campaign {cid} does not exist"),
+                        )
+                    })?
+                }
+                None => match as_feedback.unit_id {
+                    Some(unit) => unit,
+                    None => store::units::list_units(&mut c)
+                        .await?
+                        .first()
+                        .map(|u| u.id)
+                        .ok_or_else(|| Error::internal("the install has no units yet"))?,
+                },
             }
-            None => match as_feedback.unit_id {
-                Some(unit) => unit,
-                None => store::units::list_units(&mut tx.conn())
-                    .await?
-                    .first()
-                    .map(|u| u.id)
-                    .ok_or_else(|| Error::internal("the install has no units yet"))?,
-            },
         };
         as_feedback.unit_id = Some(unit);
         let mut row = parse_input(&as_feedback, unit, now, self.settings.text.max_text_chars)?;
         let rating_key = crate::secrets::new_hand_code(RATING_KEY_CHARS)?;
         row.rating_key_hash = Some(rating_key_hash(&rating_key));
         row.tracking_code = new_tracking_code()?;
-        let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
-        if let Some((category, extras)) = open311 {
-            store::open311::insert_request(&mut tx.conn(), domain::FeedbackId::new(id.get()), category, extras, now)
-                .await?;
-        }
-        crate::search::index_feedback(&mut tx.conn(), id.get(), row.title.as_deref(), &row.body).await?;
-        self.group_new_feedback(
-            &mut tx.conn(),
-            actor,
-            &store::feedback::FeedbackRow { id: domain::FeedbackId::new(id.get()), ..row.clone() },
-            &mut crate::print_index::Unsaved::default(),
-            now,
-        )
-        .await?;
-        if let Some((checked, bytes)) = &photo {
-            self.keep_file(&checked.sha256, bytes).await?;
-            store::feedback::insert_file(
-                &mut tx.conn(),
-                &store::feedback::FeedbackFileRow {
+        let file = match &photo {
+            Some((checked, bytes)) => {
+                self.keep_file(&checked.sha256, bytes).await?;
+                Some(store::feedback::FeedbackFileRow {
                     id: domain::FeedbackFileId::new(0),
-                    feedback_id: domain::FeedbackId::new(id.get()),
+                    feedback_id: domain::FeedbackId::new(0),
                     file_name: checked.file_name.clone(),
                     content_type: checked.content_type.into(),
                     size_bytes: checked.size_bytes,
                     sha256: checked.sha256.clone(),
                     created_at: now,
-                },
-            )
-            .await?;
-        }
-        let audited = serde_json::json!({ "tracking_code": row.tracking_code, "channel": row.channel });
-        crate::audit::Entry::new(actor, "feedback.submit", "feedback", Some(id.get()))
-            .after(&audited)?
-            .record(&mut tx.conn(), now)
-            .await?;
-        self.commit(tx).await?;
-        Ok((domain::FeedbackId::new(id.get()), Receipt { tracking_code: row.tracking_code.to_string(), rating_key }))
+                })
+            }
+            None => None,
+        };
+        let tracking_code = row.tracking_code.to_string();
+        let job = crate::intake::ReportJob {
+            actor: actor.clone(),
+            row,
+            open311: open311.map(|(category, extras)| (category, extras.clone())),
+            file,
+        };
+        let id = self.write_report(job).await?;
+        Ok((id, Receipt { tracking_code, rating_key }))
     }
 
     /// Looks a tracking code up. The problem's number, status, deadline and reply show only once
