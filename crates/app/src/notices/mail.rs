@@ -176,13 +176,15 @@ impl App {
             return Ok(0);
         }
         let prefs: HashMap<UserId, Preferences> = store::notice_prefs::all(&mut c).await?.into_iter().collect();
-        let attempts: HashMap<NoticeId, i64> = claimed.iter().map(|n| (n.id, n.attempts)).collect();
-        let views = self.notice_views(&mut c, None, claimed).await?;
         drop(pooled);
         let transport = mail.transport();
-        let mut outcomes: Vec<(NoticeId, Outcome)> = Vec::with_capacity(views.len());
-        for n in &views {
-            let tried = attempts.get(&n.id).copied().unwrap_or_default();
+        let mut outcomes: Vec<(NoticeId, Outcome)> = Vec::with_capacity(claimed.len());
+        for row in claimed {
+            let (id, tried) = (row.id, row.attempts);
+            let Some(n) = self.as_recipient_reads_it(row).await? else {
+                outcomes.push((id, failed(tried, NOT_THEIRS.into(), true, now)));
+                continue;
+            };
             let p = n.recipient.as_ref().and_then(|r| prefs.get(&r.id));
             let outcome = match (p, &transport) {
                 // The user took their address or this kind off since: nothing to send.
@@ -192,9 +194,9 @@ impl App {
                     Outcome::Deferred { at: p.quiet.map_or(now, |q| q.next_open(now)) }
                 }
                 (Some(_), Err(e)) => failed(tried, e.clone(), false, now),
-                (Some(p), Ok(transport)) => self.send_one(mail, transport, n, p, tried, now).await,
+                (Some(p), Ok(transport)) => self.send_one(mail, transport, &n, p, tried, now).await,
             };
-            outcomes.push((n.id, outcome));
+            outcomes.push((id, outcome));
         }
         let mut pooled = self.db.acquire().await?;
         let mut c = pooled.conn();
@@ -202,6 +204,30 @@ impl App {
             store::notices::record_attempt(&mut c, *id, outcome, now).await?;
         }
         Ok(outcomes.len())
+    }
+
+    /// The notice as its recipient reads it now: none when they are no longer an active user or
+    /// may no longer see the problem it is about (it went to another unit since it was planned),
+    /// so that an e-mail never names a record its reader may not open.
+    async fn as_recipient_reads_it(&self, row: store::notices::NoticeRow) -> Result<Option<NoticeView>> {
+        let Some(user) = row.user_id else {
+            return Ok(None);
+        };
+        let found = {
+            let mut pooled = self.db.acquire().await?;
+            store::users::get_user(&mut pooled.conn(), user).await?
+        };
+        let Some(actor) = (match found {
+            Some(u) if u.active => self.act_as(&u.username).await.ok(),
+            _ => None,
+        }) else {
+            return Ok(None);
+        };
+        let Some(reader) = actor.principal() else {
+            return Ok(None);
+        };
+        let mut pooled = self.db.acquire().await?;
+        Ok(self.notice_views(&mut pooled.conn(), Some(reader), vec![row]).await?.pop())
     }
 
     async fn send_one(
@@ -234,6 +260,9 @@ impl App {
         }
     }
 }
+
+/// Why an e-mail notice was not sent: its recipient may no longer read what it is about.
+const NOT_THEIRS: &str = "收件人已无权查看该问题或已停用 / the recipient may no longer see what it is about";
 
 /// Why an e-mail notice was not sent: the user no longer wants it by e-mail.
 const CHOSE_NOT: &str = "用户已取消该类邮件提醒或邮箱 / the user no longer takes these by e-mail";

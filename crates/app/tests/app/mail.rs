@@ -196,6 +196,30 @@ async fn reminders_reach_people_by_e_mail_as_they_chose(kind: Kind) {
         .await
         .unwrap();
     assert!(!thursday.is_empty() && thursday.iter().all(|n| n.channel == NoticeChannel::Inbox), "{thursday:?}");
+    // An e-mail about a problem that went to another unit before it was sent is not sent: it
+    // would name a record its reader may no longer open.
+    app.set_my_notice_preferences(&w.liaison_a, &prefs("liaison@example.org", &[NoticeKind::Overdue], None, false))
+        .await
+        .unwrap();
+    db.clock.set(at(12, 4, 9, 0));
+    app.run_scheduler("node-a").await.unwrap();
+    db.raw(&format!("update problems set lead_unit_id = {} where id = {id}", w.dept_b.id)).await;
+    let received = smtp.received(0).len();
+    app.send_mail_due("node-a").await.unwrap();
+    let moved = app
+        .notices(&w.admin, &NoticeQuery { day: Some(date(2026, 12, 4)), ..liaison_mail(NoticeStatus::Failed) })
+        .await
+        .unwrap();
+    assert_eq!(moved.len(), 1, "{moved:?}");
+    assert!(moved[0].last_error.as_deref().is_some_and(|e| e.contains("no longer see")), "{:?}", moved[0].last_error);
+    let after = smtp.received(0);
+    assert!(
+        after[received..].iter().all(|m| m["rcpt_tos"] != serde_json::json!(["liaison@example.org"])),
+        "nothing went to the liaison: {:?}",
+        &after[received..]
+    );
+    db.raw(&format!("update problems set lead_unit_id = {} where id = {id}", w.dept_a.id)).await;
+
     // On the record.
     let history = app.history("user", w.user("liaison_a").id.get()).await.unwrap();
     let changes: Vec<_> = history
@@ -203,7 +227,7 @@ async fn reminders_reach_people_by_e_mail_as_they_chose(kind: Kind) {
         .filter(|e| e.action == "notice.preferences")
         .map(|e| (e.actor.clone(), e.after_json.clone()))
         .collect();
-    assert_eq!(changes.len(), 4, "each change, none refused: {changes:#?}");
+    assert_eq!(changes.len(), 5, "each change, none refused: {changes:#?}");
     assert!(app.verify_audit().await.unwrap().first_bad.is_none(), "the chain holds");
     db.cleanup().await;
 }
