@@ -9,7 +9,6 @@ use super::text::{About, headline, reason};
 use crate::{App, Result};
 use chrono::{DateTime, Duration, Utc};
 use domain::notice_prefs::Preferences;
-use domain::webhook::retry_after;
 use domain::{NoticeId, UserId};
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
@@ -154,9 +153,13 @@ pub fn compose(n: &NoticeView, english: bool, site_url: Option<&str>) -> (String
     (format!("[整改台账] {}", title.zh), body)
 }
 
+/// A refused attempt: given up at once when `permanent`, else tried again on the webhooks' backoff.
 fn failed(attempts: i64, error: String, permanent: bool, now: DateTime<Utc>) -> Outcome {
-    let after = if permanent { None } else { retry_after(u32::try_from(attempts + 1).unwrap_or(u32::MAX)) };
-    Outcome::Failed { status: None, error, retry_at: after.map(|d| now + d) }
+    if permanent {
+        Outcome::Failed { status: None, error, retry_at: None }
+    } else {
+        crate::webhooks::send::failed(attempts, None, error, now)
+    }
 }
 
 impl App {

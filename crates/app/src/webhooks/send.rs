@@ -112,7 +112,8 @@ async fn post(url: &str, body: Vec<u8>, headers: &[(&str, String)]) -> std::resu
     Ok((status, text))
 }
 
-fn failed(attempts: i64, status: Option<i64>, error: String, now: DateTime<Utc>) -> Outcome {
+/// A failed attempt, tried again after the backoff for its number, or failed for good after the last.
+pub(crate) fn failed(attempts: i64, status: Option<i64>, error: String, now: DateTime<Utc>) -> Outcome {
     let after = retry_after(u32::try_from(attempts + 1).unwrap_or(u32::MAX));
     Outcome::Failed { status, error, retry_at: after.map(|d| now + d) }
 }
