@@ -467,10 +467,7 @@ pub(super) async fn page_with_refusal(
     };
     let refused = Refused { action: form.to_string(), message, kept: kept.into_iter().collect() };
     match page(s, ctx, id.get(), None, refused).await {
-        Ok(mut res) => {
-            *res.status_mut() = crate::error::status_of(e.code());
-            res
-        }
+        Ok(res) => super::kit::refused_with(res, Some(e)),
         Err(e) => domain_error(ctx.tr, &e),
     }
 }

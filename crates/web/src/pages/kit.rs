@@ -361,6 +361,15 @@ pub(crate) fn done_message(tr: Tr, prefix: &str, done: Option<&str>) -> String {
     if text == id { String::new() } else { text }
 }
 
+/// A page shown again with a refusal on it answers with the refusal's status (a 422 for bad
+/// input), so that the form's resubmission is not taken for a success.
+pub(crate) fn refused_with(mut res: Response, refusal: Option<&domain::Error>) -> Response {
+    if let Some(e) = refusal {
+        *res.status_mut() = crate::error::status_of(e.code());
+    }
+    res
+}
+
 pub(crate) fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),

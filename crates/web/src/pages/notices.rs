@@ -1,7 +1,7 @@
 //! 我的提醒 and, for the admin, 通知记录: the reminders the scheduler sent — what, to whom, why,
 //! when and how the sending went.
 
-use super::kit::{CsrfForm, Layout, PageCtx, domain_error, page_message, render, see_other};
+use super::kit::{CsrfForm, Layout, PageCtx, domain_error, page_message, refused_with, render, see_other};
 use super::list::{Opt, vocab_opts};
 use crate::AppState;
 use app::notices::prefs::{NoticePreferencesInput, NoticePreferencesView};
@@ -231,11 +231,7 @@ fn settings_with(
         done,
         refusal: refusal.map(|e| page_message(tr, e)).unwrap_or_default(),
     };
-    let mut res = render(&page);
-    if let Some(e) = refusal {
-        *res.status_mut() = crate::error::status_of(e.code());
-    }
-    res
+    refused_with(render(&page), refusal)
 }
 
 async fn save_settings(State(s): State<AppState>, ctx: PageCtx, CsrfForm(f): CsrfForm<SettingsForm>) -> Response {

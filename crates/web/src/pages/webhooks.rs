@@ -1,7 +1,7 @@
 //! 系统管理 › 消息推送: webhook and group-robot subscriptions, each with its delivery log.
 
 use super::fields::number;
-use super::kit::{CsrfForm, Layout, PageCtx, domain_error, page_message, render, see_other};
+use super::kit::{CsrfForm, Layout, PageCtx, domain_error, page_message, refused_with, render, see_other};
 use super::list::{Opt, unit_tree_opts, vocab_opts};
 use crate::AppState;
 use app::webhooks::{DeliveryView, WebhookInput, WebhookView};
@@ -245,12 +245,4 @@ async fn update(State(s): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Cs
         Err(e) if e.code() == domain::Code::NotFound => domain_error(ctx.tr, &e),
         Err(e) => one_with(&s, &ctx, id, None, Some(Form { secret: None, ..f }), Some(&e)).await,
     }
-}
-
-/// A page answers with the refusal's status when it shows one.
-fn refused_with(mut res: Response, refusal: Option<&domain::Error>) -> Response {
-    if let Some(e) = refusal {
-        *res.status_mut() = crate::error::status_of(e.code());
-    }
-    res
 }
