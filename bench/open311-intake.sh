@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"10000 100000"}
 DURATION=${DURATION:-20s}
 PEER_DURATION=${PEER_DURATION:-20s}
+SETTLE=${SETTLE:-5}
 CONNECTIONS=64
 THREADS=2
 WORK=target/bench-open311
@@ -86,6 +87,9 @@ for size in $SIZES; do
   "$BIN" --data-dir "$run" serve --listen 127.0.0.1:18311 >"$WORK/ours-$size.log" 2>&1 &
   pids+=($!); ours=$!
   wait_for "http://127.0.0.1:18311/api/v1/health" "$WORK/ours-$size.log"
+  # A node reads the stored fingerprints into its index in the background once it serves (and
+  # plans the day's reminders): measure the intake, not the start. The peer gets the same wait.
+  sleep "$SETTLE"
   code=$(curl -s http://127.0.0.1:18311/open311/v2/services.json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["service_code"])')
   before=$(sqlite3 "$run/zhenggai.db" "select count(*) from feedback" 2>/dev/null || echo "?")
   line=$(measure "ours-$size" 18311 "$DURATION" BENCH_API_KEY="$key" BENCH_SERVICE_CODE="$code")
@@ -104,6 +108,7 @@ for size in $SIZES; do
   "$VENV/bin/baisitong2" --host 127.0.0.1 --port 18312 --db "sqlite:///$PWD/$WORK/peer-run.db" >"$WORK/peer-$size.log" 2>&1 &
   pids+=($!); peer=$!
   wait_for "http://127.0.0.1:18312/api/health" "$WORK/peer-$size.log"
+  sleep "$SETTLE"
   peer_line=$(measure "peer-$size" 18312 "$PEER_DURATION" BENCH_PEER=baisitong2)
   kill "$peer"; wait "$peer" 2>/dev/null || true
   echo "$peer_line"

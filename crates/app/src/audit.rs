@@ -73,22 +73,74 @@ impl<'a> Entry<'a> {
 
     /// Appends the entry to the chain, inside the caller's transaction.
     pub async fn record(self, c: &mut Conn<'_>, at: DateTime<Utc>) -> Result<()> {
-        let (seq, prev_hash) = store::audit::take_head(c).await?;
-        let mut row = AuditRow {
-            seq,
-            at,
+        let mut staged = Staged::default();
+        self.stage(&mut staged);
+        staged.record(c, at).await.map(|_| ())
+    }
+
+    /// Keeps the entry in `staged`, to be appended with the others there.
+    pub(crate) fn stage(self, staged: &mut Staged) {
+        staged.entries.push(StagedEntry {
             actor_id: self.actor.user_id(),
             actor: self.actor.label(),
             action: self.action.to_string(),
             entity_type: self.entity_type.to_string(),
             entity_id: self.entity_id,
-            before_json: self.before,
-            after_json: self.after,
-            prev_hash,
-            hash: String::new(),
-        };
-        row.hash = row_hash(&row);
-        store::audit::append(c, &row).await
+            before: self.before,
+            after: self.after,
+        });
+    }
+}
+
+/// Entries of one transaction kept in order and appended together at its end: one take of the
+/// chain's head, one insert, one move of the head, however many there are (the intake writer
+/// records two or three per report, hundreds per transaction).
+#[derive(Default)]
+pub(crate) struct Staged {
+    entries: Vec<StagedEntry>,
+}
+
+struct StagedEntry {
+    actor_id: Option<domain::UserId>,
+    actor: String,
+    action: String,
+    entity_type: String,
+    entity_id: Option<i64>,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl Staged {
+    /// Appends the staged entries to the chain, inside the caller's transaction; the sequence
+    /// numbers they took (none when nothing was staged).
+    pub(crate) async fn record(self, c: &mut Conn<'_>, at: DateTime<Utc>) -> Result<Option<(i64, i64)>> {
+        let n = i64::try_from(self.entries.len()).map_err(|e| Error::internal_from("audit entries", e))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let (last, mut prev_hash) = store::audit::take_heads(c, n).await?;
+        let first = last - n + 1;
+        let mut rows = Vec::with_capacity(self.entries.len());
+        for (seq, e) in (first..=last).zip(self.entries) {
+            let mut row = AuditRow {
+                seq,
+                at,
+                actor_id: e.actor_id,
+                actor: e.actor,
+                action: e.action,
+                entity_type: e.entity_type,
+                entity_id: e.entity_id,
+                before_json: e.before,
+                after_json: e.after,
+                prev_hash,
+                hash: String::new(),
+            };
+            row.hash = row_hash(&row);
+            prev_hash = row.hash.clone();
+            rows.push(row);
+        }
+        store::audit::append_many(c, &rows).await?;
+        Ok(Some((first, last)))
     }
 }
 

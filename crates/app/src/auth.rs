@@ -97,7 +97,7 @@ impl App {
 
 /// A signed-in caller as the auth cache keeps them (see [`crate::cache`]): good while the data
 /// generation is unchanged (a logout, a revoked token or a changed user is a write, which moves it)
-/// and the session or token has not expired.
+/// or only this node's intake of reports moved it, and the session or token has not expired.
 #[derive(Debug, Clone)]
 pub(crate) struct CachedActor {
     actor: Actor,
@@ -196,7 +196,7 @@ impl App {
         let key = format!("{kind}:{hash}");
         let generation = self.generation().await?;
         let now = self.clock.now();
-        if let Some(hit) = self.auth_cache.get(&key, generation)
+        if let Some(hit) = self.auth_cache.get_across_intake(&key, generation, &self.generation)
             && hit.expires_at.is_none_or(|e| e > now)
         {
             return Ok(hit.actor);

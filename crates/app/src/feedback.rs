@@ -257,7 +257,8 @@ impl App {
         let max = self.settings.text.max_text_chars;
         let mut tx = self.db.begin().await?;
         let mut report = ImportReport { created: 0, existing: 0, ids: Vec::with_capacity(items.len()) };
-        let mut unsaved = crate::print_index::Unsaved::default();
+        // The items taken, with their unit's name for the audit record; grouped together at the end.
+        let mut created: Vec<(FeedbackRow, String)> = Vec::new();
         for (i, input) in items.iter().enumerate() {
             let at = |e: Error| {
                 if items.len() == 1 { e } else { item_error(i, e) }
@@ -294,18 +295,26 @@ impl App {
                 report.ids.push(existing.id.get());
                 continue;
             }
-            let id = store::feedback::insert_feedback(&mut tx.conn(), &row).await?;
-            crate::search::index_feedback(&mut tx.conn(), id.get(), row.title.as_deref(), &row.body).await?;
+            let terms = crate::search::feedback_terms(row.title.as_deref(), &row.body);
+            let id = store::feedback::insert_feedback(&mut tx.conn(), &row, &terms).await?;
             row.id = domain::FeedbackId::new(id.get());
-            self.group_new_feedback(&mut tx.conn(), actor, &row, &mut unsaved, now).await?;
-            let audited = audited(&row, &unit_row.name);
-            crate::audit::Entry::new(actor, "feedback.create", "feedback", Some(id.get()))
-                .after(&audited)?
-                .record(&mut tx.conn(), now)
-                .await?;
+            created.push((row, unit_row.name));
             report.created += 1;
             report.ids.push(id.get());
         }
+        let prints: Vec<text::group::Fingerprint> =
+            created.iter().map(|(row, _)| crate::grouping::report_print(row.title.as_deref(), &row.body)).collect();
+        let reports: Vec<crate::grouping::NewReport<'_>> =
+            created.iter().zip(&prints).map(|((row, _), print)| crate::grouping::NewReport { row, print }).collect();
+        let outcomes = self.group_reports(&mut tx.conn(), &reports, now).await?;
+        let mut audit = crate::audit::Staged::default();
+        for ((row, unit_name), outcome) in created.iter().zip(&outcomes) {
+            outcome.audit(actor, row.id, &mut audit)?;
+            crate::audit::Entry::new(actor, "feedback.create", "feedback", Some(row.id.get()))
+                .after(&audited(row, unit_name))?
+                .stage(&mut audit);
+        }
+        audit.record(&mut tx.conn(), now).await?;
         self.commit(tx).await?;
         Ok(report)
     }

@@ -16,13 +16,14 @@ use domain::Result;
 use domain::access::Principal;
 use domain::feedback::MatchRelation;
 use domain::feedback::RecordKind;
-use domain::workflow::Status;
 use store::Conn;
-use store::feedback::FeedbackRow;
 use store::grouping::{self, MatchRow};
 use store::problems::ProblemRow;
 use text::Segmenter;
 use text::group::{StoredPrint, fingerprint, similarity_estimated};
+
+mod reports;
+pub(crate) use reports::NewReport;
 
 /// The grouping's settings, per install.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,6 +64,12 @@ pub(crate) fn excerpt(title: Option<&str>, body: &str) -> String {
     text.chars().take(MATCHED_CHARS).collect()
 }
 
+/// A report's fingerprint, as grouping compares it (made before the report is written, off the
+/// writer's path).
+pub(crate) fn report_print(title: Option<&str>, body: &str) -> text::group::Fingerprint {
+    fingerprint(seg(), title.unwrap_or_default(), body)
+}
+
 /// Stores a record's fingerprint (in the caller's transaction).
 async fn keep_print(
     c: &mut Conn<'_>,
@@ -87,131 +94,7 @@ pub struct Outcome {
     pub matches: Vec<MatchRow>,
 }
 
-/// One compared candidate, resolved to what it stands for.
-struct Scored {
-    score: f64,
-    problem: Option<ProblemRow>,
-    other_feedback: Option<FeedbackRow>,
-}
-
 impl App {
-    /// Fingerprints a new feedback item and groups it (in the caller's transaction): links it,
-    /// proposes matches or flags a recurrence, and records what it found. `unsaved` holds the
-    /// fingerprints the transaction wrote before (a batch), and gets this one.
-    pub(crate) async fn group_new_feedback(
-        &self,
-        c: &mut Conn<'_>,
-        actor: &Actor,
-        f: &FeedbackRow,
-        unsaved: &mut Unsaved,
-        now: DateTime<Utc>,
-    ) -> Result<Outcome> {
-        let t = self.settings.grouping;
-        let fp = fingerprint(seg(), f.title.as_deref().unwrap_or_default(), &f.body);
-        let candidates = match f.problem_id {
-            Some(_) => vec![],
-            None => self.scored_candidates(c, &fp, Some((RecordKind::Feedback, f.id.get())), unsaved).await?,
-        };
-        keep_print(c, RecordKind::Feedback, f.id.get(), &fp, now).await?;
-        unsaved.add(RecordKind::Feedback, f.id.get(), fp);
-        if f.problem_id.is_some() {
-            return Ok(Outcome::default());
-        }
-        let mut scored: Vec<Scored> = Vec::new();
-        for (cand, score) in candidates {
-            let (problem_id, other_feedback) = if cand.kind == RecordKind::Problem {
-                (Some(domain::ProblemId::new(cand.record_id)), None)
-            } else {
-                match store::feedback::get_feedback(c, domain::FeedbackId::new(cand.record_id)).await? {
-                    Some(o) if o.problem_id.is_some() => (o.problem_id, Some(o)),
-                    Some(o) if (now - o.received_at).num_days() <= t.recent_days => (None, Some(o)),
-                    _ => continue,
-                }
-            };
-            let problem = match problem_id {
-                Some(pid) => store::problems::get_problem(c, pid).await?,
-                None => None,
-            };
-            scored.push(Scored { score, problem, other_feedback });
-        }
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
-        self.decide(c, actor, f, &scored, now).await
-    }
-
-    async fn decide(
-        &self,
-        c: &mut Conn<'_>,
-        actor: &Actor,
-        f: &FeedbackRow,
-        scored: &[Scored],
-        now: DateTime<Utc>,
-    ) -> Result<Outcome> {
-        let t = self.settings.grouping;
-        let recurrence_since = now - chrono::Duration::days(30 * i64::from(t.recurrence_months));
-        let mut out = Outcome::default();
-        let mut seen_problems: Vec<domain::ProblemId> = Vec::new();
-        for s in scored {
-            let matched_text = match (&s.other_feedback, &s.problem) {
-                (Some(o), _) => excerpt(o.title.as_deref(), &o.body),
-                (None, Some(p)) => excerpt(Some(&p.title), &p.description),
-                (None, None) => continue,
-            };
-            let mut m = MatchRow {
-                id: domain::MatchId::new(0),
-                feedback_id: domain::FeedbackId::new(f.id.get()),
-                relation: MatchRelation::Proposed,
-                problem_id: s.problem.as_ref().map(|p| p.id.get()).map(domain::ProblemId::new),
-                other_feedback_id: s
-                    .other_feedback
-                    .as_ref()
-                    .map(|o| o.id)
-                    .map(|x| x.get())
-                    .map(domain::FeedbackId::new),
-                score: s.score,
-                matched_text,
-                created_at: now,
-            };
-            match &s.problem {
-                Some(p) => {
-                    if seen_problems.contains(&p.id) {
-                        continue;
-                    }
-                    seen_problems.push(p.id);
-                    let status = Some(p.status);
-                    let open = matches!(status, Some(Status::New | Status::Assigned | Status::Submitted));
-                    let signed_off_lately =
-                        status == Some(Status::Closed) && p.closed_at.is_some_and(|at| at >= recurrence_since);
-                    if open && s.score >= t.link && out.linked.is_none() {
-                        m.relation = MatchRelation::Linked;
-                        out.linked = Some(p.id.get());
-                    } else if signed_off_lately {
-                        m.relation = MatchRelation::Recurrence;
-                    } else if open {
-                        m.relation = MatchRelation::Proposed;
-                    } else {
-                        continue;
-                    }
-                }
-                None => m.relation = MatchRelation::Proposed,
-            }
-            if m.relation == "proposed" && out.matches.iter().filter(|x| x.relation == "proposed").count() >= PROPOSALS
-            {
-                continue;
-            }
-            m.id = domain::MatchId::new(grouping::insert_match(c, &m).await?);
-            out.matches.push(m);
-        }
-        if let Some(pid) = out.linked {
-            store::feedback::link_feedback(c, f.id, Some(domain::ProblemId::new(pid)), now).await?;
-            let after = serde_json::json!({ "problem_id": pid, "matches": out.matches });
-            crate::audit::Entry::new(actor, "feedback.grouped", "feedback", Some(f.id.get()))
-                .after(&after)?
-                .record(c, now)
-                .await?;
-        }
-        Ok(out)
-    }
-
     /// Brings this node's index of fingerprints up to date with the database; returns how many it
     /// read. Matching does this itself; `serve` calls it at start, so that the first intake after
     /// a restart does not wait for a million fingerprints to be read.

@@ -241,12 +241,12 @@ impl App {
             None => None,
         };
         let tracking_code = row.tracking_code.to_string();
-        let job = crate::intake::ReportJob {
-            actor: actor.clone(),
+        let job = crate::intake::ReportJob::new(
+            actor.clone(),
             row,
-            open311: open311.map(|(category, extras)| (category, extras.clone())),
+            open311.map(|(category, extras)| (category, extras.clone())),
             file,
-        };
+        );
         let id = self.write_report(job).await?;
         Ok((id, Receipt { tracking_code, rating_key }))
     }

@@ -60,12 +60,8 @@ pub(crate) fn terms_of(text: &str) -> String {
     Segmenter::shared().index_terms(text).join(" ")
 }
 
-/// Indexes one feedback item (in the caller's transaction, so the index commits with it).
-pub(crate) async fn index_feedback(c: &mut Conn<'_>, id: i64, title: Option<&str>, body: &str) -> Result<()> {
-    store::search::set_terms(c, Doc::Feedback, id, &feedback_terms(title, body)).await
-}
-
-/// The words the index holds for a feedback item: its title and body.
+/// The words the index holds for a feedback item: its title and body (stored with it, so the
+/// index commits with the record).
 pub(crate) fn feedback_terms(title: Option<&str>, body: &str) -> String {
     terms_of(&format!("{} {body}", title.unwrap_or_default()))
 }

@@ -2,7 +2,7 @@
 //! appends on both backends (a row lock on PostgreSQL, the write lock on SQLite), so the chain
 //! never forks. Computing and checking the hashes is `app`'s job.
 
-use crate::{Conn, Result, db_err};
+use crate::{Bind, Conn, Result, db_err};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
@@ -20,40 +20,57 @@ pub struct AuditRow {
     pub hash: String,
 }
 
-/// Takes the next sequence number and returns it with the previous row's hash. Holds the head row
-/// until the caller's transaction ends.
-pub async fn take_head(c: &mut Conn<'_>) -> Result<(i64, String)> {
+/// Takes the next `n` sequence numbers: returns the last of them, and the hash of the row before
+/// the first. Holds the head row until the caller's transaction ends.
+pub async fn take_heads(c: &mut Conn<'_>, n: i64) -> Result<(i64, String)> {
     with_conn!(c, |c| {
-        sqlx::query_as("update audit_head set seq = seq + 1 where id = 1 returning seq, hash")
+        sqlx::query_as("update audit_head set seq = seq + $1 where id = 1 returning seq, hash")
+            .bind(n)
             .fetch_one(&mut *c)
             .await
             .map_err(db_err)
     })
 }
 
-pub async fn append(c: &mut Conn<'_>, row: &AuditRow) -> Result<()> {
+/// Appends rows already chained in order (their numbers taken with [`take_heads`]) in as few
+/// statements as the backends' limits allow, and moves the head's hash to the last.
+pub async fn append_many(c: &mut Conn<'_>, rows: &[AuditRow]) -> Result<()> {
+    let Some(last) = rows.last() else { return Ok(()) };
+    let binds = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Bind::I64(r.seq),
+                Bind::Time(r.at),
+                Bind::OptI64(r.actor_id.map(|id| id.get())),
+                Bind::Text(r.actor.clone()),
+                Bind::Text(r.action.clone()),
+                Bind::Text(r.entity_type.clone()),
+                Bind::OptI64(r.entity_id),
+                Bind::OptText(r.before_json.clone()),
+                Bind::OptText(r.after_json.clone()),
+                Bind::Text(r.prev_hash.clone()),
+                Bind::Text(r.hash.clone()),
+            ]
+        })
+        .collect();
+    let columns = [
+        "seq",
+        "at",
+        "actor_id",
+        "actor",
+        "action",
+        "entity_type",
+        "entity_id",
+        "before_json",
+        "after_json",
+        "prev_hash",
+        "hash",
+    ];
+    crate::bulk::insert_rows(c, "audit_log", &columns, binds).await?;
     with_conn!(c, |c| {
-        sqlx::query(
-            r"insert into audit_log (seq, at, actor_id, actor, action, entity_type, entity_id, before_json,
-                after_json, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(row.seq)
-        .bind(row.at)
-        .bind(row.actor_id)
-        .bind(&row.actor)
-        .bind(&row.action)
-        .bind(&row.entity_type)
-        .bind(row.entity_id)
-        .bind(&row.before_json)
-        .bind(&row.after_json)
-        .bind(&row.prev_hash)
-        .bind(&row.hash)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-        crate::queries::note();
         sqlx::query("update audit_head set hash = $1 where id = 1")
-            .bind(&row.hash)
+            .bind(&last.hash)
             .execute(&mut *c)
             .await
             .map_err(db_err)?;

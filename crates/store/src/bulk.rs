@@ -1,5 +1,6 @@
-//! Bulk loading for generated data (the demo and the benchmarks): many rows per statement inside
-//! the caller's transaction, bypassing the per-record use cases. Never used for user input.
+//! Many rows per statement inside the caller's transaction: bulk loading for generated data (the
+//! demo and the benchmarks, bypassing the per-record use cases), and the statements the intake
+//! writer and the audit chain use to write a whole batch of checked records at once.
 
 use crate::feedback::FeedbackRow;
 use crate::problems::ProblemRow;
@@ -20,20 +21,8 @@ pub(crate) async fn insert_rows_then(
     rows: Vec<Vec<Bind>>,
     then: &str,
 ) -> Result<()> {
-    // SQLite looks a named parameter up by walking a list, so thousands of `$N` in one statement
-    // cost quadratic time; its anonymous `?` are positional and cost nothing. PostgreSQL needs `$N`.
-    let anonymous = c.backend() == crate::Backend::Sqlite;
     for chunk in rows.chunks(BATCH) {
-        let mut binds: Vec<Bind> = Vec::with_capacity(chunk.len() * columns.len());
-        let mut groups: Vec<String> = Vec::with_capacity(chunk.len());
-        for row in chunk {
-            let start = binds.len();
-            let ph: Vec<String> =
-                (1..=row.len()).map(|i| if anonymous { "?".to_string() } else { format!("${}", start + i) }).collect();
-            groups.push(format!("({})", ph.join(", ")));
-            binds.extend(row.iter().cloned());
-        }
-        let sql = format!("insert into {table} ({}) values {} {then}", columns.join(", "), groups.join(", "));
+        let (sql, binds) = insert_sql(c.backend(), table, columns, chunk, then);
         with_conn!(c, |c| {
             bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), &binds).execute(&mut *c).await.map_err(db_err)?;
         });
@@ -41,7 +30,58 @@ pub(crate) async fn insert_rows_then(
     Ok(())
 }
 
-const FEEDBACK_COLUMNS: [&str; 23] = [
+/// [`insert_rows`] answering `returning` (a list of columns) for each row inserted, in no set
+/// order (SQLite does not keep the order of the values): callers return a column that tells the
+/// rows apart.
+pub(crate) async fn insert_rows_returning<T>(
+    c: &mut Conn<'_>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Bind>>,
+    returning: &str,
+) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    T: Send + Unpin,
+{
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(BATCH) {
+        let (sql, binds) = insert_sql(c.backend(), table, columns, chunk, &format!("returning {returning}"));
+        let got: Vec<T> = with_conn!(c, |c| {
+            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())), &binds)
+                .fetch_all(&mut *c)
+                .await
+                .map_err(db_err)?
+        });
+        out.extend(got);
+    }
+    Ok(out)
+}
+
+/// One multi-row insert and its parameters.
+fn insert_sql(
+    backend: crate::Backend,
+    table: &str,
+    columns: &[&str],
+    rows: &[Vec<Bind>],
+    then: &str,
+) -> (String, Vec<Bind>) {
+    // SQLite looks a named parameter up by walking a list, so thousands of `$N` in one statement
+    // cost quadratic time; its anonymous `?` are positional and cost nothing. PostgreSQL needs `$N`.
+    let anonymous = backend == crate::Backend::Sqlite;
+    let mut binds: Vec<Bind> = Vec::with_capacity(rows.len() * columns.len());
+    let mut groups: Vec<String> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let start = binds.len();
+        let ph: Vec<String> =
+            (1..=row.len()).map(|i| if anonymous { "?".to_string() } else { format!("${}", start + i) }).collect();
+        groups.push(format!("({})", ph.join(", ")));
+        binds.extend(row.iter().cloned());
+    }
+    (format!("insert into {table} ({}) values {} {then}", columns.join(", "), groups.join(", ")), binds)
+}
+
+pub(crate) const FEEDBACK_COLUMNS: [&str; 23] = [
     "campaign_id",
     "unit_id",
     "channel",
@@ -124,7 +164,7 @@ pub async fn refresh_statistics(c: &mut Conn<'_>) -> Result<()> {
     Ok(())
 }
 
-fn feedback_binds(f: &FeedbackRow) -> Vec<Bind> {
+pub(crate) fn feedback_binds(f: &FeedbackRow) -> Vec<Bind> {
     {
         {
             vec![

@@ -44,13 +44,15 @@ pub struct FeedbackRow {
     pub updated_at: DateTime<Utc>,
 }
 
-pub async fn insert_feedback(c: &mut Conn<'_>, f: &FeedbackRow) -> Result<FeedbackId> {
+/// Stores new feedback with the words the search index holds for it.
+pub async fn insert_feedback(c: &mut Conn<'_>, f: &FeedbackRow, search_terms: &str) -> Result<FeedbackId> {
     let id: i64 = with_conn!(c, |c| {
         sqlx::query_scalar(
             r"insert into feedback (campaign_id, unit_id, channel, kind, title, body, received_at, reporter_name,
                 reporter_contact, address, latitude, longitude, likes, dislikes, source, source_key, tracking_code,
-                rating_key_hash, problem_id, linked_at, created_by, created_at, updated_at)
-              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
+                rating_key_hash, problem_id, linked_at, created_by, created_at, updated_at, search_terms)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22,
+                $23)
               returning id",
         )
         .bind(f.campaign_id)
@@ -75,6 +77,7 @@ pub async fn insert_feedback(c: &mut Conn<'_>, f: &FeedbackRow) -> Result<Feedba
         .bind(f.linked_at)
         .bind(f.created_by)
         .bind(f.created_at)
+        .bind(search_terms)
         .fetch_one(&mut *c)
         .await
         .map_err(db_err)?

@@ -87,23 +87,44 @@ pub struct MatchRow {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn insert_match(c: &mut Conn<'_>, m: &MatchRow) -> Result<i64> {
-    with_conn!(c, |c| {
-        sqlx::query_scalar(
-            r"insert into text_matches (feedback_id, relation, problem_id, other_feedback_id, score, matched_text,
-                created_at) values ($1, $2, $3, $4, $5, $6, $7) returning id",
-        )
-        .bind(m.feedback_id)
-        .bind(m.relation)
-        .bind(m.problem_id)
-        .bind(m.other_feedback_id)
-        .bind(m.score)
-        .bind(&m.matched_text)
-        .bind(m.created_at)
-        .fetch_one(&mut *c)
-        .await
-        .map_err(db_err)
-    })
+/// The columns a new match is stored with, and its values for them.
+pub(crate) const NEW_MATCH_COLUMNS: [&str; 7] =
+    ["feedback_id", "relation", "problem_id", "other_feedback_id", "score", "matched_text", "created_at"];
+
+pub(crate) fn new_match_binds(m: &MatchRow) -> Vec<Bind> {
+    vec![
+        Bind::I64(m.feedback_id.get()),
+        Bind::Text(m.relation.as_str().to_string()),
+        Bind::OptI64(m.problem_id.map(|x| x.get())),
+        Bind::OptI64(m.other_feedback_id.map(|x| x.get())),
+        Bind::F64(m.score),
+        Bind::Text(m.matched_text.clone()),
+        Bind::Time(m.created_at),
+    ]
+}
+
+/// Stores matches, many per statement, and gives each its id.
+pub async fn insert_matches_with_ids(c: &mut Conn<'_>, matches: &mut [MatchRow]) -> Result<()> {
+    if matches.is_empty() {
+        return Ok(());
+    }
+    let rows = matches.iter().map(new_match_binds).collect();
+    let ids: Vec<(i64, i64, Option<i64>, Option<i64>)> = crate::bulk::insert_rows_returning(
+        c,
+        "text_matches",
+        &NEW_MATCH_COLUMNS,
+        rows,
+        "id, feedback_id, problem_id, other_feedback_id",
+    )
+    .await?;
+    // A new report is matched at most once with each problem and each other report.
+    let by_key: std::collections::HashMap<(i64, Option<i64>, Option<i64>), i64> =
+        ids.into_iter().map(|(id, f, p, o)| ((f, p, o), id)).collect();
+    for m in matches.iter_mut() {
+        let key = (m.feedback_id.get(), m.problem_id.map(|x| x.get()), m.other_feedback_id.map(|x| x.get()));
+        m.id = domain::MatchId::new(by_key.get(&key).copied().unwrap_or_default());
+    }
+    Ok(())
 }
 
 const MATCH_COLUMNS: &str = "id, feedback_id, relation, problem_id, other_feedback_id, score, matched_text, created_at";

@@ -26,22 +26,8 @@ pub async fn insert_prints(c: &mut Conn<'_>, kind: RecordKind, prints: &[NewPrin
 }
 
 pub async fn insert_matches(c: &mut Conn<'_>, matches: &[MatchRow]) -> Result<()> {
-    let rows = matches
-        .iter()
-        .map(|m| {
-            vec![
-                Bind::I64(m.feedback_id.get()),
-                Bind::Text(m.relation.as_str().to_string()),
-                Bind::OptI64(m.problem_id.map(|x| x.get())),
-                Bind::OptI64(m.other_feedback_id.map(|x| x.get())),
-                Bind::F64(m.score),
-                Bind::Text(m.matched_text.clone()),
-                Bind::Time(m.created_at),
-            ]
-        })
-        .collect();
-    let columns = ["feedback_id", "relation", "problem_id", "other_feedback_id", "score", "matched_text", "created_at"];
-    insert_rows(c, "text_matches", &columns, rows).await
+    let rows = matches.iter().map(crate::grouping::new_match_binds).collect();
+    insert_rows(c, "text_matches", &crate::grouping::NEW_MATCH_COLUMNS, rows).await
 }
 
 /// The source keys already imported from `source`, so that an import run twice adds nothing.

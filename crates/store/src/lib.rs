@@ -186,6 +186,7 @@ pub mod causes;
 mod columns;
 mod db;
 pub mod feedback;
+pub mod feedback_batch;
 pub mod goals;
 pub mod grouping;
 pub mod grouping_bulk;

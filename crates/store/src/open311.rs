@@ -2,7 +2,7 @@
 //! fields), what a posted request adds to its feedback, and the published problems a request list
 //! reads.
 
-use crate::{Conn, Result, db_err};
+use crate::{Bind, Conn, Result, db_err};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::open311::AttributeType;
 use domain::problem::ProblemNumber;
@@ -131,36 +131,49 @@ pub struct RequestExtras {
     pub media_url: Option<String>,
 }
 
-pub async fn insert_request(
+/// Stores what Open311 adds to new reports (their service and answers), many per statement.
+pub async fn insert_requests(
     c: &mut Conn<'_>,
-    feedback: FeedbackId,
-    category: CategoryId,
-    extras: &RequestExtras,
+    requests: &[(FeedbackId, CategoryId, &RequestExtras)],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    with_conn!(c, |c| {
-        sqlx::query(
-            "insert into open311_requests (feedback_id, category_id, answers, address_id, email, phone, first_name, \
-             last_name, device_id, account_id, media_url, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(feedback)
-        .bind(category)
-        .bind(&extras.answers)
-        .bind(&extras.address_id)
-        .bind(&extras.email)
-        .bind(&extras.phone)
-        .bind(&extras.first_name)
-        .bind(&extras.last_name)
-        .bind(&extras.device_id)
-        .bind(&extras.account_id)
-        .bind(&extras.media_url)
-        .bind(now)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
-    });
-    Ok(())
+    if requests.is_empty() {
+        return Ok(());
+    }
+    let rows = requests
+        .iter()
+        .map(|(feedback, category, x)| {
+            vec![
+                Bind::I64(feedback.get()),
+                Bind::I64(category.get()),
+                Bind::Text(x.answers.clone()),
+                Bind::OptText(x.address_id.clone()),
+                Bind::OptText(x.email.clone()),
+                Bind::OptText(x.phone.clone()),
+                Bind::OptText(x.first_name.clone()),
+                Bind::OptText(x.last_name.clone()),
+                Bind::OptText(x.device_id.clone()),
+                Bind::OptText(x.account_id.clone()),
+                Bind::OptText(x.media_url.clone()),
+                Bind::Time(now),
+            ]
+        })
+        .collect();
+    let columns = [
+        "feedback_id",
+        "category_id",
+        "answers",
+        "address_id",
+        "email",
+        "phone",
+        "first_name",
+        "last_name",
+        "device_id",
+        "account_id",
+        "media_url",
+        "created_at",
+    ];
+    crate::bulk::insert_rows(c, "open311_requests", &columns, rows).await
 }
 
 /// A report looked up by its tracking code, with what Open311 shows of it beyond the tracking view.

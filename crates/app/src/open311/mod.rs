@@ -5,7 +5,7 @@
 //! it. Every refusal is in the specification's form ([`Open311Error`]).
 
 mod requests;
-mod services;
+pub(crate) mod services;
 
 pub use requests::{Note, PostInput, Posted, RequestQuery, RequestView, UpdateView};
 pub use services::{AttributeView, FieldInput, ServiceDefinition, ServiceInput, ServiceSettings, ServiceView};

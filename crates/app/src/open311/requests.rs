@@ -199,7 +199,7 @@ impl App {
         let actor = self.open311_key(present(&input.api_key)).await?;
         let root = self.open311_jurisdiction(present(&input.jurisdiction_id)).await?;
         let code = present(&input.service_code).ok_or_else(|| Open311Error::bad("service_code is required"))?;
-        let (category, service_name, attributes) = self.open311_service(code).await?;
+        let super::services::Service { category, name: service_name, attributes } = self.open311_service(code).await?;
         let place = spec::location(
             present(&input.lat),
             present(&input.long),

@@ -25,6 +25,14 @@ pub struct ServiceView {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttributeView(pub Attribute);
 
+/// A service as a post is checked against it: its category, name and fields.
+#[derive(Debug, Clone)]
+pub(crate) struct Service {
+    pub category: CategoryId,
+    pub name: String,
+    pub attributes: Vec<Attribute>,
+}
+
 /// What `services/{code}.{format}` answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceDefinition {
@@ -215,9 +223,13 @@ impl App {
     }
 
     /// The leaf category a service code names; 404 for any other code.
-    pub(crate) async fn open311_service(&self, code: &str) -> Checked<(CategoryId, String, Vec<Attribute>)> {
+    pub(crate) async fn open311_service(&self, code: &str) -> Checked<Service> {
         let unknown = || Open311Error::not_found(format!("service_code \"{code}\" is not a service here"));
         let id = code.trim().parse::<i64>().map_err(|_| unknown())?;
+        let generation = self.generation().await.map_err(refused)?;
+        if let Some(hit) = self.open311_services.get_across_intake(&id, generation, &self.generation) {
+            return Ok(hit);
+        }
         let mut pooled = self.db.acquire().await.map_err(refused)?;
         let mut c = pooled.conn();
         let service = store::open311::services(&mut c)
@@ -228,13 +240,15 @@ impl App {
             .ok_or_else(unknown)?;
         let fields = store::open311::fields(&mut c, service.category_id).await.map_err(refused)?;
         let attributes = fields.into_iter().map(attribute_of).collect::<Result<Vec<_>>>().map_err(refused)?;
-        Ok((service.category_id, service.name, attributes))
+        let found = Service { category: service.category_id, name: service.name, attributes };
+        self.open311_services.put(id, generation, found.clone());
+        Ok(found)
     }
 
     /// A service's definition.
     pub async fn open311_definition(&self, jurisdiction: Option<&str>, code: &str) -> Checked<ServiceDefinition> {
         self.open311_jurisdiction(jurisdiction).await?;
-        let (id, _, attributes) = self.open311_service(code).await?;
+        let Service { category: id, attributes, .. } = self.open311_service(code).await?;
         Ok(ServiceDefinition {
             service_code: id.to_string(),
             attributes: attributes.into_iter().map(AttributeView).collect(),

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use zhenggai_app::App;
 use zhenggai_app::feedback::FeedbackInput;
 use zhenggai_app::grouping::GroupingSettings;
+use zhenggai_app::public::PublicSubmission;
 use zhenggai_app::testkit::{Kind, test_settings};
 
 const PROBLEM_TEXT: &str = "万家丽南路丽发新城小区旁边的混凝土搅拌站每天晚上施工到凌晨，噪音和粉尘严重影响居民休息，\
@@ -202,7 +203,86 @@ async fn a_batch_is_matched_within_itself_and_a_failed_one_leaves_no_fingerprint
     db.cleanup().await;
 }
 
+/// Reports from the public that arrive together are written by the node's intake writer in one
+/// transaction: each is grouped as if it had come alone — joined to the open problem, or proposed
+/// with the earlier report of the same batch it repeats, quoting that report's words — every match
+/// is numbered as stored, and the audit chain records the links with those numbers.
+async fn public_reports_arriving_together_are_grouped_as_if_one_by_one(kind: Kind) {
+    let Some((db, w)) = setup(kind, date(2026, 11, 2)).await else {
+        return;
+    };
+    let app = &db.app;
+    let problem = domain::ProblemId::new(open_problem(app, &w).await);
+    let lamp = "人民路和解放路交叉口的路灯已经坏了一个多星期，晚上行人过马路很危险，请尽快修好。";
+    let texts = [
+        PROBLEM_TEXT.replace("请相关部门尽快处理", "希望政府管一管"),
+        lamp.to_string(),
+        PROBLEM_TEXT.replace("多次投诉没有结果", "投诉了好几次都没有结果"),
+        lamp.replace("很危险", "十分危险"),
+    ];
+    let submission = |body: &str| PublicSubmission {
+        body: body.into(),
+        title: None,
+        kind: None,
+        campaign_id: Some(w.campaign.id),
+        address: None,
+        latitude: None,
+        longitude: None,
+        reporter_name: None,
+        reporter_contact: None,
+    };
+    let posted = texts.iter().map(|t| submission(t)).collect::<Vec<_>>();
+    let (a, b, c, d) = tokio::join!(
+        app.public_submit(&posted[0], None),
+        app.public_submit(&posted[1], None),
+        app.public_submit(&posted[2], None),
+        app.public_submit(&posted[3], None),
+    );
+    let codes: Vec<String> = [a, b, c, d].into_iter().map(|r| r.unwrap().tracking_code).collect();
+    let all = app.list_feedback(&w.office, &Default::default()).await.unwrap().items;
+    let by_code = |code: &str| all.iter().find(|f| f.tracking_code.as_str() == code).expect("every report is stored");
+    let stored: Vec<_> = codes.iter().map(|c| by_code(c)).collect();
+    for (f, text) in stored.iter().zip(&texts) {
+        assert_eq!(&f.body, text);
+    }
+    assert_eq!((stored[0].problem_id, stored[2].problem_id), (Some(problem), Some(problem)), "both join the problem");
+    assert_eq!((stored[1].problem_id, stored[3].problem_id), (None, None));
+    // The two lamp reports: whichever was written second proposes the first, quoting its words.
+    let lamp_matches = [
+        app.feedback_matches(&w.office, stored[1].id).await.unwrap(),
+        app.feedback_matches(&w.office, stored[3].id).await.unwrap(),
+    ];
+    let (later, earlier) = if lamp_matches[0].is_empty() { (3, 1) } else { (1, 3) };
+    let found = &lamp_matches[usize::from(later == 3)];
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].relation.as_str(), found[0].other_feedback_id), ("proposed", Some(stored[earlier].id)));
+    assert_eq!(found[0].matched_text, texts[earlier], "the match quotes the other report");
+    assert!(lamp_matches[usize::from(later != 3)].is_empty(), "the earlier one had nothing to match");
+
+    // Every match is numbered, and the audit record of each link names the stored numbers.
+    let mut pooled = app.db.acquire().await.unwrap();
+    let mut numbers = Vec::new();
+    for f in [stored[0], stored[2]] {
+        let rows = store::grouping::matches_of_feedback(&mut pooled.conn(), f.id).await.unwrap();
+        assert_eq!(rows.iter().filter(|m| m.relation == "linked").count(), 1, "{rows:?}");
+        let history = store::audit::rows_for_entity(&mut pooled.conn(), "feedback", f.id.get()).await.unwrap();
+        let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+        assert_eq!(actions, ["feedback.grouped", "feedback.submit"]);
+        let grouped: serde_json::Value = serde_json::from_str(history[0].after_json.as_deref().unwrap()).unwrap();
+        assert_eq!(grouped["problem_id"], problem.get());
+        let recorded: Vec<i64> =
+            grouped["matches"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).collect();
+        assert_eq!(recorded, rows.iter().map(|m| m.id.get()).collect::<Vec<_>>());
+        numbers.extend(recorded);
+    }
+    assert!(numbers.iter().all(|n| *n > 0));
+    drop(pooled);
+    assert!(app.verify_audit().await.unwrap().ok(), "the chain holds across a batch");
+    db.cleanup().await;
+}
+
 both!(
+    public_reports_arriving_together_are_grouped_as_if_one_by_one,
     a_batch_is_matched_within_itself_and_a_failed_one_leaves_no_fingerprint,
     hot_problems_rank_the_most_reported_cluster_first,
     a_hot_problem_shows_once_and_counts_people_not_messages,
