@@ -27,9 +27,9 @@ pub(crate) struct NewReport<'a> {
 
 /// One compared candidate, resolved to what it stands for: a problem, another report, or both
 /// (a report that joined a problem).
-struct Scored {
+struct Scored<'a> {
     score: f64,
-    problem: Option<ProblemRow>,
+    problem: Option<&'a ProblemRow>,
     other_feedback: Option<FeedbackId>,
 }
 
@@ -158,15 +158,20 @@ async fn quote_reports(c: &mut Conn<'_>, reports: &[NewReport<'_>], outcomes: &m
         .collect();
     stored.sort_unstable();
     stored.dedup();
-    let mut quotes: HashMap<FeedbackId, String> = store::feedback_batch::openings(c, &stored, MATCHED_CHARS as u32)
+    let quotes: HashMap<FeedbackId, String> = store::feedback_batch::openings(c, &stored, MATCHED_CHARS as u32)
         .await?
         .into_iter()
         .map(|(id, title, body)| (id, excerpt(title.as_deref(), &body)))
         .collect();
-    quotes.extend(own.iter().map(|(id, row)| (*id, excerpt(row.title.as_deref(), &row.body))));
     for m in outcomes.iter_mut().flat_map(|o| o.matches.iter_mut()) {
-        if let Some(quote) = m.other_feedback_id.and_then(|id| quotes.get(&id)) {
-            m.matched_text.clone_from(quote);
+        let Some(other) = m.other_feedback_id else { continue };
+        match own.get(&other) {
+            Some(row) => m.matched_text = excerpt(row.title.as_deref(), &row.body),
+            None => {
+                if let Some(quote) = quotes.get(&other) {
+                    m.matched_text.clone_from(quote);
+                }
+            }
         }
     }
     Ok(())
@@ -174,13 +179,13 @@ async fn quote_reports(c: &mut Conn<'_>, reports: &[NewReport<'_>], outcomes: &m
 
 /// The candidates as what they stand for, most alike first: a problem, or another report (with
 /// its problem if it joined one; alone only while it is recent).
-fn resolve(
+fn resolve<'a>(
     candidates: Vec<(Candidate, f64)>,
     standings: &HashMap<FeedbackId, Standing>,
-    problems: &HashMap<ProblemId, ProblemRow>,
+    problems: &'a HashMap<ProblemId, ProblemRow>,
     now: DateTime<Utc>,
     recent_days: i64,
-) -> Vec<Scored> {
+) -> Vec<Scored<'a>> {
     let mut scored = Vec::with_capacity(candidates.len());
     for (cand, score) in candidates {
         let (problem_id, other_feedback) = if cand.kind == RecordKind::Problem {
@@ -192,7 +197,7 @@ fn resolve(
                 _ => continue,
             }
         };
-        let problem = problem_id.and_then(|pid| problems.get(&pid).cloned());
+        let problem = problem_id.and_then(|pid| problems.get(&pid));
         scored.push(Scored { score, problem, other_feedback });
     }
     scored.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -209,13 +214,10 @@ fn decide(t: &super::GroupingSettings, feedback: FeedbackId, scored: &[Scored], 
     let mut out = Outcome::default();
     let mut seen_problems: Vec<ProblemId> = Vec::new();
     for s in scored {
-        // A report's words are quoted once the batch is decided (see `quote_reports`).
-        let matched_text = match (&s.other_feedback, &s.problem) {
-            (Some(_), _) => String::new(),
-            (None, Some(p)) => excerpt(Some(&p.title), &p.description),
-            (None, None) => continue,
-        };
-        let relation = match &s.problem {
+        if s.other_feedback.is_none() && s.problem.is_none() {
+            continue;
+        }
+        let relation = match s.problem {
             Some(p) => {
                 if seen_problems.contains(&p.id) {
                     continue;
@@ -242,11 +244,16 @@ fn decide(t: &super::GroupingSettings, feedback: FeedbackId, scored: &[Scored], 
         {
             continue;
         }
+        // A report's words are quoted once the batch is decided (see `quote_reports`).
+        let matched_text = match (s.other_feedback, s.problem) {
+            (None, Some(p)) => excerpt(Some(&p.title), &p.description),
+            _ => String::new(),
+        };
         out.matches.push(MatchRow {
             id: domain::MatchId::new(0),
             feedback_id: feedback,
             relation,
-            problem_id: s.problem.as_ref().map(|p| p.id),
+            problem_id: s.problem.map(|p| p.id),
             other_feedback_id: s.other_feedback,
             score: s.score,
             matched_text,
