@@ -40,14 +40,21 @@ pub struct GroupingSettings {
 
 impl Default for GroupingSettings {
     fn default() -> Self {
-        Self { link: 0.5, propose: 0.3, recurrence_months: 6, recent_days: 90 }
+        let text::group::Thresholds { link, propose } = text::group::Thresholds::default();
+        Self { link, propose, recurrence_months: 6, recent_days: 90 }
+    }
+}
+
+impl GroupingSettings {
+    pub fn thresholds(&self) -> text::group::Thresholds {
+        text::group::Thresholds { link: self.link, propose: self.propose }
     }
 }
 
 /// How many candidates from the index are compared.
 const CANDIDATES: usize = 200;
 /// How many proposals are kept per feedback item.
-const PROPOSALS: usize = 3;
+pub const PROPOSALS: usize = 3;
 /// How much of the matched record's text is kept to show.
 const MATCHED_CHARS: usize = 160;
 
@@ -180,11 +187,11 @@ impl App {
         exclude: Option<(RecordKind, i64)>,
         unsaved: &Unsaved,
     ) -> Result<Vec<(Candidate, f64)>> {
-        let propose = self.settings.grouping.propose;
+        let t = self.settings.grouping.thresholds();
         self.prints
             .matches(c, fp, exclude, unsaved, CANDIDATES, |a, b| {
                 let score = similarity_estimated(a, b);
-                (score >= propose).then_some(score)
+                t.keeps(a, b, score).then_some(score)
             })
             .await
     }

@@ -6,7 +6,7 @@ use crate::{Actor, App};
 use chrono::{DateTime, Utc};
 use domain::access::Intent;
 use domain::{Error, Result};
-use text::group::{StoredPrint, Thresholds, group_with, similarity_estimated};
+use text::group::{StoredPrint, group_with, similarity_estimated};
 use text::heat::{Report, rank};
 
 /// The most recent feedback items a ranking looks at.
@@ -57,7 +57,7 @@ impl App {
                 kept.push(r);
             }
         }
-        let t = Thresholds { link: self.settings.grouping.link, propose: self.settings.grouping.propose };
+        let t = self.settings.grouping.thresholds();
         let clusters = fold_by_problem(&group_with(&prints, t, similarity_estimated), &kept);
         let reports: Vec<Report> = kept
             .iter()

@@ -17,7 +17,7 @@ use store::feedback::FeedbackRow;
 use store::grouping::MatchRow;
 use store::grouping_bulk::{NewPrint, Target};
 use text::Segmenter;
-use text::group::{Fingerprint, StoredPrint, Thresholds, best_matches, fingerprint, similarity_estimated};
+use text::group::{Fingerprint, StoredPrint, best_matches, fingerprint, similarity_estimated};
 
 /// One message to import.
 #[derive(Debug, Clone)]
@@ -167,7 +167,7 @@ impl App {
             fp
         }));
         progress("group", 0, rows.len());
-        let t = Thresholds { link: self.settings.grouping.link, propose: self.settings.grouping.propose };
+        let t = self.settings.grouping.thresholds();
         let best = best_matches(&prints, t, similarity_estimated);
         let mut ids = vec![0i64; rows.len()];
         let mut problem_of: Vec<Option<i64>> = vec![None; rows.len()];

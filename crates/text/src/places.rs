@@ -477,10 +477,15 @@ pub fn roads_conflict(a: &[Place], b: &[Place]) -> bool {
 
 /// Whether two reports name a common specific place (an estate, school, organisation or village).
 pub fn share_specific(a: &[Place], b: &[Place]) -> bool {
-    a.iter().any(|x| {
-        matches!(x.kind, PlaceKind::Estate | PlaceKind::School | PlaceKind::Organisation | PlaceKind::Village)
-            && b.iter().any(|y| y.kind == x.kind && same_tail(&x.name, &y.name))
-    })
+    a.iter().any(|x| x.kind.is_specific() && b.iter().any(|y| y.kind == x.kind && same_tail(&x.name, &y.name)))
+}
+
+impl PlaceKind {
+    /// A place one problem is about (an estate, school, company or village), as against a district
+    /// or a road, which many problems share.
+    pub fn is_specific(self) -> bool {
+        matches!(self, PlaceKind::Estate | PlaceKind::School | PlaceKind::Organisation | PlaceKind::Village)
+    }
 }
 
 #[cfg(test)]

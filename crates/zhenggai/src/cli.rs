@@ -129,6 +129,35 @@ pub(crate) struct SearchArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct ProposalArgs {
+    #[arg(long)]
+    pub input: PathBuf,
+    #[arg(long, default_value = "id")]
+    pub id_column: String,
+    #[arg(long, default_value = "text")]
+    pub text_column: String,
+    #[arg(long, default_value = "title")]
+    pub title_column: String,
+    /// Messages arrive in this column's time order (file order without it).
+    #[arg(long)]
+    pub time_column: Option<String>,
+    /// Each message's true issue (the generator's `issue`).
+    #[arg(long)]
+    pub truth_column: Option<String>,
+    /// Pairs `id_a,id_b,relation`: duplicates, and other places where the relation says so.
+    #[arg(long)]
+    pub pairs: Option<PathBuf>,
+    /// Hot issues `issue_id,…,message_id`, each with every message of it.
+    #[arg(long)]
+    pub hot_issues: Option<PathBuf>,
+    #[arg(long, default_value_t = text::group::Thresholds::default().link)]
+    pub link: f64,
+    /// Print this many wrong matches (both texts) to standard error, to see what misleads.
+    #[arg(long, default_value_t = 0)]
+    pub show_wrong: usize,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct GroupArgs {
     #[arg(long)]
     pub input: PathBuf,
@@ -327,6 +356,10 @@ pub(crate) enum EvalCommand {
         #[arg(long, default_value = "issue")]
         truth_column: String,
     },
+    /// Measure the proposals intake would make, for each lower end of the proposal band: the share
+    /// of messages proposed and linked, and precision and recall against known groups (a column
+    /// of true issues, and/or duplicate pairs and hot issues made by hand).
+    Proposals(ProposalArgs),
     /// Time reading the stored fingerprints into this node's index, matching one new message
     /// against them, and two-word searches over the install's feedback; prints p50/p99 in
     /// milliseconds.

@@ -73,7 +73,7 @@ async fn between_the_thresholds_a_match_is_proposed_on_any_node(kind: Kind) {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].relation, "proposed");
     assert_eq!(found[0].problem.as_ref().unwrap().id.get(), problem);
-    assert!(found[0].score >= 0.3 && found[0].score < 0.99, "{found:?}");
+    assert!(found[0].score >= GroupingSettings::default().propose && found[0].score < 0.99, "{found:?}");
     // A liaison of another unit may not read the item, nor its matches.
     assert!(db.app.feedback_matches(&w.liaison_b, f.id).await.is_err());
     db.cleanup().await;

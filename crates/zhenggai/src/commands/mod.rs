@@ -7,6 +7,7 @@ mod export;
 mod import;
 mod ledger_import;
 mod measure;
+mod proposals;
 mod report;
 mod serve;
 mod text;

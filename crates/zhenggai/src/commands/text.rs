@@ -112,6 +112,7 @@ pub(crate) fn eval(cmd: EvalCommand) -> Result<ExitCode> {
         }
         EvalCommand::Online { .. } => anyhow::bail!("eval online runs against an install"),
         EvalCommand::Replies { input, message_column, reply_column } => replies(&input, &message_column, &reply_column),
+        EvalCommand::Proposals(args) => super::proposals::proposals(&args),
         EvalCommand::Generate { count, seed, output } => super::measure::generate(count, seed, &output),
         EvalCommand::Grouping { input, text_column, title_column, truth_column } => {
             super::measure::grouping(&input, &text_column, &title_column, &truth_column)

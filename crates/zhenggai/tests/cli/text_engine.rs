@@ -15,6 +15,10 @@ fn shared_data(relative: &str) -> Option<PathBuf> {
     }
 }
 
+/// The columns of the 2020 TipDM task C files.
+const TIPDM_COLUMNS: [&str; 8] =
+    ["--id-column", "留言编号", "--text-column", "留言详情", "--title-column", "留言主题", "--time-column", "留言时间"];
+
 fn read_csv(path: &std::path::Path) -> Vec<HashMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).unwrap();
     let headers: Vec<String> =
@@ -32,25 +36,10 @@ fn group_keeps_duplicates_together_and_other_places_apart_on_real_messages() {
     };
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("groups.csv");
-    let out = zhenggai(&[
-        "group",
-        "--input",
-        input.to_str().unwrap(),
-        "--id-column",
-        "留言编号",
-        "--text-column",
-        "留言详情",
-        "--title-column",
-        "留言主题",
-        "--time-column",
-        "留言时间",
-        "--likes-column",
-        "点赞数",
-        "--dislikes-column",
-        "反对数",
-        "--output",
-        output.to_str().unwrap(),
-    ]);
+    let mut args = vec!["group", "--input", input.to_str().unwrap()];
+    args.extend(TIPDM_COLUMNS);
+    args.extend(["--likes-column", "点赞数", "--dislikes-column", "反对数", "--output", output.to_str().unwrap()]);
+    let out = zhenggai(&args);
     assert!(out.status.success(), "{}", text(&out));
     let rows = read_csv(&output);
     assert_eq!(rows.len(), 4326);
@@ -125,4 +114,83 @@ fn group_refuses_bad_input_with_a_clear_error_and_writes_nothing() {
     assert_eq!(rows.len(), 5);
     assert_eq!(rows[2]["cluster_id"], rows[4]["cluster_id"], "the two long texts are one");
     assert_ne!(rows[0]["cluster_id"], rows[1]["cluster_id"], "empty texts stand alone");
+}
+
+/// The cells of the row of `eval proposals`' table for the default band.
+fn default_band_row(output: &str) -> Vec<String> {
+    let row =
+        output.lines().find(|l| l.contains(" (default) |")).unwrap_or_else(|| panic!("no default row in {output}"));
+    row.trim_matches('|').split('|').map(|c| c.trim().trim_end_matches('%').to_string()).collect()
+}
+
+#[test]
+fn eval_proposals_are_mostly_right_on_real_messages_at_the_default_band() {
+    let dir = "citizen-messages/tipdm2020-c";
+    let (Some(input), Some(pairs), Some(hot)) = (
+        shared_data(&format!("{dir}/附件3.csv")),
+        shared_data(&format!("{dir}/derived/附件3_pairs.csv")),
+        shared_data(&format!("{dir}/derived/附件3_hot_issues.csv")),
+    ) else {
+        return;
+    };
+    let mut args = vec!["eval", "proposals", "--input", input.to_str().unwrap()];
+    args.extend(TIPDM_COLUMNS);
+    args.extend(["--pairs", pairs.to_str().unwrap(), "--hot-issues", hot.to_str().unwrap()]);
+    let out = zhenggai(&args);
+    assert!(out.status.success(), "{}", text(&out));
+    let output = text(&out);
+    assert!(output.contains("messages 4326"), "{output}");
+    let row = default_band_row(&output);
+    let (judged, precision, recall): (u32, f64, f64) =
+        (row[3].parse().unwrap(), row[4].parse().unwrap(), row[5].parse().unwrap());
+    assert!(judged > 0, "no proposal could be judged: {output}");
+    assert!(precision >= 0.8, "proposal precision {precision}: {output}");
+    assert!(recall >= 0.8, "messages pointed to their group {recall}: {output}");
+}
+
+#[test]
+fn eval_proposals_judges_against_true_issues_and_refuses_what_it_cannot_judge() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "丽发新城小区旁边建了搅拌站，每天夜里施工噪音很大，粉尘污染严重，居民无法休息，请有关部门处理。";
+    // The second joins the first (one issue); the third, word for word the same but labelled as
+    // another issue, joins them too: one right link and one wrong.
+    let file = dir.path().join("messages.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "id,title,text,issue,time\n1,丽发新城搅拌站扰民,{body},1,2026-03-01 08:00:00\n\
+             2,丽发新城搅拌站扰民,{body},1,2026-03-02 08:00:00\n3,丽发新城搅拌站扰民,{body},2,2026-03-03 08:00:00\n"
+        ),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["eval", "proposals", "--input", file.to_str().unwrap(), "--time-column", "time"];
+        args.extend_from_slice(extra);
+        zhenggai(&args)
+    };
+    let out = run(&["--truth-column", "issue"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let row = default_band_row(&text(&out));
+    assert_eq!(row[2], "66.7", "two of three messages are linked: {row:?}");
+    assert_eq!((row[6].as_str(), row[7].as_str()), ("2", "0.500"), "{row:?}");
+
+    let out = run(&[]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("--truth-column"), "{}", text(&out));
+    let out = run(&["--truth-column", "label"]);
+    assert!(text(&out).contains("\"label\"") && text(&out).contains("issue"), "{}", text(&out));
+    let bad_time = dir.path().join("bad-time.csv");
+    std::fs::write(&bad_time, "id,title,text,issue,time\n1,a,噪音,1,yesterday\n").unwrap();
+    let out = zhenggai(&[
+        "eval",
+        "proposals",
+        "--input",
+        bad_time.to_str().unwrap(),
+        "--time-column",
+        "time",
+        "--truth-column",
+        "issue",
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("row 2") && text(&out).contains("yesterday"), "{}", text(&out));
 }
