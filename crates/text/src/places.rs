@@ -245,7 +245,7 @@ const RARE: usize = 50;
 /// adverbs, pronouns, numbers, directions (东侧) and punctuation cannot. Schools are named with
 /// common words (商贸旅游职业技术学院); estates and companies have a rare one (丽发新城, 恒盛物业),
 /// and a common word before 小区 is not a name.
-fn joins_name(seg: &crate::Segmenter, prev: &Tagged, common_words: bool, institution: bool) -> bool {
+fn joins_name(seg: &crate::Segmenter, prev: &Tagged, common_words: bool, institution: bool, estate: bool) -> bool {
     let w = prev.word.as_str();
     if w.is_empty() || BOUNDARIES.contains(&w) || suffix_of(w).is_some() || w.chars().all(|c| c.is_ascii_alphanumeric())
     {
@@ -263,7 +263,7 @@ fn joins_name(seg: &crate::Segmenter, prev: &Tagged, common_words: bool, institu
     if frequency <= RARE {
         return true;
     }
-    if institution
+    if (institution || estate)
         && match prev.tag {
             "s" | "nr" | "ns" => frequency <= NAME_PART,
             // Verbs and adjectives only when rare: 远航 (156) names a hospital, 靠近 (946) does not.
@@ -271,7 +271,8 @@ fn joins_name(seg: &crate::Segmenter, prev: &Tagged, common_words: bool, institu
             _ => false,
         }
     {
-        // Institutions are named with uncommon words of any kind: 龙湖西岸中医医院, 锦绣远航人民医院.
+        // Institutions and estates are named with uncommon words of any kind: 龙湖西岸中医医院,
+        // 锦绣远航人民医院, 远航家园, 宏图江岸公寓.
         return true;
     }
     nounish && (common_words || w.chars().count() == 1 || frequency <= NAME_PART)
@@ -285,6 +286,8 @@ pub fn extract(seg: &crate::Segmenter, text: &str) -> Vec<Place> {
 
 /// The same from a text already tagged by [`crate::Segmenter::tagged`].
 pub fn extract_tagged(seg: &crate::Segmenter, tokens: &[Tagged]) -> Vec<Place> {
+    let mended = mend_split_suffixes(tokens);
+    let tokens = mended.as_deref().unwrap_or(tokens);
     let mut out: Vec<Place> = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         let w = &token.word;
@@ -332,7 +335,7 @@ pub fn extract_tagged(seg: &crate::Segmenter, tokens: &[Tagged]) -> Vec<Place> {
             let mut j = i;
             while j > 0
                 && name.chars().count() < suffix.chars().count() + reach
-                && joins_name(seg, &tokens[j - 1], common_words, institution)
+                && joins_name(seg, &tokens[j - 1], common_words, institution, kind == PlaceKind::Estate)
             {
                 name = format!("{}{name}", tokens[j - 1].word);
                 parts.push(&tokens[j - 1].word);
@@ -362,6 +365,38 @@ pub fn extract_tagged(seg: &crate::Segmenter, tokens: &[Tagged]) -> Vec<Place> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The segmenter sometimes glues the first character of a two-character estate suffix to the name
+/// before it (德润名 / 邸, 恒 / 盛名 / 苑): such a pair is cut again where the suffix begins
+/// (德润 / 名邸). `None` when nothing needed mending, which is almost always.
+fn mend_split_suffixes(tokens: &[Tagged]) -> Option<Vec<Tagged>> {
+    let glued = |name: &Tagged, tail: &Tagged| -> Option<usize> {
+        let (name, tail) = (&name.word, &tail.word);
+        let mut tail_chars = tail.chars();
+        let (Some(c), None) = (tail_chars.next(), tail_chars.next()) else { return None };
+        let last = name.chars().last()?;
+        let suffix: String = [last, c].into_iter().collect();
+        let estate = SUFFIXES.iter().any(|(s, k)| *k == PlaceKind::Estate && *s == suffix);
+        (estate && name.chars().count() >= 2).then(|| name.len() - last.len_utf8())
+    };
+    if !tokens.windows(2).any(|pair| glued(&pair[0], &pair[1]).is_some()) {
+        return None;
+    }
+    let mut out: Vec<Tagged> = Vec::with_capacity(tokens.len() + 2);
+    for token in tokens {
+        if let Some(prev) = out.last_mut()
+            && let Some(cut) = glued(prev, token)
+        {
+            let moved = prev.word.split_off(cut);
+            // What is left of the glued word is a piece of the name (盛 of 恒盛).
+            prev.tag = "n";
+            out.push(Tagged { word: format!("{moved}{}", token.word), tag: "n" });
+            continue;
+        }
+        out.push(token.clone());
+    }
+    Some(out)
 }
 
 /// Words ending in 区 that name a kind of area, not a district.
@@ -523,5 +558,19 @@ mod tests {
         assert!(p.is_empty(), "{p:?}");
         let p = places("A3区丽发新城小区旁边");
         assert!(p.iter().any(|x| x.name == "丽发新城"), "{p:?}");
+    }
+
+    #[test]
+    fn estates_the_segmenter_cuts_badly_are_still_named() {
+        let names = |text: &str| places(text).into_iter().map(|p| p.name).collect::<Vec<_>>();
+        // 德润名 / 邸, 恒 / 盛名 / 苑: the suffix's first character glued to the name.
+        assert_eq!(names("领导您好，德润名邸车位价格高达二十多万"), ["德润名邸"]);
+        assert_eq!(names("颐和恒盛名苑临街门面火锅店油烟扰民"), ["颐和恒盛名苑"]);
+        // Names made of rare words of any part of speech (远航 a verb, 江岸 a place word).
+        assert_eq!(names("远航家园开发商要求业主"), ["远航家园"]);
+        assert_eq!(names("宏图江岸公寓有住户在顶楼"), ["宏图江岸公寓"]);
+        assert!(conflict(&places("德润名邸车位只售不租"), &places("凯旋鑫源小区车位只售不租")));
+        // Common words before a suffix are still no name.
+        assert!(places("建设美好家园，我们的花园").is_empty());
     }
 }
