@@ -97,7 +97,8 @@ pub fn read_message_file(bytes: &[u8], named: &MessageColumns) -> Result<Message
         }
         let received_at = match time_col.map(|c| (c, cell(c))).filter(|(_, v)| !v.is_blank()) {
             None => None,
-            Some((c, v)) => match parse_date(&v).and_then(|d| beijing(d.datetime())) {
+            Some((c, v)) => match with_offset(&v.text()).or_else(|| parse_date(&v).and_then(|d| beijing(d.datetime())))
+            {
                 Some(t) => Some(t),
                 None => {
                     reject(c, format!("无法识别的时间“{}”", v.text()), format!("\"{}\" is not a time", v.text()));
@@ -158,6 +159,12 @@ pub(crate) fn column_named<'a, C: Copy + PartialEq>(
 }
 
 /// A time written without a zone is Beijing time.
+/// A time written with its offset, as other systems export it (RFC 3339: `2026-10-22T04:54:23+00:00`),
+/// is that instant; a time without one is read as Beijing time ([`beijing`]).
+pub(crate) fn with_offset(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text.trim()).ok().map(|t| t.with_timezone(&Utc))
+}
+
 pub(crate) fn beijing(t: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
     domain::clock::CHINA.from_local_datetime(&t).single().map(|d| d.with_timezone(&Utc))
 }
@@ -188,9 +195,13 @@ mod tests {
     #[test]
     fn columns_are_found_by_any_of_their_names_below_a_title() {
         let file = read(
-            "12345热线工单导出\n工单编号,诉求标题,诉求内容,受理时间,附议数\nA1,路灯,路灯不亮,2019/2/28 11:25:05,3\n",
+            "12345热线工单导出\n工单编号,诉求标题,诉求内容,受理时间,附议数\nA1,路灯,路灯不亮,2019/2/28 11:25:05,3\n\
+             A2,路灯,路灯还是不亮,2019-02-28T11:25:05+08:00,0\nA3,路灯,路灯不亮了,2019-02-28T03:25:05Z,0\n",
         );
         assert_eq!(file.rejected, vec![]);
+        // Written with an offset, a time is that instant: these are all the same moment.
+        let at: Vec<_> = file.messages.iter().map(|m| m.received_at.unwrap()).collect();
+        assert_eq!((at[0], at[0]), (at[1], at[2]), "{at:?}");
         let m = &file.messages[0];
         assert_eq!((m.key.as_str(), m.title.as_deref(), m.body.as_str(), m.likes), ("A1", Some("路灯"), "路灯不亮", 3));
         assert_eq!(m.received_at.unwrap().to_rfc3339(), "2019-02-28T03:25:05+00:00");

@@ -1,7 +1,7 @@
 //! Real messages from a file (e.g. the 2020 TipDM 附件3), for `demo --data`: the columns are named
 //! by the caller; times in the mixed formats such exports have are read tolerantly.
 
-use crate::message_file::{MessageColumns, beijing, read_message_file};
+use crate::message_file::{MessageColumns, beijing, read_message_file, with_offset};
 use chrono::{DateTime, Utc};
 use domain::{Error, Result};
 
@@ -25,9 +25,10 @@ pub struct RealMessage {
     pub source: String,
 }
 
-/// Reads `2019/2/28 11:25:05`, `2019-08-01 00:00:00`, `2018/4/24` and the like, as Beijing time.
+/// Reads `2019/2/28 11:25:05`, `2019-08-01 00:00:00`, `2018/4/24` and the like as Beijing time, and
+/// a time with its offset (`2026-10-22T04:54:23+00:00`) as that instant.
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    sheets::parse_date_text(s).and_then(|d| beijing(d.datetime()))
+    with_offset(s).or_else(|| sheets::parse_date_text(s).and_then(|d| beijing(d.datetime())))
 }
 
 /// Reads every message of a file (xlsx, xls or CSV, see [`crate::message_file`]) with the columns
@@ -81,5 +82,6 @@ mod tests {
         assert!(parse_time("2019-08-01 00:00:00").is_some());
         assert!(parse_time("2018/4/24").is_some());
         assert!(parse_time("yesterday").is_none());
+        assert_eq!(parse_time("2019-02-28T03:25:05+00:00"), Some(t), "an offset is kept");
     }
 }

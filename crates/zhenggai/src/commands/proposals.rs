@@ -179,7 +179,6 @@ pub(crate) fn proposals(args: &ProposalArgs) -> Result<ExitCode> {
         for (i, r) in table.rows.iter().enumerate() {
             let text = r.get(col).unwrap_or_default();
             let t = app::generate::parse_time(text)
-                .or_else(|| chrono::DateTime::parse_from_rfc3339(text.trim()).ok().map(|t| t.to_utc()))
                 .with_context(|| format!("row {}: \"{text}\" in {column} is not a time", i + 2))?;
             at.push(t);
         }
