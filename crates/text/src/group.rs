@@ -454,10 +454,9 @@ pub fn group_with(
     let mut uf = Clusters::new(prints);
     // The joins in arrival order, as comparing one by one would make them: the clusters' vetoes
     // see them in the same order.
-    each_block_of_pairs(prints, |pairs| {
-        let alike = parallel(pairs, |&(i, j)| similarity(&prints[i as usize], &prints[j as usize]) >= t.link);
-        for (&(i, j), alike) in pairs.iter().zip(alike) {
-            if alike && uf.find(i) != uf.find(j) {
+    each_scored_block(prints, similarity, |pairs, scores| {
+        for (&(i, j), score) in pairs.iter().zip(scores) {
+            if score >= t.link && uf.find(i) != uf.find(j) {
                 uf.union(i, j);
             }
         }
@@ -466,9 +465,13 @@ pub fn group_with(
 }
 
 /// Each report's candidates (earlier reports filed under its keys, each once), a block of reports
-/// at a time, handed to `visit` as (report, candidate) pairs in arrival order: the pairs of a
-/// block can then be compared on all cores.
-fn each_block_of_pairs(prints: &[Fingerprint], mut visit: impl FnMut(&[(u32, u32)])) {
+/// at a time, handed to `visit` as (report, candidate) pairs in arrival order with their
+/// `similarity`, which is computed for a whole block on all cores.
+fn each_scored_block(
+    prints: &[Fingerprint],
+    similarity: fn(&Fingerprint, &Fingerprint) -> f64,
+    mut visit: impl FnMut(&[(u32, u32)], Vec<f64>),
+) {
     let mut index = BandIndex::with_capacity(prints.len() * 20);
     let mut candidates: Vec<u32> = Vec::new();
     // The report each candidate was last met for: each is compared once per report.
@@ -485,7 +488,8 @@ fn each_block_of_pairs(prints: &[Fingerprint], mut visit: impl FnMut(&[(u32, u32
                 candidates.iter().filter(|&&j| std::mem::replace(&mut met[j as usize], i) != i).map(|&j| (i, j)),
             );
         }
-        visit(&pairs);
+        let scores = parallel(&pairs, |&(i, j)| similarity(&prints[i as usize], &prints[j as usize]));
+        visit(&pairs, scores);
     }
 }
 
@@ -508,8 +512,7 @@ pub fn best_matches(
     similarity: fn(&Fingerprint, &Fingerprint) -> f64,
 ) -> Vec<Option<(usize, f64)>> {
     let mut out: Vec<Option<(usize, f64)>> = vec![None; prints.len()];
-    each_block_of_pairs(prints, |pairs| {
-        let scores = parallel(pairs, |&(i, j)| similarity(&prints[i as usize], &prints[j as usize]));
+    each_scored_block(prints, similarity, |pairs, scores| {
         for (&(i, j), score) in pairs.iter().zip(scores) {
             let best = &mut out[i as usize];
             // The first of equals, as the candidates come newest first.
@@ -529,8 +532,7 @@ pub fn scored_pairs(
     similarity: fn(&Fingerprint, &Fingerprint) -> f64,
 ) -> Vec<(u32, u32, f64)> {
     let mut out = Vec::new();
-    each_block_of_pairs(prints, |pairs| {
-        let scores = parallel(pairs, |&(i, j)| similarity(&prints[i as usize], &prints[j as usize]));
+    each_scored_block(prints, similarity, |pairs, scores| {
         out.extend(pairs.iter().zip(scores).filter(|(_, s)| *s >= floor).map(|(&(i, j), s)| (i, j, s)));
     });
     out

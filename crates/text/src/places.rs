@@ -376,8 +376,7 @@ fn mend_split_suffixes(tokens: &[Tagged]) -> Option<Vec<Tagged>> {
         let mut tail_chars = tail.chars();
         let (Some(c), None) = (tail_chars.next(), tail_chars.next()) else { return None };
         let last = name.chars().last()?;
-        let suffix: String = [last, c].into_iter().collect();
-        let estate = SUFFIXES.iter().any(|(s, k)| *k == PlaceKind::Estate && *s == suffix);
+        let estate = SUFFIXES.iter().any(|(s, k)| *k == PlaceKind::Estate && s.chars().eq([last, c]));
         (estate && name.chars().count() >= 2).then(|| name.len() - last.len_utf8())
     };
     if !tokens.windows(2).any(|pair| glued(&pair[0], &pair[1]).is_some()) {
