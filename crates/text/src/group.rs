@@ -180,7 +180,7 @@ fn is_specific(p: &Place) -> bool {
 
 /// A place name's key: its last three characters once a trailing 小区 is dropped, so that 滨河苑
 /// and 伊景园滨河苑, 丽发新城 and 丽发新城小区, 经济学院 and 涉外经济学院 share it.
-fn place_tail(name: &str) -> u64 {
+pub(crate) fn place_tail(name: &str) -> u64 {
     let name = name.strip_suffix("小区").filter(|rest| rest.chars().count() >= 2).unwrap_or(name);
     let chars: Vec<char> = name.chars().collect();
     let tail: String = chars[chars.len().saturating_sub(3)..].iter().collect();

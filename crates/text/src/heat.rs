@@ -29,6 +29,9 @@ pub struct ClusterHeat {
 }
 
 const DAY: f64 = 86_400.0;
+/// How much the number of reports counts beside the number of people: one person writing again
+/// and again about a matter still makes it hot, though less than as many people would.
+const REPORTS: f64 = 2.5;
 
 /// What one cluster's reports add up to.
 #[derive(Default)]
@@ -75,7 +78,7 @@ pub fn rank(reports: &[Report], now: Option<i64>) -> Vec<ClusterHeat> {
                 (Some(f), Some(l)) => ((l - f).max(0) as f64 / DAY + 1.0).ln(),
                 _ => 0.0,
             };
-            let heat = (t.reports as f64).ln_1p()
+            let heat = REPORTS * (t.reports as f64).ln_1p()
                 + (reporters as f64).ln_1p()
                 + 0.5 * (t.net_likes.max(0) as f64).ln_1p()
                 + recency

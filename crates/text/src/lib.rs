@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod group;
 pub mod heat;
+pub mod hot;
 pub mod index;
 pub mod minhash;
 mod normalize;

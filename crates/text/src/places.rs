@@ -514,6 +514,29 @@ pub fn share_specific(a: &[Place], b: &[Place]) -> bool {
     a.iter().any(|x| x.kind.is_specific() && b.iter().any(|y| y.kind == x.kind && same_tail(&x.name, &y.name)))
 }
 
+/// Whether two reports, each about specific places, are about different ones: none of one is
+/// any of the other, whatever their kinds (a hot issue is about one place: 麓谷小镇 and 深业睿城
+/// are two, though one is named like a village and the other like an estate).
+pub fn about_other_places(a: &[Place], b: &[Place]) -> bool {
+    let mut xs = a.iter().filter(|p| p.kind.is_specific()).peekable();
+    let has_b = b.iter().any(|p| p.kind.is_specific());
+    xs.peek().is_some()
+        && has_b
+        && !xs.any(|x| {
+            b.iter()
+                .filter(|p| p.kind.is_specific())
+                .any(|y| compatible(&x.name, &y.name) || same_tail(&x.name, &y.name))
+        })
+}
+
+/// Whether two lists of places share a specific place, or a road when neither names a specific one.
+pub fn share_specific_or_road(a: &[Place], b: &[Place]) -> bool {
+    share_specific(a, b)
+        || a.iter().any(|x| {
+            x.kind == PlaceKind::Road && b.iter().any(|y| y.kind == PlaceKind::Road && compatible(&x.name, &y.name))
+        })
+}
+
 impl PlaceKind {
     /// A place one problem is about (an estate, school, company or village), as against a district
     /// or a road, which many problems share.

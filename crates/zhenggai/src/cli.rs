@@ -181,6 +181,14 @@ pub(crate) struct GroupArgs {
     pub link: f64,
     #[arg(long)]
     pub output: PathBuf,
+    /// 热点问题表 The hot issues (a place or group of people and a matter, level two of grouping)
+    /// as the 2020 TipDM task C table: 热度排名, 问题ID, 热度指数, 时间范围, 地点/人群, 问题描述 and
+    /// counts; .csv (UTF-8 with BOM) or .xlsx by the file's extension.
+    #[arg(long)]
+    pub issues: Option<PathBuf>,
+    /// Only the hottest N issues in the --issues table (all by default).
+    #[arg(long)]
+    pub top: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@ mod admin;
 mod backup;
 mod demo;
 mod export;
+mod hot_issues;
 mod import;
 mod ledger_import;
 mod measure;

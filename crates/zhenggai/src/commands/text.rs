@@ -52,6 +52,9 @@ pub(crate) fn group(args: &GroupArgs) -> Result<ExitCode> {
     if !(0.0..=1.0).contains(&args.link) {
         bail!("--link {} is not between 0 and 1", args.link);
     }
+    if let Some(path) = &args.issues {
+        super::hot_issues::TableFile::of(path)?;
+    }
     let started = Instant::now();
     let table = Table::read(&args.input)?;
     let id = table.column(&args.id_column)?;
@@ -65,36 +68,50 @@ pub(crate) fn group(args: &GroupArgs) -> Result<ExitCode> {
         table.rows.iter().map(|r| (table.get(r, title).to_string(), table.get(r, Some(body)).to_string())).collect();
     let seg = Segmenter::shared();
     let thresholds = text::group::Thresholds { link: args.link, ..Default::default() };
-    let clusters = text::group::group_texts(seg, &texts, thresholds);
+    let prints = text::group::fingerprint_all(seg, &texts);
+    let clusters = text::group::group(&prints, thresholds);
+    let pairs: Vec<(&str, &str)> = texts.iter().map(|(t, b)| (t.as_str(), b.as_str())).collect();
+    let issues = text::hot::hot_issues(&pairs, &prints, &clusters, Default::default());
     let number = |s: &str| s.trim().parse::<f64>().map(|v| v as i64).unwrap_or(0);
-    let reports: Vec<text::heat::Report> = table
+    let at: Vec<Option<i64>> = table
         .rows
         .iter()
-        .zip(&clusters)
-        .map(|(r, c)| text::heat::Report {
-            cluster: *c,
-            reporter: reporter.map(|_| table.get(r, reporter).to_string()),
-            likes: number(table.get(r, likes)),
-            dislikes: number(table.get(r, dislikes)),
-            at: time.and_then(|_| app::generate::parse_time(table.get(r, time))).map(|t| t.timestamp()),
-        })
+        .map(|r| time.and_then(|_| app::generate::parse_time(table.get(r, time))).map(|t| t.timestamp()))
         .collect();
+    let report = |r: &csv::StringRecord, cluster: usize, at: Option<i64>| text::heat::Report {
+        cluster,
+        reporter: reporter.map(|_| table.get(r, reporter).to_string()),
+        likes: number(table.get(r, likes)),
+        dislikes: number(table.get(r, dislikes)),
+        at,
+    };
+    let reports: Vec<text::heat::Report> =
+        table.rows.iter().zip(&clusters).zip(&at).map(|((r, c), at)| report(r, *c, *at)).collect();
     let ranked = text::heat::rank(&reports, None);
     let by_cluster: std::collections::HashMap<usize, &text::heat::ClusterHeat> =
         ranked.iter().map(|c| (c.cluster, c)).collect();
+    let issue_reports: Vec<text::heat::Report> =
+        table.rows.iter().zip(&issues).zip(&at).map(|((r, c), at)| report(r, *c, *at)).collect();
+    let issue_heat = text::heat::rank(&issue_reports, None);
+    let issue_rank: std::collections::HashMap<usize, usize> = issue_heat.iter().map(|c| (c.cluster, c.rank)).collect();
     let mut out =
         csv::Writer::from_path(&args.output).with_context(|| format!("cannot write {}", args.output.display()))?;
-    out.write_record(["message_id", "cluster_id", "cluster_size", "heat_rank"])?;
-    for (r, c) in table.rows.iter().zip(&clusters) {
+    out.write_record(["message_id", "cluster_id", "cluster_size", "heat_rank", "issue_id"])?;
+    for ((r, c), issue) in table.rows.iter().zip(&clusters).zip(&issues) {
         let heat = by_cluster.get(c);
         out.write_record([
             table.get(r, Some(id)).trim().to_string(),
             table.get(&table.rows[*c], Some(id)).trim().to_string(),
             heat.map(|h| h.reports).unwrap_or(1).to_string(),
             heat.map(|h| h.rank).unwrap_or(0).to_string(),
+            issue_rank.get(issue).copied().unwrap_or(0).to_string(),
         ])?;
     }
     out.flush()?;
+    if let Some(path) = &args.issues {
+        let written = super::hot_issues::write(path, &issue_heat, &issues, &pairs, &prints, args.top)?;
+        eprintln!("热点问题 {written} hot issues written to {}", path.display());
+    }
     let multi = ranked.iter().filter(|c| c.reports > 1).count();
     eprintln!(
         "已分组 grouped {} messages into {} clusters ({multi} with several messages) in {:.1}s",

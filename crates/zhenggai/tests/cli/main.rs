@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use domain::feedback::Channel;
 use std::process::{Command, Output};
 
+mod hot_issues;
 mod text_engine;
 
 fn zhenggai(args: &[&str]) -> Output {

@@ -5,7 +5,7 @@ use super::{text, zhenggai};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-fn shared_data(relative: &str) -> Option<PathBuf> {
+pub(crate) fn shared_data(relative: &str) -> Option<PathBuf> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(relative);
     if path.exists() {
         Some(path)
@@ -19,11 +19,31 @@ fn shared_data(relative: &str) -> Option<PathBuf> {
 const TIPDM_COLUMNS: [&str; 8] =
     ["--id-column", "留言编号", "--text-column", "留言详情", "--title-column", "留言主题", "--time-column", "留言时间"];
 
-fn read_csv(path: &std::path::Path) -> Vec<HashMap<String, String>> {
+pub(crate) fn read_csv(path: &std::path::Path) -> Vec<HashMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).unwrap();
     let headers: Vec<String> =
         reader.headers().unwrap().iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
     reader.records().map(|r| headers.iter().cloned().zip(r.unwrap().iter().map(str::to_string)).collect()).collect()
+}
+
+/// `zhenggai group` over 附件3 (with its likes, dislikes and reporters) and `extra` arguments,
+/// writing into `dir`: the per-message rows, all 4,326 of them.
+pub(crate) fn group_tipdm(
+    input: &std::path::Path,
+    dir: &std::path::Path,
+    extra: &[&str],
+) -> Vec<HashMap<String, String>> {
+    let output = dir.join("groups.csv");
+    let mut args = vec!["group", "--input", input.to_str().unwrap()];
+    args.extend(TIPDM_COLUMNS);
+    args.extend(["--likes-column", "点赞数", "--dislikes-column", "反对数", "--reporter-column", "留言用户"]);
+    args.extend(["--output", output.to_str().unwrap()]);
+    args.extend(extra);
+    let out = zhenggai(&args);
+    assert!(out.status.success(), "{}", text(&out));
+    let rows = read_csv(&output);
+    assert_eq!(rows.len(), 4326);
+    rows
 }
 
 #[test]
@@ -35,14 +55,7 @@ fn group_keeps_duplicates_together_and_other_places_apart_on_real_messages() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let output = dir.path().join("groups.csv");
-    let mut args = vec!["group", "--input", input.to_str().unwrap()];
-    args.extend(TIPDM_COLUMNS);
-    args.extend(["--likes-column", "点赞数", "--dislikes-column", "反对数", "--output", output.to_str().unwrap()]);
-    let out = zhenggai(&args);
-    assert!(out.status.success(), "{}", text(&out));
-    let rows = read_csv(&output);
-    assert_eq!(rows.len(), 4326);
+    let rows = group_tipdm(&input, dir.path(), &[]);
     let cluster: HashMap<&str, &str> =
         rows.iter().map(|r| (r["message_id"].as_str(), r["cluster_id"].as_str())).collect();
     let rank: HashMap<&str, u32> =

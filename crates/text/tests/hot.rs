@@ -1,0 +1,68 @@
+//! Hot issues (level two): one place and one matter however worded, another place or another
+//! matter apart, and each issue named by its place and its matter.
+
+use zhenggai_text::Segmenter;
+use zhenggai_text::group::{Fingerprint, Thresholds, fingerprint, group};
+use zhenggai_text::hot::{Corpus, describe, hot_issues};
+
+const MESSAGES: &[(&str, &str)] = &[
+    ("丽发新城小区附近搅拌站噪音扰民", "丽发新城旁边的搅拌站日夜施工，噪音和粉尘严重影响居民休息。"),
+    ("投诉丽发新城搅拌站粉尘污染", "丽发新城小区旁的搅拌站粉尘很大，晚上还有噪音，窗户都不敢开。"),
+    ("A2区丽发新城的搅拌站什么时候搬走", "搅拌站建在丽发新城居民区旁边，粉尘噪音扰民大半年了，请问何时搬迁？"),
+    ("魅力之城小区附近搅拌站噪音扰民", "魅力之城旁边的搅拌站日夜施工，噪音和粉尘严重影响居民休息。"),
+    ("丽发新城小区物业费上涨", "丽发新城物业公司擅自上涨物业费，业主大会没有表决。"),
+    ("人民路路灯不亮", "人民路一段的路灯坏了一个月，晚上出行很不安全。"),
+    ("建议增加公交班次", "早晚高峰公交车太挤，建议增加班次。"),
+    ("小学门口交通拥堵", "每天放学时间学校门口车辆乱停，交通拥堵。"),
+    ("咨询退休手续办理", "请问退休手续需要准备哪些材料，在哪里办理？"),
+    ("农贸市场卫生差", "农贸市场地面污水横流，气味难闻，希望加强管理。"),
+    // Words every estate's reports use (小区, 业主) say little about which matter it is.
+    ("金桂小区停车难", "金桂小区车位不够，业主晚上回来没地方停车。"),
+    ("枫林小区电梯经常坏", "枫林小区的电梯一个月坏了三次，业主出行困难。"),
+    ("锦绣小区垃圾清运不及时", "锦绣小区的垃圾桶满了也没人清运，业主意见很大。"),
+    ("南湖小区绿化被毁", "南湖小区绿化带被人改成菜地，业主希望恢复。"),
+];
+
+fn prints() -> Vec<Fingerprint> {
+    MESSAGES.iter().map(|(t, b)| fingerprint(Segmenter::shared(), t, b)).collect()
+}
+
+#[test]
+fn one_place_and_one_matter_in_other_words_is_one_issue_and_another_place_or_matter_is_not() {
+    let prints = prints();
+    // Each report its own level-one cluster: what level two joins by itself.
+    let clusters: Vec<usize> = (0..MESSAGES.len()).collect();
+    let issues = hot_issues(MESSAGES, &prints, &clusters, Default::default());
+    assert_eq!(issues[0], issues[1], "{issues:?}");
+    assert_eq!(issues[0], issues[2], "asked as a question, with the district: {issues:?}");
+    assert_ne!(issues[0], issues[3], "the same template at another estate: {issues:?}");
+    assert_ne!(issues[0], issues[4], "another matter at the same estate: {issues:?}");
+    // Each issue is numbered by its first report.
+    assert!(issues.iter().enumerate().all(|(i, first)| *first <= i && issues[*first] == *first));
+}
+
+#[test]
+fn a_level_one_cluster_stays_whole_in_its_issue() {
+    let prints = prints();
+    let clusters = group(&prints, Thresholds::default());
+    let issues = hot_issues(MESSAGES, &prints, &clusters, Default::default());
+    for (i, c) in clusters.iter().enumerate() {
+        assert_eq!(issues[i], issues[*c], "{clusters:?} / {issues:?}");
+    }
+    assert_eq!(issues.len(), MESSAGES.len());
+}
+
+#[test]
+fn an_issue_is_named_by_its_place_and_its_matter_without_the_words_that_address_the_office() {
+    let prints = prints();
+    let corpus = Corpus::of(MESSAGES);
+    let members = [0, 1, 2];
+    let d = describe(
+        &corpus,
+        &members.iter().map(|&i| MESSAGES[i]).collect::<Vec<_>>(),
+        &members.iter().map(|&i| &prints[i]).collect::<Vec<_>>(),
+    );
+    assert!(d.place.contains("丽发新城"), "{d:?}");
+    assert!(d.matter.contains("搅拌站"), "{d:?}");
+    assert!(!d.matter.contains("丽发新城") && !d.matter.starts_with("投诉"), "{d:?}");
+}
