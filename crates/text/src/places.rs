@@ -345,7 +345,9 @@ pub fn extract_tagged(seg: &crate::Segmenter, tokens: &[Tagged]) -> Vec<Place> {
         let name = name.trim_start_matches(LEADING).to_string();
         let stem: String = name.chars().take(name.chars().count().saturating_sub(suffix.chars().count())).collect();
         let generic = |g: &&str| stem == *g || stem.ends_with(g) && stem.chars().count() <= g.chars().count() + 1;
+        // A stem that is itself a word like a place but not one (路面 + 路 of 路面路灯) names nothing.
         if stem.chars().count() < 2
+            || NOT_PLACES.contains(&stem.as_str())
             || GENERIC.iter().any(generic)
             || (kind == PlaceKind::Organisation && GENERIC_INSTITUTIONS.iter().any(generic))
         {
@@ -594,5 +596,7 @@ mod tests {
         assert!(conflict(&places("德润名邸车位只售不租"), &places("凯旋鑫源小区车位只售不租")));
         // Common words before a suffix are still no name.
         assert!(places("建设美好家园，我们的花园").is_empty());
+        // A word like a place before a suffix is no name (路面 + 路 of 路面路灯).
+        assert_eq!(names("岳麓北辰路路面路灯不亮"), ["岳麓北辰路"]);
     }
 }
