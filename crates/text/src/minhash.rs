@@ -43,19 +43,25 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    let common = common(a, b);
+    common as f64 / (a.len() + b.len() - common) as f64
+}
+
+/// How many keys two sorted lists without repeats share.
+pub fn common(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                common += 1;
+                n += 1;
                 i += 1;
                 j += 1;
             }
         }
     }
-    common as f64 / (a.len() + b.len() - common) as f64
+    n
 }
 
 /// The signature of a text without content: it is like nothing, not like every other empty text.

@@ -176,6 +176,10 @@ const NAME_CHARS: std::ops::RangeInclusive<usize> = 3..=12;
 /// all about, named as they name it.
 fn common_name(subjects: &[String]) -> Option<String> {
     let sample = &subjects[..subjects.len().min(NAME_SAMPLE)];
+    // A name is shared by two subjects at least: a lone report has none to look for.
+    if sample.len() < 2 {
+        return None;
+    }
     let most = sample.len().div_ceil(2).max(2);
     let mut best: Option<(usize, usize, String)> = None;
     for source in sample.iter().take(3) {

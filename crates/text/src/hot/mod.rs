@@ -10,6 +10,7 @@
 //! without a place groups by its words alone, with a higher bar.
 
 use crate::group::Fingerprint;
+use crate::minhash;
 use crate::places::{self, Place, PlaceKind};
 use std::collections::HashMap;
 
@@ -180,9 +181,9 @@ impl Issue {
         if vetoed(&self.places, &other.places) {
             return None;
         }
-        let shared = common(&self.names, &other.names);
+        let shared = minhash::common(&self.names, &other.names);
         let anchored = places::share_specific_or_road(&self.places, &other.places)
-            || (shared >= SHARED_RARE_NAME && common(&self.rare_words, &other.rare_words) > 0);
+            || (shared >= SHARED_RARE_NAME && minhash::common(&self.rare_words, &other.rare_words) > 0);
         let bar = if anchored { s.at_one_place } else { s.placeless };
         // A cluster is compared with each part of the issue; two issues, middle to middle.
         let score = if other.parts.len() == 1 {
@@ -317,23 +318,6 @@ const SHARED_RARE_NAME: usize = 2;
 const ISSUE_PARTS: usize = 64;
 /// How many rare shingles a hot issue remembers.
 const ISSUE_NAMES: usize = 256;
-
-/// How many keys two sorted lists share.
-fn common(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
 
 fn merge_sorted(into: &mut Vec<u64>, more: &[u64], cap: usize) {
     into.extend_from_slice(more);
