@@ -124,6 +124,8 @@ pub struct App {
     auth_cache: Arc<cache::Cache<String, auth::CachedActor>>,
     /// The replies a reply is compared with for boilerplate, per data generation.
     reply_corpus: Arc<cache::Cache<(), Arc<text::replies::Corpus>>>,
+    /// The hot issues (热点问题) as last computed for each reader's part of the tree.
+    hot_issues: Arc<hot::HotCache>,
     /// Open311 services by code, as a post checks against them.
     open311_services: Arc<cache::Cache<i64, open311::services::Service>>,
     /// The routing models this node trained.
@@ -145,6 +147,7 @@ impl App {
             generation: Arc::new(cache::Generation::new(std::time::Duration::from_millis(settings.read_cache_ms))),
             auth_cache: Arc::new(cache::Cache::new(10_000)),
             reply_corpus: Arc::new(cache::Cache::new(1)),
+            hot_issues: Arc::new(cache::Cache::new(64)),
             open311_services: Arc::new(cache::Cache::new(1_000)),
             routing: Arc::new(routing::RoutingCache::default()),
             prints: Arc::new(print_index::PrintIndex::default()),

@@ -201,16 +201,22 @@ pub fn without_print_sql(kind: RecordKind) -> String {
 pub struct RecentPrint {
     pub id: domain::FeedbackId,
     pub title: Option<String>,
-    /// The opening of the text.
-    pub opening: String,
+    /// The text, up to its first [`RECENT_TEXT_CHARS`] characters (what a hot issue is grouped
+    /// and described by: places and matters are named early).
+    pub body: String,
     pub received_at: DateTime<Utc>,
     /// Who reported it (name or contact), to count distinct reporters; never shown.
     pub reporter: Option<String>,
     pub likes: i64,
     pub dislikes: i64,
     pub problem_id: Option<domain::ProblemId>,
+    pub channel: domain::feedback::Channel,
+    pub kind: domain::feedback::FeedbackKind,
     pub print: String,
 }
+
+/// How much of a report's text [`recent_prints`] reads.
+pub const RECENT_TEXT_CHARS: usize = 1000;
 
 /// Feedback received since `since` (newest `limit`, oldest first), visible in the unit subtree
 /// `visible_prefix` when given, with its fingerprint.
@@ -222,8 +228,8 @@ pub async fn recent_prints(
 ) -> Result<Vec<RecentPrint>> {
     let visible = if visible_prefix.is_some() { "and u.path like $3" } else { "" };
     let sql = format!(
-        "select * from (select f.id, f.title, substr(f.body, 1, 80) as opening, f.received_at, \
-           coalesce(f.reporter_contact, f.reporter_name) as reporter, f.likes, f.dislikes, f.problem_id, p.print \
+        "select * from (select f.id, f.title, substr(f.body, 1, {RECENT_TEXT_CHARS}) as body, f.received_at, \
+           coalesce(f.reporter_contact, f.reporter_name) as reporter, f.likes, f.dislikes, f.problem_id, f.channel, f.kind, p.print \
          from feedback f join units u on u.id = f.unit_id \
          join text_prints p on p.kind = 'feedback' and p.record_id = f.id \
          where f.received_at >= $1 {visible} order by f.id desc limit $2) recent order by id"

@@ -227,6 +227,14 @@ const GENERIC: &[&str] = &[
     "技术",
     "管理",
     "服务",
+    // A trade names no company (建筑工程公司: the segmenter keeps 建筑工程 as one rare word, and
+    // a company cut from its name by a misread first character was every builder at once).
+    "建筑工程",
+    "工程",
+    "建设",
+    "建设工程",
+    "装饰工程",
+    "劳务",
 ];
 
 /// Words that make an institution's name generic (人民医院, 中医医院): there is one in every town.

@@ -36,6 +36,16 @@ fn words_that_only_look_like_places_are_left_out() {
 }
 
 #[test]
+fn a_trade_alone_names_no_company() {
+    let names = |text: &str| places(text).into_iter().map(|p| p.name).collect::<Vec<_>>();
+    // 佳兆: 兆 is read as a number, and what is left is every builder's trade.
+    assert!(names("我们在佳兆建筑工程公司的工地干了大半年").is_empty());
+    assert!(names("在建筑工程公司干活，工程公司拖欠工资").is_empty());
+    assert_eq!(names("在长盛建筑工程公司干活"), ["长盛建筑工程公司"]);
+    assert_eq!(names("在天成劳务公司干活"), ["天成劳务公司"]);
+}
+
+#[test]
 fn estates_the_segmenter_cuts_badly_are_still_named() {
     let names = |text: &str| places(text).into_iter().map(|p| p.name).collect::<Vec<_>>();
     // 德润名 / 邸, 恒 / 盛名 / 苑: the suffix's first character glued to the name.

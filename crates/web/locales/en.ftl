@@ -495,7 +495,23 @@ hot-likes = Likes − dislikes
 hot-span = Span
 hot-on-list = On the list
 hot-heat = Heat
-hot-formula = Ordered by heat, highest first. Heat = ln(1+reports) + ln(1+reporters) + 0.5×ln(1+likes minus dislikes) + recency + 0.3×ln(1+days it has gone on); recency = e^(−days since the last report ÷ 30). One person reporting several times counts as one reporter; reports joined to one problem are one row.
+hot-formula = Ordered by heat, highest first. Reports about the same place (or group of people) and the same matter are one hot issue, and so are reports joined to one problem. Heat = 2.5×ln(1+reports) + ln(1+reporters) + 0.5×ln(1+likes minus dislikes) + recency + 0.3×ln(1+days it has gone on); recency = e^(−days since the last report ÷ 30). One person reporting several times counts as one reporter. Open a matter to read all its messages and to put those not yet on the list on it as one problem.
+hot-none = Nothing was reported in this period.
+hot-place = Place / people
+hot-matter = Matter
+hot-no-place = None named
+hot-unlinked = { $n } not on the list
+hot-issue-title = Hot issue
+hot-messages = All messages ({ $n })
+hot-received = Received
+hot-opening = Opening
+hot-not-on-list = Not on the list
+hot-on-other-list = On another problem
+hot-make = Put on the list as one problem
+hot-all-on-list = Every message of this hot issue is on the list already.
+hot-make-office-only = The campaign office puts these messages on the list.
+hot-make-explain = The { $n } messages below that are not on the list yet become one problem, which they all join. Messages already on the list stay where they are.
+hot-make-button = Put on the list as one problem ({ $n } messages)
 
 # Routing
 routing-category = Suggested category

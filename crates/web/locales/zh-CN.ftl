@@ -489,7 +489,23 @@ hot-likes = 点赞减反对
 hot-span = 时间跨度
 hot-on-list = 问题清单
 hot-heat = 热度
-hot-formula = 按热度从高到低排列。热度 = ln(1+反映次数) + ln(1+反映人数) + 0.5×ln(1+点赞减反对) + 时近度 + 0.3×ln(1+持续天数)；时近度 = e^(−距最近一次反映的天数÷30)。同一人多次反映只算一位反映人；已并入同一问题的反映合为一行。
+hot-formula = 按热度从高到低排列。同一地点（或同一人群）、同一事项的反映合为一个热点问题，已并入同一问题的反映也合在一起。热度 = 2.5×ln(1+反映次数) + ln(1+反映人数) + 0.5×ln(1+点赞减反对) + 时近度 + 0.3×ln(1+持续天数)；时近度 = e^(−距最近一次反映的天数÷30)。同一人多次反映只算一位反映人。点击问题描述可查看全部留言，并将尚未立项的留言立为一个问题。
+hot-none = 所选时间内没有群众反映。
+hot-place = 地点/人群
+hot-matter = 问题描述
+hot-no-place = 未指明
+hot-unlinked = { $n }条待立项
+hot-issue-title = 热点问题
+hot-messages = 全部留言（{ $n }条）
+hot-received = 收到时间
+hot-opening = 内容摘要
+hot-not-on-list = 未立项
+hot-on-other-list = 已在其他问题中
+hot-make = 立为一个问题
+hot-all-on-list = 本热点问题的留言均已在问题清单上。
+hot-make-office-only = 由专班办公室将这些留言立为问题。
+hot-make-explain = 将下列{ $n }条尚未立项的留言立为一个问题，它们都将并入该问题。已在问题清单上的留言不变。
+hot-make-button = 立为一个问题（并入{ $n }条留言）
 
 # Routing
 routing-category = 建议类别

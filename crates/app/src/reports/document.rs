@@ -399,14 +399,14 @@ impl Report {
             Some(top) if en => format!(
                 "The {} hottest matters the public raised; the first, “{}”, was reported {} times by {} people.",
                 self.hot.len(),
-                top.title,
+                top.label(),
                 top.reports,
                 top.reporters
             ),
             Some(top) => format!(
                 "群众反映最集中的{}个热点问题如下，居首的“{}”被反映{}次、涉及{}人。",
                 self.hot.len(),
-                top.title,
+                top.label(),
                 top.reports,
                 top.reporters
             ),
@@ -417,7 +417,7 @@ impl Report {
             .map(|h| {
                 vec![
                     Cell::text(h.rank.to_string()),
-                    Cell::text(&h.title),
+                    Cell::text(h.label()),
                     Cell::text(h.reports.to_string()),
                     Cell::text(h.reporters.to_string()),
                     Cell::text(format!("{:.2}", h.heat)),

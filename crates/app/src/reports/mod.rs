@@ -10,7 +10,7 @@ pub mod document;
 pub mod docx;
 pub mod research;
 
-use crate::hot::HotCluster;
+use crate::hot::HotIssue;
 use crate::problems::ProblemQuery;
 use crate::rates::{Ranking, RankingQuery};
 use crate::{Actor, App};
@@ -107,7 +107,7 @@ pub struct Report {
     pub overdue_problems: Vec<OverdueLine>,
     /// The units ranked over the campaign's problems received up to `to`.
     pub ranking: Ranking,
-    pub hot: Vec<HotCluster>,
+    pub hot: Vec<HotIssue>,
     pub weeks: Vec<WeekLine>,
     /// A summary report's goals, research, study and mechanisms (none in a weekly report).
     pub work: Option<crate::campaign_overview::CampaignOverview>,

@@ -15,7 +15,9 @@ use crate::places::{self, Place, PlaceKind};
 use std::collections::HashMap;
 
 mod describe;
+mod ranked;
 pub use describe::{Corpus, Description, describe};
+pub use ranked::{RankedIssue, RankedIssues};
 
 /// How alike two matters must be to be one hot issue.
 #[derive(Debug, Clone, Copy, PartialEq)]

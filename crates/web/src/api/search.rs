@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiQuery, Caller};
+use crate::extract::{ApiPath, ApiQuery, Caller};
 use app::search::SearchResults;
 use axum::Json;
 use axum::extract::State;
@@ -15,6 +15,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(search))
         .routes(routes!(recurrences))
         .routes(routes!(hot))
+        .routes(routes!(hot_issue))
         .routes(routes!(suggest_routing))
 }
 
@@ -64,20 +65,44 @@ async fn recurrences(
 struct HotQuery {
     /// Feedback received in the last this many days, 1–3660, default 90.
     days: Option<i64>,
-    /// Clusters, 1–200, default 20.
+    /// Hot issues, 1–200, default 20.
     limit: Option<usize>,
 }
 
-/// The feedback the caller may see, grouped into problems and ranked by heat (reports, distinct
-/// reporters, likes minus dislikes, recency, spread in time); rank 1 is the hottest.
+/// The feedback the caller may see, grouped into hot issues (热点问题: a place or group of people
+/// and a matter, over the near-duplicates intake links), each named (`place` 地点/人群, `matter`
+/// 问题描述) and ranked by heat (reports, distinct reporters, likes minus dislikes, recency,
+/// spread in time); rank 1 is the hottest.
 #[utoipa::path(get, path = "/api/v1/hot", tag = "search", params(HotQuery),
-    responses((status = 200, body = Vec<app::hot::HotCluster>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<app::hot::HotIssue>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn hot(
     State(s): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<HotQuery>,
-) -> ApiResult<Json<Vec<app::hot::HotCluster>>> {
+) -> ApiResult<Json<Vec<app::hot::HotIssue>>> {
     Ok(Json(s.app.hot_problems(&caller.actor, q.days.unwrap_or(90), q.limit.unwrap_or(20)).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct HotIssueQuery {
+    /// The window the issue was listed in, 1–3660, default 90.
+    days: Option<i64>,
+}
+
+/// One hot issue by its `key` (as `GET /api/v1/hot` lists it), with every report in it. To put
+/// its reports on the list as one problem, `POST /api/v1/problems` with the `feedback_ids` of the
+/// messages not yet on a problem.
+#[utoipa::path(get, path = "/api/v1/hot/{key}", tag = "search", params(("key" = i64, Path, description = "The issue's key"), HotIssueQuery),
+    responses((status = 200, body = app::hot::HotIssueDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn hot_issue(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(key): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<HotIssueQuery>,
+) -> ApiResult<Json<app::hot::HotIssueDetail>> {
+    Ok(Json(s.app.hot_issue(&caller.actor, q.days.unwrap_or(90), domain::FeedbackId::new(key)).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]

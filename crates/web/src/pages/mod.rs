@@ -16,6 +16,7 @@ mod detail;
 mod fields;
 mod files;
 mod goals;
+mod hot;
 mod i18n;
 mod imports;
 mod intake;
@@ -69,6 +70,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .merge(portal::router())
         .merge(projects::router())
         .merge(search::router())
+        .merge(hot::router())
         .merge(notices::router())
         .merge(webhooks::router())
         .layer(axum::middleware::from_fn_with_state(state, kit::csrf_cookie))

@@ -1,5 +1,5 @@
 //! 检索: full-text search over the problems and feedback the user may see, best match first, with
-//! the matched words marked; and 热点问题, the hot-problem ranking.
+//! the matched words marked.
 
 use super::kit::{Layout, PageCtx, domain_error, render};
 use crate::AppState;
@@ -12,7 +12,7 @@ use axum::routing::get;
 use domain::{FeedbackId, ProblemId};
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/search", get(search)).route("/hot", get(hot))
+    Router::new().route("/search", get(search))
 }
 
 #[derive(Template)]
@@ -45,58 +45,4 @@ async fn search(State(s): State<AppState>, ctx: PageCtx, Query(p): Query<Params>
         }
     };
     render(&SearchPage { layout: ctx.layout(tr.t("search-title"), "search"), q, searched, problems, feedback })
-}
-
-#[derive(Template)]
-#[template(path = "hot.html")]
-struct HotPage {
-    layout: Layout,
-    days: i64,
-    rows: Vec<HotRow>,
-}
-
-struct HotRow {
-    rank: usize,
-    /// The heat the rows are ordered by, as shown.
-    heat: String,
-    title: String,
-    reports: usize,
-    reporters: usize,
-    net_likes: i64,
-    span: String,
-    problem: Option<(i64, String)>,
-}
-
-#[derive(serde::Deserialize, Default)]
-struct HotParams {
-    days: Option<i64>,
-}
-
-async fn hot(State(s): State<AppState>, ctx: PageCtx, Query(p): Query<HotParams>) -> Response {
-    if let Err(redirect) = ctx.require_user() {
-        return redirect;
-    }
-    let tr = ctx.tr;
-    let days = p.days.unwrap_or(90);
-    let clusters = match s.app.hot_problems(&ctx.actor, days, 50).await {
-        Ok(c) => c,
-        Err(e) => return domain_error(tr, &e),
-    };
-    let rows = clusters
-        .into_iter()
-        .map(|c| HotRow {
-            rank: c.rank,
-            heat: format!("{:.2}", c.heat),
-            title: c.problem.as_ref().map(|p| p.title.clone()).unwrap_or(c.title),
-            reports: c.reports,
-            reporters: c.reporters,
-            net_likes: c.net_likes,
-            span: match (c.first_at, c.last_at) {
-                (Some(a), Some(b)) => format!("{} – {}", tr.date(&a.date_naive()), tr.date(&b.date_naive())),
-                _ => String::new(),
-            },
-            problem: c.problem.map(|p| (p.id.get(), p.number.to_string())),
-        })
-        .collect();
-    render(&HotPage { layout: ctx.layout(tr.t("hot-title"), "hot"), days, rows })
 }

@@ -205,6 +205,25 @@ async fn every_view_that_names_or_quotes_a_record_passes_the_read_check(kind: Ki
             check(i, what, res.status.as_u16(), expect[i], &res.text);
         }
     }
+    // Every hot issue a caller is shown, opened: its messages and the problems it names pass the
+    // same check (and one the caller is not shown is not found).
+    for (i, who) in CALLERS.iter().enumerate().filter(|(_, who)| who.is_some()) {
+        let listed = t.call("GET", "/api/v1/hot?limit=200", *who, None).await;
+        let keys: Vec<i64> = listed.json.as_array().unwrap().iter().map(|h| h["key"].as_i64().unwrap()).collect();
+        assert!(!keys.is_empty() || *who == Some("liaison_b"), "{who:?} is shown hot issues: {}", listed.json);
+        for key in keys {
+            let res = t.call("GET", &format!("/api/v1/hot/{key}"), *who, None).await;
+            check(i, "a hot issue", res.status.as_u16(), 200, &res.text);
+            let cookies = crate::pages::sign_in(&t, who.unwrap()).await.0;
+            let req = axum::http::Request::builder()
+                .uri(format!("/hot/{key}"))
+                .header(axum::http::header::COOKIE, cookies.as_str());
+            let res = t.send(req.body(axum::body::Body::empty()).unwrap()).await;
+            check(i, "a hot issue's page", res.status.as_u16(), 200, &res.text);
+        }
+    }
+    let unknown = t.call("GET", "/api/v1/hot/999999", Some("office"), None).await;
+    check(1, "an unknown hot issue", unknown.status.as_u16(), 404, &unknown.text);
     // The same views as pages, signed in as each caller (the public is sent to sign in).
     let pages = [
         ("hot page", "/hot".to_string()),

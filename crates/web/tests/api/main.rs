@@ -12,6 +12,7 @@ mod campaign_loop;
 mod contract;
 mod crawl;
 mod demo_campaign;
+mod hot;
 mod imports;
 mod input;
 mod leaks;

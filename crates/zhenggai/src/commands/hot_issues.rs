@@ -2,10 +2,9 @@
 //! 热点问题表: 热度排名, 问题ID, 热度指数, 时间范围, 地点/人群, 问题描述, with counts beside them.
 
 use anyhow::{Context, Result, bail};
-use std::collections::HashMap;
 use std::path::Path;
 use text::group::Fingerprint;
-use text::heat::ClusterHeat;
+use text::hot::RankedIssues;
 
 /// The table's columns; the first six are the TipDM task's, by name and in order.
 const COLUMNS: [&str; 8] =
@@ -32,32 +31,23 @@ impl TableFile {
     }
 }
 
-/// Writes the hot issues ranked in `heat` (each `cluster` the first message of its issue, as
-/// `issues` gives every message's), the hottest `top` or all; returns how many rows were written.
+/// Writes the hottest `top` (or all) of the ranked hot issues of `texts`; returns how many rows
+/// were written.
 pub(super) fn write(
     path: &Path,
-    heat: &[ClusterHeat],
-    issues: &[usize],
+    hot: &RankedIssues,
     texts: &[(&str, &str)],
     prints: &[Fingerprint],
     top: Option<usize>,
 ) -> Result<usize> {
     let kind = TableFile::of(path)?;
-    let corpus = text::hot::Corpus::of(texts);
-    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, issue) in issues.iter().enumerate() {
-        members.entry(*issue).or_default().push(i);
-    }
-    let rows: Vec<[String; 8]> = heat
+    let rows: Vec<[String; 8]> = hot
+        .issues
         .iter()
         .take(top.unwrap_or(usize::MAX))
-        .map(|h| {
-            let of = &members[&h.cluster];
-            let d = text::hot::describe(
-                &corpus,
-                &of.iter().map(|&i| texts[i]).collect::<Vec<_>>(),
-                &of.iter().map(|&i| &prints[i]).collect::<Vec<_>>(),
-            );
+        .map(|issue| {
+            let d = hot.describe(issue, texts, prints);
+            let h = &issue.heat;
             [
                 h.rank.to_string(),
                 h.rank.to_string(),

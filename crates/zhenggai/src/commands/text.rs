@@ -90,10 +90,9 @@ pub(crate) fn group(args: &GroupArgs) -> Result<ExitCode> {
     let ranked = text::heat::rank(&reports, None);
     let by_cluster: std::collections::HashMap<usize, &text::heat::ClusterHeat> =
         ranked.iter().map(|c| (c.cluster, c)).collect();
-    let issue_reports: Vec<text::heat::Report> =
-        table.rows.iter().zip(&issues).zip(&at).map(|((r, c), at)| report(r, *c, *at)).collect();
-    let issue_heat = text::heat::rank(&issue_reports, None);
-    let issue_rank: std::collections::HashMap<usize, usize> = issue_heat.iter().map(|c| (c.cluster, c.rank)).collect();
+    let hot = text::hot::RankedIssues::rank(&pairs, &issues, &reports, None);
+    let issue_rank: std::collections::HashMap<usize, usize> =
+        hot.issues.iter().map(|i| (i.heat.cluster, i.heat.rank)).collect();
     let mut out =
         csv::Writer::from_path(&args.output).with_context(|| format!("cannot write {}", args.output.display()))?;
     out.write_record(["message_id", "cluster_id", "cluster_size", "heat_rank", "issue_id"])?;
@@ -109,7 +108,7 @@ pub(crate) fn group(args: &GroupArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     if let Some(path) = &args.issues {
-        let written = super::hot_issues::write(path, &issue_heat, &issues, &pairs, &prints, args.top)?;
+        let written = super::hot_issues::write(path, &hot, &pairs, &prints, args.top)?;
         eprintln!("热点问题 {written} hot issues written to {}", path.display());
     }
     let multi = ranked.iter().filter(|c| c.reports > 1).count();
