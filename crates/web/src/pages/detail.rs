@@ -212,6 +212,7 @@ impl Done {
             "scoring" => Some(Done::Recorded("done-scoring")),
             "shown" => Some(Done::Recorded("done-photo-shown")),
             "hidden" => Some(Done::Recorded("done-photo-hidden")),
+            "joined" => Some(Done::Recorded("done-joined")),
             _ => Action::ALL.iter().copied().find(|x| x.as_str() == s).map(Done::Took),
         }
     }

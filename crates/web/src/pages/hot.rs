@@ -20,6 +20,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/hot", get(ranking))
         .route("/hot/{key}", get(issue))
         .route("/hot/{key}/problem", post(make_problem))
+        .route("/hot/{key}/join", post(join_problem))
 }
 
 /// The window a ranking covers unless the reader chooses another.
@@ -178,15 +179,13 @@ async fn issue(State(s): State<AppState>, ctx: PageCtx, Path(key): Path<i64>, Qu
     })
 }
 
-/// What the problem made from an issue says at first: the issue in a line, how many reported it
-/// when, and its messages' titles (the office edits it before it is made).
+/// What the problem made from an issue says at first: the issue in a line, how many of the
+/// messages that join it there are, and their titles (the office edits it before it is made).
 fn proposed_description(tr: super::i18n::Tr, issue: &HotIssue, messages: &[app::hot::HotMessage]) -> String {
-    let mut lines = vec![
-        issue.label(),
-        format!("{}{}，{}{}", tr.t("hot-reports"), issue.reports, tr.t("hot-reporters"), issue.reporters),
-    ];
+    let joining: Vec<&app::hot::HotMessage> = messages.iter().filter(|m| !m.on_a_problem).collect();
+    let mut lines = vec![issue.label(), tr.n("hot-make-count", joining.len() as i64)];
     let mut seen = std::collections::BTreeSet::new();
-    for m in messages.iter().filter(|m| !m.on_a_problem) {
+    for m in joining {
         let line = if m.title.is_empty() { m.opening.clone() } else { m.title.clone() };
         if seen.insert(line.clone()) && seen.len() <= 20 {
             lines.push(format!("· {line}"));
@@ -235,4 +234,29 @@ async fn make_problem(
         Ok(p) => see_other(&format!("/problems/{}?done=create", p.summary.id)),
         Err(e) => domain_error(ctx.tr, &e),
     }
+}
+
+#[derive(serde::Deserialize)]
+struct JoinForm {
+    problem_id: domain::ProblemId,
+    /// The messages the page showed as not yet on a problem: exactly these join it.
+    #[serde(default)]
+    feedback_ids: Vec<FeedbackId>,
+}
+
+/// 并入已有问题: the issue's messages not yet on the list join the problem most of it is on, one
+/// by one as the intake card would add each; a refusal stops there and says why (those added
+/// before it stay added, each with its audit entry).
+async fn join_problem(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Path(_key): Path<i64>,
+    CsrfForm(f): CsrfForm<JoinForm>,
+) -> Response {
+    for id in &f.feedback_ids {
+        if let Err(e) = s.app.link_feedback(&ctx.actor, *id, Some(f.problem_id)).await {
+            return domain_error(ctx.tr, &e);
+        }
+    }
+    see_other(&format!("/problems/{}?done=joined", f.problem_id))
 }

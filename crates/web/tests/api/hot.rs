@@ -121,6 +121,31 @@ async fn a_hot_issue_is_named_opened_and_put_on_the_list_as_one_problem(kind: Ki
     assert_eq!(again.json["unlinked"], 0);
     let page = t.send(get(format!("/hot/{key}?days=30"))).await;
     assert!(page.text.contains("本热点问题的留言均已在问题清单上"), "{}", page.text);
+    // One more message of the issue, not on the list: the page offers to join the problem.
+    let late = json!({"channel": "portal", "title": "伊景园滨河苑车位必须和房子一起买吗", "unit_id": unit,
+        "body": "请问伊景园滨河苑的车位是否必须和住房一起购买？开发商说不买车位就不能收房，这合法吗？", "reporter_contact": "13900000009"});
+    let late = t.call("POST", "/api/v1/feedback", Some("office"), Some(late)).await;
+    assert_eq!(late.status, StatusCode::CREATED, "{}", late.json);
+    let late = late.json["id"].as_i64().unwrap();
+    // Intake may have joined it already (it is that close): the office takes it off again.
+    let off = t
+        .call("PUT", &format!("/api/v1/feedback/{late}/problem"), Some("office"), Some(json!({"problem_id": null})))
+        .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.json);
+    let again = t.call("GET", &format!("/api/v1/hot/{key}?days=30"), Some("office"), None).await;
+    assert_eq!(
+        (again.json["unlinked"].as_i64(), again.json["problem"]["id"].as_i64()),
+        (Some(1), Some(problem)),
+        "{}",
+        again.json
+    );
+    let page = t.send(get(format!("/hot/{key}?days=30"))).await;
+    assert!(page.text.contains(&format!("action=\"/hot/{key}/join\"")), "{}", page.text);
+    let join = format!("csrf={token}&problem_id={problem}&feedback_ids={late}");
+    let res = t.send(post_form(&format!("/hot/{key}/join"), &cookies, join)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text.split("<main").nth(1).unwrap_or_default());
+    let f = t.call("GET", &format!("/api/v1/feedback/{late}"), Some("office"), None).await;
+    assert_eq!(f.json["problem_id"], problem, "{}", f.json);
     // Made again from a stale page: refused, and nothing moves.
     let form =
         format!("csrf={token}&campaign_id={campaign}&title=x&description=x&channel=portal&kind=complaint{id_fields}");
