@@ -141,6 +141,11 @@ fn vetoed(a: &[Place], b: &[Place]) -> bool {
         || (places::roads_conflict(a, b) && !places::share_specific(a, b))
 }
 
+/// Whether a report or issue is about some place: a specific one or a road.
+fn located(places: &[Place]) -> bool {
+    places.iter().any(|p| p.kind.is_specific() || p.kind == places::PlaceKind::Road)
+}
+
 /// A hot issue as it is built: at first one level-one cluster.
 struct Issue {
     /// Its reports.
@@ -155,12 +160,15 @@ struct Issue {
     names: Vec<u64>,
     /// The words of its subjects that are rare in the language, sorted.
     rare_words: Vec<u64>,
+    /// The districts its subjects name (A3区, 临江县).
+    districts: Vec<Place>,
 }
 
 impl Issue {
     fn of_cluster(reports: Vec<usize>, prints: &[Fingerprint], matters: &[Matter], rare: &[Vec<u64>]) -> Self {
         let mut sum = HashMap::new();
         let (mut places, mut names, mut rare_words) = (Vec::new(), Vec::new(), Vec::new());
+        let mut districts: Vec<Place> = Vec::new();
         for &i in &reports {
             let fp = &prints[i];
             merge_sorted(&mut names, &rare[i], ISSUE_NAMES);
@@ -172,9 +180,14 @@ impl Issue {
                     places.push(p);
                 }
             }
+            for d in fp.subject.iter().filter(|p| p.kind == PlaceKind::District) {
+                if districts.len() < ISSUE_PLACES && !districts.contains(d) {
+                    districts.push(d.clone());
+                }
+            }
         }
         let matter = Matter::normalised(sum.clone());
-        Self { reports, sum, parts: vec![matter.clone()], matter, places, names, rare_words }
+        Self { reports, sum, parts: vec![matter.clone()], matter, places, names, rare_words, districts }
     }
 
     /// How alike another issue's matter is to this one's, if their places allow them to be one
@@ -183,9 +196,23 @@ impl Issue {
         if vetoed(&self.places, &other.places) {
             return None;
         }
+        let same_place = places::share_specific_or_road(&self.places, &other.places);
+        // Each about a place of its own and none in common: two places, whatever the words (a
+        // phrase many subjects share, 污染环境, is no name).
+        if !same_place && located(&self.places) && located(&other.places) {
+            return None;
+        }
+        // A place in one district and a matter in another: the same words about two places (a
+        // question of policy names no place, and is asked from every district).
+        if !same_place
+            && (located(&self.places) || located(&other.places))
+            && places::conflict(&self.districts, &other.districts)
+        {
+            return None;
+        }
         let shared = minhash::common(&self.names, &other.names);
-        let anchored = places::share_specific_or_road(&self.places, &other.places)
-            || (shared >= SHARED_RARE_NAME && minhash::common(&self.rare_words, &other.rare_words) > 0);
+        let anchored =
+            same_place || (shared >= SHARED_RARE_NAME && minhash::common(&self.rare_words, &other.rare_words) > 0);
         let bar = if anchored { s.at_one_place } else { s.placeless };
         // A cluster is compared with each part of the issue; two issues, middle to middle.
         let score = if other.parts.len() == 1 {
@@ -209,6 +236,11 @@ impl Issue {
         }
         merge_sorted(&mut self.names, &other.names, ISSUE_NAMES);
         merge_sorted(&mut self.rare_words, &other.rare_words, ISSUE_NAMES);
+        for d in other.districts {
+            if self.districts.len() < ISSUE_PLACES && !self.districts.contains(&d) {
+                self.districts.push(d);
+            }
+        }
         for p in other.places {
             if self.places.len() < ISSUE_PLACES && !self.places.contains(&p) {
                 self.places.push(p);
