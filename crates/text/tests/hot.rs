@@ -81,3 +81,24 @@ fn a_phrase_many_places_share_joins_none_of_them() {
     let issues = hot_issues(messages, &prints, &clusters, Default::default());
     assert_eq!(issues, [0, 1, 2, 3], "each place its own issue");
 }
+
+#[test]
+fn a_place_few_of_an_issues_reports_name_does_not_name_the_issue() {
+    let messages: &[(&str, &str)] = &[
+        ("灵活就业社保如何申请", "我在宏图物流公司上班，想问灵活就业人员社保怎么申请？"),
+        ("咨询灵活就业社保办理", "请问灵活就业人员的社保在哪里办理，需要什么材料？"),
+        ("灵活就业社保怎么交", "灵活就业人员社保每月怎么缴纳，可以网上办理吗？"),
+        ("关于灵活就业社保的政策咨询", "想了解灵活就业社保的缴费标准和办理流程。"),
+    ];
+    let prints: Vec<Fingerprint> = messages.iter().map(|(t, b)| fingerprint(Segmenter::shared(), t, b)).collect();
+    // The install asks about 灵活就业社保 all the time: the phrase names no one issue either.
+    let others: Vec<(String, String)> = (0..60)
+        .map(|i| (format!("灵活就业社保第{i}个问题"), "灵活就业社保缴费基数什么时候调整？".to_string()))
+        .collect();
+    let mut all: Vec<(&str, &str)> = messages.to_vec();
+    all.extend(others.iter().map(|(t, b)| (t.as_str(), b.as_str())));
+    let corpus = Corpus::of(&all);
+    let d = describe(&corpus, messages, &prints.iter().collect::<Vec<_>>());
+    assert!(!d.place.contains("宏图物流"), "one asker's employer is not the issue's place: {d:?}");
+    assert!(d.matter.contains("社保") || d.place.contains("社保"), "{d:?}");
+}

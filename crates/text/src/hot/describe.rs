@@ -67,9 +67,12 @@ pub fn describe(corpus: &Corpus, texts: &[(&str, &str)], prints: &[&Fingerprint]
             *districts.entry(d.name.as_str()).or_default() += 1;
         }
     }
+    // A place only a few of its reports name is where those few are, not what the issue is
+    // about (a company one asker of a policy question works at).
     let name = by_key
         .values()
         .max_by(|a, b| a.0.cmp(&b.0).then_with(|| longest(&a.1).cmp(&longest(&b.1))))
+        .filter(|(reports, _)| *reports * 3 >= prints.len())
         .map(|(_, names)| most_used(names).to_string());
     let district = most_used_of(&districts).filter(|(_, n)| *n * 3 >= prints.len()).map(|(d, _)| d);
     // A name most subjects give that the place names missed (绿地海外滩, 松雅西地省站) is the
