@@ -71,7 +71,11 @@ pub fn describe(corpus: &Corpus, texts: &[(&str, &str)], prints: &[&Fingerprint]
     // about (a company one asker of a policy question works at).
     let name = by_key
         .values()
-        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| longest(&a.1).cmp(&longest(&b.1))))
+        .max_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| longest(&a.1).cmp(&longest(&b.1)))
+                .then_with(|| most_used(&b.1).cmp(most_used(&a.1)))
+        })
         .filter(|(reports, _)| *reports * 3 >= prints.len())
         .map(|(_, names)| most_used(names).to_string());
     let district = most_used_of(&districts).filter(|(_, n)| *n * 3 >= prints.len()).map(|(d, _)| d);

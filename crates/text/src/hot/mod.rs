@@ -72,10 +72,17 @@ impl Matter {
     }
 
     fn normalised(sum: HashMap<u64, f32>) -> Matter {
-        let norm = sum.values().map(|w| w * w).sum::<f32>().sqrt();
-        let mut v: Vec<(u64, f32)> =
-            if norm > 0.0 { sum.into_iter().map(|(k, w)| (k, w / norm)).collect() } else { Vec::new() };
+        let mut v: Vec<(u64, f32)> = sum.into_iter().collect();
+        // Summed in key order, not the map's: the same reports always give the same matter, to
+        // the last bit (a likeness at the bar must not join one run and not the next).
         v.sort_unstable_by_key(|&(k, _)| k);
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm == 0.0 {
+            return Matter(Vec::new());
+        }
+        for (_, w) in &mut v {
+            *w /= norm;
+        }
         Matter(v)
     }
 
