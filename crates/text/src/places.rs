@@ -294,6 +294,8 @@ pub fn extract(seg: &crate::Segmenter, text: &str) -> Vec<Place> {
 
 /// The same from a text already tagged by [`crate::Segmenter::tagged`].
 pub fn extract_tagged(seg: &crate::Segmenter, tokens: &[Tagged]) -> Vec<Place> {
+    let unglued = unglue_districts(tokens);
+    let tokens = unglued.as_deref().unwrap_or(tokens);
     let mended = mend_split_suffixes(tokens);
     let tokens = mended.as_deref().unwrap_or(tokens);
     let mut out: Vec<Place> = Vec::new();
@@ -375,6 +377,38 @@ pub fn extract_tagged(seg: &crate::Segmenter, tokens: &[Tagged]) -> Vec<Place> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The segmenter sometimes glues the word for district to the name after it (A7 / 县泉塘 / 小区,
+/// 临江 / 县柳岸 / 嘉禾新城): such a name is cut again after 区 or 县, so that both the district
+/// and the place are found. Only after a district's code or name, and only where the glued word
+/// is read as a name (县城 and 区域 are words of their own). `None` when nothing needed it.
+fn unglue_districts(tokens: &[Tagged]) -> Option<Vec<Tagged>> {
+    let glued = |before: &Tagged, token: &Tagged| {
+        let mut chars = token.word.chars();
+        matches!(chars.next(), Some('区' | '县'))
+            && chars.next().is_some()
+            && matches!(token.tag, "nr" | "ns" | "nz")
+            && (before.word.starts_with(|c: char| c.is_ascii_alphabetic())
+                && before.word.chars().all(|c| c.is_ascii_alphanumeric())
+                || before.tag == "ns" && (2..=3).contains(&before.word.chars().count()))
+    };
+    if !tokens.windows(2).any(|pair| glued(&pair[0], &pair[1])) {
+        return None;
+    }
+    let mut out: Vec<Tagged> = Vec::with_capacity(tokens.len() + 2);
+    for token in tokens {
+        if let Some(before) = out.last()
+            && glued(before, token)
+        {
+            let cut = token.word.chars().next().map_or(0, char::len_utf8);
+            out.push(Tagged { word: token.word[..cut].to_string(), tag: "n" });
+            out.push(Tagged { word: token.word[cut..].to_string(), tag: token.tag });
+            continue;
+        }
+        out.push(token.clone());
+    }
+    Some(out)
 }
 
 /// The segmenter sometimes glues the first character of a two-character estate suffix to the name

@@ -73,7 +73,7 @@ fn a_phrase_many_places_share_joins_none_of_them() {
     let messages: &[(&str, &str)] = &[
         ("碧楚街摊贩的油烟污染环境", "碧楚街的摊贩每晚烧烤，油烟污染环境，居民无法开窗。"),
         ("金桂苑小区门面小餐馆油烟严重污染环境", "金桂苑小区门面的小餐馆油烟废气直排，严重污染环境。"),
-        ("A7县 泉塘小区麻将馆扰民", "泉塘小区一楼开了麻将馆，每晚吵到凌晨，严重扰民。"),
+        ("A7县泉塘小区麻将馆扰民", "泉塘小区一楼开了麻将馆，每晚吵到凌晨，严重扰民。"),
         ("A1区小区麻将馆噪音扰民", "A1区的麻将馆噪音很大，通宵营业扰民，每晚吵到凌晨。"),
     ];
     let prints: Vec<Fingerprint> = messages.iter().map(|(t, b)| fingerprint(Segmenter::shared(), t, b)).collect();

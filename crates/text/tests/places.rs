@@ -36,6 +36,16 @@ fn words_that_only_look_like_places_are_left_out() {
 }
 
 #[test]
+fn a_district_glued_to_the_name_after_it_is_found_with_the_name() {
+    let names = |text: &str| places(text).into_iter().map(|p| p.name).collect::<Vec<_>>();
+    assert_eq!(names("A7县泉塘小区麻将馆扰民"), ["A7县", "泉塘小区"]);
+    assert_eq!(names("A2区碧楚街摊贩的油烟污染环境"), ["A2区", "碧楚街"]);
+    assert_eq!(names("举报临江县柳岸嘉禾新城物业公司不公开公共收益"), ["临江县", "柳岸嘉禾新城"]);
+    // 县城 and 区域 are words, not a district's ending.
+    assert!(names("临江县城区域内的路灯不亮").iter().all(|n| n != "城"), "{:?}", names("临江县城区域内的路灯不亮"));
+}
+
+#[test]
 fn a_trade_alone_names_no_company() {
     let names = |text: &str| places(text).into_iter().map(|p| p.name).collect::<Vec<_>>();
     // 佳兆: 兆 is read as a number, and what is left is every builder's trade.
