@@ -124,8 +124,9 @@ impl App {
         let mut c = pooled.conn();
         let view = Self::hot_issue_view(&mut c, p, issue).await?;
         let mut messages = Vec::with_capacity(issue.members.len());
+        // Each problem is looked up once, the issue's own already by its view.
         let mut seen: std::collections::HashMap<domain::ProblemId, Option<crate::views::ProblemRef>> =
-            Default::default();
+            issue.problem().map(|pid| (pid, view.problem.clone())).into_iter().collect();
         for m in &issue.members {
             let problem = match m.problem_id {
                 Some(pid) => match seen.get(&pid) {

@@ -216,17 +216,10 @@ async fn make_problem(
 ) -> Response {
     let made = async {
         let input = app::problems::NewProblemInput {
-            campaign_id: f.campaign_id,
-            title: f.title.clone(),
-            description: f.description.clone(),
             category_id: number(&f.category_id, "category_id")?.map(CategoryId::new),
-            channel: f.channel,
             kind: Some(f.kind),
-            priority: None,
-            rectification_type: None,
-            owner_unit_id: None,
             feedback_ids: f.feedback_ids.clone(),
-            received_on: None,
+            ..app::problems::NewProblemInput::new(f.campaign_id, f.title.clone(), f.description.clone(), f.channel)
         };
         s.app.create_problem(&ctx.actor, &input).await
     };

@@ -229,17 +229,10 @@ async fn create(
         let leader = number(&f.responsible_leader_id, "responsible_leader_id")?.map(UserId::new);
         let deadline = super::fields::date(&f.deadline, "deadline")?;
         let input = app::problems::NewProblemInput {
-            campaign_id: f.campaign_id,
-            title: f.title.clone(),
-            description: f.description.clone(),
             category_id: number(&f.category_id, "category_id")?.map(CategoryId::new),
-            channel: f.channel,
             kind: Some(f.kind),
-            priority: None,
-            rectification_type: None,
-            owner_unit_id: None,
             feedback_ids: vec![FeedbackId::new(id)],
-            received_on: None,
+            ..app::problems::NewProblemInput::new(f.campaign_id, f.title.clone(), f.description.clone(), f.channel)
         };
         let p = s.app.create_problem(&ctx.actor, &input).await?;
         Ok::<_, domain::Error>((p.summary, lead.map(|lead| (lead, leader, deadline))))

@@ -73,20 +73,18 @@ pub(crate) fn group(args: &GroupArgs) -> Result<ExitCode> {
     let pairs: Vec<(&str, &str)> = texts.iter().map(|(t, b)| (t.as_str(), b.as_str())).collect();
     let issues = text::hot::hot_issues(&pairs, &prints, &clusters, Default::default());
     let number = |s: &str| s.trim().parse::<f64>().map(|v| v as i64).unwrap_or(0);
-    let at: Vec<Option<i64>> = table
+    let reports: Vec<text::heat::Report> = table
         .rows
         .iter()
-        .map(|r| time.and_then(|_| app::generate::parse_time(table.get(r, time))).map(|t| t.timestamp()))
+        .zip(&clusters)
+        .map(|(r, c)| text::heat::Report {
+            cluster: *c,
+            reporter: reporter.map(|_| table.get(r, reporter).to_string()),
+            likes: number(table.get(r, likes)),
+            dislikes: number(table.get(r, dislikes)),
+            at: time.and_then(|_| app::generate::parse_time(table.get(r, time))).map(|t| t.timestamp()),
+        })
         .collect();
-    let report = |r: &csv::StringRecord, cluster: usize, at: Option<i64>| text::heat::Report {
-        cluster,
-        reporter: reporter.map(|_| table.get(r, reporter).to_string()),
-        likes: number(table.get(r, likes)),
-        dislikes: number(table.get(r, dislikes)),
-        at,
-    };
-    let reports: Vec<text::heat::Report> =
-        table.rows.iter().zip(&clusters).zip(&at).map(|((r, c), at)| report(r, *c, *at)).collect();
     let ranked = text::heat::rank(&reports, None);
     let by_cluster: std::collections::HashMap<usize, &text::heat::ClusterHeat> =
         ranked.iter().map(|c| (c.cluster, c)).collect();
